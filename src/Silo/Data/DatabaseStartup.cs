@@ -1,0 +1,70 @@
+using System.Net.Sockets;
+using Matchmaker.Silo.Demo;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace Matchmaker.Silo.Data;
+
+/// <summary>Start-up cannot go on; <see cref="Exception.Message"/> is one line naming the problem and what to do.</summary>
+public sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Demo mode: on by default for the embedded database, off by default for PostgreSQL.</summary>
+public sealed record DemoOptions(bool Enabled)
+{
+    public static DemoOptions FromConfiguration(IConfiguration configuration, DatabaseProvider provider) =>
+        new(configuration.GetValue<bool?>("Demo:Enabled") ?? provider == DatabaseProvider.Sqlite);
+}
+
+/// <summary>What every host does before it serves: reach the database, migrate it, seed the demo when empty.</summary>
+public sealed class DatabaseStartup(Database database, DemoOptions demo)
+{
+    public async Task PrepareAsync(Action<string> progress, CancellationToken cancellationToken = default)
+    {
+        await RunAsync(async () =>
+        {
+            var applied = await new Migrator(database).MigrateAsync(cancellationToken);
+            foreach (var migration in applied)
+                progress($"Applied migration {migration.Name}");
+            if (!demo.Enabled) return;
+            var seeder = new DemoSeeder(database);
+            if (await seeder.HasDataAsync(cancellationToken)) return;
+            progress("Seeding the demo market (first run)...");
+            var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, DateOnly.FromDateTime(DateTime.UtcNow), DemoScale.National);
+            await seeder.SeedAsync(data, progress, cancellationToken);
+        });
+    }
+
+    /// <summary>Runs database work and turns the known ways it fails into one clear line.</summary>
+    public async Task RunAsync(Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (MigrationException e)
+        {
+            throw new StartupException($"{database.Describe}: {e.Message}", e);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11)
+        {
+            throw new StartupException($"{database.Describe} is not a valid SQLite database ({e.Message.TrimEnd('.')}). Move the file away to start with a fresh database, or restore a backup.", e);
+        }
+        catch (SqliteException e)
+        {
+            throw new StartupException($"{database.Describe} cannot be used: {e.Message}", e);
+        }
+        catch (NpgsqlException e) when (e.InnerException is SocketException or TimeoutException || e is { IsTransient: true })
+        {
+            throw new StartupException($"Cannot reach the {database.Describe} ({e.InnerException?.Message ?? e.Message}). Start the server or fix ConnectionStrings:Matchmaker.", e);
+        }
+        catch (PostgresException e)
+        {
+            throw new StartupException($"The {database.Describe} refused: {e.MessageText} ({e.SqlState}). Check the user, password and database in ConnectionStrings:Matchmaker.", e);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new StartupException($"The {database.Describe} cannot be used: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,398 @@
+using Bogus;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Access;
+
+namespace Matchmaker.Silo.Demo;
+
+/// <summary>Everything the demo writes, generated in memory.</summary>
+public sealed class DemoData
+{
+    public List<RegionRow> Regions { get; } = [];
+    public List<MunicipalityRow> Municipalities { get; } = [];
+    public List<OrganisationRow> Organisations { get; } = [];
+    public List<UserRow> Users { get; } = [];
+    public List<ApiClientRow> ApiClients { get; } = [];
+    public List<LocationRow> Locations { get; } = [];
+    public List<OfferingRow> Offerings { get; } = [];
+    public List<ContractRow> Contracts { get; } = [];
+    public List<RequestRow> Requests { get; } = [];
+    public List<HoldRow> Holds { get; } = [];
+    public List<PlacementRow> Placements { get; } = [];
+}
+
+/// <summary>How much demo data: 1.0 is the national picture (600 providers, 4,000 offerings, 3,000 waiting children).</summary>
+public sealed record DemoScale(int Providers, int Locations, int Offerings, int OpenRequests, int PastRequests, int DeclinedHolds)
+{
+    public static readonly DemoScale National = new(600, 1_500, 4_000, 3_000, 4_000, 1_500);
+    public static readonly DemoScale Small = new(60, 150, 400, 300, 200, 100);
+}
+
+/// <summary>
+/// Generates a realistic national market, the same every time for the same seed and date:
+/// scarce secure and mental-health capacity, plenty of ambulatory slots, some full offerings,
+/// children waiting up to a year, sibling groups, and two years of placement history.
+/// </summary>
+public sealed class DemoDataGenerator
+{
+    public const int DefaultSeed = 20261122;
+    public const string DemoEmailDomain = "demo.matchmaker.example";
+
+    private sealed record CareProfile(
+        string CareType, double OfferWeight, double DemandWeight, int MinTotal, int MaxTotal, int MaxFree, double FullShare,
+        int MinAge, int MaxAge);
+
+    private static readonly CareProfile[] Profiles =
+    [
+        new(CareTypes.Residential, 18, 16, 4, 12, 2, 0.35, 6, 18),
+        new(CareTypes.FamilyHome, 10, 10, 2, 5, 1, 0.60, 0, 18),
+        new(CareTypes.HomeCare24h, 3, 3, 2, 6, 2, 0.40, 0, 18),
+        new(CareTypes.FosterCrisis, 5, 4, 1, 2, 1, 0.50, 0, 18),
+        new(CareTypes.FosterShort, 6, 6, 1, 3, 1, 0.50, 0, 18),
+        new(CareTypes.FosterLong, 8, 7, 1, 3, 1, 0.55, 0, 18),
+        new(CareTypes.CrisisPlace, 5, 4, 2, 6, 1, 0.60, 0, 18),
+        new(CareTypes.StepDown, 5, 4, 2, 8, 2, 0.40, 12, 18),
+        new(CareTypes.Secure, 2, 4, 8, 24, 1, 0.80, 12, 18),
+        new(CareTypes.SupervisedContact, 14, 12, 10, 40, 15, 0.10, 0, 18),
+        new(CareTypes.MentalHealthDiagnostics, 8, 8, 5, 30, 3, 0.50, 4, 18),
+        new(CareTypes.MentalHealthTreatment, 10, 12, 5, 30, 2, 0.60, 4, 18),
+        new(CareTypes.MotherAndChildHome, 2, 2, 3, 8, 1, 0.60, 14, 23),
+        new(CareTypes.Forensic, 2, 2, 4, 10, 1, 0.60, 12, 23),
+        new(CareTypes.Addiction, 2, 2, 5, 15, 3, 0.40, 12, 23),
+        new(CareTypes.ComplexDivorce, 4, 4, 10, 30, 8, 0.15, 0, 18),
+    ];
+
+    private static readonly string[] CertifiedInstitutions =
+    [
+        "Jeugdbescherming Noord", "Jeugdbescherming Overijssel", "Jeugdbescherming Gelderland", "Samen Veilig Midden-Nederland",
+        "Jeugdbescherming Regio Amsterdam", "Jeugdbescherming Noord-Holland", "Jeugdbescherming west", "Jeugdbescherming Rotterdam Rijnmond",
+        "Intervence", "Jeugdbescherming Brabant", "Jeugdbescherming Limburg", "William Schrikker Stichting",
+        "Leger des Heils Jeugdbescherming & Reclassering", "Jeugdbescherming Flevoland", "Nidos", "Jeugd & Gezinsbeschermers Zuid-Holland Zuid",
+    ];
+
+    private static readonly string[] ProviderPrefixes = ["Stichting", "Zorggroep", "Jeugdhulp", "De", "Het", "Gezinshuis", "Pleegzorg", "Kinder- en Jeugdcentrum"];
+    private static readonly string[] ChildWishes = ["Op dezelfde school blijven", "Samen met mijn broertje of zusje", "Mijn hond mag mee", "Dicht bij mijn voetbalclub", "Contact met oma houden", "Niet in een grote groep"];
+    private static readonly string[] ParentWishes = ["Plaatsing dicht bij huis", "Begeleide omgang elke week", "Geen plaatsing buiten de provincie", "Kind blijft op de huidige school", "Pleeggezin met dezelfde geloofsovertuiging"];
+    private static readonly string[] DeclineReasons = ["no-capacity", "needs-not-met", "group-composition", "safety", "distance", "other"];
+
+    private readonly Random _random;
+    private readonly Faker _faker;
+    private readonly DateOnly _asOf;
+    private readonly DateTimeOffset _now;
+    private readonly DemoScale _scale;
+    private readonly DemoData _data = new();
+    private readonly Dictionary<string, List<MunicipalityRow>> _municipalitiesByRegion = [];
+    private readonly Dictionary<string, string[]> _nearestRegions = [];
+
+    public DemoDataGenerator(int seed, DateOnly asOf, DemoScale scale)
+    {
+        _random = new Random(seed);
+        _faker = new Faker("nl") { Random = new Randomizer(seed) };
+        _asOf = asOf;
+        _now = new DateTimeOffset(asOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        _scale = scale;
+    }
+
+    public static DemoData Generate(int seed, DateOnly asOf, DemoScale scale) => new DemoDataGenerator(seed, asOf, scale).Generate();
+
+    public static string DemoEmail(string role, string regionCode) => $"{role}.{regionCode}@{DemoEmailDomain}";
+    public static string DemoToken(string role, string regionCode) => $"mm_demo_{role}_{regionCode}";
+
+    private DemoData Generate()
+    {
+        AddRegionsAndMunicipalities();
+        var providers = AddOrganisations();
+        AddLocations(providers);
+        AddOfferingsAndContracts();
+        AddOpenRequests();
+        AddHistory();
+        AddActiveHolds();
+        return _data;
+    }
+
+    private void AddRegionsAndMunicipalities()
+    {
+        foreach (var region in DemoRegions.All)
+        {
+            _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon));
+            var names = new List<string>(region.Municipalities);
+            while (names.Count < 8)
+            {
+                var generated = _faker.Address.City();
+                if (!names.Contains(generated)) names.Add(generated);
+            }
+            var municipalities = names.Select((name, i) => new MunicipalityRow(
+                NewId(), region.Code, name,
+                Math.Round(region.Lat + (i == 0 ? 0 : Jitter(0.15)), 5),
+                Math.Round(region.Lon + (i == 0 ? 0 : Jitter(0.2)), 5))).ToList();
+            _municipalitiesByRegion[region.Code] = municipalities;
+            _data.Municipalities.AddRange(municipalities);
+        }
+        foreach (var region in DemoRegions.All)
+        {
+            _nearestRegions[region.Code] = DemoRegions.All
+                .Where(other => other.Code != region.Code)
+                .OrderBy(other => Math.Pow(other.Lat - region.Lat, 2) + Math.Pow((other.Lon - region.Lon) * 0.62, 2))
+                .Take(4).Select(other => other.Code).ToArray();
+        }
+    }
+
+    private List<OrganisationRow> AddOrganisations()
+    {
+        var created = _now.AddYears(-2);
+        var institutions = CertifiedInstitutions.Select(name => new OrganisationRow(NewId(), "certified-institution", name, null, null)).ToList();
+        _data.Organisations.AddRange(institutions);
+
+        var providers = new List<OrganisationRow>();
+        var usedNames = new HashSet<string>();
+        for (var i = 0; i < _scale.Providers; i++)
+        {
+            // The first 42 providers are based one in each region, so every region has a demo provider.
+            var home = i < DemoRegions.All.Count ? DemoRegions.All[i] : PickWeightedRegion();
+            string name;
+            do name = $"{Pick(ProviderPrefixes)} {_faker.Name.LastName()}{(i % 3 == 0 ? " " + Pick(_municipalitiesByRegion[home.Code]).Name : "")}";
+            while (!usedNames.Add(name));
+            providers.Add(new OrganisationRow(NewId(), "provider", name, home.Code, null));
+        }
+        _data.Organisations.AddRange(providers);
+
+        for (var r = 0; r < DemoRegions.All.Count; r++)
+        {
+            var region = DemoRegions.All[r];
+            var firstMunicipality = _municipalitiesByRegion[region.Code][0];
+            var desk = new OrganisationRow(NewId(), "desk", $"Zorgbemiddelingstafel {region.Name}", region.Code, null);
+            var municipality = new OrganisationRow(NewId(), "municipality", $"Gemeente {firstMunicipality.Name} (inkoop jeugdregio {region.Name})", region.Code, firstMunicipality.Id);
+            _data.Organisations.Add(desk);
+            _data.Organisations.Add(municipality);
+            var institution = institutions[r % institutions.Count];
+            var provider = providers[r % providers.Count];
+
+            AddDemoUser(Roles.Desk, $"Demo-bemiddelaar {region.Name}", region.Code, desk.Id, created);
+            AddDemoUser(Roles.Provider, $"Demo-aanbieder {provider.Name}", region.Code, provider.Id, created);
+            AddDemoUser(Roles.Municipality, $"Demo-gemeente {region.Name}", region.Code, municipality.Id, created);
+            AddDemoUser(Roles.Caseworker, $"Demo-jeugdbeschermer {institution.Name}", region.Code, institution.Id, created);
+            _data.ApiClients.Add(new ApiClientRow(NewId(), $"Demo provider system of {provider.Name}", DemoToken(Roles.Provider, region.Code),
+                Roles.Provider, null, provider.Id, "capacity:write proposals:answer", created));
+            _data.ApiClients.Add(new ApiClientRow(NewId(), $"Demo desk system {region.Name}", DemoToken(Roles.Desk, region.Code),
+                Roles.Desk, region.Code, desk.Id, "requests:write matching:run holds:write", created));
+        }
+        _data.Users.Add(new UserRow(NewId(), $"admin@{DemoEmailDomain}", "Demo-beheerder", Roles.Admin, null, null, created));
+        return providers;
+    }
+
+    private void AddDemoUser(string role, string displayName, string regionCode, Guid organisationId, DateTimeOffset created)
+    {
+        // A provider works across regions; its demo user's region says only which region's demo it belongs to.
+        var userRegion = role == Roles.Provider ? null : regionCode;
+        _data.Users.Add(new UserRow(NewId(), DemoEmail(role, regionCode), displayName, role, userRegion, organisationId, created));
+    }
+
+    private void AddLocations(List<OrganisationRow> providers)
+    {
+        for (var i = 0; i < _scale.Locations; i++)
+        {
+            var provider = i < providers.Count ? providers[i] : Pick(providers);
+            var regionCode = _random.NextDouble() < 0.85 ? provider.RegionCode! : Pick(_nearestRegions[provider.RegionCode!]);
+            var region = DemoRegions.All.First(r => r.Code == regionCode);
+            var municipality = Pick(_municipalitiesByRegion[regionCode]);
+            var pc4 = _random.Next(region.Pc4From, region.Pc4To + 1).ToString("0000");
+            _data.Locations.Add(new LocationRow(NewId(), provider.Id, $"{provider.Name} – locatie {municipality.Name}", municipality.Id, regionCode, pc4,
+                Math.Round(municipality.Lat + Jitter(0.03), 5), Math.Round(municipality.Lon + Jitter(0.04), 5)));
+        }
+    }
+
+    private void AddOfferingsAndContracts()
+    {
+        var validFrom = _asOf.AddDays(-400);
+        for (var i = 0; i < _scale.Offerings; i++)
+        {
+            var location = i < _data.Locations.Count ? _data.Locations[i] : Pick(_data.Locations);
+            var profile = PickWeighted(Profiles, p => p.OfferWeight);
+            var total = _random.Next(profile.MinTotal, profile.MaxTotal + 1);
+            var free = _random.NextDouble() < profile.FullShare ? 0 : _random.Next(1, Math.Min(profile.MaxFree, total) + 1);
+            var (minAge, maxAge) = AgeRange(profile);
+            var secure = profile.CareType == CareTypes.Secure;
+            var genders = _random.NextDouble() switch { < 0.08 => "f", < 0.16 => "m", _ => "f,m,x" };
+            var specialisms = string.Join(",", Specialisms.All.Where(_ => _random.NextDouble() < 0.18));
+            DateOnly? earliestStart = CareTypes.Ambulatory.Contains(profile.CareType) ? _asOf.AddDays(_random.Next(0, 120)) : null;
+            var offering = new OfferingRow(NewId(), location.Id, location.ProviderId, profile.CareType, null, minAge, maxAge, genders,
+                secure, specialisms, total, total - free, 0, earliestStart, _now.AddHours(-ConfirmedHoursAgo()));
+            _data.Offerings.Add(offering);
+
+            if (_random.NextDouble() < 0.9)
+                _data.Contracts.Add(new ContractRow(location.RegionCode, offering.Id, _random.NextDouble() < 0.05, validFrom));
+            foreach (var neighbour in _nearestRegions[location.RegionCode].Take(2).Where(_ => _random.NextDouble() < 0.4))
+                _data.Contracts.Add(new ContractRow(neighbour, offering.Id, _random.NextDouble() < 0.05, validFrom));
+        }
+    }
+
+    private (int Min, int Max) AgeRange(CareProfile profile)
+    {
+        if (profile.CareType == CareTypes.Residential)
+            return _random.Next(3) switch { 0 => (6, 12), 1 => (12, 18), _ => (8, 18) };
+        if (profile.MinAge == 0 && _random.NextDouble() < 0.3)
+            return (0, 12);
+        return (profile.MinAge, profile.MaxAge);
+    }
+
+    private int ConfirmedHoursAgo() => _random.NextDouble() switch
+    {
+        < 0.6 => _random.Next(1, 72),
+        < 0.85 => _random.Next(72, 24 * 14),
+        _ => _random.Next(24 * 14, 24 * 60),
+    };
+
+    private void AddOpenRequests()
+    {
+        var openCount = 0;
+        while (openCount < _scale.OpenRequests)
+        {
+            var region = PickWeightedRegion();
+            var profile = PickWeighted(Profiles, p => p.DemandWeight);
+            var waitedDays = (int)(365 * Math.Pow(_random.NextDouble(), 2));
+            var request = NewRequest(region, profile, _now.AddDays(-waitedDays).AddMinutes(-_random.Next(0, 600)), "open", null);
+            _data.Requests.Add(request);
+            openCount++;
+
+            var familyCare = profile.CareType is CareTypes.FamilyHome or CareTypes.FosterShort or CareTypes.FosterLong or CareTypes.Residential;
+            if (familyCare && _random.NextDouble() < 0.12)
+            {
+                var group = $"{request.CaseReference}-G";
+                _data.Requests[^1] = request with { SiblingGroup = group };
+                var siblings = _random.Next(1, 3);
+                for (var s = 0; s < siblings; s++)
+                {
+                    var sibling = NewRequest(region, profile, request.RegisteredAt, "open", null) with
+                    {
+                        SiblingGroup = group, HomePc4 = request.HomePc4, HomeLat = request.HomeLat, HomeLon = request.HomeLon,
+                        MaxDistanceKm = request.MaxDistanceKm, Urgency = request.Urgency, MeasureStart = request.MeasureStart,
+                    };
+                    _data.Requests.Add(sibling);
+                    openCount++;
+                }
+            }
+        }
+    }
+
+    private RequestRow NewRequest(DemoRegion region, CareProfile profile, DateTimeOffset registeredAt, string status, DateTimeOffset? closedAt)
+    {
+        var municipality = Pick(_municipalitiesByRegion[region.Code]);
+        var age = _random.Next(profile.MinAge, Math.Min(profile.MaxAge, 22) + 1);
+        var urgency = profile.CareType == CareTypes.CrisisPlace || profile.CareType == CareTypes.FosterCrisis
+            ? Urgencies.Crisis
+            : _random.NextDouble() switch { < 0.07 => Urgencies.Crisis, < 0.30 => Urgencies.Urgent, _ => Urgencies.Regular };
+        var measure = profile.CareType == CareTypes.Secure ? MeasureTypes.SecureCareAuthorisation
+            : urgency == Urgencies.Crisis && _random.NextDouble() < 0.5 ? MeasureTypes.ProvisionalSupervision
+            : age >= 12 && _random.NextDouble() < 0.2 ? MeasureTypes.JuvenileProbation
+            : _random.NextDouble() switch { < 0.6 => MeasureTypes.Supervision, < 0.75 => MeasureTypes.Guardianship, _ => MeasureTypes.OutOfHomePlacement };
+        var needsCount = _random.NextDouble() switch { < 0.5 => 0, < 0.85 => 1, _ => 2 };
+        var needs = string.Join(",", Specialisms.All.OrderBy(_ => _random.Next()).Take(needsCount).Order(StringComparer.Ordinal));
+        var birth = _asOf.AddYears(-age).AddMonths(-_random.Next(0, 12));
+        var sequence = _data.Requests.Count + 1;
+        var deskUser = _data.Users.First(u => u.Role == Roles.Desk && u.RegionCode == region.Code);
+        return new RequestRow(
+            NewId(), region.Code, $"{region.Code[..3].ToUpperInvariant()}-{registeredAt.Year}-{sequence:00000}", measure,
+            DateOnly.FromDateTime(registeredAt.UtcDateTime).AddDays(-_random.Next(0, 60)), urgency, profile.CareType, needs,
+            profile.CareType == CareTypes.Secure, new DateOnly(birth.Year, birth.Month, 1),
+            _random.NextDouble() switch { < 0.48 => "f", < 0.96 => "m", _ => "x" },
+            _random.Next(region.Pc4From, region.Pc4To + 1).ToString("0000"),
+            Math.Round(municipality.Lat + Jitter(0.03), 4), Math.Round(municipality.Lon + Jitter(0.04), 4),
+            Pick([30, 50, 50, 75, 100]), null,
+            _random.NextDouble() < 0.4 ? Pick(ChildWishes) : "", _random.NextDouble() < 0.4 ? Pick(ParentWishes) : "",
+            status, registeredAt, closedAt, deskUser.Id);
+    }
+
+    private void AddHistory()
+    {
+        var offeringsByCareType = _data.Offerings.GroupBy(o => o.CareType).ToDictionary(g => g.Key, g => g.ToList());
+        var locationRegion = _data.Locations.ToDictionary(l => l.Id, l => l.RegionCode);
+        for (var i = 0; i < _scale.PastRequests; i++)
+        {
+            var region = PickWeightedRegion();
+            var profile = PickWeighted(Profiles, p => p.DemandWeight);
+            if (!offeringsByCareType.TryGetValue(profile.CareType, out var candidates)) continue;
+            var registeredAt = _now.AddDays(-_random.Next(30, 730));
+            var waited = _random.Next(3, 250);
+            var placedAt = registeredAt.AddDays(waited);
+            if (placedAt > _now) placedAt = _now.AddDays(-1);
+            var request = NewRequest(region, profile, registeredAt, "placed", placedAt);
+            _data.Requests.Add(request);
+
+            var nearby = candidates.Where(o => locationRegion[o.LocationId] == region.Code || _nearestRegions[region.Code].Contains(locationRegion[o.LocationId])).ToList();
+            var start = DateOnly.FromDateTime(placedAt.UtcDateTime);
+            var moves = _random.NextDouble() < 0.15 ? _random.Next(1, 4) : 0;
+            for (var m = 0; m <= moves; m++)
+            {
+                var offering = Pick(nearby.Count > 0 && _random.NextDouble() < 0.85 ? nearby : candidates);
+                var isLast = m == moves;
+                var length = _random.Next(20, 300);
+                var end = start.AddDays(length);
+                var ended = !isLast || (end < _asOf && _random.NextDouble() < 0.5);
+                string? endReason = !isLast ? Pick(["breakdown", "move"]) : ended ? Pick(["planned-end", "planned-end", "breakdown", "move"]) : null;
+                if (ended && end >= _asOf) end = _asOf.AddDays(-1);
+                if (end < start) end = start;
+                _data.Placements.Add(new PlacementRow(NewId(), region.Code, request.Id, offering.Id, start, ended ? end : null, endReason,
+                    _random.NextDouble() < 0.12, placedAt));
+                start = end;
+                if (start >= _asOf) break;
+            }
+        }
+
+        var closedOrOpen = _data.Requests;
+        for (var i = 0; i < _scale.DeclinedHolds; i++)
+        {
+            var request = Pick(closedOrOpen);
+            if (!offeringsByCareType.TryGetValue(request.CareType, out var candidates)) continue;
+            var offering = Pick(candidates);
+            var created = request.RegisteredAt.AddDays(_random.Next(1, 20));
+            if (created > _now) created = _now.AddHours(-_random.Next(2, 48));
+            _data.Holds.Add(new HoldRow(NewId(), request.RegionCode, request.Id, offering.Id, "declined", created, created.AddHours(48),
+                created.AddHours(_random.Next(1, 47)), PickWeighted(DeclineReasons, r => r == "no-capacity" ? 3 : r == "needs-not-met" ? 3 : 1),
+                _random.NextDouble() < 0.3 ? "Groep is op dit moment te onrustig voor een nieuwe jongere." : null, request.CreatedBy));
+        }
+    }
+
+    private void AddActiveHolds()
+    {
+        var open = _data.Requests.Where(r => r.Status == "open" && r.SiblingGroup is null).ToList();
+        var targetHolds = _scale.OpenRequests / 20;
+        for (var i = 0; i < targetHolds; i++)
+        {
+            var request = Pick(open);
+            var index = _data.Offerings.FindIndex(_random.Next(_data.Offerings.Count),
+                o => o.CareType == request.CareType && o.TotalUnits - o.OccupiedUnits - o.HeldUnits > 0);
+            if (index < 0) continue;
+            var offering = _data.Offerings[index];
+            _data.Offerings[index] = offering with { HeldUnits = offering.HeldUnits + 1 };
+            var created = _now.AddHours(-_random.Next(1, 40));
+            _data.Holds.Add(new HoldRow(NewId(), request.RegionCode, request.Id, offering.Id, "active", created, created.AddHours(48),
+                null, null, null, request.CreatedBy));
+        }
+    }
+
+    private DemoRegion PickWeightedRegion() => PickWeighted(DemoRegions.All, r => r.Weight);
+
+    private T PickWeighted<T>(IReadOnlyList<T> items, Func<T, double> weight)
+    {
+        var total = items.Sum(weight);
+        var roll = _random.NextDouble() * total;
+        foreach (var item in items)
+        {
+            roll -= weight(item);
+            if (roll < 0) return item;
+        }
+        return items[^1];
+    }
+
+    private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
+
+    private double Jitter(double range) => (_random.NextDouble() * 2 - 1) * range;
+
+    private Guid NewId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        _random.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes);
+    }
+}

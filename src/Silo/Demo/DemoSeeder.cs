@@ -1,0 +1,104 @@
+using System.Data.Common;
+using Dapper;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Data;
+
+namespace Matchmaker.Silo.Demo;
+
+/// <summary>Writes the demo market into an empty database, in one transaction; does nothing when data is there.</summary>
+public sealed class DemoSeeder(Database database)
+{
+    public sealed record SeedResult(bool Seeded, IReadOnlyList<(string Table, int Rows)> Counts);
+
+    public async Task<bool> HasDataAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM regions") > 0;
+    }
+
+    public async Task<SeedResult> SeedAsync(DemoData data, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        // Checked inside the write transaction, so two nodes starting at once cannot both seed.
+        if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM regions", transaction: transaction) > 0)
+            return new SeedResult(false, []);
+
+        var counts = new List<(string, int)>();
+        async Task Write<T>(string table, string sql, IReadOnlyCollection<T> rows)
+        {
+            progress?.Invoke($"  {table}: {rows.Count:N0} rows");
+            await connection.ExecuteAsync(sql, rows, transaction);
+            counts.Add((table, rows.Count));
+        }
+
+        await Write("regions", "INSERT INTO regions (code, name, lat, lon) VALUES (@Code, @Name, @Lat, @Lon)", data.Regions);
+        await Write("municipalities", "INSERT INTO municipalities (id, region_code, name, lat, lon) VALUES (@Id, @RegionCode, @Name, @Lat, @Lon)", data.Municipalities);
+        await Write("organisations", "INSERT INTO organisations (id, kind, name, region_code, municipality_id) VALUES (@Id, @Kind, @Name, @RegionCode, @MunicipalityId)", data.Organisations);
+        await Write("users", """
+            INSERT INTO users (id, email, display_name, role, region_code, organisation_id, password_hash, is_demo, created_at)
+            VALUES (@Id, @Email, @DisplayName, @Role, @RegionCode, @OrganisationId, NULL, true, @CreatedAt)
+            """, data.Users);
+        await Write("api_clients", """
+            INSERT INTO api_clients (id, name, token_hash, role, region_code, organisation_id, scopes, is_demo, created_at)
+            VALUES (@Id, @Name, @TokenHash, @Role, @RegionCode, @OrganisationId, @Scopes, true, @CreatedAt)
+            """, data.ApiClients.Select(c => new { c.Id, c.Name, TokenHash = ApiTokens.Hash(c.Token), c.Role, c.RegionCode, c.OrganisationId, c.Scopes, c.CreatedAt }).ToList());
+        await Write("locations", "INSERT INTO locations (id, provider_id, name, municipality_id, pc4, lat, lon) VALUES (@Id, @ProviderId, @Name, @MunicipalityId, @Pc4, @Lat, @Lon)", data.Locations);
+        await Write("offerings", """
+            INSERT INTO offerings (id, location_id, provider_id, care_type, subtype, min_age, max_age, genders, secure, specialisms,
+                                   total_units, occupied_units, held_units, earliest_start, last_confirmed_at, version)
+            VALUES (@Id, @LocationId, @ProviderId, @CareType, @Subtype, @MinAge, @MaxAge, @Genders, @Secure, @Specialisms,
+                    @TotalUnits, @OccupiedUnits, @HeldUnits, @EarliestStart, @LastConfirmedAt, 1)
+            """, data.Offerings);
+        await Write("contracts", "INSERT INTO contracts (region_code, offering_id, budget_ceiling_reached, valid_from) VALUES (@RegionCode, @OfferingId, @BudgetCeilingReached, @ValidFrom)", data.Contracts);
+        await Write("requests", """
+            INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
+                                  birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
+                                  parent_wishes, status, registered_at, closed_at, created_by, version)
+            VALUES (@Id, @RegionCode, @CaseReference, @MeasureType, @MeasureStart, @Urgency, @CareType, @Needs, @NeedsSecure,
+                    @BirthMonth, @Gender, @HomePc4, @HomeLat, @HomeLon, @MaxDistanceKm, @SiblingGroup, @ChildWishes,
+                    @ParentWishes, @Status, @RegisteredAt, @ClosedAt, @CreatedBy, 1)
+            """, data.Requests);
+        await Write("holds", """
+            INSERT INTO holds (id, region_code, request_id, offering_id, status, created_at, expires_at, answered_at, decline_reason, decline_note, created_by)
+            VALUES (@Id, @RegionCode, @RequestId, @OfferingId, @Status, @CreatedAt, @ExpiresAt, @AnsweredAt, @DeclineReason, @DeclineNote, @CreatedBy)
+            """, data.Holds);
+        await Write("placements", """
+            INSERT INTO placements (id, region_code, request_id, offering_id, hold_id, start_date, end_date, end_reason, second_best, created_at)
+            VALUES (@Id, @RegionCode, @RequestId, @OfferingId, NULL, @StartDate, @EndDate, @EndReason, @SecondBest, @CreatedAt)
+            """, data.Placements);
+        await connection.ExecuteAsync("""
+            INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail)
+            VALUES (@at, NULL, 'system', NULL, NULL, NULL, 'demo-seeded', 'database', NULL, @detail)
+            """, new { at = DateTimeOffset.UtcNow, detail = $"{data.Requests.Count} requests, {data.Offerings.Count} offerings" }, transaction);
+
+        await transaction.CommitAsync(cancellationToken);
+        return new SeedResult(true, counts);
+    }
+
+    /// <summary>Drops every table and function of the schema, so migrations and the seed can start again from empty.</summary>
+    public async Task DropEverythingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
+            var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+            foreach (var table in tables)
+                await connection.ExecuteAsync($"DROP TABLE IF EXISTS \"{table}\"");
+            await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
+            return;
+        }
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var pgTables = await connection.QueryAsync<string>("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", transaction: transaction);
+        foreach (var table in pgTables)
+            await connection.ExecuteAsync($"DROP TABLE IF EXISTS \"{table}\" CASCADE", transaction: transaction);
+        var functions = await connection.QueryAsync<string>("""
+            SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = current_schema() AND p.prokind = 'f'
+            """, transaction: transaction);
+        foreach (var function in functions)
+            await connection.ExecuteAsync($"DROP FUNCTION IF EXISTS {function} CASCADE", transaction: transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

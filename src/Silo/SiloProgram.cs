@@ -116,7 +116,7 @@ public static class SiloProgram
             }
             await new Migrator(database).MigrateAsync();
             Console.Out.WriteLine($"Generating the demo market (seed {seed})...");
-            var data = DemoDataGenerator.Generate(seed, DateOnly.FromDateTime(DateTime.UtcNow), DemoScale.National);
+            var data = DemoDataGenerator.Generate(seed, DateOnly.FromDateTime(DateTime.UtcNow), demo.Scale);
             result = await seeder.SeedAsync(data, line => Console.Out.WriteLine(line));
         });
         Console.Out.WriteLine(result!.Seeded

@@ -9,11 +9,26 @@ namespace Matchmaker.Silo.Data;
 /// <summary>Start-up cannot go on; <see cref="Exception.Message"/> is one line naming the problem and what to do.</summary>
 public sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Demo mode: on by default for the embedded database, off by default for PostgreSQL.</summary>
-public sealed record DemoOptions(bool Enabled)
+/// <summary>
+/// Demo mode: on by default for the embedded database, off by default for PostgreSQL. With it off, no demo
+/// account or demo token is accepted. <c>Demo:Scale</c> = <c>national</c> (default) or <c>small</c> (for tests).
+/// </summary>
+public sealed record DemoOptions(bool Enabled, DemoScale Scale)
 {
-    public static DemoOptions FromConfiguration(IConfiguration configuration, DatabaseProvider provider) =>
-        new(configuration.GetValue<bool?>("Demo:Enabled") ?? provider == DatabaseProvider.Sqlite);
+    public DemoOptions(bool enabled) : this(enabled, DemoScale.National)
+    {
+    }
+
+    public static DemoOptions FromConfiguration(IConfiguration configuration, DatabaseProvider provider)
+    {
+        var scale = configuration["Demo:Scale"]?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "national" => DemoScale.National,
+            "small" => DemoScale.Small,
+            var other => throw new DatabaseConfigurationException($"Demo:Scale is '{other}'; it must be 'national' or 'small'."),
+        };
+        return new(configuration.GetValue<bool?>("Demo:Enabled") ?? provider == DatabaseProvider.Sqlite, scale);
+    }
 }
 
 /// <summary>What every host does before it serves: reach the database, migrate it, seed the demo when empty.</summary>
@@ -30,7 +45,7 @@ public sealed class DatabaseStartup(Database database, DemoOptions demo)
             var seeder = new DemoSeeder(database);
             if (await seeder.HasDataAsync(cancellationToken)) return;
             progress("Seeding the demo market (first run)...");
-            var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, DateOnly.FromDateTime(DateTime.UtcNow), DemoScale.National);
+            var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, DateOnly.FromDateTime(DateTime.UtcNow), demo.Scale);
             await seeder.SeedAsync(data, progress, cancellationToken);
         });
     }

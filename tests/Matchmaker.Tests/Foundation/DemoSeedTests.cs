@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Dapper;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Tests.Infrastructure;
+
+namespace Matchmaker.Tests.Foundation;
+
+public sealed class DemoSeedTests
+{
+    private static readonly DateOnly AsOf = new(2026, 11, 22);
+
+    [Fact]
+    public void DemoData_ForTheSameSeedAndDate_IsIdentical()
+    {
+        var first = JsonSerializer.Serialize(DemoDataGenerator.Generate(7, AsOf, DemoScale.National));
+        var second = JsonSerializer.Serialize(DemoDataGenerator.Generate(7, AsOf, DemoScale.National));
+        var otherSeed = JsonSerializer.Serialize(DemoDataGenerator.Generate(8, AsOf, DemoScale.National));
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, otherSeed);
+    }
+
+    [Fact]
+    public void DemoData_National_HasTheShapeOfTheDutchMarket()
+    {
+        var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, AsOf, DemoScale.National);
+        var open = data.Requests.Where(r => r.Status == "open").ToList();
+        int Free(string careType) => data.Offerings.Where(o => o.CareType == careType).Sum(o => o.TotalUnits - o.OccupiedUnits - o.HeldUnits);
+
+        Assert.Equal(42, data.Regions.Count);
+        Assert.InRange(data.Municipalities.Count, 300, 380);
+        Assert.Equal(600, data.Organisations.Count(o => o.Kind == "provider"));
+        Assert.Equal(1_500, data.Locations.Count);
+        Assert.Equal(4_000, data.Offerings.Count);
+        Assert.InRange(open.Count, 3_000, 3_010);
+        Assert.Contains(open, r => r.SiblingGroup is not null);
+        Assert.InRange(open.Max(r => (AsOf.ToDateTime(TimeOnly.MinValue) - r.RegisteredAt.UtcDateTime).TotalDays), 300, 366);
+        Assert.True(Free(CareTypes.Secure) < Free(CareTypes.SupervisedContact) / 20, "secure capacity is scarce, ambulatory slots plentiful");
+        Assert.Contains(data.Offerings, o => o.TotalUnits == o.OccupiedUnits);
+        Assert.NotEmpty(data.Placements);
+        Assert.All(data.Offerings, o => Assert.True(o.OccupiedUnits + o.HeldUnits <= o.TotalUnits));
+        foreach (var region in data.Regions)
+            foreach (var role in Roles.DemoSignInRoles)
+                Assert.Contains(data.Users, u => u.Email == DemoDataGenerator.DemoEmail(role, region.Code));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task DemoSeed_ReadsBackWhatItWrote_AndASecondSeedChangesNothing(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await new Migrator(test.Database).MigrateAsync();
+        var data = DemoDataGenerator.Generate(3, AsOf, DemoScale.Small);
+        var seeder = new DemoSeeder(test.Database);
+
+        var first = await seeder.SeedAsync(data);
+        var second = await seeder.SeedAsync(DemoDataGenerator.Generate(4, AsOf, DemoScale.Small));
+
+        Assert.True(first.Seeded);
+        Assert.False(second.Seeded);
+        await using var connection = await test.Database.OpenAsync();
+        Assert.Equal(data.Requests.Count, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM requests"));
+        var expected = data.Requests[0];
+        var stored = await connection.QuerySingleAsync<StoredRequest>("""
+            SELECT id AS Id, registered_at AS RegisteredAt, measure_start AS MeasureStart, needs_secure AS NeedsSecure, created_by AS CreatedBy
+            FROM requests WHERE id = @Id
+            """, new { expected.Id });
+        Assert.Equal(expected.RegisteredAt, stored.RegisteredAt);
+        Assert.Equal(expected.MeasureStart, stored.MeasureStart);
+        Assert.Equal(expected.NeedsSecure, stored.NeedsSecure);
+        Assert.Equal(expected.CreatedBy, stored.CreatedBy);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task DemoSeed_AfterReset_StartsAgainFromEmpty(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        var seeder = new DemoSeeder(test.Database);
+        await new Migrator(test.Database).MigrateAsync();
+        await seeder.SeedAsync(DemoDataGenerator.Generate(3, AsOf, DemoScale.Small));
+
+        await seeder.DropEverythingAsync();
+        await new Migrator(test.Database).MigrateAsync();
+        var again = await seeder.SeedAsync(DemoDataGenerator.Generate(5, AsOf, DemoScale.Small));
+
+        Assert.True(again.Seeded);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Timestamps_CompareInTimeOrder_OnBothDatabases(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await new Migrator(test.Database).MigrateAsync();
+        var seeder = new DemoSeeder(test.Database);
+        var data = DemoDataGenerator.Generate(3, AsOf, DemoScale.Small);
+        await seeder.SeedAsync(data);
+        var cutOff = new DateTimeOffset(2026, 9, 1, 12, 30, 0, TimeSpan.FromHours(2));
+
+        await using var connection = await test.Database.OpenAsync();
+        var newer = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM requests WHERE registered_at > @cutOff", new { cutOff });
+
+        Assert.Equal(data.Requests.Count(r => r.RegisteredAt > cutOff), newer);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Offerings_CannotHoldOrOccupyMoreThanTheirTotal(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await new Migrator(test.Database).MigrateAsync();
+        await new DemoSeeder(test.Database).SeedAsync(DemoDataGenerator.Generate(3, AsOf, DemoScale.Small));
+        await using var connection = await test.Database.OpenAsync();
+
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+            connection.ExecuteAsync("UPDATE offerings SET held_units = total_units - occupied_units + 1"));
+    }
+
+    private sealed class StoredRequest
+    {
+        public Guid Id { get; init; }
+        public DateTimeOffset RegisteredAt { get; init; }
+        public DateOnly MeasureStart { get; init; }
+        public bool NeedsSecure { get; init; }
+        public Guid? CreatedBy { get; init; }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Matchmaker.Tests.Foundation;
+
+public sealed partial class WebAppTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WebApp_OnAFreshDatabase_MigratesSeedsAndIsReady(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using var app = new MatchmakerWebFactory(test);
+        var client = app.CreateClient();
+
+        var ready = await client.GetAsync("/readyz");
+        var alive = await client.GetAsync("/healthz");
+        var home = await client.GetStringAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Contains("Zorgbemiddelingstafels", home);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task DemoSignIn_AsADeskOfARegion_KnowsRoleRegionAndOrganisation(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using var app = new MatchmakerWebFactory(test);
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var signInPage = await client.GetStringAsync("/account/sign-in");
+        var signedIn = await client.PostAsync("/account/sign-in?handler=Demo", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["region"] = "rijnmond",
+            ["role"] = "desk",
+            ["__RequestVerificationToken"] = AntiforgeryToken(signInPage),
+        }));
+        var me = await client.GetFromJsonAsync<Me>("/api/v1/me");
+
+        Assert.Contains("Demo: zorgbemiddelaar", signInPage);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("desk", me!.role);
+        Assert.Equal("rijnmond", me.regionCode);
+        Assert.NotNull(me.organisationId);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ApiToken_OfADemoProviderSystem_IdentifiesTheProvider_AndAnUnknownTokenIsRefused(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using var app = new MatchmakerWebFactory(test);
+        var client = app.CreateClient();
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DemoDataGenerator.DemoToken("provider", "rijnmond"));
+        var me = await client.GetFromJsonAsync<Me>("/api/v1/me");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "mm_not_a_token");
+        var refused = await client.GetAsync("/api/v1/me");
+
+        Assert.Equal("provider", me!.role);
+        Assert.Equal("api-client", me.kind);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ProductionMode_OffersNoDemoSignIn_AndRefusesDemoTokens(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using (var demo = new MatchmakerWebFactory(test))
+            await demo.CreateClient().GetAsync("/readyz");
+        await using var app = new MatchmakerWebFactory(test, demo: false);
+        var client = app.CreateClient();
+
+        var signInPage = await client.GetStringAsync("/account/sign-in");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DemoDataGenerator.DemoToken("provider", "rijnmond"));
+        var refused = await client.GetAsync("/api/v1/me");
+
+        Assert.DoesNotContain("Demo: zorgbemiddelaar", signInPage);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnknownRoutes_GetAReadableNotFoundPage_AndProblemDetailsUnderTheApi()
+    {
+        await using var test = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new MatchmakerWebFactory(test);
+        var client = app.CreateClient();
+
+        var page = await client.GetAsync("/does/not/exist");
+        var api = await client.GetAsync("/api/v1/does-not-exist");
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Contains("Pagina niet gevonden", await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static string AntiforgeryToken(string html) =>
+        AntiforgeryInput().Match(html).Groups[1].Value;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryInput();
+
+    private sealed record Me(Guid id, string kind, string name, string role, string? regionCode, Guid? organisationId);
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Matchmaker.Tests.Infrastructure;
+
+/// <summary>The real web app on a test database; demo mode on with the small demo market unless told otherwise.</summary>
+public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Test");
+        builder.UseSetting("Database:Provider", database.Provider);
+        builder.UseSetting("ConnectionStrings:Matchmaker", database.ConnectionString);
+        builder.UseSetting("Demo:Enabled", demo ? "true" : "false");
+        builder.UseSetting("Demo:Scale", "small");
+    }
+}

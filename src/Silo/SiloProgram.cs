@@ -40,6 +40,7 @@ public static class SiloProgram
                 "migrate" => await MigrateAsync(rest),
                 "status" => await StatusAsync(rest),
                 "seed" => await SeedAsync(rest),
+                "solve" => await SolveCommand.RunAsync(rest),
                 _ => Fail($"Unknown command '{command}'.\n\n{Usage}"),
             };
         }

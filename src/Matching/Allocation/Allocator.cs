@@ -1,0 +1,138 @@
+namespace Matchmaker.Matching.Allocation;
+
+/// <summary>
+/// Splits the market into independent parts (children and places linked by a feasible pair or a sibling
+/// group) and allocates each exactly. The lexicographic value of independent parts adds up, so the best
+/// allocation of the whole is the best allocation of every part.
+/// </summary>
+internal static class Allocator
+{
+    /// <summary>The place index of every request, or -1.</summary>
+    public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups)
+    {
+        var requestCount = instance.Requests.Count;
+        var placeCount = instance.Places.Count;
+        var edges = new (int Place, long Cost)[requestCount][];
+        for (var r = 0; r < requestCount; r++)
+        {
+            var usable = candidates[r]
+                .Where(c => c.AllowedByPolicy && instance.Places[c.Place].Units > 0)
+                .Select(c => (c.Place, Cost: AllocationValue.DistanceUnits(c.DistanceKm)));
+            var group = groups.GroupOf[r];
+            if (group >= 0)
+                usable = usable.Where(e => groups.PlacesForGroup[group].Contains(e.Place));
+            edges[r] = usable.OrderBy(e => e.Place).ToArray();
+        }
+
+        var components = new UnionFind(requestCount + placeCount);
+        for (var r = 0; r < requestCount; r++)
+            foreach (var (place, _) in edges[r])
+                components.Union(r, requestCount + place);
+        foreach (var members in groups.Members)
+            for (var i = 1; i < members.Length; i++)
+                components.Union(members[0], members[i]);
+
+        var placeOf = new int[requestCount];
+        Array.Fill(placeOf, -1);
+        var requestsByComponent = new Dictionary<int, List<int>>();
+        for (var r = 0; r < requestCount; r++)
+        {
+            if (edges[r].Length == 0 && groups.GroupOf[r] < 0) continue;
+            var root = components.Find(r);
+            if (!requestsByComponent.TryGetValue(root, out var list))
+                requestsByComponent[root] = list = [];
+            list.Add(r);
+        }
+        var placesByComponent = new Dictionary<int, List<int>>();
+        for (var p = 0; p < placeCount; p++)
+        {
+            var root = components.Find(requestCount + p);
+            if (!requestsByComponent.ContainsKey(root)) continue;
+            if (!placesByComponent.TryGetValue(root, out var list))
+                placesByComponent[root] = list = [];
+            list.Add(p);
+        }
+
+        foreach (var (root, requests) in requestsByComponent.OrderBy(c => c.Value[0]))
+        {
+            var places = placesByComponent.TryGetValue(root, out var list) ? list : [];
+            var problem = ComponentProblem.Build(instance, requests, places, edges, groups);
+            var local = new ComponentSearch(problem).Run();
+            for (var i = 0; i < requests.Count; i++)
+                placeOf[requests[i]] = local[i] < 0 ? -1 : places[local[i]];
+        }
+        return placeOf;
+    }
+
+    private sealed class UnionFind
+    {
+        private readonly int[] _parent;
+
+        public UnionFind(int size)
+        {
+            _parent = new int[size];
+            for (var i = 0; i < size; i++) _parent[i] = i;
+        }
+
+        public int Find(int x)
+        {
+            while (_parent[x] != x)
+            {
+                _parent[x] = _parent[_parent[x]];
+                x = _parent[x];
+            }
+            return x;
+        }
+
+        public void Union(int a, int b)
+        {
+            var ra = Find(a);
+            var rb = Find(b);
+            if (ra != rb) _parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
+        }
+    }
+}
+
+/// <summary>
+/// Sibling groups of two or more children, and for each the places that could take the whole group:
+/// usable by every member (rules and policy) and with at least as many free units as the group has children.
+/// </summary>
+internal sealed class SiblingGroups
+{
+    public required int[] GroupOf { get; init; }
+    public required int[][] Members { get; init; }
+    public required HashSet<int>[] PlacesForGroup { get; init; }
+
+    public static SiblingGroups Find(MatchingInstance instance, Candidate[][] candidates)
+    {
+        var groupOf = new int[instance.Requests.Count];
+        Array.Fill(groupOf, -1);
+        var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (var r = 0; r < instance.Requests.Count; r++)
+        {
+            if (instance.Requests[r].SiblingGroup is not { } name) continue;
+            if (!byName.TryGetValue(name, out var list))
+            {
+                byName[name] = list = [];
+                order.Add(name);
+            }
+            list.Add(r);
+        }
+        var members = order.Select(name => byName[name]).Where(list => list.Count > 1).Select(list => list.ToArray()).ToArray();
+        var placesForGroup = new HashSet<int>[members.Length];
+        for (var g = 0; g < members.Length; g++)
+        {
+            HashSet<int>? common = null;
+            foreach (var r in members[g])
+            {
+                groupOf[r] = g;
+                var usable = candidates[r].Where(c => c.AllowedByPolicy && instance.Places[c.Place].Units >= members[g].Length).Select(c => c.Place);
+                if (common is null) common = [.. usable];
+                else common.IntersectWith(usable);
+            }
+            placesForGroup[g] = common ?? [];
+        }
+        return new SiblingGroups { GroupOf = groupOf, Members = members, PlacesForGroup = placesForGroup };
+    }
+}

@@ -1,0 +1,196 @@
+namespace Matchmaker.Matching.Allocation;
+
+/// <summary>One independent part of the market in local indices.</summary>
+internal sealed class ComponentProblem
+{
+    public required int[] Priority { get; init; }
+    public required int[] WaitingDays { get; init; }
+    /// <summary>Per request: usable local places, ascending, and their distance costs.</summary>
+    public required int[][] EdgePlace { get; init; }
+    public required long[][] EdgeCost { get; init; }
+    public required int[] Capacity { get; init; }
+    /// <summary>Sibling groups (local request indices), best-ranked group first.</summary>
+    public required int[][] Groups { get; init; }
+    public required int[] GroupOf { get; init; }
+    /// <summary>Requests in ranking order: priority, then longest waiting, then input order.</summary>
+    public required int[] RankOrder { get; init; }
+
+    public int RequestCount => Priority.Length;
+
+    public static ComponentProblem Build(
+        MatchingInstance instance, List<int> requests, List<int> places, (int Place, long Cost)[][] edges, SiblingGroups groups)
+    {
+        var localPlace = new Dictionary<int, int>();
+        for (var i = 0; i < places.Count; i++) localPlace[places[i]] = i;
+        var localRequest = new Dictionary<int, int>();
+        for (var i = 0; i < requests.Count; i++) localRequest[requests[i]] = i;
+
+        var edgePlace = new int[requests.Count][];
+        var edgeCost = new long[requests.Count][];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var own = edges[requests[i]];
+            edgePlace[i] = own.Select(e => localPlace[e.Place]).ToArray();
+            edgeCost[i] = own.Select(e => e.Cost).ToArray();
+            Array.Sort(edgePlace[i], edgeCost[i]);
+        }
+        var rankOrder = Enumerable.Range(0, requests.Count)
+            .OrderBy(i => instance.Requests[requests[i]].Priority)
+            .ThenByDescending(i => instance.Requests[requests[i]].WaitingDays)
+            .ThenBy(i => requests[i])
+            .ToArray();
+        var groupOf = new int[requests.Count];
+        Array.Fill(groupOf, -1);
+        var rank = new int[requests.Count];
+        for (var i = 0; i < rankOrder.Length; i++) rank[rankOrder[i]] = i;
+        var localGroups = groups.Members
+            .Where(members => localRequest.ContainsKey(members[0]))
+            .Select(members => members.Select(r => localRequest[r]).ToArray())
+            .OrderBy(members => members.Min(m => rank[m]))
+            .ToArray();
+        for (var g = 0; g < localGroups.Length; g++)
+            foreach (var r in localGroups[g]) groupOf[r] = g;
+
+        return new ComponentProblem
+        {
+            Priority = requests.Select(r => instance.Requests[r].Priority).ToArray(),
+            WaitingDays = requests.Select(r => instance.Requests[r].WaitingDays).ToArray(),
+            EdgePlace = edgePlace,
+            EdgeCost = edgeCost,
+            Capacity = places.Select(p => instance.Places[p].Units).ToArray(),
+            Groups = localGroups,
+            GroupOf = groupOf,
+            RankOrder = rankOrder,
+        };
+    }
+
+    public long CostOf(int request, int place) => EdgeCost[request][Array.BinarySearch(EdgePlace[request], place)];
+
+    public AllocationValue ValueOf(int request, int place) => AllocationValue.Of(Priority[request], WaitingDays[request], CostOf(request, place));
+}
+
+/// <summary>
+/// Exact allocation of one part. Without sibling groups one min-cost flow (<see cref="TieredMinCostFlow"/>)
+/// is optimal. Sibling groups (all together at one place, or none) are handled by branch and bound: the
+/// flow in which siblings may be split is an upper bound; a group it splits is branched on, one branch per
+/// place that could take the whole group and one where the group is not placed. A branch whose bound is not
+/// better than the best allocation found is cut, so the result is optimal on every instance.
+/// </summary>
+internal sealed class ComponentSearch(ComponentProblem problem)
+{
+    private const int Free = -2;
+    private const int NotPlaced = -1;
+
+    private AllocationValue? _best;
+    private int[]? _bestPlaceOf;
+
+    public int[] Run()
+    {
+        var fixedPlace = new int[problem.RequestCount];
+        Array.Fill(fixedPlace, Free);
+        Search((int[])problem.Capacity.Clone(), fixedPlace, default);
+        return _bestPlaceOf ?? Enumerable.Repeat(NotPlaced, problem.RequestCount).ToArray();
+    }
+
+    private void Search(int[] capacity, int[] fixedPlace, AllocationValue fixedValue)
+    {
+        var placeOf = SolveRelaxation(capacity, fixedPlace);
+        var value = fixedValue;
+        for (var r = 0; r < placeOf.Length; r++)
+            if (fixedPlace[r] == Free && placeOf[r] >= 0)
+                value += problem.ValueOf(r, placeOf[r]);
+        if (_best is { } best && value.CompareTo(best) <= 0) return;
+
+        var split = FirstSplitGroup(placeOf, fixedPlace);
+        if (split < 0)
+        {
+            _best = value;
+            _bestPlaceOf = new int[placeOf.Length];
+            for (var r = 0; r < placeOf.Length; r++)
+                _bestPlaceOf[r] = fixedPlace[r] == Free ? placeOf[r] : fixedPlace[r];
+            return;
+        }
+
+        var members = problem.Groups[split];
+        var branches = problem.EdgePlace[members[0]]
+            .Where(p => capacity[p] >= members.Length)
+            .OrderByDescending(p => members.Count(m => placeOf[m] == p))
+            .ThenBy(p => members.Sum(m => problem.CostOf(m, p)))
+            .ThenBy(p => p)
+            .ToList();
+        foreach (var place in branches)
+        {
+            var nextCapacity = (int[])capacity.Clone();
+            nextCapacity[place] -= members.Length;
+            var nextFixed = (int[])fixedPlace.Clone();
+            var nextValue = fixedValue;
+            foreach (var m in members)
+            {
+                nextFixed[m] = place;
+                nextValue += problem.ValueOf(m, place);
+            }
+            Search(nextCapacity, nextFixed, nextValue);
+        }
+        var withoutGroup = (int[])fixedPlace.Clone();
+        foreach (var m in members) withoutGroup[m] = NotPlaced;
+        Search(capacity, withoutGroup, fixedValue);
+    }
+
+    private int[] SolveRelaxation(int[] capacity, int[] fixedPlace)
+    {
+        var n = problem.RequestCount;
+        var edgePlace = new int[n][];
+        var edgeCost = new long[n][];
+        for (var r = 0; r < n; r++)
+        {
+            var group = problem.GroupOf[r];
+            if (fixedPlace[r] != Free)
+            {
+                edgePlace[r] = [];
+                edgeCost[r] = [];
+            }
+            else if (group >= 0)
+            {
+                // A sibling may only use a place that could still take the whole group.
+                var size = problem.Groups[group].Length;
+                var keep = Enumerable.Range(0, problem.EdgePlace[r].Length).Where(i => capacity[problem.EdgePlace[r][i]] >= size).ToArray();
+                edgePlace[r] = keep.Select(i => problem.EdgePlace[r][i]).ToArray();
+                edgeCost[r] = keep.Select(i => problem.EdgeCost[r][i]).ToArray();
+            }
+            else
+            {
+                edgePlace[r] = problem.EdgePlace[r];
+                edgeCost[r] = problem.EdgeCost[r];
+            }
+        }
+
+        var tiers = new List<int[]>();
+        var current = new List<int>();
+        var previous = -1;
+        foreach (var r in problem.RankOrder)
+        {
+            if (fixedPlace[r] != Free || edgePlace[r].Length == 0) continue;
+            if (previous >= 0 && (problem.Priority[r] != problem.Priority[previous] || problem.WaitingDays[r] != problem.WaitingDays[previous]))
+            {
+                tiers.Add([.. current]);
+                current.Clear();
+            }
+            current.Add(r);
+            previous = r;
+        }
+        if (current.Count > 0) tiers.Add([.. current]);
+        return new TieredMinCostFlow(edgePlace, edgeCost, capacity, [.. tiers]).Solve();
+    }
+
+    private int FirstSplitGroup(int[] placeOf, int[] fixedPlace)
+    {
+        for (var g = 0; g < problem.Groups.Length; g++)
+        {
+            var members = problem.Groups[g];
+            if (fixedPlace[members[0]] != Free) continue;
+            var first = placeOf[members[0]];
+            if (members.Any(m => placeOf[m] != first)) return g;
+        }
+        return -1;
+    }
+}

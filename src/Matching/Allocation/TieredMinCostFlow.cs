@@ -1,0 +1,207 @@
+namespace Matchmaker.Matching.Allocation;
+
+/// <summary>
+/// The exact core of the matcher, without sibling groups. Requests are taken in tiers of equal
+/// (priority, waiting days), best tier first. For each tier it adds as many of its requests as can be
+/// added, each along a shortest augmenting path (successive shortest paths with Dijkstra on reduced
+/// costs, cost = distance). Because the children that can be placed together form a transversal
+/// matroid, taking tiers in order maximises levels 1-4 (each tier's count is its rank increment, whatever
+/// was chosen before); because every augmentation is a shortest path from the tier's own node, and a
+/// path may pass through an earlier tier's node (swapping one of its children for another of the same
+/// tier), the total distance is minimal among all allocations with those counts (level 5).
+/// </summary>
+internal sealed class TieredMinCostFlow
+{
+    private readonly int _requests;
+    private readonly int _places;
+    private readonly int _tierCount;
+    private readonly int _sink;
+    private readonly int[][] _edgePlace;
+    private readonly long[][] _edgeCost;
+    private readonly int[] _capacity;
+    private readonly int[][] _tierMembers;
+    private readonly int[] _tierOf;
+
+    private readonly int[] _placeOf;
+    private readonly bool[] _chosen;
+    private readonly List<int>[] _occupants;
+    private readonly long[] _potential;
+    private readonly long[] _dist;
+    private readonly int[] _parent;
+    private readonly int[] _visitStamp;
+    private readonly int[] _doneStamp;
+    private int _stamp;
+
+    /// <param name="edgePlace">per request, the places it may use (ascending place index)</param>
+    /// <param name="edgeCost">per request, the cost (scaled distance, non-negative) of each of those places</param>
+    /// <param name="capacity">free units per place</param>
+    /// <param name="tierMembers">the tiers, best first; each lists its requests in a fixed order. Requests in no tier take no part.</param>
+    public TieredMinCostFlow(int[][] edgePlace, long[][] edgeCost, int[] capacity, int[][] tierMembers)
+    {
+        _requests = edgePlace.Length;
+        _places = capacity.Length;
+        _tierCount = tierMembers.Length;
+        _edgePlace = edgePlace;
+        _edgeCost = edgeCost;
+        _capacity = capacity;
+        _tierMembers = tierMembers;
+        _tierOf = new int[_requests];
+        Array.Fill(_tierOf, -1);
+        for (var t = 0; t < tierMembers.Length; t++)
+            foreach (var r in tierMembers[t]) _tierOf[r] = t;
+
+        var nodes = _requests + _places + _tierCount + 1;
+        _sink = nodes - 1;
+        _placeOf = new int[_requests];
+        Array.Fill(_placeOf, -1);
+        _chosen = new bool[_requests];
+        _occupants = new List<int>[_places];
+        for (var p = 0; p < _places; p++) _occupants[p] = [];
+        _potential = new long[nodes];
+        _dist = new long[nodes];
+        _parent = new int[nodes];
+        _visitStamp = new int[nodes];
+        _doneStamp = new int[nodes];
+    }
+
+    /// <summary>Runs all tiers; returns the place index per request, or -1.</summary>
+    public int[] Solve()
+    {
+        for (var t = 0; t < _tierCount; t++)
+        {
+            var remaining = _tierMembers[t].Length;
+            while (remaining > 0 && Augment(TierNode(t)))
+                remaining--;
+        }
+        return (int[])_placeOf.Clone();
+    }
+
+    private int PlaceNode(int p) => _requests + p;
+    private int TierNode(int t) => _requests + _places + t;
+
+    private bool Augment(int source)
+    {
+        _stamp++;
+        var queue = new PriorityQueue<int, (long, int)>();
+        var popped = new List<int>();
+        SetDist(source, 0, -1);
+        queue.Enqueue(source, (0, source));
+        var reached = false;
+        while (queue.TryDequeue(out var u, out var key))
+        {
+            if (_doneStamp[u] == _stamp || key.Item1 != _dist[u]) continue;
+            _doneStamp[u] = _stamp;
+            popped.Add(u);
+            if (u == _sink)
+            {
+                reached = true;
+                break;
+            }
+            Relax(u, queue);
+        }
+        if (!reached) return false;
+
+        var total = _dist[_sink];
+        foreach (var v in popped)
+            _potential[v] += _dist[v] - total;
+        ApplyPath(source);
+        return true;
+    }
+
+    private void Relax(int u, PriorityQueue<int, (long, int)> queue)
+    {
+        var du = _dist[u];
+        if (u < _requests)
+        {
+            var r = u;
+            var current = _placeOf[r];
+            var places = _edgePlace[r];
+            var costs = _edgeCost[r];
+            for (var i = 0; i < places.Length; i++)
+            {
+                if (places[i] == current) continue;
+                var v = PlaceNode(places[i]);
+                TryImprove(v, du + costs[i] + _potential[u] - _potential[v], u, queue);
+            }
+            if (_chosen[r])
+            {
+                // Un-choose this child so another child of the same tier can take its turn.
+                var tier = TierNode(_tierOf[r]);
+                TryImprove(tier, du + _potential[u] - _potential[tier], u, queue);
+            }
+        }
+        else if (u < _requests + _places)
+        {
+            var p = u - _requests;
+            foreach (var r in _occupants[p])
+                TryImprove(r, du - CostOf(r, p) + _potential[u] - _potential[r], u, queue);
+            if (_occupants[p].Count < _capacity[p])
+                TryImprove(_sink, du + _potential[u] - _potential[_sink], u, queue);
+        }
+        else if (u != _sink)
+        {
+            var t = u - _requests - _places;
+            foreach (var r in _tierMembers[t])
+                if (!_chosen[r])
+                    TryImprove(r, du + _potential[u] - _potential[r], u, queue);
+        }
+    }
+
+    private void TryImprove(int v, long candidate, int from, PriorityQueue<int, (long, int)> queue)
+    {
+        if (_doneStamp[v] == _stamp) return;
+        if (_visitStamp[v] == _stamp && _dist[v] <= candidate) return;
+        SetDist(v, candidate, from);
+        queue.Enqueue(v, (candidate, v));
+    }
+
+    private void SetDist(int v, long value, int from)
+    {
+        _visitStamp[v] = _stamp;
+        _dist[v] = value;
+        _parent[v] = from;
+    }
+
+    private void ApplyPath(int source)
+    {
+        var path = new List<int>();
+        for (var v = _sink; v != -1; v = _parent[v])
+        {
+            path.Add(v);
+            if (v == source) break;
+        }
+        path.Reverse();
+        for (var i = 0; i + 1 < path.Count; i++)
+        {
+            int u = path[i], v = path[i + 1];
+            var uIsRequest = u < _requests;
+            var vIsRequest = v < _requests;
+            var uIsPlace = !uIsRequest && u < _requests + _places;
+            if (!uIsRequest && !uIsPlace && vIsRequest)
+            {
+                _chosen[v] = true;
+            }
+            else if (uIsRequest && v != _sink && v < _requests + _places)
+            {
+                var p = v - _requests;
+                _placeOf[u] = p;
+                _occupants[p].Add(u);
+            }
+            else if (uIsPlace && vIsRequest)
+            {
+                _occupants[u - _requests].Remove(v);
+                _placeOf[v] = -1;
+            }
+            else if (uIsRequest)
+            {
+                _chosen[u] = false;
+            }
+        }
+    }
+
+    private long CostOf(int r, int p)
+    {
+        var index = Array.BinarySearch(_edgePlace[r], p);
+        return _edgeCost[r][index];
+    }
+}

@@ -1,0 +1,42 @@
+namespace Matchmaker.Matching;
+
+/// <summary>The hard rules: may this child go to this place at all (capacity aside)?</summary>
+public static class Feasibility
+{
+    /// <summary>The rules a place can fail, in the words used in explanations.</summary>
+    public enum Rule { CareType, Secure, Age, Gender, Needs, Distance, Region, Contract }
+
+    /// <summary>The first rule the pair breaks, or null when the child may go there. Policy rules only when <paramref name="policy"/> forbids.</summary>
+    public static Rule? FirstBroken(Request request, Place place, double distanceKm, AllocationPolicy policy)
+    {
+        if (BrokenIgnoringPolicy(request, place, distanceKm) is { } rule) return rule;
+        return BrokenPolicy(request, place, policy);
+    }
+
+    public static Rule? BrokenIgnoringPolicy(Request request, Place place, double distanceKm)
+    {
+        if (!string.Equals(request.CareType, place.CareType, StringComparison.Ordinal)) return Rule.CareType;
+        // A secure place needs a court authorisation: a child without one is never put there, and a child with one needs it.
+        if (request.NeedsSecure != place.Secure) return Rule.Secure;
+        if (request.Age < place.MinAge || request.Age > place.MaxAge) return Rule.Age;
+        if (!Contains(place.Genders, request.Gender)) return Rule.Gender;
+        foreach (var need in request.Needs)
+            if (!Contains(place.Specialisms, need)) return Rule.Needs;
+        if (distanceKm > request.MaxDistanceKm) return Rule.Distance;
+        return null;
+    }
+
+    public static Rule? BrokenPolicy(Request request, Place place, AllocationPolicy policy)
+    {
+        if (!policy.AllowOutOfRegion && !string.Equals(place.RegionId, request.RegionId, StringComparison.Ordinal)) return Rule.Region;
+        if (!policy.AllowNonContracted && !Contains(place.ContractedBy, request.RegionId)) return Rule.Contract;
+        return null;
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        foreach (var item in list)
+            if (string.Equals(item, value, StringComparison.Ordinal)) return true;
+        return false;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Matchmaker.Matching.Allocation;
+
+namespace Matchmaker.Matching;
+
+/// <summary>
+/// The matcher: given the open requests and the free places, the best feasible allocation (see docs/matching.md),
+/// with an explanation for every child. Pure and deterministic: the same instance gives the same result.
+/// </summary>
+public static class Matcher
+{
+    public static MatchingResult Solve(MatchingInstance instance)
+    {
+        var clock = Stopwatch.StartNew();
+        EnsureValid(instance);
+        var candidates = Candidates.Find(instance);
+        var groups = SiblingGroups.Find(instance, candidates);
+        var placeOf = Allocator.Allocate(instance, candidates, groups);
+        var explanations = new Explanations(instance, candidates, groups, placeOf);
+
+        var assignments = new List<Assignment>();
+        var unassigned = new List<Unassigned>();
+        var byPriority = new int[3];
+        long waitingDays = 0;
+        double distanceKm = 0;
+        for (var r = 0; r < instance.Requests.Count; r++)
+        {
+            var request = instance.Requests[r];
+            if (placeOf[r] >= 0)
+            {
+                var distance = candidates[r].First(c => c.Place == placeOf[r]).DistanceKm;
+                assignments.Add(new Assignment(request.Id, instance.Places[placeOf[r]].Id, Explanations.Round(distance), explanations.Placed(r), explanations.Options(r)));
+                byPriority[request.Priority - 1]++;
+                waitingDays += request.WaitingDays;
+                distanceKm += distance;
+            }
+            else
+            {
+                var (reason, text) = explanations.NotPlaced(r);
+                unassigned.Add(new Unassigned(request.Id, reason, text, explanations.Options(r)));
+            }
+        }
+        return new MatchingResult(assignments, unassigned, new Objective(byPriority, waitingDays, Explanations.Round(distanceKm)),
+            PriorityPolicy.Version, clock.ElapsedMilliseconds);
+    }
+
+    private static void EnsureValid(MatchingInstance instance)
+    {
+        if (instance.Places.Select(p => p.Id).Distinct(StringComparer.Ordinal).Count() != instance.Places.Count)
+            throw new ArgumentException("Place ids must be unique.", nameof(instance));
+        if (instance.Requests.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() != instance.Requests.Count)
+            throw new ArgumentException("Request ids must be unique.", nameof(instance));
+        if (instance.Places.Any(p => p.Units < 0))
+            throw new ArgumentException("Units cannot be negative.", nameof(instance));
+        if (instance.Requests.Any(r => r.Priority is < 1 or > 3))
+            throw new ArgumentException("Priority must be 1, 2 or 3.", nameof(instance));
+        if (instance.Requests.Any(r => r.WaitingDays < 0))
+            throw new ArgumentException("Waiting days cannot be negative.", nameof(instance));
+    }
+}

@@ -1,0 +1,41 @@
+namespace Matchmaker.Matching;
+
+/// <summary>Free units of one offering (a kind of care at a location) as the matcher sees them.</summary>
+public sealed record Place(
+    string Id, string CareType, int Units, int MinAge, int MaxAge, IReadOnlyList<string> Genders, bool Secure,
+    IReadOnlyList<string> Specialisms, double Lat, double Lon, string RegionId, IReadOnlyList<string> ContractedBy);
+
+/// <summary>One child's request (hulpvraag), with priority and waiting days already set by <see cref="PriorityPolicy"/>.</summary>
+public sealed record Request(
+    string Id, string CareType, int Age, string Gender, int Priority, int WaitingDays, bool NeedsSecure,
+    IReadOnlyList<string> Needs, double Lat, double Lon, double MaxDistanceKm, string RegionId, string? SiblingGroup);
+
+/// <summary>What the region's purchasing policy allows: places outside the region, places it has not contracted.</summary>
+public sealed record AllocationPolicy(bool AllowOutOfRegion, bool AllowNonContracted)
+{
+    public static readonly AllocationPolicy Unrestricted = new(true, true);
+}
+
+public sealed record MatchingInstance(IReadOnlyList<Place> Places, IReadOnlyList<Request> Requests, AllocationPolicy Policy);
+
+/// <summary>Why a child was not placed.</summary>
+public static class ReasonCodes
+{
+    public const string NoFeasiblePlace = "no-feasible-place";
+    public const string CapacityTaken = "capacity-taken";
+    public const string SiblingGroup = "sibling-group";
+    public const string Policy = "policy";
+}
+
+/// <summary>One of a child's nearest feasible places, free or not: real choice and near misses for the desk.</summary>
+public sealed record PlaceOption(string Place, double DistanceKm, int FreeUnits, bool AllowedByPolicy);
+
+public sealed record Assignment(string Request, string Place, double DistanceKm, string Explanation, IReadOnlyList<PlaceOption> Options);
+
+public sealed record Unassigned(string Request, string Reason, string Explanation, IReadOnlyList<PlaceOption> Options);
+
+/// <summary>The value of an allocation, level by level: children placed per priority, their waiting days, their distance.</summary>
+public sealed record Objective(IReadOnlyList<int> AssignedByPriority, long WaitingDays, double DistanceKm);
+
+public sealed record MatchingResult(
+    IReadOnlyList<Assignment> Assignments, IReadOnlyList<Unassigned> Unassigned, Objective Objective, string PolicyVersion, long SolveMillis);

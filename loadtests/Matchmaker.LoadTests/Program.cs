@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Matchmaker.LoadTests;
+using Matchmaker.Matching;
+
+// Subcommands: see README.md beside this file.
+return args.FirstOrDefault() switch
+{
+    "bench" => RunBenchmarks(args[1..]),
+    "instance" => WriteInstance(args[1..]),
+    "time" => TimeSolves(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        Usage: dotnet run -c Release --project loadtests/Matchmaker.LoadTests -- <command>
+          bench [BenchmarkDotNet options]        the matcher benchmarks (region and country), e.g. bench --filter '*'
+          instance region|country [seed] [siblingShare]
+                                                 write a generated instance as JSON (for the Silo's solve command)
+          time region|country [runs] [siblingShare]
+                                                 solve generated instances and print wall time and peak memory
+        """);
+    return 2;
+}
+
+static int RunBenchmarks(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(MatcherBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
+    return 0;
+}
+
+static MatchingInstance Make(string size, int seed, double? siblingShare) => size switch
+{
+    "region" => MarketInstances.Region(seed, siblingShare ?? 0.04),
+    "country" => MarketInstances.Country(seed, siblingShare ?? 0.0),
+    _ => throw new ArgumentException($"Unknown size '{size}': use region or country."),
+};
+
+static int WriteInstance(string[] args)
+{
+    if (args.Length == 0) return Usage();
+    var instance = Make(args[0], args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? double.Parse(args[2]) : null);
+    Console.Out.Write(InstanceWriter.ToJson(instance));
+    return 0;
+}
+
+static int TimeSolves(string[] args)
+{
+    if (args.Length == 0) return Usage();
+    var runs = args.Length > 1 ? int.Parse(args[1]) : 5;
+    var siblingShare = args.Length > 2 ? double.Parse(args[2]) : (double?)null;
+    var times = new List<double>();
+    for (var seed = 1; seed <= runs; seed++)
+    {
+        var instance = Make(args[0], seed, siblingShare);
+        var clock = Stopwatch.StartNew();
+        var result = Matcher.Solve(instance);
+        clock.Stop();
+        times.Add(clock.Elapsed.TotalMilliseconds);
+        Console.Out.WriteLine($"seed {seed}: {clock.Elapsed.TotalMilliseconds:0.0} ms, placed {result.Assignments.Count} of {instance.Requests.Count} " +
+            $"[{string.Join(", ", result.Objective.AssignedByPriority)}], groups {instance.Requests.Where(r => r.SiblingGroup is not null).Select(r => r.SiblingGroup).Distinct().Count()}");
+    }
+    times.Sort();
+    Console.Out.WriteLine($"median {times[times.Count / 2]:0.0} ms, max {times[^1]:0.0} ms, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
+    return 0;
+}

@@ -1,0 +1,88 @@
+using System.Data.Common;
+using Dapper;
+using Matchmaker.Matching;
+
+namespace Matchmaker.Silo.Market;
+
+/// <summary>Offerings and requests as the matcher needs them, read with the SQL that selects them.</summary>
+public static class MarketRows
+{
+    public sealed class OfferingRow
+    {
+        public Guid Id { get; init; }
+        public Guid ProviderId { get; init; }
+        public string CareType { get; init; } = "";
+        public int MinAge { get; init; }
+        public int MaxAge { get; init; }
+        public string Genders { get; init; } = "";
+        public bool Secure { get; init; }
+        public string Specialisms { get; init; } = "";
+        public int FreeUnits { get; init; }
+        public double Lat { get; init; }
+        public double Lon { get; init; }
+        public string LocationRegion { get; init; } = "";
+        public string? ContractedBy { get; init; }
+
+        public Place ToPlace() => new(Id.ToString(), CareType, FreeUnits, MinAge, MaxAge, Split(Genders), Secure, Split(Specialisms),
+            Lat, Lon, LocationRegion, Split(ContractedBy ?? ""));
+    }
+
+    public sealed class RequestRow
+    {
+        public Guid Id { get; init; }
+        public string RegionCode { get; init; } = "";
+        public string CaseReference { get; init; } = "";
+        public string MeasureType { get; init; } = "";
+        public DateOnly MeasureStart { get; init; }
+        public string Urgency { get; init; } = "";
+        public string CareType { get; init; } = "";
+        public string Needs { get; init; } = "";
+        public bool NeedsSecure { get; init; }
+        public DateOnly BirthMonth { get; init; }
+        public string Gender { get; init; } = "";
+        public double HomeLat { get; init; }
+        public double HomeLon { get; init; }
+        public int MaxDistanceKm { get; init; }
+        public string? SiblingGroup { get; init; }
+
+        public int AgeOn(DateOnly day) => day.Year - BirthMonth.Year - (day.Month < BirthMonth.Month ? 1 : 0);
+
+        public Request ToRequest(DateOnly asOf)
+        {
+            var (priority, waitingDays) = PriorityPolicy.Compute(Urgency, MeasureType, MeasureStart, asOf);
+            return new Request(Id.ToString(), CareType, AgeOn(asOf), Gender, priority, waitingDays, NeedsSecure, Split(Needs),
+                HomeLat, HomeLon, MaxDistanceKm, RegionCode, SiblingGroup);
+        }
+    }
+
+    // Contracts with the budget ceiling reached do not count: the region cannot buy more there.
+    private const string SelectOfferings = """
+        SELECT o.id AS Id, o.provider_id AS ProviderId, o.care_type AS CareType, o.min_age AS MinAge, o.max_age AS MaxAge,
+               o.genders AS Genders, o.secure AS Secure, o.specialisms AS Specialisms,
+               o.total_units - o.occupied_units - o.held_units AS FreeUnits,
+               l.lat AS Lat, l.lon AS Lon, m.region_code AS LocationRegion,
+               (SELECT string_agg(c.region_code, ',') FROM contracts c
+                WHERE c.offering_id = o.id AND c.budget_ceiling_reached = false) AS ContractedBy
+        FROM offerings o
+        JOIN locations l ON l.id = o.location_id
+        JOIN municipalities m ON m.id = l.municipality_id
+        """;
+
+    public const string SelectRequests = """
+        SELECT id AS Id, region_code AS RegionCode, case_reference AS CaseReference, measure_type AS MeasureType,
+               measure_start AS MeasureStart, urgency AS Urgency, care_type AS CareType, needs AS Needs, needs_secure AS NeedsSecure,
+               birth_month AS BirthMonth, gender AS Gender, home_lat AS HomeLat, home_lon AS HomeLon,
+               max_distance_km AS MaxDistanceKm, sibling_group AS SiblingGroup
+        FROM requests
+        """;
+
+    public static async Task<List<OfferingRow>> OfferingsAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<string> careTypes) =>
+        (await connection.QueryAsync<OfferingRow>(SelectOfferings + " WHERE o.care_type IN @careTypes ORDER BY o.id",
+            new { careTypes }, transaction)).ToList();
+
+    public static async Task<OfferingRow?> OfferingAsync(DbConnection connection, DbTransaction? transaction, Guid offeringId) =>
+        await connection.QuerySingleOrDefaultAsync<OfferingRow>(SelectOfferings + " WHERE o.id = @offeringId", new { offeringId }, transaction);
+
+    public static IReadOnlyList<string> Split(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

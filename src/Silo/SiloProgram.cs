@@ -14,6 +14,7 @@ public static class SiloProgram
         Usage: Matchmaker.Silo <command> [options]
 
         Commands:
+          (none) | run               run the engine: hold expiry and scheduled matching rounds for the regions this node owns
           migrate                    apply pending database migrations
           status                     show the database and its migrations
           seed [--reset] [--seed N]  load the demo market into an empty database; --reset drops everything first
@@ -26,11 +27,13 @@ public static class SiloProgram
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
         {
             Console.Out.WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
+            return 0;
         }
+        if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
+            return await EngineHost.RunAsync(args);
         var command = args[0];
         var rest = args[1..];
         try
@@ -41,6 +44,7 @@ public static class SiloProgram
                 "status" => await StatusAsync(rest),
                 "seed" => await SeedAsync(rest),
                 "solve" => await SolveCommand.RunAsync(rest),
+                "run" => await EngineHost.RunAsync(rest),
                 _ => Fail($"Unknown command '{command}'.\n\n{Usage}"),
             };
         }

@@ -1,10 +1,13 @@
 using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
+using Matchmaker.Web.Live;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMatchmakerData();
 builder.AddMatchmakerAuthentication();
+builder.Services.AddMatchmakerApi();
+builder.Services.AddMatchmakerLiveUpdates();
 builder.Services.AddMatchmakerHealthChecks();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorPages();
@@ -14,6 +17,7 @@ var app = builder.Build();
 if (!await app.PrepareDatabaseAsync())
     return 1;
 
+app.UseApiVersionHeader();
 app.UseMatchmakerErrorPages();
 app.UseStaticFiles();
 app.UseRouting();
@@ -22,9 +26,9 @@ app.UseAuthorization();
 
 app.MapMatchmakerHealthChecks();
 app.MapAccountEndpoints();
-app.MapMeApi();
+app.MapMatchmakerApi();
+app.MapHub<AvailabilityHub>(AvailabilityHub.Path);
 app.MapRazorPages();
-app.MapApiNotFound();
 
 app.Run();
 return 0;

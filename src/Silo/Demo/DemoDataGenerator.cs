@@ -363,7 +363,7 @@ public sealed class DemoDataGenerator
             if (index < 0) continue;
             var offering = _data.Offerings[index];
             _data.Offerings[index] = offering with { HeldUnits = offering.HeldUnits + 1 };
-            var created = _now.AddHours(-_random.Next(1, 40));
+            var created = _now.AddHours(-_random.Next(1, 20));
             _data.Holds.Add(new HoldRow(NewId(), request.RegionCode, request.Id, offering.Id, "active", created, created.AddHours(48),
                 null, null, null, request.CreatedBy));
         }

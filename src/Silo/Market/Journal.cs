@@ -9,7 +9,7 @@ namespace Matchmaker.Silo.Market;
 /// What every change leaves behind, in the change's own transaction: an audit entry (append-only) and,
 /// for live changes, an outbox event that the relay pushes to the desks and providers after commit.
 /// </summary>
-public sealed class Journal(Database database, TimeProvider clock)
+public sealed class Journal(Database database, TimeProvider clock, OutboxSignal signal)
 {
     public static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
@@ -26,6 +26,13 @@ public sealed class Journal(Database database, TimeProvider clock)
                 regionCode, action, subjectType, subjectId, detail,
             },
             transaction);
+    }
+
+    /// <summary>Commits the change and wakes this node's outbox relay (other nodes hear it through NOTIFY).</summary>
+    public async Task CommitAsync(DbTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        await transaction.CommitAsync(cancellationToken);
+        signal.Pulse();
     }
 
     public async Task PublishAsync(DbConnection connection, DbTransaction transaction, MarketEvent marketEvent)

@@ -76,9 +76,9 @@ public static class MarketRows
         FROM requests
         """;
 
-    public static async Task<List<OfferingRow>> OfferingsAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<string> careTypes) =>
-        (await connection.QueryAsync<OfferingRow>(SelectOfferings + " WHERE o.care_type IN @careTypes ORDER BY o.id",
-            new { careTypes }, transaction)).ToList();
+    /// <summary>Every offering in the market: a round needs the full places too, for the options and near misses.</summary>
+    public static async Task<List<OfferingRow>> OfferingsAsync(DbConnection connection, DbTransaction? transaction) =>
+        (await connection.QueryAsync<OfferingRow>(SelectOfferings + " ORDER BY o.id", transaction: transaction)).ToList();
 
     public static async Task<OfferingRow?> OfferingAsync(DbConnection connection, DbTransaction? transaction, Guid offeringId) =>
         await connection.QuerySingleOrDefaultAsync<OfferingRow>(SelectOfferings + " WHERE o.id = @offeringId", new { offeringId }, transaction);

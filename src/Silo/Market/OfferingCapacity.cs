@@ -60,7 +60,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
         await PublishAvailabilityAsync(connection, transaction, state);
         await journal.AuditAsync(connection, transaction, provider, "capacity-set", "offering", offeringId.ToString(), null,
             $"total {totalUnits}, occupied {occupiedUnits}");
-        await transaction.CommitAsync();
+        await journal.CommitAsync(transaction);
         return state;
     }
 
@@ -77,7 +77,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
             ?? throw MarketRuleException.NotFound("This offering");
         await PublishAvailabilityAsync(connection, transaction, state);
         await journal.AuditAsync(connection, transaction, provider, "capacity-confirmed", "offering", offeringId.ToString(), null);
-        await transaction.CommitAsync();
+        await journal.CommitAsync(transaction);
         return state;
     }
 
@@ -153,7 +153,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
             placed.Add(hold);
         }
         await PublishAvailabilityAsync(connection, transaction, state);
-        await transaction.CommitAsync();
+        await journal.CommitAsync(transaction);
         return placed;
     }
 
@@ -206,7 +206,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
         await PublishHoldChangeAsync(connection, transaction, holdId, accepted, "accepted", state);
         await PublishAvailabilityAsync(connection, transaction, state);
         await ReleaseActiveHoldsAsync(connection, transaction, provider, placedChildren, accepted.RegionCode, "released");
-        await transaction.CommitAsync();
+        await journal.CommitAsync(transaction);
         return placedChildren;
     }
 
@@ -234,7 +234,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
         await PublishHoldChangeAsync(connection, transaction, holdId, declined, "declined", state);
         await PublishAvailabilityAsync(connection, transaction, state);
         await journal.AuditAsync(connection, transaction, provider, "hold-declined", "hold", holdId.ToString(), declined.RegionCode, $"{reason}: {note}");
-        await transaction.CommitAsync();
+        await journal.CommitAsync(transaction);
     }
 
     /// <summary>Releases the region's holds whose time is up; returns how many. Safe to run on any node at any time.</summary>
@@ -261,7 +261,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
             await PublishHoldChangeAsync(connection, transaction, hold.HoldId, hold, "expired", state);
             await PublishAvailabilityAsync(connection, transaction, state);
             await journal.AuditAsync(connection, transaction, Actor.System, "hold-expired", "hold", hold.HoldId.ToString(), regionCode);
-            await transaction.CommitAsync(cancellationToken);
+            await journal.CommitAsync(transaction, cancellationToken);
             expired++;
         }
         return expired;
@@ -295,18 +295,21 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
             """, new { ended.OfferingId }, transaction);
         await PublishAvailabilityAsync(connection, transaction, state);
         await journal.AuditAsync(connection, transaction, actor, "placement-ended", "placement", placementId.ToString(), ended.RegionCode, reason);
-        await transaction.CommitAsync();
+        await journal.CommitAsync(transaction);
     }
 
     /// <summary>Releases the active holds of these children (after a placement or a withdrawal), in the caller's transaction.</summary>
     public async Task ReleaseActiveHoldsAsync(DbConnection connection, DbTransaction transaction, Actor actor, IReadOnlyCollection<Guid> requestIds,
         string regionCode, string status)
     {
-        var released = (await connection.QueryAsync<AnsweredHold>("""
-            UPDATE holds SET status = @status, answered_at = @now
-            WHERE request_id IN @requestIds AND region_code = @regionCode AND status = 'active'
-            RETURNING id AS HoldId, request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
-            """, new { status, now = clock.GetUtcNow(), requestIds, regionCode }, transaction)).ToList();
+        // One statement per child: Dapper's list expansion (IN @ids) bypasses the GUID type handler on SQLite.
+        var released = new List<AnsweredHold>();
+        foreach (var requestId in requestIds)
+            released.AddRange(await connection.QueryAsync<AnsweredHold>("""
+                UPDATE holds SET status = @status, answered_at = @now
+                WHERE request_id = @requestId AND region_code = @regionCode AND status = 'active'
+                RETURNING id AS HoldId, request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                """, new { status, now = clock.GetUtcNow(), requestId, regionCode }, transaction));
         foreach (var offering in released.GroupBy(h => h.OfferingId).OrderBy(g => g.Key))
         {
             var state = await connection.QuerySingleAsync<OfferingState>($"""

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Matchmaker.Silo.Market;
 
 namespace Matchmaker.Web.Infrastructure;
 
@@ -19,6 +20,15 @@ public sealed record Caller(Guid Id, string Kind, string Name, string Role, stri
         return new Caller(guid, principal.FindFirstValue(KindClaim) ?? "user", principal.Identity.Name ?? "", role,
             principal.FindFirstValue(RegionClaim), Guid.TryParse(organisation, out var org) ? org : null);
     }
+
+    /// <summary>The caller of an endpoint that requires authorisation.</summary>
+    public static Caller Of(HttpContext context) =>
+        From(context.User) ?? throw new InvalidOperationException("The endpoint must require an authenticated caller.");
+
+    public Actor ToActor() => new(Id, Kind, Role, RegionCode, OrganisationId);
+
+    /// <summary>The tenant check: a desk sees only its own region; any other region answers as if it did not exist.</summary>
+    public bool IsDeskOf(string regionCode) => Role == Silo.Access.Roles.Desk && string.Equals(RegionCode, regionCode, StringComparison.Ordinal);
 
     public ClaimsIdentity ToIdentity(string authenticationType)
     {

@@ -1,17 +1,14 @@
+using Matchmaker.Silo;
 using Matchmaker.Silo.Data;
 
 namespace Matchmaker.Web.Infrastructure;
 
 public static class DataExtensions
 {
+    /// <summary>The data store and the engine; the single-node default runs the engine's timers in this process.</summary>
     public static WebApplicationBuilder AddMatchmakerData(this WebApplicationBuilder builder)
     {
-        // Resolved from the final configuration, so test hosts and environment variables can choose the database.
-        builder.Services.AddSingleton(services => Database.FromConfiguration(services.GetRequiredService<IConfiguration>()));
-        builder.Services.AddSingleton(services => DemoOptions.FromConfiguration(
-            services.GetRequiredService<IConfiguration>(), services.GetRequiredService<Database>().Provider));
-        builder.Services.AddSingleton<DatabaseStartup>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMatchmakerEngine();
         return builder;
     }
 

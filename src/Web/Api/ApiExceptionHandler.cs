@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Matchmaker.Silo.Market;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>
+/// Turns the errors a caller can cause into ProblemDetails: a broken market rule (409/404/403), and a body that
+/// is not valid JSON or has a value of the wrong type (400, naming the field). Anything else stays a 500.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            MarketRuleException rule => new ProblemDetails { Status = rule.Status, Title = rule.Title, Detail = rule.Message },
+            BadHttpRequestException bad => BadRequest(bad),
+            _ => null,
+        };
+        if (problem is null) return false;
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails BadRequest(BadHttpRequestException exception)
+    {
+        if (exception.InnerException is JsonException json)
+        {
+            var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [field] = [$"'{field}' has a value of the wrong type or the JSON is malformed."],
+            })
+            {
+                Status = 400,
+                Title = "The request body is not valid",
+                Detail = $"The JSON could not be read at '{field}'.",
+            };
+        }
+        return new ProblemDetails { Status = exception.StatusCode, Title = "Bad request", Detail = exception.Message };
+    }
+}

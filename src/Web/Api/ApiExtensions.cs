@@ -1,0 +1,81 @@
+using Matchmaker.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>The REST API under /api/v1 (NL API Design Rules: version in the path, API-Version header, OpenAPI, ProblemDetails).</summary>
+public static class ApiExtensions
+{
+    public const string Version = "1.0.0";
+
+    public static IServiceCollection AddMatchmakerApi(this IServiceCollection services)
+    {
+        services.Configure<JsonOptions>(options =>
+            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Field names in validation errors as the client sends them (lowerCamelCase).
+        FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
+            member is null ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Desk, policy => policy.RequireRole(Silo.Access.Roles.Desk))
+            .AddPolicy(Policies.Provider, policy => policy.RequireRole(Silo.Access.Roles.Provider));
+        services.AddOpenApi("v1", options =>
+        {
+            options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Matchmaker API",
+                    Version = Version,
+                    Description = "Live capacity, requests, matching rounds, holds and placements for specialised youth care (jeugdhulp) under a court order.",
+                    Contact = new OpenApiContact { Name = "Matchmaker", Email = "api@matchmaker.example", Url = new Uri("https://matchmaker.example/api") },
+                };
+                document.Servers = [new OpenApiServer { Url = "/api/v1", Description = "this server" }];
+                return Task.CompletedTask;
+            });
+        });
+        return services;
+    }
+
+    public static void MapMatchmakerApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();
+        var api = app.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers["API-Version"] = Version;
+            return await next(context);
+        });
+        api.MapMeApi();
+        api.MapCapacityApi();
+        api.MapRequestsApi();
+        api.MapMatchingRoundsApi();
+        api.MapHoldsApi();
+        api.MapPlacementsApi();
+        api.MapAuditApi();
+        app.Map("/api/{**rest}", () => Results.Problem(statusCode: 404, title: "Not found", detail: "There is no such API resource."));
+    }
+
+    /// <summary>Every response under /api carries the API-Version header, errors included.</summary>
+    public static void UseApiVersionHeader(this WebApplication app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers["API-Version"] = Version;
+                    return Task.CompletedTask;
+                });
+            await next();
+        });
+}
+
+public static class Policies
+{
+    public const string Desk = "desk";
+    public const string Provider = "provider";
+}

@@ -1,0 +1,42 @@
+using Dapper;
+using Matchmaker.Silo.Data;
+using Matchmaker.Web.Infrastructure;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>A desk reads its own region's part of the append-only audit log.</summary>
+public static class AuditApi
+{
+    public sealed class AuditEntry
+    {
+        public long Id { get; init; }
+        public DateTimeOffset At { get; init; }
+        public Guid? ActorId { get; init; }
+        public string ActorKind { get; init; } = "";
+        public string? Role { get; init; }
+        public Guid? OrganisationId { get; init; }
+        public string Action { get; init; } = "";
+        public string SubjectType { get; init; } = "";
+        public string? SubjectId { get; init; }
+        public string? Detail { get; init; }
+    }
+
+    public static void MapAuditApi(this RouteGroupBuilder api) =>
+        api.MapGet("/regions/{regionCode}/audit", ReadAsync).RequireAuthorization(Policies.Desk);
+
+    private static async Task<IResult> ReadAsync(string regionCode, int? limit, HttpContext context, Database database)
+    {
+        if (!Caller.Of(context).IsDeskOf(regionCode))
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
+            if (limit is < 1 or > 1000)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 1000."] },
+                    title: "The request is not valid", detail: "limit must be between 1 and 1000.");
+            await using var connection = await database.OpenAsync();
+            var entries = await connection.QueryAsync<AuditEntry>("""
+                SELECT id AS Id, at AS At, actor_id AS ActorId, actor_kind AS ActorKind, role AS Role, organisation_id AS OrganisationId,
+                       action AS Action, subject_type AS SubjectType, subject_id AS SubjectId, detail AS Detail
+                FROM audit_log WHERE region_code = @regionCode ORDER BY id DESC LIMIT @limit
+                """, new { regionCode, limit = limit ?? 100 });
+            return TypedResults.Ok(entries);
+    }
+}

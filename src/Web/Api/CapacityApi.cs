@@ -1,0 +1,135 @@
+using Dapper;
+using FluentValidation;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Infrastructure;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>Live capacity: what a region may use and how fresh each figure is; providers keep their own figures current.</summary>
+public static class CapacityApi
+{
+    public sealed record CapacityInput(int? TotalUnits, int? OccupiedUnits, DateOnly? EarliestStart);
+
+    public sealed class CapacityInputValidator : AbstractValidator<CapacityInput>
+    {
+        public CapacityInputValidator()
+        {
+            RuleFor(x => x.TotalUnits).NotNull().WithMessage("totalUnits is required.")
+                .GreaterThanOrEqualTo(0).WithMessage("totalUnits cannot be negative.")
+                .LessThanOrEqualTo(10_000).WithMessage("totalUnits is implausibly large (more than 10,000).");
+            RuleFor(x => x.OccupiedUnits).NotNull().WithMessage("occupiedUnits is required.")
+                .GreaterThanOrEqualTo(0).WithMessage("occupiedUnits cannot be negative.");
+            RuleFor(x => x.OccupiedUnits).LessThanOrEqualTo(x => x.TotalUnits).When(x => x.TotalUnits is not null && x.OccupiedUnits is not null)
+                .WithMessage("occupiedUnits cannot be above totalUnits.");
+        }
+    }
+
+    public sealed class AvailableOffering
+    {
+        public Guid OfferingId { get; init; }
+        public Guid ProviderId { get; init; }
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public string Municipality { get; init; } = "";
+        public string LocationRegion { get; init; } = "";
+        public string CareType { get; init; } = "";
+        public int MinAge { get; init; }
+        public int MaxAge { get; init; }
+        public bool Secure { get; init; }
+        public string Specialisms { get; init; } = "";
+        public int TotalUnits { get; init; }
+        public int OccupiedUnits { get; init; }
+        public int HeldUnits { get; init; }
+        public int FreeUnits { get; init; }
+        public DateOnly? EarliestStart { get; init; }
+        public DateTimeOffset LastConfirmedAt { get; init; }
+        public double ConfirmedHoursAgo { get; set; }
+        public bool Stale { get; set; }
+        public long Version { get; init; }
+        public bool Contracted { get; init; }
+    }
+
+    public sealed record Availability(string RegionCode, DateTimeOffset AsOf, long EventCursor, double StaleAfterHours, IReadOnlyList<AvailableOffering> Offerings);
+
+    private static readonly CapacityInputValidator Validator = new();
+
+    public static void MapCapacityApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/regions/{regionCode}/availability", GetAvailabilityAsync).RequireAuthorization(Policies.Desk);
+        api.MapGet("/offerings", ListOwnOfferingsAsync).RequireAuthorization(Policies.Provider);
+        api.MapPut("/offerings/{offeringId:guid}/capacity", async (Guid offeringId, CapacityInput input, HttpContext context, OfferingCapacity capacity) =>
+                TypedResults.Ok(await capacity.SetCapacityAsync(Caller.Of(context).ToActor(), offeringId, input.TotalUnits!.Value, input.OccupiedUnits!.Value, input.EarliestStart)))
+            .RequireAuthorization(Policies.Provider).Validate(Validator);
+        api.MapPost("/offerings/{offeringId:guid}/confirm", async (Guid offeringId, HttpContext context, OfferingCapacity capacity) =>
+                TypedResults.Ok(await capacity.ConfirmAsync(Caller.Of(context).ToActor(), offeringId)))
+            .RequireAuthorization(Policies.Provider);
+    }
+
+    private const string SelectOfferings = """
+        SELECT o.id AS OfferingId, o.provider_id AS ProviderId, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality,
+               m.region_code AS LocationRegion, o.care_type AS CareType, o.min_age AS MinAge, o.max_age AS MaxAge, o.secure AS Secure,
+               o.specialisms AS Specialisms, o.total_units AS TotalUnits, o.occupied_units AS OccupiedUnits, o.held_units AS HeldUnits,
+               o.total_units - o.occupied_units - o.held_units AS FreeUnits, o.earliest_start AS EarliestStart,
+               o.last_confirmed_at AS LastConfirmedAt, o.version AS Version
+        """;
+
+    /// <summary>The offerings a region may use under its policy (in the region, or outside it if allowed; contracted, unless allowed otherwise).</summary>
+    public static async Task<Availability> ReadAvailabilityAsync(Database database, string regionCode, string? careType, TimeProvider clock, IConfiguration configuration)
+    {
+        await using var connection = await database.OpenAsync();
+        var cursor = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(id), 0) FROM outbox");
+        var offerings = (await connection.QueryAsync<AvailableOffering>($"""
+            {SelectOfferings}, (c.region_code IS NOT NULL AND c.budget_ceiling_reached = false) AS Contracted
+            FROM offerings o
+            JOIN locations l ON l.id = o.location_id
+            JOIN municipalities m ON m.id = l.municipality_id
+            JOIN organisations p ON p.id = o.provider_id
+            JOIN regions r ON r.code = @regionCode
+            LEFT JOIN contracts c ON c.offering_id = o.id AND c.region_code = @regionCode
+            WHERE (r.allow_out_of_region = true OR m.region_code = @regionCode)
+              AND (r.allow_non_contracted = true OR (c.region_code IS NOT NULL AND c.budget_ceiling_reached = false))
+              AND (@careType IS NULL OR o.care_type = @careType)
+            ORDER BY o.care_type, o.id
+            """, new { regionCode, careType })).ToList();
+        return new Availability(regionCode, clock.GetUtcNow(), cursor, StaleAfterHours(configuration), WithFreshness(offerings, clock, configuration));
+    }
+
+    private static async Task<IResult> GetAvailabilityAsync(string regionCode, string? careType, HttpContext context, Database database,
+        TimeProvider clock, IConfiguration configuration)
+    {
+        if (!Caller.Of(context).IsDeskOf(regionCode))
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
+        return TypedResults.Ok(await ReadAvailabilityAsync(database, regionCode, careType, clock, configuration));
+    }
+
+    private static async Task<IResult> ListOwnOfferingsAsync(HttpContext context, Database database, TimeProvider clock, IConfiguration configuration)
+    {
+        var caller = Caller.Of(context);
+        await using var connection = await database.OpenAsync();
+        var offerings = (await connection.QueryAsync<AvailableOffering>($"""
+            {SelectOfferings}, true AS Contracted
+            FROM offerings o
+            JOIN locations l ON l.id = o.location_id
+            JOIN municipalities m ON m.id = l.municipality_id
+            JOIN organisations p ON p.id = o.provider_id
+            WHERE o.provider_id = @providerId
+            ORDER BY l.name, o.care_type, o.id
+            """, new { providerId = caller.OrganisationId })).ToList();
+        return TypedResults.Ok(WithFreshness(offerings, clock, configuration));
+    }
+
+    public static double StaleAfterHours(IConfiguration configuration) => configuration.GetValue("Availability:StaleAfterHours", 72.0);
+
+    private static List<AvailableOffering> WithFreshness(List<AvailableOffering> offerings, TimeProvider clock, IConfiguration configuration)
+    {
+        var now = clock.GetUtcNow();
+        var staleAfter = StaleAfterHours(configuration);
+        foreach (var offering in offerings)
+        {
+            offering.ConfirmedHoursAgo = Math.Round((now - offering.LastConfirmedAt).TotalHours, 1);
+            offering.Stale = offering.ConfirmedHoursAgo > staleAfter;
+        }
+        return offerings;
+    }
+}

@@ -1,0 +1,128 @@
+using Dapper;
+using FluentValidation;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Infrastructure;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>Holds on places: a desk places them (from a matching round or its own pick); the provider accepts or declines.</summary>
+public static class HoldsApi
+{
+    public sealed record HoldInput(Guid? RequestId, Guid? MatchingRoundId);
+
+    public sealed record AcceptInput(DateOnly? StartDate);
+
+    public sealed record DeclineInput(string? Reason, string? Note);
+
+    /// <summary>Why a provider declines; kept for the shortage figures.</summary>
+    public static readonly IReadOnlyList<string> DeclineReasons = ["no-capacity", "needs-not-met", "group-composition", "safety", "distance", "other"];
+
+    public sealed class HoldInputValidator : AbstractValidator<HoldInput>
+    {
+        public HoldInputValidator() => RuleFor(x => x.RequestId).NotNull().WithMessage("requestId is required.");
+    }
+
+    public sealed class AcceptInputValidator : AbstractValidator<AcceptInput>
+    {
+        public AcceptInputValidator() => RuleFor(x => x.StartDate).NotNull().WithMessage("startDate is required.");
+    }
+
+    public sealed class DeclineInputValidator : AbstractValidator<DeclineInput>
+    {
+        public DeclineInputValidator()
+        {
+            RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required.")
+                .Must(r => DeclineReasons.Contains(r!)).When(x => !string.IsNullOrEmpty(x.Reason))
+                .WithMessage($"reason must be one of {string.Join(", ", DeclineReasons)}.");
+            RuleFor(x => x.Note).MaximumLength(2000).WithMessage("note is at most 2000 characters.");
+            RuleFor(x => x.Note).NotEmpty().When(x => x.Reason == "other").WithMessage("note is required when the reason is other.");
+        }
+    }
+
+    /// <summary>A hold as its reader may see it. A provider gets what it needs to decide (age, care, needs, distance, urgency), no case reference.</summary>
+    public sealed class HoldView
+    {
+        public Guid HoldId { get; init; }
+        public Guid OfferingId { get; init; }
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset ExpiresAt { get; init; }
+        public string CareType { get; init; } = "";
+        public string Urgency { get; init; } = "";
+        public string Needs { get; init; } = "";
+        public DateOnly BirthMonth { get; init; }
+        public string Gender { get; init; } = "";
+        public double HomeLat { get; init; }
+        public double HomeLon { get; init; }
+        public double LocationLat { get; init; }
+        public double LocationLon { get; init; }
+        public string? SiblingGroup { get; init; }
+        public Guid? RequestId { get; set; }
+        public string? CaseReference { get; set; }
+        public string? DeclineReason { get; init; }
+    }
+
+    public sealed record HoldSummary(Guid HoldId, Guid OfferingId, string ProviderName, string LocationName, string Status, DateTimeOffset CreatedAt,
+        DateTimeOffset ExpiresAt, string CareType, string Urgency, IReadOnlyList<string> Needs, int Age, string Gender, double DistanceKm,
+        bool WithSiblings, Guid? RequestId, string? CaseReference, string? DeclineReason);
+
+    private static readonly HoldInputValidator HoldValidator = new();
+    private static readonly AcceptInputValidator AcceptValidator = new();
+    private static readonly DeclineInputValidator DeclineValidator = new();
+
+    public static void MapHoldsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/offerings/{offeringId:guid}/holds", async (Guid offeringId, HoldInput input, HttpContext context, OfferingCapacity capacity) =>
+            {
+                var holds = await capacity.PlaceHoldAsync(Caller.Of(context).ToActor(), offeringId, input.RequestId!.Value, input.MatchingRoundId);
+                return TypedResults.Created($"/api/v1/holds/{holds[0].HoldId}", holds);
+            })
+            .RequireAuthorization(Policies.Desk).Validate(HoldValidator);
+        api.MapPost("/holds/{holdId:guid}/accept", async (Guid holdId, AcceptInput input, HttpContext context, OfferingCapacity capacity) =>
+                TypedResults.Ok(new { placedRequests = await capacity.AcceptAsync(Caller.Of(context).ToActor(), holdId, input.StartDate!.Value) }))
+            .RequireAuthorization(Policies.Provider).Validate(AcceptValidator);
+        api.MapPost("/holds/{holdId:guid}/decline", async (Guid holdId, DeclineInput input, HttpContext context, OfferingCapacity capacity) =>
+            {
+                await capacity.DeclineAsync(Caller.Of(context).ToActor(), holdId, input.Reason!, input.Note);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization(Policies.Provider).Validate(DeclineValidator);
+        api.MapGet("/holds", ListAsync).RequireAuthorization();
+    }
+
+    private const string SelectHolds = """
+        SELECT h.id AS HoldId, h.offering_id AS OfferingId, p.name AS ProviderName, l.name AS LocationName, h.status AS Status,
+               h.created_at AS CreatedAt, h.expires_at AS ExpiresAt, r.care_type AS CareType, r.urgency AS Urgency, r.needs AS Needs,
+               r.birth_month AS BirthMonth, r.gender AS Gender, r.home_lat AS HomeLat, r.home_lon AS HomeLon,
+               l.lat AS LocationLat, l.lon AS LocationLon, h.sibling_group AS SiblingGroup,
+               r.id AS RequestId, r.case_reference AS CaseReference, h.decline_reason AS DeclineReason
+        FROM holds h
+        JOIN requests r ON r.id = h.request_id
+        JOIN offerings o ON o.id = h.offering_id
+        JOIN organisations p ON p.id = o.provider_id
+        JOIN locations l ON l.id = o.location_id
+        """;
+
+    /// <summary>A provider sees the holds on its own offerings; a desk those of its region. Default: the active ones.</summary>
+    private static async Task<IResult> ListAsync(string? status, HttpContext context, Database database, TimeProvider clock)
+    {
+        var caller = Caller.Of(context);
+        var isProvider = caller.Role == Roles.Provider;
+        if (!isProvider && caller.Role != Roles.Desk)
+            return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only desks and providers see holds.");
+        await using var connection = await database.OpenAsync();
+        var holds = (await connection.QueryAsync<HoldView>(SelectHolds + (isProvider
+                ? " WHERE o.provider_id = @organisationId AND h.status = @status ORDER BY h.expires_at, h.id"
+                : " WHERE h.region_code = @regionCode AND h.status = @status ORDER BY h.expires_at, h.id"),
+            new { organisationId = caller.OrganisationId, regionCode = caller.RegionCode, status = status ?? "active" })).ToList();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return TypedResults.Ok(holds.Select(h => new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
+            h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), today.Year - h.BirthMonth.Year - (today.Month < h.BirthMonth.Month ? 1 : 0),
+            h.Gender, Math.Round(Matching.Geo.DistanceKm(h.HomeLat, h.HomeLon, h.LocationLat, h.LocationLon), 1), h.SiblingGroup is not null,
+            isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason)).ToList());
+    }
+}

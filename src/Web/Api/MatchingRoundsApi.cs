@@ -1,0 +1,30 @@
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Infrastructure;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>A desk runs the matcher for its region and sees the proposals with their explanations.</summary>
+public static class MatchingRoundsApi
+{
+    public static void MapMatchingRoundsApi(this RouteGroupBuilder api)
+    {
+        var rounds = api.MapGroup("/regions/{regionCode}/matching-rounds").RequireAuthorization(Policies.Desk);
+        rounds.MapPost("", async (string regionCode, HttpContext context, MatchingRounds matching) =>
+        {
+            var caller = Caller.Of(context);
+            if (!caller.IsDeskOf(regionCode)) return NotFound(regionCode);
+            var round = await matching.RunAsync(caller.ToActor(), regionCode, context.RequestAborted);
+            return TypedResults.Created($"/api/v1/regions/{regionCode}/matching-rounds/{round.Id}", round);
+        });
+        rounds.MapGet("/{roundId:guid}", async (string regionCode, Guid roundId, HttpContext context, MatchingRounds matching) =>
+        {
+            if (!Caller.Of(context).IsDeskOf(regionCode)) return NotFound(regionCode);
+            return await matching.FindAsync(regionCode, roundId, context.RequestAborted) is { } round
+                ? TypedResults.Ok(round)
+                : TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This matching round does not exist or is not yours to see.");
+        });
+    }
+
+    private static IResult NotFound(string regionCode) =>
+        TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
+}

@@ -1,0 +1,34 @@
+using FluentValidation;
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Infrastructure;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>Ending a placement frees its unit; the reason (planned end, breakdown, move) feeds the placement-stability figures.</summary>
+public static class PlacementsApi
+{
+    public sealed record EndInput(DateOnly? EndDate, string? Reason);
+
+    public static readonly IReadOnlyList<string> EndReasons = ["planned-end", "breakdown", "move"];
+
+    public sealed class EndInputValidator : AbstractValidator<EndInput>
+    {
+        public EndInputValidator()
+        {
+            RuleFor(x => x.EndDate).NotNull().WithMessage("endDate is required.");
+            RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required.")
+                .Must(r => EndReasons.Contains(r!)).When(x => !string.IsNullOrEmpty(x.Reason))
+                .WithMessage($"reason must be one of {string.Join(", ", EndReasons)}.");
+        }
+    }
+
+    private static readonly EndInputValidator Validator = new();
+
+    public static void MapPlacementsApi(this RouteGroupBuilder api) =>
+        api.MapPost("/placements/{placementId:guid}/end", async (Guid placementId, EndInput input, HttpContext context, OfferingCapacity capacity) =>
+            {
+                await capacity.EndPlacementAsync(Caller.Of(context).ToActor(), placementId, input.EndDate!.Value, input.Reason!);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization().Validate(Validator);
+}

@@ -1,0 +1,292 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Dapper;
+using FluentValidation;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Infrastructure;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>A desk's requests (hulpvragen) for the children of its region. Every read of a child's request is audited.</summary>
+public static partial class RequestsApi
+{
+    /// <summary>A request as the desk registers or edits it. The child is a pseudonymous case reference: never a name or BSN.</summary>
+    public sealed record RequestInput(
+        string? CaseReference, string? MeasureType, DateOnly? MeasureStart, string? Urgency, string? CareType, string[]? Needs,
+        bool? NeedsSecure, string? BirthMonth, string? Gender, string? HomePc4, double? HomeLat, double? HomeLon, int? MaxDistanceKm,
+        string? SiblingGroup, string? ChildWishes, string? ParentWishes);
+
+    public sealed class RequestInputValidator : AbstractValidator<RequestInput>
+    {
+        public RequestInputValidator(TimeProvider clock)
+        {
+            var today = () => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            RuleFor(x => x.CaseReference).NotEmpty().WithMessage("caseReference is required.")
+                .MaximumLength(40).WithMessage("caseReference is at most 40 characters.")
+                .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "")).WithMessage("caseReference looks like a BSN (9 digits); use the pseudonymous case reference, never a BSN.")
+                .Matches("^[A-Za-z0-9][A-Za-z0-9._/-]*$").When(x => !string.IsNullOrEmpty(x.CaseReference))
+                .WithMessage("caseReference may hold letters, digits and . _ / - only (no names).");
+            RuleFor(x => x.MeasureType).NotEmpty().WithMessage("measureType is required.")
+                .Must(m => MeasureTypes.All.Contains(m!)).When(x => x.MeasureType is not null)
+                .WithMessage(x => $"measureType '{x.MeasureType}' is unknown; use one of {string.Join(", ", MeasureTypes.All.Order())}.");
+            RuleFor(x => x.MeasureStart).NotNull().WithMessage("measureStart is required.")
+                .Must(d => d <= today()).WithMessage("measureStart cannot be in the future.");
+            RuleFor(x => x.Urgency).NotEmpty().WithMessage("urgency is required.")
+                .Must(u => Urgencies.All.Contains(u!)).When(x => x.Urgency is not null).WithMessage("urgency must be crisis, urgent or regular.");
+            RuleFor(x => x.CareType).NotEmpty().WithMessage("careType is required.")
+                .Must(c => CareTypes.All.Contains(c!)).When(x => x.CareType is not null)
+                .WithMessage(x => $"careType '{x.CareType}' is unknown; use one of {string.Join(", ", CareTypes.All.Order())}.");
+            RuleForEach(x => x.Needs).Must(n => Specialisms.All.Contains(n))
+                .WithMessage((_, need) => $"need '{need}' is unknown; use one of {string.Join(", ", Specialisms.All)}.");
+            RuleFor(x => x.NeedsSecure).Equal(x => x.CareType == CareTypes.Secure).When(x => x.CareType is not null && x.NeedsSecure is not null)
+                .WithMessage("needsSecure must be true exactly when careType is secure.");
+            RuleFor(x => x.MeasureType).Equal(MeasureTypes.SecureCareAuthorisation).When(x => x.NeedsSecure == true)
+                .WithMessage("Secure care needs a court authorisation: measureType must be secure-care-authorisation.");
+            RuleFor(x => x.BirthMonth).NotEmpty().WithMessage("birthMonth is required (yyyy-MM).")
+                .Must(b => ParseMonth(b) is { } month && month <= today() && month > today().AddYears(-24))
+                .When(x => !string.IsNullOrEmpty(x.BirthMonth)).WithMessage("birthMonth must be a month (yyyy-MM) within the last 24 years, not in the future.");
+            RuleFor(x => x.Gender).NotEmpty().WithMessage("gender is required.")
+                .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null).WithMessage("gender must be f, m or x.");
+            RuleFor(x => x.HomePc4).NotEmpty().WithMessage("homePc4 is required.")
+                .Matches("^[1-9][0-9]{3}$").When(x => x.HomePc4 is not null).WithMessage("homePc4 must be the four digits of a Dutch postcode area.");
+            RuleFor(x => x.HomeLat).NotNull().WithMessage("homeLat is required.").InclusiveBetween(50.5, 53.8).WithMessage("homeLat must lie in the Netherlands (50.5 to 53.8).");
+            RuleFor(x => x.HomeLon).NotNull().WithMessage("homeLon is required.").InclusiveBetween(3.2, 7.3).WithMessage("homeLon must lie in the Netherlands (3.2 to 7.3).");
+            RuleFor(x => x.MaxDistanceKm).NotNull().WithMessage("maxDistanceKm is required.").InclusiveBetween(1, 400).WithMessage("maxDistanceKm must be between 1 and 400.");
+            RuleFor(x => x.SiblingGroup).MaximumLength(40).WithMessage("siblingGroup is at most 40 characters.");
+            RuleFor(x => x.ChildWishes).MaximumLength(2000).WithMessage("childWishes is at most 2000 characters.");
+            RuleFor(x => x.ParentWishes).MaximumLength(2000).WithMessage("parentWishes is at most 2000 characters.");
+        }
+    }
+
+    [GeneratedRegex("^[0-9]{8,9}$")]
+    private static partial Regex LooksLikeBsn();
+
+    public static DateOnly? ParseMonth(string? month) =>
+        DateOnly.TryParseExact($"{month}-01", "yyyy-MM-dd", out var date) ? date : null;
+
+    public sealed class RequestView
+    {
+        public Guid Id { get; init; }
+        public string RegionCode { get; init; } = "";
+        public string CaseReference { get; init; } = "";
+        public string MeasureType { get; init; } = "";
+        public DateOnly MeasureStart { get; init; }
+        public string Urgency { get; init; } = "";
+        public string CareType { get; init; } = "";
+        public string Needs { get; init; } = "";
+        public bool NeedsSecure { get; init; }
+        public DateOnly BirthMonth { get; init; }
+        public string Gender { get; init; } = "";
+        public string HomePc4 { get; init; } = "";
+        public double HomeLat { get; init; }
+        public double HomeLon { get; init; }
+        public int MaxDistanceKm { get; init; }
+        public string? SiblingGroup { get; init; }
+        public string ChildWishes { get; init; } = "";
+        public string ParentWishes { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTimeOffset RegisteredAt { get; init; }
+        public DateTimeOffset? ClosedAt { get; init; }
+        public long Version { get; init; }
+        public int ActiveHolds { get; init; }
+        public int Priority { get; set; }
+        public int WaitingDays { get; set; }
+        public int DaysOverThreeMonthNorm { get; set; }
+
+        public RequestInput ToInput() => new(CaseReference, MeasureType, MeasureStart, Urgency, CareType, Needs.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            NeedsSecure, BirthMonth.ToString("yyyy-MM"), Gender, HomePc4, HomeLat, HomeLon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes);
+    }
+
+    private const string SelectView = """
+        SELECT r.id AS Id, r.region_code AS RegionCode, r.case_reference AS CaseReference, r.measure_type AS MeasureType,
+               r.measure_start AS MeasureStart, r.urgency AS Urgency, r.care_type AS CareType, r.needs AS Needs, r.needs_secure AS NeedsSecure,
+               r.birth_month AS BirthMonth, r.gender AS Gender, r.home_pc4 AS HomePc4, r.home_lat AS HomeLat, r.home_lon AS HomeLon,
+               r.max_distance_km AS MaxDistanceKm, r.sibling_group AS SiblingGroup, r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes,
+               r.status AS Status, r.registered_at AS RegisteredAt, r.closed_at AS ClosedAt, r.version AS Version,
+               (SELECT count(*) FROM holds h WHERE h.request_id = r.id AND h.status = 'active') AS ActiveHolds
+        FROM requests r
+        """;
+
+    public static void MapRequestsApi(this RouteGroupBuilder api)
+    {
+        var requests = api.MapGroup("/regions/{regionCode}/requests").RequireAuthorization(Policies.Desk);
+        requests.MapPost("", CreateAsync).AddEndpointFilter(ValidateWithClock);
+        requests.MapGet("", ListAsync);
+        requests.MapGet("/{requestId:guid}", GetAsync);
+        requests.MapPatch("/{requestId:guid}", UpdateAsync);
+        requests.MapDelete("/{requestId:guid}", WithdrawAsync);
+    }
+
+    private static async ValueTask<object?> ValidateWithClock(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var input = context.Arguments.OfType<RequestInput>().FirstOrDefault();
+        if (input is null)
+            return TypedResults.Problem(statusCode: 400, title: "The request body is missing", detail: "Send a JSON body.");
+        var problems = Problems(input, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>());
+        return problems ?? await next(context);
+    }
+
+    private static IResult? Problems(RequestInput input, TimeProvider clock)
+    {
+        var result = new RequestInputValidator(clock).Validate(input);
+        return result.IsValid
+            ? null
+            : TypedResults.ValidationProblem(result.ToDictionary(), title: "The request is not valid",
+                detail: string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct()));
+    }
+
+    private static IResult RegionNotFound(string regionCode) =>
+        TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
+
+    private static IResult RequestNotFound() =>
+        TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This request does not exist or is not yours to see.");
+
+    private static async Task<IResult> CreateAsync(string regionCode, RequestInput input, HttpContext context, Database database, Journal journal, TimeProvider clock)
+    {
+        var caller = Caller.Of(context);
+        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        var id = Guid.NewGuid();
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var taken = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM requests WHERE region_code = @regionCode AND case_reference = @CaseReference",
+            new { regionCode, input.CaseReference }, transaction);
+        if (taken > 0)
+            return TypedResults.Problem(statusCode: 409, title: "Case reference in use",
+                detail: $"The region already has a request with case reference '{input.CaseReference}'.");
+        await connection.ExecuteAsync("""
+            INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
+                                  birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
+                                  parent_wishes, status, registered_at, created_by, version)
+            VALUES (@id, @regionCode, @CaseReference, @MeasureType, @MeasureStart, @Urgency, @CareType, @needs, @NeedsSecure,
+                    @birthMonth, @Gender, @HomePc4, @HomeLat, @HomeLon, @MaxDistanceKm, @siblingGroup, @childWishes,
+                    @parentWishes, 'open', @now, @createdBy, 1)
+            """, Parameters(input, new { id, regionCode, now, createdBy = caller.Id }), transaction);
+        await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-registered", "request", id.ToString(), regionCode, input.CaseReference);
+        await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, id.ToString(), 1,
+            new RequestChangedPayload(id, "open", 1)));
+        await journal.CommitAsync(transaction);
+        return TypedResults.Created($"/api/v1/regions/{regionCode}/requests/{id}", await ReadAsync(database, regionCode, id, clock));
+    }
+
+    private static async Task<IResult> ListAsync(string regionCode, string? status, string? careType, HttpContext context, Database database,
+        Journal journal, TimeProvider clock)
+    {
+        var caller = Caller.Of(context);
+        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        await using var connection = await database.OpenAsync();
+        var list = (await connection.QueryAsync<RequestView>(SelectView + """
+             WHERE r.region_code = @regionCode AND (@status IS NULL OR r.status = @status) AND (@careType IS NULL OR r.care_type = @careType)
+             ORDER BY r.registered_at, r.id
+            """, new { regionCode, status = status ?? "open", careType })).ToList();
+        foreach (var request in list) WithPriority(request, clock);
+        var ordered = list.OrderBy(r => r.Priority).ThenByDescending(r => r.WaitingDays).ThenBy(r => r.CaseReference, StringComparer.Ordinal).ToList();
+        await journal.AuditAsync(connection, null, caller.ToActor(), "requests-listed", "request", null, regionCode,
+            string.Join(",", ordered.Select(r => r.CaseReference)));
+        return TypedResults.Ok(ordered);
+    }
+
+    private static async Task<IResult> GetAsync(string regionCode, Guid requestId, HttpContext context, Database database, Journal journal, TimeProvider clock)
+    {
+        var caller = Caller.Of(context);
+        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        var request = await ReadAsync(database, regionCode, requestId, clock);
+        if (request is null) return RequestNotFound();
+        await using var connection = await database.OpenAsync();
+        await journal.AuditAsync(connection, null, caller.ToActor(), "request-read", "request", requestId.ToString(), regionCode, request.CaseReference);
+        return TypedResults.Ok(request);
+    }
+
+    private static async Task<IResult> UpdateAsync(string regionCode, Guid requestId, RequestInput patch, HttpContext context, Database database,
+        Journal journal, TimeProvider clock)
+    {
+        var caller = Caller.Of(context);
+        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        var current = await ReadAsync(database, regionCode, requestId, clock);
+        if (current is null) return RequestNotFound();
+        if (current.Status != "open")
+            return TypedResults.Problem(statusCode: 409, title: "Request closed", detail: $"This request is {current.Status} and can no longer be edited.");
+        var merged = Merge(current.ToInput(), patch);
+        if (Problems(merged, clock) is { } problems) return problems;
+
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+            UPDATE requests SET case_reference = @CaseReference, measure_type = @MeasureType, measure_start = @MeasureStart, urgency = @Urgency,
+                care_type = @CareType, needs = @needs, needs_secure = @NeedsSecure, birth_month = @birthMonth, gender = @Gender,
+                home_pc4 = @HomePc4, home_lat = @HomeLat, home_lon = @HomeLon, max_distance_km = @MaxDistanceKm,
+                sibling_group = @siblingGroup, child_wishes = @childWishes, parent_wishes = @parentWishes, version = version + 1
+            WHERE id = @requestId AND region_code = @regionCode AND status = 'open' AND version = @expectedVersion
+            RETURNING version
+            """, Parameters(merged, new { requestId, regionCode, expectedVersion = current.Version }), transaction);
+        if (version is null)
+            return TypedResults.Problem(statusCode: 409, title: "Changed meanwhile", detail: "The request was changed or closed meanwhile; read it again.");
+        await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-edited", "request", requestId.ToString(), regionCode, merged.CaseReference);
+        await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(), version.Value,
+            new RequestChangedPayload(requestId, "open", version.Value)));
+        await journal.CommitAsync(transaction);
+        return TypedResults.Ok(await ReadAsync(database, regionCode, requestId, clock));
+    }
+
+    private static async Task<IResult> WithdrawAsync(string regionCode, Guid requestId, HttpContext context, Database database, Journal journal,
+        OfferingCapacity capacity)
+    {
+        var caller = Caller.Of(context);
+        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+            UPDATE requests SET status = 'withdrawn', closed_at = @now, version = version + 1
+            WHERE id = @requestId AND region_code = @regionCode AND status = 'open'
+            RETURNING version
+            """, new { requestId, regionCode, now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() }, transaction);
+        if (version is null) return RequestNotFound();
+        await capacity.ReleaseActiveHoldsAsync(connection, transaction, caller.ToActor(), [requestId], regionCode, "released");
+        await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-withdrawn", "request", requestId.ToString(), regionCode);
+        await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(), version.Value,
+            new RequestChangedPayload(requestId, "withdrawn", version.Value)));
+        await journal.CommitAsync(transaction);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<RequestView?> ReadAsync(Database database, string regionCode, Guid requestId, TimeProvider clock)
+    {
+        await using var connection = await database.OpenAsync();
+        var request = await connection.QuerySingleOrDefaultAsync<RequestView>(SelectView + " WHERE r.id = @requestId AND r.region_code = @regionCode",
+            new { requestId, regionCode });
+        return request is null ? null : WithPriority(request, clock);
+    }
+
+    private static RequestView WithPriority(RequestView request, TimeProvider clock)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        (request.Priority, request.WaitingDays) = PriorityPolicy.Compute(request.Urgency, request.MeasureType, request.MeasureStart, today);
+        request.DaysOverThreeMonthNorm = Math.Max(0, today.DayNumber - request.MeasureStart.AddMonths(3).DayNumber);
+        return request;
+    }
+
+    private static RequestInput Merge(RequestInput current, RequestInput patch) => new(
+        patch.CaseReference ?? current.CaseReference, patch.MeasureType ?? current.MeasureType, patch.MeasureStart ?? current.MeasureStart,
+        patch.Urgency ?? current.Urgency, patch.CareType ?? current.CareType, patch.Needs ?? current.Needs, patch.NeedsSecure ?? current.NeedsSecure,
+        patch.BirthMonth ?? current.BirthMonth, patch.Gender ?? current.Gender, patch.HomePc4 ?? current.HomePc4, patch.HomeLat ?? current.HomeLat,
+        patch.HomeLon ?? current.HomeLon, patch.MaxDistanceKm ?? current.MaxDistanceKm, patch.SiblingGroup ?? current.SiblingGroup,
+        patch.ChildWishes ?? current.ChildWishes, patch.ParentWishes ?? current.ParentWishes);
+
+    private static DynamicParameters Parameters(RequestInput input, object extra)
+    {
+        var parameters = new DynamicParameters(extra);
+        parameters.AddDynamicParams(new
+        {
+            input.CaseReference, input.MeasureType, input.MeasureStart, input.Urgency, input.CareType,
+            needs = string.Join(",", (input.Needs ?? []).Distinct().Order(StringComparer.Ordinal)),
+            NeedsSecure = input.NeedsSecure ?? false, birthMonth = ParseMonth(input.BirthMonth), input.Gender, input.HomePc4,
+            input.HomeLat, input.HomeLon, input.MaxDistanceKm,
+            siblingGroup = string.IsNullOrWhiteSpace(input.SiblingGroup) ? null : input.SiblingGroup.Trim(),
+            childWishes = input.ChildWishes ?? "", parentWishes = input.ParentWishes ?? "",
+        });
+        return parameters;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Matchmaker.Web.Live;
+
+/// <summary>
+/// What clients receive. The method names are the event names on the wire (availabilityChanged, ...), hence camelCase.
+/// Each payload carries a version: a client keeps the highest version per offering, hold or request and drops older ones.
+/// </summary>
+#pragma warning disable IDE1006
+public interface IAvailabilityClient
+{
+    Task availabilityChanged(JsonElement change);
+    Task holdChanged(JsonElement change);
+    Task proposalReceived(JsonElement proposal);
+    Task requestChanged(JsonElement change);
+}
+#pragma warning restore IDE1006
+
+/// <summary>
+/// Live updates at /hubs/availability. Groups are chosen on the server from the caller's identity: a desk joins its
+/// region and the desks' availability feed, a provider its own organisation. A client cannot join any other group.
+/// </summary>
+[Authorize]
+public sealed class AvailabilityHub : Hub<IAvailabilityClient>
+{
+    public const string Path = "/hubs/availability";
+    public const string AllDesks = "desks";
+
+    public static string RegionGroup(string regionCode) => $"region:{regionCode}";
+    public static string ProviderGroup(Guid organisationId) => $"provider:{organisationId}";
+
+    public override async Task OnConnectedAsync()
+    {
+        var caller = Caller.From(Context.User!);
+        if (caller?.Role == Roles.Desk && caller.RegionCode is not null)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, RegionGroup(caller.RegionCode));
+            await Groups.AddToGroupAsync(Context.ConnectionId, AllDesks);
+        }
+        else if (caller?.Role == Roles.Provider && caller.OrganisationId is not null)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, ProviderGroup(caller.OrganisationId.Value));
+        }
+        await base.OnConnectedAsync();
+    }
+}
+
+/// <summary>Delivers this node's outbox events to the clients connected to this node.</summary>
+public sealed class HubEventSink(IHubContext<AvailabilityHub, IAvailabilityClient> hub) : IMarketEventSink
+{
+    public Task DeliverAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        using var document = JsonDocument.Parse(entry.Payload);
+        var payload = document.RootElement.Clone();
+        var provider = entry.ProviderId is { } id ? hub.Clients.Group(AvailabilityHub.ProviderGroup(id)) : null;
+        var region = entry.RegionCode is { } code ? hub.Clients.Group(AvailabilityHub.RegionGroup(code)) : null;
+        return entry.Topic switch
+        {
+            MarketEvent.AvailabilityChanged => Task.WhenAll(hub.Clients.Group(AvailabilityHub.AllDesks).availabilityChanged(payload),
+                provider?.availabilityChanged(payload) ?? Task.CompletedTask),
+            MarketEvent.HoldChanged => Task.WhenAll(region?.holdChanged(payload) ?? Task.CompletedTask, provider?.holdChanged(payload) ?? Task.CompletedTask),
+            MarketEvent.ProposalReceived => provider?.proposalReceived(payload) ?? Task.CompletedTask,
+            MarketEvent.RequestChanged => region?.requestChanged(payload) ?? Task.CompletedTask,
+            _ => Task.CompletedTask,
+        };
+    }
+}
+
+public static class LiveExtensions
+{
+    public static IServiceCollection AddMatchmakerLiveUpdates(this IServiceCollection services)
+    {
+        services.AddSignalR();
+        services.AddSingleton<IMarketEventSink, HubEventSink>();
+        services.AddHostedService<OutboxRelay>();
+        return services;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Dapper;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Tests.Infrastructure;
+
+namespace Matchmaker.Tests.Market;
+
+/// <summary>
+/// The web app on a fresh test database with the small demo market, and API clients for the demo desk and demo
+/// provider systems of two regions; builders for an offering with free units and a child that fits it.
+/// </summary>
+public sealed class MarketScenario : IAsyncDisposable
+{
+    public const string Region = "rijnmond";
+    public const string OtherRegion = "haaglanden";
+
+    public TestDatabase Database { get; }
+    public MatchmakerWebFactory App { get; }
+    public HttpClient Desk { get; }
+    public HttpClient Provider { get; }
+    public HttpClient OtherDesk { get; }
+    public HttpClient OtherProvider { get; }
+
+    private MarketScenario(TestDatabase database)
+    {
+        Database = database;
+        App = new MatchmakerWebFactory(database);
+        Desk = Client(DemoDataGenerator.DemoToken(Roles.Desk, Region));
+        Provider = Client(DemoDataGenerator.DemoToken(Roles.Provider, Region));
+        OtherDesk = Client(DemoDataGenerator.DemoToken(Roles.Desk, OtherRegion));
+        OtherProvider = Client(DemoDataGenerator.DemoToken(Roles.Provider, OtherRegion));
+    }
+
+    public static async Task<MarketScenario> StartAsync(string provider)
+    {
+        var scenario = new MarketScenario(await TestDatabase.CreateAsync(provider));
+        (await scenario.Desk.GetAsync("/readyz")).EnsureSuccessStatusCode();
+        return scenario;
+    }
+
+    public HttpClient Client(string token)
+    {
+        var client = App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public sealed class OfferingFacts
+    {
+        public Guid Id { get; init; }
+        public string CareType { get; init; } = "";
+        public int MinAge { get; init; }
+        public int MaxAge { get; init; }
+        public string Genders { get; init; } = "";
+        public string Specialisms { get; init; } = "";
+        public int TotalUnits { get; init; }
+        public int OccupiedUnits { get; init; }
+        public int HeldUnits { get; init; }
+        public double Lat { get; init; }
+        public double Lon { get; init; }
+        public long Version { get; init; }
+    }
+
+    /// <summary>A non-secure offering of the region's demo provider, set through the API to exactly <paramref name="free"/> free units.</summary>
+    public async Task<OfferingFacts> OfferingWithFreeUnitsAsync(int free, HttpClient? provider = null)
+    {
+        provider ??= Provider;
+        var me = await provider.GetFromJsonAsync<Me>("/api/v1/me");
+        var offering = await OfferingAsync(me!.OrganisationId!.Value);
+        var response = await provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity",
+            new { totalUnits = offering.OccupiedUnits + offering.HeldUnits + free, occupiedUnits = offering.OccupiedUnits });
+        response.EnsureSuccessStatusCode();
+        return await FactsAsync(offering.Id);
+    }
+
+    public async Task<OfferingFacts> FactsAsync(Guid offeringId)
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        return await connection.QuerySingleAsync<OfferingFacts>(SelectFacts + " WHERE o.id = @offeringId", new { offeringId });
+    }
+
+    private async Task<OfferingFacts> OfferingAsync(Guid providerId)
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        return await connection.QueryFirstAsync<OfferingFacts>(SelectFacts + " WHERE o.provider_id = @providerId AND o.secure = false ORDER BY o.id",
+            new { providerId });
+    }
+
+    private const string SelectFacts = """
+        SELECT o.id AS Id, o.care_type AS CareType, o.min_age AS MinAge, o.max_age AS MaxAge, o.genders AS Genders, o.specialisms AS Specialisms,
+               o.total_units AS TotalUnits, o.occupied_units AS OccupiedUnits, o.held_units AS HeldUnits, l.lat AS Lat, l.lon AS Lon, o.version AS Version
+        FROM offerings o JOIN locations l ON l.id = o.location_id
+        """;
+
+    /// <summary>A request body for a child who fits this offering in every rule.</summary>
+    public static object ChildFor(OfferingFacts offering, string caseReference, string? siblingGroup = null, string urgency = "urgent")
+    {
+        var age = Math.Min(offering.MaxAge, Math.Max(offering.MinAge, 10));
+        var birth = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-age).AddMonths(-1);
+        return new
+        {
+            caseReference,
+            measureType = "ots",
+            measureStart = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-30).ToString("yyyy-MM-dd"),
+            urgency,
+            careType = offering.CareType,
+            needs = Array.Empty<string>(),
+            needsSecure = false,
+            birthMonth = birth.ToString("yyyy-MM"),
+            gender = offering.Genders.Split(',')[0],
+            homePc4 = "3011",
+            homeLat = Math.Clamp(offering.Lat, 50.6, 53.7),
+            homeLon = Math.Clamp(offering.Lon, 3.3, 7.2),
+            maxDistanceKm = 50,
+            siblingGroup,
+            childWishes = "Dicht bij school",
+            parentWishes = "",
+        };
+    }
+
+    public async Task<Guid> RegisterAsync(object child, HttpClient? desk = null, string region = Region)
+    {
+        var response = await (desk ?? Desk).PostAsJsonAsync($"/api/v1/regions/{region}/requests", child);
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<Created>();
+        return created!.Id;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException("no value");
+    }
+
+    public async Task ExecuteAsync(string sql, object? parameters = null)
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        await connection.ExecuteAsync(sql, parameters);
+    }
+
+    public sealed record Me(Guid Id, string Kind, string Name, string Role, string? RegionCode, Guid? OrganisationId);
+
+    public sealed record Created(Guid Id);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

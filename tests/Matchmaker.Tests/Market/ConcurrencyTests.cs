@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Matchmaker.Tests.Market;
+
+public sealed class ConcurrencyTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SixtyFourDesksRacingForTheLastUnit_ExactlyOneGetsIt_AndTheOthersHearThePlaceIsTaken(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var children = new List<Guid>();
+        for (var i = 0; i < 64; i++)
+            children.Add(await market.RegisterAsync(MarketScenario.ChildFor(offering, $"RACE-{i:00}")));
+
+        using var start = new SemaphoreSlim(0);
+        var attempts = children.Select(async requestId =>
+        {
+            await start.WaitAsync();
+            return await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        }).ToList();
+        start.Release(64);
+        var responses = await Task.WhenAll(attempts);
+        var after = await market.FactsAsync(offering.Id);
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(63, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        foreach (var refused in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+        {
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("no free unit", await refused.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(offering.HeldUnits + 1, after.HeldUnits);
+        Assert.Equal(after.TotalUnits, after.OccupiedUnits + after.HeldUnits);
+        Assert.Equal(1, await market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE offering_id = @Id AND status = 'active'", new { offering.Id }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AcceptRacingExpiry_ExactlyOneWins_AndTheUnitsStayConsistent(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var capacity = market.App.Services.GetRequiredService<OfferingCapacity>();
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 20);
+        var outcomes = new List<string>();
+        for (var round = 0; round < 12; round++)
+        {
+            var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"EXP-{round:00}"));
+            var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+            var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+            // The hold runs out a moment from now, while the provider's accept and the engine's expiry race for it.
+            await market.ExecuteAsync("UPDATE holds SET expires_at = @soon WHERE id = @holdId",
+                new { soon = DateTimeOffset.UtcNow.AddMilliseconds(25 + round * 5), holdId });
+            await Task.Delay(20);
+            var accept = market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+            var expire = Task.Run(async () =>
+            {
+                var expired = 0;
+                for (var i = 0; i < 20 && expired == 0; i++)
+                {
+                    expired = await capacity.ExpireDueHoldsAsync(MarketScenario.Region);
+                    await Task.Delay(5);
+                }
+                return expired;
+            });
+            var accepted = (await accept).StatusCode == HttpStatusCode.OK;
+            await expire;
+            var status = await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId });
+            Assert.Equal(accepted ? "accepted" : "expired", status);
+            outcomes.Add(status);
+        }
+        var after = await market.FactsAsync(offering.Id);
+
+        Assert.Equal(offering.HeldUnits, after.HeldUnits);
+        Assert.Equal(offering.OccupiedUnits + outcomes.Count(o => o == "accepted"), after.OccupiedUnits);
+        Assert.Equal(outcomes.Count(o => o == "accepted"), await market.ScalarAsync<long>(
+            "SELECT count(*) FROM placements WHERE offering_id = @Id AND created_at > @since", new { offering.Id, since = DateTimeOffset.UtcNow.AddHours(-1) }));
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Matchmaker.Tests.Infrastructure;
+
+namespace Matchmaker.Tests.Market;
+
+/// <summary>Bad input answers 400 with a ProblemDetails that names each field, and changes nothing.</summary>
+public sealed class ValidationTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Capacity_WithNegativeOrInconsistentCounts_IsRefusedFieldByField(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+
+        var negative = await Problem(await market.Provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = -1, occupiedUnits = -2 }));
+        var above = await Problem(await market.Provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = 2, occupiedUnits = 3 }));
+        var wrongType = await Problem(await market.Provider.PutAsync($"/api/v1/offerings/{offering.Id}/capacity",
+            new StringContent("""{ "totalUnits": "many", "occupiedUnits": 1 }""", Encoding.UTF8, "application/json")));
+        var malformed = await market.Provider.PutAsync($"/api/v1/offerings/{offering.Id}/capacity", new StringContent("{ totalUnits", Encoding.UTF8, "application/json"));
+
+        Assert.True(negative.GetProperty("errors").TryGetProperty("totalUnits", out _));
+        Assert.True(negative.GetProperty("errors").TryGetProperty("occupiedUnits", out _));
+        Assert.Contains("occupiedUnits cannot be above totalUnits", above.GetProperty("detail").GetString());
+        Assert.True(wrongType.GetProperty("errors").TryGetProperty("totalUnits", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(offering.Version, (await market.FactsAsync(offering.Id)).Version);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Requests_WithMissingUnknownOrOutOfRangeFields_AreRefused_AndNothingIsStored(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var before = await market.ScalarAsync<long>("SELECT count(*) FROM requests");
+
+        var response = await market.Desk.PostAsJsonAsync($"/api/v1/regions/{MarketScenario.Region}/requests", new
+        {
+            caseReference = "123456789",
+            measureType = "ots",
+            measureStart = DateTime.UtcNow.AddDays(5).ToString("yyyy-MM-dd"),
+            urgency = "whenever",
+            careType = "spa",
+            needs = new[] { "lvb", "astrology" },
+            needsSecure = false,
+            birthMonth = "2031-01",
+            gender = "q",
+            homePc4 = "123",
+            homeLat = 10.0,
+            homeLon = 4.5,
+            maxDistanceKm = 0,
+        });
+        var problem = await Problem(response);
+        var errors = problem.GetProperty("errors");
+
+        foreach (var field in new[] { "caseReference", "measureStart", "urgency", "careType", "needs[1]", "birthMonth", "gender", "homePc4", "homeLat", "maxDistanceKm" })
+            Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {errors}");
+        Assert.Contains("BSN", errors.GetProperty("caseReference")[0].GetString());
+        Assert.Equal(before, await market.ScalarAsync<long>("SELECT count(*) FROM requests"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task HoldsAndAnswers_WithoutTheirFields_AreRefused(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "VAL-0001"));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+
+        var noRequest = await Problem(await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { }));
+        var noStart = await Problem(await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { }));
+        var badReason = await Problem(await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/decline", new { reason = "bored" }));
+        var otherWithoutNote = await Problem(await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/decline", new { reason = "other" }));
+
+        Assert.True(noRequest.GetProperty("errors").TryGetProperty("requestId", out _));
+        Assert.True(noStart.GetProperty("errors").TryGetProperty("startDate", out _));
+        Assert.True(badReason.GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.True(otherWithoutNote.GetProperty("errors").TryGetProperty("note", out _));
+        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
+    }
+
+    [Fact]
+    public async Task EveryApiResponse_CarriesTheApiVersion_AndTheOpenApiDocumentIsPublic()
+    {
+        await using var market = await MarketScenario.StartAsync("sqlite");
+        var anonymous = market.App.CreateClient();
+
+        var document = await anonymous.GetAsync("/api/v1/openapi.json");
+        var alias = await anonymous.GetAsync("/openapi/v1.json");
+        var unauthorised = await anonymous.GetAsync("/api/v1/me");
+        using var json = JsonDocument.Parse(await document.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alias.StatusCode);
+        Assert.Equal("1.0.0", json.RootElement.GetProperty("info").GetProperty("version").GetString());
+        Assert.True(json.RootElement.GetProperty("info").GetProperty("contact").TryGetProperty("email", out _));
+        Assert.EndsWith("/v1", json.RootElement.GetProperty("servers")[0].GetProperty("url").GetString());
+        Assert.True(json.RootElement.GetProperty("paths").TryGetProperty("/regions/{regionCode}/availability", out _)
+            || json.RootElement.GetProperty("paths").TryGetProperty("/api/v1/regions/{regionCode}/availability", out _));
+        Assert.Equal("1.0.0", unauthorised.Headers.GetValues("API-Version").Single());
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
+    }
+
+    private static async Task<JsonElement> Problem(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}

@@ -16,6 +16,7 @@ public sealed class Database : IAsyncDisposable
     public const string DefaultSqliteConnectionString = "Data Source=data/matchmaker.db";
 
     private readonly NpgsqlDataSource? _postgres;
+    private readonly NpgsqlDataSource? _postgresUnpooled;
     private readonly string? _sqliteConnectionString;
 
     public DatabaseProvider Provider { get; }
@@ -25,10 +26,11 @@ public sealed class Database : IAsyncDisposable
 
     static Database() => DapperTypeHandlers.Register();
 
-    private Database(DatabaseProvider provider, NpgsqlDataSource? postgres, string? sqlite, string describe)
+    private Database(DatabaseProvider provider, NpgsqlDataSource? postgres, NpgsqlDataSource? postgresUnpooled, string? sqlite, string describe)
     {
         Provider = provider;
         _postgres = postgres;
+        _postgresUnpooled = postgresUnpooled;
         _sqliteConnectionString = sqlite;
         Describe = describe;
     }
@@ -67,7 +69,7 @@ public sealed class Database : IAsyncDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
             builder.DataSource = fullPath;
         }
-        return new Database(DatabaseProvider.Sqlite, null, builder.ToString(), $"SQLite file {builder.DataSource}");
+        return new Database(DatabaseProvider.Sqlite, null, null, builder.ToString(), $"SQLite file {builder.DataSource}");
     }
 
     public static Database ForPostgres(string connectionString)
@@ -84,7 +86,8 @@ public sealed class Database : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(builder.Host))
             throw new DatabaseConfigurationException("ConnectionStrings:Matchmaker names no Host for PostgreSQL.");
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        return new Database(DatabaseProvider.Postgres, dataSource, null,
+        var unpooled = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString).Build();
+        return new Database(DatabaseProvider.Postgres, dataSource, unpooled, null,
             $"PostgreSQL database '{builder.Database ?? builder.Username}' at {builder.Host}:{builder.Port}");
     }
 
@@ -99,6 +102,13 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>
+    /// A connection of its own, outside the pool, for session state that must end with it: advisory locks
+    /// (region leases) and LISTEN. Closing it ends the PostgreSQL session at once.
+    /// </summary>
+    public async Task<DbConnection> OpenDedicatedAsync(CancellationToken cancellationToken = default) =>
+        _postgresUnpooled is not null ? await _postgresUnpooled.OpenConnectionAsync(cancellationToken) : await OpenAsync(cancellationToken);
+
+    /// <summary>
     /// Begins a transaction that will write. On SQLite this is <c>BEGIN IMMEDIATE</c>, which takes the
     /// write lock up front, so two writers queue instead of failing half-way with SQLITE_BUSY.
     /// </summary>
@@ -110,6 +120,7 @@ public sealed class Database : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
+        if (_postgresUnpooled is not null) await _postgresUnpooled.DisposeAsync();
     }
 }
 

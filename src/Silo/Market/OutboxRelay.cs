@@ -127,7 +127,7 @@ public sealed class OutboxRelay(Database database, IMarketEventSink sink, Outbox
         {
             try
             {
-                await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
+                await using var connection = (NpgsqlConnection)await database.OpenDedicatedAsync(cancellationToken);
                 connection.Notification += (_, _) => signal.Pulse();
                 await connection.ExecuteAsync("LISTEN matchmaker_outbox");
                 signal.Pulse();

@@ -32,7 +32,7 @@ public sealed class RegionLeases(Database database, ILogger<RegionLeases> logger
             if (_connection is null)
             {
                 _owned.Clear();
-                _connection = await database.OpenAsync(cancellationToken);
+                _connection = await database.OpenDedicatedAsync(cancellationToken);
             }
             else
             {

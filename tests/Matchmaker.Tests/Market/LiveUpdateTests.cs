@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using Xunit.Abstractions;
+
+namespace Matchmaker.Tests.Market;
+
+/// <summary>Live availability through SignalR on real web processes: one node on SQLite, two nodes sharing PostgreSQL.</summary>
+public sealed class LiveUpdateTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task OnOneNode_ACapacityChange_ReachesTheDeskClientWithItsVersion()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var node = await WebNode.StartAsync(database);
+
+        var latency = await MeasureAsync(database, writeTo: node, listenOn: node);
+
+        output.WriteLine($"single node (SQLite): capacity update to event at client, median of 5 after warm-up: {latency.TotalMilliseconds:0.0} ms");
+    }
+
+    [Fact]
+    public async Task OnTwoNodes_ACapacityChangeThroughNodeA_ReachesAClientConnectedToNodeB()
+    {
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var nodeA = await WebNode.StartAsync(database);
+        await using var nodeB = await WebNode.StartAsync(database);
+
+        var latency = await MeasureAsync(database, writeTo: nodeA, listenOn: nodeB);
+
+        output.WriteLine($"two nodes (PostgreSQL LISTEN/NOTIFY): capacity update on A to event at client on B, median of 5 after warm-up: {latency.TotalMilliseconds:0.0} ms");
+    }
+
+    [Fact]
+    public async Task AClient_WithoutAValidToken_CannotConnectToTheHub()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var node = await WebNode.StartAsync(database);
+        await using var stranger = WebSocketHubClient.Connect(new Uri(node.BaseAddress, "/hubs/availability"), "mm_not_a_token");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => stranger.StartAsync());
+    }
+
+    private static async Task<TimeSpan> MeasureAsync(TestDatabase database, WebNode writeTo, WebNode listenOn)
+    {
+        using var provider = new HttpClient { BaseAddress = writeTo.BaseAddress };
+        provider.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DemoDataGenerator.DemoToken(Roles.Provider, MarketScenario.Region));
+        var offerings = await provider.GetFromJsonAsync<JsonElement>("/api/v1/offerings");
+        var offering = offerings.EnumerateArray().First();
+        var offeringId = offering.GetProperty("offeringId").GetGuid();
+        var versionBefore = offering.GetProperty("version").GetInt64();
+
+        var events = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
+        await using var desk = WebSocketHubClient.Connect(new Uri(listenOn.BaseAddress, "/hubs/availability"), DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
+        desk.On<JsonElement>("availabilityChanged", change =>
+        {
+            if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);
+        });
+        await desk.StartAsync();
+
+        // The first change warms both nodes up; the next five are measured.
+        var latencies = new List<TimeSpan>();
+        var total = offering.GetProperty("totalUnits").GetInt32();
+        var lastVersion = versionBefore;
+        for (var i = 1; i <= 6; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var update = await provider.PutAsJsonAsync($"/api/v1/offerings/{offeringId}/capacity",
+                new { totalUnits = total + i, occupiedUnits = offering.GetProperty("occupiedUnits").GetInt32() });
+            update.EnsureSuccessStatusCode();
+            var change = await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            clock.Stop();
+            Assert.True(change.GetProperty("version").GetInt64() > lastVersion, "versions only go up");
+            Assert.Equal(offering.GetProperty("freeUnits").GetInt32() + i, change.GetProperty("freeUnits").GetInt32());
+            lastVersion = change.GetProperty("version").GetInt64();
+            if (i > 1) latencies.Add(clock.Elapsed);
+        }
+        return latencies.Order().ElementAt(latencies.Count / 2);
+    }
+}

@@ -1,0 +1,38 @@
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Matchmaker.Tests.Market;
+
+public sealed class RegionLeaseTests
+{
+    private static readonly string[] Regions = ["rijnmond", "haaglanden", "twente"];
+
+    [Fact]
+    public async Task OnPostgres_EachRegionIsOwnedByOneNode_AndANodeThatDiesHandsItsRegionsOver()
+    {
+        await using var test = await TestDatabase.CreateAsync("postgres");
+        await new Migrator(test.Database).MigrateAsync();
+        var first = new RegionLeases(test.Database, NullLogger<RegionLeases>.Instance);
+        await using var second = new RegionLeases(test.Database, NullLogger<RegionLeases>.Instance);
+
+        var ownedByFirst = (await first.RefreshAsync(Regions, CancellationToken.None)).ToList();
+        var ownedBySecond = (await second.RefreshAsync(Regions, CancellationToken.None)).ToList();
+        await first.DisposeAsync();
+        var afterFailover = (await second.RefreshAsync(Regions, CancellationToken.None)).ToList();
+
+        Assert.Equal(Regions.Order(), ownedByFirst.Order());
+        Assert.Empty(ownedBySecond);
+        Assert.Equal(Regions.Order(), afterFailover.Order());
+    }
+
+    [Fact]
+    public async Task OnSqlite_TheOneNodeOwnsEveryRegion()
+    {
+        await using var test = await TestDatabase.CreateAsync("sqlite");
+        await using var leases = new RegionLeases(test.Database, NullLogger<RegionLeases>.Instance);
+
+        Assert.Equal(Regions.Order(), (await leases.RefreshAsync(Regions, CancellationToken.None)).Order());
+    }
+}

@@ -10,7 +10,12 @@ builder.Services.AddMatchmakerApi();
 builder.Services.AddMatchmakerLiveUpdates();
 builder.Services.AddMatchmakerHealthChecks();
 builder.Services.AddProblemDetails();
-builder.Services.AddRazorPages();
+builder.Services.AddRazorPages(options =>
+{
+    options.Conventions.AuthorizeFolder("/Desk", Policies.Desk);
+    options.Conventions.AuthorizeFolder("/Provider", Policies.Provider);
+    options.Conventions.AuthorizeFolder("/Municipality", Policies.Municipality);
+});
 
 var app = builder.Build();
 

@@ -20,7 +20,8 @@ public static class ApiExtensions
             member is null ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Desk, policy => policy.RequireRole(Silo.Access.Roles.Desk))
-            .AddPolicy(Policies.Provider, policy => policy.RequireRole(Silo.Access.Roles.Provider));
+            .AddPolicy(Policies.Provider, policy => policy.RequireRole(Silo.Access.Roles.Provider))
+            .AddPolicy(Policies.Municipality, policy => policy.RequireRole(Silo.Access.Roles.Municipality));
         services.AddOpenApi("v1", options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
@@ -78,4 +79,5 @@ public static class Policies
 {
     public const string Desk = "desk";
     public const string Provider = "provider";
+    public const string Municipality = "municipality";
 }

@@ -103,9 +103,12 @@ public static class CapacityApi
         return TypedResults.Ok(await ReadAvailabilityAsync(database, regionCode, careType, clock, configuration));
     }
 
-    private static async Task<IResult> ListOwnOfferingsAsync(HttpContext context, Database database, TimeProvider clock, IConfiguration configuration)
+    private static async Task<IResult> ListOwnOfferingsAsync(HttpContext context, Database database, TimeProvider clock, IConfiguration configuration) =>
+        TypedResults.Ok(await ReadOwnOfferingsAsync(Caller.Of(context), database, clock, configuration));
+
+    /// <summary>A provider's own offerings, with freshness.</summary>
+    public static async Task<List<AvailableOffering>> ReadOwnOfferingsAsync(Caller caller, Database database, TimeProvider clock, IConfiguration configuration)
     {
-        var caller = Caller.Of(context);
         await using var connection = await database.OpenAsync();
         var offerings = (await connection.QueryAsync<AvailableOffering>($"""
             {SelectOfferings}, true AS Contracted
@@ -116,7 +119,7 @@ public static class CapacityApi
             WHERE o.provider_id = @providerId
             ORDER BY l.name, o.care_type, o.id
             """, new { providerId = caller.OrganisationId })).ToList();
-        return TypedResults.Ok(WithFreshness(offerings, clock, configuration));
+        return WithFreshness(offerings, clock, configuration);
     }
 
     public static double StaleAfterHours(IConfiguration configuration) => configuration.GetValue("Availability:StaleAfterHours", 72.0);

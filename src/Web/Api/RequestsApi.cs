@@ -112,29 +112,11 @@ public static partial class RequestsApi
     public static void MapRequestsApi(this RouteGroupBuilder api)
     {
         var requests = api.MapGroup("/regions/{regionCode}/requests").RequireAuthorization(Policies.Desk);
-        requests.MapPost("", CreateAsync).AddEndpointFilter(ValidateWithClock);
+        requests.MapPost("", CreateAsync);
         requests.MapGet("", ListAsync);
         requests.MapGet("/{requestId:guid}", GetAsync);
         requests.MapPatch("/{requestId:guid}", UpdateAsync);
         requests.MapDelete("/{requestId:guid}", WithdrawAsync);
-    }
-
-    private static async ValueTask<object?> ValidateWithClock(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var input = context.Arguments.OfType<RequestInput>().FirstOrDefault();
-        if (input is null)
-            return TypedResults.Problem(statusCode: 400, title: "The request body is missing", detail: "Send a JSON body.");
-        var problems = Problems(input, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>());
-        return problems ?? await next(context);
-    }
-
-    private static IResult? Problems(RequestInput input, TimeProvider clock)
-    {
-        var result = new RequestInputValidator(clock).Validate(input);
-        return result.IsValid
-            ? null
-            : TypedResults.ValidationProblem(result.ToDictionary(), title: "The request is not valid",
-                detail: string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct()));
     }
 
     private static IResult RegionNotFound(string regionCode) =>
@@ -143,10 +125,32 @@ public static partial class RequestsApi
     private static IResult RequestNotFound() =>
         TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This request does not exist or is not yours to see.");
 
+    /// <summary>What a write of a request came to: the request, or the field errors, or a conflict; nothing is changed unless a request comes back.</summary>
+    public sealed record WriteOutcome(RequestView? Request, IDictionary<string, string[]>? Errors, string? Conflict, bool NotFound = false);
+
+    private static IResult ToResult(WriteOutcome outcome, Func<RequestView, IResult> ok) => outcome switch
+    {
+        { NotFound: true } => RequestNotFound(),
+        { Errors: { } errors } => TypedResults.ValidationProblem(errors, title: "The request is not valid",
+            detail: string.Join(" ", errors.SelectMany(e => e.Value).Distinct())),
+        { Conflict: { } conflict } => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: conflict),
+        { Request: { } request } => ok(request),
+        _ => throw new InvalidOperationException("An outcome has a request, errors, a conflict or not-found."),
+    };
+
     private static async Task<IResult> CreateAsync(string regionCode, RequestInput input, HttpContext context, Database database, Journal journal, TimeProvider clock)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        var outcome = await RegisterAsync(caller, regionCode, input, database, journal, clock);
+        return ToResult(outcome, request => TypedResults.Created($"/api/v1/regions/{regionCode}/requests/{request.Id}", request));
+    }
+
+    /// <summary>Registers a request for a child of the desk's region (API and the desk's form).</summary>
+    public static async Task<WriteOutcome> RegisterAsync(Caller caller, string regionCode, RequestInput input, Database database, Journal journal, TimeProvider clock)
+    {
+        var validation = new RequestInputValidator(clock).Validate(input);
+        if (!validation.IsValid) return new WriteOutcome(null, validation.ToDictionary(), null);
         var id = Guid.NewGuid();
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync();
@@ -155,8 +159,7 @@ public static partial class RequestsApi
             "SELECT count(*) FROM requests WHERE region_code = @regionCode AND case_reference = @CaseReference",
             new { regionCode, input.CaseReference }, transaction);
         if (taken > 0)
-            return TypedResults.Problem(statusCode: 409, title: "Case reference in use",
-                detail: $"The region already has a request with case reference '{input.CaseReference}'.");
+            return new WriteOutcome(null, null, $"The region already has a request with case reference '{input.CaseReference}'.");
         await connection.ExecuteAsync("""
             INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
                                   birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
@@ -169,7 +172,7 @@ public static partial class RequestsApi
         await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, id.ToString(), 1,
             new RequestChangedPayload(id, "open", 1)));
         await journal.CommitAsync(transaction);
-        return TypedResults.Created($"/api/v1/regions/{regionCode}/requests/{id}", await ReadAsync(database, regionCode, id, clock));
+        return new WriteOutcome(await ReadAsync(database, regionCode, id, clock), null, null);
     }
 
     private static async Task<IResult> ListAsync(string regionCode, string? status, string? careType, HttpContext context, Database database,
@@ -177,16 +180,23 @@ public static partial class RequestsApi
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        return TypedResults.Ok(await ListForDeskAsync(caller, regionCode, status ?? "open", careType, database, journal, clock));
+    }
+
+    /// <summary>The region's requests by priority and waiting time; the read is audited with every case reference shown.</summary>
+    public static async Task<List<RequestView>> ListForDeskAsync(Caller caller, string regionCode, string? status, string? careType, Database database,
+        Journal journal, TimeProvider clock)
+    {
         await using var connection = await database.OpenAsync();
         var list = (await connection.QueryAsync<RequestView>(SelectView + """
              WHERE r.region_code = @regionCode AND (@status IS NULL OR r.status = @status) AND (@careType IS NULL OR r.care_type = @careType)
              ORDER BY r.registered_at, r.id
-            """, new { regionCode, status = status ?? "open", careType })).ToList();
+            """, new { regionCode, status, careType })).ToList();
         foreach (var request in list) WithPriority(request, clock);
         var ordered = list.OrderBy(r => r.Priority).ThenByDescending(r => r.WaitingDays).ThenBy(r => r.CaseReference, StringComparer.Ordinal).ToList();
         await journal.AuditAsync(connection, null, caller.ToActor(), "requests-listed", "request", null, regionCode,
             string.Join(",", ordered.Select(r => r.CaseReference)));
-        return TypedResults.Ok(ordered);
+        return ordered;
     }
 
     private static async Task<IResult> GetAsync(string regionCode, Guid requestId, HttpContext context, Database database, Journal journal, TimeProvider clock)
@@ -205,12 +215,20 @@ public static partial class RequestsApi
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        return ToResult(await EditAsync(caller, regionCode, requestId, patch, database, journal, clock), request => TypedResults.Ok(request));
+    }
+
+    /// <summary>Edits an open request: the fields given replace the stored ones; the result is validated as a whole.</summary>
+    public static async Task<WriteOutcome> EditAsync(Caller caller, string regionCode, Guid requestId, RequestInput patch, Database database,
+        Journal journal, TimeProvider clock)
+    {
         var current = await ReadAsync(database, regionCode, requestId, clock);
-        if (current is null) return RequestNotFound();
+        if (current is null) return new WriteOutcome(null, null, null, NotFound: true);
         if (current.Status != "open")
-            return TypedResults.Problem(statusCode: 409, title: "Request closed", detail: $"This request is {current.Status} and can no longer be edited.");
+            return new WriteOutcome(null, null, $"This request is {current.Status} and can no longer be edited.");
         var merged = Merge(current.ToInput(), patch);
-        if (Problems(merged, clock) is { } problems) return problems;
+        var validation = new RequestInputValidator(clock).Validate(merged);
+        if (!validation.IsValid) return new WriteOutcome(null, validation.ToDictionary(), null);
 
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
@@ -223,33 +241,40 @@ public static partial class RequestsApi
             RETURNING version
             """, Parameters(merged, new { requestId, regionCode, expectedVersion = current.Version }), transaction);
         if (version is null)
-            return TypedResults.Problem(statusCode: 409, title: "Changed meanwhile", detail: "The request was changed or closed meanwhile; read it again.");
+            return new WriteOutcome(null, null, "The request was changed or closed meanwhile; read it again.");
         await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-edited", "request", requestId.ToString(), regionCode, merged.CaseReference);
         await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(), version.Value,
             new RequestChangedPayload(requestId, "open", version.Value)));
         await journal.CommitAsync(transaction);
-        return TypedResults.Ok(await ReadAsync(database, regionCode, requestId, clock));
+        return new WriteOutcome(await ReadAsync(database, regionCode, requestId, clock), null, null);
     }
 
     private static async Task<IResult> WithdrawAsync(string regionCode, Guid requestId, HttpContext context, Database database, Journal journal,
-        OfferingCapacity capacity)
+        OfferingCapacity capacity, TimeProvider clock)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        return await WithdrawRequestAsync(caller, regionCode, requestId, database, journal, capacity, clock) ? TypedResults.NoContent() : RequestNotFound();
+    }
+
+    /// <summary>Withdraws an open request and releases its holds; false when there is no such open request in the region.</summary>
+    public static async Task<bool> WithdrawRequestAsync(Caller caller, string regionCode, Guid requestId, Database database, Journal journal,
+        OfferingCapacity capacity, TimeProvider clock)
+    {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         var version = await connection.QuerySingleOrDefaultAsync<long?>("""
             UPDATE requests SET status = 'withdrawn', closed_at = @now, version = version + 1
             WHERE id = @requestId AND region_code = @regionCode AND status = 'open'
             RETURNING version
-            """, new { requestId, regionCode, now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() }, transaction);
-        if (version is null) return RequestNotFound();
+            """, new { requestId, regionCode, now = clock.GetUtcNow() }, transaction);
+        if (version is null) return false;
         await capacity.ReleaseActiveHoldsAsync(connection, transaction, caller.ToActor(), [requestId], regionCode, "released");
         await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-withdrawn", "request", requestId.ToString(), regionCode);
         await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(), version.Value,
             new RequestChangedPayload(requestId, "withdrawn", version.Value)));
         await journal.CommitAsync(transaction);
-        return TypedResults.NoContent();
+        return true;
     }
 
     public static async Task<RequestView?> ReadAsync(Database database, string regionCode, Guid requestId, TimeProvider clock)

@@ -26,15 +26,19 @@ public sealed class WebNode : IAsyncDisposable
     public static async Task<WebNode> StartAsync(TestDatabase database, IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
+        // The web project's folder is the content root, so the node serves wwwroot (CSS, scripts) as `dotnet run` does.
+        var contentRoot = Path.Combine(RepositoryRoot(), "src", "Web");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = contentRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Matchmaker.Web.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(contentRoot);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Test";
         start.Environment["Database__Provider"] = database.Provider;
         start.Environment["ConnectionStrings__Matchmaker"] = database.ConnectionString;
@@ -75,6 +79,14 @@ public sealed class WebNode : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.Add(line);
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Matchmaker.sln")))
+            directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("Matchmaker.sln not found above the test binaries.");
     }
 
     private static int FreePort()

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Matchmaker.Matching;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Matching;
 
@@ -19,7 +20,7 @@ public sealed class MatchingArchitectureTests
     [Fact]
     public void TheMatchingSource_UsesNoFilesConsoleClockOrRandomness()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "Matching");
+        var source = Path.Combine(WebNode.RepositoryRoot(), "src", "Matching");
         var forbidden = new Regex(@"\b(System\.IO|File\.|Directory\.|Console\.|DateTime\.(Now|UtcNow|Today)|DateTimeOffset\.(Now|UtcNow)|new Random\(|Random\.Shared|Guid\.NewGuid)");
 
         var offences = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
@@ -30,13 +31,5 @@ public sealed class MatchingArchitectureTests
             .ToList();
 
         Assert.Empty(offences);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Matchmaker.sln")))
-            directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Matchmaker.sln not found above the test binaries.");
     }
 }

@@ -70,7 +70,7 @@ public sealed class SignInModel(Database database, DemoOptions demo) : PageModel
             return Page();
         }
         await SignInAsync(user!);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : HomeOf(user!.Role));
     }
 
     public async Task<IActionResult> OnPostDemoAsync(string? region, string? role)
@@ -91,8 +91,17 @@ public sealed class SignInModel(Database database, DemoOptions demo) : PageModel
             return Page();
         }
         await SignInAsync(user);
-        return LocalRedirect("/");
+        return LocalRedirect(HomeOf(user.Role));
     }
+
+    /// <summary>Where each role starts its work.</summary>
+    public static string HomeOf(string role) => role switch
+    {
+        Roles.Desk => "/tafel",
+        Roles.Provider => "/aanbieder",
+        Roles.Municipality => "/gemeente",
+        _ => "/",
+    };
 
     private Task SignInAsync(UserRecord user)
     {

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Matchmaker.Matching;
+
+namespace Matchmaker.Web.Infrastructure;
+
+/// <summary>The words users read: Dutch labels for the codes the system stores, and plain sentences about time and norms.</summary>
+public static class Dutch
+{
+    /// <summary>Dutch number format (decimal comma). Built by hand: the app runs in invariant-globalisation mode, so it needs no ICU.</summary>
+    public static readonly CultureInfo Culture = DutchNumbers();
+
+    private static CultureInfo DutchNumbers()
+    {
+        var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        culture.NumberFormat.NumberDecimalSeparator = ",";
+        culture.NumberFormat.NumberGroupSeparator = ".";
+        return CultureInfo.ReadOnly(culture);
+    }
+
+    private static readonly Dictionary<string, string> CareTypeLabels = new()
+    {
+        [CareTypes.Residential] = "24-uursgroep",
+        [CareTypes.FamilyHome] = "Gezinshuis",
+        [CareTypes.HomeCare24h] = "24-uurszorg thuis",
+        [CareTypes.FosterCrisis] = "Crisispleegzorg",
+        [CareTypes.FosterShort] = "Kortdurende pleegzorg",
+        [CareTypes.FosterLong] = "Langdurende pleegzorg",
+        [CareTypes.CrisisPlace] = "Crisisplek",
+        [CareTypes.StepDown] = "Doorstroomplek",
+        [CareTypes.Secure] = "Gesloten jeugdhulp (jeugdzorgplus)",
+        [CareTypes.SupervisedContact] = "Begeleide omgang",
+        [CareTypes.MentalHealthDiagnostics] = "Jeugd-GGZ diagnostiek",
+        [CareTypes.MentalHealthTreatment] = "Jeugd-GGZ behandeling",
+        [CareTypes.MotherAndChildHome] = "Moeder-kindhuis",
+        [CareTypes.Forensic] = "Forensische jeugdzorg",
+        [CareTypes.Addiction] = "Verslavingszorg",
+        [CareTypes.ComplexDivorce] = "Hulp bij complexe scheiding",
+    };
+
+    public static IEnumerable<(string Code, string Label)> CareTypeOptions =>
+        CareTypeLabels.OrderBy(kv => kv.Value, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value));
+
+    public static string CareType(string code) => CareTypeLabels.GetValueOrDefault(code, code);
+
+    public static string Urgency(string code) => code switch
+    {
+        Urgencies.Crisis => "Crisis",
+        Urgencies.Urgent => "Spoed",
+        Urgencies.Regular => "Regulier",
+        _ => code,
+    };
+
+    public static string Priority(int priority) => priority switch { 1 => "1 (crisis)", 2 => "2 (spoed)", _ => "3 (regulier)" };
+
+    public static string MeasureType(string code) => code switch
+    {
+        MeasureTypes.Supervision => "Ondertoezichtstelling (OTS)",
+        MeasureTypes.ProvisionalSupervision => "Voorlopige OTS",
+        MeasureTypes.Guardianship => "Voogdij",
+        MeasureTypes.JuvenileProbation => "Jeugdreclassering",
+        MeasureTypes.OutOfHomePlacement => "Machtiging uithuisplaatsing",
+        MeasureTypes.SecureCareAuthorisation => "Machtiging gesloten jeugdhulp",
+        _ => code,
+    };
+
+    public static string Status(string code) => code switch
+    {
+        "open" => "Wacht",
+        "placed" => "Geplaatst",
+        "withdrawn" => "Ingetrokken",
+        "active" => "Loopt",
+        "accepted" => "Geaccepteerd",
+        "declined" => "Afgewezen",
+        "expired" => "Verlopen",
+        "released" => "Vrijgegeven",
+        _ => code,
+    };
+
+    public static string Reason(string code) => code switch
+    {
+        ReasonCodes.NoFeasiblePlace => "Geen passende plek in de markt",
+        ReasonCodes.CapacityTaken => "Passende plekken vol of naar kinderen met voorrang",
+        ReasonCodes.SiblingGroup => "Broers en zussen niet samen te plaatsen",
+        ReasonCodes.Policy => "Alleen plekken buiten de regio of niet ingekocht",
+        "declined" => "Afgewezen door aanbieder",
+        _ => code,
+    };
+
+    public static string DeclineReason(string code) => code switch
+    {
+        "no-capacity" => "Geen plek meer",
+        "needs-not-met" => "Zorgbehoefte past niet",
+        "group-composition" => "Groepssamenstelling",
+        "safety" => "Veiligheid",
+        "distance" => "Afstand",
+        "other" => "Anders",
+        _ => code,
+    };
+
+    public static string Gender(string code) => code switch { "f" => "meisje", "m" => "jongen", _ => "anders" };
+
+    /// <summary>"47 dagen over de 3-maandennorm", or how many days are left.</summary>
+    public static string AgainstNorm(int daysOver, int waitingDays) =>
+        daysOver > 0 ? $"{daysOver} dagen over de 3-maandennorm"
+        : waitingDays > 42 ? "voorbij de 6-wekennorm voor het plan, binnen 3 maanden"
+        : "binnen de normen";
+
+    public static string HoursAgo(double hours) => hours switch
+    {
+        < 1 => "minder dan een uur geleden",
+        < 2 => "1 uur geleden",
+        < 48 => $"{Math.Floor(hours):0} uur geleden",
+        _ => $"{Math.Floor(hours / 24):0} dagen geleden",
+    };
+
+    /// <summary>Small counts are not shown exactly, so that no child can be recognised in aggregate figures.</summary>
+    public static string Count(int count) => count is > 0 and < 5 ? "< 5" : count.ToString(Culture);
+}

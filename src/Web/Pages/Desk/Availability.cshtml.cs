@@ -1,0 +1,18 @@
+using Matchmaker.Silo.Data;
+using Matchmaker.Web.Api;
+using Matchmaker.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Matchmaker.Web.Pages.Desk;
+
+/// <summary>Live availability: free units per offering the region may use, with how fresh each figure is.</summary>
+public sealed class AvailabilityModel(Database database, TimeProvider clock, IConfiguration configuration) : PageModel
+{
+    public CapacityApi.Availability Availability { get; private set; } = null!;
+
+    public async Task OnGetAsync(string? careType)
+    {
+        Availability = await CapacityApi.ReadAvailabilityAsync(database, Caller.Of(HttpContext).RegionCode!, string.IsNullOrEmpty(careType) ? null : careType,
+            clock, configuration);
+    }
+}

@@ -1,0 +1,59 @@
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Matchmaker.Web.Pages.Desk;
+
+/// <summary>Run a matching round, read the explanation per child, and turn chosen proposals into holds in one action.</summary>
+public sealed class MatchingModel(MatchingRounds rounds, OfferingCapacity capacity) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public Guid? Round { get; set; }
+
+    public MatchingRounds.Round? Result { get; private set; }
+    public List<string> Outcomes { get; } = [];
+
+    public async Task OnGetAsync()
+    {
+        if (Round is not null)
+            Result = await rounds.FindAsync(Caller.Of(HttpContext).RegionCode!, Round.Value, HttpContext.RequestAborted);
+    }
+
+    public async Task<IActionResult> OnPostRunAsync()
+    {
+        var caller = Caller.Of(HttpContext);
+        var round = await rounds.RunAsync(caller.ToActor(), caller.RegionCode!, HttpContext.RequestAborted);
+        return Redirect($"/tafel/matching?round={round.Id}");
+    }
+
+    /// <summary>Places a hold for every chosen proposal ("requestId:offeringId"); each succeeds or says why not.</summary>
+    public async Task<IActionResult> OnPostHoldAsync(string[] selected)
+    {
+        var caller = Caller.Of(HttpContext);
+        if (Round is not null)
+            Result = await rounds.FindAsync(caller.RegionCode!, Round.Value, HttpContext.RequestAborted);
+        if (selected.Length == 0)
+            Outcomes.Add("Kies eerst één of meer voorstellen.");
+        foreach (var choice in selected)
+        {
+            var parts = choice.Split(':');
+            if (parts.Length != 2 || !Guid.TryParse(parts[0], out var requestId) || !Guid.TryParse(parts[1], out var offeringId))
+            {
+                Outcomes.Add("Een keuze was niet leesbaar en is overgeslagen.");
+                continue;
+            }
+            var reference = Result?.Proposals.FirstOrDefault(p => p.RequestId == requestId)?.CaseReference
+                ?? Result?.NotPlaced.FirstOrDefault(p => p.RequestId == requestId)?.CaseReference ?? requestId.ToString();
+            try
+            {
+                var holds = await capacity.PlaceHoldAsync(caller.ToActor(), offeringId, requestId, Round);
+                Outcomes.Add($"{reference}: hold geplaatst tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}{(holds.Count > 1 ? $" (met {holds.Count - 1} broer/zus)" : "")}.");
+            }
+            catch (MarketRuleException e)
+            {
+                Outcomes.Add($"{reference}: geen hold – {e.Message}");
+            }
+        }
+        return Page();
+    }
+}

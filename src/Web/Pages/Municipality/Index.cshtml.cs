@@ -1,0 +1,38 @@
+using System.Text;
+using Matchmaker.Silo.Data;
+using Matchmaker.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Matchmaker.Web.Pages.Municipality;
+
+/// <summary>The shortage overview for purchasing, and its figures as CSV.</summary>
+public sealed class IndexModel(Database database, TimeProvider clock) : PageModel
+{
+    public ShortageFigures Figures { get; private set; } = null!;
+
+    public async Task OnGetAsync() => Figures = await ShortageFigures.ComputeAsync(database, Caller.Of(HttpContext).RegionCode!, clock);
+
+    public async Task<IActionResult> OnGetCsvAsync()
+    {
+        var figures = await ShortageFigures.ComputeAsync(database, Caller.Of(HttpContext).RegionCode!, clock);
+        var csv = new StringBuilder();
+        csv.AppendLine("onderdeel;zorgvorm;kenmerk;aantal");
+        foreach (var row in figures.ByCareType)
+        {
+            for (var band = 0; band < ShortageFigures.AgeBands.Length; band++)
+                csv.AppendLine($"wachtend;{row.CareType};leeftijd {ShortageFigures.AgeBands[band]};{Dutch.Count(row.WaitingByAgeBand[band])}");
+            csv.AppendLine($"wachtend;{row.CareType};totaal;{Dutch.Count(row.Waiting)}");
+            csv.AppendLine($"wachtend;{row.CareType};over 3-maandennorm;{Dutch.Count(row.OverThreeMonths)}");
+            csv.AppendLine($"wachtend;{row.CareType};mediaan wachtdagen;{row.MedianWaitingDays}");
+            csv.AppendLine($"vrij;{row.CareType};vrije plekken;{row.FreeUnits}");
+        }
+        foreach (var (reason, count) in figures.UnplacedReasons)
+            csv.AppendLine($"niet geplaatst;;{reason};{Dutch.Count(count)}");
+        foreach (var (reason, count) in figures.DeclineReasons)
+            csv.AppendLine($"afgewezen (90 dagen);;{reason};{Dutch.Count(count)}");
+        foreach (var point in figures.Trend)
+            csv.AppendLine($"trend;;week tot {point.WeekEnding:yyyy-MM-dd};{Dutch.Count(point.Waiting)}");
+        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"tekorten-{figures.RegionCode}-{DateTime.UtcNow:yyyy-MM-dd}.csv");
+    }
+}

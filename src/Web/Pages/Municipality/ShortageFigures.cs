@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Dapper;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
+
+namespace Matchmaker.Web.Pages.Municipality;
+
+/// <summary>
+/// The region's shortage in aggregates only (for purchasing): who waits for what, how long against the norms, why
+/// matches fail, what is free, and the trend. No child-level data leaves this class; small counts are masked on display.
+/// </summary>
+public sealed class ShortageFigures
+{
+    public static readonly string[] AgeBands = ["0-5", "6-11", "12-17", "18+"];
+
+    public sealed record CareTypeRow(string CareType, int[] WaitingByAgeBand, int Waiting, int OverThreeMonths, int MedianWaitingDays, int FreeUnits);
+    public sealed record WeekPoint(DateOnly WeekEnding, int Waiting);
+
+    public required string RegionCode { get; init; }
+    public required IReadOnlyList<CareTypeRow> ByCareType { get; init; }
+    public required IReadOnlyDictionary<string, int> UnplacedReasons { get; init; }
+    public required DateTimeOffset? LatestRound { get; init; }
+    public required IReadOnlyDictionary<string, int> DeclineReasons { get; init; }
+    public required IReadOnlyList<WeekPoint> Trend { get; init; }
+
+    private sealed class WaitingRow
+    {
+        public string CareType { get; init; } = "";
+        public DateOnly BirthMonth { get; init; }
+        public DateOnly MeasureStart { get; init; }
+        public string Status { get; init; } = "";
+        public DateTimeOffset RegisteredAt { get; init; }
+        public DateTimeOffset? ClosedAt { get; init; }
+    }
+
+    private sealed class FreeRow
+    {
+        public string CareType { get; init; } = "";
+        public int FreeUnits { get; init; }
+    }
+
+    private sealed class CountRow
+    {
+        public string Key { get; init; } = "";
+        public int Count { get; init; }
+    }
+
+    public static async Task<ShortageFigures> ComputeAsync(Database database, string regionCode, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var trendStart = now.AddDays(-7 * 8);
+        await using var connection = await database.OpenAsync();
+        var requests = (await connection.QueryAsync<WaitingRow>("""
+            SELECT care_type AS CareType, birth_month AS BirthMonth, measure_start AS MeasureStart, status AS Status,
+                   registered_at AS RegisteredAt, closed_at AS ClosedAt
+            FROM requests
+            WHERE region_code = @regionCode AND (status = 'open' OR closed_at >= @trendStart)
+            """, new { regionCode, trendStart })).ToList();
+        var free = (await connection.QueryAsync<FreeRow>("""
+            SELECT o.care_type AS CareType, o.total_units - o.occupied_units - o.held_units AS FreeUnits
+            FROM offerings o
+            JOIN locations l ON l.id = o.location_id
+            JOIN municipalities m ON m.id = l.municipality_id
+            JOIN regions r ON r.code = @regionCode
+            LEFT JOIN contracts c ON c.offering_id = o.id AND c.region_code = @regionCode
+            WHERE (r.allow_out_of_region = true OR m.region_code = @regionCode)
+              AND (r.allow_non_contracted = true OR (c.region_code IS NOT NULL AND c.budget_ceiling_reached = false))
+            """, new { regionCode })).ToList();
+        var declines = (await connection.QueryAsync<CountRow>("""
+            SELECT decline_reason AS Key, count(*) AS Count FROM holds
+            WHERE region_code = @regionCode AND status = 'declined' AND answered_at >= @since
+            GROUP BY decline_reason
+            """, new { regionCode, since = now.AddDays(-90) })).ToDictionary(r => r.Key, r => r.Count);
+        var latest = await connection.QueryFirstOrDefaultAsync<string>(
+            "SELECT result FROM matching_rounds WHERE region_code = @regionCode ORDER BY created_at DESC LIMIT 1", new { regionCode });
+        var round = latest is null ? null : JsonSerializer.Deserialize<MatchingRounds.Round>(latest, Journal.EventJson);
+
+        var open = requests.Where(r => r.Status == "open").ToList();
+        var careTypes = open.Select(r => r.CareType).Concat(free.Select(f => f.CareType)).Distinct().Order().ToList();
+        var rows = careTypes.Select(careType =>
+        {
+            var waiting = open.Where(r => r.CareType == careType).ToList();
+            var days = waiting.Select(r => Math.Max(0, today.DayNumber - r.MeasureStart.DayNumber)).Order().ToList();
+            return new CareTypeRow(careType,
+                AgeBands.Select((_, band) => waiting.Count(r => AgeBand(r.BirthMonth, today) == band)).ToArray(),
+                waiting.Count,
+                waiting.Count(r => today > r.MeasureStart.AddMonths(3)),
+                days.Count == 0 ? 0 : days[days.Count / 2],
+                free.Where(f => f.CareType == careType).Sum(f => Math.Max(0, f.FreeUnits)));
+        }).Where(r => r.Waiting > 0 || r.FreeUnits > 0).ToList();
+
+        var trend = Enumerable.Range(0, 8).Select(week =>
+        {
+            var end = now.AddDays(-7 * (7 - week));
+            return new WeekPoint(DateOnly.FromDateTime(end.UtcDateTime),
+                requests.Count(r => r.RegisteredAt <= end && (r.ClosedAt is null || r.ClosedAt > end)));
+        }).ToList();
+
+        return new ShortageFigures
+        {
+            RegionCode = regionCode,
+            ByCareType = rows,
+            UnplacedReasons = round?.NotPlaced.GroupBy(n => n.Reason).ToDictionary(g => g.Key, g => g.Count()) ?? new Dictionary<string, int>(),
+            LatestRound = round?.CreatedAt,
+            DeclineReasons = declines,
+            Trend = trend,
+        };
+    }
+
+    private static int AgeBand(DateOnly birthMonth, DateOnly today)
+    {
+        var age = today.Year - birthMonth.Year - (today.Month < birthMonth.Month ? 1 : 0);
+        return age switch { < 6 => 0, < 12 => 1, < 18 => 2, _ => 3 };
+    }
+}

@@ -1,0 +1,72 @@
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Api;
+using Matchmaker.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Matchmaker.Web.Pages.Provider;
+
+/// <summary>A provider's offerings: change a count with one click or type it, and confirm that the figures are still right.</summary>
+public sealed class IndexModel(Database database, OfferingCapacity capacity, TimeProvider clock, IConfiguration configuration) : PageModel
+{
+    public IReadOnlyList<CapacityApi.AvailableOffering> Offerings { get; private set; } = [];
+    public string? Error { get; private set; }
+    public Guid? ErrorOffering { get; private set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    /// <summary>+1 or −1 free unit: occupied goes the other way, total stays.</summary>
+    public async Task<IActionResult> OnPostStepAsync(Guid offeringId, int step)
+    {
+        var offering = (await CapacityApi.ReadOwnOfferingsAsync(Caller.Of(HttpContext), database, clock, configuration)).FirstOrDefault(o => o.OfferingId == offeringId);
+        if (offering is null) return NotFound();
+        var occupied = offering.OccupiedUnits - Math.Sign(step);
+        if (occupied < 0 || occupied + offering.HeldUnits > offering.TotalUnits)
+            return await FailAsync(offeringId, step > 0 ? "Er kan geen plek meer vrij: alle plekken zijn al vrij of in behandeling." : "Er is geen vrije plek om te bezetten.");
+        return await SetAsync(offeringId, offering.TotalUnits, occupied, offering.EarliestStart);
+    }
+
+    public async Task<IActionResult> OnPostSetAsync(Guid offeringId, int? totalUnits, int? occupiedUnits)
+    {
+        if (totalUnits is null or < 0 || occupiedUnits is null or < 0)
+            return await FailAsync(offeringId, "Vul voor totaal en bezet een getal van 0 of meer in.");
+        if (occupiedUnits > totalUnits)
+            return await FailAsync(offeringId, "Bezet kan niet hoger zijn dan het totaal.");
+        var offering = (await CapacityApi.ReadOwnOfferingsAsync(Caller.Of(HttpContext), database, clock, configuration)).FirstOrDefault(o => o.OfferingId == offeringId);
+        if (offering is null) return NotFound();
+        return await SetAsync(offeringId, totalUnits.Value, occupiedUnits.Value, offering.EarliestStart);
+    }
+
+    public async Task<IActionResult> OnPostConfirmAsync(Guid offeringId)
+    {
+        await capacity.ConfirmAsync(Caller.Of(HttpContext).ToActor(), offeringId);
+        TempData["Message"] = "Bevestigd: de tellingen zijn nog steeds juist.";
+        return Redirect("/aanbieder#o-" + offeringId);
+    }
+
+    private async Task<IActionResult> SetAsync(Guid offeringId, int total, int occupied, DateOnly? earliestStart)
+    {
+        try
+        {
+            var state = await capacity.SetCapacityAsync(Caller.Of(HttpContext).ToActor(), offeringId, total, occupied, earliestStart);
+            TempData["Message"] = $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.";
+            return Redirect("/aanbieder#o-" + offeringId);
+        }
+        catch (MarketRuleException e) when (e.Status == 409)
+        {
+            return await FailAsync(offeringId, $"Niet opgeslagen: er zijn plekken in behandeling (holds). {e.Message}");
+        }
+    }
+
+    private async Task<IActionResult> FailAsync(Guid offeringId, string message)
+    {
+        Error = message;
+        ErrorOffering = offeringId;
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync() =>
+        Offerings = await CapacityApi.ReadOwnOfferingsAsync(Caller.Of(HttpContext), database, clock, configuration);
+}

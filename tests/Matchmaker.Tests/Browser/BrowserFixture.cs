@@ -1,0 +1,106 @@
+using Dapper;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Matchmaker.Tests.Browser;
+
+/// <summary>
+/// One real Matchmaker node (SQLite, small demo market) and Debian's Chromium driven by Playwright, shared by the
+/// browser tests. A missing Chromium fails the tests: ./test.sh installs it.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string Region = "rijnmond";
+
+    private IPlaywright? _playwright;
+
+    public TestDatabase Database { get; private set; } = null!;
+    public WebNode Node { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string ScreenshotFolder { get; } = Path.Combine(WebNode.RepositoryRoot(), "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Run the tests with ./test.sh, which installs it (apt-get install -y chromium).");
+        Directory.CreateDirectory(ScreenshotFolder);
+        Database = await TestDatabase.CreateAsync("sqlite");
+        Node = await WebNode.StartAsync(Database);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async Task<IPage> SignedInPageAsync(string role)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Node.BaseAddress.ToString(),
+            Locale = "nl-NL",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/sign-in");
+        await page.SelectOptionAsync("#demo-region", Region);
+        await page.ClickAsync($"button[name=role][value={role}]");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        return page;
+    }
+
+    public sealed class PreparedOffering
+    {
+        public Guid Id { get; init; }
+        public string CareType { get; init; } = "";
+        public string Municipality { get; init; } = "";
+    }
+
+    /// <summary>
+    /// Makes one offering of the region's demo provider the only place that fits a child needing every specialism:
+    /// all specialisms, ages 0-18, every gender, contracted by the region, with plenty of free units.
+    /// </summary>
+    public async Task<PreparedOffering> PrepareOfferingAsync()
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        var providerId = await connection.ExecuteScalarAsync<Guid>("SELECT organisation_id FROM users WHERE email = @email",
+            new { email = DemoDataGenerator.DemoEmail("provider", Region) });
+        var offering = await connection.QueryFirstAsync<(Guid Id, string CareType, double Lat, double Lon)>("""
+            SELECT o.id, o.care_type, l.lat, l.lon FROM offerings o JOIN locations l ON l.id = o.location_id
+            WHERE o.provider_id = @providerId AND o.secure = false AND o.care_type <> 'secure' ORDER BY o.id
+            """, new { providerId });
+        await connection.ExecuteAsync("""
+            UPDATE offerings SET specialisms = @all, min_age = 0, max_age = 18, genders = 'f,m,x',
+                   total_units = occupied_units + held_units + 40, version = version + 1
+            WHERE id = @Id
+            """, new { all = string.Join(",", Matchmaker.Matching.Specialisms.All), offering.Id });
+        await connection.ExecuteAsync("""
+            INSERT INTO contracts (region_code, offering_id, budget_ceiling_reached, valid_from)
+            SELECT @Region, @Id, false, @from WHERE NOT EXISTS (SELECT 1 FROM contracts WHERE region_code = @Region AND offering_id = @Id)
+            """, new { Region, offering.Id, from = new DateOnly(2026, 1, 1) });
+        await connection.ExecuteAsync("UPDATE contracts SET budget_ceiling_reached = false WHERE region_code = @Region AND offering_id = @Id", new { Region, offering.Id });
+        var municipality = (await connection.QueryAsync<(string Name, double Lat, double Lon)>(
+                "SELECT name, lat, lon FROM municipalities WHERE region_code = @Region", new { Region }))
+            .OrderBy(m => Math.Abs(m.Lat - offering.Lat) + Math.Abs(m.Lon - offering.Lon)).First();
+        return new PreparedOffering { Id = offering.Id, CareType = offering.CareType, Municipality = municipality.Name };
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException("no value");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (Node is not null) await Node.DisposeAsync();
+        if (Database is not null) await Database.DisposeAsync();
+    }
+}

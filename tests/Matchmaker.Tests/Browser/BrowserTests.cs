@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Matchmaker.Tests.Browser;
+
+/// <summary>The three user groups doing their main tasks in a real browser (Debian Chromium through Playwright).</summary>
+[Collection("browser")]
+public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task ADeskRegistersAChild_RunsARound_AndHoldsAPlace_TheProviderAccepts_AndTheBoardShowsTheChildPlaced()
+    {
+        var offering = await browser.PrepareOfferingAsync();
+        var desk = await browser.SignedInPageAsync("desk");
+
+        await desk.GotoAsync("/tafel/aanvraag");
+        await desk.FillAsync("#caseReference", "BRW-0001");
+        await desk.SelectOptionAsync("#measureType", "ots");
+        await desk.FillAsync("#measureStart", DateTime.UtcNow.AddDays(-40).ToString("yyyy-MM-dd"));
+        await desk.SelectOptionAsync("#urgency", "urgent");
+        await desk.SelectOptionAsync("#careType", offering.CareType);
+        await desk.FillAsync("#birthMonth", DateTime.UtcNow.AddYears(-10).ToString("yyyy-MM"));
+        await desk.SelectOptionAsync("#gender", "f");
+        await desk.SelectOptionAsync("#municipality", new SelectOptionValue { Label = offering.Municipality });
+        await desk.FillAsync("#homePc4", "3011");
+        await desk.FillAsync("#maxDistanceKm", "150");
+        foreach (var need in await desk.Locator("input[name='Form.Needs']").AllAsync()) await need.CheckAsync();
+        await desk.ClickAsync("button:has-text('Aanvraag registreren')");
+        await Expect(desk).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/tafel$"));
+        await Expect(desk.Locator("#board")).ToContainTextAsync("BRW-0001");
+
+        await desk.GotoAsync("/tafel/matching");
+        await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
+        var proposal = desk.Locator("#proposals tr", new PageLocatorOptions { HasText = "BRW-0001" });
+        await Expect(proposal).ToContainTextAsync(offering.Municipality);
+        await proposal.Locator("input[type=checkbox]").CheckAsync();
+        await desk.ClickAsync("button:has-text('Holds plaatsen voor gekozen voorstellen')");
+        await Expect(desk.Locator("[role=status]")).ToContainTextAsync("BRW-0001: hold geplaatst");
+
+        var holdId = await browser.ScalarAsync<Guid>("""
+            SELECT h.id FROM holds h JOIN requests r ON r.id = h.request_id WHERE r.case_reference = 'BRW-0001' AND h.status = 'active'
+            """);
+        var provider = await browser.SignedInPageAsync("provider");
+        await provider.GotoAsync("/aanbieder/voorstellen");
+        var section = provider.Locator($"section[data-hold='{holdId}']");
+        await Expect(section).ToBeVisibleAsync();
+        await Expect(section).Not.ToContainTextAsync("BRW-0001");
+        await section.Locator("button:has-text('Accepteren')").ClickAsync();
+        await Expect(provider.Locator("[role=status]")).ToContainTextAsync("Geaccepteerd");
+
+        await desk.GotoAsync("/tafel?status=placed");
+        await Expect(desk.Locator("#board")).ToContainTextAsync("BRW-0001");
+        await desk.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "desk-board-placed.png"), FullPage = false });
+    }
+
+    [Fact]
+    public async Task AProviderChangesAFreeCount_AndTheDesksAvailabilityShowsItWithinTwoSeconds_WithoutAReload()
+    {
+        var offering = await browser.PrepareOfferingAsync();
+        var desk = await browser.SignedInPageAsync("desk");
+        var provider = await browser.SignedInPageAsync("provider");
+
+        await desk.GotoAsync("/tafel/beschikbaarheid");
+        await Expect(desk.Locator("#live-state")).ToHaveTextAsync("live", new LocatorAssertionsToHaveTextOptions { Timeout = 10_000 });
+        var free = desk.Locator($"tr[data-offering='{offering.Id}'] [data-free]");
+        var before = int.Parse((await free.TextContentAsync())!.Trim());
+        await desk.EvaluateAsync("() => { window.__notReloaded = true; }");
+
+        await provider.GotoAsync("/aanbieder");
+        await provider.Locator($"#o-{offering.Id} button:has-text('+1 vrij')").ClickAsync();
+
+        await Expect(free).ToHaveTextAsync((before + 1).ToString(), new LocatorAssertionsToHaveTextOptions { Timeout = 2_000 });
+        Assert.True(await desk.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the desk page was not reloaded");
+        await desk.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "desk-availability-live.png") });
+    }
+
+    [Fact]
+    public async Task EveryPageType_HasNoSeriousOrCriticalAccessibilityViolations_AndIsPhotographed()
+    {
+        await browser.PrepareOfferingAsync();
+        var anonymous = await (await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = browser.Node.BaseAddress.ToString() })).NewPageAsync();
+        var desk = await browser.SignedInPageAsync("desk");
+        var provider = await browser.SignedInPageAsync("provider");
+        var municipality = await browser.SignedInPageAsync("municipality");
+        await desk.GotoAsync("/tafel/matching");
+        await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
+        var matchingUrl = desk.Url;
+
+        var pages = new (IPage Page, string Path, string Name)[]
+        {
+            (anonymous, "/", "home"),
+            (anonymous, "/account/sign-in", "sign-in"),
+            (anonymous, "/bestaat-niet", "not-found"),
+            (desk, "/tafel", "desk-board"),
+            (desk, "/tafel/beschikbaarheid", "desk-availability"),
+            (desk, matchingUrl, "desk-matching-round"),
+            (desk, "/tafel/aanvraag", "desk-request-form"),
+            (desk, "/aanbieder", "not-allowed"),
+            (provider, "/aanbieder", "provider-offerings"),
+            (provider, "/aanbieder/voorstellen", "provider-proposals"),
+            (municipality, "/gemeente", "municipality-shortage"),
+        };
+        var problems = new List<string>();
+        foreach (var (page, path, name) in pages)
+        {
+            await page.GotoAsync(path);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, $"{name}.png"), FullPage = true });
+            var violations = await AxeAsync(page);
+            foreach (var violation in violations.EnumerateArray())
+            {
+                var line = $"{name}: {violation.GetProperty("impact").GetString()} {violation.GetProperty("id").GetString()} – {violation.GetProperty("help").GetString()} ({violation.GetProperty("nodes").GetInt32()}x, {violation.GetProperty("target")})";
+                output.WriteLine(line);
+                if (violation.GetProperty("impact").GetString() is "serious" or "critical") problems.Add(line);
+            }
+            output.WriteLine($"{name}: {violations.GetArrayLength()} violation(s) in total");
+        }
+
+        Assert.Empty(problems);
+    }
+
+    private static async Task<JsonElement> AxeAsync(IPage page)
+    {
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Path.Combine(AppContext.BaseDirectory, "Browser", "axe", "axe.min.js") });
+        return await page.EvaluateAsync<JsonElement>("""
+            async () => {
+              const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+              return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: JSON.stringify(v.nodes[0] ? v.nodes[0].target : []) }));
+            }
+            """);
+    }
+}

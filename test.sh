@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Matchmaker against real SQLite and a private, throwaway PostgreSQL cluster
-# on a free loopback port. Installs PostgreSQL if it is missing (Debian, as root). Prints
+# on a free loopback port, and the browser tests in Debian's Chromium. Installs PostgreSQL and
+# Chromium if they are missing (Debian, as root). Screenshots land in artifacts/screenshots. Prints
 # "N passed, N failed, N skipped" as its last line and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,14 @@ ensure_postgres() {
     say "PostgreSQL is not installed: installing it (apt-get install -y postgresql)"
     as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
       || { say "could not install PostgreSQL"; return 1; }
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "Chromium is not installed: installing it (apt-get install -y chromium) for the browser tests"
+    as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || { say "could not install Chromium"; return 1; }
   fi
 }
 
@@ -62,6 +71,7 @@ trap stop_postgres EXIT
 summary() { echo "$1 passed, $2 failed, $3 skipped"; }
 
 ensure_postgres || { summary 0 1 0; exit 1; }
+ensure_chromium || { summary 0 1 0; exit 1; }
 start_postgres || { summary 0 1 0; exit 1; }
 
 say "building"

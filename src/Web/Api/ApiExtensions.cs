@@ -75,6 +75,13 @@ public static class ApiExtensions
         });
 }
 
+public static class ApiProblems
+{
+    /// <summary>Another region's data answers as if it did not exist.</summary>
+    public static IResult RegionNotFound(string regionCode) =>
+        TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
+}
+
 public static class Policies
 {
     public const string Desk = "desk";

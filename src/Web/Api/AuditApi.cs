@@ -27,16 +27,16 @@ public static class AuditApi
     private static async Task<IResult> ReadAsync(string regionCode, int? limit, HttpContext context, Database database)
     {
         if (!Caller.Of(context).IsDeskOf(regionCode))
-            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
-            if (limit is < 1 or > 1000)
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 1000."] },
-                    title: "The request is not valid", detail: "limit must be between 1 and 1000.");
-            await using var connection = await database.OpenAsync();
-            var entries = await connection.QueryAsync<AuditEntry>("""
-                SELECT id AS Id, at AS At, actor_id AS ActorId, actor_kind AS ActorKind, role AS Role, organisation_id AS OrganisationId,
-                       action AS Action, subject_type AS SubjectType, subject_id AS SubjectId, detail AS Detail
-                FROM audit_log WHERE region_code = @regionCode ORDER BY id DESC LIMIT @limit
-                """, new { regionCode, limit = limit ?? 100 });
-            return TypedResults.Ok(entries);
+            return ApiProblems.RegionNotFound(regionCode);
+        if (limit is < 1 or > 1000)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 1000."] },
+                title: "The request is not valid", detail: "limit must be between 1 and 1000.");
+        await using var connection = await database.OpenAsync();
+        var entries = await connection.QueryAsync<AuditEntry>("""
+            SELECT id AS Id, at AS At, actor_id AS ActorId, actor_kind AS ActorKind, role AS Role, organisation_id AS OrganisationId,
+                   action AS Action, subject_type AS SubjectType, subject_id AS SubjectId, detail AS Detail
+            FROM audit_log WHERE region_code = @regionCode ORDER BY id DESC LIMIT @limit
+            """, new { regionCode, limit = limit ?? 100 });
+        return TypedResults.Ok(entries);
     }
 }

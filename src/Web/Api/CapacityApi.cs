@@ -99,7 +99,7 @@ public static class CapacityApi
         TimeProvider clock, IConfiguration configuration)
     {
         if (!Caller.Of(context).IsDeskOf(regionCode))
-            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
+            return ApiProblems.RegionNotFound(regionCode);
         return TypedResults.Ok(await ReadAvailabilityAsync(database, regionCode, careType, clock, configuration));
     }
 

@@ -64,11 +64,13 @@ public static class HoldsApi
         public Guid? RequestId { get; set; }
         public string? CaseReference { get; set; }
         public string? DeclineReason { get; init; }
+        public string ChildWishes { get; init; } = "";
+        public string ParentWishes { get; init; } = "";
     }
 
     public sealed record HoldSummary(Guid HoldId, Guid OfferingId, string ProviderName, string LocationName, string Status, DateTimeOffset CreatedAt,
         DateTimeOffset ExpiresAt, string CareType, string Urgency, IReadOnlyList<string> Needs, int Age, string Gender, double DistanceKm,
-        bool WithSiblings, Guid? RequestId, string? CaseReference, string? DeclineReason);
+        bool WithSiblings, string ChildWishes, string ParentWishes, Guid? RequestId, string? CaseReference, string? DeclineReason);
 
     private static readonly HoldInputValidator HoldValidator = new();
     private static readonly AcceptInputValidator AcceptValidator = new();
@@ -99,7 +101,8 @@ public static class HoldsApi
                h.created_at AS CreatedAt, h.expires_at AS ExpiresAt, r.care_type AS CareType, r.urgency AS Urgency, r.needs AS Needs,
                r.birth_month AS BirthMonth, r.gender AS Gender, r.home_lat AS HomeLat, r.home_lon AS HomeLon,
                l.lat AS LocationLat, l.lon AS LocationLon, h.sibling_group AS SiblingGroup,
-               r.id AS RequestId, r.case_reference AS CaseReference, h.decline_reason AS DeclineReason
+               r.id AS RequestId, r.case_reference AS CaseReference, h.decline_reason AS DeclineReason,
+               r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes
         FROM holds h
         JOIN requests r ON r.id = h.request_id
         JOIN offerings o ON o.id = h.offering_id
@@ -107,22 +110,27 @@ public static class HoldsApi
         JOIN locations l ON l.id = o.location_id
         """;
 
-    /// <summary>A provider sees the holds on its own offerings; a desk those of its region. Default: the active ones.</summary>
     private static async Task<IResult> ListAsync(string? status, HttpContext context, Database database, TimeProvider clock)
     {
         var caller = Caller.Of(context);
-        var isProvider = caller.Role == Roles.Provider;
-        if (!isProvider && caller.Role != Roles.Desk)
+        if (caller.Role is not (Roles.Provider or Roles.Desk))
             return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only desks and providers see holds.");
+        return TypedResults.Ok(await ReadHoldsAsync(caller, status ?? "active", database, clock));
+    }
+
+    /// <summary>A provider sees the holds on its own offerings, without identity; a desk those of its region.</summary>
+    public static async Task<List<HoldSummary>> ReadHoldsAsync(Caller caller, string status, Database database, TimeProvider clock)
+    {
+        var isProvider = caller.Role == Roles.Provider;
         await using var connection = await database.OpenAsync();
         var holds = (await connection.QueryAsync<HoldView>(SelectHolds + (isProvider
                 ? " WHERE o.provider_id = @organisationId AND h.status = @status ORDER BY h.expires_at, h.id"
                 : " WHERE h.region_code = @regionCode AND h.status = @status ORDER BY h.expires_at, h.id"),
-            new { organisationId = caller.OrganisationId, regionCode = caller.RegionCode, status = status ?? "active" })).ToList();
+            new { organisationId = caller.OrganisationId, regionCode = caller.RegionCode, status })).ToList();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return TypedResults.Ok(holds.Select(h => new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
+        return holds.Select(h => new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
             h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), today.Year - h.BirthMonth.Year - (today.Month < h.BirthMonth.Month ? 1 : 0),
             h.Gender, Math.Round(Matching.Geo.DistanceKm(h.HomeLat, h.HomeLon, h.LocationLat, h.LocationLon), 1), h.SiblingGroup is not null,
-            isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason)).ToList());
+            h.ChildWishes, h.ParentWishes, isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason)).ToList();
     }
 }

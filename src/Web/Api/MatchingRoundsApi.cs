@@ -12,19 +12,16 @@ public static class MatchingRoundsApi
         rounds.MapPost("", async (string regionCode, HttpContext context, MatchingRounds matching) =>
         {
             var caller = Caller.Of(context);
-            if (!caller.IsDeskOf(regionCode)) return NotFound(regionCode);
+            if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
             var round = await matching.RunAsync(caller.ToActor(), regionCode, context.RequestAborted);
             return TypedResults.Created($"/api/v1/regions/{regionCode}/matching-rounds/{round.Id}", round);
         });
         rounds.MapGet("/{roundId:guid}", async (string regionCode, Guid roundId, HttpContext context, MatchingRounds matching) =>
         {
-            if (!Caller.Of(context).IsDeskOf(regionCode)) return NotFound(regionCode);
+            if (!Caller.Of(context).IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
             return await matching.FindAsync(regionCode, roundId, context.RequestAborted) is { } round
                 ? TypedResults.Ok(round)
                 : TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This matching round does not exist or is not yours to see.");
         });
     }
-
-    private static IResult NotFound(string regionCode) =>
-        TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
 }

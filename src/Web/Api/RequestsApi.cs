@@ -119,9 +119,6 @@ public static partial class RequestsApi
         requests.MapDelete("/{requestId:guid}", WithdrawAsync);
     }
 
-    private static IResult RegionNotFound(string regionCode) =>
-        TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");
-
     private static IResult RequestNotFound() =>
         TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This request does not exist or is not yours to see.");
 
@@ -141,7 +138,7 @@ public static partial class RequestsApi
     private static async Task<IResult> CreateAsync(string regionCode, RequestInput input, HttpContext context, Database database, Journal journal, TimeProvider clock)
     {
         var caller = Caller.Of(context);
-        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
         var outcome = await RegisterAsync(caller, regionCode, input, database, journal, clock);
         return ToResult(outcome, request => TypedResults.Created($"/api/v1/regions/{regionCode}/requests/{request.Id}", request));
     }
@@ -179,7 +176,7 @@ public static partial class RequestsApi
         Journal journal, TimeProvider clock)
     {
         var caller = Caller.Of(context);
-        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
         return TypedResults.Ok(await ListForDeskAsync(caller, regionCode, status ?? "open", careType, database, journal, clock));
     }
 
@@ -202,7 +199,7 @@ public static partial class RequestsApi
     private static async Task<IResult> GetAsync(string regionCode, Guid requestId, HttpContext context, Database database, Journal journal, TimeProvider clock)
     {
         var caller = Caller.Of(context);
-        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
         var request = await ReadAsync(database, regionCode, requestId, clock);
         if (request is null) return RequestNotFound();
         await using var connection = await database.OpenAsync();
@@ -214,7 +211,7 @@ public static partial class RequestsApi
         Journal journal, TimeProvider clock)
     {
         var caller = Caller.Of(context);
-        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
         return ToResult(await EditAsync(caller, regionCode, requestId, patch, database, journal, clock), request => TypedResults.Ok(request));
     }
 
@@ -253,7 +250,7 @@ public static partial class RequestsApi
         OfferingCapacity capacity, TimeProvider clock)
     {
         var caller = Caller.Of(context);
-        if (!caller.IsDeskOf(regionCode)) return RegionNotFound(regionCode);
+        if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
         return await WithdrawRequestAsync(caller, regionCode, requestId, database, journal, capacity, clock) ? TypedResults.NoContent() : RequestNotFound();
     }
 

@@ -3,6 +3,7 @@ using Dapper;
 using Matchmaker.Matching;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
+using Matchmaker.Web.Api;
 
 namespace Matchmaker.Web.Pages.Municipality;
 
@@ -34,20 +35,15 @@ public sealed class ShortageFigures
         public DateTimeOffset? ClosedAt { get; init; }
     }
 
-    private sealed class FreeRow
-    {
-        public string CareType { get; init; } = "";
-        public int FreeUnits { get; init; }
-    }
-
     private sealed class CountRow
     {
         public string Key { get; init; } = "";
         public int Count { get; init; }
     }
 
-    public static async Task<ShortageFigures> ComputeAsync(Database database, string regionCode, TimeProvider clock)
+    public static async Task<ShortageFigures> ComputeAsync(Database database, string regionCode, TimeProvider clock, IConfiguration configuration)
     {
+        var free = (await CapacityApi.ReadAvailabilityAsync(database, regionCode, null, clock, configuration)).Offerings;
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var trendStart = now.AddDays(-7 * 8);
@@ -58,16 +54,6 @@ public sealed class ShortageFigures
             FROM requests
             WHERE region_code = @regionCode AND (status = 'open' OR closed_at >= @trendStart)
             """, new { regionCode, trendStart })).ToList();
-        var free = (await connection.QueryAsync<FreeRow>("""
-            SELECT o.care_type AS CareType, o.total_units - o.occupied_units - o.held_units AS FreeUnits
-            FROM offerings o
-            JOIN locations l ON l.id = o.location_id
-            JOIN municipalities m ON m.id = l.municipality_id
-            JOIN regions r ON r.code = @regionCode
-            LEFT JOIN contracts c ON c.offering_id = o.id AND c.region_code = @regionCode
-            WHERE (r.allow_out_of_region = true OR m.region_code = @regionCode)
-              AND (r.allow_non_contracted = true OR (c.region_code IS NOT NULL AND c.budget_ceiling_reached = false))
-            """, new { regionCode })).ToList();
         var declines = (await connection.QueryAsync<CountRow>("""
             SELECT decline_reason AS Key, count(*) AS Count FROM holds
             WHERE region_code = @regionCode AND status = 'declined' AND answered_at >= @since

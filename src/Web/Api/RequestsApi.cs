@@ -12,7 +12,10 @@ namespace Matchmaker.Web.Api;
 /// <summary>A desk's requests (hulpvragen) for the children of its region. Every read of a child's request is audited.</summary>
 public static partial class RequestsApi
 {
-    /// <summary>A request as the desk registers or edits it. The child is a pseudonymous case reference: never a name or BSN.</summary>
+    /// <summary>
+    /// A request as the desk registers or edits it. The child is a pseudonymous case reference: never a name or BSN.
+    /// The messages are Dutch: the desk's form shows them next to its fields.
+    /// </summary>
     public sealed record RequestInput(
         string? CaseReference, string? MeasureType, DateOnly? MeasureStart, string? Urgency, string? CareType, string[]? Needs,
         bool? NeedsSecure, string? BirthMonth, string? Gender, string? HomePc4, double? HomeLat, double? HomeLon, int? MaxDistanceKm,
@@ -23,40 +26,40 @@ public static partial class RequestsApi
         public RequestInputValidator(TimeProvider clock)
         {
             var today = () => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            RuleFor(x => x.CaseReference).NotEmpty().WithMessage("caseReference is required.")
-                .MaximumLength(40).WithMessage("caseReference is at most 40 characters.")
-                .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "")).WithMessage("caseReference looks like a BSN (9 digits); use the pseudonymous case reference, never a BSN.")
+            RuleFor(x => x.CaseReference).NotEmpty().WithMessage("Vul het dossiernummer in.")
+                .MaximumLength(40).WithMessage("Het dossiernummer is hoogstens 40 tekens.")
+                .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "")).WithMessage("Dit lijkt een BSN (8 of 9 cijfers). Gebruik het pseudonieme dossiernummer, nooit een BSN.")
                 .Matches("^[A-Za-z0-9][A-Za-z0-9._/-]*$").When(x => !string.IsNullOrEmpty(x.CaseReference))
-                .WithMessage("caseReference may hold letters, digits and . _ / - only (no names).");
-            RuleFor(x => x.MeasureType).NotEmpty().WithMessage("measureType is required.")
+                .WithMessage("Het dossiernummer bestaat uit letters, cijfers en . _ / - (geen namen, geen spaties).");
+            RuleFor(x => x.MeasureType).NotEmpty().WithMessage("Kies de maatregel.")
                 .Must(m => MeasureTypes.All.Contains(m!)).When(x => x.MeasureType is not null)
-                .WithMessage(x => $"measureType '{x.MeasureType}' is unknown; use one of {string.Join(", ", MeasureTypes.All.Order())}.");
-            RuleFor(x => x.MeasureStart).NotNull().WithMessage("measureStart is required.")
-                .Must(d => d <= today()).WithMessage("measureStart cannot be in the future.");
-            RuleFor(x => x.Urgency).NotEmpty().WithMessage("urgency is required.")
-                .Must(u => Urgencies.All.Contains(u!)).When(x => x.Urgency is not null).WithMessage("urgency must be crisis, urgent or regular.");
-            RuleFor(x => x.CareType).NotEmpty().WithMessage("careType is required.")
+                .WithMessage(x => $"Maatregel '{x.MeasureType}' bestaat niet; kies uit {string.Join(", ", MeasureTypes.All.Order())}.");
+            RuleFor(x => x.MeasureStart).NotNull().WithMessage("Vul de startdatum van de maatregel in.")
+                .Must(d => d <= today()).WithMessage("De startdatum van de maatregel kan niet in de toekomst liggen.");
+            RuleFor(x => x.Urgency).NotEmpty().WithMessage("Kies de urgentie.")
+                .Must(u => Urgencies.All.Contains(u!)).When(x => x.Urgency is not null).WithMessage("De urgentie is crisis, urgent of regular.");
+            RuleFor(x => x.CareType).NotEmpty().WithMessage("Kies de zorgvorm.")
                 .Must(c => CareTypes.All.Contains(c!)).When(x => x.CareType is not null)
-                .WithMessage(x => $"careType '{x.CareType}' is unknown; use one of {string.Join(", ", CareTypes.All.Order())}.");
+                .WithMessage(x => $"Zorgvorm '{x.CareType}' bestaat niet; kies uit {string.Join(", ", CareTypes.All.Order())}.");
             RuleForEach(x => x.Needs).Must(n => Specialisms.All.Contains(n))
-                .WithMessage((_, need) => $"need '{need}' is unknown; use one of {string.Join(", ", Specialisms.All)}.");
+                .WithMessage((_, need) => $"Zorgbehoefte '{need}' bestaat niet; kies uit {string.Join(", ", Specialisms.All)}.");
             RuleFor(x => x.NeedsSecure).Equal(x => x.CareType == CareTypes.Secure).When(x => x.CareType is not null && x.NeedsSecure is not null)
-                .WithMessage("needsSecure must be true exactly when careType is secure.");
+                .WithMessage("needsSecure is waar als de zorgvorm gesloten jeugdhulp (secure) is, en alleen dan.");
             RuleFor(x => x.MeasureType).Equal(MeasureTypes.SecureCareAuthorisation).When(x => x.NeedsSecure == true)
-                .WithMessage("Secure care needs a court authorisation: measureType must be secure-care-authorisation.");
-            RuleFor(x => x.BirthMonth).NotEmpty().WithMessage("birthMonth is required (yyyy-MM).")
+                .WithMessage("Gesloten jeugdhulp kan alleen met een machtiging gesloten jeugdhulp van de rechter: kies die maatregel.");
+            RuleFor(x => x.BirthMonth).NotEmpty().WithMessage("Vul de geboortemaand in (jjjj-mm).")
                 .Must(b => ParseMonth(b) is { } month && month <= today() && month > today().AddYears(-24))
-                .When(x => !string.IsNullOrEmpty(x.BirthMonth)).WithMessage("birthMonth must be a month (yyyy-MM) within the last 24 years, not in the future.");
-            RuleFor(x => x.Gender).NotEmpty().WithMessage("gender is required.")
-                .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null).WithMessage("gender must be f, m or x.");
-            RuleFor(x => x.HomePc4).NotEmpty().WithMessage("homePc4 is required.")
-                .Matches("^[1-9][0-9]{3}$").When(x => x.HomePc4 is not null).WithMessage("homePc4 must be the four digits of a Dutch postcode area.");
-            RuleFor(x => x.HomeLat).NotNull().WithMessage("homeLat is required.").InclusiveBetween(50.5, 53.8).WithMessage("homeLat must lie in the Netherlands (50.5 to 53.8).");
-            RuleFor(x => x.HomeLon).NotNull().WithMessage("homeLon is required.").InclusiveBetween(3.2, 7.3).WithMessage("homeLon must lie in the Netherlands (3.2 to 7.3).");
-            RuleFor(x => x.MaxDistanceKm).NotNull().WithMessage("maxDistanceKm is required.").InclusiveBetween(1, 400).WithMessage("maxDistanceKm must be between 1 and 400.");
-            RuleFor(x => x.SiblingGroup).MaximumLength(40).WithMessage("siblingGroup is at most 40 characters.");
-            RuleFor(x => x.ChildWishes).MaximumLength(2000).WithMessage("childWishes is at most 2000 characters.");
-            RuleFor(x => x.ParentWishes).MaximumLength(2000).WithMessage("parentWishes is at most 2000 characters.");
+                .When(x => !string.IsNullOrEmpty(x.BirthMonth)).WithMessage("De geboortemaand is een maand (jjjj-mm) in de laatste 24 jaar, niet in de toekomst.");
+            RuleFor(x => x.Gender).NotEmpty().WithMessage("Kies het gender.")
+                .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null).WithMessage("Het gender is f, m of x.");
+            RuleFor(x => x.HomePc4).NotEmpty().WithMessage("Vul het postcodegebied in.")
+                .Matches("^[1-9][0-9]{3}$").When(x => x.HomePc4 is not null).WithMessage("Het postcodegebied is de vier cijfers van een Nederlandse postcode.");
+            RuleFor(x => x.HomeLat).NotNull().WithMessage("Kies de woongemeente (homeLat ontbreekt).").InclusiveBetween(50.5, 53.8).WithMessage("De woonplek ligt in Nederland (homeLat tussen 50,5 en 53,8).");
+            RuleFor(x => x.HomeLon).NotNull().WithMessage("Kies de woongemeente (homeLon ontbreekt).").InclusiveBetween(3.2, 7.3).WithMessage("De woonplek ligt in Nederland (homeLon tussen 3,2 en 7,3).");
+            RuleFor(x => x.MaxDistanceKm).NotNull().WithMessage("Vul de maximale afstand in.").InclusiveBetween(1, 400).WithMessage("De maximale afstand ligt tussen 1 en 400 km.");
+            RuleFor(x => x.SiblingGroup).MaximumLength(40).WithMessage("De broers/zussen-code is hoogstens 40 tekens.");
+            RuleFor(x => x.ChildWishes).MaximumLength(2000).WithMessage("De wensen van het kind zijn hoogstens 2000 tekens.");
+            RuleFor(x => x.ParentWishes).MaximumLength(2000).WithMessage("De wensen van de ouders zijn hoogstens 2000 tekens.");
         }
     }
 

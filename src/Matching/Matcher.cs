@@ -9,14 +9,15 @@ namespace Matchmaker.Matching;
 /// </summary>
 public static class Matcher
 {
-    public static MatchingResult Solve(MatchingInstance instance)
+    /// <param name="words">the language of the explanations: English (the default, the command line's) or Dutch (for desks)</param>
+    public static MatchingResult Solve(MatchingInstance instance, ExplanationWords? words = null)
     {
         var clock = Stopwatch.StartNew();
         EnsureValid(instance);
         var candidates = Candidates.Find(instance);
         var groups = SiblingGroups.Find(instance, candidates);
         var placeOf = Allocator.Allocate(instance, candidates, groups);
-        var explanations = new Explanations(instance, candidates, groups, placeOf);
+        var explanations = new Explanations(instance, candidates, groups, placeOf, words ?? ExplanationWords.English);
 
         var assignments = new List<Assignment>();
         var unassigned = new List<Unassigned>();

@@ -42,6 +42,29 @@ public static class CareTypes
         SupervisedContact, MentalHealthDiagnostics, MentalHealthTreatment, MotherAndChildHome, Forensic, Addiction, ComplexDivorce,
     };
 
+    private static readonly Dictionary<string, string> DutchNames = new()
+    {
+        [Residential] = "24-uursgroep",
+        [FamilyHome] = "Gezinshuis",
+        [HomeCare24h] = "24-uurszorg thuis",
+        [FosterCrisis] = "Crisispleegzorg",
+        [FosterShort] = "Kortdurende pleegzorg",
+        [FosterLong] = "Langdurende pleegzorg",
+        [CrisisPlace] = "Crisisplek",
+        [StepDown] = "Doorstroomplek",
+        [Secure] = "Gesloten jeugdhulp (jeugdzorgplus)",
+        [SupervisedContact] = "Begeleide omgang",
+        [MentalHealthDiagnostics] = "Jeugd-GGZ diagnostiek",
+        [MentalHealthTreatment] = "Jeugd-GGZ behandeling",
+        [MotherAndChildHome] = "Moeder-kindhuis",
+        [Forensic] = "Forensische jeugdzorg",
+        [Addiction] = "Verslavingszorg",
+        [ComplexDivorce] = "Hulp bij complexe scheiding",
+    };
+
+    /// <summary>The name users know (Dutch); an unknown code is returned as it is.</summary>
+    public static string DutchName(string code) => DutchNames.GetValueOrDefault(code, code);
+
     /// <summary>Ambulatory help is counted in slots (with an earliest start); the rest in beds.</summary>
     public static readonly IReadOnlySet<string> Ambulatory = new HashSet<string>
     {

@@ -52,7 +52,7 @@ public sealed class MatchingRounds(Database database, Journal journal, TimeProvi
             offerings.Select(o => o.ToPlace()).ToList(),
             requests.Select(r => r.ToRequest(today)).ToList(),
             new AllocationPolicy(policy.AllowOutOfRegion, policy.AllowNonContracted));
-        var result = Matcher.Solve(instance);
+        var result = Matcher.Solve(instance, ExplanationWords.Dutch);
 
         var labels = (await connection.QueryAsync<OfferingLabel>("""
             SELECT o.id AS Id, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality

@@ -17,30 +17,10 @@ public static class Dutch
         return CultureInfo.ReadOnly(culture);
     }
 
-    private static readonly Dictionary<string, string> CareTypeLabels = new()
-    {
-        [CareTypes.Residential] = "24-uursgroep",
-        [CareTypes.FamilyHome] = "Gezinshuis",
-        [CareTypes.HomeCare24h] = "24-uurszorg thuis",
-        [CareTypes.FosterCrisis] = "Crisispleegzorg",
-        [CareTypes.FosterShort] = "Kortdurende pleegzorg",
-        [CareTypes.FosterLong] = "Langdurende pleegzorg",
-        [CareTypes.CrisisPlace] = "Crisisplek",
-        [CareTypes.StepDown] = "Doorstroomplek",
-        [CareTypes.Secure] = "Gesloten jeugdhulp (jeugdzorgplus)",
-        [CareTypes.SupervisedContact] = "Begeleide omgang",
-        [CareTypes.MentalHealthDiagnostics] = "Jeugd-GGZ diagnostiek",
-        [CareTypes.MentalHealthTreatment] = "Jeugd-GGZ behandeling",
-        [CareTypes.MotherAndChildHome] = "Moeder-kindhuis",
-        [CareTypes.Forensic] = "Forensische jeugdzorg",
-        [CareTypes.Addiction] = "Verslavingszorg",
-        [CareTypes.ComplexDivorce] = "Hulp bij complexe scheiding",
-    };
-
     public static IEnumerable<(string Code, string Label)> CareTypeOptions =>
-        CareTypeLabels.OrderBy(kv => kv.Value, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value));
+        CareTypes.All.Select(code => (code, CareTypes.DutchName(code))).OrderBy(option => option.Item2, StringComparer.Ordinal);
 
-    public static string CareType(string code) => CareTypeLabels.GetValueOrDefault(code, code);
+    public static string CareType(string code) => CareTypes.DutchName(code);
 
     public static string Urgency(string code) => code switch
     {

@@ -188,6 +188,21 @@ public sealed class MatcherCaseTests
     }
 
     [Fact]
+    public void ForDesks_TheExplanationsAreInDutch()
+    {
+        var result = Matcher.Solve(new MatchingInstance(
+            [Place("near", lat: 52.0)],
+            [Child("crisis", priority: 1, lat: 52.0), Child("regular", priority: 3, lat: 52.0)],
+            AllocationPolicy.Unrestricted), ExplanationWords.Dutch);
+        var secure = Matcher.Solve(new MatchingInstance([Place("secure", secure: true)], [Child("open")], AllocationPolicy.Unrestricted),
+            ExplanationWords.Dutch);
+
+        Assert.StartsWith("Voorgesteld (0,0 km): de dichtstbijzijnde passende plek (24-uursgroep)", result.Assignments.Single().Explanation);
+        Assert.Contains("naar kinderen met meer voorrang (crisis: 1)", result.Left("regular").Explanation);
+        Assert.Contains("geen machtiging gesloten jeugdhulp", secure.Left("open").Explanation);
+    }
+
+    [Fact]
     public void EveryResult_CarriesThePolicyVersion() =>
         Assert.Equal(PriorityPolicy.Version, Solve([Place("p")], [Child("c")]).PolicyVersion);
 }

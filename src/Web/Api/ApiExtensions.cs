@@ -36,6 +36,25 @@ public static class ApiExtensions
                     Contact = new OpenApiContact { Name = "Matchmaker", Email = "api@matchmaker.example", Url = new Uri("https://matchmaker.example/api") },
                 };
                 document.Servers = [new OpenApiServer { Url = "/api/v1", Description = "this server" }];
+                // Paths are relative to the server URL, which holds the major version.
+                var paths = new OpenApiPaths();
+                foreach (var (path, item) in document.Paths)
+                    paths.Add(path.StartsWith("/api/v1/", StringComparison.Ordinal) ? path["/api/v1".Length..] : path, item);
+                document.Paths = paths;
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                foreach (var (status, response) in operation.Responses ?? [])
+                {
+                    if (response is not OpenApiResponse documented || !(status.StartsWith('2') || status.StartsWith('3'))) continue;
+                    documented.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    documented.Headers["API-Version"] = new OpenApiHeader
+                    {
+                        Description = "The full version of the API (semver).",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                }
                 return Task.CompletedTask;
             });
         });

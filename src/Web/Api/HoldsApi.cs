@@ -16,6 +16,8 @@ public static class HoldsApi
 
     public sealed record DeclineInput(string? Reason, string? Note);
 
+    public sealed record AcceptResult(IReadOnlyList<Guid> PlacedRequests);
+
     /// <summary>Why a provider declines; kept for the shortage figures.</summary>
     public static readonly IReadOnlyList<string> DeclineReasons = ["no-capacity", "needs-not-met", "group-composition", "safety", "distance", "other"];
 
@@ -85,7 +87,7 @@ public static class HoldsApi
             })
             .RequireAuthorization(Policies.Desk).Validate(HoldValidator);
         api.MapPost("/holds/{holdId:guid}/accept", async (Guid holdId, AcceptInput input, HttpContext context, OfferingCapacity capacity) =>
-                TypedResults.Ok(new { placedRequests = await capacity.AcceptAsync(Caller.Of(context).ToActor(), holdId, input.StartDate!.Value) }))
+                TypedResults.Ok(new AcceptResult(await capacity.AcceptAsync(Caller.Of(context).ToActor(), holdId, input.StartDate!.Value))))
             .RequireAuthorization(Policies.Provider).Validate(AcceptValidator);
         api.MapPost("/holds/{holdId:guid}/decline", async (Guid holdId, DeclineInput input, HttpContext context, OfferingCapacity capacity) =>
             {

@@ -112,16 +112,16 @@ public static class HoldsApi
         JOIN locations l ON l.id = o.location_id
         """;
 
-    private static async Task<IResult> ListAsync(string? status, HttpContext context, Database database, TimeProvider clock)
+    private static async Task<IResult> ListAsync(string? status, HttpContext context, Database database, Journal journal, TimeProvider clock)
     {
         var caller = Caller.Of(context);
         if (caller.Role is not (Roles.Provider or Roles.Desk))
             return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only desks and providers see holds.");
-        return TypedResults.Ok(await ReadHoldsAsync(caller, status ?? "active", database, clock));
+        return TypedResults.Ok(await ReadHoldsAsync(caller, status ?? "active", database, journal, clock));
     }
 
     /// <summary>A provider sees the holds on its own offerings, without identity; a desk those of its region.</summary>
-    public static async Task<List<HoldSummary>> ReadHoldsAsync(Caller caller, string status, Database database, TimeProvider clock)
+    public static async Task<List<HoldSummary>> ReadHoldsAsync(Caller caller, string status, Database database, Journal journal, TimeProvider clock)
     {
         var isProvider = caller.Role == Roles.Provider;
         await using var connection = await database.OpenAsync();
@@ -129,6 +129,10 @@ public static class HoldsApi
                 ? " WHERE o.provider_id = @organisationId AND h.status = @status ORDER BY h.expires_at, h.id"
                 : " WHERE h.region_code = @regionCode AND h.status = @status ORDER BY h.expires_at, h.id"),
             new { organisationId = caller.OrganisationId, regionCode = caller.RegionCode, status })).ToList();
+        if (!isProvider && holds.Count > 0)
+            // A desk sees the case references: that is a read of the children's requests.
+            await journal.AuditAsync(connection, null, caller.ToActor(), "holds-listed", "request", null, caller.RegionCode,
+                string.Join(",", holds.Select(h => h.CaseReference).Distinct()));
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return holds.Select(h => new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
             h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), today.Year - h.BirthMonth.Year - (today.Month < h.BirthMonth.Month ? 1 : 0),

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Provider;
 
 /// <summary>Incoming proposals (holds) with what the provider needs to decide, and no identity: accept with a start date, or decline with a reason.</summary>
-public sealed class ProposalsModel(Database database, OfferingCapacity capacity, TimeProvider clock) : PageModel
+public sealed class ProposalsModel(Database database, Journal journal, OfferingCapacity capacity, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<HoldsApi.HoldSummary> Proposals { get; private set; } = [];
     public string? Error { get; private set; }
@@ -55,5 +55,5 @@ public sealed class ProposalsModel(Database database, OfferingCapacity capacity,
     }
 
     private async Task LoadAsync() =>
-        Proposals = await HoldsApi.ReadHoldsAsync(Caller.Of(HttpContext), "active", database, clock);
+        Proposals = await HoldsApi.ReadHoldsAsync(Caller.Of(HttpContext), "active", database, journal, clock);
 }

@@ -19,6 +19,12 @@ public static class SiloProgram
           status                     show the database and its migrations
           seed [--reset] [--seed N]  load the demo market into an empty database; --reset drops everything first
           solve INSTANCE.json        run the matcher on an instance file and print the result as JSON
+          users add --email E --name N --role R [--region C] [--organisation ID]
+                                     add a person (password on standard input, at least 12 characters)
+          tokens add --name N --role R [--region C] [--organisation ID] [--scopes S]
+                                     add an API client; prints its token once
+          organisations list [--kind K] [--region C]
+                                     list organisations and their ids
 
         The database comes from Database:Provider (sqlite|postgres) and ConnectionStrings:Matchmaker,
         read from appsettings.json, environment variables (Database__Provider, ConnectionStrings__Matchmaker)
@@ -45,6 +51,7 @@ public static class SiloProgram
                 "seed" => await SeedAsync(rest),
                 "solve" => await SolveCommand.RunAsync(rest),
                 "run" => await EngineHost.RunAsync(rest),
+                "users" or "tokens" or "organisations" => await AdminCommands.RunAsync(command, rest, Configuration(rest)),
                 _ => Fail($"Unknown command '{command}'.\n\n{Usage}"),
             };
         }

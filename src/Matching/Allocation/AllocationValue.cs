@@ -2,13 +2,13 @@ namespace Matchmaker.Matching.Allocation;
 
 /// <summary>
 /// The lexicographic value of an allocation: children placed with priority 1, 2, 3, then the sum of their
-/// waiting days (all: more is better), then the total distance (less is better), in 0.1 mm units so that
+/// waiting days (all: more is better), then the total distance (less is better), in micrometre units so that
 /// equal distances compare equal.
 /// </summary>
 internal readonly record struct AllocationValue(long Priority1, long Priority2, long Priority3, long WaitingDays, long Distance)
     : IComparable<AllocationValue>
 {
-    public const double DistanceUnitsPerKm = 1e7;
+    public const double DistanceUnitsPerKm = 1e9;
 
     public static long DistanceUnits(double km) => (long)Math.Round(km * DistanceUnitsPerKm);
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Matching;
 
@@ -92,15 +92,5 @@ public sealed class SolveCommandTests
         }
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunFileAsync(string file)
-    {
-        var silo = Path.Combine(AppContext.BaseDirectory, "Matchmaker.Silo.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { silo, "solve", file }) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunFileAsync(string file) => SiloProcess.RunAsync(["solve", file]);
 }

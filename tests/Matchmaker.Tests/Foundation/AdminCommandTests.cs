@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Matchmaker.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Matchmaker.Tests.Foundation;
+
+/// <summary>In production mode no demo account exists: people and systems are added with the Silo's admin commands.</summary>
+public sealed partial class AdminCommandTests
+{
+    [Fact]
+    public async Task AUserAddedByTheAdminCommand_SignsInWithAPassword_AndATokenAddedByIt_CallsTheApi()
+    {
+        await using var test = await TestDatabase.CreateAsync("sqlite");
+        await using (var demo = new MatchmakerWebFactory(test))
+            await demo.CreateClient().GetAsync("/readyz");
+        var environment = new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__Matchmaker"] = test.ConnectionString };
+
+        var user = await SiloProcess.RunAsync(["users", "add", "--email", "Bemiddelaar@Rijnmond.example", "--name", "Bemiddelaar", "--role", "desk", "--region", "rijnmond"],
+            environment, stdin: "a long enough password");
+        var token = await SiloProcess.RunAsync(["tokens", "add", "--name", "Regiosysteem", "--role", "desk", "--region", "rijnmond"], environment);
+        await using var production = new MatchmakerWebFactory(test, demo: false);
+        var browser = production.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var page = await browser.GetStringAsync("/account/sign-in");
+        var signedIn = await browser.PostAsync("/account/sign-in?handler=Password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = "bemiddelaar@rijnmond.example",
+            ["Input.Password"] = "a long enough password",
+            ["__RequestVerificationToken"] = Antiforgery().Match(page).Groups[1].Value,
+        }));
+        var me = await browser.GetFromJsonAsync<Me>("/api/v1/me");
+        var system = production.CreateClient();
+        system.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Stdout.Trim());
+        var availability = await system.GetAsync("/api/v1/regions/rijnmond/availability");
+
+        Assert.Equal(0, user.Exit);
+        Assert.Equal(0, token.Exit);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/tafel", signedIn.Headers.Location?.ToString());
+        Assert.Equal("desk", me!.Role);
+        Assert.Equal("rijnmond", me.RegionCode);
+        Assert.Equal(HttpStatusCode.OK, availability.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("users add --email x@y.example --name X --role desk", "--region")]
+    [InlineData("users add --email not-an-email --name X --role desk --region rijnmond", "e-mail")]
+    [InlineData("users add --email x@y.example --name X --role pilot --region rijnmond", "--role must be one of")]
+    [InlineData("tokens add --name P --role provider", "--organisation")]
+    [InlineData("tokens add --name D --role desk --region atlantis", "does not exist")]
+    public async Task AdminCommands_WithBadInput_SayWhatIsWrong_ExitWith2_AndAddNothing(string command, string message)
+    {
+        await using var test = await TestDatabase.CreateAsync("sqlite");
+        await using (var demo = new MatchmakerWebFactory(test))
+            await demo.CreateClient().GetAsync("/readyz");
+        var environment = new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__Matchmaker"] = test.ConnectionString };
+
+        var result = await SiloProcess.RunAsync(command.Split(' '), environment, stdin: "a long enough password");
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains(message, result.Stderr);
+        await using var connection = await test.Database.OpenAsync();
+        Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT count(*) FROM users WHERE is_demo = false"));
+        Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT count(*) FROM api_clients WHERE is_demo = false"));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Antiforgery();
+
+    private sealed record Me(Guid Id, string Kind, string Name, string Role, string? RegionCode, Guid? OrganisationId);
+}

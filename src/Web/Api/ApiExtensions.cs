@@ -94,6 +94,13 @@ public static class ApiExtensions
         });
 }
 
+public static class EndpointDocumentation
+{
+    /// <summary>The operationId and description the OpenAPI document shows for an endpoint.</summary>
+    public static RouteHandlerBuilder Describe(this RouteHandlerBuilder builder, string operationId, string description) =>
+        builder.WithName(operationId).WithDescription(description);
+}
+
 public static class ApiProblems
 {
     /// <summary>Another region's data answers as if it did not exist.</summary>

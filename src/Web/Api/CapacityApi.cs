@@ -56,14 +56,18 @@ public static class CapacityApi
 
     public static void MapCapacityApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/regions/{regionCode}/availability", GetAvailabilityAsync).RequireAuthorization(Policies.Desk);
-        api.MapGet("/offerings", ListOwnOfferingsAsync).RequireAuthorization(Policies.Provider);
+        api.MapGet("/regions/{regionCode}/availability", GetAvailabilityAsync).RequireAuthorization(Policies.Desk)
+            .Describe("getAvailability", "Offerings the region may use under its policy, with free units, how fresh each figure is, its version, and the event cursor for live updates.");
+        api.MapGet("/offerings", ListOwnOfferingsAsync).RequireAuthorization(Policies.Provider)
+            .Describe("listOwnOfferings", "The calling provider's own offerings with their counts and freshness.");
         api.MapPut("/offerings/{offeringId:guid}/capacity", async (Guid offeringId, CapacityInput input, HttpContext context, OfferingCapacity capacity) =>
                 TypedResults.Ok(await capacity.SetCapacityAsync(Caller.Of(context).ToActor(), offeringId, input.TotalUnits!.Value, input.OccupiedUnits!.Value, input.EarliestStart)))
-            .RequireAuthorization(Policies.Provider).Validate(Validator);
+            .RequireAuthorization(Policies.Provider).Validate(Validator)
+            .Describe("setCapacity", "Sets total and occupied units (and the earliest start of a slot); this also confirms the figures. 409 when held units would no longer fit.");
         api.MapPost("/offerings/{offeringId:guid}/confirm", async (Guid offeringId, HttpContext context, OfferingCapacity capacity) =>
                 TypedResults.Ok(await capacity.ConfirmAsync(Caller.Of(context).ToActor(), offeringId)))
-            .RequireAuthorization(Policies.Provider);
+            .RequireAuthorization(Policies.Provider)
+            .Describe("confirmCapacity", "Confirms that the figures are still accurate, without changing them.");
     }
 
     private const string SelectOfferings = """

@@ -85,17 +85,21 @@ public static class HoldsApi
                 var holds = await capacity.PlaceHoldAsync(Caller.Of(context).ToActor(), offeringId, input.RequestId!.Value, input.MatchingRoundId);
                 return TypedResults.Created($"/api/v1/holds/{holds[0].HoldId}", holds);
             })
-            .RequireAuthorization(Policies.Desk).Validate(HoldValidator);
+            .RequireAuthorization(Policies.Desk).Validate(HoldValidator)
+            .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, or the child has the maximum of parallel holds.");
         api.MapPost("/holds/{holdId:guid}/accept", async (Guid holdId, AcceptInput input, HttpContext context, OfferingCapacity capacity) =>
                 TypedResults.Ok(new AcceptResult(await capacity.AcceptAsync(Caller.Of(context).ToActor(), holdId, input.StartDate!.Value))))
-            .RequireAuthorization(Policies.Provider).Validate(AcceptValidator);
+            .RequireAuthorization(Policies.Provider).Validate(AcceptValidator)
+            .Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes.");
         api.MapPost("/holds/{holdId:guid}/decline", async (Guid holdId, DeclineInput input, HttpContext context, OfferingCapacity capacity) =>
             {
                 await capacity.DeclineAsync(Caller.Of(context).ToActor(), holdId, input.Reason!, input.Note);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(Policies.Provider).Validate(DeclineValidator);
-        api.MapGet("/holds", ListAsync).RequireAuthorization();
+            .RequireAuthorization(Policies.Provider).Validate(DeclineValidator)
+            .Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures.");
+        api.MapGet("/holds", ListAsync).RequireAuthorization()
+            .Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");
     }
 
     private const string SelectHolds = """

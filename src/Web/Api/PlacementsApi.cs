@@ -30,5 +30,6 @@ public static class PlacementsApi
                 await capacity.EndPlacementAsync(Caller.Of(context).ToActor(), placementId, input.EndDate!.Value, input.Reason!);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization().Validate(Validator);
+            .RequireAuthorization().Validate(Validator)
+            .Describe("endPlacement", "Ends a placement with a date and a reason (planned end, breakdown, move); its unit is free again.");
 }

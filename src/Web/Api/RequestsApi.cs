@@ -115,11 +115,16 @@ public static partial class RequestsApi
     public static void MapRequestsApi(this RouteGroupBuilder api)
     {
         var requests = api.MapGroup("/regions/{regionCode}/requests").RequireAuthorization(Policies.Desk);
-        requests.MapPost("", CreateAsync);
-        requests.MapGet("", ListAsync);
-        requests.MapGet("/{requestId:guid}", GetAsync);
-        requests.MapPatch("/{requestId:guid}", UpdateAsync);
-        requests.MapDelete("/{requestId:guid}", WithdrawAsync);
+        requests.MapPost("", CreateAsync)
+            .Describe("registerRequest", "Registers a request for a child of the region, under a pseudonymous case reference (never a name or BSN).");
+        requests.MapGet("", ListAsync)
+            .Describe("listRequests", "The region's requests by priority and waiting time (default: open). The read is audited.");
+        requests.MapGet("/{requestId:guid}", GetAsync)
+            .Describe("getRequest", "One request of the region. The read is audited.");
+        requests.MapPatch("/{requestId:guid}", UpdateAsync)
+            .Describe("editRequest", "Edits an open request: the fields sent replace the stored ones, and the result is validated as a whole.");
+        requests.MapDelete("/{requestId:guid}", WithdrawAsync)
+            .Describe("withdrawRequest", "Withdraws an open request and releases its holds.");
     }
 
     private static IResult RequestNotFound() =>

@@ -288,12 +288,14 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
                 ? MarketRuleException.NotFound("This placement")
                 : MarketRuleException.Conflict("Placement cannot end so", $"The placement started on {existing:yyyy-MM-dd} or has ended already; the end date must be on or after the start.");
         }
-        var state = await connection.QuerySingleAsync<OfferingState>($"""
+        // The provider may already have counted the unit free by hand; then there is nothing to free.
+        var state = await connection.QuerySingleOrDefaultAsync<OfferingState>($"""
             UPDATE offerings SET occupied_units = occupied_units - 1, version = version + 1
             WHERE id = @OfferingId AND occupied_units > 0
             {Returning}
             """, new { ended.OfferingId }, transaction);
-        await PublishAvailabilityAsync(connection, transaction, state);
+        if (state is not null)
+            await PublishAvailabilityAsync(connection, transaction, state);
         await journal.AuditAsync(connection, transaction, actor, "placement-ended", "placement", placementId.ToString(), ended.RegionCode, reason);
         await journal.CommitAsync(transaction);
     }

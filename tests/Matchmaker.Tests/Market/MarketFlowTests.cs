@@ -50,6 +50,26 @@ public sealed class MarketFlowTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EndingAPlacement_WhoseUnitTheProviderAlreadyCountedFree_EndsIt_AndCountsNothingTwice(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0008"));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        var placed = await market.FactsAsync(offering.Id);
+        await market.Provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = placed.TotalUnits, occupiedUnits = 0 });
+        var placementId = await market.ScalarAsync<Guid>("SELECT id FROM placements WHERE request_id = @requestId", new { requestId });
+
+        var ended = await market.Desk.PostAsJsonAsync($"/api/v1/placements/{placementId}/end", new { endDate = "2027-01-15", reason = "breakdown" });
+
+        Assert.Equal(HttpStatusCode.NoContent, ended.StatusCode);
+        Assert.Equal(0, (await market.FactsAsync(offering.Id)).OccupiedUnits);
+        Assert.Equal("breakdown", await market.ScalarAsync<string>("SELECT end_reason FROM placements WHERE id = @placementId", new { placementId }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheFirstAccept_ReleasesTheChildsOtherHoldsAtOnce(string provider)
     {
         await using var market = await MarketScenario.StartAsync(provider);

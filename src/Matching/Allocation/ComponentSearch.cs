@@ -120,6 +120,8 @@ internal sealed class ComponentSearch(ComponentProblem problem)
             .ToList();
         foreach (var place in branches)
         {
+            // An allocation found in an earlier branch may already match this node's bound: then no branch here can beat it.
+            if (_best is { } found && value.CompareTo(found) <= 0) return;
             var nextCapacity = (int[])capacity.Clone();
             nextCapacity[place] -= members.Length;
             var nextFixed = (int[])fixedPlace.Clone();
@@ -131,6 +133,7 @@ internal sealed class ComponentSearch(ComponentProblem problem)
             }
             Search(nextCapacity, nextFixed, nextValue);
         }
+        if (_best is { } incumbent && value.CompareTo(incumbent) <= 0) return;
         var withoutGroup = (int[])fixedPlace.Clone();
         foreach (var m in members) withoutGroup[m] = NotPlaced;
         Search(capacity, withoutGroup, fixedValue);

@@ -96,6 +96,15 @@ public sealed class MatchingRounds(Database database, Journal journal, TimeProvi
         return round;
     }
 
+    /// <summary>The region's most recent round (run by a desk or on the region's schedule), if any.</summary>
+    public async Task<Round?> LatestAsync(string regionCode, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var json = await connection.QueryFirstOrDefaultAsync<string>(
+            "SELECT result FROM matching_rounds WHERE region_code = @regionCode ORDER BY created_at DESC, id LIMIT 1", new { regionCode });
+        return json is null ? null : JsonSerializer.Deserialize<Round>(json, Journal.EventJson);
+    }
+
     public async Task<Round?> FindAsync(string regionCode, Guid roundId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

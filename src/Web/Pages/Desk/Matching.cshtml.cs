@@ -15,8 +15,11 @@ public sealed class MatchingModel(MatchingRounds rounds, OfferingCapacity capaci
 
     public async Task OnGetAsync()
     {
-        if (Round is not null)
-            Result = await rounds.FindAsync(Caller.Of(HttpContext).RegionCode!, Round.Value, HttpContext.RequestAborted);
+        var region = Caller.Of(HttpContext).RegionCode!;
+        Result = Round is null
+            ? await rounds.LatestAsync(region, HttpContext.RequestAborted)
+            : await rounds.FindAsync(region, Round.Value, HttpContext.RequestAborted);
+        Round ??= Result?.Id;
     }
 
     public async Task<IActionResult> OnPostRunAsync()

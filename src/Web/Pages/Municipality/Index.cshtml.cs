@@ -1,5 +1,6 @@
 using System.Text;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,15 +8,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Municipality;
 
 /// <summary>The shortage overview for purchasing, and its figures as CSV.</summary>
-public sealed class IndexModel(Database database, TimeProvider clock, IConfiguration configuration) : PageModel
+public sealed class IndexModel(Database database, MatchingRounds rounds, TimeProvider clock, IConfiguration configuration) : PageModel
 {
     public ShortageFigures Figures { get; private set; } = null!;
 
-    public async Task OnGetAsync() => Figures = await ShortageFigures.ComputeAsync(database, Caller.Of(HttpContext).RegionCode!, clock, configuration);
+    public async Task OnGetAsync() => Figures = await ShortageFigures.ComputeAsync(database, rounds, Caller.Of(HttpContext).RegionCode!, clock, configuration);
 
     public async Task<IActionResult> OnGetCsvAsync()
     {
-        var figures = await ShortageFigures.ComputeAsync(database, Caller.Of(HttpContext).RegionCode!, clock, configuration);
+        var figures = await ShortageFigures.ComputeAsync(database, rounds, Caller.Of(HttpContext).RegionCode!, clock, configuration);
         var csv = new StringBuilder();
         csv.AppendLine("onderdeel;zorgvorm;kenmerk;aantal");
         foreach (var row in figures.ByCareType)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Matchmaker.Matching;
 using Matchmaker.Silo.Data;
@@ -41,9 +40,10 @@ public sealed class ShortageFigures
         public int Count { get; init; }
     }
 
-    public static async Task<ShortageFigures> ComputeAsync(Database database, string regionCode, TimeProvider clock, IConfiguration configuration)
+    public static async Task<ShortageFigures> ComputeAsync(Database database, MatchingRounds rounds, string regionCode, TimeProvider clock, IConfiguration configuration)
     {
         var free = (await CapacityApi.ReadAvailabilityAsync(database, regionCode, null, clock, configuration)).Offerings;
+        var round = await rounds.LatestAsync(regionCode);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var trendStart = now.AddDays(-7 * 8);
@@ -59,9 +59,6 @@ public sealed class ShortageFigures
             WHERE region_code = @regionCode AND status = 'declined' AND answered_at >= @since
             GROUP BY decline_reason
             """, new { regionCode, since = now.AddDays(-90) })).ToDictionary(r => r.Key, r => r.Count);
-        var latest = await connection.QueryFirstOrDefaultAsync<string>(
-            "SELECT result FROM matching_rounds WHERE region_code = @regionCode ORDER BY created_at DESC LIMIT 1", new { regionCode });
-        var round = latest is null ? null : JsonSerializer.Deserialize<MatchingRounds.Round>(latest, Journal.EventJson);
 
         var open = requests.Where(r => r.Status == "open").ToList();
         var careTypes = open.Select(r => r.CareType).Concat(free.Select(f => f.CareType)).Distinct().Order().ToList();

@@ -23,6 +23,9 @@ public sealed class ShortageFigures
     public required DateTimeOffset? LatestRound { get; init; }
     public required IReadOnlyDictionary<string, int> DeclineReasons { get; init; }
     public required IReadOnlyList<WeekPoint> Trend { get; init; }
+    /// <summary>Placement stability over the last 12 months: placements ended per reason, and children placed more than once.</summary>
+    public required IReadOnlyDictionary<string, int> EndedPlacements { get; init; }
+    public required int ChildrenMovedAgain { get; init; }
 
     private sealed class WaitingRow
     {
@@ -48,6 +51,18 @@ public sealed class ShortageFigures
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var trendStart = now.AddDays(-7 * 8);
         await using var connection = await database.OpenAsync();
+        var yearAgo = DateOnly.FromDateTime(now.AddYears(-1).UtcDateTime);
+        var ended = (await connection.QueryAsync<CountRow>("""
+            SELECT end_reason AS Key, count(*) AS Count FROM placements
+            WHERE region_code = @regionCode AND end_date >= @yearAgo AND end_reason IS NOT NULL
+            GROUP BY end_reason
+            """, new { regionCode, yearAgo })).ToDictionary(r => r.Key, r => r.Count);
+        // A child counts as moved again when it had more than one placement that started in the last 12 months.
+        var movedAgain = await connection.ExecuteScalarAsync<int>("""
+            SELECT count(*) FROM (
+                SELECT request_id FROM placements WHERE region_code = @regionCode AND start_date >= @yearAgo
+                GROUP BY request_id HAVING count(*) > 1) moved
+            """, new { regionCode, yearAgo });
         var requests = (await connection.QueryAsync<WaitingRow>("""
             SELECT care_type AS CareType, birth_month AS BirthMonth, measure_start AS MeasureStart, status AS Status,
                    registered_at AS RegisteredAt, closed_at AS ClosedAt
@@ -89,6 +104,8 @@ public sealed class ShortageFigures
             LatestRound = round?.CreatedAt,
             DeclineReasons = declines,
             Trend = trend,
+            EndedPlacements = ended,
+            ChildrenMovedAgain = movedAgain,
         };
     }
 

@@ -174,12 +174,12 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
             """, new { holdId, now, providerId = provider.OrganisationId }, transaction)
             ?? throw await NotActiveAsync(connection, transaction, provider, holdId);
 
-        var siblingHolds = accepted.SiblingGroup is null ? [] : (await connection.QueryAsync<Guid>("""
+        var siblingHolds = accepted.SiblingGroup is null ? [] : (await connection.QueryAsync<AnsweredHold>("""
             UPDATE holds SET status = 'accepted', answered_at = @now
             WHERE region_code = @RegionCode AND sibling_group = @SiblingGroup AND offering_id = @OfferingId AND status = 'active'
-            RETURNING request_id
+            RETURNING id AS HoldId, request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
             """, new { now, accepted.RegionCode, accepted.SiblingGroup, accepted.OfferingId }, transaction)).ToList();
-        var placedChildren = siblingHolds.Prepend(accepted.RequestId).ToList();
+        var placedChildren = siblingHolds.Select(h => h.RequestId).Prepend(accepted.RequestId).ToList();
 
         var state = await connection.QuerySingleAsync<OfferingState>($"""
             UPDATE offerings SET held_units = held_units - @units, occupied_units = occupied_units + @units, version = version + 1
@@ -204,6 +204,8 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
                 $"request {child} placed on offering {accepted.OfferingId} from {startDate:yyyy-MM-dd}");
         }
         await PublishHoldChangeAsync(connection, transaction, holdId, accepted, "accepted", state);
+        foreach (var sibling in siblingHolds)
+            await PublishHoldChangeAsync(connection, transaction, sibling.HoldId, sibling, "accepted", state);
         await PublishAvailabilityAsync(connection, transaction, state);
         await ReleaseActiveHoldsAsync(connection, transaction, provider, placedChildren, accepted.RegionCode, "released");
         await journal.CommitAsync(transaction);
@@ -223,15 +225,18 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
             RETURNING request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
             """, new { holdId, now, reason, note, providerId = provider.OrganisationId }, transaction)
             ?? throw await NotActiveAsync(connection, transaction, provider, holdId);
-        var siblings = declined.SiblingGroup is null ? 0 : await connection.ExecuteAsync("""
+        var siblings = declined.SiblingGroup is null ? [] : (await connection.QueryAsync<AnsweredHold>("""
             UPDATE holds SET status = 'declined', answered_at = @now, decline_reason = @reason, decline_note = @note
             WHERE region_code = @RegionCode AND sibling_group = @SiblingGroup AND offering_id = @OfferingId AND status = 'active'
-            """, new { now, reason, note, declined.RegionCode, declined.SiblingGroup, declined.OfferingId }, transaction);
+            RETURNING id AS HoldId, request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
+            """, new { now, reason, note, declined.RegionCode, declined.SiblingGroup, declined.OfferingId }, transaction)).ToList();
         var state = await connection.QuerySingleAsync<OfferingState>($"""
             UPDATE offerings SET held_units = held_units - @units, version = version + 1 WHERE id = @OfferingId
             {Returning}
-            """, new { units = 1 + siblings, declined.OfferingId }, transaction);
+            """, new { units = 1 + siblings.Count, declined.OfferingId }, transaction);
         await PublishHoldChangeAsync(connection, transaction, holdId, declined, "declined", state);
+        foreach (var sibling in siblings)
+            await PublishHoldChangeAsync(connection, transaction, sibling.HoldId, sibling, "declined", state);
         await PublishAvailabilityAsync(connection, transaction, state);
         await journal.AuditAsync(connection, transaction, provider, "hold-declined", "hold", holdId.ToString(), declined.RegionCode, $"{reason}: {note}");
         await journal.CommitAsync(transaction);

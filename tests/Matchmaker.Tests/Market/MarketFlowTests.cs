@@ -156,6 +156,28 @@ public sealed class MarketFlowTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AcceptingOneSiblingsHold_PlacesTheWholeGroupAtThatPlace(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
+        var older = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0009", siblingGroup: "FAM-2"));
+        var younger = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0010", siblingGroup: "FAM-2"));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId = older });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+
+        var accepted = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        var after = await market.FactsAsync(offering.Id);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(2, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("placedRequests").GetArrayLength());
+        Assert.Equal(offering.OccupiedUnits + 2, after.OccupiedUnits);
+        Assert.Equal(offering.HeldUnits, after.HeldUnits);
+        foreach (var child in new[] { older, younger })
+            Assert.Equal("placed", await market.ScalarAsync<string>("SELECT status FROM requests WHERE id = @child", new { child }));
+        Assert.Equal(2, await market.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE topic = 'holdChanged' AND payload LIKE '%accepted%'"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AChildWithoutCourtAuthorisation_CannotBeHeldOnASecurePlace(string provider)
     {
         await using var market = await MarketScenario.StartAsync(provider);

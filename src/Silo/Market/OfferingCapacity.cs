@@ -222,7 +222,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
             UPDATE holds SET status = 'declined', answered_at = @now, decline_reason = @reason, decline_note = @note
             WHERE id = @holdId AND status = 'active' AND expires_at > @now
               AND offering_id IN (SELECT id FROM offerings WHERE provider_id = @providerId)
-            RETURNING request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
+            RETURNING id AS HoldId, request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
             """, new { holdId, now, reason, note, providerId = provider.OrganisationId }, transaction)
             ?? throw await NotActiveAsync(connection, transaction, provider, holdId);
         var siblings = declined.SiblingGroup is null ? [] : (await connection.QueryAsync<AnsweredHold>("""
@@ -230,14 +230,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
             WHERE region_code = @RegionCode AND sibling_group = @SiblingGroup AND offering_id = @OfferingId AND status = 'active'
             RETURNING id AS HoldId, request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
             """, new { now, reason, note, declined.RegionCode, declined.SiblingGroup, declined.OfferingId }, transaction)).ToList();
-        var state = await connection.QuerySingleAsync<OfferingState>($"""
-            UPDATE offerings SET held_units = held_units - @units, version = version + 1 WHERE id = @OfferingId
-            {Returning}
-            """, new { units = 1 + siblings.Count, declined.OfferingId }, transaction);
-        await PublishHoldChangeAsync(connection, transaction, holdId, declined, "declined", state);
-        foreach (var sibling in siblings)
-            await PublishHoldChangeAsync(connection, transaction, sibling.HoldId, sibling, "declined", state);
-        await PublishAvailabilityAsync(connection, transaction, state);
+        await GiveBackHeldUnitsAsync(connection, transaction, [declined, .. siblings], "declined");
         await journal.AuditAsync(connection, transaction, provider, "hold-declined", "hold", holdId.ToString(), declined.RegionCode, $"{reason}: {note}");
         await journal.CommitAsync(transaction);
     }
@@ -259,12 +252,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
                 RETURNING id AS HoldId, request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
                 """, new { regionCode, now }, transaction);
             if (hold is null) break;
-            var state = await connection.QuerySingleAsync<OfferingState>($"""
-                UPDATE offerings SET held_units = held_units - 1, version = version + 1 WHERE id = @OfferingId
-                {Returning}
-                """, new { hold.OfferingId }, transaction);
-            await PublishHoldChangeAsync(connection, transaction, hold.HoldId, hold, "expired", state);
-            await PublishAvailabilityAsync(connection, transaction, state);
+            await GiveBackHeldUnitsAsync(connection, transaction, [hold], "expired");
             await journal.AuditAsync(connection, transaction, Actor.System, "hold-expired", "hold", hold.HoldId.ToString(), regionCode);
             await journal.CommitAsync(transaction, cancellationToken);
             expired++;
@@ -318,15 +306,7 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
                 RETURNING id AS HoldId, request_id AS RequestId, offering_id AS OfferingId, region_code AS RegionCode, sibling_group AS SiblingGroup
                 """, new { status, now = clock.GetUtcNow(), requestId, regionCode }, transaction));
         foreach (var offering in released.GroupBy(h => h.OfferingId).OrderBy(g => g.Key))
-        {
-            var state = await connection.QuerySingleAsync<OfferingState>($"""
-                UPDATE offerings SET held_units = held_units - @units, version = version + 1 WHERE id = @offeringId
-                {Returning}
-                """, new { units = offering.Count(), offeringId = offering.Key }, transaction);
-            foreach (var hold in offering)
-                await PublishHoldChangeAsync(connection, transaction, hold.HoldId, hold, status, state);
-            await PublishAvailabilityAsync(connection, transaction, state);
-        }
+            await GiveBackHeldUnitsAsync(connection, transaction, [.. offering], status);
         if (released.Count > 0)
             await journal.AuditAsync(connection, transaction, actor, $"holds-{status}", "request", string.Join(",", requestIds), regionCode,
                 $"{released.Count} hold(s)");
@@ -341,6 +321,18 @@ public sealed class OfferingCapacity(Database database, Journal journal, TimePro
         if (hold is null) return MarketRuleException.NotFound("This hold");
         var status = hold.Status == "active" ? "expired" : hold.Status;
         return MarketRuleException.Conflict("Hold no longer active", $"This proposal was {status} and can no longer be answered.");
+    }
+
+    /// <summary>Gives back the units of holds at one offering that ended (declined, expired, released) and tells the clients.</summary>
+    private async Task GiveBackHeldUnitsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AnsweredHold> holds, string status)
+    {
+        var state = await connection.QuerySingleAsync<OfferingState>($"""
+            UPDATE offerings SET held_units = held_units - @units, version = version + 1 WHERE id = @offeringId
+            {Returning}
+            """, new { units = holds.Count, offeringId = holds[0].OfferingId }, transaction);
+        foreach (var hold in holds)
+            await PublishHoldChangeAsync(connection, transaction, hold.HoldId, hold, status, state);
+        await PublishAvailabilityAsync(connection, transaction, state);
     }
 
     private Task PublishAvailabilityAsync(DbConnection connection, DbTransaction transaction, OfferingState state) =>

@@ -45,7 +45,7 @@ public static class MarketRows
         public int MaxDistanceKm { get; init; }
         public string? SiblingGroup { get; init; }
 
-        public int AgeOn(DateOnly day) => day.Year - BirthMonth.Year - (day.Month < BirthMonth.Month ? 1 : 0);
+        public int AgeOn(DateOnly day) => Age(BirthMonth, day);
 
         public Request ToRequest(DateOnly asOf)
         {
@@ -82,6 +82,9 @@ public static class MarketRows
 
     public static async Task<OfferingRow?> OfferingAsync(DbConnection connection, DbTransaction? transaction, Guid offeringId) =>
         await connection.QuerySingleOrDefaultAsync<OfferingRow>(SelectOfferings + " WHERE o.id = @offeringId", new { offeringId }, transaction);
+
+    /// <summary>A child's age on a day, from the birth month (all the system keeps of the date of birth).</summary>
+    public static int Age(DateOnly birthMonth, DateOnly day) => day.Year - birthMonth.Year - (day.Month < birthMonth.Month ? 1 : 0);
 
     public static IReadOnlyList<string> Split(string list) =>
         list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

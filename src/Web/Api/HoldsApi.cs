@@ -139,7 +139,7 @@ public static class HoldsApi
                 string.Join(",", holds.Select(h => h.CaseReference).Distinct()));
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return holds.Select(h => new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
-            h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), today.Year - h.BirthMonth.Year - (today.Month < h.BirthMonth.Month ? 1 : 0),
+            h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), MarketRows.Age(h.BirthMonth, today),
             h.Gender, Math.Round(Matching.Geo.DistanceKm(h.HomeLat, h.HomeLon, h.LocationLat, h.LocationLon), 1), h.SiblingGroup is not null,
             h.ChildWishes, h.ParentWishes, isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason)).ToList();
     }

@@ -111,7 +111,6 @@ public sealed class ShortageFigures
 
     private static int AgeBand(DateOnly birthMonth, DateOnly today)
     {
-        var age = today.Year - birthMonth.Year - (today.Month < birthMonth.Month ? 1 : 0);
-        return age switch { < 6 => 0, < 12 => 1, < 18 => 2, _ => 3 };
+        return MarketRows.Age(birthMonth, today) switch { < 6 => 0, < 12 => 1, < 18 => 2, _ => 3 };
     }
 }

@@ -1,14 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Matchmaker.Silo.Demo;
 using Matchmaker.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Foundation;
 
-public sealed partial class WebAppTests
+public sealed class WebAppTests
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task WebApp_OnAFreshDatabase_MigratesSeedsAndIsReady(string provider)
@@ -35,12 +34,7 @@ public sealed partial class WebAppTests
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var signInPage = await client.GetStringAsync("/account/sign-in");
-        var signedIn = await client.PostAsync("/account/sign-in?handler=Demo", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["region"] = "rijnmond",
-            ["role"] = "desk",
-            ["__RequestVerificationToken"] = AntiforgeryToken(signInPage),
-        }));
+        var signedIn = await SignIn.AsDemoAsync(client, "rijnmond", "desk");
         var me = await client.GetFromJsonAsync<Me>("/api/v1/me");
 
         Assert.Contains("Demo: zorgbemiddelaar", signInPage);
@@ -99,12 +93,6 @@ public sealed partial class WebAppTests
         Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
         Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
     }
-
-    private static string AntiforgeryToken(string html) =>
-        AntiforgeryInput().Match(html).Groups[1].Value;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryInput();
 
     private sealed record Me(Guid id, string kind, string name, string role, string? regionCode, Guid? organisationId);
 }

@@ -32,6 +32,11 @@ internal sealed class TieredMinCostFlow
     private readonly int[] _doneStamp;
     private int _stamp;
 
+    // Reused by every augmentation: a solve makes one augmentation per child placed.
+    private readonly PriorityQueue<int, (long, int)> _queue = new();
+    private readonly List<int> _popped = [];
+    private readonly List<int> _path = [];
+
     /// <param name="edgePlace">per request, the places it may use (ascending place index)</param>
     /// <param name="edgeCost">per request, the cost (scaled distance, non-negative) of each of those places</param>
     /// <param name="capacity">free units per place</param>
@@ -82,8 +87,10 @@ internal sealed class TieredMinCostFlow
     private bool Augment(int source)
     {
         _stamp++;
-        var queue = new PriorityQueue<int, (long, int)>();
-        var popped = new List<int>();
+        var queue = _queue;
+        var popped = _popped;
+        queue.Clear();
+        popped.Clear();
         SetDist(source, 0, -1);
         queue.Enqueue(source, (0, source));
         var reached = false;
@@ -164,7 +171,8 @@ internal sealed class TieredMinCostFlow
 
     private void ApplyPath(int source)
     {
-        var path = new List<int>();
+        var path = _path;
+        path.Clear();
         for (var v = _sink; v != -1; v = _parent[v])
         {
             path.Add(v);

@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "bench" => RunBenchmarks(args[1..]),
     "instance" => WriteInstance(args[1..]),
     "time" => TimeSolves(args[1..]),
+    "latency" => await LatencyCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -21,6 +22,9 @@ static int Usage()
                                                  write a generated instance as JSON (for the Silo's solve command)
           time region|country [runs] [siblingShare]
                                                  solve generated instances and print wall time and peak memory
+          latency [nodeA-url] [nodeB-url] [changes]
+                                                 capacity update on node A to availabilityChanged at a desk client on node B
+                                                 (demo mode; default http://127.0.0.1:5080 for both, 50 changes)
         """);
     return 2;
 }

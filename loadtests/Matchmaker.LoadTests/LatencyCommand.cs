@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
-using Matchmaker.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Matchmaker.LoadTests;
@@ -29,7 +28,7 @@ public static class LatencyCommand
         var occupied = offering.GetProperty("occupiedUnits").GetInt32();
 
         var events = Channel.CreateUnbounded<JsonElement>();
-        await using var desk = WebSocketHubClient.Connect(new Uri(nodeB, "/hubs/availability"), $"mm_demo_desk_{region}");
+        await using var desk = DeskHub.Connect(nodeB, $"mm_demo_desk_{region}");
         desk.On<JsonElement>("availabilityChanged", change =>
         {
             if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);

@@ -1,19 +1,29 @@
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Matchmaker.Silo;
 
 /// <summary>
-/// The engine as its own process: the region timers (hold expiry, scheduled rounds) against the configured
-/// database. With PostgreSQL, several engine and web nodes share the work region by region.
+/// A headless engine node: the Orleans silo without the web front. It expires holds and runs scheduled rounds for the
+/// regions whose grains it hosts; with <c>Orleans:Clustering=redis</c> it joins the web nodes' cluster.
 /// </summary>
 public static class EngineHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
-        builder.Services.AddMatchmakerEngine();
+        ClusterSettings cluster;
+        try
+        {
+            cluster = builder.AddMatchmakerEngine();
+        }
+        catch (ClusterConfigurationException e)
+        {
+            Console.Error.WriteLine($"Matchmaker engine cannot start: {e.Message}");
+            return 1;
+        }
         using var host = builder.Build();
         try
         {
@@ -26,6 +36,7 @@ public static class EngineHost
             Console.Error.WriteLine($"Matchmaker engine cannot start: {e.Message}");
             return 1;
         }
+        await RedisWait.UntilReachableAsync(cluster, line => Console.Out.WriteLine(line));
         await host.RunAsync();
         return 0;
     }

@@ -4,7 +4,8 @@ using Matchmaker.Web.Live;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddMatchmakerData();
+if (!builder.TryAddMatchmakerEngine())
+    return 1;
 builder.AddMatchmakerAuthentication();
 builder.Services.AddMatchmakerApi();
 builder.Services.AddMatchmakerLiveUpdates();
@@ -19,7 +20,7 @@ builder.Services.AddRazorPages(options =>
 
 var app = builder.Build();
 
-if (!await app.PrepareDatabaseAsync())
+if (!await app.PrepareEngineAsync())
     return 1;
 
 app.UseApiVersionHeader();

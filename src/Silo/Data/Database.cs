@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -16,8 +17,9 @@ public sealed class Database : IAsyncDisposable
     public const string DefaultSqliteConnectionString = "Data Source=data/matchmaker.db";
 
     private readonly NpgsqlDataSource? _postgres;
-    private readonly NpgsqlDataSource? _postgresUnpooled;
     private readonly string? _sqliteConnectionString;
+    private readonly SemaphoreSlim _sqliteWriters = new(1, 1);
+    private SqliteConnection? _sqliteWriter;
 
     public DatabaseProvider Provider { get; }
 
@@ -26,11 +28,10 @@ public sealed class Database : IAsyncDisposable
 
     static Database() => DapperTypeHandlers.Register();
 
-    private Database(DatabaseProvider provider, NpgsqlDataSource? postgres, NpgsqlDataSource? postgresUnpooled, string? sqlite, string describe)
+    private Database(DatabaseProvider provider, NpgsqlDataSource? postgres, string? sqlite, string describe)
     {
         Provider = provider;
         _postgres = postgres;
-        _postgresUnpooled = postgresUnpooled;
         _sqliteConnectionString = sqlite;
         Describe = describe;
     }
@@ -69,7 +70,7 @@ public sealed class Database : IAsyncDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
             builder.DataSource = fullPath;
         }
-        return new Database(DatabaseProvider.Sqlite, null, null, builder.ToString(), $"SQLite file {builder.DataSource}");
+        return new Database(DatabaseProvider.Sqlite, null, builder.ToString(), $"SQLite file {builder.DataSource}");
     }
 
     public static Database ForPostgres(string connectionString)
@@ -86,8 +87,7 @@ public sealed class Database : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(builder.Host))
             throw new DatabaseConfigurationException("ConnectionStrings:Matchmaker names no Host for PostgreSQL.");
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        var unpooled = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString).Build();
-        return new Database(DatabaseProvider.Postgres, dataSource, unpooled, null,
+        return new Database(DatabaseProvider.Postgres, dataSource, null,
             $"PostgreSQL database '{builder.Database ?? builder.Username}' at {builder.Host}:{builder.Port}");
     }
 
@@ -102,25 +102,44 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>
-    /// A connection of its own, outside the pool, for session state that must end with it: advisory locks
-    /// (region leases) and LISTEN. Closing it ends the PostgreSQL session at once.
+    /// Begins a transaction that will write. On SQLite (one process owns the file) writers first queue here, without
+    /// blocking a thread, until the previous writer's connection closes; then <c>BEGIN IMMEDIATE</c> takes the file's
+    /// write lock. SQLite's own busy handler would otherwise sleep and retry, and many writers at once would collapse
+    /// into waits of seconds. Never begin a second write while holding one.
     /// </summary>
-    public async Task<DbConnection> OpenDedicatedAsync(CancellationToken cancellationToken = default) =>
-        _postgresUnpooled is not null ? await _postgresUnpooled.OpenConnectionAsync(cancellationToken) : await OpenAsync(cancellationToken);
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default)
+    {
+        if (connection is not SqliteConnection sqlite)
+            return await connection.BeginTransactionAsync(cancellationToken);
+        if (!ReferenceEquals(Volatile.Read(ref _sqliteWriter), sqlite))
+        {
+            await _sqliteWriters.WaitAsync(cancellationToken);
+            Volatile.Write(ref _sqliteWriter, sqlite);
+            sqlite.StateChange += ReleaseWriterOnClose;
+        }
+        try
+        {
+            return sqlite.BeginTransaction(deferred: false);
+        }
+        catch
+        {
+            await sqlite.CloseAsync();
+            throw;
+        }
+    }
 
-    /// <summary>
-    /// Begins a transaction that will write. On SQLite this is <c>BEGIN IMMEDIATE</c>, which takes the
-    /// write lock up front, so two writers queue instead of failing half-way with SQLITE_BUSY.
-    /// </summary>
-    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
-        connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: false)
-            : await connection.BeginTransactionAsync(cancellationToken);
+    /// <summary>The writer's turn lasts until its connection closes (it may run several transactions one after another).</summary>
+    private void ReleaseWriterOnClose(object? sender, StateChangeEventArgs change)
+    {
+        if (change.CurrentState != ConnectionState.Closed || sender is not SqliteConnection sqlite) return;
+        sqlite.StateChange -= ReleaseWriterOnClose;
+        if (Interlocked.CompareExchange(ref _sqliteWriter, null, sqlite) == sqlite)
+            _sqliteWriters.Release();
+    }
 
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
-        if (_postgresUnpooled is not null) await _postgresUnpooled.DisposeAsync();
     }
 }
 

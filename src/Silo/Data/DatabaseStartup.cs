@@ -41,6 +41,12 @@ public sealed class DatabaseStartup(Database database, DemoOptions demo)
             var applied = await new Migrator(database).MigrateAsync(cancellationToken);
             foreach (var migration in applied)
                 progress($"Applied migration {migration.Name}");
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                // Write-ahead logging: readers never wait for the writer. It stays set in the file.
+                await using var connection = await database.OpenAsync(cancellationToken);
+                await Dapper.SqlMapper.ExecuteScalarAsync(connection, "PRAGMA journal_mode = WAL");
+            }
             if (!demo.Enabled) return;
             var seeder = new DemoSeeder(database);
             if (await seeder.HasDataAsync(cancellationToken)) return;

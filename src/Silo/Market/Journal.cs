@@ -1,15 +1,15 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
-using Matchmaker.Silo.Data;
 
 namespace Matchmaker.Silo.Market;
 
 /// <summary>
-/// What every change leaves behind, in the change's own transaction: an audit entry (append-only) and,
-/// for live changes, an outbox event that the relay pushes to the desks and providers after commit.
+/// What every change leaves behind, in the change's own transaction: an audit entry (append-only) and, for live
+/// changes, a row in the change log (the outbox). The caller pushes the returned changes to every node after commit;
+/// the change log's sequence lets a node that missed a push find and re-read what it missed.
 /// </summary>
-public sealed class Journal(Database database, TimeProvider clock, OutboxSignal signal)
+public sealed class Journal(TimeProvider clock)
 {
     public static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
@@ -28,28 +28,23 @@ public sealed class Journal(Database database, TimeProvider clock, OutboxSignal 
             transaction);
     }
 
-    /// <summary>Commits the change and wakes this node's outbox relay (other nodes hear it through NOTIFY).</summary>
-    public async Task CommitAsync(DbTransaction transaction, CancellationToken cancellationToken = default)
+    /// <summary>Logs a live change in the caller's transaction and returns it, with its sequence number, for the push after commit.</summary>
+    public async Task<MarketChange> PublishAsync(DbConnection connection, DbTransaction transaction, MarketEvent marketEvent)
     {
-        await transaction.CommitAsync(cancellationToken);
-        signal.Pulse();
-    }
-
-    public async Task PublishAsync(DbConnection connection, DbTransaction transaction, MarketEvent marketEvent)
-    {
-        await connection.ExecuteAsync("""
+        var payload = JsonSerializer.Serialize(marketEvent.Payload, marketEvent.Payload.GetType(), EventJson);
+        var sequence = await connection.ExecuteScalarAsync<long>("""
             INSERT INTO outbox (region_code, provider_id, topic, aggregate_id, aggregate_version, payload, created_at)
             VALUES (@RegionCode, @ProviderId, @Topic, @AggregateId, @AggregateVersion, @payload, @createdAt)
+            RETURNING id
             """,
             new
             {
                 marketEvent.RegionCode, marketEvent.ProviderId, marketEvent.Topic, marketEvent.AggregateId, marketEvent.AggregateVersion,
-                payload = JsonSerializer.Serialize(marketEvent.Payload, marketEvent.Payload.GetType(), EventJson), createdAt = clock.GetUtcNow(),
+                payload, createdAt = clock.GetUtcNow(),
             },
             transaction);
-        if (database.Provider == DatabaseProvider.Postgres)
-            // Delivered to every listening node when the transaction commits, and not at all if it rolls back.
-            await connection.ExecuteAsync("SELECT pg_notify('matchmaker_outbox', '')", transaction: transaction);
+        return new MarketChange(sequence, marketEvent.Topic, marketEvent.RegionCode, marketEvent.ProviderId, marketEvent.AggregateId,
+            marketEvent.AggregateVersion, payload);
     }
 }
 
@@ -64,3 +59,14 @@ public sealed record MarketEvent(string Topic, string? RegionCode, Guid? Provide
     public const string ProposalReceived = "proposalReceived";
     public const string RequestChanged = "requestChanged";
 }
+
+/// <summary>A committed live change as every node receives it: its place in the change log, and the JSON payload for clients.</summary>
+[GenerateSerializer, Immutable, Alias("mm.MarketChange")]
+public sealed record MarketChange(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] string Topic,
+    [property: Id(2)] string? RegionCode,
+    [property: Id(3)] Guid? ProviderId,
+    [property: Id(4)] string AggregateId,
+    [property: Id(5)] long AggregateVersion,
+    [property: Id(6)] string Payload);

@@ -27,30 +27,32 @@ public static class MarketRows
             Lat, Lon, LocationRegion, Split(ContractedBy ?? ""));
     }
 
+    /// <summary>A child's request as the matcher and the hold rules need it; it travels with a hold to the offering's grain.</summary>
+    [GenerateSerializer, Immutable, Alias("mm.RequestRow")]
     public sealed class RequestRow
     {
-        public Guid Id { get; init; }
-        public string RegionCode { get; init; } = "";
-        public string CaseReference { get; init; } = "";
-        public string MeasureType { get; init; } = "";
-        public DateOnly MeasureStart { get; init; }
-        public string Urgency { get; init; } = "";
-        public string CareType { get; init; } = "";
-        public string Needs { get; init; } = "";
-        public bool NeedsSecure { get; init; }
-        public DateOnly BirthMonth { get; init; }
-        public string Gender { get; init; } = "";
-        public double HomeLat { get; init; }
-        public double HomeLon { get; init; }
-        public int MaxDistanceKm { get; init; }
-        public string? SiblingGroup { get; init; }
+        [Id(0)] public Guid Id { get; init; }
+        [Id(1)] public string RegionCode { get; init; } = "";
+        [Id(2)] public string CaseReference { get; init; } = "";
+        [Id(3)] public string MeasureType { get; init; } = "";
+        [Id(4)] public DateOnly MeasureStart { get; init; }
+        [Id(5)] public string Urgency { get; init; } = "";
+        [Id(6)] public string CareType { get; init; } = "";
+        [Id(7)] public string Needs { get; init; } = "";
+        [Id(8)] public bool NeedsSecure { get; init; }
+        [Id(9)] public DateOnly BirthMonth { get; init; }
+        [Id(10)] public string Gender { get; init; } = "";
+        [Id(11)] public double HomeLat { get; init; }
+        [Id(12)] public double HomeLon { get; init; }
+        [Id(13)] public int MaxDistanceKm { get; init; }
+        [Id(14)] public string? SiblingGroup { get; init; }
 
         public int AgeOn(DateOnly day) => Age(BirthMonth, day);
 
-        public Request ToRequest(DateOnly asOf)
+        public Matching.Request ToRequest(DateOnly asOf)
         {
             var (priority, waitingDays) = PriorityPolicy.Compute(Urgency, MeasureType, MeasureStart, asOf);
-            return new Request(Id.ToString(), CareType, AgeOn(asOf), Gender, priority, waitingDays, NeedsSecure, Split(Needs),
+            return new Matching.Request(Id.ToString(), CareType, AgeOn(asOf), Gender, priority, waitingDays, NeedsSecure, Split(Needs),
                 HomeLat, HomeLon, MaxDistanceKm, RegionCode, SiblingGroup);
         }
     }

@@ -7,7 +7,8 @@ namespace Matchmaker.Web.Api;
 
 /// <summary>
 /// Turns the errors a caller can cause into ProblemDetails: a broken market rule (409/404/403), and a body that
-/// is not valid JSON or has a value of the wrong type (400, naming the field). Anything else stays a 500.
+/// is not valid JSON or has a value of the wrong type (400, naming the field), an engine node that went away
+/// mid-call (503, try again). Anything else stays a 500.
 /// </summary>
 public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
@@ -17,10 +18,17 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) :
         {
             MarketRuleException rule => new ProblemDetails { Status = rule.Status, Title = rule.Title, Detail = rule.Message },
             BadHttpRequestException bad => BadRequest(bad),
+            // A node of the engine died or is restarting while this call was under way: nothing is known to have changed.
+            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => new ProblemDetails
+            {
+                Status = 503, Title = "Try again",
+                Detail = "The engine was moving this work to another node. Try again in a moment; send the same Idempotency-Key to be safe.",
+            },
             _ => null,
         };
         if (problem is null) return false;
         context.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == 503) context.Response.Headers.RetryAfter = "1";
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 

@@ -21,7 +21,8 @@ public static class ApiExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Desk, policy => policy.RequireRole(Silo.Access.Roles.Desk))
             .AddPolicy(Policies.Provider, policy => policy.RequireRole(Silo.Access.Roles.Provider))
-            .AddPolicy(Policies.Municipality, policy => policy.RequireRole(Silo.Access.Roles.Municipality));
+            .AddPolicy(Policies.Municipality, policy => policy.RequireRole(Silo.Access.Roles.Municipality))
+            .AddPolicy(Policies.DeskOrProvider, policy => policy.RequireRole(Silo.Access.Roles.Desk, Silo.Access.Roles.Provider));
         services.AddOpenApi("v1", options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
@@ -113,4 +114,5 @@ public static class Policies
     public const string Desk = "desk";
     public const string Provider = "provider";
     public const string Municipality = "municipality";
+    public const string DeskOrProvider = "desk-or-provider";
 }

@@ -1,7 +1,7 @@
 using Dapper;
 using FluentValidation;
 using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Grains;
 using Matchmaker.Web.Infrastructure;
 
 namespace Matchmaker.Web.Api;
@@ -60,12 +60,13 @@ public static class CapacityApi
             .Describe("getAvailability", "Offerings the region may use under its policy, with free units, how fresh each figure is, its version, and the event cursor for live updates.");
         api.MapGet("/offerings", ListOwnOfferingsAsync).RequireAuthorization(Policies.Provider)
             .Describe("listOwnOfferings", "The calling provider's own offerings with their counts and freshness.");
-        api.MapPut("/offerings/{offeringId:guid}/capacity", async (Guid offeringId, CapacityInput input, HttpContext context, OfferingCapacity capacity) =>
-                TypedResults.Ok(await capacity.SetCapacityAsync(Caller.Of(context).ToActor(), offeringId, input.TotalUnits!.Value, input.OccupiedUnits!.Value, input.EarliestStart)))
+        api.MapPut("/offerings/{offeringId:guid}/capacity", async (Guid offeringId, CapacityInput input, HttpContext context, IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<IOfferingGrain>(offeringId)
+                    .SetCapacity(Caller.Of(context).ToActor(), input.TotalUnits!.Value, input.OccupiedUnits!.Value, input.EarliestStart)))
             .RequireAuthorization(Policies.Provider).Validate(Validator)
             .Describe("setCapacity", "Sets total and occupied units (and the earliest start of a slot); this also confirms the figures. 409 when held units would no longer fit.");
-        api.MapPost("/offerings/{offeringId:guid}/confirm", async (Guid offeringId, HttpContext context, OfferingCapacity capacity) =>
-                TypedResults.Ok(await capacity.ConfirmAsync(Caller.Of(context).ToActor(), offeringId)))
+        api.MapPost("/offerings/{offeringId:guid}/confirm", async (Guid offeringId, HttpContext context, IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<IOfferingGrain>(offeringId).Confirm(Caller.Of(context).ToActor())))
             .RequireAuthorization(Policies.Provider)
             .Describe("confirmCapacity", "Confirms that the figures are still accurate, without changing them.");
     }

@@ -2,6 +2,7 @@ using Dapper;
 using FluentValidation;
 using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 
@@ -80,26 +81,40 @@ public static class HoldsApi
 
     public static void MapHoldsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/offerings/{offeringId:guid}/holds", async (Guid offeringId, HoldInput input, HttpContext context, OfferingCapacity capacity) =>
-            {
-                var holds = await capacity.PlaceHoldAsync(Caller.Of(context).ToActor(), offeringId, input.RequestId!.Value, input.MatchingRoundId);
-                return TypedResults.Created($"/api/v1/holds/{holds[0].HoldId}", holds);
-            })
+        api.MapPost("/offerings/{offeringId:guid}/holds", PlaceAsync)
             .RequireAuthorization(Policies.Desk).Validate(HoldValidator)
-            .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, or the child has the maximum of parallel holds.");
-        api.MapPost("/holds/{holdId:guid}/accept", async (Guid holdId, AcceptInput input, HttpContext context, OfferingCapacity capacity) =>
-                TypedResults.Ok(new AcceptResult(await capacity.AcceptAsync(Caller.Of(context).ToActor(), holdId, input.StartDate!.Value))))
+            .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, or the child has the maximum of parallel holds. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
+        api.MapPost("/holds/{holdId:guid}/accept", AcceptAsync)
             .RequireAuthorization(Policies.Provider).Validate(AcceptValidator)
-            .Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes.");
-        api.MapPost("/holds/{holdId:guid}/decline", async (Guid holdId, DeclineInput input, HttpContext context, OfferingCapacity capacity) =>
-            {
-                await capacity.DeclineAsync(Caller.Of(context).ToActor(), holdId, input.Reason!, input.Note);
-                return TypedResults.NoContent();
-            })
+            .Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes. Takes an Idempotency-Key header.");
+        api.MapPost("/holds/{holdId:guid}/decline", DeclineAsync)
             .RequireAuthorization(Policies.Provider).Validate(DeclineValidator)
-            .Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures.");
+            .Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures. Takes an Idempotency-Key header.");
         api.MapGet("/holds", ListAsync).RequireAuthorization()
             .Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");
+    }
+
+    private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, Database database, IGrainFactory grains)
+    {
+        if (!IdempotencyHeader.TryRead(context, $"placeHold {offeringId} {input.RequestId} {input.MatchingRoundId}", out var idempotency, out var problem))
+            return problem!;
+        var holds = await grains.PlaceHoldAsync(database, Caller.Of(context).ToActor(), input.RequestId!.Value, offeringId, input.MatchingRoundId, idempotency);
+        return TypedResults.Created($"/api/v1/holds/{holds[0].HoldId}", holds);
+    }
+
+    private static async Task<IResult> AcceptAsync(Guid holdId, AcceptInput input, HttpContext context, Database database, IGrainFactory grains)
+    {
+        if (!IdempotencyHeader.TryRead(context, $"acceptHold {holdId} {input.StartDate:yyyy-MM-dd}", out var idempotency, out var problem))
+            return problem!;
+        return TypedResults.Ok(new AcceptResult(await grains.AcceptHoldAsync(database, Caller.Of(context).ToActor(), holdId, input.StartDate!.Value, idempotency)));
+    }
+
+    private static async Task<IResult> DeclineAsync(Guid holdId, DeclineInput input, HttpContext context, Database database, IGrainFactory grains)
+    {
+        if (!IdempotencyHeader.TryRead(context, $"declineHold {holdId} {input.Reason} {input.Note}", out var idempotency, out var problem))
+            return problem!;
+        await grains.DeclineHoldAsync(database, Caller.Of(context).ToActor(), holdId, input.Reason!, input.Note, idempotency);
+        return TypedResults.NoContent();
     }
 
     private const string SelectHolds = """

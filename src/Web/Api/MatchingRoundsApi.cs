@@ -1,3 +1,4 @@
+using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 
@@ -9,12 +10,13 @@ public static class MatchingRoundsApi
     public static void MapMatchingRoundsApi(this RouteGroupBuilder api)
     {
         var rounds = api.MapGroup("/regions/{regionCode}/matching-rounds").RequireAuthorization(Policies.Desk);
-        rounds.MapPost("", async (string regionCode, HttpContext context, MatchingRounds matching) =>
+        rounds.MapPost("", async (string regionCode, HttpContext context, IGrainFactory grains, MatchingRounds matching) =>
         {
             var caller = Caller.Of(context);
             if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
-            var round = await matching.RunAsync(caller.ToActor(), regionCode, context.RequestAborted);
-            return TypedResults.Created($"/api/v1/regions/{regionCode}/matching-rounds/{round.Id}", round);
+            var roundId = await grains.GetGrain<IRegionGrain>(regionCode).RunMatchingRound(caller.ToActor());
+            var round = await matching.FindAsync(regionCode, roundId, context.RequestAborted);
+            return TypedResults.Created($"/api/v1/regions/{regionCode}/matching-rounds/{roundId}", round);
         }).Describe("runMatchingRound", "Runs the matcher on the region's open requests and the places it may use; returns and stores the proposals with an explanation per child.");
         rounds.MapGet("/{roundId:guid}", async (string regionCode, Guid roundId, HttpContext context, MatchingRounds matching) =>
         {

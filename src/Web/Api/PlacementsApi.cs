@@ -1,5 +1,6 @@
 using FluentValidation;
-using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
 using Matchmaker.Web.Infrastructure;
 
 namespace Matchmaker.Web.Api;
@@ -24,12 +25,13 @@ public static class PlacementsApi
 
     private static readonly EndInputValidator Validator = new();
 
+    /// <summary>The desk of the placement's region or the provider of its offering; nobody else.</summary>
     public static void MapPlacementsApi(this RouteGroupBuilder api) =>
-        api.MapPost("/placements/{placementId:guid}/end", async (Guid placementId, EndInput input, HttpContext context, OfferingCapacity capacity) =>
+        api.MapPost("/placements/{placementId:guid}/end", async (Guid placementId, EndInput input, HttpContext context, Database database, IGrainFactory grains) =>
             {
-                await capacity.EndPlacementAsync(Caller.Of(context).ToActor(), placementId, input.EndDate!.Value, input.Reason!);
+                await grains.EndPlacementAsync(database, Caller.Of(context).ToActor(), placementId, input.EndDate!.Value, input.Reason!);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization().Validate(Validator)
+            .RequireAuthorization(Policies.DeskOrProvider).Validate(Validator)
             .Describe("endPlacement", "Ends a placement with a date and a reason (planned end, breakdown, move); its unit is free again.");
 }

@@ -4,6 +4,8 @@ using Dapper;
 using FluentValidation;
 using Matchmaker.Matching;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 
@@ -143,16 +145,18 @@ public static partial class RequestsApi
         _ => throw new InvalidOperationException("An outcome has a request, errors, a conflict or not-found."),
     };
 
-    private static async Task<IResult> CreateAsync(string regionCode, RequestInput input, HttpContext context, Database database, Journal journal, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(string regionCode, RequestInput input, HttpContext context, Database database, Journal journal,
+        LiveFeed feed, TimeProvider clock)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
-        var outcome = await RegisterAsync(caller, regionCode, input, database, journal, clock);
+        var outcome = await RegisterAsync(caller, regionCode, input, database, journal, feed, clock);
         return ToResult(outcome, request => TypedResults.Created($"/api/v1/regions/{regionCode}/requests/{request.Id}", request));
     }
 
     /// <summary>Registers a request for a child of the desk's region (API and the desk's form).</summary>
-    public static async Task<WriteOutcome> RegisterAsync(Caller caller, string regionCode, RequestInput input, Database database, Journal journal, TimeProvider clock)
+    public static async Task<WriteOutcome> RegisterAsync(Caller caller, string regionCode, RequestInput input, Database database, Journal journal,
+        LiveFeed feed, TimeProvider clock)
     {
         var validation = new RequestInputValidator(clock).Validate(input);
         if (!validation.IsValid) return new WriteOutcome(null, validation.ToDictionary(), null);
@@ -174,9 +178,10 @@ public static partial class RequestsApi
                     @parentWishes, 'open', @now, @createdBy, 1)
             """, Parameters(input, new { id, regionCode, now, createdBy = caller.Id }), transaction);
         await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-registered", "request", id.ToString(), regionCode, input.CaseReference);
-        await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, id.ToString(), 1,
+        var change = await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, id.ToString(), 1,
             new RequestChangedPayload(id, "open", 1)));
-        await journal.CommitAsync(transaction);
+        await transaction.CommitAsync();
+        feed.Publish([change]);
         return new WriteOutcome(await ReadAsync(database, regionCode, id, clock), null, null);
     }
 
@@ -216,16 +221,16 @@ public static partial class RequestsApi
     }
 
     private static async Task<IResult> UpdateAsync(string regionCode, Guid requestId, RequestInput patch, HttpContext context, Database database,
-        Journal journal, TimeProvider clock)
+        Journal journal, LiveFeed feed, TimeProvider clock)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
-        return ToResult(await EditAsync(caller, regionCode, requestId, patch, database, journal, clock), request => TypedResults.Ok(request));
+        return ToResult(await EditAsync(caller, regionCode, requestId, patch, database, journal, feed, clock), request => TypedResults.Ok(request));
     }
 
     /// <summary>Edits an open request: the fields given replace the stored ones; the result is validated as a whole.</summary>
     public static async Task<WriteOutcome> EditAsync(Caller caller, string regionCode, Guid requestId, RequestInput patch, Database database,
-        Journal journal, TimeProvider clock)
+        Journal journal, LiveFeed feed, TimeProvider clock)
     {
         var current = await ReadAsync(database, regionCode, requestId, clock);
         if (current is null) return new WriteOutcome(null, null, null, NotFound: true);
@@ -248,38 +253,18 @@ public static partial class RequestsApi
         if (version is null)
             return new WriteOutcome(null, null, "The request was changed or closed meanwhile; read it again.");
         await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-edited", "request", requestId.ToString(), regionCode, merged.CaseReference);
-        await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(), version.Value,
-            new RequestChangedPayload(requestId, "open", version.Value)));
-        await journal.CommitAsync(transaction);
+        var change = await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(),
+            version.Value, new RequestChangedPayload(requestId, "open", version.Value)));
+        await transaction.CommitAsync();
+        feed.Publish([change]);
         return new WriteOutcome(await ReadAsync(database, regionCode, requestId, clock), null, null);
     }
 
-    private static async Task<IResult> WithdrawAsync(string regionCode, Guid requestId, HttpContext context, Database database, Journal journal,
-        OfferingCapacity capacity, TimeProvider clock)
+    private static async Task<IResult> WithdrawAsync(string regionCode, Guid requestId, HttpContext context, Database database, IGrainFactory grains)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
-        return await WithdrawRequestAsync(caller, regionCode, requestId, database, journal, capacity, clock) ? TypedResults.NoContent() : RequestNotFound();
-    }
-
-    /// <summary>Withdraws an open request and releases its holds; false when there is no such open request in the region.</summary>
-    public static async Task<bool> WithdrawRequestAsync(Caller caller, string regionCode, Guid requestId, Database database, Journal journal,
-        OfferingCapacity capacity, TimeProvider clock)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await database.BeginWriteAsync(connection);
-        var version = await connection.QuerySingleOrDefaultAsync<long?>("""
-            UPDATE requests SET status = 'withdrawn', closed_at = @now, version = version + 1
-            WHERE id = @requestId AND region_code = @regionCode AND status = 'open'
-            RETURNING version
-            """, new { requestId, regionCode, now = clock.GetUtcNow() }, transaction);
-        if (version is null) return false;
-        await capacity.ReleaseActiveHoldsAsync(connection, transaction, caller.ToActor(), [requestId], regionCode, "released");
-        await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-withdrawn", "request", requestId.ToString(), regionCode);
-        await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(), version.Value,
-            new RequestChangedPayload(requestId, "withdrawn", version.Value)));
-        await journal.CommitAsync(transaction);
-        return true;
+        return await grains.WithdrawRequestAsync(database, caller.ToActor(), requestId) ? TypedResults.NoContent() : RequestNotFound();
     }
 
     public static async Task<RequestView?> ReadAsync(Database database, string regionCode, Guid requestId, TimeProvider clock)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -50,10 +51,10 @@ public sealed class AvailabilityHub : Hub<IAvailabilityClient>
     }
 }
 
-/// <summary>Delivers this node's outbox events to the clients connected to this node.</summary>
+/// <summary>Delivers the live changes this node receives to the clients connected to this node.</summary>
 public sealed class HubEventSink(IHubContext<AvailabilityHub, IAvailabilityClient> hub) : IMarketEventSink
 {
-    public Task DeliverAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    public Task DeliverAsync(MarketChange entry, CancellationToken cancellationToken)
     {
         using var document = JsonDocument.Parse(entry.Payload);
         var payload = document.RootElement.Clone();
@@ -77,7 +78,9 @@ public static class LiveExtensions
     {
         services.AddSignalR();
         services.AddSingleton<IMarketEventSink, HubEventSink>();
-        services.AddHostedService<OutboxRelay>();
+        // This node receives every committed change through its observer, and catches up what a push missed.
+        services.AddSingleton<LiveFeedForwarder>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveFeedForwarder>());
         return services;
     }
 }

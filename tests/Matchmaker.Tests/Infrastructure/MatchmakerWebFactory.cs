@@ -13,5 +13,7 @@ public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true
         builder.UseSetting("ConnectionStrings:Matchmaker", database.ConnectionString);
         builder.UseSetting("Demo:Enabled", demo ? "true" : "false");
         builder.UseSetting("Demo:Scale", "small");
+        // Every test app hosts its own one-node silo: each needs a port of its own.
+        builder.UseSetting("Orleans:SiloPort", WebNode.FreePort().ToString());
     }
 }

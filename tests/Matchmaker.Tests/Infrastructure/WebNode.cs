@@ -45,6 +45,7 @@ public sealed class WebNode : IAsyncDisposable
         start.Environment["Demo__Enabled"] = "true";
         start.Environment["Demo__Scale"] = "small";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Orleans__SiloPort"] = FreePort().ToString();
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 
@@ -89,7 +90,7 @@ public sealed class WebNode : IAsyncDisposable
         return directory?.FullName ?? throw new InvalidOperationException("Matchmaker.sln not found above the test binaries.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

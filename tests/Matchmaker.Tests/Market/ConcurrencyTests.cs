@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Matchmaker.Silo.Market;
 using Matchmaker.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Matchmaker.Tests.Market;
 
@@ -44,7 +42,6 @@ public sealed class ConcurrencyTests
     public async Task AcceptRacingExpiry_ExactlyOneWins_AndTheUnitsStayConsistent(string provider)
     {
         await using var market = await MarketScenario.StartAsync(provider);
-        var capacity = market.App.Services.GetRequiredService<OfferingCapacity>();
         var offering = await market.OfferingWithFreeUnitsAsync(free: 20);
         var outcomes = new List<string>();
         for (var round = 0; round < 12; round++)
@@ -62,7 +59,7 @@ public sealed class ConcurrencyTests
                 var expired = 0;
                 for (var i = 0; i < 20 && expired == 0; i++)
                 {
-                    expired = await capacity.ExpireDueHoldsAsync(MarketScenario.Region);
+                    expired = (await market.RegionGrain.Tick()).Expired;
                     await Task.Delay(5);
                 }
                 return expired;

@@ -41,7 +41,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output)
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
         await using var node = await WebNode.StartAsync(database);
-        await using var stranger = WebSocketHubClient.Connect(new Uri(node.BaseAddress, "/hubs/availability"), "mm_not_a_token");
+        await using var stranger = DeskHub.Connect(node.BaseAddress, "mm_not_a_token");
 
         await Assert.ThrowsAnyAsync<Exception>(() => stranger.StartAsync());
     }
@@ -56,7 +56,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output)
         var versionBefore = offering.GetProperty("version").GetInt64();
 
         var events = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
-        await using var desk = WebSocketHubClient.Connect(new Uri(listenOn.BaseAddress, "/hubs/availability"), DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
+        await using var desk = DeskHub.Connect(listenOn.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
         desk.On<JsonElement>("availabilityChanged", change =>
         {
             if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using Dapper;
 using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Demo;
+using Matchmaker.Silo.Grains;
+using Microsoft.Extensions.DependencyInjection;
 using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
@@ -39,6 +41,11 @@ public sealed class MarketScenario : IAsyncDisposable
         (await scenario.Desk.GetAsync("/readyz")).EnsureSuccessStatusCode();
         return scenario;
     }
+
+    public IGrainFactory Grains => App.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The grain of the scenario's region: its tick expires holds and reconciles, as its timer does.</summary>
+    public IRegionGrain RegionGrain => Grains.GetGrain<IRegionGrain>(Region);
 
     public HttpClient Client(string token)
     {

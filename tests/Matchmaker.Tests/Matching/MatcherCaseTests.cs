@@ -1,3 +1,4 @@
+using Request = Matchmaker.Matching.Request;
 using Matchmaker.Matching;
 using static Matchmaker.Tests.Matching.MatchBuilders;
 

@@ -1,3 +1,4 @@
+using Request = Matchmaker.Matching.Request;
 using FsCheck;
 using FsCheck.Fluent;
 using Matchmaker.Matching;

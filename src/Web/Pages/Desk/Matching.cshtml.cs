@@ -1,3 +1,5 @@
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>Run a matching round, read the explanation per child, and turn chosen proposals into holds in one action.</summary>
-public sealed class MatchingModel(MatchingRounds rounds, OfferingCapacity capacity) : PageModel
+public sealed class MatchingModel(MatchingRounds rounds, Database database, IGrainFactory grains) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Round { get; set; }
 
@@ -25,8 +27,8 @@ public sealed class MatchingModel(MatchingRounds rounds, OfferingCapacity capaci
     public async Task<IActionResult> OnPostRunAsync()
     {
         var caller = Caller.Of(HttpContext);
-        var round = await rounds.RunAsync(caller.ToActor(), caller.RegionCode!, HttpContext.RequestAborted);
-        return Redirect($"/tafel/matching?round={round.Id}");
+        var roundId = await grains.GetGrain<IRegionGrain>(caller.RegionCode!).RunMatchingRound(caller.ToActor());
+        return Redirect($"/tafel/matching?round={roundId}");
     }
 
     /// <summary>Places a hold for every chosen proposal ("requestId:offeringId"); each succeeds or says why not.</summary>
@@ -49,8 +51,8 @@ public sealed class MatchingModel(MatchingRounds rounds, OfferingCapacity capaci
                 ?? Result?.NotPlaced.FirstOrDefault(p => p.RequestId == requestId)?.CaseReference ?? requestId.ToString();
             try
             {
-                var holds = await capacity.PlaceHoldAsync(caller.ToActor(), offeringId, requestId, Round);
-                Outcomes.Add($"{reference}: hold geplaatst tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}{(holds.Count > 1 ? $" (met {holds.Count - 1} broer/zus)" : "")}.");
+                var holds = await grains.PlaceHoldAsync(database, caller.ToActor(), requestId, offeringId, Round, null);
+                Outcomes.Add($"{reference}: hold geplaatst tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}{(holds.Length > 1 ? $" (met {holds.Length - 1} broer/zus)" : "")}.");
             }
             catch (MarketRuleException e)
             {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Dapper;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
@@ -10,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>Register or edit a request for a child of the region: a pseudonymous case reference, never a name or BSN.</summary>
-public sealed class RequestModel(Database database, Journal journal, OfferingCapacity capacity, TimeProvider clock) : PageModel
+public sealed class RequestModel(Database database, Journal journal, LiveFeed feed, IGrainFactory grains, TimeProvider clock) : PageModel
 {
     public sealed class RequestForm
     {
@@ -79,8 +81,8 @@ public sealed class RequestModel(Database database, Journal journal, OfferingCap
             Form.Urgency, Form.CareType, [.. Form.Needs], Form.CareType == Matching.CareTypes.Secure, Form.BirthMonth, Form.Gender, Form.HomePc4?.Trim(),
             home?.Lat, home?.Lon, Form.MaxDistanceKm, Form.SiblingGroup, Form.ChildWishes, Form.ParentWishes);
         var outcome = Id is null
-            ? await RequestsApi.RegisterAsync(caller, caller.RegionCode!, input, database, journal, clock)
-            : await RequestsApi.EditAsync(caller, caller.RegionCode!, Id.Value, input, database, journal, clock);
+            ? await RequestsApi.RegisterAsync(caller, caller.RegionCode!, input, database, journal, feed, clock)
+            : await RequestsApi.EditAsync(caller, caller.RegionCode!, Id.Value, input, database, journal, feed, clock);
         if (outcome.NotFound) return NotFound();
         if (outcome.Request is not null)
         {
@@ -98,7 +100,7 @@ public sealed class RequestModel(Database database, Journal journal, OfferingCap
     {
         if (Id is null) return NotFound();
         var caller = Caller.Of(HttpContext);
-        if (!await RequestsApi.WithdrawRequestAsync(caller, caller.RegionCode!, Id.Value, database, journal, capacity, clock)) return NotFound();
+        if (!await grains.WithdrawRequestAsync(database, caller.ToActor(), Id.Value)) return NotFound();
         TempData["Message"] = "De aanvraag is ingetrokken; lopende holds zijn vrijgegeven.";
         return Redirect("/tafel");
     }

@@ -1,4 +1,5 @@
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Provider;
 
 /// <summary>A provider's offerings: change a count with one click or type it, and confirm that the figures are still right.</summary>
-public sealed class IndexModel(Database database, OfferingCapacity capacity, TimeProvider clock, IConfiguration configuration) : PageModel
+public sealed class IndexModel(Database database, IGrainFactory grains, TimeProvider clock, IConfiguration configuration) : PageModel
 {
     public IReadOnlyList<CapacityApi.AvailableOffering> Offerings { get; private set; } = [];
     public string? Error { get; private set; }
@@ -40,7 +41,7 @@ public sealed class IndexModel(Database database, OfferingCapacity capacity, Tim
 
     public async Task<IActionResult> OnPostConfirmAsync(Guid offeringId)
     {
-        await capacity.ConfirmAsync(Caller.Of(HttpContext).ToActor(), offeringId);
+        await grains.GetGrain<IOfferingGrain>(offeringId).Confirm(Caller.Of(HttpContext).ToActor());
         TempData["Message"] = "Bevestigd: de tellingen zijn nog steeds juist.";
         return Redirect("/aanbieder#o-" + offeringId);
     }
@@ -49,7 +50,7 @@ public sealed class IndexModel(Database database, OfferingCapacity capacity, Tim
     {
         try
         {
-            var state = await capacity.SetCapacityAsync(Caller.Of(HttpContext).ToActor(), offeringId, total, occupied, earliestStart);
+            var state = await grains.GetGrain<IOfferingGrain>(offeringId).SetCapacity(Caller.Of(HttpContext).ToActor(), total, occupied, earliestStart);
             TempData["Message"] = $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.";
             return Redirect("/aanbieder#o-" + offeringId);
         }

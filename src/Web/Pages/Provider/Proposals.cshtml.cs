@@ -1,4 +1,5 @@
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Provider;
 
 /// <summary>Incoming proposals (holds) with what the provider needs to decide, and no identity: accept with a start date, or decline with a reason.</summary>
-public sealed class ProposalsModel(Database database, Journal journal, OfferingCapacity capacity, TimeProvider clock) : PageModel
+public sealed class ProposalsModel(Database database, Journal journal, IGrainFactory grains, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<HoldsApi.HoldSummary> Proposals { get; private set; } = [];
     public string? Error { get; private set; }
@@ -21,7 +22,7 @@ public sealed class ProposalsModel(Database database, Journal journal, OfferingC
         if (startDate is null) return await FailAsync("Vul een startdatum in.");
         try
         {
-            await capacity.AcceptAsync(Caller.Of(HttpContext).ToActor(), holdId, startDate.Value);
+            await grains.AcceptHoldAsync(database, Caller.Of(HttpContext).ToActor(), holdId, startDate.Value, null);
             TempData["Message"] = $"Geaccepteerd: het kind start op {startDate:dd-MM-yyyy}.";
             return Redirect("/aanbieder/voorstellen");
         }
@@ -37,7 +38,7 @@ public sealed class ProposalsModel(Database database, Journal journal, OfferingC
         if (reason == "other" && string.IsNullOrWhiteSpace(note)) return await FailAsync("Licht de reden 'Anders' toe.");
         try
         {
-            await capacity.DeclineAsync(Caller.Of(HttpContext).ToActor(), holdId, reason, note);
+            await grains.DeclineHoldAsync(database, Caller.Of(HttpContext).ToActor(), holdId, reason, note, null);
             TempData["Message"] = "Afgewezen; de plek is weer vrij.";
             return Redirect("/aanbieder/voorstellen");
         }

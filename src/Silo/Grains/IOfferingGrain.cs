@@ -1,0 +1,70 @@
+using Matchmaker.Silo.Market;
+
+namespace Matchmaker.Silo.Grains;
+
+/// <summary>
+/// The single writer of one offering's units (key: the offering id): capacity, holds, acceptance, placements
+/// ending. Every change is one database transaction guarded by the offering row's version.
+/// </summary>
+public interface IOfferingGrain : IGrainWithGuidKey
+{
+    /// <summary>The provider sets total and occupied units (and the earliest start of a slot); this also confirms the figures.</summary>
+    Task<OfferingState> SetCapacity(Actor provider, int totalUnits, int occupiedUnits, DateOnly? earliestStart);
+
+    /// <summary>"Still accurate": the provider confirms the figures without changing them.</summary>
+    Task<OfferingState> Confirm(Actor provider);
+
+    /// <summary>Holds one unit per child (siblings together) if the place suits each of them and enough units are free.</summary>
+    Task<HoldPlaced[]> PlaceHolds(HoldCommand command);
+
+    /// <summary>The provider accepts a hold: the child (with its siblings held here) is placed and its request closes.</summary>
+    Task<Acceptance> Accept(Actor provider, Guid holdId, DateOnly startDate, IdempotentRequest? idempotency);
+
+    /// <summary>The provider declines a hold with a reason; siblings held here are declined with it.</summary>
+    Task Decline(Actor provider, Guid holdId, string reason, string? note, IdempotentRequest? idempotency);
+
+    /// <summary>Ends active holds here as expired (only those whose time is up) or released; returns how many ended.</summary>
+    Task<int> EndHolds(Actor actor, Guid[] holdIds, string status);
+
+    /// <summary>A placement here ends (planned end, breakdown, move); its unit is free again.</summary>
+    Task EndPlacement(Actor actor, Guid placementId, DateOnly endDate, string reason);
+}
+
+/// <summary>An offering's counts as its owner knows them after its last write.</summary>
+[GenerateSerializer, Immutable, Alias("mm.OfferingState")]
+public sealed class OfferingState
+{
+    [Id(0)] public Guid Id { get; init; }
+    [Id(1)] public Guid ProviderId { get; init; }
+    [Id(2)] public string CareType { get; init; } = "";
+    [Id(3)] public int TotalUnits { get; init; }
+    [Id(4)] public int OccupiedUnits { get; init; }
+    [Id(5)] public int HeldUnits { get; init; }
+    [Id(6)] public int FreeUnits { get; init; }
+    [Id(7)] public DateOnly? EarliestStart { get; init; }
+    [Id(8)] public DateTimeOffset LastConfirmedAt { get; init; }
+    [Id(9)] public long Version { get; init; }
+}
+
+/// <summary>What a desk asks of an offering: holds for these children (one, or the open siblings of a group) for so many hours.</summary>
+[GenerateSerializer, Immutable, Alias("mm.HoldCommand")]
+public sealed record HoldCommand(
+    [property: Id(0)] Actor Desk,
+    [property: Id(1)] MarketRows.RequestRow[] Children,
+    [property: Id(2)] Guid? MatchingRoundId,
+    [property: Id(3)] int HoldHours,
+    [property: Id(4)] IdempotentRequest? Idempotency);
+
+[GenerateSerializer, Immutable, Alias("mm.HoldPlaced")]
+public sealed record HoldPlaced(
+    [property: Id(0)] Guid HoldId,
+    [property: Id(1)] Guid RequestId,
+    [property: Id(2)] Guid OfferingId,
+    [property: Id(3)] DateTimeOffset ExpiresAt);
+
+/// <summary>A hold that is still active elsewhere for a child just placed: its own offering releases it next.</summary>
+[GenerateSerializer, Immutable, Alias("mm.HoldAt")]
+public sealed record HoldAt([property: Id(0)] Guid HoldId, [property: Id(1)] Guid OfferingId);
+
+[GenerateSerializer, Immutable, Alias("mm.Acceptance")]
+public sealed record Acceptance([property: Id(0)] Guid[] PlacedRequests, [property: Id(1)] HoldAt[] StillActiveElsewhere);

@@ -1,0 +1,465 @@
+using System.Data.Common;
+using Dapper;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Live;
+using Matchmaker.Silo.Market;
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+
+namespace Matchmaker.Silo.Grains;
+
+/// <summary>
+/// One offering's units have one owner. It loads the offering on activation, checks every rule against what it
+/// knows, and writes in one transaction (hold or placement rows, audit entry, change log) with the version it
+/// knows in the WHERE clause. When that version is stale another activation wrote first (a duplicate during a
+/// failover, or a second cluster on the same database): this one reloads, judges again, and deactivates when idle.
+/// It answers, and pushes the change to every node, only after the commit.
+/// </summary>
+[PreferLocalPlacement]
+public sealed class OfferingGrain(Database database, Journal journal, LiveFeed feed, TimeProvider clock, ILogger<OfferingGrain> logger)
+    : Grain, IOfferingGrain
+{
+    private const int Attempts = 10;
+
+    private MarketRows.OfferingRow? _place;
+    private OfferingState? _state;
+
+    private Guid OfferingId => this.GetPrimaryKey();
+
+    private OfferingState State => _state ?? throw MarketRuleException.NotFound("This offering");
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        if (_state is null) this.DeactivateOnIdle();
+    }
+
+    public Task<OfferingState> SetCapacity(Actor provider, int totalUnits, int occupiedUnits, DateOnly? earliestStart) =>
+        GuardedAsync(async () =>
+        {
+            var state = OwnedBy(provider);
+            if (occupiedUnits + state.HeldUnits > totalUnits)
+                throw MarketRuleException.Conflict("Units are held",
+                    $"{state.HeldUnits} unit(s) are held for proposals; total units must be at least occupied units plus {state.HeldUnits}.");
+            return await WriteAsync("""
+                total_units = @totalUnits, occupied_units = @occupiedUnits, earliest_start = @earliestStart, last_confirmed_at = @now
+                """, new { totalUnits, occupiedUnits, earliestStart }, async (connection, transaction, updated) =>
+            {
+                await journal.AuditAsync(connection, transaction, provider, "capacity-set", "offering", OfferingId.ToString(), null,
+                    $"total {totalUnits}, occupied {occupiedUnits}");
+                return [await AvailabilityAsync(connection, transaction, updated)];
+            });
+        });
+
+    public Task<OfferingState> Confirm(Actor provider) =>
+        GuardedAsync(async () =>
+        {
+            OwnedBy(provider);
+            return await WriteAsync("last_confirmed_at = @now", new { }, async (connection, transaction, updated) =>
+            {
+                await journal.AuditAsync(connection, transaction, provider, "capacity-confirmed", "offering", OfferingId.ToString(), null);
+                return [await AvailabilityAsync(connection, transaction, updated)];
+            });
+        });
+
+    public Task<HoldPlaced[]> PlaceHolds(HoldCommand command) =>
+        GuardedAsync(async () =>
+        {
+            var state = State;
+            var now = clock.GetUtcNow();
+            if (command.Idempotency is not null)
+            {
+                await using var connection = await database.OpenAsync();
+                if (await Idempotency.StoredAsync<HoldPlaced[]>(connection, null, command.Desk, command.Idempotency) is { } stored)
+                    return stored;
+            }
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            var place = _place!.ToPlace();
+            foreach (var child in command.Children)
+            {
+                var distance = Geo.DistanceKm(child.HomeLat, child.HomeLon, place.Lat, place.Lon);
+                if (Feasibility.BrokenIgnoringPolicy(child.ToRequest(today), place, distance) is { } rule)
+                    throw MarketRuleException.Conflict("Place does not suit the child", UnsuitableBecause(rule, child.CaseReference));
+            }
+            var units = command.Children.Length;
+            if (state.FreeUnits < units)
+                throw MarketRuleException.Conflict("Place taken",
+                    units == 1 ? "This place has no free unit any more." : $"This place no longer has {units} free units for the siblings together.");
+
+            var expiresAt = now.AddHours(command.HoldHours);
+            var placed = command.Children.Select(child => new HoldPlaced(Guid.NewGuid(), child.Id, OfferingId, expiresAt)).ToArray();
+            var desk = command.Desk;
+            await WriteAsync("held_units = held_units + @units", new { units }, async (connection, transaction, updated) =>
+            {
+                if (!await Idempotency.RememberAsync(connection, transaction, desk, command.Idempotency, placed, now))
+                    throw new AnsweredMeanwhile();
+                var changes = new List<MarketChange>();
+                foreach (var (hold, child) in placed.Zip(command.Children))
+                {
+                    await connection.ExecuteAsync("""
+                        INSERT INTO holds (id, region_code, request_id, offering_id, status, created_at, expires_at, created_by, matching_round_id, sibling_group)
+                        VALUES (@HoldId, @regionCode, @RequestId, @OfferingId, 'active', @now, @ExpiresAt, @createdBy, @matchingRoundId, @group)
+                        """, new
+                    {
+                        hold.HoldId, regionCode = desk.RegionCode, hold.RequestId, hold.OfferingId, now, hold.ExpiresAt, createdBy = desk.Id,
+                        matchingRoundId = command.MatchingRoundId, group = child.SiblingGroup,
+                    }, transaction);
+                    var distance = Geo.DistanceKm(child.HomeLat, child.HomeLon, place.Lat, place.Lon);
+                    changes.Add(await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.HoldChanged, desk.RegionCode,
+                        state.ProviderId, hold.HoldId.ToString(), updated.Version,
+                        new HoldChangedPayload(hold.HoldId, child.Id, OfferingId, "active", expiresAt))));
+                    changes.Add(await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.ProposalReceived, null,
+                        state.ProviderId, hold.HoldId.ToString(), updated.Version,
+                        new ProposalPayload(hold.HoldId, OfferingId, state.CareType, child.AgeOn(today), MarketRows.Split(child.Needs),
+                            Math.Round(distance, 1), child.Urgency, units, expiresAt))));
+                    await journal.AuditAsync(connection, transaction, desk, "hold-placed", "hold", hold.HoldId.ToString(), desk.RegionCode,
+                        $"request {child.CaseReference} on offering {OfferingId}");
+                }
+                changes.Add(await AvailabilityAsync(connection, transaction, updated));
+                return changes;
+            });
+            return placed;
+        }, command.Desk, command.Idempotency);
+
+    public Task<Acceptance> Accept(Actor provider, Guid holdId, DateOnly startDate, IdempotentRequest? idempotency) =>
+        GuardedAsync(async () =>
+        {
+            OwnedBy(provider, "This hold");
+            var now = clock.GetUtcNow();
+            if (idempotency is not null)
+            {
+                await using var connection = await database.OpenAsync();
+                if (await Idempotency.StoredAsync<Guid[]>(connection, null, provider, idempotency) is { } stored)
+                    return new Acceptance(stored, await StillActiveAsync(connection, null, stored));
+            }
+            Acceptance? acceptance = null;
+            await WriteWithHoldsAsync(async (connection, transaction) =>
+            {
+                var accepted = await connection.QuerySingleOrDefaultAsync<EndedHold>("""
+                    UPDATE holds SET status = 'accepted', answered_at = @now
+                    WHERE id = @holdId AND offering_id = @offeringId AND status = 'active' AND expires_at > @now
+                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                    """, new { holdId, offeringId = OfferingId, now }, transaction)
+                    ?? throw await NotActiveAsync(connection, transaction, holdId);
+                var siblings = accepted.SiblingGroup is null ? [] : (await connection.QueryAsync<EndedHold>("""
+                    UPDATE holds SET status = 'accepted', answered_at = @now
+                    WHERE region_code = @RegionCode AND sibling_group = @SiblingGroup AND offering_id = @offeringId AND status = 'active'
+                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                    """, new { now, accepted.RegionCode, accepted.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
+                List<EndedHold> holds = [accepted, .. siblings];
+                return (holds.Count, "held_units = held_units - @units, occupied_units = occupied_units + @units", async updated =>
+                {
+                    var placed = holds.Select(h => h.RequestId).ToArray();
+                    if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, placed, now))
+                        throw new AnsweredMeanwhile();
+                    var changes = new List<MarketChange>();
+                    foreach (var hold in holds)
+                    {
+                        var placementId = Guid.NewGuid();
+                        await connection.ExecuteAsync("""
+                            INSERT INTO placements (id, region_code, request_id, offering_id, hold_id, start_date, second_best, created_at)
+                            VALUES (@placementId, @RegionCode, @RequestId, @offeringId, @holdId, @startDate, false, @now)
+                            """, new { placementId, hold.RegionCode, hold.RequestId, offeringId = OfferingId, holdId, startDate, now }, transaction);
+                        var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+                            UPDATE requests SET status = 'placed', closed_at = @now, version = version + 1
+                            WHERE id = @RequestId AND region_code = @RegionCode AND status = 'open'
+                            RETURNING version
+                            """, new { hold.RequestId, now, hold.RegionCode }, transaction)
+                            ?? throw MarketRuleException.Conflict("Request closed", "This child's request was closed meanwhile; the proposal can no longer be accepted.");
+                        changes.Add(await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, hold.RegionCode, null,
+                            hold.RequestId.ToString(), version, new RequestChangedPayload(hold.RequestId, "placed", version))));
+                        await journal.AuditAsync(connection, transaction, provider, "hold-accepted", "placement", placementId.ToString(), hold.RegionCode,
+                            $"request {hold.RequestId} placed on offering {OfferingId} from {startDate:yyyy-MM-dd}");
+                        changes.Add(await HoldChangeAsync(connection, transaction, hold, "accepted", updated));
+                    }
+                    changes.Add(await AvailabilityAsync(connection, transaction, updated));
+                    acceptance = new Acceptance(placed, await StillActiveAsync(connection, transaction, placed));
+                    return changes;
+                });
+            });
+            return acceptance!;
+        }, provider, idempotency);
+
+    public Task Decline(Actor provider, Guid holdId, string reason, string? note, IdempotentRequest? idempotency) =>
+        GuardedAsync<bool>(async () =>
+        {
+            OwnedBy(provider, "This hold");
+            var now = clock.GetUtcNow();
+            if (idempotency is not null)
+            {
+                await using var connection = await database.OpenAsync();
+                if (await Idempotency.StoredAsync<string>(connection, null, provider, idempotency) is not null)
+                    return true;
+            }
+            await WriteWithHoldsAsync(async (connection, transaction) =>
+            {
+                var declined = await connection.QuerySingleOrDefaultAsync<EndedHold>("""
+                    UPDATE holds SET status = 'declined', answered_at = @now, decline_reason = @reason, decline_note = @note
+                    WHERE id = @holdId AND offering_id = @offeringId AND status = 'active' AND expires_at > @now
+                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                    """, new { holdId, offeringId = OfferingId, now, reason, note }, transaction)
+                    ?? throw await NotActiveAsync(connection, transaction, holdId);
+                var siblings = declined.SiblingGroup is null ? [] : (await connection.QueryAsync<EndedHold>("""
+                    UPDATE holds SET status = 'declined', answered_at = @now, decline_reason = @reason, decline_note = @note
+                    WHERE region_code = @RegionCode AND sibling_group = @SiblingGroup AND offering_id = @offeringId AND status = 'active'
+                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                    """, new { now, reason, note, declined.RegionCode, declined.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
+                List<EndedHold> holds = [declined, .. siblings];
+                return (holds.Count, "held_units = held_units - @units", async updated =>
+                {
+                    if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, "declined", now))
+                        throw new AnsweredMeanwhile();
+                    await journal.AuditAsync(connection, transaction, provider, "hold-declined", "hold", holdId.ToString(), declined.RegionCode, $"{reason}: {note}");
+                    return await GivenBackAsync(connection, transaction, holds, "declined", updated);
+                });
+            });
+            return true;
+        }, provider, idempotency);
+
+    public Task<int> EndHolds(Actor actor, Guid[] holdIds, string status) =>
+        GuardedAsync(async () =>
+        {
+            if (status is not ("expired" or "released"))
+                throw new ArgumentOutOfRangeException(nameof(status), status, "Holds end here as expired or released.");
+            if (_state is null || holdIds.Length == 0) return 0;
+            var now = clock.GetUtcNow();
+            var ended = 0;
+            await WriteWithHoldsAsync(async (connection, transaction) =>
+            {
+                var holds = new List<EndedHold>();
+                foreach (var holdId in holdIds.Distinct().Order())
+                {
+                    // Expiry takes only holds whose time is up: an accept that came first has already closed the hold.
+                    var hold = await connection.QuerySingleOrDefaultAsync<EndedHold>("""
+                        UPDATE holds SET status = @status, answered_at = @now
+                        WHERE id = @holdId AND offering_id = @offeringId AND status = 'active' AND (@status <> 'expired' OR expires_at <= @now)
+                        RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                        """, new { holdId, offeringId = OfferingId, status, now }, transaction);
+                    if (hold is not null) holds.Add(hold);
+                }
+                ended = holds.Count;
+                return (holds.Count, "held_units = held_units - @units", async updated =>
+                {
+                    foreach (var hold in holds)
+                        await journal.AuditAsync(connection, transaction, actor, $"hold-{status}", "hold", hold.HoldId.ToString(), hold.RegionCode);
+                    return await GivenBackAsync(connection, transaction, holds, status, updated);
+                });
+            });
+            return ended;
+        });
+
+    public Task EndPlacement(Actor actor, Guid placementId, DateOnly endDate, string reason) =>
+        GuardedAsync<bool>(async () =>
+        {
+            var state = State;
+            var isProvider = actor.OrganisationId == state.ProviderId;
+            await WriteWithHoldsAsync(async (connection, transaction) =>
+            {
+                var ended = await connection.QuerySingleOrDefaultAsync<EndedPlacement>("""
+                    UPDATE placements SET end_date = @endDate, end_reason = @reason
+                    WHERE id = @placementId AND offering_id = @offeringId AND end_date IS NULL AND start_date <= @endDate
+                      AND (region_code = @regionCode OR @isProvider)
+                    RETURNING region_code AS RegionCode, request_id AS RequestId
+                    """, new { placementId, offeringId = OfferingId, endDate, reason, regionCode = actor.RegionCode, isProvider }, transaction);
+                if (ended is null)
+                {
+                    var started = await connection.QuerySingleOrDefaultAsync<DateOnly?>("""
+                        SELECT start_date FROM placements
+                        WHERE id = @placementId AND offering_id = @offeringId AND (region_code = @regionCode OR @isProvider)
+                        """, new { placementId, offeringId = OfferingId, regionCode = actor.RegionCode, isProvider }, transaction);
+                    throw started is null
+                        ? MarketRuleException.NotFound("This placement")
+                        : MarketRuleException.Conflict("Placement cannot end so",
+                            $"The placement started on {started:yyyy-MM-dd} or has ended already; the end date must be on or after the start.");
+                }
+                await journal.AuditAsync(connection, transaction, actor, "placement-ended", "placement", placementId.ToString(), ended.RegionCode, reason);
+                // The provider may already have counted the unit free by hand; then there is nothing to free.
+                var freed = State.OccupiedUnits > 0 ? 1 : 0;
+                return (freed, "occupied_units = occupied_units - @units", async updated => [await AvailabilityAsync(connection, transaction, updated)]);
+            });
+            return true;
+        });
+
+    /// <summary>
+    /// Runs a command against what this activation knows. A stale version means another activation wrote meanwhile:
+    /// reload, judge again, and leave when idle so the cluster keeps one activation. A write that lost a race on its
+    /// idempotency key answers with the winner's result.
+    /// </summary>
+    private async Task<T> GuardedAsync<T>(Func<Task<T>> command, Actor? actor = null, IdempotentRequest? idempotency = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await command();
+            }
+            catch (StaleVersion stale) when (attempt < Attempts)
+            {
+                logger.LogWarning("Offering {OfferingId}: version {Known} is stale (another activation wrote); reloading", OfferingId, stale.Known);
+                await LoadAsync();
+                this.DeactivateOnIdle();
+            }
+            catch (AnsweredMeanwhile) when (attempt < Attempts && actor is not null && idempotency is not null)
+            {
+                // The next attempt finds the stored result.
+                await LoadAsync();
+            }
+            catch (StaleVersion)
+            {
+                throw new MarketRuleException(503, "Busy", "This place changed many times at once; try again in a moment.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Changes the offering row (the SET clause given) only if its version is the one this activation knows, then lets
+    /// the caller write the rest in the same transaction; commits, keeps the new state, and pushes the changes.
+    /// </summary>
+    private async Task<OfferingState> WriteAsync(string set, object parameters, Func<DbConnection, DbTransaction, OfferingState, Task<List<MarketChange>>> rest)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var updated = await UpdateRowAsync(connection, transaction, set, parameters);
+        var changes = await rest(connection, transaction, updated);
+        await transaction.CommitAsync();
+        _state = updated;
+        feed.Publish(changes);
+        return updated;
+    }
+
+    /// <summary>
+    /// The shape of every change that starts at the hold or placement rows: the first step ends or answers rows and
+    /// says how many units move and how (SET clause with @units); zero units means nothing to change here.
+    /// </summary>
+    private async Task WriteWithHoldsAsync(
+        Func<DbConnection, DbTransaction, Task<(int Units, string Set, Func<OfferingState, Task<List<MarketChange>>> Then)>> first)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var (units, set, rest) = await first(connection, transaction);
+        if (units == 0)
+        {
+            await transaction.CommitAsync();
+            return;
+        }
+        var updated = await UpdateRowAsync(connection, transaction, set, new { units });
+        var changes = await rest(updated);
+        await transaction.CommitAsync();
+        _state = updated;
+        feed.Publish(changes);
+    }
+
+    private async Task<OfferingState> UpdateRowAsync(DbConnection connection, DbTransaction transaction, string set, object parameters)
+    {
+        var known = State.Version;
+        var arguments = new DynamicParameters(parameters);
+        arguments.AddDynamicParams(new { offeringId = OfferingId, known, now = clock.GetUtcNow() });
+        return await connection.QuerySingleOrDefaultAsync<OfferingState>($"""
+            UPDATE offerings SET {set}, version = version + 1
+            WHERE id = @offeringId AND version = @known
+            RETURNING {StateColumns}
+            """, arguments, transaction)
+            ?? throw new StaleVersion(known);
+    }
+
+    private const string StateColumns = """
+        id AS Id, provider_id AS ProviderId, care_type AS CareType, total_units AS TotalUnits, occupied_units AS OccupiedUnits,
+        held_units AS HeldUnits, total_units - occupied_units - held_units AS FreeUnits, earliest_start AS EarliestStart,
+        last_confirmed_at AS LastConfirmedAt, version AS Version
+        """;
+
+    private async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        _place = await MarketRows.OfferingAsync(connection, null, OfferingId);
+        _state = await connection.QuerySingleOrDefaultAsync<OfferingState>($"SELECT {StateColumns} FROM offerings WHERE id = @offeringId",
+            new { offeringId = OfferingId });
+    }
+
+    /// <summary>The offering as its provider may change it; to anyone else it does not exist.</summary>
+    private OfferingState OwnedBy(Actor provider, string what = "This offering")
+    {
+        var state = State;
+        return provider.OrganisationId == state.ProviderId ? state : throw MarketRuleException.NotFound(what);
+    }
+
+    private static async Task<HoldAt[]> StillActiveAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<Guid> requestIds)
+    {
+        // One statement per child: Dapper's list expansion (IN @ids) bypasses the GUID type handler on SQLite.
+        var active = new List<HoldAt>();
+        foreach (var requestId in requestIds)
+            active.AddRange(await connection.QueryAsync<HoldAt>(
+                "SELECT id AS HoldId, offering_id AS OfferingId FROM holds WHERE request_id = @requestId AND status = 'active' ORDER BY id",
+                new { requestId }, transaction));
+        return [.. active];
+    }
+
+    private async Task<MarketRuleException> NotActiveAsync(DbConnection connection, DbTransaction transaction, Guid holdId)
+    {
+        var status = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT status FROM holds WHERE id = @holdId AND offering_id = @offeringId", new { holdId, offeringId = OfferingId }, transaction);
+        if (status is null) return MarketRuleException.NotFound("This hold");
+        return MarketRuleException.Conflict("Hold no longer active",
+            $"This proposal was {(status == "active" ? "expired" : status)} and can no longer be answered.");
+    }
+
+    private async Task<List<MarketChange>> GivenBackAsync(DbConnection connection, DbTransaction transaction, List<EndedHold> holds, string status,
+        OfferingState updated)
+    {
+        var changes = new List<MarketChange>();
+        foreach (var hold in holds)
+            changes.Add(await HoldChangeAsync(connection, transaction, hold, status, updated));
+        changes.Add(await AvailabilityAsync(connection, transaction, updated));
+        return changes;
+    }
+
+    private Task<MarketChange> AvailabilityAsync(DbConnection connection, DbTransaction transaction, OfferingState state) =>
+        journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.AvailabilityChanged, null, state.ProviderId,
+            state.Id.ToString(), state.Version,
+            new AvailabilityPayload(state.Id, state.CareType, state.FreeUnits, state.TotalUnits, state.LastConfirmedAt, state.Version)));
+
+    private Task<MarketChange> HoldChangeAsync(DbConnection connection, DbTransaction transaction, EndedHold hold, string status, OfferingState state) =>
+        journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.HoldChanged, hold.RegionCode, state.ProviderId,
+            hold.HoldId.ToString(), state.Version, new HoldChangedPayload(hold.HoldId, hold.RequestId, OfferingId, status, null)));
+
+    private static string UnsuitableBecause(Feasibility.Rule rule, string caseReference) => rule switch
+    {
+        Feasibility.Rule.CareType => $"The place offers another kind of care than {caseReference} needs.",
+        Feasibility.Rule.Secure => $"Secure places are only for children with a court authorisation for secure care, and such children only go there ({caseReference}).",
+        Feasibility.Rule.Age => $"The place does not take children of the age of {caseReference}.",
+        Feasibility.Rule.Gender => $"The place does not take the gender of {caseReference}.",
+        Feasibility.Rule.Needs => $"The place lacks a specialism {caseReference} needs.",
+        Feasibility.Rule.Distance => $"The place is further from home than the maximum distance set for {caseReference}.",
+        _ => $"The place does not suit {caseReference}.",
+    };
+
+    /// <summary>The offering row's version moved: another activation wrote since this one loaded.</summary>
+    private sealed class StaleVersion(long known) : Exception($"Offering version {known} is stale.")
+    {
+        public long Known { get; } = known;
+    }
+
+    /// <summary>Another call with the same idempotency key committed first.</summary>
+    private sealed class AnsweredMeanwhile() : Exception("The same idempotent request was answered meanwhile.");
+
+    private sealed class EndedHold
+    {
+        public Guid HoldId { get; init; }
+        public Guid RequestId { get; init; }
+        public string RegionCode { get; init; } = "";
+        public string? SiblingGroup { get; init; }
+    }
+
+    private sealed class EndedPlacement
+    {
+        public string RegionCode { get; init; } = "";
+        public Guid RequestId { get; init; }
+    }
+}
+
+public sealed record AvailabilityPayload(Guid OfferingId, string CareType, int FreeUnits, int TotalUnits, DateTimeOffset LastConfirmedAt, long Version);
+public sealed record HoldChangedPayload(Guid HoldId, Guid RequestId, Guid OfferingId, string Status, DateTimeOffset? ExpiresAt);
+public sealed record ProposalPayload(Guid HoldId, Guid OfferingId, string CareType, int Age, IReadOnlyList<string> Needs, double DistanceKm,
+    string Urgency, int Children, DateTimeOffset ExpiresAt);
+public sealed record RequestChangedPayload(Guid RequestId, string Status, long Version);

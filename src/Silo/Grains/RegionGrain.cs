@@ -1,0 +1,215 @@
+using System.Text.Json;
+using Dapper;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+
+namespace Matchmaker.Silo.Grains;
+
+/// <summary>A region's matching rounds and its clock (key: the region code): hold expiry, the reconciler, scheduled rounds.</summary>
+public interface IRegionGrain : IGrainWithStringKey, IRemindable
+{
+    /// <summary>Runs the matcher on the region's open requests and the places it may use; stores the round and returns its id.</summary>
+    Task<Guid> RunMatchingRound(Actor actor);
+
+    /// <summary>Makes sure the region's clock runs: a reminder wakes the grain wherever it lives, even after its node died.</summary>
+    Task Start();
+
+    /// <summary>What the clock does on every tick; also callable to run it at once.</summary>
+    Task<RegionTick> Tick();
+}
+
+[GenerateSerializer, Immutable, Alias("mm.RegionTick")]
+public sealed record RegionTick([property: Id(0)] int Expired, [property: Id(1)] int Reconciled, [property: Id(2)] bool RoundRun);
+
+/// <summary>
+/// Timer settings: <c>Engine:TimerSeconds</c> (default 10): how often a region expires holds and reconciles;
+/// <c>Engine:ScheduledRoundMinutes</c> (default 60); <c>Engine:RegionWakeSeconds</c> (default 60): the reminder
+/// that brings a region's grain back on another node after its node died.
+/// </summary>
+public sealed record EngineOptions(TimeSpan TimerInterval, TimeSpan ScheduledRoundInterval, TimeSpan RegionWakeInterval)
+{
+    public static EngineOptions FromConfiguration(IConfiguration configuration) => new(
+        TimeSpan.FromSeconds(configuration.GetValue("Engine:TimerSeconds", 10.0)),
+        TimeSpan.FromMinutes(configuration.GetValue("Engine:ScheduledRoundMinutes", 60.0)),
+        TimeSpan.FromSeconds(configuration.GetValue("Engine:RegionWakeSeconds", 60.0)));
+}
+
+/// <summary>
+/// Deadlines live in the database (a hold's expires_at); the timer only wakes the grain to act on them, so a hold that
+/// ran out while no node was up expires at the first tick after start. Units change only through the offerings' grains.
+/// </summary>
+[PreferLocalPlacement]
+public sealed class RegionGrain(Database database, Journal journal, EngineOptions options, TimeProvider clock, ILogger<RegionGrain> logger)
+    : Grain, IRegionGrain
+{
+    private const string WakeReminder = "wake";
+
+    private string RegionCode => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(TickOnTimerAsync, new GrainTimerCreationOptions(TimeSpan.Zero, options.TimerInterval) { KeepAlive = true, Interleave = false });
+        return Task.CompletedTask;
+    }
+
+    public async Task Start()
+    {
+        await EnsureRegionAsync();
+        await this.RegisterOrUpdateReminder(WakeReminder, options.RegionWakeInterval, options.RegionWakeInterval);
+    }
+
+    // Being activated is all a wake-up needs: activation starts the timer.
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    public async Task<RegionTick> Tick()
+    {
+        var expired = await EndHoldsAsync("""
+            SELECT id AS HoldId, offering_id AS OfferingId FROM holds
+            WHERE region_code = @regionCode AND status = 'active' AND expires_at <= @now
+            ORDER BY expires_at, id LIMIT 500
+            """, "expired");
+        // A request closed (placed, withdrawn) by a step whose next step never ran still has holds: release them.
+        var reconciled = await EndHoldsAsync("""
+            SELECT h.id AS HoldId, h.offering_id AS OfferingId FROM holds h JOIN requests r ON r.id = h.request_id
+            WHERE h.region_code = @regionCode AND h.status = 'active' AND r.status <> 'open'
+            ORDER BY h.id LIMIT 500
+            """, "released");
+        if (reconciled > 0) logger.LogWarning("Region {Region}: released {Count} hold(s) of closed requests", RegionCode, reconciled);
+        var roundRun = false;
+        await using (var connection = await database.OpenAsync())
+        {
+            var schedule = await connection.QuerySingleOrDefaultAsync<Schedule>("""
+                SELECT r.scheduled_matching AS ScheduledMatching,
+                       (SELECT max(m.created_at) FROM matching_rounds m WHERE m.region_code = r.code) AS LastRound
+                FROM regions r WHERE r.code = @regionCode
+                """, new { regionCode = RegionCode });
+            roundRun = schedule is { ScheduledMatching: true }
+                && (schedule.LastRound is null || clock.GetUtcNow() - schedule.LastRound >= options.ScheduledRoundInterval);
+        }
+        if (roundRun) await RunMatchingRound(Actor.System with { RegionCode = RegionCode });
+        return new RegionTick(expired, reconciled, roundRun);
+    }
+
+    public async Task<Guid> RunMatchingRound(Actor actor)
+    {
+        await EnsureRegionAsync();
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        await using var connection = await database.OpenAsync();
+        var policy = await connection.QuerySingleAsync<RegionPolicy>(
+            "SELECT allow_out_of_region AS AllowOutOfRegion, allow_non_contracted AS AllowNonContracted FROM regions WHERE code = @regionCode",
+            new { regionCode = RegionCode });
+        var requests = (await connection.QueryAsync<MarketRows.RequestRow>(
+            MarketRows.SelectRequests + " WHERE region_code = @regionCode AND status = 'open' ORDER BY registered_at, id",
+            new { regionCode = RegionCode })).ToList();
+        var careTypes = requests.Select(r => r.CareType).ToHashSet();
+        var offerings = (await MarketRows.OfferingsAsync(connection, null)).Where(o => careTypes.Contains(o.CareType)).ToList();
+        var instance = new MatchingInstance(
+            offerings.Select(o => o.ToPlace()).ToList(),
+            requests.Select(r => r.ToRequest(today)).ToList(),
+            new AllocationPolicy(policy.AllowOutOfRegion, policy.AllowNonContracted));
+        var result = Matcher.Solve(instance, ExplanationWords.Dutch);
+
+        var labels = (await connection.QueryAsync<OfferingLabel>("""
+            SELECT o.id AS Id, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality
+            FROM offerings o JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            JOIN municipalities m ON m.id = l.municipality_id
+            """)).ToDictionary(l => l.Id);
+        var byId = requests.ToDictionary(r => r.Id.ToString());
+        var freeUnits = offerings.ToDictionary(o => o.Id, o => o.FreeUnits);
+        IReadOnlyList<MatchingRounds.Option> Options(IReadOnlyList<PlaceOption> placeOptions) => placeOptions.Select(o =>
+        {
+            var label = labels[Guid.Parse(o.Place)];
+            return new MatchingRounds.Option(Guid.Parse(o.Place), label.ProviderName, label.LocationName, o.DistanceKm, freeUnits[Guid.Parse(o.Place)],
+                o.AllowedByPolicy);
+        }).ToList();
+
+        var round = new MatchingRounds.Round(Guid.NewGuid(), RegionCode, now, result.PolicyVersion, result.SolveMillis, result.Objective.AssignedByPriority,
+            result.Assignments.Select(a =>
+            {
+                var request = byId[a.Request];
+                var label = labels[Guid.Parse(a.Place)];
+                return new MatchingRounds.Proposal(request.Id, request.CaseReference, label.Id, label.ProviderName, label.LocationName, label.Municipality,
+                    request.CareType, a.DistanceKm, a.Explanation, Options(a.Options));
+            }).ToList(),
+            result.Unassigned.Select(u =>
+            {
+                var request = byId[u.Request];
+                return new MatchingRounds.LeftOut(request.Id, request.CaseReference, request.CareType, u.Reason, u.Explanation, Options(u.Options));
+            }).ToList());
+
+        await using var transaction = await database.BeginWriteAsync(connection);
+        await connection.ExecuteAsync("""
+            INSERT INTO matching_rounds (id, region_code, policy_version, created_at, created_by, requests, placed, solve_millis, result)
+            VALUES (@Id, @RegionCode, @PolicyVersion, @CreatedAt, @createdBy, @requests, @placed, @SolveMillis, @result)
+            """, new
+        {
+            round.Id, round.RegionCode, round.PolicyVersion, round.CreatedAt, createdBy = actor.Id, requests = requests.Count,
+            placed = round.Proposals.Count, round.SolveMillis, result = JsonSerializer.Serialize(round, Journal.EventJson),
+        }, transaction);
+        await journal.AuditAsync(connection, transaction, actor, "matching-round-run", "matching-round", round.Id.ToString(), RegionCode,
+            $"{requests.Count} open requests, {round.Proposals.Count} proposals");
+        await transaction.CommitAsync();
+        return round.Id;
+    }
+
+    private async Task TickOnTimerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var tick = await Tick();
+            if (tick.Expired > 0) logger.LogInformation("Region {Region}: released {Count} expired hold(s)", RegionCode, tick.Expired);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or OrleansException or TimeoutException or MarketRuleException)
+        {
+            logger.LogError(e, "Region {Region}: the tick failed; trying again at the next one", RegionCode);
+        }
+    }
+
+    /// <summary>Ends the holds the query finds (at most 500 a tick), offering by offering through their grains.</summary>
+    private async Task<int> EndHoldsAsync(string sql, string status)
+    {
+        List<HoldAt> due;
+        await using (var connection = await database.OpenAsync())
+            due = (await connection.QueryAsync<HoldAt>(sql, new { regionCode = RegionCode, now = clock.GetUtcNow() })).ToList();
+        var ended = 0;
+        var actor = Actor.System with { RegionCode = RegionCode };
+        foreach (var atOffering in due.GroupBy(h => h.OfferingId).OrderBy(g => g.Key))
+            ended += await GrainFactory.GetGrain<IOfferingGrain>(atOffering.Key).EndHolds(actor, [.. atOffering.Select(h => h.HoldId)], status);
+        return ended;
+    }
+
+    private async Task EnsureRegionAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM regions WHERE code = @regionCode", new { regionCode = RegionCode }) == 0)
+        {
+            this.DeactivateOnIdle();
+            throw MarketRuleException.NotFound("This region");
+        }
+    }
+
+    private sealed class Schedule
+    {
+        public bool ScheduledMatching { get; init; }
+        public DateTimeOffset? LastRound { get; init; }
+    }
+
+    private sealed class RegionPolicy
+    {
+        public bool AllowOutOfRegion { get; init; }
+        public bool AllowNonContracted { get; init; }
+    }
+
+    private sealed class OfferingLabel
+    {
+        public Guid Id { get; init; }
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public string Municipality { get; init; } = "";
+    }
+}

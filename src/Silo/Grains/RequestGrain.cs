@@ -1,0 +1,136 @@
+using System.Data.Common;
+using Dapper;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Live;
+using Matchmaker.Silo.Market;
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+
+namespace Matchmaker.Silo.Grains;
+
+/// <summary>
+/// A child's holds have one owner: the child's request, or its sibling group (siblings are held and placed together).
+/// Key: see <see cref="RequestGrainKey"/>.
+/// </summary>
+public interface IRequestGrain : IGrainWithStringKey
+{
+    /// <summary>Holds a place for the child (and its open siblings) within the region's limit of parallel holds.</summary>
+    Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, IdempotentRequest? idempotency);
+
+    /// <summary>The provider accepts a hold: the child is placed at that offering, then every other hold of the child is released.</summary>
+    Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency);
+
+    /// <summary>The desk withdraws the request; its holds are released. False when there is no such open request.</summary>
+    Task<bool> Withdraw(Actor desk, Guid requestId);
+}
+
+/// <summary>
+/// Checks the child's side of a hold (open, not already held there, under the region's parallel-hold limit) with
+/// the child's holds serialised here, then lets the offering's grain take the unit. After an acceptance it releases
+/// the child's other holds offering by offering; each step is its own transaction, and if this node dies between
+/// steps the region's reconciler releases what is left within a minute.
+/// </summary>
+[PreferLocalPlacement]
+public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, TimeProvider clock, ILogger<RequestGrain> logger)
+    : Grain, IRequestGrain
+{
+    public async Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, IdempotentRequest? idempotency)
+    {
+        HoldCommand command;
+        await using (var connection = await database.OpenAsync())
+        {
+            if (await Idempotency.StoredAsync<HoldPlaced[]>(connection, null, desk, idempotency) is { } stored)
+                return stored;
+            var child = await connection.QuerySingleOrDefaultAsync<MarketRows.RequestRow>(
+                MarketRows.SelectRequests + " WHERE id = @requestId AND region_code = @regionCode AND status = 'open'",
+                new { requestId, regionCode = desk.RegionCode })
+                ?? throw MarketRuleException.NotFound("This open request");
+            if (RequestGrainKey.For(child.RegionCode, child.Id, child.SiblingGroup) != this.GetPrimaryKeyString())
+                throw MarketRuleException.Conflict("Request changed", "The child's sibling group changed meanwhile; try again.");
+            MarketRows.RequestRow[] children = child.SiblingGroup is null
+                ? [child]
+                : [.. await connection.QueryAsync<MarketRows.RequestRow>(
+                    MarketRows.SelectRequests + " WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open' ORDER BY id",
+                    new { regionCode = desk.RegionCode, group = child.SiblingGroup })];
+            var region = await connection.QuerySingleAsync<RegionSettings>(
+                "SELECT hold_hours AS HoldHours, max_parallel_holds AS MaxParallelHolds FROM regions WHERE code = @regionCode",
+                new { regionCode = desk.RegionCode });
+            var holds = await connection.QuerySingleAsync<HoldCounts>("""
+                SELECT count(*) AS Total, coalesce(sum(CASE WHEN offering_id = @offeringId THEN 1 ELSE 0 END), 0) AS Here
+                FROM holds WHERE request_id = @requestId AND region_code = @regionCode AND status = 'active'
+                """, new { requestId, offeringId, regionCode = desk.RegionCode });
+            if (holds.Here > 0)
+                throw MarketRuleException.Conflict("Already held", "This child already has a hold on this place.");
+            if (holds.Total >= region.MaxParallelHolds)
+                throw MarketRuleException.Conflict("Too many holds",
+                    $"This child already has {holds.Total} holds; the region allows {region.MaxParallelHolds} at once.");
+            command = new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency);
+        }
+        return await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command);
+    }
+
+    public async Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency)
+    {
+        var acceptance = await GrainFactory.GetGrain<IOfferingGrain>(offeringId).Accept(provider, holdId, startDate, idempotency);
+        await ReleaseAsync(provider, acceptance.StillActiveElsewhere);
+        return acceptance.PlacedRequests;
+    }
+
+    public async Task<bool> Withdraw(Actor desk, Guid requestId)
+    {
+        var changes = new List<MarketChange>();
+        HoldAt[] active;
+        await using (var connection = await database.OpenAsync())
+        {
+            await using var transaction = await database.BeginWriteAsync(connection);
+            var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+                UPDATE requests SET status = 'withdrawn', closed_at = @now, version = version + 1
+                WHERE id = @requestId AND region_code = @regionCode AND status = 'open'
+                RETURNING version
+                """, new { requestId, regionCode = desk.RegionCode, now = clock.GetUtcNow() }, transaction);
+            if (version is null) return false;
+            await journal.AuditAsync(connection, transaction, desk, "request-withdrawn", "request", requestId.ToString(), desk.RegionCode);
+            changes.Add(await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, desk.RegionCode, null,
+                requestId.ToString(), version.Value, new RequestChangedPayload(requestId, "withdrawn", version.Value))));
+            active = await ActiveHoldsAsync(connection, transaction, requestId);
+            await transaction.CommitAsync();
+        }
+        feed.Publish(changes);
+        await ReleaseAsync(desk, active);
+        return true;
+    }
+
+    /// <summary>Releases holds through their offerings' grains. What fails here, the region's reconciler releases later.</summary>
+    private async Task ReleaseAsync(Actor actor, IEnumerable<HoldAt> holds)
+    {
+        foreach (var atOffering in holds.GroupBy(h => h.OfferingId).OrderBy(g => g.Key))
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IOfferingGrain>(atOffering.Key).EndHolds(actor, [.. atOffering.Select(h => h.HoldId)], "released");
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or DbException)
+            {
+                logger.LogWarning(e, "Could not release {Count} hold(s) at offering {OfferingId} yet; the region's reconciler will",
+                    atOffering.Count(), atOffering.Key);
+            }
+        }
+    }
+
+    private static async Task<HoldAt[]> ActiveHoldsAsync(DbConnection connection, DbTransaction transaction, Guid requestId) =>
+        [.. await connection.QueryAsync<HoldAt>(
+            "SELECT id AS HoldId, offering_id AS OfferingId FROM holds WHERE request_id = @requestId AND status = 'active' ORDER BY id",
+            new { requestId }, transaction)];
+
+    private sealed class RegionSettings
+    {
+        public int HoldHours { get; init; }
+        public int MaxParallelHolds { get; init; }
+    }
+
+    private sealed class HoldCounts
+    {
+        public int Total { get; init; }
+        public int Here { get; init; }
+    }
+}

@@ -1,0 +1,83 @@
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Live;
+using Matchmaker.Silo.Market;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Matchmaker.Silo.Hosting;
+
+public static class EngineHosting
+{
+    /// <summary>
+    /// The engine in this host: the data store and an Orleans silo with the market's grains. One node by default
+    /// (localhost clustering, reminders in memory); with <c>Orleans:Clustering=redis</c> a member of a cluster.
+    /// Throws <see cref="ClusterConfigurationException"/> for settings that cannot work.
+    /// </summary>
+    public static ClusterSettings AddMatchmakerEngine(this IHostApplicationBuilder builder)
+    {
+        var cluster = ClusterSettings.FromConfiguration(builder.Configuration);
+        var engine = EngineOptions.FromConfiguration(builder.Configuration);
+        builder.Services.AddMatchmakerEngineServices();
+        builder.Services.AddSingleton(cluster);
+        builder.UseOrleans(silo => silo.UseMatchmakerCluster(cluster, engine));
+        return cluster;
+    }
+
+    /// <summary>What the grains and the hosts use: one connection factory, the journal, the live feed, time.</summary>
+    public static IServiceCollection AddMatchmakerEngineServices(this IServiceCollection services)
+    {
+        services.AddSingleton(provider => Database.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(provider => DemoOptions.FromConfiguration(
+            provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<Database>().Provider));
+        services.AddSingleton(provider => EngineOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<DatabaseStartup>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Journal>();
+        services.AddSingleton<MatchingRounds>();
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
+        return services;
+    }
+
+    public static ISiloBuilder UseMatchmakerCluster(this ISiloBuilder silo, ClusterSettings cluster, EngineOptions engine)
+    {
+        if (cluster.UsesRedis)
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ServiceId = cluster.ServiceId;
+                options.ClusterId = cluster.ClusterId;
+            });
+            silo.Configure<EndpointOptions>(options =>
+            {
+                options.SiloPort = cluster.SiloPort;
+                options.GatewayPort = cluster.GatewayPort;
+                if (cluster.AdvertisedIPAddress is not null) options.AdvertisedIPAddress = cluster.AdvertisedIPAddress;
+            });
+            silo.UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString!));
+            silo.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString!));
+            // A killed node is declared dead after two missed one-second probes, so its grains answer elsewhere within seconds.
+            silo.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.ProbeTimeout = TimeSpan.FromSeconds(1);
+                options.NumMissedProbesLimit = 2;
+                options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+            });
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+            silo.UseInMemoryReminderService();
+        }
+        silo.Configure<ReminderOptions>(options =>
+            options.MinimumReminderPeriod = engine.RegionWakeInterval < options.MinimumReminderPeriod ? engine.RegionWakeInterval : options.MinimumReminderPeriod);
+        silo.AddStartupTask<RegionStartup>();
+        return silo;
+    }
+}

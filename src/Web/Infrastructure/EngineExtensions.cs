@@ -1,0 +1,44 @@
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Hosting;
+
+namespace Matchmaker.Web.Infrastructure;
+
+public static class EngineExtensions
+{
+    /// <summary>The data store and the engine's silo, co-hosted in this web node; false (after one line on stderr) for settings that cannot work.</summary>
+    public static bool TryAddMatchmakerEngine(this WebApplicationBuilder builder)
+    {
+        try
+        {
+            builder.AddMatchmakerEngine();
+            return true;
+        }
+        catch (ClusterConfigurationException e)
+        {
+            Console.Error.WriteLine($"Matchmaker cannot start: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Before the silo starts: migrate, seed the demo on first run, and in a cluster wait until Redis answers. On a
+    /// failure it prints one line and says no.
+    /// </summary>
+    public static async Task<bool> PrepareEngineAsync(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Matchmaker.Startup");
+        try
+        {
+            var database = app.Services.GetRequiredService<Database>();
+            logger.LogInformation("Database: {Database}", database.Describe);
+            await app.Services.GetRequiredService<DatabaseStartup>().PrepareAsync(line => logger.LogInformation("{Line}", line.Trim()));
+        }
+        catch (Exception e) when (e is StartupException or DatabaseConfigurationException)
+        {
+            Console.Error.WriteLine($"Matchmaker cannot start: {e.Message}");
+            return false;
+        }
+        await RedisWait.UntilReachableAsync(app.Services.GetRequiredService<ClusterSettings>(), line => logger.LogWarning("{Line}", line));
+        return true;
+    }
+}

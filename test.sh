@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of Matchmaker against real SQLite and a private, throwaway PostgreSQL cluster
-# on a free loopback port, and the browser tests in Debian's Chromium. Installs PostgreSQL and
-# Chromium if they are missing (Debian, as root). Screenshots land in artifacts/screenshots. Prints
+# Runs every test of Matchmaker against real SQLite, a private, throwaway PostgreSQL cluster and a
+# throwaway Redis (for the multi-node engine tests), each on a free loopback port, and the browser
+# tests in Debian's Chromium. Installs PostgreSQL, Redis and Chromium if they are missing (Debian,
+# as root). Screenshots land in artifacts/screenshots. Prints
 # "N passed, N failed, N skipped" as its last line and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -30,9 +31,17 @@ ensure_chromium() {
   fi
 }
 
+ensure_redis() {
+  if [ ! -x /usr/bin/redis-server ]; then
+    say "Redis is not installed: installing it (apt-get install -y redis-server) for the cluster tests"
+    as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null \
+      || { say "could not install Redis"; return 1; }
+  fi
+}
+
 free_port() {
   local port
-  for port in $(seq 55432 55532); do
+  for port in $(seq "${1:-55432}" "$(( ${1:-55432} + 100 ))"); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   return 1
@@ -66,13 +75,41 @@ stop_postgres() {
   fi
   [ -n "$PGDIR" ] && rm -rf "$PGDIR"
 }
-trap stop_postgres EXIT
+REDISDIR=""; REDISPID=""
+start_redis() {
+  local port
+  port=$(free_port 56379) || { say "no free port for Redis"; return 1; }
+  REDISDIR=$(mktemp -d /tmp/matchmaker-redis.XXXXXX)
+  # As the cluster needs it: every write on disk (appendonly), nothing evicted. Loopback only.
+  /usr/bin/redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes --dir "$REDISDIR" \
+    --maxmemory-policy noeviction --daemonize no --logfile "$REDISDIR/log" &
+  REDISPID=$!
+  for _ in $(seq 1 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      export MATCHMAKER_TEST_REDIS="127.0.0.1:$port"
+      say "Redis $(/usr/bin/redis-server --version | awk '{print $3}' | cut -d= -f2) running on 127.0.0.1:$port"
+      return 0
+    fi
+    sleep 0.1
+  done
+  say "Redis did not start:"; cat "$REDISDIR/log" >&2; return 1
+}
+
+stop_redis() {
+  if [ -n "$REDISPID" ]; then kill "$REDISPID" 2>/dev/null; wait "$REDISPID" 2>/dev/null; fi
+  [ -n "$REDISDIR" ] && rm -rf "$REDISDIR"
+}
+
+stop_servers() { stop_postgres; stop_redis; }
+trap stop_servers EXIT
 
 summary() { echo "$1 passed, $2 failed, $3 skipped"; }
 
 ensure_postgres || { summary 0 1 0; exit 1; }
+ensure_redis || { summary 0 1 0; exit 1; }
 ensure_chromium || { summary 0 1 0; exit 1; }
 start_postgres || { summary 0 1 0; exit 1; }
+start_redis || { summary 0 1 0; exit 1; }
 
 say "building"
 if ! dotnet build Matchmaker.sln -c Release -nologo -v quiet >"$LOG_DIR/build.log" 2>&1; then

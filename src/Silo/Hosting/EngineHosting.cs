@@ -21,6 +21,9 @@ public static class EngineHosting
     public static ClusterSettings AddMatchmakerEngine(this IHostApplicationBuilder builder)
     {
         var cluster = ClusterSettings.FromConfiguration(builder.Configuration);
+        // Orleans reads a section Orleans:Clustering as its own provider definition; ours is one word (localhost|redis),
+        // already read above, so Orleans must not see it.
+        builder.Configuration.AddInMemoryCollection([new("Orleans:Clustering", null)]);
         var engine = EngineOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddMatchmakerEngineServices();
         builder.Services.AddSingleton(cluster);

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 
 namespace Matchmaker.Tests.Market;
 
-/// <summary>Live availability through SignalR on real web processes: one node on SQLite, two nodes sharing PostgreSQL.</summary>
+/// <summary>Live availability through SignalR on real web processes: one node on SQLite, a three-node cluster on PostgreSQL and Redis.</summary>
 public sealed class LiveUpdateTests(ITestOutputHelper output)
 {
     [Fact]
@@ -25,15 +25,17 @@ public sealed class LiveUpdateTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task OnTwoNodes_ACapacityChangeThroughNodeA_ReachesAClientConnectedToNodeB()
+    public async Task OnThreeNodes_ACapacityChangeThroughNodeA_ReachesADeskConnectedToNodeC()
     {
         await using var database = await TestDatabase.CreateAsync("postgres");
-        await using var nodeA = await WebNode.StartAsync(database);
-        await using var nodeB = await WebNode.StartAsync(database);
+        var cluster = TestRedis.ClusterSettings(TestRedis.NewClusterId());
+        await using var nodeA = await WebNode.StartAsync(database, cluster);
+        await using var nodeB = await WebNode.StartAsync(database, cluster);
+        await using var nodeC = await WebNode.StartAsync(database, cluster);
 
-        var latency = await MeasureAsync(database, writeTo: nodeA, listenOn: nodeB);
+        var latency = await MeasureAsync(database, writeTo: nodeA, listenOn: nodeC);
 
-        output.WriteLine($"two nodes (PostgreSQL LISTEN/NOTIFY): capacity update on A to event at client on B, median of 5 after warm-up: {latency.TotalMilliseconds:0.0} ms");
+        output.WriteLine($"three nodes (PostgreSQL + Redis): capacity update on A to event at client on C, median of 5 after warm-up: {latency.TotalMilliseconds:0.0} ms");
     }
 
     [Fact]

@@ -10,25 +10,31 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>
-/// The web app on a fresh test database with the small demo market, and API clients for the demo desk and demo
-/// provider systems of two regions; builders for an offering with free units and a child that fits it.
+/// The web app on a fresh test database with the small demo market (in process, or real nodes), and API clients for
+/// the demo desk and demo provider systems of two regions; builders for an offering with free units and a child that fits it.
 /// </summary>
 public sealed class MarketScenario : IAsyncDisposable
 {
     public const string Region = "rijnmond";
     public const string OtherRegion = "haaglanden";
 
+    private readonly MatchmakerWebFactory? _app;
+    private readonly Func<string, HttpClient> _clientFor;
+    private readonly bool _ownsDatabase;
+
     public TestDatabase Database { get; }
-    public MatchmakerWebFactory App { get; }
+    public MatchmakerWebFactory App => _app ?? throw new InvalidOperationException("This scenario runs on real nodes, not in process.");
     public HttpClient Desk { get; }
     public HttpClient Provider { get; }
     public HttpClient OtherDesk { get; }
     public HttpClient OtherProvider { get; }
 
-    private MarketScenario(TestDatabase database)
+    private MarketScenario(TestDatabase database, MatchmakerWebFactory? app, Func<string, HttpClient> clientFor, bool ownsDatabase)
     {
         Database = database;
-        App = new MatchmakerWebFactory(database);
+        _app = app;
+        _clientFor = clientFor;
+        _ownsDatabase = ownsDatabase;
         Desk = Client(DemoDataGenerator.DemoToken(Roles.Desk, Region));
         Provider = Client(DemoDataGenerator.DemoToken(Roles.Provider, Region));
         OtherDesk = Client(DemoDataGenerator.DemoToken(Roles.Desk, OtherRegion));
@@ -37,22 +43,27 @@ public sealed class MarketScenario : IAsyncDisposable
 
     public static async Task<MarketScenario> StartAsync(string provider)
     {
-        var scenario = new MarketScenario(await TestDatabase.CreateAsync(provider));
+        var database = await TestDatabase.CreateAsync(provider);
+        var app = new MatchmakerWebFactory(database);
+        var scenario = new MarketScenario(database, app, token =>
+        {
+            var client = app.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }, ownsDatabase: true);
         (await scenario.Desk.GetAsync("/readyz")).EnsureSuccessStatusCode();
         return scenario;
     }
+
+    /// <summary>The same builders against a running node; the caller owns the node and the database.</summary>
+    public static MarketScenario On(TestDatabase database, WebNode node) => new(database, null, node.Client, ownsDatabase: false);
 
     public IGrainFactory Grains => App.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The grain of the scenario's region: its tick expires holds and reconciles, as its timer does.</summary>
     public IRegionGrain RegionGrain => Grains.GetGrain<IRegionGrain>(Region);
 
-    public HttpClient Client(string token)
-    {
-        var client = App.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public HttpClient Client(string token) => _clientFor(token);
 
     public sealed class OfferingFacts
     {
@@ -153,7 +164,7 @@ public sealed class MarketScenario : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await App.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_app is not null) await _app.DisposeAsync();
+        if (_ownsDatabase) await Database.DisposeAsync();
     }
 }

@@ -10,6 +10,7 @@ builder.AddMatchmakerAuthentication();
 builder.Services.AddMatchmakerApi();
 builder.Services.AddMatchmakerLiveUpdates();
 builder.Services.AddMatchmakerHealthChecks();
+builder.Services.AddMatchmakerOperations();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorPages(options =>
 {
@@ -31,6 +32,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapMatchmakerHealthChecks();
+app.MapMatchmakerOperations();
 app.MapAccountEndpoints();
 app.MapMatchmakerApi();
 app.MapHub<AvailabilityHub>(AvailabilityHub.Path);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 
 namespace Matchmaker.Silo.Hosting;
@@ -81,6 +82,8 @@ public static class EngineHosting
         silo.Configure<ReminderOptions>(options =>
             options.MinimumReminderPeriod = engine.RegionWakeInterval < options.MinimumReminderPeriod ? engine.RegionWakeInterval : options.MinimumReminderPeriod);
         silo.AddStartupTask<RegionStartup>();
+        // Every silo collects what the Orleans dashboard shows; the web nodes serve it at /ops/orleans.
+        silo.AddDashboard();
         return silo;
     }
 }

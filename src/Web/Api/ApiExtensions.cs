@@ -22,7 +22,8 @@ public static class ApiExtensions
             .AddPolicy(Policies.Desk, policy => policy.RequireRole(Silo.Access.Roles.Desk))
             .AddPolicy(Policies.Provider, policy => policy.RequireRole(Silo.Access.Roles.Provider))
             .AddPolicy(Policies.Municipality, policy => policy.RequireRole(Silo.Access.Roles.Municipality))
-            .AddPolicy(Policies.DeskOrProvider, policy => policy.RequireRole(Silo.Access.Roles.Desk, Silo.Access.Roles.Provider));
+            .AddPolicy(Policies.DeskOrProvider, policy => policy.RequireRole(Silo.Access.Roles.Desk, Silo.Access.Roles.Provider))
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Silo.Access.Roles.Admin));
         services.AddOpenApi("v1", options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
@@ -44,8 +45,20 @@ public static class ApiExtensions
                 document.Paths = paths;
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, _, _) =>
+            options.AddOperationTransformer((operation, context, _) =>
             {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotencyHeader.Accepted>().Any())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = IdempotencyHeader.Name,
+                        In = ParameterLocation.Header,
+                        Required = false,
+                        Description = "Any unique value (a UUID) per intended change. A retry with the same key returns the first result and changes nothing more; the same key for a different request answers 422.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Silo.Market.IdempotentRequest.MaxKeyLength },
+                    });
+                }
                 foreach (var (status, response) in operation.Responses ?? [])
                 {
                     if (response is not OpenApiResponse documented || !(status.StartsWith('2') || status.StartsWith('3'))) continue;
@@ -115,4 +128,5 @@ public static class Policies
     public const string Provider = "provider";
     public const string Municipality = "municipality";
     public const string DeskOrProvider = "desk-or-provider";
+    public const string Admin = "admin";
 }

@@ -82,13 +82,13 @@ public static class HoldsApi
     public static void MapHoldsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/offerings/{offeringId:guid}/holds", PlaceAsync)
-            .RequireAuthorization(Policies.Desk).Validate(HoldValidator)
+            .RequireAuthorization(Policies.Desk).Validate(HoldValidator).AcceptsIdempotencyKey()
             .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, or the child has the maximum of parallel holds. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
         api.MapPost("/holds/{holdId:guid}/accept", AcceptAsync)
-            .RequireAuthorization(Policies.Provider).Validate(AcceptValidator)
+            .RequireAuthorization(Policies.Provider).Validate(AcceptValidator).AcceptsIdempotencyKey()
             .Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes. Takes an Idempotency-Key header.");
         api.MapPost("/holds/{holdId:guid}/decline", DeclineAsync)
-            .RequireAuthorization(Policies.Provider).Validate(DeclineValidator)
+            .RequireAuthorization(Policies.Provider).Validate(DeclineValidator).AcceptsIdempotencyKey()
             .Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures. Takes an Idempotency-Key header.");
         api.MapGet("/holds", ListAsync).RequireAuthorization()
             .Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");

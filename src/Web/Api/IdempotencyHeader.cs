@@ -10,6 +10,11 @@ public static class IdempotencyHeader
 {
     public const string Name = "Idempotency-Key";
 
+    /// <summary>Endpoint metadata: this write takes the header (the OpenAPI document says so).</summary>
+    public sealed class Accepted;
+
+    public static RouteHandlerBuilder AcceptsIdempotencyKey(this RouteHandlerBuilder builder) => builder.WithMetadata(new Accepted());
+
     public static bool TryRead(HttpContext context, string fingerprint, out IdempotentRequest? request, out IResult? problem)
     {
         request = null;

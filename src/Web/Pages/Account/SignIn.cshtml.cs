@@ -77,14 +77,16 @@ public sealed class SignInModel(Database database, DemoOptions demo) : PageModel
     {
         if (!demo.Enabled) return NotFound();
         ModelState.Clear();
-        if (role is null || !Roles.DemoSignInRoles.Contains(role) || !DemoRegions.All.Any(r => r.Code == region))
+        var isAdmin = role == Roles.Admin;
+        if (role is null || !(isAdmin || Roles.DemoSignInRoles.Contains(role)) || !DemoRegions.All.Any(r => r.Code == region))
         {
             DemoError = "Kies een regio en een rol.";
             return Page();
         }
+        // The demo administrator belongs to no region: the operators' pages (the Orleans dashboard, metrics).
+        var email = isAdmin ? $"admin@{DemoDataGenerator.DemoEmailDomain}" : DemoDataGenerator.DemoEmail(role, region!);
         await using var connection = await database.OpenAsync(HttpContext.RequestAborted);
-        var user = await connection.QuerySingleOrDefaultAsync<UserRecord>(
-            SelectUserByEmail + " AND is_demo = true", new { email = DemoDataGenerator.DemoEmail(role, region!) });
+        var user = await connection.QuerySingleOrDefaultAsync<UserRecord>(SelectUserByEmail + " AND is_demo = true", new { email });
         if (user is null)
         {
             DemoError = "Voor deze regio is geen demo-gebruiker met deze rol. Laad de demo opnieuw met 'seed --reset'.";
@@ -100,6 +102,7 @@ public sealed class SignInModel(Database database, DemoOptions demo) : PageModel
         Roles.Desk => "/tafel",
         Roles.Provider => "/aanbieder",
         Roles.Municipality => "/gemeente",
+        Roles.Admin => "/ops/orleans/",
         _ => "/",
     };
 

@@ -1,0 +1,39 @@
+using System.Net;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Matchmaker.Tests.Operations;
+
+public sealed class OperationsTests
+{
+    [Fact]
+    public async Task TheOrleansDashboardAndTheMetrics_AreForTheAdministratorOnly()
+    {
+        await using var test = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new MatchmakerWebFactory(test);
+        var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false };
+        var anonymous = app.CreateClient(options);
+        var desk = app.CreateClient(options);
+        await SignIn.AsDemoAsync(desk, "rijnmond", "desk");
+        var deskSystem = app.CreateClient(options);
+        deskSystem.DefaultRequestHeaders.Authorization = new("Bearer", DemoDataGenerator.DemoToken("desk", "rijnmond"));
+        var admin = app.CreateClient(options);
+        var signedIn = await SignIn.AsDemoAsync(admin, "rijnmond", "admin");
+
+        var dashboard = await admin.GetAsync("/ops/orleans/");
+        var metrics = await admin.GetAsync("/metrics");
+
+        Assert.Equal("/ops/orleans/", signedIn.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("Orleans", await dashboard.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("http_server_request_duration", await metrics.Content.ReadAsStringAsync());
+        foreach (var path in new[] { "/ops/orleans/", "/metrics" })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync(path)).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await desk.GetAsync(path)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await deskSystem.GetAsync(path)).StatusCode);
+        }
+    }
+}

@@ -37,6 +37,7 @@ public static class CapacityApi
         public int MinAge { get; init; }
         public int MaxAge { get; init; }
         public bool Secure { get; init; }
+        public string Genders { get; init; } = "";
         public string Specialisms { get; init; } = "";
         public int TotalUnits { get; init; }
         public int OccupiedUnits { get; init; }
@@ -74,7 +75,7 @@ public static class CapacityApi
     private const string SelectOfferings = """
         SELECT o.id AS OfferingId, o.provider_id AS ProviderId, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality,
                m.region_code AS LocationRegion, o.care_type AS CareType, o.min_age AS MinAge, o.max_age AS MaxAge, o.secure AS Secure,
-               o.specialisms AS Specialisms, o.total_units AS TotalUnits, o.occupied_units AS OccupiedUnits, o.held_units AS HeldUnits,
+               o.genders AS Genders, o.specialisms AS Specialisms, o.total_units AS TotalUnits, o.occupied_units AS OccupiedUnits, o.held_units AS HeldUnits,
                o.total_units - o.occupied_units - o.held_units AS FreeUnits, o.earliest_start AS EarliestStart,
                o.last_confirmed_at AS LastConfirmedAt, o.version AS Version
         """;

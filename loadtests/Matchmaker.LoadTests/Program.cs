@@ -10,6 +10,10 @@ return args.FirstOrDefault() switch
     "instance" => WriteInstance(args[1..]),
     "time" => TimeSolves(args[1..]),
     "latency" => await LatencyCommand.RunAsync(args[1..]),
+    "cycles" => await CyclesCommand.RunAsync(args[1..]),
+    "pgbench" => await PgbenchCommand.RunAsync(args[1..]),
+    "fanout" => await FanoutCommand.RunAsync(args[1..]),
+    "failover" => await FailoverCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -25,6 +29,14 @@ static int Usage()
           latency [nodeA-url] [nodeB-url] [changes]
                                                  capacity update on node A to availabilityChanged at a desk client on node B
                                                  (demo mode; default http://127.0.0.1:5080 for both, 50 changes)
+          cycles NODE[,NODE...] CLIENTS spread|hot [SECONDS] [OFFERINGS]
+                                                 hold + decline cycles through the API (demo mode), clients over the nodes
+          pgbench NPGSQL-CONNECTION-STRING CLIENTS spread|hot [SECONDS] [OFFERINGS]
+                                                 the same cycle's essential SQL run by pgbench on the same database
+          fanout NODE[,NODE...] CLIENTS [CHANGES]
+                                                 live desk clients over the nodes; capacity change to every client
+          failover kill|rolling [CLIENTS]        holds on a hot offering while ./cluster.sh kills node 1, or restarts
+                                                 every node in turn (run from the repository root)
         """);
     return 2;
 }

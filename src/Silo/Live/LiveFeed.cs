@@ -50,7 +50,7 @@ public sealed class LiveFeedRegistryGrain(ILogger<LiveFeedRegistryGrain> logger)
 /// through a central grain). The list of nodes is refreshed from the registry every second or two; a node that
 /// joined meanwhile, or a push that got lost, is caught up from the change log by that node's forwarder.
 /// </summary>
-public sealed class LiveFeed(IGrainFactory grains, ILogger<LiveFeed> logger) : BackgroundService
+public sealed class LiveFeed(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<LiveFeed> logger) : BackgroundService
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
     private volatile IMarketFeedObserver[] _nodes = [];
@@ -75,6 +75,8 @@ public sealed class LiveFeed(IGrainFactory grains, ILogger<LiveFeed> logger) : B
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The silo is a hosted service too: grains answer once the host has started.
+        await HostStarted.WaitAsync(lifetime, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -98,5 +100,17 @@ public sealed class LiveFeed(IGrainFactory grains, ILogger<LiveFeed> logger) : B
                 break;
             }
         }
+    }
+}
+
+public static class HostStarted
+{
+    /// <summary>Completes when every hosted service (the silo among them) has started, or when stopping begins.</summary>
+    public static Task WaitAsync(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        stoppingToken.Register(() => started.TrySetResult());
+        return started.Task;
     }
 }

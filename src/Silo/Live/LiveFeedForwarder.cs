@@ -18,7 +18,8 @@ public interface IMarketEventSink
 /// number that was skipped, or that the log has and no push brought, is re-read from the log after a short grace,
 /// so a change whose node died between commit and push still reaches every client.
 /// </summary>
-public sealed class LiveFeedForwarder(IGrainFactory grains, Database database, IMarketEventSink sink, ILogger<LiveFeedForwarder> logger)
+public sealed class LiveFeedForwarder(
+    IGrainFactory grains, Database database, IMarketEventSink sink, IHostApplicationLifetime lifetime, ILogger<LiveFeedForwarder> logger)
     : BackgroundService, IMarketFeedObserver
 {
     private static readonly TimeSpan Resubscribe = TimeSpan.FromSeconds(10);
@@ -49,6 +50,7 @@ public sealed class LiveFeedForwarder(IGrainFactory grains, Database database, I
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await StartFromTheLogAsync(stoppingToken);
+        await HostStarted.WaitAsync(lifetime, stoppingToken);
         var lastSubscribed = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Matchmaker.LoadTests;
+
+/// <summary>
+/// Many desks connected live over the nodes; a provider changes one offering's capacity through the first node again
+/// and again. Measures, for every client and every change, the time from sending the change to the client receiving
+/// it, and counts the changes a client never received.
+/// </summary>
+public static class FanoutCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length < 2 || !int.TryParse(args[1], out var clients) || clients is < 1 or > 20_000)
+        {
+            Console.Error.WriteLine("Usage: fanout NODE[,NODE...] CLIENTS [CHANGES=20]");
+            return 2;
+        }
+        var market = new LoadMarket(LoadMarket.ParseNodes(args[0]));
+        var changes = args.Length > 2 ? int.Parse(args[2]) : 20;
+        var offering = (await market.OfferingsAsync(1))[0];
+        using var provider = market.Client(offering.ProviderToken);
+        var own = await provider.GetFromJsonAsync<JsonElement>("/api/v1/offerings");
+        var now = own.EnumerateArray().Single(o => o.GetProperty("offeringId").GetGuid() == offering.Id);
+        var occupied = now.GetProperty("occupiedUnits").GetInt32();
+        var baseTotal = occupied + now.GetProperty("heldUnits").GetInt32() + 10;
+
+        // received[client][change]: the moment the client heard change n (totalUnits = baseTotal + n + 1).
+        var received = new long[clients][];
+        var clock = Stopwatch.StartNew();
+        var connections = new HubConnection[clients];
+        var regions = Matchmaker.Silo.Demo.DemoRegions.All;
+        var connecting = Stopwatch.StartNew();
+        var failed = 0;
+        foreach (var batch in Enumerable.Range(0, clients).Chunk(100))
+        {
+            await Task.WhenAll(batch.Select(async c =>
+            {
+                received[c] = new long[changes];
+                var connection = DeskHub.Connect(market.Nodes[c % market.Nodes.Count], LoadMarket.DemoToken("desk", regions[c % regions.Count].Code));
+                connection.On<JsonElement>("availabilityChanged", change =>
+                {
+                    if (change.GetProperty("offeringId").GetGuid() != offering.Id) return;
+                    var n = change.GetProperty("totalUnits").GetInt32() - baseTotal - 1;
+                    if (n >= 0 && n < changes && received[c][n] == 0) received[c][n] = clock.ElapsedTicks;
+                });
+                try
+                {
+                    await connection.StartAsync();
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException or System.Net.WebSockets.WebSocketException or TimeoutException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+                connections[c] = connection;
+            }));
+        }
+        Console.Out.WriteLine($"{clients - failed} of {clients} desk clients connected over {market.Nodes.Count} node(s) in {connecting.Elapsed.TotalSeconds:0.0} s");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        var sent = new long[changes];
+        for (var n = 0; n < changes; n++)
+        {
+            sent[n] = clock.ElapsedTicks;
+            var response = await provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = baseTotal + n + 1, occupiedUnits = occupied });
+            response.EnsureSuccessStatusCode();
+            await Task.Delay(500);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        var latencies = new List<double>();
+        var missed = 0;
+        for (var c = 0; c < clients; c++)
+        {
+            if (connections[c].State != HubConnectionState.Connected) continue;
+            for (var n = 0; n < changes; n++)
+            {
+                if (received[c][n] == 0) missed++;
+                else latencies.Add((received[c][n] - sent[n]) * 1000.0 / Stopwatch.Frequency);
+            }
+        }
+        latencies.Sort();
+        Console.Out.WriteLine($"{changes} changes to {clients - failed} clients: p50 {LoadMarket.Percentile(latencies, 0.5):0.0} ms, " +
+            $"p99 {LoadMarket.Percentile(latencies, 0.99):0.0} ms, max {(latencies.Count > 0 ? latencies[^1] : 0):0.0} ms, {missed} missed");
+        foreach (var batch in connections.Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
+        return 0;
+    }
+}

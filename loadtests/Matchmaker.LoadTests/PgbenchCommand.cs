@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Dapper;
+using Npgsql;
+
+namespace Matchmaker.LoadTests;
+
+/// <summary>
+/// The floor under the API's cycles: pgbench runs only the SQL a hold-and-decline cycle must write (the conditional
+/// update of the offering, the hold row, the audit entry and change-log rows; then the decline, the units back, audit,
+/// change log) on the same tables of the same database, with as many clients. One pgbench transaction is one cycle.
+/// </summary>
+public static partial class PgbenchCommand
+{
+    private static readonly string Payload = $"{{\"offeringId\":\"{Guid.Empty}\",\"careType\":\"residential-group\",\"freeUnits\":3,\"totalUnits\":12,\"lastConfirmedAt\":\"2026-11-23T12:00:00+00:00\",\"version\":42}}";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length < 3 || !int.TryParse(args[1], out var clients) || clients is < 1 or > 512 || args[2] is not ("spread" or "hot"))
+        {
+            Console.Error.WriteLine("Usage: pgbench NPGSQL-CONNECTION-STRING CLIENTS spread|hot [SECONDS=20] [OFFERINGS=130]");
+            return 2;
+        }
+        var hot = args[2] == "hot";
+        var seconds = args.Length > 3 ? int.Parse(args[3]) : 20;
+        var pairs = hot ? 1 : (args.Length > 4 ? int.Parse(args[4]) : 130);
+        var connection = new NpgsqlConnectionStringBuilder(args[0]);
+
+        await using (var db = new NpgsqlConnection(connection.ConnectionString))
+        {
+            await db.OpenAsync();
+            await db.ExecuteAsync("""
+                DROP TABLE IF EXISTS bench_pairs;
+                CREATE TABLE bench_pairs AS
+                SELECT row_number() OVER () - 1 AS n, o.id AS offering_id, r.id AS request_id
+                FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM offerings WHERE secure = false ORDER BY id LIMIT @pairs) o
+                JOIN (SELECT id, row_number() OVER (ORDER BY id) AS k FROM requests ORDER BY id LIMIT @pairs) r ON r.k = o.k;
+                UPDATE offerings SET total_units = occupied_units + held_units + @free, version = version + 1
+                WHERE id IN (SELECT offering_id FROM bench_pairs);
+                """, new { pairs, free = clients + 2 });
+        }
+        var script = Path.Combine(Path.GetTempPath(), $"matchmaker-cycle-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(script, Script(pairs));
+        try
+        {
+            var start = new ProcessStartInfo(PgbenchPath()) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "-n", "-M", "prepared", "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-f", script })
+                start.ArgumentList.Add(argument);
+            start.Environment["PGHOST"] = connection.Host;
+            start.Environment["PGPORT"] = connection.Port.ToString();
+            start.Environment["PGUSER"] = connection.Username;
+            start.Environment["PGDATABASE"] = connection.Database ?? connection.Username;
+            if (connection.Password is { } password) start.Environment["PGPASSWORD"] = password;
+            using var pgbench = Process.Start(start)!;
+            var output = await pgbench.StandardOutput.ReadToEndAsync();
+            var errors = await pgbench.StandardError.ReadToEndAsync();
+            await pgbench.WaitForExitAsync();
+            var tps = Tps().Match(output);
+            if (pgbench.ExitCode != 0 || !tps.Success)
+            {
+                Console.Error.WriteLine($"pgbench failed ({pgbench.ExitCode}):\n{output}\n{errors}");
+                return 1;
+            }
+            var latency = Latency().Match(output);
+            Console.Out.WriteLine($"pgbench {args[2]} {clients} client(s), {pairs} offering(s): {double.Parse(tps.Groups[1].Value):0.0} cycles/s" +
+                (latency.Success ? $", average cycle {double.Parse(latency.Groups[1].Value):0.0} ms" : ""));
+            return 0;
+        }
+        finally
+        {
+            File.Delete(script);
+            await using var db = new NpgsqlConnection(connection.ConnectionString);
+            await db.ExecuteAsync("DROP TABLE IF EXISTS bench_pairs");
+        }
+    }
+
+    private static string Script(int pairs) => $"""
+        SELECT offering_id AS off, request_id AS req FROM bench_pairs WHERE n = :client_id % {pairs} \gset
+        BEGIN;
+        UPDATE offerings SET held_units = held_units + 1, version = version + 1 WHERE id = :off AND total_units - occupied_units - held_units >= 1;
+        INSERT INTO holds (id, region_code, request_id, offering_id, status, created_at, expires_at) VALUES (gen_random_uuid(), 'rijnmond', :req, :off, 'active', now(), now() + interval '48 hours') RETURNING id AS hold \gset
+        INSERT INTO audit_log (at, actor_kind, role, region_code, action, subject_type, subject_id, detail) VALUES (now(), 'api-client', 'desk', 'rijnmond', 'hold-placed', 'hold', :hold, 'request on offering');
+        INSERT INTO outbox (region_code, topic, aggregate_id, aggregate_version, payload, created_at) VALUES ('rijnmond', 'holdChanged', :hold, 1, '{Payload}', now());
+        INSERT INTO outbox (region_code, topic, aggregate_id, aggregate_version, payload, created_at) VALUES (NULL, 'proposalReceived', :hold, 1, '{Payload}', now());
+        INSERT INTO outbox (region_code, topic, aggregate_id, aggregate_version, payload, created_at) VALUES (NULL, 'availabilityChanged', :off, 1, '{Payload}', now());
+        END;
+        BEGIN;
+        UPDATE holds SET status = 'declined', answered_at = now(), decline_reason = 'no-capacity' WHERE id = :hold AND status = 'active';
+        UPDATE offerings SET held_units = held_units - 1, version = version + 1 WHERE id = :off;
+        INSERT INTO audit_log (at, actor_kind, role, region_code, action, subject_type, subject_id, detail) VALUES (now(), 'api-client', 'provider', 'rijnmond', 'hold-declined', 'hold', :hold, 'no-capacity');
+        INSERT INTO outbox (region_code, topic, aggregate_id, aggregate_version, payload, created_at) VALUES ('rijnmond', 'holdChanged', :hold, 2, '{Payload}', now());
+        INSERT INTO outbox (region_code, topic, aggregate_id, aggregate_version, payload, created_at) VALUES (NULL, 'availabilityChanged', :off, 2, '{Payload}', now());
+        END;
+
+        """;
+
+    private static string PgbenchPath() =>
+        Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d, StringComparer.Ordinal)
+            .Select(d => Path.Combine(d, "bin", "pgbench")).FirstOrDefault(File.Exists)
+        ?? throw new FileNotFoundException("pgbench not found under /usr/lib/postgresql/*/bin (apt-get install -y postgresql).");
+
+    [GeneratedRegex(@"tps = ([0-9.]+)")]
+    private static partial Regex Tps();
+
+    [GeneratedRegex(@"latency average = ([0-9.]+) ms")]
+    private static partial Regex Latency();
+}

@@ -25,7 +25,7 @@ public static class CyclesCommand
         var offeringCount = hot ? 1 : (args.Length > 4 ? int.Parse(args[4]) : 130);
 
         var offerings = await market.OfferingsAsync(offeringCount);
-        foreach (var offering in offerings) await market.OpenUpAsync(offering, free: clients + 2);
+        for (var i = 0; i < offerings.Count; i++) await market.OpenUpAsync(offerings[i], free: clients + 2, node: i);
         var run = LoadMarket.RunId();
         using var registrar = market.Desk();
         // Spread: one child per offering, the offerings dealt out over the clients; hot: one child per client, one offering.

@@ -52,10 +52,13 @@ public sealed class LoadMarket
         return found.Take(count).ToList();
     }
 
-    /// <summary>Sets the offering to exactly <paramref name="free"/> free units (through its provider's system).</summary>
-    public async Task OpenUpAsync(Offering offering, int free)
+    /// <summary>
+    /// Sets the offering to exactly <paramref name="free"/> free units (through its provider's system, via the given
+    /// node: an offering's grain lives where it is first called, so spreading these calls spreads the grains).
+    /// </summary>
+    public async Task OpenUpAsync(Offering offering, int free, int node = 0)
     {
-        using var provider = Client(offering.ProviderToken);
+        using var provider = Client(offering.ProviderToken, node);
         var own = await provider.GetFromJsonAsync<JsonElement>("/api/v1/offerings");
         var now = own.EnumerateArray().Single(o => o.GetProperty("offeringId").GetGuid() == offering.Id);
         var response = await provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new

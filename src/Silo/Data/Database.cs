@@ -86,6 +86,8 @@ public sealed class Database : IAsyncDisposable
         }
         if (string.IsNullOrWhiteSpace(builder.Host))
             throw new DatabaseConfigurationException("ConnectionStrings:Matchmaker names no Host for PostgreSQL.");
+        // The same few statements run again and again: prepared once per connection, PostgreSQL skips parsing and planning.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new Database(DatabaseProvider.Postgres, dataSource, null,
             $"PostgreSQL database '{builder.Database ?? builder.Username}' at {builder.Host}:{builder.Port}");

@@ -44,11 +44,11 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     $"{state.HeldUnits} unit(s) are held for proposals; total units must be at least occupied units plus {state.HeldUnits}.");
             return await WriteAsync("""
                 total_units = @totalUnits, occupied_units = @occupiedUnits, earliest_start = @earliestStart, last_confirmed_at = @now
-                """, new { totalUnits, occupiedUnits, earliestStart }, async (connection, transaction, updated) =>
+                """, new { totalUnits, occupiedUnits, earliestStart }, (_, _, updated, record) =>
             {
-                await journal.AuditAsync(connection, transaction, provider, "capacity-set", "offering", OfferingId.ToString(), null,
-                    $"total {totalUnits}, occupied {occupiedUnits}");
-                return [await AvailabilityAsync(connection, transaction, updated)];
+                record.Audit(provider, "capacity-set", "offering", OfferingId.ToString(), null, $"total {totalUnits}, occupied {occupiedUnits}");
+                Availability(record, updated);
+                return Task.CompletedTask;
             });
         });
 
@@ -56,10 +56,11 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         GuardedAsync(async () =>
         {
             OwnedBy(provider);
-            return await WriteAsync("last_confirmed_at = @now", new { }, async (connection, transaction, updated) =>
+            return await WriteAsync("last_confirmed_at = @now", new { }, (_, _, updated, record) =>
             {
-                await journal.AuditAsync(connection, transaction, provider, "capacity-confirmed", "offering", OfferingId.ToString(), null);
-                return [await AvailabilityAsync(connection, transaction, updated)];
+                record.Audit(provider, "capacity-confirmed", "offering", OfferingId.ToString(), null);
+                Availability(record, updated);
+                return Task.CompletedTask;
             });
         });
 
@@ -90,11 +91,10 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             var expiresAt = now.AddHours(command.HoldHours);
             var placed = command.Children.Select(child => new HoldPlaced(Guid.NewGuid(), child.Id, OfferingId, expiresAt)).ToArray();
             var desk = command.Desk;
-            await WriteAsync("held_units = held_units + @units", new { units }, async (connection, transaction, updated) =>
+            await WriteAsync("held_units = held_units + @units", new { units }, async (connection, transaction, updated, record) =>
             {
                 if (!await Idempotency.RememberAsync(connection, transaction, desk, command.Idempotency, placed, now))
                     throw new AnsweredMeanwhile();
-                var changes = new List<MarketChange>();
                 foreach (var (hold, child) in placed.Zip(command.Children))
                 {
                     await connection.ExecuteAsync("""
@@ -106,18 +106,14 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         matchingRoundId = command.MatchingRoundId, group = child.SiblingGroup,
                     }, transaction);
                     var distance = Geo.DistanceKm(child.HomeLat, child.HomeLon, place.Lat, place.Lon);
-                    changes.Add(await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.HoldChanged, desk.RegionCode,
-                        state.ProviderId, hold.HoldId.ToString(), updated.Version,
-                        new HoldChangedPayload(hold.HoldId, child.Id, OfferingId, "active", expiresAt))));
-                    changes.Add(await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.ProposalReceived, null,
-                        state.ProviderId, hold.HoldId.ToString(), updated.Version,
+                    record.Publish(new MarketEvent(MarketEvent.HoldChanged, desk.RegionCode, state.ProviderId, hold.HoldId.ToString(), updated.Version,
+                        new HoldChangedPayload(hold.HoldId, child.Id, OfferingId, "active", expiresAt)));
+                    record.Publish(new MarketEvent(MarketEvent.ProposalReceived, null, state.ProviderId, hold.HoldId.ToString(), updated.Version,
                         new ProposalPayload(hold.HoldId, OfferingId, state.CareType, child.AgeOn(today), MarketRows.Split(child.Needs),
-                            Math.Round(distance, 1), child.Urgency, units, expiresAt))));
-                    await journal.AuditAsync(connection, transaction, desk, "hold-placed", "hold", hold.HoldId.ToString(), desk.RegionCode,
-                        $"request {child.CaseReference} on offering {OfferingId}");
+                            Math.Round(distance, 1), child.Urgency, units, expiresAt)));
+                    record.Audit(desk, "hold-placed", "hold", hold.HoldId.ToString(), desk.RegionCode, $"request {child.CaseReference} on offering {OfferingId}");
                 }
-                changes.Add(await AvailabilityAsync(connection, transaction, updated));
-                return changes;
+                Availability(record, updated);
             });
             return placed;
         }, command.Desk, command.Idempotency);
@@ -148,12 +144,11 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
                     """, new { now, accepted.RegionCode, accepted.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
                 List<EndedHold> holds = [accepted, .. siblings];
-                return (holds.Count, "held_units = held_units - @units, occupied_units = occupied_units + @units", async updated =>
+                return (holds.Count, "held_units = held_units - @units, occupied_units = occupied_units + @units", async (updated, record) =>
                 {
                     var placed = holds.Select(h => h.RequestId).ToArray();
                     if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, placed, now))
                         throw new AnsweredMeanwhile();
-                    var changes = new List<MarketChange>();
                     foreach (var hold in holds)
                     {
                         var placementId = Guid.NewGuid();
@@ -167,15 +162,14 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                             RETURNING version
                             """, new { hold.RequestId, now, hold.RegionCode }, transaction)
                             ?? throw MarketRuleException.Conflict("Request closed", "This child's request was closed meanwhile; the proposal can no longer be accepted.");
-                        changes.Add(await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, hold.RegionCode, null,
-                            hold.RequestId.ToString(), version, new RequestChangedPayload(hold.RequestId, "placed", version))));
-                        await journal.AuditAsync(connection, transaction, provider, "hold-accepted", "placement", placementId.ToString(), hold.RegionCode,
+                        record.Publish(new MarketEvent(MarketEvent.RequestChanged, hold.RegionCode, null, hold.RequestId.ToString(), version,
+                            new RequestChangedPayload(hold.RequestId, "placed", version)));
+                        record.Audit(provider, "hold-accepted", "placement", placementId.ToString(), hold.RegionCode,
                             $"request {hold.RequestId} placed on offering {OfferingId} from {startDate:yyyy-MM-dd}");
-                        changes.Add(await HoldChangeAsync(connection, transaction, hold, "accepted", updated));
+                        HoldChange(record, hold, "accepted", updated);
                     }
-                    changes.Add(await AvailabilityAsync(connection, transaction, updated));
+                    Availability(record, updated);
                     acceptance = new Acceptance(placed, await StillActiveAsync(connection, transaction, placed));
-                    return changes;
                 });
             });
             return acceptance!;
@@ -206,12 +200,12 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
                     """, new { now, reason, note, declined.RegionCode, declined.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
                 List<EndedHold> holds = [declined, .. siblings];
-                return (holds.Count, "held_units = held_units - @units", async updated =>
+                return (holds.Count, "held_units = held_units - @units", async (updated, record) =>
                 {
                     if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, "declined", now))
                         throw new AnsweredMeanwhile();
-                    await journal.AuditAsync(connection, transaction, provider, "hold-declined", "hold", holdId.ToString(), declined.RegionCode, $"{reason}: {note}");
-                    return await GivenBackAsync(connection, transaction, holds, "declined", updated);
+                    record.Audit(provider, "hold-declined", "hold", holdId.ToString(), declined.RegionCode, $"{reason}: {note}");
+                    GivenBack(record, holds, "declined", updated);
                 });
             });
             return true;
@@ -239,11 +233,12 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     if (hold is not null) holds.Add(hold);
                 }
                 ended = holds.Count;
-                return (holds.Count, "held_units = held_units - @units", async updated =>
+                return (holds.Count, "held_units = held_units - @units", (updated, record) =>
                 {
                     foreach (var hold in holds)
-                        await journal.AuditAsync(connection, transaction, actor, $"hold-{status}", "hold", hold.HoldId.ToString(), hold.RegionCode);
-                    return await GivenBackAsync(connection, transaction, holds, status, updated);
+                        record.Audit(actor, $"hold-{status}", "hold", hold.HoldId.ToString(), hold.RegionCode);
+                    GivenBack(record, holds, status, updated);
+                    return Task.CompletedTask;
                 });
             });
             return ended;
@@ -276,7 +271,11 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                 await journal.AuditAsync(connection, transaction, actor, "placement-ended", "placement", placementId.ToString(), ended.RegionCode, reason);
                 // The provider may already have counted the unit free by hand; then there is nothing to free.
                 var freed = State.OccupiedUnits > 0 ? 1 : 0;
-                return (freed, "occupied_units = occupied_units - @units", async updated => [await AvailabilityAsync(connection, transaction, updated)]);
+                return (freed, "occupied_units = occupied_units - @units", (updated, record) =>
+                {
+                    Availability(record, updated);
+                    return Task.CompletedTask;
+                });
             });
             return true;
         });
@@ -316,12 +315,14 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     /// Changes the offering row (the SET clause given) only if its version is the one this activation knows, then lets
     /// the caller write the rest in the same transaction; commits, keeps the new state, and pushes the changes.
     /// </summary>
-    private async Task<OfferingState> WriteAsync(string set, object parameters, Func<DbConnection, DbTransaction, OfferingState, Task<List<MarketChange>>> rest)
+    private async Task<OfferingState> WriteAsync(string set, object parameters, Func<DbConnection, DbTransaction, OfferingState, ChangeRecord, Task> rest)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         var updated = await UpdateRowAsync(connection, transaction, set, parameters);
-        var changes = await rest(connection, transaction, updated);
+        var record = journal.Record();
+        await rest(connection, transaction, updated, record);
+        var changes = await record.WriteAsync(connection, transaction);
         await transaction.CommitAsync();
         _state = updated;
         feed.Publish(changes);
@@ -333,7 +334,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     /// says how many units move and how (SET clause with @units); zero units means nothing to change here.
     /// </summary>
     private async Task WriteWithHoldsAsync(
-        Func<DbConnection, DbTransaction, Task<(int Units, string Set, Func<OfferingState, Task<List<MarketChange>>> Then)>> first)
+        Func<DbConnection, DbTransaction, Task<(int Units, string Set, Func<OfferingState, ChangeRecord, Task> Then)>> first)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
@@ -344,7 +345,9 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             return;
         }
         var updated = await UpdateRowAsync(connection, transaction, set, new { units });
-        var changes = await rest(updated);
+        var record = journal.Record();
+        await rest(updated, record);
+        var changes = await record.WriteAsync(connection, transaction);
         await transaction.CommitAsync();
         _state = updated;
         feed.Publish(changes);
@@ -404,24 +407,20 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             $"This proposal was {(status == "active" ? "expired" : status)} and can no longer be answered.");
     }
 
-    private async Task<List<MarketChange>> GivenBackAsync(DbConnection connection, DbTransaction transaction, List<EndedHold> holds, string status,
-        OfferingState updated)
+    private void GivenBack(ChangeRecord record, List<EndedHold> holds, string status, OfferingState updated)
     {
-        var changes = new List<MarketChange>();
         foreach (var hold in holds)
-            changes.Add(await HoldChangeAsync(connection, transaction, hold, status, updated));
-        changes.Add(await AvailabilityAsync(connection, transaction, updated));
-        return changes;
+            HoldChange(record, hold, status, updated);
+        Availability(record, updated);
     }
 
-    private Task<MarketChange> AvailabilityAsync(DbConnection connection, DbTransaction transaction, OfferingState state) =>
-        journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.AvailabilityChanged, null, state.ProviderId,
-            state.Id.ToString(), state.Version,
+    private static void Availability(ChangeRecord record, OfferingState state) =>
+        record.Publish(new MarketEvent(MarketEvent.AvailabilityChanged, null, state.ProviderId, state.Id.ToString(), state.Version,
             new AvailabilityPayload(state.Id, state.CareType, state.FreeUnits, state.TotalUnits, state.LastConfirmedAt, state.Version)));
 
-    private Task<MarketChange> HoldChangeAsync(DbConnection connection, DbTransaction transaction, EndedHold hold, string status, OfferingState state) =>
-        journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.HoldChanged, hold.RegionCode, state.ProviderId,
-            hold.HoldId.ToString(), state.Version, new HoldChangedPayload(hold.HoldId, hold.RequestId, OfferingId, status, null)));
+    private void HoldChange(ChangeRecord record, EndedHold hold, string status, OfferingState state) =>
+        record.Publish(new MarketEvent(MarketEvent.HoldChanged, hold.RegionCode, state.ProviderId, hold.HoldId.ToString(), state.Version,
+            new HoldChangedPayload(hold.HoldId, hold.RequestId, OfferingId, status, null)));
 
     private static string UnsuitableBecause(Feasibility.Rule rule, string caseReference) => rule switch
     {

@@ -41,29 +41,28 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         {
             if (await Idempotency.StoredAsync<HoldPlaced[]>(connection, null, desk, idempotency) is { } stored)
                 return stored;
-            var child = await connection.QuerySingleOrDefaultAsync<MarketRows.RequestRow>(
-                MarketRows.SelectRequests + " WHERE id = @requestId AND region_code = @regionCode AND status = 'open'",
-                new { requestId, regionCode = desk.RegionCode })
-                ?? throw MarketRuleException.NotFound("This open request");
+            // The child, the region's rules and the child's holds in one read.
+            var found = (await connection.QueryAsync<MarketRows.RequestRow, HoldLimits, (MarketRows.RequestRow Child, HoldLimits Limits)>($"""
+                SELECT c.*, g.hold_hours AS HoldHours, g.max_parallel_holds AS MaxParallelHolds,
+                       (SELECT count(*) FROM holds h WHERE h.request_id = c.Id AND h.status = 'active') AS ActiveHolds,
+                       (SELECT count(*) FROM holds h WHERE h.request_id = c.Id AND h.status = 'active' AND h.offering_id = @offeringId) AS HeldHere
+                FROM ({MarketRows.SelectRequests} WHERE id = @requestId AND region_code = @regionCode AND status = 'open') c
+                JOIN regions g ON g.code = c.RegionCode
+                """, (child, limits) => (child, limits), new { requestId, offeringId, regionCode = desk.RegionCode }, splitOn: "HoldHours")).ToList();
+            if (found.Count == 0) throw MarketRuleException.NotFound("This open request");
+            var (child, region) = found[0];
             if (RequestGrainKey.For(child.RegionCode, child.Id, child.SiblingGroup) != this.GetPrimaryKeyString())
                 throw MarketRuleException.Conflict("Request changed", "The child's sibling group changed meanwhile; try again.");
+            if (region.HeldHere > 0)
+                throw MarketRuleException.Conflict("Already held", "This child already has a hold on this place.");
+            if (region.ActiveHolds >= region.MaxParallelHolds)
+                throw MarketRuleException.Conflict("Too many holds",
+                    $"This child already has {region.ActiveHolds} holds; the region allows {region.MaxParallelHolds} at once.");
             MarketRows.RequestRow[] children = child.SiblingGroup is null
                 ? [child]
                 : [.. await connection.QueryAsync<MarketRows.RequestRow>(
                     MarketRows.SelectRequests + " WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open' ORDER BY id",
                     new { regionCode = desk.RegionCode, group = child.SiblingGroup })];
-            var region = await connection.QuerySingleAsync<RegionSettings>(
-                "SELECT hold_hours AS HoldHours, max_parallel_holds AS MaxParallelHolds FROM regions WHERE code = @regionCode",
-                new { regionCode = desk.RegionCode });
-            var holds = await connection.QuerySingleAsync<HoldCounts>("""
-                SELECT count(*) AS Total, coalesce(sum(CASE WHEN offering_id = @offeringId THEN 1 ELSE 0 END), 0) AS Here
-                FROM holds WHERE request_id = @requestId AND region_code = @regionCode AND status = 'active'
-                """, new { requestId, offeringId, regionCode = desk.RegionCode });
-            if (holds.Here > 0)
-                throw MarketRuleException.Conflict("Already held", "This child already has a hold on this place.");
-            if (holds.Total >= region.MaxParallelHolds)
-                throw MarketRuleException.Conflict("Too many holds",
-                    $"This child already has {holds.Total} holds; the region allows {region.MaxParallelHolds} at once.");
             command = new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency);
         }
         return await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command);
@@ -122,15 +121,11 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             "SELECT id AS HoldId, offering_id AS OfferingId FROM holds WHERE request_id = @requestId AND status = 'active' ORDER BY id",
             new { requestId }, transaction)];
 
-    private sealed class RegionSettings
+    private sealed class HoldLimits
     {
         public int HoldHours { get; init; }
         public int MaxParallelHolds { get; init; }
-    }
-
-    private sealed class HoldCounts
-    {
-        public int Total { get; init; }
-        public int Here { get; init; }
+        public int ActiveHolds { get; init; }
+        public int HeldHere { get; init; }
     }
 }

@@ -13,6 +13,9 @@ public sealed class Journal(TimeProvider clock)
 {
     public static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
+    /// <summary>A record for one change, written in one round trip with <see cref="ChangeRecord.WriteAsync"/>.</summary>
+    public ChangeRecord Record() => new(clock);
+
     public async Task AuditAsync(DbConnection connection, DbTransaction? transaction, Actor actor, string action, string subjectType,
         string? subjectId, string? regionCode, string? detail = null)
     {
@@ -70,3 +73,76 @@ public sealed record MarketChange(
     [property: Id(4)] string AggregateId,
     [property: Id(5)] long AggregateVersion,
     [property: Id(6)] string Payload);
+
+/// <summary>
+/// What one change leaves behind (audit entries and live changes), collected while the change is judged and written
+/// in one round trip just before the commit: two multi-row INSERTs sent as one command.
+/// </summary>
+public sealed class ChangeRecord(TimeProvider clock)
+{
+    private readonly List<(Actor Actor, string Action, string SubjectType, string? SubjectId, string? RegionCode, string? Detail)> _audit = [];
+    private readonly List<MarketEvent> _events = [];
+
+    public void Audit(Actor actor, string action, string subjectType, string? subjectId, string? regionCode, string? detail = null) =>
+        _audit.Add((actor, action, subjectType, subjectId, regionCode, detail));
+
+    public void Publish(MarketEvent marketEvent) => _events.Add(marketEvent);
+
+    /// <summary>Writes the entries in the caller's transaction; returns the live changes with their sequence numbers, for the push after commit.</summary>
+    public async Task<List<MarketChange>> WriteAsync(DbConnection connection, DbTransaction transaction)
+    {
+        var now = clock.GetUtcNow();
+        var parameters = new DynamicParameters(new { now });
+        var sql = new System.Text.StringBuilder();
+        if (_audit.Count > 0)
+        {
+            sql.Append("INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail) VALUES ");
+            for (var i = 0; i < _audit.Count; i++)
+            {
+                var (actor, action, subjectType, subjectId, regionCode, detail) = _audit[i];
+                sql.Append(i == 0 ? "" : ", ").Append($"(@now, @actorId{i}, @actorKind{i}, @role{i}, @organisationId{i}, @region{i}, @action{i}, @subjectType{i}, @subjectId{i}, @detail{i})");
+                parameters.Add($"actorId{i}", actor.Id);
+                parameters.Add($"actorKind{i}", actor.Kind);
+                parameters.Add($"role{i}", actor.Role);
+                parameters.Add($"organisationId{i}", actor.OrganisationId);
+                parameters.Add($"region{i}", regionCode);
+                parameters.Add($"action{i}", action);
+                parameters.Add($"subjectType{i}", subjectType);
+                parameters.Add($"subjectId{i}", subjectId);
+                parameters.Add($"detail{i}", detail);
+            }
+            sql.Append(";\n");
+        }
+        var payloads = _events.Select(e => JsonSerializer.Serialize(e.Payload, e.Payload.GetType(), Journal.EventJson)).ToList();
+        if (_events.Count == 0)
+        {
+            if (sql.Length > 0) await connection.ExecuteAsync(sql.ToString(), parameters, transaction);
+            return [];
+        }
+        sql.Append("INSERT INTO outbox (region_code, provider_id, topic, aggregate_id, aggregate_version, payload, created_at) VALUES ");
+        for (var i = 0; i < _events.Count; i++)
+        {
+            var e = _events[i];
+            sql.Append(i == 0 ? "" : ", ").Append($"(@eventRegion{i}, @eventProvider{i}, @topic{i}, @aggregate{i}, @version{i}, @payload{i}, @now)");
+            parameters.Add($"eventRegion{i}", e.RegionCode);
+            parameters.Add($"eventProvider{i}", e.ProviderId);
+            parameters.Add($"topic{i}", e.Topic);
+            parameters.Add($"aggregate{i}", e.AggregateId);
+            parameters.Add($"version{i}", e.AggregateVersion);
+            parameters.Add($"payload{i}", payloads[i]);
+        }
+        sql.Append(" RETURNING id AS Sequence, topic AS Topic, aggregate_id AS AggregateId");
+        // Matched back by topic and thing: within one change each pair is there once.
+        var sequences = (await connection.QueryAsync<Logged>(sql.ToString(), parameters, transaction))
+            .ToDictionary(row => (row.Topic, row.AggregateId), row => row.Sequence);
+        return _events.Select((e, i) => new MarketChange(sequences[(e.Topic, e.AggregateId)], e.Topic, e.RegionCode, e.ProviderId, e.AggregateId,
+            e.AggregateVersion, payloads[i])).ToList();
+    }
+
+    private sealed class Logged
+    {
+        public long Sequence { get; init; }
+        public string Topic { get; init; } = "";
+        public string AggregateId { get; init; } = "";
+    }
+}

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 
+using Matchmaker.Tests.Infrastructure;
+
 namespace Matchmaker.LoadTests;
 
 /// <summary>

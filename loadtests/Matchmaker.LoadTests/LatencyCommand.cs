@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 
+using Matchmaker.Tests.Infrastructure;
+
 namespace Matchmaker.LoadTests;
 
 /// <summary>

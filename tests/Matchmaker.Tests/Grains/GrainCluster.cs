@@ -124,17 +124,9 @@ public sealed class GrainCluster : IAsyncLifetime
     public Task<HoldPlaced[]> HoldAsync(Guid requestId, Guid offeringId, IdempotentRequest? idempotency = null) =>
         Grains.PlaceHoldAsync(Database.Database, Desk, requestId, offeringId, null, idempotency);
 
-    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = await Database.Database.OpenAsync();
-        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException("no value");
-    }
+    public Task<T> ScalarAsync<T>(string sql, object? parameters = null) => Database.ScalarAsync<T>(sql, parameters);
 
-    public async Task ExecuteAsync(string sql, object? parameters = null)
-    {
-        await using var connection = await Database.Database.OpenAsync();
-        await connection.ExecuteAsync(sql, parameters);
-    }
+    public Task ExecuteAsync(string sql, object? parameters = null) => Database.ExecuteAsync(sql, parameters);
 }
 
 [CollectionDefinition(Name)]

@@ -60,6 +60,18 @@ public sealed class TestDatabase : IAsyncDisposable
             : throw new InvalidOperationException(
                 $"{PostgresVariable} is not set. Run the tests with ./test.sh, which starts a throwaway PostgreSQL, or point it at a server, e.g. Host=127.0.0.1;Port=5432;Username=postgres.");
 
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException("no value");
+    }
+
+    public async Task ExecuteAsync(string sql, object? parameters = null)
+    {
+        await using var connection = await Database.OpenAsync();
+        await connection.ExecuteAsync(sql, parameters);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Database.DisposeAsync();

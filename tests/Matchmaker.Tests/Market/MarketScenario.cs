@@ -146,17 +146,9 @@ public sealed class MarketScenario : IAsyncDisposable
         return created!.Id;
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = await Database.Database.OpenAsync();
-        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException("no value");
-    }
+    public Task<T> ScalarAsync<T>(string sql, object? parameters = null) => Database.ScalarAsync<T>(sql, parameters);
 
-    public async Task ExecuteAsync(string sql, object? parameters = null)
-    {
-        await using var connection = await Database.Database.OpenAsync();
-        await connection.ExecuteAsync(sql, parameters);
-    }
+    public Task ExecuteAsync(string sql, object? parameters = null) => Database.ExecuteAsync(sql, parameters);
 
     public sealed record Me(Guid Id, string Kind, string Name, string Role, string? RegionCode, Guid? OrganisationId);
 

@@ -23,7 +23,24 @@ public sealed class WebNode : IAsyncDisposable
         get { lock (_output) return string.Join('\n', _output); }
     }
 
+    /// <summary>Starts a node and waits until it is ready.</summary>
     public static async Task<WebNode> StartAsync(TestDatabase database, IDictionary<string, string>? settings = null)
+    {
+        var node = Launch(database, settings);
+        try
+        {
+            await node.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a node without waiting for it.</summary>
+    public static WebNode Launch(TestDatabase database, IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         // The web project's folder is the content root, so the node serves wwwroot (CSS, scripts) as `dotnet run` does.
@@ -55,16 +72,20 @@ public sealed class WebNode : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return node;
+    }
 
-        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+    public async Task WaitUntilReadyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited)
-                throw new InvalidOperationException($"The web node exited with {process.ExitCode}:\n{node.Output}");
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The web node exited with {_process.ExitCode}:\n{Output}");
             try
             {
-                if ((await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK) return node;
+                if ((await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK) return;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -72,8 +93,7 @@ public sealed class WebNode : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-        await node.DisposeAsync();
-        throw new TimeoutException($"The web node did not become ready within 60 s:\n{node.Output}");
+        throw new TimeoutException($"The web node did not become ready within {within.TotalSeconds:0} s:\n{Output}");
     }
 
     private void Keep(string? line)

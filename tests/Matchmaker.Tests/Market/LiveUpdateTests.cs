@@ -48,6 +48,36 @@ public sealed class LiveUpdateTests(ITestOutputHelper output)
         await Assert.ThrowsAnyAsync<Exception>(() => stranger.StartAsync());
     }
 
+    [Fact]
+    public async Task AChangeThatWasCommittedButNeverPushed_StillReachesTheDesk_FromTheChangeLog()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var node = await WebNode.StartAsync(database);
+        var offeringId = Guid.NewGuid();
+        var events = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
+        await using var desk = DeskHub.Connect(node.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
+        desk.On<JsonElement>("availabilityChanged", change =>
+        {
+            if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);
+        });
+        await desk.StartAsync();
+
+        // What a node leaves behind when it dies between its commit and its push: the change is in the log, and nobody told the nodes.
+        var clock = Stopwatch.StartNew();
+        await database.ExecuteAsync("""
+            INSERT INTO outbox (region_code, provider_id, topic, aggregate_id, aggregate_version, payload, created_at)
+            VALUES (NULL, NULL, 'availabilityChanged', @id, 7, @payload, @now)
+            """, new
+        {
+            id = offeringId.ToString(), now = DateTimeOffset.UtcNow,
+            payload = JsonSerializer.Serialize(new { offeringId, careType = "foster-long", freeUnits = 2, totalUnits = 3, version = 7 }),
+        });
+        var change = await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(7, change.GetProperty("version").GetInt64());
+        output.WriteLine($"caught up from the change log after {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
+
     private static async Task<TimeSpan> MeasureAsync(TestDatabase database, WebNode writeTo, WebNode listenOn)
     {
         using var provider = new HttpClient { BaseAddress = writeTo.BaseAddress };

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Dapper;
 using Matchmaker.Silo.Market;
 
 namespace Matchmaker.Silo.Grains;
@@ -64,7 +66,20 @@ public sealed record HoldPlaced(
 
 /// <summary>A hold that is still active elsewhere for a child just placed: its own offering releases it next.</summary>
 [GenerateSerializer, Immutable, Alias("mm.HoldAt")]
-public sealed record HoldAt([property: Id(0)] Guid HoldId, [property: Id(1)] Guid OfferingId);
+public sealed record HoldAt([property: Id(0)] Guid HoldId, [property: Id(1)] Guid OfferingId)
+{
+    /// <summary>The active holds of these children, wherever they are.</summary>
+    public static async Task<HoldAt[]> ActiveOfAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<Guid> requestIds)
+    {
+        // One statement per child: Dapper's list expansion (IN @ids) bypasses the GUID type handler on SQLite.
+        var active = new List<HoldAt>();
+        foreach (var requestId in requestIds)
+            active.AddRange(await connection.QueryAsync<HoldAt>(
+                "SELECT id AS HoldId, offering_id AS OfferingId FROM holds WHERE request_id = @requestId AND status = 'active' ORDER BY id",
+                new { requestId }, transaction));
+        return [.. active];
+    }
+}
 
 [GenerateSerializer, Immutable, Alias("mm.Acceptance")]
 public sealed record Acceptance([property: Id(0)] Guid[] PlacedRequests, [property: Id(1)] HoldAt[] StillActiveElsewhere);

@@ -69,12 +69,8 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         {
             var state = State;
             var now = clock.GetUtcNow();
-            if (command.Idempotency is not null)
-            {
-                await using var connection = await database.OpenAsync();
-                if (await Idempotency.StoredAsync<HoldPlaced[]>(connection, null, command.Desk, command.Idempotency) is { } stored)
-                    return stored;
-            }
+            if (await Idempotency.StoredAsync<HoldPlaced[]>(database, command.Desk, command.Idempotency) is { } stored)
+                return stored;
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             var place = _place!.ToPlace();
             foreach (var child in command.Children)
@@ -123,11 +119,10 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         {
             OwnedBy(provider, "This hold");
             var now = clock.GetUtcNow();
-            if (idempotency is not null)
+            if (await Idempotency.StoredAsync<Guid[]>(database, provider, idempotency) is { } stored)
             {
                 await using var connection = await database.OpenAsync();
-                if (await Idempotency.StoredAsync<Guid[]>(connection, null, provider, idempotency) is { } stored)
-                    return new Acceptance(stored, await StillActiveAsync(connection, null, stored));
+                return new Acceptance(stored, await HoldAt.ActiveOfAsync(connection, null, stored));
             }
             Acceptance? acceptance = null;
             await WriteWithHoldsAsync(async (connection, transaction) =>
@@ -169,7 +164,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         HoldChange(record, hold, "accepted", updated);
                     }
                     Availability(record, updated);
-                    acceptance = new Acceptance(placed, await StillActiveAsync(connection, transaction, placed));
+                    acceptance = new Acceptance(placed, await HoldAt.ActiveOfAsync(connection, transaction, placed));
                 });
             });
             return acceptance!;
@@ -180,12 +175,8 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         {
             OwnedBy(provider, "This hold");
             var now = clock.GetUtcNow();
-            if (idempotency is not null)
-            {
-                await using var connection = await database.OpenAsync();
-                if (await Idempotency.StoredAsync<string>(connection, null, provider, idempotency) is not null)
-                    return true;
-            }
+            if (await Idempotency.StoredAsync<string>(database, provider, idempotency) is not null)
+                return true;
             await WriteWithHoldsAsync(async (connection, transaction) =>
             {
                 var declined = await connection.QuerySingleOrDefaultAsync<EndedHold>("""
@@ -302,7 +293,6 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             catch (AnsweredMeanwhile) when (attempt < Attempts && actor is not null && idempotency is not null)
             {
                 // The next attempt finds the stored result.
-                await LoadAsync();
             }
             catch (StaleVersion)
             {
@@ -319,14 +309,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var updated = await UpdateRowAsync(connection, transaction, set, parameters);
-        var record = journal.Record();
-        await rest(connection, transaction, updated, record);
-        var changes = await record.WriteAsync(connection, transaction);
-        await transaction.CommitAsync();
-        _state = updated;
-        feed.Publish(changes);
-        return updated;
+        return await FinishAsync(connection, transaction, set, parameters, (updated, record) => rest(connection, transaction, updated, record));
     }
 
     /// <summary>
@@ -344,13 +327,21 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             await transaction.CommitAsync();
             return;
         }
-        var updated = await UpdateRowAsync(connection, transaction, set, new { units });
+        await FinishAsync(connection, transaction, set, new { units }, rest);
+    }
+
+    /// <summary>The guarded update of the offering row, the rest of the change, its record, the commit; then the new state is kept and pushed.</summary>
+    private async Task<OfferingState> FinishAsync(DbConnection connection, DbTransaction transaction, string set, object parameters,
+        Func<OfferingState, ChangeRecord, Task> rest)
+    {
+        var updated = await UpdateRowAsync(connection, transaction, set, parameters);
         var record = journal.Record();
         await rest(updated, record);
         var changes = await record.WriteAsync(connection, transaction);
         await transaction.CommitAsync();
         _state = updated;
         feed.Publish(changes);
+        return updated;
     }
 
     private async Task<OfferingState> UpdateRowAsync(DbConnection connection, DbTransaction transaction, string set, object parameters)
@@ -385,17 +376,6 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     {
         var state = State;
         return provider.OrganisationId == state.ProviderId ? state : throw MarketRuleException.NotFound(what);
-    }
-
-    private static async Task<HoldAt[]> StillActiveAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<Guid> requestIds)
-    {
-        // One statement per child: Dapper's list expansion (IN @ids) bypasses the GUID type handler on SQLite.
-        var active = new List<HoldAt>();
-        foreach (var requestId in requestIds)
-            active.AddRange(await connection.QueryAsync<HoldAt>(
-                "SELECT id AS HoldId, offering_id AS OfferingId FROM holds WHERE request_id = @requestId AND status = 'active' ORDER BY id",
-                new { requestId }, transaction));
-        return [.. active];
     }
 
     private async Task<MarketRuleException> NotActiveAsync(DbConnection connection, DbTransaction transaction, Guid holdId)

@@ -96,13 +96,12 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
 
     public async Task<Guid> RunMatchingRound(Actor actor)
     {
-        await EnsureRegionAsync();
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var connection = await database.OpenAsync();
-        var policy = await connection.QuerySingleAsync<RegionPolicy>(
+        var policy = await connection.QuerySingleOrDefaultAsync<RegionPolicy>(
             "SELECT allow_out_of_region AS AllowOutOfRegion, allow_non_contracted AS AllowNonContracted FROM regions WHERE code = @regionCode",
-            new { regionCode = RegionCode });
+            new { regionCode = RegionCode }) ?? throw NoSuchRegion();
         var requests = (await connection.QueryAsync<MarketRows.RequestRow>(
             MarketRows.SelectRequests + " WHERE region_code = @regionCode AND status = 'open' ORDER BY registered_at, id",
             new { regionCode = RegionCode })).ToList();
@@ -187,10 +186,14 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
     {
         await using var connection = await database.OpenAsync();
         if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM regions WHERE code = @regionCode", new { regionCode = RegionCode }) == 0)
-        {
-            this.DeactivateOnIdle();
-            throw MarketRuleException.NotFound("This region");
-        }
+            throw NoSuchRegion();
+    }
+
+    /// <summary>A grain for a region that does not exist answers 404 and goes away when idle.</summary>
+    private MarketRuleException NoSuchRegion()
+    {
+        this.DeactivateOnIdle();
+        return MarketRuleException.NotFound("This region");
     }
 
     private sealed class Schedule

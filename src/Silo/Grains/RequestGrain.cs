@@ -77,7 +77,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
 
     public async Task<bool> Withdraw(Actor desk, Guid requestId)
     {
-        var changes = new List<MarketChange>();
+        List<MarketChange> changes;
         HoldAt[] active;
         await using (var connection = await database.OpenAsync())
         {
@@ -88,10 +88,12 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                 RETURNING version
                 """, new { requestId, regionCode = desk.RegionCode, now = clock.GetUtcNow() }, transaction);
             if (version is null) return false;
-            await journal.AuditAsync(connection, transaction, desk, "request-withdrawn", "request", requestId.ToString(), desk.RegionCode);
-            changes.Add(await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, desk.RegionCode, null,
-                requestId.ToString(), version.Value, new RequestChangedPayload(requestId, "withdrawn", version.Value))));
-            active = await ActiveHoldsAsync(connection, transaction, requestId);
+            var record = journal.Record();
+            record.Audit(desk, "request-withdrawn", "request", requestId.ToString(), desk.RegionCode);
+            record.Publish(new MarketEvent(MarketEvent.RequestChanged, desk.RegionCode, null, requestId.ToString(), version.Value,
+                new RequestChangedPayload(requestId, "withdrawn", version.Value)));
+            changes = await record.WriteAsync(connection, transaction);
+            active = await HoldAt.ActiveOfAsync(connection, transaction, [requestId]);
             await transaction.CommitAsync();
         }
         feed.Publish(changes);
@@ -115,11 +117,6 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             }
         }
     }
-
-    private static async Task<HoldAt[]> ActiveHoldsAsync(DbConnection connection, DbTransaction transaction, Guid requestId) =>
-        [.. await connection.QueryAsync<HoldAt>(
-            "SELECT id AS HoldId, offering_id AS OfferingId FROM holds WHERE request_id = @requestId AND status = 'active' ORDER BY id",
-            new { requestId }, transaction)];
 
     private sealed class HoldLimits
     {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using Matchmaker.Silo.Data;
 
 namespace Matchmaker.Silo.Market;
 
@@ -34,6 +35,14 @@ public static class Idempotency
             throw new MarketRuleException(422, "Idempotency-Key reused",
                 "This Idempotency-Key was already used for a different request. Use a new key for a new request.");
         return JsonSerializer.Deserialize<T>(stored.Result, Journal.EventJson);
+    }
+
+    /// <summary>The same, opening a connection only when the caller sent a key (most writes have none).</summary>
+    public static async Task<T?> StoredAsync<T>(Database database, Actor actor, IdempotentRequest? request) where T : class
+    {
+        if (request is null || actor.Id is null) return null;
+        await using var connection = await database.OpenAsync();
+        return await StoredAsync<T>(connection, null, actor, request);
     }
 
     /// <summary>

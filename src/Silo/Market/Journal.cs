@@ -6,7 +6,8 @@ namespace Matchmaker.Silo.Market;
 
 /// <summary>
 /// What every change leaves behind, in the change's own transaction: an audit entry (append-only) and, for live
-/// changes, a row in the change log (the outbox). The caller pushes the returned changes to every node after commit;
+/// changes, a row in the change log (the outbox), both through a <see cref="ChangeRecord"/>; reads that must be
+/// recorded write their audit entry directly. The caller pushes the returned changes to every node after commit;
 /// the change log's sequence lets a node that missed a push find and re-read what it missed.
 /// </summary>
 public sealed class Journal(TimeProvider clock)
@@ -29,25 +30,6 @@ public sealed class Journal(TimeProvider clock)
                 regionCode, action, subjectType, subjectId, detail,
             },
             transaction);
-    }
-
-    /// <summary>Logs a live change in the caller's transaction and returns it, with its sequence number, for the push after commit.</summary>
-    public async Task<MarketChange> PublishAsync(DbConnection connection, DbTransaction transaction, MarketEvent marketEvent)
-    {
-        var payload = JsonSerializer.Serialize(marketEvent.Payload, marketEvent.Payload.GetType(), EventJson);
-        var sequence = await connection.ExecuteScalarAsync<long>("""
-            INSERT INTO outbox (region_code, provider_id, topic, aggregate_id, aggregate_version, payload, created_at)
-            VALUES (@RegionCode, @ProviderId, @Topic, @AggregateId, @AggregateVersion, @payload, @createdAt)
-            RETURNING id
-            """,
-            new
-            {
-                marketEvent.RegionCode, marketEvent.ProviderId, marketEvent.Topic, marketEvent.AggregateId, marketEvent.AggregateVersion,
-                payload, createdAt = clock.GetUtcNow(),
-            },
-            transaction);
-        return new MarketChange(sequence, marketEvent.Topic, marketEvent.RegionCode, marketEvent.ProviderId, marketEvent.AggregateId,
-            marketEvent.AggregateVersion, payload);
     }
 }
 

@@ -177,11 +177,12 @@ public static partial class RequestsApi
                     @birthMonth, @Gender, @HomePc4, @HomeLat, @HomeLon, @MaxDistanceKm, @siblingGroup, @childWishes,
                     @parentWishes, 'open', @now, @createdBy, 1)
             """, Parameters(input, new { id, regionCode, now, createdBy = caller.Id }), transaction);
-        await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-registered", "request", id.ToString(), regionCode, input.CaseReference);
-        var change = await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, id.ToString(), 1,
-            new RequestChangedPayload(id, "open", 1)));
+        var record = journal.Record();
+        record.Audit(caller.ToActor(), "request-registered", "request", id.ToString(), regionCode, input.CaseReference);
+        record.Publish(new MarketEvent(MarketEvent.RequestChanged, regionCode, null, id.ToString(), 1, new RequestChangedPayload(id, "open", 1)));
+        var changes = await record.WriteAsync(connection, transaction);
         await transaction.CommitAsync();
-        feed.Publish([change]);
+        feed.Publish(changes);
         return new WriteOutcome(await ReadAsync(database, regionCode, id, clock), null, null);
     }
 
@@ -252,11 +253,13 @@ public static partial class RequestsApi
             """, Parameters(merged, new { requestId, regionCode, expectedVersion = current.Version }), transaction);
         if (version is null)
             return new WriteOutcome(null, null, "The request was changed or closed meanwhile; read it again.");
-        await journal.AuditAsync(connection, transaction, caller.ToActor(), "request-edited", "request", requestId.ToString(), regionCode, merged.CaseReference);
-        var change = await journal.PublishAsync(connection, transaction, new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(),
-            version.Value, new RequestChangedPayload(requestId, "open", version.Value)));
+        var record = journal.Record();
+        record.Audit(caller.ToActor(), "request-edited", "request", requestId.ToString(), regionCode, merged.CaseReference);
+        record.Publish(new MarketEvent(MarketEvent.RequestChanged, regionCode, null, requestId.ToString(), version.Value,
+            new RequestChangedPayload(requestId, "open", version.Value)));
+        var changes = await record.WriteAsync(connection, transaction);
         await transaction.CommitAsync();
-        feed.Publish([change]);
+        feed.Publish(changes);
         return new WriteOutcome(await ReadAsync(database, regionCode, requestId, clock), null, null);
     }
 

@@ -96,6 +96,18 @@ public sealed class WebNode : IAsyncDisposable
         throw new TimeoutException($"The web node did not become ready within {within.TotalSeconds:0} s:\n{Output}");
     }
 
+    /// <summary>Waits until the node has printed a line containing <paramref name="text"/>; false when it did not in time.</summary>
+    public async Task<bool> PrintedAsync(string text, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal)) return true;
+            await Task.Delay(200);
+        }
+        return Output.Contains(text, StringComparison.Ordinal);
+    }
+
     private void Keep(string? line)
     {
         if (line is null) return;

@@ -1,3 +1,4 @@
+using Matchmaker.Silo.Admin;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Demo;
 using Microsoft.Extensions.Configuration;
@@ -21,8 +22,17 @@ public static class SiloProgram
           solve INSTANCE.json        run the matcher on an instance file and print the result as JSON
           users add --email E --name N --role R [--region C] [--organisation ID]
                                      add a person (password on standard input, at least 12 characters)
-          tokens add --name N --role R [--region C] [--organisation ID] [--scopes S]
-                                     add an API client; prints its token once
+          users list [--region C]    list people and whether they are active, locked or disabled
+          users disable|enable --email E
+          users set-role --email E --role R [--region C] [--organisation ID]
+          users reset-password --email E   (new password on standard input)
+                                     each ends the person's sessions within a minute
+          tokens add --name N --role R --scopes "S S" [--region C] [--organisation ID] [--expires-days D]
+                                     add an API client (default 365 days); prints its token once
+          tokens list [--region C]   list API clients with scopes, expiry and revocation
+          tokens revoke --id ID      revoke a token at once
+          backup PATH                copy the embedded database consistently while Matchmaker runs
+          restore PATH               put a backup back (refused while Matchmaker runs)
           organisations list [--kind K] [--region C]
                                      list organisations and their ids
 

@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 if (!builder.TryAddMatchmakerEngine())
     return 1;
 builder.AddMatchmakerAuthentication();
+builder.Services.AddMatchmakerSecurityHeaders(builder.Configuration);
 builder.Services.AddMatchmakerApi();
 builder.Services.AddMatchmakerLiveUpdates();
 builder.Services.AddMatchmakerHealthChecks();
@@ -24,9 +25,11 @@ var app = builder.Build();
 if (!await app.PrepareEngineAsync())
     return 1;
 
+app.UseMatchmakerSecurityHeaders();
 app.UseApiVersionHeader();
 app.UseMatchmakerErrorPages();
 app.UseStaticFiles();
+app.UseCrossSiteRequestRefusal();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

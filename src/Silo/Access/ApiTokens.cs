@@ -9,6 +9,9 @@ public static class ApiTokens
     public static string Hash(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
+    public const int DefaultLifetimeDays = 365;
+    public const int LongestLifetimeDays = 730;
+
     public static string NewToken() =>
         "mm_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
@@ -24,7 +27,11 @@ public static class Roles
     public const string Provider = "provider";
     /// <summary>Gemeente or regional purchasing organisation: aggregates only.</summary>
     public const string Municipality = "municipality";
+    /// <summary>Ministry, NZa, inspectorates: aggregates across all regions, nothing about one child.</summary>
+    public const string National = "national";
     public const string Admin = "admin";
+
+    public static readonly IReadOnlyList<string> All = [Desk, Caseworker, Provider, Municipality, National, Admin];
 
     public static readonly IReadOnlyList<string> DemoSignInRoles = [Desk, Provider, Municipality, Caseworker];
 }

@@ -47,9 +47,22 @@ public sealed class DatabaseStartup(Database database, DemoOptions demo)
                 await using var connection = await database.OpenAsync(cancellationToken);
                 await Dapper.SqlMapper.ExecuteScalarAsync(connection, "PRAGMA journal_mode = WAL");
             }
-            if (!demo.Enabled) return;
             var seeder = new DemoSeeder(database);
-            if (await seeder.HasDataAsync(cancellationToken)) return;
+            if (!demo.Enabled)
+            {
+                // Demo accounts must not exist in production: a cookie or token from demo times then stands for nobody.
+                if (await seeder.RemoveDemoAccountsAsync(cancellationToken) is > 0 and var removed)
+                    progress($"Demo mode is off: removed {removed} demo accounts and tokens.");
+                return;
+            }
+            if (await seeder.HasDataAsync(cancellationToken))
+            {
+                if (await seeder.HasDemoAccountsAsync(cancellationToken)) return;
+                var accounts = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, DateOnly.FromDateTime(DateTime.UtcNow), demo.Scale);
+                if (await seeder.RestoreDemoAccountsAsync(accounts, cancellationToken) is > 0 and var restored)
+                    progress($"Demo mode is on again: restored {restored} demo accounts and tokens.");
+                return;
+            }
             progress("Seeding the demo market (first run)...");
             var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, DateOnly.FromDateTime(DateTime.UtcNow), demo.Scale);
             await seeder.SeedAsync(data, progress, cancellationToken);

@@ -76,6 +76,51 @@ public sealed class DemoSeeder(Database database)
         return new SeedResult(true, counts);
     }
 
+    public async Task<bool> HasDemoAccountsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE is_demo = true") > 0;
+    }
+
+    public async Task<int> RemoveDemoAccountsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var removed = await connection.ExecuteAsync("DELETE FROM users WHERE is_demo = true", transaction: transaction)
+            + await connection.ExecuteAsync("DELETE FROM api_clients WHERE is_demo = true", transaction: transaction);
+        if (removed > 0)
+            await connection.ExecuteAsync("""
+                INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail)
+                VALUES (@at, NULL, 'system', NULL, NULL, NULL, 'demo-accounts-removed', 'database', NULL, @detail)
+                """, new { at = DateTimeOffset.UtcNow, detail = $"{removed} demo accounts and tokens" }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
+
+    /// <summary>Demo mode turned on again over the demo market: its accounts come back (those whose organisation still exists).</summary>
+    public async Task<int> RestoreDemoAccountsAsync(DemoData data, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var restored = await connection.ExecuteAsync("""
+            INSERT INTO users (id, email, display_name, role, region_code, organisation_id, password_hash, is_demo, created_at)
+            SELECT @Id, @Email, @DisplayName, @Role, @RegionCode, @OrganisationId, NULL, true, @CreatedAt
+            WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = @Email OR id = @Id)
+              AND (@RegionCode IS NULL OR EXISTS (SELECT 1 FROM regions WHERE code = @RegionCode))
+              AND (@OrganisationId IS NULL OR EXISTS (SELECT 1 FROM organisations WHERE id = @OrganisationId))
+            """, data.Users, transaction);
+        restored += await connection.ExecuteAsync("""
+            INSERT INTO api_clients (id, name, token_hash, role, region_code, organisation_id, scopes, is_demo, created_at)
+            SELECT @Id, @Name, @TokenHash, @Role, @RegionCode, @OrganisationId, @Scopes, true, @CreatedAt
+            WHERE NOT EXISTS (SELECT 1 FROM api_clients WHERE token_hash = @TokenHash OR id = @Id)
+              AND (@RegionCode IS NULL OR EXISTS (SELECT 1 FROM regions WHERE code = @RegionCode))
+              AND (@OrganisationId IS NULL OR EXISTS (SELECT 1 FROM organisations WHERE id = @OrganisationId))
+            """, data.ApiClients.Select(c => new { c.Id, c.Name, TokenHash = ApiTokens.Hash(c.Token), c.Role, c.RegionCode, c.OrganisationId, c.Scopes, c.CreatedAt }).ToList(),
+            transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return restored;
+    }
+
     /// <summary>Drops every table and function of the schema, so migrations and the seed can start again from empty.</summary>
     public async Task DropEverythingAsync(CancellationToken cancellationToken = default)
     {

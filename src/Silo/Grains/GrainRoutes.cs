@@ -50,6 +50,13 @@ public static class MarketGrains
         Guid? matchingRoundId, IdempotentRequest? idempotency)
     {
         var key = await RequestGrainKey.OfRequestAsync(database, desk.RegionCode ?? "", requestId) ?? throw MarketRuleException.NotFound("This open request");
+        if (matchingRoundId is not null)
+        {
+            await using var connection = await database.OpenAsync();
+            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM matching_rounds WHERE id = @matchingRoundId AND region_code = @region",
+                    new { matchingRoundId, region = desk.RegionCode }) == 0)
+                throw MarketRuleException.NotFound("This matching round");
+        }
         return await grains.GetGrain<IRequestGrain>(key).PlaceHold(desk, requestId, offeringId, matchingRoundId, idempotency);
     }
 

@@ -23,7 +23,8 @@ public static class ApiExtensions
             .AddPolicy(Policies.Provider, policy => policy.RequireRole(Silo.Access.Roles.Provider))
             .AddPolicy(Policies.Municipality, policy => policy.RequireRole(Silo.Access.Roles.Municipality))
             .AddPolicy(Policies.DeskOrProvider, policy => policy.RequireRole(Silo.Access.Roles.Desk, Silo.Access.Roles.Provider))
-            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Silo.Access.Roles.Admin));
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Silo.Access.Roles.Admin))
+            .AddPolicy(Policies.AnyRole, policy => policy.RequireRole(Silo.Access.Roles.All));
         services.AddOpenApi("v1", options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
@@ -91,7 +92,6 @@ public static class ApiExtensions
         api.MapHoldsApi();
         api.MapPlacementsApi();
         api.MapAuditApi();
-        app.Map("/api/{**rest}", () => Results.Problem(statusCode: 404, title: "Not found", detail: "There is no such API resource."));
     }
 
     /// <summary>Every response under /api carries the API-Version header, errors included.</summary>
@@ -129,4 +129,6 @@ public static class Policies
     public const string Municipality = "municipality";
     public const string DeskOrProvider = "desk-or-provider";
     public const string Admin = "admin";
+    /// <summary>Any signed-in person or system, whatever its role (only for "who am I").</summary>
+    public const string AnyRole = "any-role";
 }

@@ -22,7 +22,7 @@ public static class AuditApi
     }
 
     public static void MapAuditApi(this RouteGroupBuilder api) =>
-        api.MapGet("/regions/{regionCode}/audit", ReadAsync).RequireAuthorization(Policies.Desk)
+        api.MapGet("/regions/{regionCode}/audit", ReadAsync).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.AuditRead)
             .Describe("listAuditEntries", "The newest entries of the region's append-only audit log: who did or read what, when.");
 
     private static async Task<IResult> ReadAsync(string regionCode, int? limit, HttpContext context, Database database)

@@ -13,8 +13,11 @@ public static class CapacityApi
 
     public sealed class CapacityInputValidator : AbstractValidator<CapacityInput>
     {
-        public CapacityInputValidator()
+        public CapacityInputValidator(TimeProvider clock)
         {
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            RuleFor(x => x.EarliestStart).InclusiveBetween(today.AddYears(-1), today.AddYears(2))
+                .WithMessage($"earliestStart lies between {today.AddYears(-1):yyyy-MM-dd} and {today.AddYears(2):yyyy-MM-dd}.");
             RuleFor(x => x.TotalUnits).NotNull().WithMessage("totalUnits is required.")
                 .GreaterThanOrEqualTo(0).WithMessage("totalUnits cannot be negative.")
                 .LessThanOrEqualTo(10_000).WithMessage("totalUnits is implausibly large (more than 10,000).");
@@ -53,22 +56,20 @@ public static class CapacityApi
 
     public sealed record Availability(string RegionCode, DateTimeOffset AsOf, long EventCursor, double StaleAfterHours, IReadOnlyList<AvailableOffering> Offerings);
 
-    private static readonly CapacityInputValidator Validator = new();
-
     public static void MapCapacityApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/regions/{regionCode}/availability", GetAvailabilityAsync).RequireAuthorization(Policies.Desk)
-            .Describe("getAvailability", "Offerings the region may use under its policy, with free units, how fresh each figure is, its version, and the event cursor for live updates.");
-        api.MapGet("/offerings", ListOwnOfferingsAsync).RequireAuthorization(Policies.Provider)
+        api.MapGet("/regions/{regionCode}/availability", GetAvailabilityAsync).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.CapacityRead, Silo.Access.Scopes.HoldsWrite)
+            .Describe("getAvailability", "Offerings the region may use under its policy, with free units, how fresh each figure is, its version, and the event cursor for live updates. Paged (pageSize up to 500, default 100; next is the following page); freeOnly=true leaves out offerings without a free unit.");
+        api.MapGet("/offerings", ListOwnOfferingsAsync).RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.CapacityRead)
             .Describe("listOwnOfferings", "The calling provider's own offerings with their counts and freshness.");
         api.MapPut("/offerings/{offeringId:guid}/capacity", async (Guid offeringId, CapacityInput input, HttpContext context, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<IOfferingGrain>(offeringId)
                     .SetCapacity(Caller.Of(context).ToActor(), input.TotalUnits!.Value, input.OccupiedUnits!.Value, input.EarliestStart)))
-            .RequireAuthorization(Policies.Provider).Validate(Validator)
+            .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.CapacityWrite).Validate(clock => new CapacityInputValidator(clock))
             .Describe("setCapacity", "Sets total and occupied units (and the earliest start of a slot); this also confirms the figures. 409 when held units would no longer fit.");
         api.MapPost("/offerings/{offeringId:guid}/confirm", async (Guid offeringId, HttpContext context, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<IOfferingGrain>(offeringId).Confirm(Caller.Of(context).ToActor())))
-            .RequireAuthorization(Policies.Provider)
+            .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.CapacityWrite)
             .Describe("confirmCapacity", "Confirms that the figures are still accurate, without changing them.");
     }
 
@@ -101,12 +102,31 @@ public static class CapacityApi
         return new Availability(regionCode, clock.GetUtcNow(), cursor, StaleAfterHours(configuration), WithFreshness(offerings, clock, configuration));
     }
 
-    private static async Task<IResult> GetAvailabilityAsync(string regionCode, string? careType, HttpContext context, Database database,
-        TimeProvider clock, IConfiguration configuration)
+    public const int LargestPage = 500;
+
+    /// <summary>One page of availability; <c>next</c> is the URL of the following page while there is one.</summary>
+    public sealed record AvailabilityPage(string RegionCode, DateTimeOffset AsOf, long EventCursor, double StaleAfterHours, int Total, int Page,
+        int PageSize, string? Next, IReadOnlyList<AvailableOffering> Offerings);
+
+    private static async Task<IResult> GetAvailabilityAsync(string regionCode, string? careType, bool? freeOnly, int? page, int? pageSize,
+        HttpContext context, Database database, TimeProvider clock, IConfiguration configuration)
     {
         if (!Caller.Of(context).IsDeskOf(regionCode))
             return ApiProblems.RegionNotFound(regionCode);
-        return TypedResults.Ok(await ReadAvailabilityAsync(database, regionCode, careType, clock, configuration));
+        var errors = new Dictionary<string, string[]>();
+        if (careType is not null && !Matching.CareTypes.All.Contains(careType)) errors["careType"] = [$"careType is one of {string.Join(", ", Matching.CareTypes.All.Order())}."];
+        if (page is < 1 or > 100_000) errors["page"] = ["page is 1 or more."];
+        if (pageSize is < 1 or > LargestPage) errors["pageSize"] = [$"pageSize is between 1 and {LargestPage}."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e)));
+        var all = await ReadAvailabilityAsync(database, regionCode, careType, clock, configuration);
+        var matching = freeOnly == true ? all.Offerings.Where(o => o.FreeUnits > 0).ToList() : all.Offerings;
+        var (number, size) = (page ?? 1, pageSize ?? 100);
+        var next = number * size < matching.Count
+            ? $"/api/v1/regions/{regionCode}/availability?page={number + 1}&pageSize={size}{(careType is null ? "" : $"&careType={careType}")}{(freeOnly == true ? "&freeOnly=true" : "")}"
+            : null;
+        return TypedResults.Ok(new AvailabilityPage(all.RegionCode, all.AsOf, all.EventCursor, all.StaleAfterHours, matching.Count, number, size, next,
+            matching.Skip((number - 1) * size).Take(size).ToList()));
     }
 
     private static async Task<IResult> ListOwnOfferingsAsync(HttpContext context, Database database, TimeProvider clock, IConfiguration configuration) =>

@@ -17,7 +17,10 @@ public static class HoldsApi
 
     public sealed record DeclineInput(string? Reason, string? Note);
 
-    public sealed record AcceptResult(IReadOnlyList<Guid> PlacedRequests);
+    /// <summary>The placements the acceptance made (one per sibling); the provider ends them by these ids. No request ids: those are the desk's.</summary>
+    public sealed record AcceptResult(IReadOnlyList<Guid> Placements);
+
+    public static readonly IReadOnlyList<string> HoldStatuses = ["active", "accepted", "declined", "expired", "released"];
 
     /// <summary>Why a provider declines; kept for the shortage figures.</summary>
     public static readonly IReadOnlyList<string> DeclineReasons = ["no-capacity", "needs-not-met", "group-composition", "safety", "distance", "other"];
@@ -29,7 +32,13 @@ public static class HoldsApi
 
     public sealed class AcceptInputValidator : AbstractValidator<AcceptInput>
     {
-        public AcceptInputValidator() => RuleFor(x => x.StartDate).NotNull().WithMessage("startDate is required.");
+        public AcceptInputValidator(TimeProvider clock)
+        {
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            RuleFor(x => x.StartDate).NotNull().WithMessage("startDate is required.")
+                .InclusiveBetween(today.AddDays(-90), today.AddYears(1))
+                .WithMessage($"startDate lies between {today.AddDays(-90):yyyy-MM-dd} (90 days ago) and {today.AddYears(1):yyyy-MM-dd} (a year ahead).");
+        }
     }
 
     public sealed class DeclineInputValidator : AbstractValidator<DeclineInput>
@@ -37,7 +46,7 @@ public static class HoldsApi
         public DeclineInputValidator()
         {
             RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required.")
-                .Must(r => DeclineReasons.Contains(r!)).When(x => !string.IsNullOrEmpty(x.Reason))
+                .Must(r => DeclineReasons.Contains(r!)).When(x => !string.IsNullOrEmpty(x.Reason), ApplyConditionTo.CurrentValidator)
                 .WithMessage($"reason must be one of {string.Join(", ", DeclineReasons)}.");
             RuleFor(x => x.Note).MaximumLength(2000).WithMessage("note is at most 2000 characters.");
             RuleFor(x => x.Note).NotEmpty().When(x => x.Reason == "other").WithMessage("note is required when the reason is other.");
@@ -76,21 +85,20 @@ public static class HoldsApi
         bool WithSiblings, string ChildWishes, string ParentWishes, Guid? RequestId, string? CaseReference, string? DeclineReason);
 
     private static readonly HoldInputValidator HoldValidator = new();
-    private static readonly AcceptInputValidator AcceptValidator = new();
     private static readonly DeclineInputValidator DeclineValidator = new();
 
     public static void MapHoldsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/offerings/{offeringId:guid}/holds", PlaceAsync)
-            .RequireAuthorization(Policies.Desk).Validate(HoldValidator).AcceptsIdempotencyKey()
+            .RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.HoldsWrite).Validate(HoldValidator).AcceptsIdempotencyKey()
             .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, or the child has the maximum of parallel holds. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
         api.MapPost("/holds/{holdId:guid}/accept", AcceptAsync)
-            .RequireAuthorization(Policies.Provider).Validate(AcceptValidator).AcceptsIdempotencyKey()
+            .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.ProposalsAnswer).Validate(clock => new AcceptInputValidator(clock)).AcceptsIdempotencyKey()
             .Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes. Takes an Idempotency-Key header.");
         api.MapPost("/holds/{holdId:guid}/decline", DeclineAsync)
-            .RequireAuthorization(Policies.Provider).Validate(DeclineValidator).AcceptsIdempotencyKey()
+            .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.ProposalsAnswer).Validate(DeclineValidator).AcceptsIdempotencyKey()
             .Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures. Takes an Idempotency-Key header.");
-        api.MapGet("/holds", ListAsync).RequireAuthorization()
+        api.MapGet("/holds", ListAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.HoldsRead, Silo.Access.Scopes.ProposalsRead)
             .Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");
     }
 
@@ -106,7 +114,11 @@ public static class HoldsApi
     {
         if (!IdempotencyHeader.TryRead(context, $"acceptHold {holdId} {input.StartDate:yyyy-MM-dd}", out var idempotency, out var problem))
             return problem!;
-        return TypedResults.Ok(new AcceptResult(await grains.AcceptHoldAsync(database, Caller.Of(context).ToActor(), holdId, input.StartDate!.Value, idempotency)));
+        await grains.AcceptHoldAsync(database, Caller.Of(context).ToActor(), holdId, input.StartDate!.Value, idempotency);
+        await using var connection = await database.OpenAsync();
+        // Siblings placed together all come from the accepted hold.
+        var placements = await connection.QueryAsync<Guid>("SELECT id FROM placements WHERE hold_id = @holdId ORDER BY id", new { holdId });
+        return TypedResults.Ok(new AcceptResult(placements.ToList()));
     }
 
     private static async Task<IResult> DeclineAsync(Guid holdId, DeclineInput input, HttpContext context, Database database, IGrainFactory grains)
@@ -134,8 +146,9 @@ public static class HoldsApi
     private static async Task<IResult> ListAsync(string? status, HttpContext context, Database database, Journal journal, TimeProvider clock)
     {
         var caller = Caller.Of(context);
-        if (caller.Role is not (Roles.Provider or Roles.Desk))
-            return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only desks and providers see holds.");
+        if (status is not null && !HoldStatuses.Contains(status))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"status must be one of {string.Join(", ", HoldStatuses)}."] },
+                title: "The request is not valid", detail: $"status must be one of {string.Join(", ", HoldStatuses)}.");
         return TypedResults.Ok(await ReadHoldsAsync(caller, status ?? "active", database, journal, clock));
     }
 

@@ -17,13 +17,13 @@ public static class MatchingRoundsApi
             var roundId = await grains.GetGrain<IRegionGrain>(regionCode).RunMatchingRound(caller.ToActor());
             var round = await matching.FindAsync(regionCode, roundId, context.RequestAborted);
             return TypedResults.Created($"/api/v1/regions/{regionCode}/matching-rounds/{roundId}", round);
-        }).Describe("runMatchingRound", "Runs the matcher on the region's open requests and the places it may use; returns and stores the proposals with an explanation per child.");
+        }).RequireScope(Silo.Access.Scopes.MatchingRun).Describe("runMatchingRound", "Runs the matcher on the region's open requests and the places it may use; returns and stores the proposals with an explanation per child.");
         rounds.MapGet("/{roundId:guid}", async (string regionCode, Guid roundId, HttpContext context, MatchingRounds matching) =>
         {
             if (!Caller.Of(context).IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
             return await matching.FindAsync(regionCode, roundId, context.RequestAborted) is { } round
                 ? TypedResults.Ok(round)
                 : TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This matching round does not exist or is not yours to see.");
-        }).Describe("getMatchingRound", "A stored matching round of the region.");
+        }).RequireScope(Silo.Access.Scopes.MatchingRead).Describe("getMatchingRound", "A stored matching round of the region.");
     }
 }

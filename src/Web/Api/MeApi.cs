@@ -12,6 +12,6 @@ public static class MeApi
         {
             var caller = Caller.From(context.User)!;
             return TypedResults.Ok(new Me(caller.Id, caller.Kind, caller.Name, caller.Role, caller.RegionCode, caller.OrganisationId));
-        }).RequireAuthorization()
+        }).RequireAuthorization(Policies.AnyRole)
         .Describe("getMe", "Who the caller is as the server sees it: kind, role, region and organisation.");
 }

@@ -14,16 +14,17 @@ public static class PlacementsApi
 
     public sealed class EndInputValidator : AbstractValidator<EndInput>
     {
-        public EndInputValidator()
+        public EndInputValidator(TimeProvider clock)
         {
-            RuleFor(x => x.EndDate).NotNull().WithMessage("endDate is required.");
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            RuleFor(x => x.EndDate).NotNull().WithMessage("endDate is required.")
+                .InclusiveBetween(today.AddYears(-2), today.AddYears(2))
+                .WithMessage($"endDate lies between {today.AddYears(-2):yyyy-MM-dd} and {today.AddYears(2):yyyy-MM-dd}.");
             RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required.")
-                .Must(r => EndReasons.Contains(r!)).When(x => !string.IsNullOrEmpty(x.Reason))
+                .Must(r => EndReasons.Contains(r!)).When(x => !string.IsNullOrEmpty(x.Reason), ApplyConditionTo.CurrentValidator)
                 .WithMessage($"reason must be one of {string.Join(", ", EndReasons)}.");
         }
     }
-
-    private static readonly EndInputValidator Validator = new();
 
     /// <summary>The desk of the placement's region or the provider of its offering; nobody else.</summary>
     public static void MapPlacementsApi(this RouteGroupBuilder api) =>
@@ -32,6 +33,6 @@ public static class PlacementsApi
                 await grains.EndPlacementAsync(database, Caller.Of(context).ToActor(), placementId, input.EndDate!.Value, input.Reason!);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(Policies.DeskOrProvider).Validate(Validator)
+            .RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.PlacementsEnd).Validate(clock => new EndInputValidator(clock))
             .Describe("endPlacement", "Ends a placement with a date and a reason (planned end, breakdown, move); its unit is free again.");
 }

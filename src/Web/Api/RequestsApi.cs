@@ -31,17 +31,19 @@ public static partial class RequestsApi
             RuleFor(x => x.CaseReference).NotEmpty().WithMessage("Vul het dossiernummer in.")
                 .MaximumLength(40).WithMessage("Het dossiernummer is hoogstens 40 tekens.")
                 .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "")).WithMessage("Dit lijkt een BSN (8 of 9 cijfers). Gebruik het pseudonieme dossiernummer, nooit een BSN.")
-                .Matches("^[A-Za-z0-9][A-Za-z0-9._/-]*$").When(x => !string.IsNullOrEmpty(x.CaseReference))
+                .Matches("^[A-Za-z0-9][A-Za-z0-9._/-]*$").When(x => !string.IsNullOrEmpty(x.CaseReference), ApplyConditionTo.CurrentValidator)
                 .WithMessage("Het dossiernummer bestaat uit letters, cijfers en . _ / - (geen namen, geen spaties).");
             RuleFor(x => x.MeasureType).NotEmpty().WithMessage("Kies de maatregel.")
-                .Must(m => MeasureTypes.All.Contains(m!)).When(x => x.MeasureType is not null)
+                .Must(m => MeasureTypes.All.Contains(m!)).When(x => x.MeasureType is not null, ApplyConditionTo.CurrentValidator)
                 .WithMessage(x => $"Maatregel '{x.MeasureType}' bestaat niet; kies uit {string.Join(", ", MeasureTypes.All.Order())}.");
             RuleFor(x => x.MeasureStart).NotNull().WithMessage("Vul de startdatum van de maatregel in.")
-                .Must(d => d <= today()).WithMessage("De startdatum van de maatregel kan niet in de toekomst liggen.");
+                .Must(d => d <= today()).WithMessage("De startdatum van de maatregel kan niet in de toekomst liggen.")
+                .Must(d => d > today().AddYears(-18)).WithMessage("De startdatum van de maatregel ligt hoogstens 18 jaar terug.")
+                .Must((x, d) => ParseMonth(x.BirthMonth) is not { } born || d >= born).WithMessage("De maatregel kan niet vóór de geboortemaand zijn begonnen.");
             RuleFor(x => x.Urgency).NotEmpty().WithMessage("Kies de urgentie.")
-                .Must(u => Urgencies.All.Contains(u!)).When(x => x.Urgency is not null).WithMessage("De urgentie is crisis, urgent of regular.");
+                .Must(u => Urgencies.All.Contains(u!)).When(x => x.Urgency is not null, ApplyConditionTo.CurrentValidator).WithMessage("De urgentie is crisis, urgent of regular.");
             RuleFor(x => x.CareType).NotEmpty().WithMessage("Kies de zorgvorm.")
-                .Must(c => CareTypes.All.Contains(c!)).When(x => x.CareType is not null)
+                .Must(c => CareTypes.All.Contains(c!)).When(x => x.CareType is not null, ApplyConditionTo.CurrentValidator)
                 .WithMessage(x => $"Zorgvorm '{x.CareType}' bestaat niet; kies uit {string.Join(", ", CareTypes.All.Order())}.");
             RuleForEach(x => x.Needs).Must(n => Specialisms.All.Contains(n))
                 .WithMessage((_, need) => $"Zorgbehoefte '{need}' bestaat niet; kies uit {string.Join(", ", Specialisms.All)}.");
@@ -51,11 +53,11 @@ public static partial class RequestsApi
                 .WithMessage("Gesloten jeugdhulp kan alleen met een machtiging gesloten jeugdhulp van de rechter: kies die maatregel.");
             RuleFor(x => x.BirthMonth).NotEmpty().WithMessage("Vul de geboortemaand in (jjjj-mm).")
                 .Must(b => ParseMonth(b) is { } month && month <= today() && month > today().AddYears(-24))
-                .When(x => !string.IsNullOrEmpty(x.BirthMonth)).WithMessage("De geboortemaand is een maand (jjjj-mm) in de laatste 24 jaar, niet in de toekomst.");
+                .When(x => !string.IsNullOrEmpty(x.BirthMonth), ApplyConditionTo.CurrentValidator).WithMessage("De geboortemaand is een maand (jjjj-mm) in de laatste 24 jaar, niet in de toekomst.");
             RuleFor(x => x.Gender).NotEmpty().WithMessage("Kies het gender.")
-                .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null).WithMessage("Het gender is f, m of x.");
+                .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het gender is f, m of x.");
             RuleFor(x => x.HomePc4).NotEmpty().WithMessage("Vul het postcodegebied in.")
-                .Matches("^[1-9][0-9]{3}$").When(x => x.HomePc4 is not null).WithMessage("Het postcodegebied is de vier cijfers van een Nederlandse postcode.");
+                .Matches("^[1-9][0-9]{3}$").When(x => x.HomePc4 is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het postcodegebied is de vier cijfers van een Nederlandse postcode.");
             RuleFor(x => x.HomeLat).NotNull().WithMessage("Kies de woongemeente (homeLat ontbreekt).").InclusiveBetween(50.5, 53.8).WithMessage("De woonplek ligt in Nederland (homeLat tussen 50,5 en 53,8).");
             RuleFor(x => x.HomeLon).NotNull().WithMessage("Kies de woongemeente (homeLon ontbreekt).").InclusiveBetween(3.2, 7.3).WithMessage("De woonplek ligt in Nederland (homeLon tussen 3,2 en 7,3).");
             RuleFor(x => x.MaxDistanceKm).NotNull().WithMessage("Vul de maximale afstand in.").InclusiveBetween(1, 400).WithMessage("De maximale afstand ligt tussen 1 en 400 km.");
@@ -117,15 +119,15 @@ public static partial class RequestsApi
     public static void MapRequestsApi(this RouteGroupBuilder api)
     {
         var requests = api.MapGroup("/regions/{regionCode}/requests").RequireAuthorization(Policies.Desk);
-        requests.MapPost("", CreateAsync)
+        requests.MapPost("", CreateAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
             .Describe("registerRequest", "Registers a request for a child of the region, under a pseudonymous case reference (never a name or BSN).");
-        requests.MapGet("", ListAsync)
+        requests.MapGet("", ListAsync).RequireScope(Silo.Access.Scopes.RequestsRead)
             .Describe("listRequests", "The region's requests by priority and waiting time (default: open). The read is audited.");
-        requests.MapGet("/{requestId:guid}", GetAsync)
+        requests.MapGet("/{requestId:guid}", GetAsync).RequireScope(Silo.Access.Scopes.RequestsRead)
             .Describe("getRequest", "One request of the region. The read is audited.");
-        requests.MapPatch("/{requestId:guid}", UpdateAsync)
+        requests.MapPatch("/{requestId:guid}", UpdateAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
             .Describe("editRequest", "Edits an open request: the fields sent replace the stored ones, and the result is validated as a whole.");
-        requests.MapDelete("/{requestId:guid}", WithdrawAsync)
+        requests.MapDelete("/{requestId:guid}", WithdrawAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
             .Describe("withdrawRequest", "Withdraws an open request and releases its holds.");
     }
 
@@ -164,11 +166,8 @@ public static partial class RequestsApi
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var taken = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM requests WHERE region_code = @regionCode AND case_reference = @CaseReference",
-            new { regionCode, input.CaseReference }, transaction);
-        if (taken > 0)
-            return new WriteOutcome(null, null, $"The region already has a request with case reference '{input.CaseReference}'.");
+        if (await CaseReferenceTakenAsync(connection, transaction, regionCode, input.CaseReference!, except: null))
+            return CaseReferenceConflict(input.CaseReference!);
         await connection.ExecuteAsync("""
             INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
                                   birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
@@ -186,11 +185,27 @@ public static partial class RequestsApi
         return new WriteOutcome(await ReadAsync(database, regionCode, id, clock), null, null);
     }
 
+    /// <summary>Case references are unique in a region regardless of letter case (RT-1 and rt-1 are one child).</summary>
+    private static async Task<bool> CaseReferenceTakenAsync(DbConnection connection, DbTransaction transaction, string regionCode, string caseReference,
+        Guid? except) =>
+        await connection.ExecuteScalarAsync<long>("""
+            SELECT count(*) FROM requests
+            WHERE region_code = @regionCode AND lower(case_reference) = lower(@caseReference) AND id <> @except
+            """, new { regionCode, caseReference, except = except ?? Guid.Empty }, transaction) > 0;
+
+    private static WriteOutcome CaseReferenceConflict(string caseReference) =>
+        new(null, new Dictionary<string, string[]> { ["caseReference"] = [$"De regio heeft al een hulpvraag met dossiernummer '{caseReference}'."] }, null);
+
     private static async Task<IResult> ListAsync(string regionCode, string? status, string? careType, HttpContext context, Database database,
         Journal journal, TimeProvider clock)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && status is not ("open" or "placed" or "withdrawn")) errors["status"] = ["status is open, placed or withdrawn."];
+        if (careType is not null && !CareTypes.All.Contains(careType)) errors["careType"] = [$"careType is one of {string.Join(", ", CareTypes.All.Order())}."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e)));
         return TypedResults.Ok(await ListForDeskAsync(caller, regionCode, status ?? "open", careType, database, journal, clock));
     }
 
@@ -243,6 +258,8 @@ public static partial class RequestsApi
 
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
+        if (await CaseReferenceTakenAsync(connection, transaction, regionCode, merged.CaseReference!, except: requestId))
+            return CaseReferenceConflict(merged.CaseReference!);
         var version = await connection.QuerySingleOrDefaultAsync<long?>("""
             UPDATE requests SET case_reference = @CaseReference, measure_type = @MeasureType, measure_start = @MeasureStart, urgency = @Urgency,
                 care_type = @CareType, needs = @needs, needs_secure = @NeedsSecure, birth_month = @birthMonth, gender = @Gender,

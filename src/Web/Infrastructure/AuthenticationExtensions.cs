@@ -34,25 +34,34 @@ public static class AuthenticationExtensions
                 // An API caller gets a status code, not a redirect to a page it cannot use.
                 options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+                options.Events.OnValidatePrincipal = SessionCheck.ValidateAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenScheme, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<SignInThrottle>();
         return builder;
     }
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
         {
             context.Response.StatusCode = status;
+            if (status == StatusCodes.Status401Unauthorized)
+                context.Response.Headers.WWWAuthenticate = "Bearer";
             return Task.CompletedTask;
         }
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A bearer token is valid when it is known, not revoked, not expired and (for demo tokens) demo mode is on. A client
+    /// address that sent too many unknown tokens gets 429 with Retry-After, even for a right one, until its minute is over.
+    /// </summary>
     private sealed class ApiTokenHandler(
-        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Database database, DemoOptions demo)
+        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Database database, DemoOptions demo,
+        SignInThrottle throttle, TimeProvider clock)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
         private sealed class ApiClient
@@ -62,27 +71,68 @@ public static class AuthenticationExtensions
             public string Role { get; init; } = "";
             public string? RegionCode { get; init; }
             public Guid? OrganisationId { get; init; }
+            public string Scopes { get; init; } = "";
+            public DateTimeOffset? ExpiresAt { get; init; }
         }
+
+        private string? _failure;
+        private TimeSpan? _blocked;
 
         protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
         {
             var header = Request.Headers.Authorization.ToString();
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
                 return AuthenticateResult.NoResult();
+            if (throttle.Blocked(Context) is { } wait)
+            {
+                _blocked = wait;
+                return AuthenticateResult.Fail("Too many unknown tokens from this address.");
+            }
             var token = header["Bearer ".Length..].Trim();
-            if (token.Length == 0)
-                return AuthenticateResult.Fail("The bearer token is empty.");
+            if (token.Length is 0 or > 200)
+                return Failed("The bearer token is empty or malformed.");
 
             await using var connection = await database.OpenAsync(Context.RequestAborted);
             var client = await connection.QuerySingleOrDefaultAsync<ApiClient>("""
-                SELECT id AS Id, name AS Name, role AS Role, region_code AS RegionCode, organisation_id AS OrganisationId
+                SELECT id AS Id, name AS Name, role AS Role, region_code AS RegionCode, organisation_id AS OrganisationId, scopes AS Scopes,
+                       expires_at AS ExpiresAt
                 FROM api_clients
                 WHERE token_hash = @hash AND revoked_at IS NULL AND (is_demo = false OR @demoEnabled = true)
                 """, new { hash = ApiTokens.Hash(token), demoEnabled = demo.Enabled });
             if (client is null)
-                return AuthenticateResult.Fail("Unknown or revoked API token.");
+                return Failed("The token is unknown or revoked.");
+            if (client.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
+            {
+                _failure = $"The token expired on {expires:yyyy-MM-dd}.";
+                return AuthenticateResult.Fail(_failure);
+            }
             var caller = new Caller(client.Id, "api-client", client.Name, client.Role, client.RegionCode, client.OrganisationId);
-            return AuthenticateResult.Success(new AuthenticationTicket(new(caller.ToIdentity(ApiTokenScheme)), ApiTokenScheme));
+            var identity = caller.ToIdentity(ApiTokenScheme);
+            foreach (var scope in Silo.Access.Scopes.Parse(client.Scopes))
+                identity.AddClaim(new System.Security.Claims.Claim(ScopeRequirement.ScopeClaim, scope));
+            return AuthenticateResult.Success(new AuthenticationTicket(new(identity), ApiTokenScheme));
+        }
+
+        private AuthenticateResult Failed(string reason)
+        {
+            throttle.Failed(Context);
+            _failure = reason;
+            return AuthenticateResult.Fail(reason);
+        }
+
+        protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+        {
+            if (_blocked is { } wait)
+            {
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                SignInThrottle.WriteRetryAfter(Context, wait);
+                return Task.CompletedTask;
+            }
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Response.Headers.WWWAuthenticate = _failure is null
+                ? "Bearer"
+                : $"Bearer error=\"invalid_token\", error_description=\"{_failure}\"";
+            return Task.CompletedTask;
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class AdminCommandTests
 
         var user = await SiloProcess.RunAsync(["users", "add", "--email", "Bemiddelaar@Rijnmond.example", "--name", "Bemiddelaar", "--role", "desk", "--region", "rijnmond"],
             environment, stdin: "a long enough password");
-        var token = await SiloProcess.RunAsync(["tokens", "add", "--name", "Regiosysteem", "--role", "desk", "--region", "rijnmond"], environment);
+        var token = await SiloProcess.RunAsync(["tokens", "add", "--name", "Regiosysteem", "--role", "desk", "--region", "rijnmond", "--scopes", "capacity:read"], environment);
         await using var production = new MatchmakerWebFactory(test, demo: false);
         var browser = production.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var signedIn = await SignIn.WithPasswordAsync(browser, "bemiddelaar@rijnmond.example", "a long enough password");
@@ -41,8 +41,12 @@ public sealed class AdminCommandTests
     [InlineData("users add --email x@y.example --name X --role desk", "--region")]
     [InlineData("users add --email not-an-email --name X --role desk --region rijnmond", "e-mail")]
     [InlineData("users add --email x@y.example --name X --role pilot --region rijnmond", "--role must be one of")]
-    [InlineData("tokens add --name P --role provider", "--organisation")]
-    [InlineData("tokens add --name D --role desk --region atlantis", "does not exist")]
+    [InlineData("tokens add --name P --role provider --scopes capacity:write", "--organisation")]
+    [InlineData("tokens add --name D --role desk --region atlantis --scopes capacity:read", "does not exist")]
+    [InlineData("tokens add --name D --role desk --region rijnmond", "--scopes is required")]
+    [InlineData("tokens add --name D --role desk --region rijnmond --scopes everything", "'everything' is not a scope")]
+    [InlineData("tokens add --name D --role desk --region rijnmond --scopes capacity:read --expires-days 5000", "--expires-days")]
+    [InlineData("users add --email x@y.example --name X --role national --region rijnmond", "belongs to no region")]
     public async Task AdminCommands_WithBadInput_SayWhatIsWrong_ExitWith2_AndAddNothing(string command, string message)
     {
         await using var test = await TestDatabase.CreateAsync("sqlite");

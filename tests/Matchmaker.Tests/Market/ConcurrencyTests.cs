@@ -30,7 +30,7 @@ public sealed class ConcurrencyTests
             await market.ExecuteAsync("UPDATE holds SET expires_at = @soon WHERE id = @holdId",
                 new { soon = DateTimeOffset.UtcNow.AddMilliseconds(25 + round * 5), holdId });
             await Task.Delay(20);
-            var accept = market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+            var accept = market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
             var expire = Task.Run(async () =>
             {
                 var expired = 0;

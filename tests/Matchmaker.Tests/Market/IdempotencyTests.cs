@@ -34,8 +34,8 @@ public sealed class IdempotencyTests
         var acceptKey = Guid.NewGuid().ToString();
         var declineKey = Guid.NewGuid().ToString();
 
-        var accept = await SendAsync(market.Provider, $"/api/v1/holds/{accepted}/accept", new { startDate = "2026-12-01" }, acceptKey);
-        var acceptAgain = await SendAsync(market.Provider, $"/api/v1/holds/{accepted}/accept", new { startDate = "2026-12-01" }, acceptKey);
+        var accept = await SendAsync(market.Provider, $"/api/v1/holds/{accepted}/accept", new { startDate = MarketScenario.InDays(8) }, acceptKey);
+        var acceptAgain = await SendAsync(market.Provider, $"/api/v1/holds/{accepted}/accept", new { startDate = MarketScenario.InDays(8) }, acceptKey);
         var decline = await SendAsync(market.Provider, $"/api/v1/holds/{declined}/decline", new { reason = "no-capacity" }, declineKey);
         var declineAgain = await SendAsync(market.Provider, $"/api/v1/holds/{declined}/decline", new { reason = "no-capacity" }, declineKey);
 

@@ -51,12 +51,12 @@ public sealed class IsolationTests
         var foreignHold = await market.OtherDesk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
         var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
-        var foreignAccept = await market.OtherProvider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        var foreignAccept = await market.OtherProvider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
         var foreignDecline = await market.OtherProvider.PostAsJsonAsync($"/api/v1/holds/{holdId}/decline", new { reason = "safety" });
         var othersList = await market.OtherProvider.GetFromJsonAsync<JsonElement>("/api/v1/holds");
-        await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
         var placementId = await market.ScalarAsync<Guid>("SELECT id FROM placements WHERE request_id = @requestId", new { requestId });
-        var foreignEnd = await market.OtherProvider.PostAsJsonAsync($"/api/v1/placements/{placementId}/end", new { endDate = "2027-01-01", reason = "move" });
+        var foreignEnd = await market.OtherProvider.PostAsJsonAsync($"/api/v1/placements/{placementId}/end", new { endDate = MarketScenario.InDays(39), reason = "move" });
 
         Assert.Equal(HttpStatusCode.NotFound, foreignHold.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, foreignAccept.StatusCode);

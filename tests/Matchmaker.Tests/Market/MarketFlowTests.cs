@@ -27,11 +27,11 @@ public sealed class MarketFlowTests
         var afterHold = await market.FactsAsync(offering.Id);
         var proposals = await market.Provider.GetFromJsonAsync<JsonElement>("/api/v1/holds");
         var proposal = proposals.EnumerateArray().Single(p => p.GetProperty("holdId").GetGuid() == holdId);
-        var accepted = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        var accepted = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
         var afterAccept = await market.FactsAsync(offering.Id);
         var request = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/regions/{MarketScenario.Region}/requests/{requestId}");
         var placementId = await market.ScalarAsync<Guid>("SELECT id FROM placements WHERE request_id = @requestId", new { requestId });
-        var ended = await market.Provider.PostAsJsonAsync($"/api/v1/placements/{placementId}/end", new { endDate = "2027-03-01", reason = "planned-end" });
+        var ended = await market.Provider.PostAsJsonAsync($"/api/v1/placements/{placementId}/end", new { endDate = MarketScenario.InDays(98), reason = "planned-end" });
         var afterEnd = await market.FactsAsync(offering.Id);
 
         Assert.Equal(HttpStatusCode.Created, round.StatusCode);
@@ -57,12 +57,12 @@ public sealed class MarketFlowTests
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0008"));
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
         var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
-        await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
         var placed = await market.FactsAsync(offering.Id);
         await market.Provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = placed.TotalUnits, occupiedUnits = 0 });
         var placementId = await market.ScalarAsync<Guid>("SELECT id FROM placements WHERE request_id = @requestId", new { requestId });
 
-        var ended = await market.Desk.PostAsJsonAsync($"/api/v1/placements/{placementId}/end", new { endDate = "2027-01-15", reason = "breakdown" });
+        var ended = await market.Desk.PostAsJsonAsync($"/api/v1/placements/{placementId}/end", new { endDate = MarketScenario.InDays(53), reason = "breakdown" });
 
         Assert.Equal(HttpStatusCode.NoContent, ended.StatusCode);
         Assert.Equal(0, (await market.FactsAsync(offering.Id)).OccupiedUnits);
@@ -84,7 +84,7 @@ public sealed class MarketFlowTests
         var holdTwo = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{second}/holds", new { requestId });
         var holdId = (await holdOne.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
 
-        await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
 
         Assert.Equal(HttpStatusCode.Created, holdOne.StatusCode);
         if (holdTwo.StatusCode == HttpStatusCode.Created)
@@ -109,7 +109,7 @@ public sealed class MarketFlowTests
         var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
 
         var declined = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/decline", new { reason = "group-composition", note = "Groep te onrustig" });
-        var again = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        var again = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
 
         Assert.Equal(HttpStatusCode.NoContent, declined.StatusCode);
         Assert.Equal(offering.HeldUnits, (await market.FactsAsync(offering.Id)).HeldUnits);
@@ -127,7 +127,7 @@ public sealed class MarketFlowTests
         var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
         await market.ExecuteAsync("UPDATE holds SET expires_at = @past WHERE id = @holdId", new { past = DateTimeOffset.UtcNow.AddMinutes(-1), holdId });
 
-        var accepted = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        var accepted = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
         await market.RegionGrain.Tick();
 
         Assert.Equal(HttpStatusCode.Conflict, accepted.StatusCode);
@@ -164,11 +164,11 @@ public sealed class MarketFlowTests
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId = older });
         var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
 
-        var accepted = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = "2026-12-01" });
+        var accepted = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
         var after = await market.FactsAsync(offering.Id);
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        Assert.Equal(2, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("placedRequests").GetArrayLength());
+        Assert.Equal(2, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("placements").GetArrayLength());
         Assert.Equal(offering.OccupiedUnits + 2, after.OccupiedUnits);
         Assert.Equal(offering.HeldUnits, after.HeldUnits);
         foreach (var child in new[] { older, younger })
@@ -214,7 +214,7 @@ public sealed class MarketFlowTests
 
     private static async Task<JsonElement> Find(MarketScenario market, Guid offeringId)
     {
-        var availability = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/regions/{MarketScenario.Region}/availability");
+        var availability = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/regions/{MarketScenario.Region}/availability?pageSize=500");
         return availability.GetProperty("offerings").EnumerateArray().Single(o => o.GetProperty("offeringId").GetGuid() == offeringId);
     }
 }

@@ -65,6 +65,9 @@ public sealed class MarketScenario : IAsyncDisposable
 
     public HttpClient Client(string token) => _clientFor(token);
 
+    /// <summary>A date this many days from today (yyyy-MM-dd): start and end dates must lie near today.</summary>
+    public static string InDays(int days) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(days).ToString("yyyy-MM-dd");
+
     public sealed class OfferingFacts
     {
         public Guid Id { get; init; }

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Account;
 
 /// <summary>Sign in with e-mail and password, or (demo mode only) with one click as a demo user of a region.</summary>
-public sealed class SignInModel(Database database, DemoOptions demo) : PageModel
+public sealed class SignInModel(Database database, DemoOptions demo, SignInThrottle throttle, TimeProvider clock) : PageModel
 {
     private sealed class UserRecord
     {
@@ -24,11 +24,19 @@ public sealed class SignInModel(Database database, DemoOptions demo) : PageModel
         public Guid? OrganisationId { get; init; }
         public string? PasswordHash { get; init; }
         public bool IsDemo { get; init; }
+        public string SecurityStamp { get; init; } = "";
+        public bool Disabled { get; init; }
+        public int FailedSignIns { get; init; }
+        public DateTimeOffset? LockedUntil { get; init; }
     }
+
+    // Verified when the address is unknown, so a known and an unknown address take the same time to refuse.
+    private static readonly string UnknownUserHash = new PasswordHasher<object>().HashPassword(new object(), "no user has this password");
 
     private const string SelectUserByEmail = """
         SELECT id AS Id, display_name AS DisplayName, role AS Role, region_code AS RegionCode,
-               organisation_id AS OrganisationId, password_hash AS PasswordHash, is_demo AS IsDemo
+               organisation_id AS OrganisationId, password_hash AS PasswordHash, is_demo AS IsDemo, security_stamp AS SecurityStamp,
+               disabled_at IS NOT NULL AS Disabled, failed_sign_ins AS FailedSignIns, locked_until AS LockedUntil
         FROM users
         WHERE email = @email
         """;
@@ -59,18 +67,37 @@ public sealed class SignInModel(Database database, DemoOptions demo) : PageModel
 
     public async Task<IActionResult> OnPostPasswordAsync()
     {
+        if (throttle.Blocked(HttpContext) is { } wait) return TooManyAttempts(wait);
         if (!ModelState.IsValid) return Page();
         await using var connection = await database.OpenAsync(HttpContext.RequestAborted);
         var user = await connection.QuerySingleOrDefaultAsync<UserRecord>(SelectUserByEmail, new { email = Input.Email.Trim().ToLowerInvariant() });
-        var verified = user is { PasswordHash: not null, IsDemo: false }
-            && new PasswordHasher<object>().VerifyHashedPassword(user, user.PasswordHash, Input.Password) != PasswordVerificationResult.Failed;
-        if (!verified)
+        var now = clock.GetUtcNow();
+        var usable = user is { PasswordHash: not null, IsDemo: false, Disabled: false } && !(user.LockedUntil > now);
+        var matches = new PasswordHasher<object>().VerifyHashedPassword(user ?? new object(), user?.PasswordHash ?? UnknownUserHash, Input.Password)
+            != PasswordVerificationResult.Failed;
+        if (!usable || !matches)
         {
-            ModelState.AddModelError(string.Empty, "Deze combinatie van e-mailadres en wachtwoord kennen we niet.");
+            throttle.Failed(HttpContext);
+            if (user is not null && usable)
+                await connection.ExecuteAsync("UPDATE users SET failed_sign_ins = failed_sign_ins + 1, locked_until = @lockedUntil WHERE id = @id",
+                    new { id = user.Id, lockedUntil = AccountLockout.LockedUntil(user.FailedSignIns + 1, now) });
+            ModelState.AddModelError(string.Empty,
+                "Deze combinatie van e-mailadres en wachtwoord kennen we niet. Na vijf mislukte pogingen moet u enkele minuten wachten voor u het opnieuw probeert.");
             return Page();
         }
-        await SignInAsync(user!);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : HomeOf(user!.Role));
+        if (user!.FailedSignIns > 0)
+            await connection.ExecuteAsync("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @id", new { id = user.Id });
+        await SignInAsync(user);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : HomeOf(user.Role));
+    }
+
+    private IActionResult TooManyAttempts(TimeSpan wait)
+    {
+        SignInThrottle.WriteRetryAfter(HttpContext, wait);
+        ModelState.AddModelError(string.Empty, $"Te veel mislukte pogingen vanaf dit adres. Probeer het over {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minuut opnieuw.");
+        var page = Page();
+        page.StatusCode = StatusCodes.Status429TooManyRequests;
+        return page;
     }
 
     public async Task<IActionResult> OnPostDemoAsync(string? region, string? role)
@@ -109,7 +136,8 @@ public sealed class SignInModel(Database database, DemoOptions demo) : PageModel
     private Task SignInAsync(UserRecord user)
     {
         var caller = new Caller(user.Id, "user", user.DisplayName, user.Role, user.RegionCode, user.OrganisationId);
-        return HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            new(caller.ToIdentity(CookieAuthenticationDefaults.AuthenticationScheme)));
+        var identity = caller.ToIdentity(CookieAuthenticationDefaults.AuthenticationScheme);
+        identity.AddClaim(new System.Security.Claims.Claim(SessionCheck.StampClaim, user.SecurityStamp));
+        return HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new(identity));
     }
 }

@@ -20,6 +20,8 @@ public sealed class ProposalsModel(Database database, Journal journal, IGrainFac
     public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, DateOnly? startDate)
     {
         if (startDate is null) return await FailAsync("Vul een startdatum in.");
+        if (!new HoldsApi.AcceptInputValidator(clock).Validate(new HoldsApi.AcceptInput(startDate)).IsValid)
+            return await FailAsync($"De startdatum ligt tussen {Today.AddDays(-90):dd-MM-yyyy} en {Today.AddYears(1):dd-MM-yyyy}.");
         try
         {
             await grains.AcceptHoldAsync(database, Caller.Of(HttpContext).ToActor(), holdId, startDate.Value, null);

@@ -1,0 +1,37 @@
+namespace Matchmaker.Silo.Access;
+
+/// <summary>
+/// What an API token may do, on top of its role: each operation names the scope it needs. <c>area:read</c> is granted
+/// by any scope of that area (a system that may write requests may read them); other scopes only by themselves.
+/// People signed in with a password have every scope of their role.
+/// </summary>
+public static class Scopes
+{
+    public const string RequestsRead = "requests:read";
+    public const string RequestsWrite = "requests:write";
+    public const string MatchingRead = "matching:read";
+    public const string MatchingRun = "matching:run";
+    public const string HoldsRead = "holds:read";
+    public const string HoldsWrite = "holds:write";
+    public const string CapacityRead = "capacity:read";
+    public const string CapacityWrite = "capacity:write";
+    public const string ProposalsRead = "proposals:read";
+    public const string ProposalsAnswer = "proposals:answer";
+    public const string PlacementsEnd = "placements:end";
+    public const string AuditRead = "audit:read";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        RequestsRead, RequestsWrite, MatchingRead, MatchingRun, HoldsRead, HoldsWrite, CapacityRead, CapacityWrite,
+        ProposalsRead, ProposalsAnswer, PlacementsEnd, AuditRead,
+    ];
+
+    public static IReadOnlyList<string> Parse(string? text) =>
+        (text ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static bool Grants(IEnumerable<string> granted, string required)
+    {
+        var area = required.EndsWith(":read", StringComparison.Ordinal) ? required[..(required.Length - "read".Length)] : null;
+        return granted.Any(scope => scope == required || (area is not null && scope.StartsWith(area, StringComparison.Ordinal)));
+    }
+}

@@ -1,0 +1,138 @@
+using Dapper;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using static Matchmaker.Silo.Admin.AdminCommands;
+
+namespace Matchmaker.Silo.Admin;
+
+/// <summary><c>users add|list|disable|enable|set-role|reset-password</c>; passwords are read from standard input.</summary>
+internal static class UserCommands
+{
+    public const int ShortestPassword = 12;
+
+    public static Task<int> RunAsync(string? verb, Dictionary<string, string> options, IConfiguration configuration) => verb switch
+    {
+        "add" => AddAsync(options, configuration),
+        "list" => ListAsync(options, configuration),
+        "disable" => ChangeAsync(options, configuration, "user-disabled", "disabled_at = @now", "is disabled; their sessions end within a minute"),
+        "enable" => ChangeAsync(options, configuration, "user-enabled", "disabled_at = NULL, failed_sign_ins = 0, locked_until = NULL", "is enabled again"),
+        "reset-password" => ResetPasswordAsync(options, configuration),
+        "set-role" => SetRoleAsync(options, configuration),
+        _ => Task.FromResult(Fail("Use 'users add', 'users list', 'users disable', 'users enable', 'users set-role' or 'users reset-password'.")),
+    };
+
+    private static async Task<int> AddAsync(Dictionary<string, string> options, IConfiguration configuration)
+    {
+        if (Missing(options, "email", "name", "role") is { } missing) return Fail(missing);
+        var email = options["email"].Trim().ToLowerInvariant();
+        if (!IsEmail(email)) return Fail($"--email '{email}' is not an e-mail address.");
+        if (await ReadPasswordAsync() is not { } password) return PasswordProblem();
+        await using var database = Database.FromConfiguration(configuration);
+        var owner = await CheckOwnerAsync(database, options);
+        if (owner.Problem is not null) return Fail(owner.Problem);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE email = @email", new { email }, transaction) > 0)
+            return Fail($"A user with e-mail {email} exists already.");
+        var id = Guid.NewGuid();
+        await connection.ExecuteAsync("""
+            INSERT INTO users (id, email, display_name, role, region_code, organisation_id, password_hash, is_demo, created_at, security_stamp)
+            VALUES (@id, @email, @name, @role, @region, @organisation, @hash, false, @now, @stamp)
+            """, new
+        {
+            id, email, name = options["name"], role = options["role"], region = owner.Region, organisation = owner.Organisation,
+            hash = new PasswordHasher<object>().HashPassword(email, password), now = DateTimeOffset.UtcNow, stamp = SecurityStamps.New(),
+        }, transaction);
+        await AuditAsync(connection, transaction, "user-added", "user", id.ToString(), owner.Region, $"{email} as {options["role"]}");
+        await transaction.CommitAsync();
+        Console.Out.WriteLine($"User {email} ({options["role"]}) added with id {id}.");
+        return 0;
+    }
+
+    private static async Task<int> ListAsync(Dictionary<string, string> options, IConfiguration configuration)
+    {
+        await using var database = Database.FromConfiguration(configuration);
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled, DateTimeOffset? LockedUntil)>("""
+            SELECT email, role, region_code, is_demo, disabled_at, locked_until FROM users
+            WHERE (@region IS NULL OR region_code = @region)
+            ORDER BY email
+            """, new { region = options.GetValueOrDefault("region") });
+        foreach (var row in rows)
+        {
+            var state = row.Disabled is not null ? "disabled" : row.LockedUntil > DateTimeOffset.UtcNow ? $"locked until {row.LockedUntil:u}" : "active";
+            Console.Out.WriteLine($"{row.Email,-44} {row.Role,-13} {row.Region ?? "-",-22} {(row.Demo ? "demo " : "")}{state}");
+        }
+        return 0;
+    }
+
+    private static async Task<int> ChangeAsync(Dictionary<string, string> options, IConfiguration configuration, string action, string set, string said)
+    {
+        if (Missing(options, "email") is { } missing) return Fail(missing);
+        var email = options["email"].Trim().ToLowerInvariant();
+        await using var database = Database.FromConfiguration(configuration);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
+            "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
+        if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
+        await connection.ExecuteAsync($"UPDATE users SET {set}, security_stamp = @stamp WHERE id = @id",
+            new { id = user.Value.Id, now = DateTimeOffset.UtcNow, stamp = SecurityStamps.New() }, transaction);
+        await AuditAsync(connection, transaction, action, "user", user.Value.Id.ToString(), user.Value.Region, email);
+        await transaction.CommitAsync();
+        Console.Out.WriteLine($"User {email} {said}.");
+        return 0;
+    }
+
+    private static async Task<int> ResetPasswordAsync(Dictionary<string, string> options, IConfiguration configuration)
+    {
+        if (Missing(options, "email") is { } missing) return Fail(missing);
+        if (await ReadPasswordAsync() is not { } password) return PasswordProblem();
+        var email = options["email"].Trim().ToLowerInvariant();
+        options["hash"] = new PasswordHasher<object>().HashPassword(email, password);
+        await using var database = Database.FromConfiguration(configuration);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
+            "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
+        if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
+        await connection.ExecuteAsync("""
+            UPDATE users SET password_hash = @hash, security_stamp = @stamp, failed_sign_ins = 0, locked_until = NULL WHERE id = @id
+            """, new { id = user.Value.Id, hash = options["hash"], stamp = SecurityStamps.New() }, transaction);
+        await AuditAsync(connection, transaction, "user-password-reset", "user", user.Value.Id.ToString(), user.Value.Region, email);
+        await transaction.CommitAsync();
+        Console.Out.WriteLine($"The password of {email} is reset; their sessions end within a minute.");
+        return 0;
+    }
+
+    private static async Task<int> SetRoleAsync(Dictionary<string, string> options, IConfiguration configuration)
+    {
+        if (Missing(options, "email", "role") is { } missing) return Fail(missing);
+        var email = options["email"].Trim().ToLowerInvariant();
+        await using var database = Database.FromConfiguration(configuration);
+        var owner = await CheckOwnerAsync(database, options);
+        if (owner.Problem is not null) return Fail(owner.Problem);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var id = await connection.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
+        if (id is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
+        await connection.ExecuteAsync("""
+            UPDATE users SET role = @role, region_code = @region, organisation_id = @organisation, security_stamp = @stamp WHERE id = @id
+            """, new { id, role = options["role"], region = owner.Region, organisation = owner.Organisation, stamp = SecurityStamps.New() }, transaction);
+        await AuditAsync(connection, transaction, "user-role-changed", "user", id.Value.ToString(), owner.Region, $"{email} to {options["role"]}");
+        await transaction.CommitAsync();
+        Console.Out.WriteLine($"User {email} is now {options["role"]}; their sessions end within a minute.");
+        return 0;
+    }
+
+    private static async Task<string?> ReadPasswordAsync()
+    {
+        var password = (await Console.In.ReadLineAsync())?.Trim() ?? "";
+        return password.Length >= ShortestPassword ? password : null;
+    }
+
+    private static int PasswordProblem() =>
+        Fail($"Give the password on standard input, at least {ShortestPassword} characters (e.g. read -s P; echo \"$P\" | ... users add ...).");
+}

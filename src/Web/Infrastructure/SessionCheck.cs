@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using Dapper;
+using Matchmaker.Silo.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Matchmaker.Web.Infrastructure;
+
+/// <summary>
+/// A sign-in cookie stands for a user as the database knows them. It is checked again at least every minute and on every
+/// change (a request that is not GET or HEAD): a disabled or deleted user, a new security stamp (role, region,
+/// organisation or password changed) or a demo user while demo mode is off ends the session.
+/// </summary>
+public static class SessionCheck
+{
+    public const string StampClaim = "matchmaker:stamp";
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    private const string CheckedAtItem = ".matchmaker-checked";
+
+    private sealed class UserState
+    {
+        public string SecurityStamp { get; init; } = "";
+        public bool Disabled { get; init; }
+        public bool IsDemo { get; init; }
+    }
+
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var isChange = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method);
+        var checkedAt = context.Properties.Items.TryGetValue(CheckedAtItem, out var text) && DateTimeOffset.TryParse(text, out var at) ? at : (DateTimeOffset?)null;
+        if (!isChange && checkedAt is { } last && now - last < Interval && last <= now) return;
+
+        var caller = Caller.From(context.Principal!);
+        var stamp = context.Principal!.FindFirstValue(StampClaim);
+        UserState? user = null;
+        if (caller is not null)
+        {
+            await using var connection = await services.GetRequiredService<Database>().OpenAsync(context.HttpContext.RequestAborted);
+            user = await connection.QuerySingleOrDefaultAsync<UserState>("""
+                SELECT security_stamp AS SecurityStamp, disabled_at IS NOT NULL AS Disabled, is_demo AS IsDemo FROM users WHERE id = @id
+                """, new { id = caller.Id });
+        }
+        var demoEnabled = services.GetRequiredService<DemoOptions>().Enabled;
+        if (user is null || user.Disabled || (user.IsDemo && !demoEnabled) || user.SecurityStamp != stamp)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+        if (checkedAt is null || now - checkedAt >= Interval)
+        {
+            context.Properties.Items[CheckedAtItem] = now.ToString("O");
+            context.ShouldRenew = true;
+        }
+    }
+}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
+using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -26,7 +27,7 @@ public interface IAvailabilityClient
 /// Live updates at /hubs/availability. Groups are chosen on the server from the caller's identity: a desk joins its
 /// region and the desks' availability feed, a provider its own organisation. A client cannot join any other group.
 /// </summary>
-[Authorize]
+[Authorize(Policy = Policies.DeskOrProvider)]
 public sealed class AvailabilityHub : Hub<IAvailabilityClient>
 {
     public const string Path = "/hubs/availability";

@@ -1,8 +1,14 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages;
 
-/// <summary>The page for "not found", "not allowed" and errors, in plain Dutch.</summary>
+/// <summary>
+/// The page for "not found", "not allowed" and errors, in plain Dutch; open to anyone. A failed POST is re-executed here as
+/// a POST, which changes nothing, so it needs no antiforgery token (else every such error would turn into a bare 400).
+/// </summary>
+[AllowAnonymous, IgnoreAntiforgeryToken]
 public sealed class StatusModel : PageModel
 {
     public string Title { get; private set; } = "";

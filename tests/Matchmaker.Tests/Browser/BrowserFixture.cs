@@ -38,11 +38,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> SignedInPageAsync(string role)
+    /// <summary>A page signed in as the demo <paramref name="role"/>; <paramref name="bypassCsp"/> only for tests that inject their own tools (axe).</summary>
+    public async Task<IPage> SignedInPageAsync(string role, bool bypassCsp = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Node.BaseAddress.ToString(),
+            BypassCSP = bypassCsp,
             Locale = "nl-NL",
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Account;
 
 /// <summary>Sign in with e-mail and password, or (demo mode only) with one click as a demo user of a region.</summary>
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public sealed class SignInModel(Database database, DemoOptions demo, SignInThrottle throttle, TimeProvider clock) : PageModel
 {
     private sealed class UserRecord

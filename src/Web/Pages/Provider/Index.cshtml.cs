@@ -41,7 +41,14 @@ public sealed class IndexModel(Database database, IGrainFactory grains, TimeProv
 
     public async Task<IActionResult> OnPostConfirmAsync(Guid offeringId)
     {
-        await grains.GetGrain<IOfferingGrain>(offeringId).Confirm(Caller.Of(HttpContext).ToActor());
+        try
+        {
+            await grains.GetGrain<IOfferingGrain>(offeringId).Confirm(Caller.Of(HttpContext).ToActor());
+        }
+        catch (MarketRuleException e) when (e.Status is 403 or 404)
+        {
+            return NotFound();
+        }
         TempData["Message"] = "Bevestigd: de tellingen zijn nog steeds juist.";
         return Redirect("/aanbieder#o-" + offeringId);
     }

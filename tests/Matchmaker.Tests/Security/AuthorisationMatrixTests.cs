@@ -1,0 +1,233 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Matchmaker.Tests.Infrastructure;
+using Matchmaker.Tests.Market;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Xunit.Abstractions;
+using Desk = Matchmaker.Web.Pages.Desk;
+using Provider = Matchmaker.Web.Pages.Provider;
+
+namespace Matchmaker.Tests.Security;
+
+/// <summary>
+/// Who may knock on which door. The two tables below are the specification: every operation of the OpenAPI document
+/// and every page handler, with the roles allowed and what an allowed role of another region (or another provider)
+/// gets. Every role (and anonymous) tries every door, in the scenario's region and the other one:
+/// anonymous gets 401 (API) or the sign-in page, a role not allowed 403 (API) or the no-access page, another tenant
+/// what the table says, an allowed role anything but a refusal or a 5xx.
+/// </summary>
+public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
+{
+    private const string AnyRole = "*";
+    private const string Anyone = "anyone";
+    private const string DeskOrProvider = "desk provider";
+
+    /// <summary>An API operation: its OpenAPI template, the roles allowed, and whether another tenant gets 404.</summary>
+    public sealed record ApiDoor(string Method, string Template, string Allowed, bool OtherTenantNotFound, Func<Doors, Task<string>> Path,
+        Func<Doors, Task<object>>? Body = null);
+
+    /// <summary>A page handler (or operator endpoint): the roles allowed and what an allowed role of another tenant gets.</summary>
+    public sealed record PageDoor(Type? Model, string Verb, string? Handler, string Allowed, int? OtherTenantStatus, Func<Doors, Task<string>> Path,
+        Func<Doors, Task<Dictionary<string, string>>>? Form = null);
+
+    private const string R = "/api/v1/regions/" + MarketScenario.Region;
+
+    public static readonly IReadOnlyList<ApiDoor> Api =
+    [
+        new("GET", "/me", AnyRole, false, _ => Task.FromResult("/api/v1/me")),
+        new("GET", "/regions/{regionCode}/availability", "desk", true, _ => Task.FromResult($"{R}/availability")),
+        new("GET", "/offerings", "provider", false, _ => Task.FromResult("/api/v1/offerings")),
+        new("PUT", "/offerings/{offeringId}/capacity", "provider", true, d => Task.FromResult($"/api/v1/offerings/{d.Offering}/capacity"), d => d.SameCapacityAsync()),
+        new("POST", "/offerings/{offeringId}/confirm", "provider", true, d => Task.FromResult($"/api/v1/offerings/{d.Offering}/confirm")),
+        new("POST", "/regions/{regionCode}/requests", "desk", true, _ => Task.FromResult($"{R}/requests"), d => Task.FromResult(d.NewChild())),
+        new("GET", "/regions/{regionCode}/requests", "desk", true, _ => Task.FromResult($"{R}/requests")),
+        new("GET", "/regions/{regionCode}/requests/{requestId}", "desk", true, async d => $"{R}/requests/{await d.NewRequestAsync()}"),
+        new("PATCH", "/regions/{regionCode}/requests/{requestId}", "desk", true, async d => $"{R}/requests/{await d.NewRequestAsync()}",
+            _ => Task.FromResult<object>(new { urgency = "crisis" })),
+        new("DELETE", "/regions/{regionCode}/requests/{requestId}", "desk", true, async d => $"{R}/requests/{await d.NewRequestAsync()}"),
+        new("POST", "/regions/{regionCode}/matching-rounds", "desk", true, _ => Task.FromResult($"{R}/matching-rounds")),
+        new("GET", "/regions/{regionCode}/matching-rounds/{roundId}", "desk", true, async d => $"{R}/matching-rounds/{await d.RoundAsync()}"),
+        new("POST", "/offerings/{offeringId}/holds", "desk", true, d => Task.FromResult($"/api/v1/offerings/{d.Offering}/holds"),
+            async d => new { requestId = await d.NewRequestAsync() }),
+        new("POST", "/holds/{holdId}/accept", "provider", true, async d => $"/api/v1/holds/{await d.NewHoldAsync()}/accept",
+            _ => Task.FromResult<object>(new { startDate = MarketScenario.InDays(3) })),
+        new("POST", "/holds/{holdId}/decline", "provider", true, async d => $"/api/v1/holds/{await d.NewHoldAsync()}/decline",
+            _ => Task.FromResult<object>(new { reason = "safety" })),
+        new("GET", "/holds", DeskOrProvider, false, _ => Task.FromResult("/api/v1/holds")),
+        new("POST", "/placements/{placementId}/end", DeskOrProvider, true, async d => $"/api/v1/placements/{await d.NewPlacementAsync()}/end",
+            _ => Task.FromResult<object>(new { endDate = MarketScenario.InDays(5), reason = "move" })),
+        new("GET", "/regions/{regionCode}/audit", "desk", true, _ => Task.FromResult($"{R}/audit")),
+    ];
+
+    // The live hub is not in the OpenAPI document; it is a door all the same.
+    private static readonly ApiDoor Hub = new("POST", "/hubs/availability/negotiate", DeskOrProvider, false,
+        _ => Task.FromResult("/hubs/availability/negotiate?negotiateVersion=1"));
+
+    public static readonly IReadOnlyList<PageDoor> Pages =
+    [
+        new(null, "GET", null, Anyone, null, _ => Task.FromResult("/")),
+        new(typeof(Web.Pages.StatusModel), "GET", null, Anyone, null, _ => Task.FromResult("/status/400")),
+        new(typeof(Web.Pages.StatusModel), "POST", null, Anyone, null, _ => Task.FromResult("/status/400")),
+        new(typeof(Web.Pages.Account.SignInModel), "GET", null, Anyone, null, _ => Task.FromResult("/account/sign-in")),
+        new(typeof(Web.Pages.Account.SignInModel), "POST", "Password", Anyone, null, _ => Task.FromResult("/account/sign-in?handler=Password"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["Input.Email"] = "niemand@example.nl", ["Input.Password"] = "fout" })),
+        new(typeof(Web.Pages.Account.SignInModel), "POST", "Demo", Anyone, null, _ => Task.FromResult("/account/sign-in?handler=Demo"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["region"] = "atlantis", ["role"] = "desk" })),
+        new(typeof(Desk.IndexModel), "GET", null, "desk", null, _ => Task.FromResult("/tafel")),
+        new(typeof(Desk.AvailabilityModel), "GET", null, "desk", null, _ => Task.FromResult("/tafel/beschikbaarheid")),
+        new(typeof(Desk.MatchingModel), "GET", null, "desk", null, _ => Task.FromResult("/tafel/matching")),
+        new(typeof(Desk.MatchingModel), "POST", "Run", "desk", null, _ => Task.FromResult("/tafel/matching?handler=Run")),
+        // Another region's child cannot be held: the page answers with the refusal beside the choice.
+        new(typeof(Desk.MatchingModel), "POST", "Hold", "desk", 200, _ => Task.FromResult("/tafel/matching?handler=Hold"),
+            async d => new Dictionary<string, string> { ["selected"] = $"{await d.NewRequestAsync()}:{d.Offering}" }),
+        new(typeof(Desk.RequestModel), "GET", null, "desk", 404, async d => $"/tafel/aanvraag/{await d.NewRequestAsync()}"),
+        new(typeof(Desk.RequestModel), "POST", null, "desk", null, _ => Task.FromResult("/tafel/aanvraag"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["Form.CaseReference"] = "" })),
+        new(typeof(Desk.RequestModel), "POST", "Withdraw", "desk", 404, async d => $"/tafel/aanvraag/{await d.NewRequestAsync()}?handler=Withdraw"),
+        new(typeof(Provider.IndexModel), "GET", null, "provider", null, _ => Task.FromResult("/aanbieder")),
+        new(typeof(Provider.IndexModel), "POST", "Step", "provider", 404, _ => Task.FromResult("/aanbieder?handler=Step"),
+            d => Task.FromResult(new Dictionary<string, string> { ["offeringId"] = d.Offering.ToString(), ["step"] = "1" })),
+        new(typeof(Provider.IndexModel), "POST", "Set", "provider", 404, _ => Task.FromResult("/aanbieder?handler=Set"),
+            async d => new Dictionary<string, string> { ["offeringId"] = d.Offering.ToString(),
+                ["totalUnits"] = (await d.Market.FactsAsync(d.Offering)).TotalUnits.ToString(), ["occupiedUnits"] = (await d.Market.FactsAsync(d.Offering)).OccupiedUnits.ToString() }),
+        new(typeof(Provider.IndexModel), "POST", "Confirm", "provider", 404, _ => Task.FromResult("/aanbieder?handler=Confirm"),
+            d => Task.FromResult(new Dictionary<string, string> { ["offeringId"] = d.Offering.ToString() })),
+        new(typeof(Provider.ProposalsModel), "GET", null, "provider", null, _ => Task.FromResult("/aanbieder/voorstellen")),
+        // Another provider's proposal: the page says it does not exist, and nothing changes.
+        new(typeof(Provider.ProposalsModel), "POST", "Accept", "provider", 200, _ => Task.FromResult("/aanbieder/voorstellen?handler=Accept"),
+            async d => new Dictionary<string, string> { ["holdId"] = (await d.NewHoldAsync()).ToString(), ["startDate"] = MarketScenario.InDays(3) }),
+        new(typeof(Provider.ProposalsModel), "POST", "Decline", "provider", 200, _ => Task.FromResult("/aanbieder/voorstellen?handler=Decline"),
+            async d => new Dictionary<string, string> { ["holdId"] = (await d.NewHoldAsync()).ToString(), ["reason"] = "safety" }),
+        new(typeof(Web.Pages.Municipality.IndexModel), "GET", null, "municipality", null, _ => Task.FromResult("/gemeente")),
+        new(typeof(Web.Pages.Municipality.IndexModel), "GET", "Csv", "municipality", null, _ => Task.FromResult("/gemeente?handler=Csv")),
+        new(null, "GET", null, "admin", null, _ => Task.FromResult("/ops/orleans/")),
+        new(null, "GET", null, "admin", null, _ => Task.FromResult("/metrics")),
+    ];
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EveryRole_AtEveryApiOperation_GetsWhatTheTableSays(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var doors = await Doors.OpenAsync(market);
+        var wrong = new List<string>();
+        var checks = 0;
+        foreach (var (role, region, browser) in await EveryoneAsync(market))
+        {
+            var isOther = region == MarketScenario.OtherRegion;
+            foreach (var door in Api.Append(Hub))
+            {
+                var path = await door.Path(doors);
+                using var request = new HttpRequestMessage(new HttpMethod(door.Method), path);
+                if (door.Body is not null) request.Content = JsonContent.Create(await door.Body(doors));
+                var response = await browser.SendAsync(request);
+                var status = (int)response.StatusCode;
+                checks++;
+                var expected = Expected(door.Allowed, role, isOther && door.OtherTenantNotFound ? 404 : null, api: true);
+                if (!Meets(expected, response))
+                    wrong.Add($"{role}@{region} {door.Method} {path}: {status}, expected {expected} ({await response.Content.ReadAsStringAsync()})");
+            }
+        }
+        output.WriteLine($"{checks} API checks on {provider}");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EveryRole_AtEveryPageHandler_GetsWhatTheTableSays(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var doors = await Doors.OpenAsync(market);
+        var wrong = new List<string>();
+        var checks = 0;
+        foreach (var (role, region, browser) in await EveryoneAsync(market))
+        {
+            var token = await People.AntiforgeryTokenAsync(browser);
+            var isOther = region == MarketScenario.OtherRegion;
+            foreach (var door in Pages)
+            {
+                var path = await door.Path(doors);
+                using var request = new HttpRequestMessage(new HttpMethod(door.Verb), path);
+                if (door.Verb == "POST")
+                {
+                    var form = door.Form is null ? new Dictionary<string, string>() : await door.Form(doors);
+                    form["__RequestVerificationToken"] = token;
+                    request.Content = new FormUrlEncodedContent(form);
+                }
+                var response = await browser.SendAsync(request);
+                checks++;
+                var expected = Expected(door.Allowed, role, isOther ? door.OtherTenantStatus : null, api: false);
+                if (!Meets(expected, response))
+                    wrong.Add($"{role}@{region} {door.Verb} {path}: {(int)response.StatusCode} {response.Headers.Location}, expected {expected}");
+            }
+        }
+        output.WriteLine($"{checks} page checks on {provider}");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task TheApiTable_HasEveryOperationOfTheOpenApiDocument_AndNoOther()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new MatchmakerWebFactory(database);
+        var document = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(method => $"{method.Name.ToUpperInvariant()} {path.Name}"))
+            .Order().ToList();
+
+        Assert.Equal(documented, Api.Select(door => $"{door.Method} {door.Template}").Order().ToList());
+    }
+
+    [Fact]
+    public void ThePageTable_HasEveryPageHandler()
+    {
+        var handlers = typeof(Program).Assembly.GetTypes()
+            .Where(type => type.IsSubclassOf(typeof(PageModel)))
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Select(method => HandlerName().Match(method.Name))
+                .Where(match => match.Success)
+                .Select(match => $"{type.FullName} {match.Groups[1].Value.ToUpperInvariant()} {match.Groups[2].Value}"))
+            .Order().ToList();
+
+        Assert.Equal(handlers, Pages.Where(door => door.Model is not null).Select(door => $"{door.Model!.FullName} {door.Verb} {door.Handler}").Distinct().Order().ToList());
+    }
+
+    [GeneratedRegex("^On(Get|Post|Put|Delete)(.*?)(Async)?$")]
+    private static partial Regex HandlerName();
+
+    private static async Task<List<(string Role, string Region, HttpClient Browser)>> EveryoneAsync(MarketScenario market)
+    {
+        var everyone = new List<(string, string, HttpClient)>();
+        foreach (var role in People.Roles)
+        {
+            everyone.Add((role, MarketScenario.Region, await People.SignedInAsync(market, role, MarketScenario.Region)));
+            if (role is Silo.Access.Roles.Desk or Silo.Access.Roles.Provider or Silo.Access.Roles.Caseworker or Silo.Access.Roles.Municipality)
+                everyone.Add((role, MarketScenario.OtherRegion, await People.SignedInAsync(market, role, MarketScenario.OtherRegion)));
+        }
+        return everyone;
+    }
+
+    /// <summary>"allowed", "401", "403", "sign-in", "no-access" or a status code.</summary>
+    private static string Expected(string allowed, string role, int? otherTenantStatus, bool api)
+    {
+        if (allowed == Anyone) return "allowed";
+        if (role == People.Anonymous) return api ? "401" : "sign-in";
+        if (allowed != AnyRole && !allowed.Split(' ').Contains(role)) return api ? "403" : "no-access";
+        return otherTenantStatus?.ToString() ?? "allowed";
+    }
+
+    private static bool Meets(string expected, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        var location = response.Headers.Location?.ToString() ?? "";
+        return expected switch
+        {
+            "allowed" => status < 500 && status is not (401 or 403 or 404) && !location.Contains("/account/sign-in") && !location.Contains("/status/403"),
+            "401" => status == 401 && response.Headers.WwwAuthenticate.Count > 0,
+            "sign-in" => status == 302 && location.Contains("/account/sign-in"),
+            "no-access" => status == 302 && location.Contains("/status/403"),
+            _ => status == int.Parse(expected),
+        };
+    }
+}

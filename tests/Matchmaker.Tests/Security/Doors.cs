@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Matchmaker.Tests.Market;
+
+namespace Matchmaker.Tests.Security;
+
+/// <summary>
+/// Fresh things to knock on, all in the scenario's region and of its demo provider: each call that would use one up
+/// (a hold accepted, a request withdrawn) gets its own, made through the API by the region's desk and provider systems.
+/// </summary>
+public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts offering)
+{
+    private int _children;
+    private Guid? _round;
+
+    public MarketScenario Market => market;
+    public Guid Offering => offering.Id;
+
+    public static async Task<Doors> OpenAsync(MarketScenario market) => new(market, await market.OfferingWithFreeUnitsAsync(free: 400));
+
+    public object NewChild() => MarketScenario.ChildFor(offering, $"DOOR-{Interlocked.Increment(ref _children):0000}");
+
+    public Task<Guid> NewRequestAsync() => market.RegisterAsync(NewChild());
+
+    public async Task<Guid> NewHoldAsync()
+    {
+        var requestId = await NewRequestAsync();
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        hold.EnsureSuccessStatusCode();
+        return (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+    }
+
+    public async Task<Guid> NewPlacementAsync()
+    {
+        var accepted = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{await NewHoldAsync()}/accept", new { startDate = MarketScenario.InDays(1) });
+        accepted.EnsureSuccessStatusCode();
+        return (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("placements")[0].GetGuid();
+    }
+
+    public async Task<Guid> RoundAsync()
+    {
+        if (_round is { } round) return round;
+        var response = await market.Desk.PostAsync($"/api/v1/regions/{MarketScenario.Region}/matching-rounds", null);
+        response.EnsureSuccessStatusCode();
+        return (_round = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()).Value;
+    }
+
+    public async Task<object> SameCapacityAsync()
+    {
+        var facts = await market.FactsAsync(offering.Id);
+        return new { totalUnits = facts.TotalUnits, occupiedUnits = facts.OccupiedUnits };
+    }
+}

@@ -27,12 +27,19 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
 
     private Guid OfferingId => this.GetPrimaryKey();
 
-    private OfferingState State => _state ?? throw MarketRuleException.NotFound("This offering");
+    /// <summary>An id that names no offering gets "not found", and the grain goes away once idle (not during activation,
+    /// which would bounce the call that woke it).</summary>
+    private OfferingState State => _state ?? throw NoSuchOffering();
+
+    private MarketRuleException NoSuchOffering()
+    {
+        this.DeactivateOnIdle();
+        return MarketRuleException.NotFound("This offering");
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
-        if (_state is null) this.DeactivateOnIdle();
     }
 
     public Task<OfferingState> SetCapacity(Actor provider, int totalUnits, int occupiedUnits, DateOnly? earliestStart) =>

@@ -48,6 +48,7 @@ public static class HoldsApi
             RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required.")
                 .Must(r => DeclineReasons.Contains(r!)).When(x => !string.IsNullOrEmpty(x.Reason), ApplyConditionTo.CurrentValidator)
                 .WithMessage($"reason must be one of {string.Join(", ", DeclineReasons)}.");
+            RuleFor(x => x.Note).WithoutControlCharacters();
             RuleFor(x => x.Note).MaximumLength(2000).WithMessage("note is at most 2000 characters.");
             RuleFor(x => x.Note).NotEmpty().When(x => x.Reason == "other").WithMessage("note is required when the reason is other.");
         }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using Matchmaker.Silo.Data;
 
 namespace Matchmaker.Silo.Market;
 
@@ -16,6 +17,14 @@ public sealed class Journal(TimeProvider clock)
 
     /// <summary>A record for one change, written in one round trip with <see cref="ChangeRecord.WriteAsync"/>.</summary>
     public ChangeRecord Record() => new(clock);
+
+    /// <summary>A read of children's data, on a connection of its own: who saw which case references.</summary>
+    public async Task AuditReadAsync(Database database, Actor actor, string action, string subjectType, string? subjectId, string? regionCode,
+        string? detail)
+    {
+        await using var connection = await database.OpenAsync();
+        await AuditAsync(connection, null, actor, action, subjectType, subjectId, regionCode, detail);
+    }
 
     public async Task AuditAsync(DbConnection connection, DbTransaction? transaction, Actor actor, string action, string subjectType,
         string? subjectId, string? regionCode, string? detail = null)

@@ -18,7 +18,14 @@ public sealed class MatchingRounds(Database database)
     public sealed record Option(Guid OfferingId, string ProviderName, string LocationName, double DistanceKm, int FreeUnits, bool AllowedByPolicy);
 
     public sealed record Round(Guid Id, string RegionCode, DateTimeOffset CreatedAt, string PolicyVersion, long SolveMillis,
-        IReadOnlyList<int> PlacedByPriority, IReadOnlyList<Proposal> Proposals, IReadOnlyList<LeftOut> NotPlaced);
+        IReadOnlyList<int> PlacedByPriority, IReadOnlyList<Proposal> Proposals, IReadOnlyList<LeftOut> NotPlaced)
+    {
+        /// <summary>Every child a round shows: its read is audited with these.</summary>
+        public string CaseReferences => string.Join(",", Proposals.Select(p => p.CaseReference).Concat(NotPlaced.Select(n => n.CaseReference)).Distinct());
+
+        public Task AuditReadAsync(Journal journal, Database database, Actor reader) =>
+            journal.AuditReadAsync(database, reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode, CaseReferences);
+    }
 
     /// <summary>The region's most recent round (run by a desk or on the region's schedule), if any.</summary>
     public async Task<Round?> LatestAsync(string regionCode, CancellationToken cancellationToken = default)

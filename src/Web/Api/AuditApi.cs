@@ -1,5 +1,6 @@
 using Dapper;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 
 namespace Matchmaker.Web.Api;
@@ -25,9 +26,10 @@ public static class AuditApi
         api.MapGet("/regions/{regionCode}/audit", ReadAsync).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.AuditRead)
             .Describe("listAuditEntries", "The newest entries of the region's append-only audit log: who did or read what, when.");
 
-    private static async Task<IResult> ReadAsync(string regionCode, int? limit, HttpContext context, Database database)
+    private static async Task<IResult> ReadAsync(string regionCode, int? limit, HttpContext context, Database database, Journal journal)
     {
-        if (!Caller.Of(context).IsDeskOf(regionCode))
+        var caller = Caller.Of(context);
+        if (!caller.IsDeskOf(regionCode))
             return ApiProblems.RegionNotFound(regionCode);
         if (limit is < 1 or > 1000)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 1000."] },
@@ -38,6 +40,8 @@ public static class AuditApi
                    action AS Action, subject_type AS SubjectType, subject_id AS SubjectId, detail AS Detail
             FROM audit_log WHERE region_code = @regionCode ORDER BY id DESC LIMIT @limit
             """, new { regionCode, limit = limit ?? 100 });
+        // Reading the log shows who read which child: that read is itself recorded.
+        await journal.AuditAsync(connection, null, caller.ToActor(), "audit-read", "audit-log", null, regionCode, $"newest {limit ?? 100}");
         return TypedResults.Ok(entries);
     }
 }

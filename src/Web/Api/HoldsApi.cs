@@ -58,6 +58,7 @@ public static class HoldsApi
     public sealed class HoldView
     {
         public Guid HoldId { get; init; }
+        public string RegionCode { get; init; } = "";
         public Guid OfferingId { get; init; }
         public string ProviderName { get; init; } = "";
         public string LocationName { get; init; } = "";
@@ -131,7 +132,7 @@ public static class HoldsApi
     }
 
     private const string SelectHolds = """
-        SELECT h.id AS HoldId, h.offering_id AS OfferingId, p.name AS ProviderName, l.name AS LocationName, h.status AS Status,
+        SELECT h.id AS HoldId, h.region_code AS RegionCode, h.offering_id AS OfferingId, p.name AS ProviderName, l.name AS LocationName, h.status AS Status,
                h.created_at AS CreatedAt, h.expires_at AS ExpiresAt, r.care_type AS CareType, r.urgency AS Urgency, r.needs AS Needs,
                r.birth_month AS BirthMonth, r.gender AS Gender, r.home_lat AS HomeLat, r.home_lon AS HomeLon,
                l.lat AS LocationLat, l.lon AS LocationLon, h.sibling_group AS SiblingGroup,
@@ -166,6 +167,11 @@ public static class HoldsApi
             // A desk sees the case references: that is a read of the children's requests.
             await journal.AuditAsync(connection, null, caller.ToActor(), "holds-listed", "request", null, caller.RegionCode,
                 string.Join(",", holds.Select(h => h.CaseReference).Distinct()));
+        else if (isProvider && holds.Count > 0)
+            // A provider sees each child's needs and wishes (not who it is): recorded per proposal, in the child's region.
+            foreach (var region in holds.GroupBy(h => h.RegionCode))
+                await journal.AuditAsync(connection, null, caller.ToActor(), "proposals-read", "hold", null, region.Key,
+                    string.Join(",", region.Select(h => h.HoldId)));
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return holds.Select(h => new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
             h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), MarketRows.Age(h.BirthMonth, today),

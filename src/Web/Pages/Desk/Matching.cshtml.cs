@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>Run a matching round, read the explanation per child, and turn chosen proposals into holds in one action.</summary>
-public sealed class MatchingModel(MatchingRounds rounds, Database database, IGrainFactory grains) : PageModel
+public sealed class MatchingModel(MatchingRounds rounds, Database database, IGrainFactory grains, Journal journal) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Round { get; set; }
 
@@ -22,6 +22,7 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
             ? await rounds.LatestAsync(region, HttpContext.RequestAborted)
             : await rounds.FindAsync(region, Round.Value, HttpContext.RequestAborted);
         Round ??= Result?.Id;
+        if (Result is not null) await Result.AuditReadAsync(journal, database, Caller.Of(HttpContext).ToActor());
     }
 
     public async Task<IActionResult> OnPostRunAsync()

@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Matchmaker.Tests.Infrastructure;
+using Matchmaker.Tests.Market;
+
+namespace Matchmaker.Tests.Security;
+
+/// <summary>Every read that shows a case reference or a child's data leaves a record in the audit log (NEN 7513).</summary>
+public sealed class ReadAuditTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EveryReadOfAChildsData_LeavesAnAuditRecord_NamingWhoAndWhat(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var doors = await Doors.OpenAsync(market);
+        var requestId = await doors.NewRequestAsync();
+        await doors.NewHoldAsync();
+        var roundId = await doors.RoundAsync();
+        var desk = await People.SignedInAsync(market, Silo.Access.Roles.Desk, MarketScenario.Region);
+        var providerPage = await People.SignedInAsync(market, Silo.Access.Roles.Provider, MarketScenario.Region);
+        const string R = $"/api/v1/regions/{MarketScenario.Region}";
+        var reads = new (string What, HttpClient Client, string Path, string Action)[]
+        {
+            ("list of requests", market.Desk, $"{R}/requests", "requests-listed"),
+            ("one request", market.Desk, $"{R}/requests/{requestId}", "request-read"),
+            ("stored matching round", market.Desk, $"{R}/matching-rounds/{roundId}", "matching-round-read"),
+            ("desk's holds", market.Desk, "/api/v1/holds", "holds-listed"),
+            ("provider's proposals", market.Provider, "/api/v1/holds", "proposals-read"),
+            ("audit log", market.Desk, $"{R}/audit", "audit-read"),
+            ("request page", desk, $"/tafel/aanvraag/{requestId}", "request-read"),
+            ("matching page", desk, $"/tafel/matching?round={roundId}", "matching-round-read"),
+            ("desk board", desk, "/tafel", "requests-listed"),
+            ("proposals page", providerPage, "/aanbieder/voorstellen", "proposals-read"),
+        };
+
+        var unrecorded = new List<string>();
+        foreach (var (what, client, path, action) in reads)
+        {
+            var before = await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = @action", new { action });
+            (await client.GetAsync(path)).EnsureSuccessStatusCode();
+            if (await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = @action", new { action }) != before + 1)
+                unrecorded.Add($"{what} ({path}) left no '{action}' record");
+        }
+        var roundRead = await market.Desk.GetFromJsonAsync<JsonElement>($"{R}/audit?limit=20");
+
+        Assert.Empty(unrecorded);
+        Assert.Contains(roundRead.EnumerateArray(), entry => entry.GetProperty("action").GetString() == "matching-round-read"
+            && entry.GetProperty("detail").GetString()!.Contains("DOOR-"));
+    }
+}

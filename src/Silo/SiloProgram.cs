@@ -62,6 +62,8 @@ public static class SiloProgram
                 "solve" => await SolveCommand.RunAsync(rest),
                 "run" => await EngineHost.RunAsync(rest),
                 "users" or "tokens" or "organisations" => await AdminCommands.RunAsync(command, rest, Configuration(rest)),
+                "backup" => await BackupCommands.BackupAsync(rest.Where(a => !a.Contains('=')).ToArray(), Configuration(rest)),
+                "restore" => await BackupCommands.RestoreAsync(rest.Where(a => !a.Contains('=')).ToArray(), Configuration(rest)),
                 _ => Fail($"Unknown command '{command}'.\n\n{Usage}"),
             };
         }

@@ -38,7 +38,7 @@ app.MapMatchmakerHealthChecks();
 app.MapMatchmakerOperations();
 app.MapAccountEndpoints();
 app.MapMatchmakerApi();
-app.MapHub<AvailabilityHub>(AvailabilityHub.Path);
+app.MapMatchmakerLiveUpdates();
 app.MapRazorPages();
 
 app.Run();

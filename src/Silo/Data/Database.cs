@@ -26,6 +26,9 @@ public sealed class Database : IAsyncDisposable
     /// <summary>Where the data lives, without secrets: the SQLite file or the PostgreSQL host and database.</summary>
     public string Describe { get; }
 
+    /// <summary>The embedded database's file (full path), or null for PostgreSQL.</summary>
+    public string? SqliteFile => _sqliteConnectionString is null ? null : new SqliteConnectionStringBuilder(_sqliteConnectionString).DataSource;
+
     static Database() => DapperTypeHandlers.Register();
 
     private Database(DatabaseProvider provider, NpgsqlDataSource? postgres, string? sqlite, string describe)

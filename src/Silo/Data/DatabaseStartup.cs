@@ -32,10 +32,15 @@ public sealed record DemoOptions(bool Enabled, DemoScale Scale)
 }
 
 /// <summary>What every host does before it serves: reach the database, migrate it, seed the demo when empty.</summary>
-public sealed class DatabaseStartup(Database database, DemoOptions demo)
+public sealed class DatabaseStartup(Database database, DemoOptions demo) : IDisposable
 {
+    private EmbeddedDatabaseLock? _embeddedLock;
+
     public async Task PrepareAsync(Action<string> progress, CancellationToken cancellationToken = default)
     {
+        if (database.SqliteFile is { } file && file != ":memory:" && _embeddedLock is null)
+            _embeddedLock = EmbeddedDatabaseLock.TryAcquire(file)
+                ?? throw new StartupException($"Another Matchmaker process is running on {database.Describe}; stop it first (one process per embedded database).");
         await RunAsync(async () =>
         {
             var applied = await new Migrator(database).MigrateAsync(cancellationToken);
@@ -101,4 +106,6 @@ public sealed class DatabaseStartup(Database database, DemoOptions demo)
             throw new StartupException($"The {database.Describe} cannot be used: {e.Message}", e);
         }
     }
+
+    public void Dispose() => _embeddedLock?.Dispose();
 }

@@ -22,9 +22,14 @@ public static class AuditApi
         public string? Detail { get; init; }
     }
 
-    public static void MapAuditApi(this RouteGroupBuilder api) =>
+    public static void MapAuditApi(this RouteGroupBuilder api)
+    {
         api.MapGet("/regions/{regionCode}/audit", ReadAsync).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.AuditRead)
             .Describe("listAuditEntries", "The newest entries of the region's append-only audit log: who did or read what, when.");
+        api.MapGet("/regions/{regionCode}/audit/export", AuditExport.WriteAsync).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.AuditRead)
+            .Produces(200, contentType: "text/csv")
+            .Describe("exportAuditLog", "The region's audit log for a period (from and to, dates, at most 366 days) as CSV (NEN 7513), oldest first. The export is itself recorded.");
+    }
 
     private static async Task<IResult> ReadAsync(string regionCode, int? limit, HttpContext context, Database database, Journal journal)
     {

@@ -26,7 +26,13 @@ public static class SecurityHeaders
             foreach (var proxy in (configuration["ForwardedHeaders:KnownProxies"] ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
                 options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
         });
-        services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+        services.AddHsts(options =>
+        {
+            options.MaxAge = TimeSpan.FromDays(365);
+            // Only requests that arrived over TLS (through the named proxy) get it, whatever the host is called.
+            options.ExcludedHosts.Clear();
+        });
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         return services;
     }
 

@@ -84,6 +84,13 @@ public sealed class HubEventSink(IHubContext<AvailabilityHub, IAvailabilityClien
 
 public static class LiveExtensions
 {
+    /// <summary>
+    /// WebSockets only: a connection token then opens exactly one transport, under the identity of the request that opens
+    /// it. (Long polling would let a second identity poll on an established connection and receive its groups' events.)
+    /// </summary>
+    public static void MapMatchmakerLiveUpdates(this WebApplication app) =>
+        app.MapHub<AvailabilityHub>(AvailabilityHub.Path, options => options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets);
+
     public static IServiceCollection AddMatchmakerLiveUpdates(this IServiceCollection services)
     {
         services.AddSignalR();

@@ -63,5 +63,33 @@ public sealed class AdminCommandTests
         Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT count(*) FROM api_clients WHERE is_demo = false"));
     }
 
+    [Fact]
+    public async Task TokensList_ShowsScopesAndExpiry_AndTokensRevoke_EndsATokenAtOnce()
+    {
+        await using var test = await TestDatabase.CreateAsync("sqlite");
+        await using (var demo = new MatchmakerWebFactory(test))
+            await demo.CreateClient().GetAsync("/readyz");
+        var environment = new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__Matchmaker"] = test.ConnectionString };
+        var token = await SiloProcess.RunAsync(["tokens", "add", "--name", "Regiosysteem", "--role", "desk", "--region", "rijnmond", "--scopes", "capacity:read",
+            "--expires-days", "30"], environment);
+        var id = System.Text.RegularExpressions.Regex.Match(token.Stderr, "Token ([0-9a-f-]{36})").Groups[1].Value;
+        await using var production = new MatchmakerWebFactory(test, demo: false);
+        var system = production.CreateClient();
+        system.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Stdout.Trim());
+        var before = await system.GetAsync("/api/v1/regions/rijnmond/availability");
+
+        var listed = await SiloProcess.RunAsync(["tokens", "list"], environment);
+        var revoked = await SiloProcess.RunAsync(["tokens", "revoke", "--id", id], environment);
+        var again = await SiloProcess.RunAsync(["tokens", "revoke", "--id", id], environment);
+        var after = await system.GetAsync("/api/v1/regions/rijnmond/availability");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Contains("Regiosysteem [capacity:read]", listed.Stdout);
+        Assert.Contains($"expires {DateTimeOffset.UtcNow.AddDays(30):yyyy-MM-dd}", listed.Stdout);
+        Assert.Equal(0, revoked.Exit);
+        Assert.Equal(2, again.Exit);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
     private sealed record Me(Guid Id, string Kind, string Name, string Role, string? RegionCode, Guid? OrganisationId);
 }

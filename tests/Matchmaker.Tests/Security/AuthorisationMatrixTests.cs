@@ -60,6 +60,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         new("POST", "/placements/{placementId}/end", DeskOrProvider, true, async d => $"/api/v1/placements/{await d.NewPlacementAsync()}/end",
             _ => Task.FromResult<object>(new { endDate = MarketScenario.InDays(5), reason = "move" })),
         new("GET", "/regions/{regionCode}/audit", "desk", true, _ => Task.FromResult($"{R}/audit")),
+        new("GET", "/regions/{regionCode}/audit/export", "desk", true, _ => Task.FromResult($"{R}/audit/export?from={MarketScenario.InDays(-7)}&to={MarketScenario.InDays(0)}")),
     ];
 
     // The live hub is not in the OpenAPI document; it is a door all the same.

@@ -47,4 +47,28 @@ public sealed class ReadAuditTests
         Assert.Contains(roundRead.EnumerateArray(), entry => entry.GetProperty("action").GetString() == "matching-round-read"
             && entry.GetProperty("detail").GetString()!.Contains("DOOR-"));
     }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ADesk_ExportsItsRegionsAuditLogForAPeriod_AsCsv_AndTheExportIsRecorded(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var doors = await Doors.OpenAsync(market);
+        await doors.NewHoldAsync();
+        const string Export = $"/api/v1/regions/{MarketScenario.Region}/audit/export";
+
+        var csv = await market.Desk.GetAsync($"{Export}?from={MarketScenario.InDays(-1)}&to={MarketScenario.InDays(0)}");
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var tooLong = await market.Desk.GetAsync($"{Export}?from={MarketScenario.InDays(-400)}&to={MarketScenario.InDays(0)}");
+        var backwards = await market.Desk.GetAsync($"{Export}?from={MarketScenario.InDays(0)}&to={MarketScenario.InDays(-1)}");
+        var otherRegion = await market.OtherDesk.GetAsync($"{Export}?from={MarketScenario.InDays(-1)}&to={MarketScenario.InDays(0)}");
+
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("id;at_utc;actor_id;actor_kind;role", lines[0]);
+        Assert.Contains(lines, line => line.Contains(";request-registered;") && line.Contains("DOOR-0001"));
+        Assert.Contains(lines, line => line.Contains(";hold-placed;"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, backwards.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, otherRegion.StatusCode);
+        Assert.Equal(1L, await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'audit-exported'"));
+    }
 }

@@ -100,8 +100,9 @@ public sealed class SessionAndTokenTests
     [Fact]
     public async Task AnAddressThatGuessesTokens_GetsA429WithRetryAfter_EvenForARightToken()
     {
-        await using var market = await MarketScenario.StartAsync("sqlite");
-        await using var strict = market.App.WithWebHostBuilder(builder => builder.UseSetting("RateLimiting:FailuresPerMinute", "3"));
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new MatchmakerWebFactory(database);
+        await using var strict = app.WithWebHostBuilder(builder => builder.UseSetting("RateLimiting:FailuresPerMinute", "3"));
         HttpClient Client(string token)
         {
             var client = strict.CreateClient();

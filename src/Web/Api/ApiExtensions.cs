@@ -87,6 +87,7 @@ public static class ApiExtensions
         });
         api.MapMeApi();
         api.MapCapacityApi();
+        api.MapCapacityFeedApi();
         api.MapRequestsApi();
         api.MapMatchingRoundsApi();
         api.MapHoldsApi();

@@ -135,6 +135,7 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
         object good = operationId switch
         {
             "setCapacity" => await doors.SameCapacityAsync(),
+            "feedCapacity" => await doors.SameCapacityFeedAsync(),
             "registerRequest" or "editRequest" => doors.NewChild(),
             "placeHold" => new { requestId = await doors.NewRequestAsync() },
             "acceptHold" => new { startDate = MarketScenario.InDays(3) },

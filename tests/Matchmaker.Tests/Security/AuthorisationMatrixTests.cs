@@ -42,6 +42,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         new("GET", "/offerings", "provider", false, _ => Task.FromResult("/api/v1/offerings")),
         new("PUT", "/offerings/{offeringId}/capacity", "provider", true, d => Task.FromResult($"/api/v1/offerings/{d.Offering}/capacity"), d => d.SameCapacityAsync()),
         new("POST", "/offerings/{offeringId}/confirm", "provider", true, d => Task.FromResult($"/api/v1/offerings/{d.Offering}/confirm")),
+        // The feed names offerings in its body: another provider's rows are refused one by one (the call itself answers 200).
+        new("PUT", "/providers/me/capacity", "provider", false, _ => Task.FromResult("/api/v1/providers/me/capacity"), d => d.SameCapacityFeedAsync()),
         new("POST", "/regions/{regionCode}/requests", "desk", true, _ => Task.FromResult($"{R}/requests"), d => Task.FromResult(d.NewChild())),
         new("GET", "/regions/{regionCode}/requests", "desk", true, _ => Task.FromResult($"{R}/requests")),
         new("GET", "/regions/{regionCode}/requests/{requestId}", "desk", true, async d => $"{R}/requests/{await d.NewRequestAsync()}"),

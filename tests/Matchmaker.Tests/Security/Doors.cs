@@ -45,6 +45,12 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
         return (_round = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()).Value;
     }
 
+    public async Task<object> SameCapacityFeedAsync()
+    {
+        var facts = await market.FactsAsync(offering.Id);
+        return new { offerings = new[] { new { offeringId = offering.Id, totalUnits = facts.TotalUnits, occupiedUnits = facts.OccupiedUnits } } };
+    }
+
     public async Task<object> SameCapacityAsync()
     {
         var facts = await market.FactsAsync(offering.Id);

@@ -43,6 +43,7 @@ public static class ApiExtensions
                 var paths = new OpenApiPaths();
                 foreach (var (path, item) in document.Paths)
                     paths.Add(path.StartsWith("/api/v1/", StringComparison.Ordinal) ? path["/api/v1".Length..] : path, item);
+                paths.Add("/openapi.json", OpenApiDocumentItem());
                 document.Paths = paths;
                 return Task.CompletedTask;
             });
@@ -76,10 +77,45 @@ public static class ApiExtensions
         return services;
     }
 
+    /// <summary>The document describes itself (NL API Design Rules): GET /openapi.json, readable by anyone, from any origin.</summary>
+    private static OpenApiPathItem OpenApiDocumentItem() => new()
+    {
+        Operations = new Dictionary<HttpMethod, OpenApiOperation>
+        {
+            [HttpMethod.Get] = new()
+            {
+                OperationId = "getOpenApiDocument",
+                Summary = "This API's OpenAPI document",
+                Description = "The OpenAPI document of this version of the API; no authentication, CORS open to any origin.",
+                Responses = new OpenApiResponses
+                {
+                    ["200"] = new OpenApiResponse
+                    {
+                        Description = "The OpenAPI document.",
+                        Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() },
+                        Headers = new Dictionary<string, IOpenApiHeader>
+                        {
+                            ["API-Version"] = new OpenApiHeader { Description = "The full version of the API (semver).", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                            ["Access-Control-Allow-Origin"] = new OpenApiHeader { Description = "Always *.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                        },
+                    },
+                },
+            },
+        },
+    };
+
     public static void MapMatchmakerApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();
+        app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous().Add(endpoint =>
+        {
+            var serve = endpoint.RequestDelegate!;
+            endpoint.RequestDelegate = context =>
+            {
+                context.Response.Headers.AccessControlAllowOrigin = "*";
+                return serve(context);
+            };
+        });
         var api = app.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
         {
             context.HttpContext.Response.Headers["API-Version"] = Version;

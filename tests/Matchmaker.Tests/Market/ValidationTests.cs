@@ -99,6 +99,8 @@ public sealed class ValidationTests
         Assert.EndsWith("/v1", json.RootElement.GetProperty("servers")[0].GetProperty("url").GetString());
         Assert.True(json.RootElement.GetProperty("paths").TryGetProperty("/regions/{regionCode}/availability", out _)
             || json.RootElement.GetProperty("paths").TryGetProperty("/api/v1/regions/{regionCode}/availability", out _));
+        Assert.Equal("*", document.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("getOpenApiDocument", json.RootElement.GetProperty("paths").GetProperty("/openapi.json").GetProperty("get").GetProperty("operationId").GetString());
         Assert.Equal("1.0.0", unauthorised.Headers.GetValues("API-Version").Single());
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
     }

@@ -37,6 +37,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
 
     public static readonly IReadOnlyList<ApiDoor> Api =
     [
+        new("GET", "/openapi.json", Anyone, false, _ => Task.FromResult("/api/v1/openapi.json")),
         new("GET", "/me", AnyRole, false, _ => Task.FromResult("/api/v1/me")),
         new("GET", "/regions/{regionCode}/availability", "desk", true, _ => Task.FromResult($"{R}/availability")),
         new("GET", "/offerings", "provider", false, _ => Task.FromResult("/api/v1/offerings")),

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Matchmaker against real SQLite, a private, throwaway PostgreSQL cluster and a
-# throwaway Redis (for the multi-node engine tests), each on a free loopback port, and the browser
-# tests in Debian's Chromium. Installs PostgreSQL, Redis and Chromium if they are missing (Debian,
-# as root). Screenshots land in artifacts/screenshots. Prints
+# throwaway Redis (for the multi-node engine tests), each on a free loopback port, the browser
+# tests in Debian's Chromium, and the API linter (Spectral, from npm). Installs PostgreSQL, Redis,
+# Chromium and npm if they are missing (Debian, as root). Screenshots land in artifacts/screenshots. Prints
 # "N passed, N failed, N skipped" as its last line and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -24,6 +24,15 @@ summary() { echo "$1 passed, $2 failed, $3 skipped"; }
 ensure_postgres "for the PostgreSQL tests" || { summary 0 1 0; exit 1; }
 ensure_package /usr/bin/redis-server redis-server "for the cluster tests" || { summary 0 1 0; exit 1; }
 ensure_package /usr/bin/chromium chromium "for the browser tests" || { summary 0 1 0; exit 1; }
+ensure_package /usr/bin/npm npm "for the API linter" || { summary 0 1 0; exit 1; }
+# The NL API Design Rules linter: Spectral from npm, with the project's own ruleset (lint/); run by ApiLintTests.
+TOOLS="$ROOT/artifacts/tools"
+if [ ! -x "$TOOLS/node_modules/.bin/spectral" ]; then
+  say "installing the API linter (@stoplight/spectral-cli 6.16.3)"
+  npm install --no-audit --no-fund --prefix "$TOOLS" @stoplight/spectral-cli@6.16.3 >"$LOG_DIR/npm.log" 2>&1 \
+    || say "npm install failed, see $LOG_DIR/npm.log (the linter test will fail)"
+fi
+export MATCHMAKER_SPECTRAL="$TOOLS/node_modules/.bin/spectral"
 start_postgres "$PGDIR" off || { summary 0 1 0; exit 1; }
 start_redis "$REDISDIR" || { summary 0 1 0; exit 1; }
 export MATCHMAKER_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true"

@@ -19,11 +19,12 @@ public static class Scopes
     public const string ProposalsAnswer = "proposals:answer";
     public const string PlacementsEnd = "placements:end";
     public const string AuditRead = "audit:read";
+    public const string EventsRead = "events:read";
 
     public static readonly IReadOnlyList<string> All =
     [
         RequestsRead, RequestsWrite, MatchingRead, MatchingRun, HoldsRead, HoldsWrite, CapacityRead, CapacityWrite,
-        ProposalsRead, ProposalsAnswer, PlacementsEnd, AuditRead,
+        ProposalsRead, ProposalsAnswer, PlacementsEnd, AuditRead, EventsRead,
     ];
 
     public static IReadOnlyList<string> Parse(string? text) =>

@@ -171,9 +171,9 @@ public sealed class DemoDataGenerator
             AddDemoUser(Roles.Municipality, $"Demo-gemeente {region.Name}", region.Code, municipality.Id, created);
             AddDemoUser(Roles.Caseworker, $"Demo-jeugdbeschermer {institution.Name}", region.Code, institution.Id, created);
             _data.ApiClients.Add(new ApiClientRow(NewId(), $"Demo provider system of {provider.Name}", DemoToken(Roles.Provider, region.Code),
-                Roles.Provider, null, provider.Id, "capacity:write proposals:answer placements:end", created));
+                Roles.Provider, null, provider.Id, "capacity:write proposals:answer placements:end events:read", created));
             _data.ApiClients.Add(new ApiClientRow(NewId(), $"Demo desk system {region.Name}", DemoToken(Roles.Desk, region.Code),
-                Roles.Desk, region.Code, desk.Id, "requests:write matching:run holds:write capacity:read placements:end audit:read", created));
+                Roles.Desk, region.Code, desk.Id, "requests:write matching:run holds:write capacity:read placements:end audit:read events:read", created));
         }
         _data.Users.Add(new UserRow(NewId(), $"admin@{DemoEmailDomain}", "Demo-beheerder", Roles.Admin, null, null, created));
         return providers;

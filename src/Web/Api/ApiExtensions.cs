@@ -129,6 +129,7 @@ public static class ApiExtensions
         api.MapHoldsApi();
         api.MapPlacementsApi();
         api.MapAuditApi();
+        api.MapEventsApi();
     }
 
     /// <summary>Every response under /api carries the API-Version header, errors included.</summary>

@@ -60,6 +60,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         new("POST", "/holds/{holdId}/decline", "provider", true, async d => $"/api/v1/holds/{await d.NewHoldAsync()}/decline",
             _ => Task.FromResult<object>(new { reason = "safety" })),
         new("GET", "/holds", DeskOrProvider, false, _ => Task.FromResult("/api/v1/holds")),
+        new("GET", "/events", DeskOrProvider, false, _ => Task.FromResult("/api/v1/events?after=0")),
         new("POST", "/placements/{placementId}/end", DeskOrProvider, true, async d => $"/api/v1/placements/{await d.NewPlacementAsync()}/end",
             _ => Task.FromResult<object>(new { endDate = MarketScenario.InDays(5), reason = "move" })),
         new("GET", "/regions/{regionCode}/audit", "desk", true, _ => Task.FromResult($"{R}/audit")),

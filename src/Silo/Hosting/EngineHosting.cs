@@ -43,6 +43,7 @@ public static class EngineHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Journal>();
         services.AddSingleton<MatchingRounds>();
+        services.AddSingleton<Webhooks.WebhookSender>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
         return services;

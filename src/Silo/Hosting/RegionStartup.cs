@@ -19,6 +19,7 @@ public sealed class RegionStartup(IGrainFactory grains, Database database, ILogg
             await using (var connection = await database.OpenAsync(cancellationToken))
                 regions = (await connection.QueryAsync<string>("SELECT code FROM regions ORDER BY code")).ToList();
             await Task.WhenAll(regions.Select(code => grains.GetGrain<IRegionGrain>(code).Start()));
+            await grains.GetGrain<Webhooks.IWebhookDispatcherGrain>(0).Start();
             logger.LogInformation("Started the clocks of {Count} regions", regions.Count);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or OrleansException or TimeoutException)

@@ -130,6 +130,7 @@ public static class ApiExtensions
         api.MapPlacementsApi();
         api.MapAuditApi();
         api.MapEventsApi();
+        api.MapWebhooksApi();
     }
 
     /// <summary>Every response under /api carries the API-Version header, errors included.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 
 namespace Matchmaker.Web.Api;
@@ -45,9 +46,7 @@ public static class EventsApi
         await using var connection = await database.OpenAsync(context.RequestAborted);
         var rows = (await connection.QueryAsync<Row>($"""
             SELECT id AS Id, topic AS Topic, created_at AS At, payload AS Payload FROM outbox
-            WHERE id > @after AND {(isProvider
-                ? "provider_id = @organisation"
-                : "(region_code = @region OR (region_code IS NULL AND topic = 'availabilityChanged'))")}
+            WHERE id > @after AND {EventScope.Where(isProvider)}
             ORDER BY id LIMIT @fetch
             """, new { after = after ?? 0, organisation = caller.OrganisationId, region = caller.RegionCode, fetch = take + 1 })).ToList();
         var page = rows.Take(take).Select(row => new Event(row.Id, row.Topic, row.At, Data(row.Payload, isProvider))).ToList();

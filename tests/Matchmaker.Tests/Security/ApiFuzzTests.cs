@@ -110,7 +110,7 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
     private static async Task<string> FillPathAsync(string template, Doors doors, (string Name, string Value)? overridden)
     {
         var path = template;
-        foreach (var name in new[] { "regionCode", "offeringId", "requestId", "holdId", "placementId", "roundId" })
+        foreach (var name in new[] { "regionCode", "offeringId", "requestId", "holdId", "placementId", "roundId", "webhookId" })
         {
             if (!path.Contains($"{{{name}}}")) continue;
             var value = overridden?.Name == name ? overridden.Value.Value : name switch
@@ -120,6 +120,7 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
                 "requestId" => (await doors.NewRequestAsync()).ToString(),
                 "holdId" => (await doors.NewHoldAsync()).ToString(),
                 "placementId" => (await doors.NewPlacementAsync()).ToString(),
+                "webhookId" => (await doors.NewWebhookAsync()).ToString(),
                 _ => (await doors.RoundAsync()).ToString(),
             };
             path = path.Replace($"{{{name}}}", value.StartsWith('%') ? value : Uri.EscapeDataString(value));
@@ -136,6 +137,8 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
         {
             "setCapacity" => await doors.SameCapacityAsync(),
             "feedCapacity" => await doors.SameCapacityFeedAsync(),
+            "createWebhook" => new { url = "https://hooks.example/fuzz" },
+            "setWebhookStatus" => new { status = "paused" },
             "registerRequest" or "editRequest" => doors.NewChild(),
             "placeHold" => new { requestId = await doors.NewRequestAsync() },
             "acceptHold" => new { startDate = MarketScenario.InDays(3) },
@@ -174,7 +177,9 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
                    (SELECT count(*) FROM placements) AS placements, (SELECT count(*) FROM placements WHERE end_date IS NULL) AS running,
                    (SELECT coalesce(sum(version), 0) FROM offerings) AS offering_versions,
                    (SELECT coalesce(sum(total_units + 1000 * occupied_units + 1000000 * held_units), 0) FROM offerings) AS units,
-                   (SELECT count(*) FROM matching_rounds) AS rounds, (SELECT count(*) FROM idempotency_keys) AS idempotency_keys
+                   (SELECT count(*) FROM matching_rounds) AS rounds, (SELECT count(*) FROM idempotency_keys) AS idempotency_keys,
+                   (SELECT count(*) FROM webhook_subscriptions) AS webhooks,
+                   (SELECT count(*) FROM webhook_subscriptions WHERE status = 'active') AS active_webhooks
             """);
         return string.Join(",", row.Values.Select(v => Convert.ToInt64(v)));
     }

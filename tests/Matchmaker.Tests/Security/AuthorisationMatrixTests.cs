@@ -26,8 +26,9 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
     private const string DeskOrProvider = "desk provider";
 
     /// <summary>An API operation: its OpenAPI template, the roles allowed, and whether another tenant gets 404.</summary>
+    /// <summary><paramref name="OwnedBy"/>: when the thing belongs to one of the allowed roles, the others get 404.</summary>
     public sealed record ApiDoor(string Method, string Template, string Allowed, bool OtherTenantNotFound, Func<Doors, Task<string>> Path,
-        Func<Doors, Task<object>>? Body = null);
+        Func<Doors, Task<object>>? Body = null, string? OwnedBy = null);
 
     /// <summary>A page handler (or operator endpoint): the roles allowed and what an allowed role of another tenant gets.</summary>
     public sealed record PageDoor(Type? Model, string Verb, string? Handler, string Allowed, int? OtherTenantStatus, Func<Doors, Task<string>> Path,
@@ -61,6 +62,12 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
             _ => Task.FromResult<object>(new { reason = "safety" })),
         new("GET", "/holds", DeskOrProvider, false, _ => Task.FromResult("/api/v1/holds")),
         new("GET", "/events", DeskOrProvider, false, _ => Task.FromResult("/api/v1/events?after=0")),
+        new("POST", "/webhooks", DeskOrProvider, false, _ => Task.FromResult("/api/v1/webhooks"),
+            _ => Task.FromResult<object>(new { url = "https://hooks.example/matchmaker" })),
+        new("GET", "/webhooks", DeskOrProvider, false, _ => Task.FromResult("/api/v1/webhooks")),
+        new("PATCH", "/webhooks/{webhookId}", DeskOrProvider, true, async d => $"/api/v1/webhooks/{await d.NewWebhookAsync()}",
+            _ => Task.FromResult<object>(new { status = "paused" }), OwnedBy: "desk"),
+        new("DELETE", "/webhooks/{webhookId}", DeskOrProvider, true, async d => $"/api/v1/webhooks/{await d.NewWebhookAsync()}", OwnedBy: "desk"),
         new("POST", "/placements/{placementId}/end", DeskOrProvider, true, async d => $"/api/v1/placements/{await d.NewPlacementAsync()}/end",
             _ => Task.FromResult<object>(new { endDate = MarketScenario.InDays(5), reason = "move" })),
         new("GET", "/regions/{regionCode}/audit", "desk", true, _ => Task.FromResult($"{R}/audit")),
@@ -130,7 +137,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
                 var response = await browser.SendAsync(request);
                 var status = (int)response.StatusCode;
                 checks++;
-                var expected = Expected(door.Allowed, role, isOther && door.OtherTenantNotFound ? 404 : null, api: true);
+                var notOwner = door.OwnedBy is not null && !door.OwnedBy.Split(' ').Contains(role);
+                var expected = Expected(door.Allowed, role, (isOther && door.OtherTenantNotFound) || notOwner ? 404 : null, api: true);
                 if (!Meets(expected, response))
                     wrong.Add($"{role}@{region} {door.Method} {path}: {status}, expected {expected} ({await response.Content.ReadAsStringAsync()})");
             }

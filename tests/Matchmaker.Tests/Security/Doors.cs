@@ -45,6 +45,14 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
         return (_round = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()).Value;
     }
 
+    /// <summary>A webhook subscription of the scenario region's desk.</summary>
+    public async Task<Guid> NewWebhookAsync()
+    {
+        var created = await market.Desk.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example/desk" });
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
     public async Task<object> SameCapacityFeedAsync()
     {
         var facts = await market.FactsAsync(offering.Id);

@@ -102,6 +102,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             (desk, "/aanbieder", "not-allowed"),
             (provider, "/aanbieder", "provider-offerings"),
             (provider, "/aanbieder/voorstellen", "provider-proposals"),
+            (provider, "/aanbieder/bestand", "provider-sheet"),
             (municipality, "/gemeente", "municipality-shortage"),
         };
         var problems = new List<string>();

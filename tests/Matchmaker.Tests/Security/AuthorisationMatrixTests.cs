@@ -113,6 +113,12 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
             async d => new Dictionary<string, string> { ["holdId"] = (await d.NewHoldAsync()).ToString(), ["startDate"] = MarketScenario.InDays(3) }),
         new(typeof(Provider.ProposalsModel), "POST", "Decline", "provider", 200, _ => Task.FromResult("/aanbieder/voorstellen?handler=Decline"),
             async d => new Dictionary<string, string> { ["holdId"] = (await d.NewHoldAsync()).ToString(), ["reason"] = "safety" }),
+        new(typeof(Provider.SheetModel), "GET", null, "provider", null, _ => Task.FromResult("/aanbieder/bestand")),
+        new(typeof(Provider.SheetModel), "GET", "Csv", "provider", null, _ => Task.FromResult("/aanbieder/bestand?handler=Csv")),
+        // Another provider's offerings in an upload are refused row by row; the page answers with them.
+        new(typeof(Provider.SheetModel), "POST", "Preview", "provider", null, _ => Task.FromResult("/aanbieder/bestand?handler=Preview")),
+        new(typeof(Provider.SheetModel), "POST", "Apply", "provider", null, _ => Task.FromResult("/aanbieder/bestand?handler=Apply"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["plan"] = "[]" })),
         new(typeof(Web.Pages.Municipality.IndexModel), "GET", null, "municipality", null, _ => Task.FromResult("/gemeente")),
         new(typeof(Web.Pages.Municipality.IndexModel), "GET", "Csv", "municipality", null, _ => Task.FromResult("/gemeente?handler=Csv")),
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/ops/orleans/")),

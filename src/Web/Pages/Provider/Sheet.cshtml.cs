@@ -64,22 +64,43 @@ public sealed class SheetModel(Database database, IGrainFactory grains, TimeProv
         if (changes.Any(c => !current.TryGetValue(c.OfferingId, out var now) || now.Version != c.Version))
             return Fail("Sinds de controle is er iets veranderd aan uw plekken (bijvoorbeeld een nieuw voorstel). Er is niets toegepast; upload het bestand opnieuw.");
         var actor = Caller.Of(HttpContext).ToActor();
-        var applied = 0;
+        var applied = new List<CapacitySheet.Change>();
         foreach (var change in changes)
         {
             try
             {
                 await grains.GetGrain<IOfferingGrain>(change.OfferingId).SetCapacity(actor, change.Total, change.Occupied, change.EarliestStart);
-                applied++;
+                applied.Add(change);
             }
-            catch (MarketRuleException e)
+            catch (MarketRuleException)
             {
-                TempData["Message"] = $"{applied} van {changes.Count} wijzigingen toegepast; daarna veranderde er iets ({e.Message}). Upload het bestand opnieuw voor de rest.";
-                return Redirect("/aanbieder");
+                // Something changed between the check and this write: put back what was applied, so nothing is half-applied.
+                var notUndone = await UndoAsync(actor, applied);
+                return Fail(notUndone == 0
+                    ? "Tijdens het toepassen veranderde er iets aan uw plekken. Er is niets toegepast; upload het bestand opnieuw."
+                    : $"Tijdens het toepassen veranderde er iets aan uw plekken; {notUndone} wijziging(en) konden niet worden teruggezet. Controleer uw plekken en upload het bestand opnieuw.");
             }
         }
-        TempData["Message"] = $"{applied} wijziging(en) toegepast; de cijfers zijn daarmee ook bevestigd.";
+        TempData["Message"] = $"{applied.Count} wijziging(en) toegepast; de cijfers zijn daarmee ook bevestigd.";
         return Redirect("/aanbieder");
+    }
+
+    /// <summary>Sets the applied offerings back to their figures before; returns how many could not be set back.</summary>
+    private async Task<int> UndoAsync(Silo.Market.Actor actor, IReadOnlyList<CapacitySheet.Change> applied)
+    {
+        var failed = 0;
+        foreach (var change in applied.Reverse())
+        {
+            try
+            {
+                await grains.GetGrain<IOfferingGrain>(change.OfferingId).SetCapacity(actor, change.OldTotal, change.OldOccupied, change.OldStart);
+            }
+            catch (MarketRuleException)
+            {
+                failed++;
+            }
+        }
+        return failed;
     }
 
     private PageResult Fail(string message)

@@ -62,7 +62,11 @@ public sealed class DatabaseStartup(Database database, DemoOptions demo) : IDisp
             }
             if (await seeder.HasDataAsync(cancellationToken))
             {
-                if (await seeder.HasDemoAccountsAsync(cancellationToken)) return;
+                if (await seeder.HasDemoAccountsAsync(cancellationToken))
+                {
+                    await seeder.RefreshDemoScopesAsync(cancellationToken);
+                    return;
+                }
                 var accounts = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, DateOnly.FromDateTime(DateTime.UtcNow), demo.Scale);
                 if (await seeder.RestoreDemoAccountsAsync(accounts, cancellationToken) is > 0 and var restored)
                     progress($"Demo mode is on again: restored {restored} demo accounts and tokens.");

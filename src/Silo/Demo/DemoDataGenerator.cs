@@ -97,6 +97,10 @@ public sealed class DemoDataGenerator
     public static string DemoEmail(string role, string regionCode) => $"{role}.{regionCode}@{DemoEmailDomain}";
     public static string DemoToken(string role, string regionCode) => $"mm_demo_{role}_{regionCode}";
 
+    /// <summary>What the demo systems may do; a demo database seeded earlier gets these at start-up.</summary>
+    public const string ProviderSystemScopes = "capacity:write proposals:answer placements:end events:read";
+    public const string DeskSystemScopes = "requests:write matching:run holds:write capacity:read placements:end audit:read events:read";
+
     private DemoData Generate()
     {
         AddRegionsAndMunicipalities();
@@ -171,9 +175,9 @@ public sealed class DemoDataGenerator
             AddDemoUser(Roles.Municipality, $"Demo-gemeente {region.Name}", region.Code, municipality.Id, created);
             AddDemoUser(Roles.Caseworker, $"Demo-jeugdbeschermer {institution.Name}", region.Code, institution.Id, created);
             _data.ApiClients.Add(new ApiClientRow(NewId(), $"Demo provider system of {provider.Name}", DemoToken(Roles.Provider, region.Code),
-                Roles.Provider, null, provider.Id, "capacity:write proposals:answer placements:end events:read", created));
+                Roles.Provider, null, provider.Id, ProviderSystemScopes, created));
             _data.ApiClients.Add(new ApiClientRow(NewId(), $"Demo desk system {region.Name}", DemoToken(Roles.Desk, region.Code),
-                Roles.Desk, region.Code, desk.Id, "requests:write matching:run holds:write capacity:read placements:end audit:read events:read", created));
+                Roles.Desk, region.Code, desk.Id, DeskSystemScopes, created));
         }
         _data.Users.Add(new UserRow(NewId(), $"admin@{DemoEmailDomain}", "Demo-beheerder", Roles.Admin, null, null, created));
         return providers;

@@ -82,6 +82,18 @@ public sealed class DemoSeeder(Database database)
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE is_demo = true") > 0;
     }
 
+    /// <summary>Demo systems keep up with the scopes new operations need, also in a demo database seeded before them.</summary>
+    public async Task RefreshDemoScopesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        await connection.ExecuteAsync("UPDATE api_clients SET scopes = @scopes WHERE is_demo = true AND role = 'provider' AND scopes <> @scopes",
+            new { scopes = DemoDataGenerator.ProviderSystemScopes }, transaction);
+        await connection.ExecuteAsync("UPDATE api_clients SET scopes = @scopes WHERE is_demo = true AND role = 'desk' AND scopes <> @scopes",
+            new { scopes = DemoDataGenerator.DeskSystemScopes }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<int> RemoveDemoAccountsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -156,6 +156,12 @@ public static class EndpointDocumentation
 
 public static class ApiProblems
 {
+    /// <summary>400 with every field's errors, and all of them together as the detail.</summary>
+    public static IResult Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e).Distinct()));
+
+    public static IResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
     /// <summary>Another region's data answers as if it did not exist.</summary>
     public static IResult RegionNotFound(string regionCode) =>
         TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Region '{regionCode}' does not exist or is not yours to see.");

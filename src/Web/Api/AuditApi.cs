@@ -37,8 +37,7 @@ public static class AuditApi
         if (!caller.IsDeskOf(regionCode))
             return ApiProblems.RegionNotFound(regionCode);
         if (limit is < 1 or > 1000)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 1000."] },
-                title: "The request is not valid", detail: "limit must be between 1 and 1000.");
+            return ApiProblems.Invalid("limit", "limit must be between 1 and 1000.");
         await using var connection = await database.OpenAsync();
         var entries = await connection.QueryAsync<AuditEntry>("""
             SELECT id AS Id, at AS At, actor_id AS ActorId, actor_kind AS ActorKind, role AS Role, organisation_id AS OrganisationId,

@@ -28,7 +28,7 @@ public static class AuditExport
         else if (from is not null && to is not null && to.Value.DayNumber - from.Value.DayNumber >= LongestPeriodDays)
             errors["to"] = [$"A period is at most {LongestPeriodDays} days; export longer periods in parts."];
         if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e)));
+            return ApiProblems.Invalid(errors);
 
         var start = new DateTimeOffset(from!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(to!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -118,7 +118,7 @@ public static class CapacityApi
         if (page is < 1 or > 100_000) errors["page"] = ["page is 1 or more."];
         if (pageSize is < 1 or > LargestPage) errors["pageSize"] = [$"pageSize is between 1 and {LargestPage}."];
         if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e)));
+            return ApiProblems.Invalid(errors);
         var all = await ReadAvailabilityAsync(database, regionCode, careType, clock, configuration);
         var matching = freeOnly == true ? all.Offerings.Where(o => o.FreeUnits > 0).ToList() : all.Offerings;
         var (number, size) = (page ?? 1, pageSize ?? 100);

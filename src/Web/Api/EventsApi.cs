@@ -40,7 +40,7 @@ public static class EventsApi
         if (after is < 0) errors["after"] = ["after is 0 or a cursor this API returned."];
         if (limit is < 1 or > LargestPage) errors["limit"] = [$"limit is between 1 and {LargestPage}."];
         if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e)));
+            return ApiProblems.Invalid(errors);
         var isProvider = caller.Role == Roles.Provider;
         var take = limit ?? 100;
         await using var connection = await database.OpenAsync(context.RequestAborted);

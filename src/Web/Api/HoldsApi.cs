@@ -149,8 +149,7 @@ public static class HoldsApi
     {
         var caller = Caller.Of(context);
         if (status is not null && !HoldStatuses.Contains(status))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"status must be one of {string.Join(", ", HoldStatuses)}."] },
-                title: "The request is not valid", detail: $"status must be one of {string.Join(", ", HoldStatuses)}.");
+            return ApiProblems.Invalid("status", $"status must be one of {string.Join(", ", HoldStatuses)}.");
         return TypedResults.Ok(await ReadHoldsAsync(caller, status ?? "active", database, journal, clock));
     }
 

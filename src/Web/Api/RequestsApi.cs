@@ -143,8 +143,7 @@ public static partial class RequestsApi
     private static IResult ToResult(WriteOutcome outcome, Func<RequestView, IResult> ok) => outcome switch
     {
         { NotFound: true } => RequestNotFound(),
-        { Errors: { } errors } => TypedResults.ValidationProblem(errors, title: "The request is not valid",
-            detail: string.Join(" ", errors.SelectMany(e => e.Value).Distinct())),
+        { Errors: { } errors } => ApiProblems.Invalid(errors),
         { Conflict: { } conflict } => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: conflict),
         { Request: { } request } => ok(request),
         _ => throw new InvalidOperationException("An outcome has a request, errors, a conflict or not-found."),
@@ -208,7 +207,7 @@ public static partial class RequestsApi
         if (status is not null && status is not ("open" or "placed" or "withdrawn")) errors["status"] = ["status is open, placed or withdrawn."];
         if (careType is not null && !CareTypes.All.Contains(careType)) errors["careType"] = [$"careType is one of {string.Join(", ", CareTypes.All.Order())}."];
         if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e)));
+            return ApiProblems.Invalid(errors);
         return TypedResults.Ok(await ListForDeskAsync(caller, regionCode, status ?? "open", careType, database, journal, clock));
     }
 

@@ -18,10 +18,7 @@ public static class Validation
                 return TypedResults.Problem(statusCode: 400, title: "The request body is missing", detail: "Send a JSON body.");
             var result = await validator.ValidateAsync(body);
             if (result.IsValid) return await next(context);
-            return TypedResults.ValidationProblem(
-                result.ToDictionary(),
-                title: "The request is not valid",
-                detail: string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct()));
+            return ApiProblems.Invalid(result.ToDictionary());
         });
 
     /// <summary>Free text may hold line breaks and tabs, never other control characters (PostgreSQL refuses NUL; none belongs in a note).</summary>

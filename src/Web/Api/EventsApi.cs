@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Data;
@@ -49,16 +48,7 @@ public static class EventsApi
             WHERE id > @after AND {EventScope.Where(isProvider)}
             ORDER BY id LIMIT @fetch
             """, new { after = after ?? 0, organisation = caller.OrganisationId, region = caller.RegionCode, fetch = take + 1 })).ToList();
-        var page = rows.Take(take).Select(row => new Event(row.Id, row.Topic, row.At, Data(row.Payload, isProvider))).ToList();
+        var page = rows.Take(take).Select(row => new Event(row.Id, row.Topic, row.At, EventScope.DataFor(row.Payload, isProvider))).ToList();
         return TypedResults.Ok(new EventPage(page, page.Count > 0 ? page[^1].Id : after ?? 0, rows.Count > take));
-    }
-
-    /// <summary>A provider learns what happened on its places, not which of the desk's requests it was for.</summary>
-    private static JsonElement Data(string payload, bool forProvider)
-    {
-        if (!forProvider) return JsonDocument.Parse(payload).RootElement.Clone();
-        var data = JsonNode.Parse(payload)!.AsObject();
-        data.Remove("requestId");
-        return JsonSerializer.SerializeToElement(data);
     }
 }

@@ -44,7 +44,7 @@ public static class AuthenticationExtensions
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+        if (ErrorPagesExtensions.ForMachines(context.HttpContext))
         {
             context.Response.StatusCode = status;
             if (status == StatusCodes.Status401Unauthorized)

@@ -66,19 +66,11 @@ public sealed class HubEventSink(IHubContext<AvailabilityHub, IAvailabilityClien
             MarketEvent.AvailabilityChanged => Task.WhenAll(hub.Clients.Group(AvailabilityHub.AllDesks).availabilityChanged(payload),
                 provider?.availabilityChanged(payload) ?? Task.CompletedTask),
             MarketEvent.HoldChanged => Task.WhenAll(region?.holdChanged(payload) ?? Task.CompletedTask,
-                provider?.holdChanged(WithoutRequestId(payload)) ?? Task.CompletedTask),
+                provider?.holdChanged(EventScope.DataFor(entry.Payload, isProvider: true)) ?? Task.CompletedTask),
             MarketEvent.ProposalReceived => provider?.proposalReceived(payload) ?? Task.CompletedTask,
             MarketEvent.RequestChanged => region?.requestChanged(payload) ?? Task.CompletedTask,
             _ => Task.CompletedTask,
         };
-    }
-
-    /// <summary>A provider learns what happened to a hold on its place, not which of the desk's requests it was for.</summary>
-    private static JsonElement WithoutRequestId(JsonElement payload)
-    {
-        var copy = System.Text.Json.Nodes.JsonNode.Parse(payload.GetRawText())!.AsObject();
-        copy.Remove("requestId");
-        return JsonSerializer.SerializeToElement(copy);
     }
 }
 

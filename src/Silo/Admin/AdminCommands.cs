@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
 using Microsoft.Extensions.Configuration;
 
 namespace Matchmaker.Silo.Admin;
@@ -73,13 +74,12 @@ public static partial class AdminCommands
         return new(role == Roles.Provider ? null : region, organisation, null);
     }
 
+    private static readonly Actor CommandLine = new(null, "system", "admin-cli", null, null);
+
     /// <summary>An administrative change, audited as done by Matchmaker's command line.</summary>
     internal static Task AuditAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, string action,
         string subjectType, string subjectId, string? region, string detail) =>
-        connection.ExecuteAsync("""
-            INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail)
-            VALUES (@at, NULL, 'system', 'admin-cli', NULL, @region, @action, @subjectType, @subjectId, @detail)
-            """, new { at = DateTimeOffset.UtcNow, region, action, subjectType, subjectId, detail }, transaction);
+        new Journal(TimeProvider.System).AuditAsync(connection, transaction, CommandLine, action, subjectType, subjectId, region, detail);
 
     private static Dictionary<string, string> ParseOptions(string[] args, out string? problem)
     {

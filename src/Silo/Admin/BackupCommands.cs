@@ -23,13 +23,7 @@ internal static class BackupCommands
         if (!File.Exists(source)) return Fail($"{database.Describe} does not exist.");
         if (File.Exists(target)) return Fail($"{target} exists already; choose a new file.");
         var watch = Stopwatch.StartNew();
-        await using (var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, DefaultTimeout = 30 }.ToString()))
-        await using (var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString()))
-        {
-            await from.OpenAsync();
-            await to.OpenAsync();
-            from.BackupDatabase(to);
-        }
+        await CopyAsync(source, target);
         if (await CheckAsync(target) is { } problem)
         {
             File.Delete(target);
@@ -58,9 +52,11 @@ internal static class BackupCommands
         return 0;
     }
 
+    /// <summary>SQLite's online backup: one consistent snapshot of <paramref name="from"/>, even while others write to it.</summary>
     private static async Task CopyAsync(string from, string to)
     {
-        await using var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = from, Pooling = false }.ToString());
+        await using var source = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = from, Mode = SqliteOpenMode.ReadOnly, DefaultTimeout = 30, Pooling = false }.ToString());
         await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = to, Pooling = false }.ToString());
         await source.OpenAsync();
         await target.OpenAsync();

@@ -68,7 +68,12 @@ internal static class UserCommands
         return 0;
     }
 
-    private static async Task<int> ChangeAsync(Dictionary<string, string> options, IConfiguration configuration, string action, string set, string said)
+    /// <summary>
+    /// One change of a person (not a demo user): <paramref name="set"/> with <paramref name="values"/>, a new security stamp
+    /// (which ends their sessions), and an audit record, in one transaction.
+    /// </summary>
+    private static async Task<int> ChangeAsync(Dictionary<string, string> options, IConfiguration configuration, string action, string set, string said,
+        object? values = null, (string? Region, string Detail)? audit = null)
     {
         if (Missing(options, "email") is { } missing) return Fail(missing);
         var email = options["email"].Trim().ToLowerInvariant();
@@ -78,9 +83,10 @@ internal static class UserCommands
         var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
             "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
         if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
-        await connection.ExecuteAsync($"UPDATE users SET {set}, security_stamp = @stamp WHERE id = @id",
-            new { id = user.Value.Id, now = DateTimeOffset.UtcNow, stamp = SecurityStamps.New() }, transaction);
-        await AuditAsync(connection, transaction, action, "user", user.Value.Id.ToString(), user.Value.Region, email);
+        var parameters = new DynamicParameters(values);
+        parameters.AddDynamicParams(new { id = user.Value.Id, now = DateTimeOffset.UtcNow, stamp = SecurityStamps.New() });
+        await connection.ExecuteAsync($"UPDATE users SET {set}, security_stamp = @stamp WHERE id = @id", parameters, transaction);
+        await AuditAsync(connection, transaction, action, "user", user.Value.Id.ToString(), audit?.Region ?? user.Value.Region, audit?.Detail ?? email);
         await transaction.CommitAsync();
         Console.Out.WriteLine($"User {email} {said}.");
         return 0;
@@ -90,41 +96,22 @@ internal static class UserCommands
     {
         if (Missing(options, "email") is { } missing) return Fail(missing);
         if (await ReadPasswordAsync() is not { } password) return PasswordProblem();
-        var email = options["email"].Trim().ToLowerInvariant();
-        options["hash"] = new PasswordHasher<object>().HashPassword(email, password);
-        await using var database = Database.FromConfiguration(configuration);
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await database.BeginWriteAsync(connection);
-        var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
-            "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
-        if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
-        await connection.ExecuteAsync("""
-            UPDATE users SET password_hash = @hash, security_stamp = @stamp, failed_sign_ins = 0, locked_until = NULL WHERE id = @id
-            """, new { id = user.Value.Id, hash = options["hash"], stamp = SecurityStamps.New() }, transaction);
-        await AuditAsync(connection, transaction, "user-password-reset", "user", user.Value.Id.ToString(), user.Value.Region, email);
-        await transaction.CommitAsync();
-        Console.Out.WriteLine($"The password of {email} is reset; their sessions end within a minute.");
-        return 0;
+        var hash = new PasswordHasher<object>().HashPassword(options["email"].Trim().ToLowerInvariant(), password);
+        return await ChangeAsync(options, configuration, "user-password-reset", "password_hash = @hash, failed_sign_ins = 0, locked_until = NULL",
+            "has a new password; their sessions end within a minute", new { hash });
     }
 
     private static async Task<int> SetRoleAsync(Dictionary<string, string> options, IConfiguration configuration)
     {
         if (Missing(options, "email", "role") is { } missing) return Fail(missing);
-        var email = options["email"].Trim().ToLowerInvariant();
-        await using var database = Database.FromConfiguration(configuration);
-        var owner = await CheckOwnerAsync(database, options);
+        Owner owner;
+        await using (var database = Database.FromConfiguration(configuration))
+            owner = await CheckOwnerAsync(database, options);
         if (owner.Problem is not null) return Fail(owner.Problem);
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await database.BeginWriteAsync(connection);
-        var id = await connection.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
-        if (id is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
-        await connection.ExecuteAsync("""
-            UPDATE users SET role = @role, region_code = @region, organisation_id = @organisation, security_stamp = @stamp WHERE id = @id
-            """, new { id, role = options["role"], region = owner.Region, organisation = owner.Organisation, stamp = SecurityStamps.New() }, transaction);
-        await AuditAsync(connection, transaction, "user-role-changed", "user", id.Value.ToString(), owner.Region, $"{email} to {options["role"]}");
-        await transaction.CommitAsync();
-        Console.Out.WriteLine($"User {email} is now {options["role"]}; their sessions end within a minute.");
-        return 0;
+        var role = options["role"];
+        return await ChangeAsync(options, configuration, "user-role-changed", "role = @role, region_code = @region, organisation_id = @organisation",
+            $"is now {role}; their sessions end within a minute", new { role, region = owner.Region, organisation = owner.Organisation },
+            (owner.Region, $"{options["email"].Trim().ToLowerInvariant()} to {role}"));
     }
 
     private static async Task<string?> ReadPasswordAsync()

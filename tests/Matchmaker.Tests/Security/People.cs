@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Dapper;
 using Matchmaker.Silo.Access;
 using Matchmaker.Tests.Infrastructure;
@@ -12,7 +11,7 @@ namespace Matchmaker.Tests.Security;
 /// Browsers signed in as every role, in the scenario's region and in the other one (national and admin belong to no
 /// region), plus an anonymous one; redirects are not followed, so a refusal shows as it is.
 /// </summary>
-public static partial class People
+public static class People
 {
     public const string Anonymous = "anonymous";
     public static readonly string[] Roles = [Silo.Access.Roles.Desk, Silo.Access.Roles.Caseworker, Silo.Access.Roles.Provider,
@@ -55,12 +54,6 @@ public static partial class People
     }
 
     /// <summary>The antiforgery token a page form of this browser would carry.</summary>
-    public static async Task<string> AntiforgeryTokenAsync(HttpClient browser)
-    {
-        var page = await browser.GetStringAsync("/account/sign-in");
-        return AntiforgeryInput().Match(page).Groups[1].Value;
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryInput();
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient browser) =>
+        SignIn.AntiforgeryToken(await browser.GetStringAsync("/account/sign-in"));
 }

@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Security;
 
 /// <summary>Behind the TLS proxy named in configuration, and only then, requests count as https: Secure cookies and HSTS.</summary>
-public sealed partial class ProxyAndHostTests
+public sealed class ProxyAndHostTests
 {
     [Fact]
     public async Task BehindTheNamedProxy_CookiesAreSecure_AndHstsIsSent()
@@ -44,19 +43,8 @@ public sealed partial class ProxyAndHostTests
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = node };
         if (forwardedProto is not null) http.DefaultRequestHeaders.Add("X-Forwarded-Proto", forwardedProto);
-        var page = await http.GetAsync("/account/sign-in");
-        var antiforgery = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var token = Token().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/account/sign-in?handler=Demo")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["region"] = "rijnmond", ["role"] = "desk", ["__RequestVerificationToken"] = token }),
-        };
-        post.Headers.Add("Cookie", antiforgery);
-        var signedIn = await http.SendAsync(post);
+        var signedIn = await SignIn.AsDemoWithoutCookieJarAsync(http, "rijnmond", "desk");
         var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("matchmaker="));
         return (session, signedIn.Headers.TryGetValues("Strict-Transport-Security", out var hsts) ? hsts.Single() : null);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
 }

@@ -193,16 +193,7 @@ public sealed class SessionAndTokenTests
     private static async Task<string> SessionCookieAsync(MatchmakerWebFactory app, string region)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        var page = await client.GetAsync("/account/sign-in");
-        var antiforgeryCookie = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var token = System.Text.RegularExpressions.Regex.Match(await page.Content.ReadAsStringAsync(),
-            "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/account/sign-in?handler=Demo")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["region"] = region, ["role"] = Roles.Desk, ["__RequestVerificationToken"] = token }),
-        };
-        post.Headers.Add("Cookie", antiforgeryCookie);
-        var signedIn = await client.SendAsync(post);
+        var signedIn = await SignIn.AsDemoWithoutCookieJarAsync(client, region, Roles.Desk);
         return signedIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("matchmaker="));
     }
 

@@ -12,8 +12,21 @@ public static class SiloProcess
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         using var process = Process.Start(start)!;
-        if (stdin is not null) await process.StandardInput.WriteLineAsync(stdin);
-        process.StandardInput.Close();
+        // A command that refuses its arguments may end before it reads standard input; its exit code says why.
+        try
+        {
+            if (stdin is not null) await process.StandardInput.WriteLineAsync(stdin);
+        }
+        catch (IOException)
+        {
+        }
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "pgbench" => await PgbenchCommand.RunAsync(args[1..]),
     "fanout" => await FanoutCommand.RunAsync(args[1..]),
     "failover" => await FailoverCommand.RunAsync(args[1..]),
+    "feeds" => await FeedsCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -35,6 +36,9 @@ static int Usage()
                                                  the same cycle's essential SQL run by pgbench on the same database
           fanout NODE[,NODE...] CLIENTS [CHANGES]
                                                  live desk clients over the nodes; capacity change to every client
+          feeds NPGSQL-CONNECTION-STRING NODE[,NODE...] [MINUTES] [HOLD-CLIENTS] [--without-feeds]
+                                                 every provider system feeds all its offerings once a minute while desks
+                                                 hold and release and one desk per region watches live (demo mode)
           failover kill|rolling [CLIENTS]        holds on a hot offering while ./cluster.sh kills node 1, or restarts
                                                  every node in turn (run from the repository root)
         """);

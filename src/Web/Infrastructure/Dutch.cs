@@ -77,6 +77,22 @@ public static class Dutch
         _ => code,
     };
 
+    /// <summary>Why the market refused a change, for people (the API keeps the English problem title and detail).</summary>
+    public static string Refusal(string title) => title switch
+    {
+        "Place taken" => "deze plek is niet meer vrij",
+        "Place does not suit the child" => "deze plek past niet bij het kind (zorgvorm, leeftijd, gender, specialisme of afstand)",
+        "Too many holds" => "dit kind heeft al het maximum aantal reserveringen dat de regio toestaat",
+        "Already held" => "dit kind heeft al een reservering op deze plek",
+        "Child already held" => "dit kind heeft al een reservering die op antwoord wacht",
+        "Request changed" => "de broer/zus-groep van dit kind is net gewijzigd; probeer het opnieuw",
+        "Request closed" => "deze aanvraag is niet meer open",
+        "Hold no longer active" => "deze reservering is verlopen of al beantwoord",
+        "Units are held" => "er zijn plaatsen gereserveerd voor voorstellen; het totaal moet minstens bezet plus gereserveerd zijn",
+        "Not found" => "niet gevonden, of niet van u",
+        _ => "de wijziging kon niet worden uitgevoerd",
+    };
+
     public static string Gender(string code) => code switch { "f" => "meisje", "m" => "jongen", _ => "anders" };
 
     /// <summary>"47 dagen over de 3-maandennorm", or how many days are left.</summary>
@@ -92,7 +108,4 @@ public static class Dutch
         < 48 => $"{Math.Floor(hours):0} uur geleden",
         _ => $"{Math.Floor(hours / 24):0} dagen geleden",
     };
-
-    /// <summary>Small counts are not shown exactly, so that no child can be recognised in aggregate figures.</summary>
-    public static string Count(int count) => count is > 0 and < 5 ? "< 5" : count.ToString(Culture);
 }

@@ -1,13 +1,16 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Tests.Disclosure;
 using Matchmaker.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class ShortageFiguresTests
+public sealed partial class ShortageFiguresTests
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task AMunicipality_GetsAggregatesOnly_AsCsv_WithSmallCountsMasked(string provider)
+    public async Task AMunicipality_GetsAggregatesOnly_AsCsv_WithSmallCountsHidden(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);
         await using var app = new MatchmakerWebFactory(test);
@@ -26,10 +29,54 @@ public sealed class ShortageFiguresTests
         Assert.All(lines.Skip(1), l =>
         {
             var count = l.Split(';')[3];
-            Assert.True(count is "< 5" or "-" || (int.TryParse(count, out var n) && (n == 0 || n >= 5 || l.Contains("mediaan") || l.StartsWith("vrij;", StringComparison.Ordinal))),
+            Assert.True(count is "x" or "-" || (int.TryParse(count, out var n) && (n == 0 || n >= 5 || l.Contains("mediaan") || l.StartsWith("vrij;", StringComparison.Ordinal))),
                 $"a count between 1 and 4 is shown: {l}");
         });
         Assert.DoesNotContain("RIJ-", csv);
         Assert.Equal(HttpStatusCode.Redirect, deskPage.StatusCode);
     }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task NoRegionsPublishedFigures_LetASmallCountBeCalculatedBack(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using var app = new MatchmakerWebFactory(test);
+        var attacked = 0;
+        var hiddenCells = 0;
+        foreach (var region in DemoRegions.All)
+        {
+            var client = app.CreateClient();
+            await SignIn.AsDemoAsync(client, region.Code, "municipality");
+            var csv = await client.GetStringAsync("/gemeente?handler=Csv");
+            var page = await client.GetStringAsync("/gemeente");
+            var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).Select(l => l.Split(';')).ToList();
+
+            var attack = new SubtractionAttack();
+            var waiting = rows.Where(r => r[0] == "wachtend" && (r[2].StartsWith("leeftijd ", StringComparison.Ordinal) || r[2] == "totaal")).ToList();
+            foreach (var r in waiting) attack.Cell($"{r[1]}/{r[2]}", Published(r[3]));
+            foreach (var careType in waiting.Select(r => r[1]).Distinct())
+                attack.Sum($"{careType}/totaal", waiting.Where(r => r[1] == careType && r[2] != "totaal").Select(r => $"{r[1]}/{r[2]}").ToArray());
+            var trend = rows.Where(r => r[0] == "trend").ToList();
+            foreach (var r in trend) attack.Cell(r[2], Published(r[3]));
+            attack.Sum(trend[^1][2], waiting.Select(r => r[1]).Distinct().Select(c => $"{c}/totaal").ToArray());
+
+            Assert.Empty(attack.SmallCountsFound().Select(f => $"{region.Code}: {f.What} {f.Value}"));
+            Assert.All(rows, r => Assert.False(r[3] is "1" or "2" or "3" or "4" && r[0] is not "vrij" && !r[2].StartsWith("mediaan", StringComparison.Ordinal),
+                $"{region.Code}: {string.Join(';', r)}"));
+            // The page shows the very cells of the download: what is hidden in one is hidden in the other.
+            var table = page.IndexOf("id=\"waiting\"", StringComparison.Ordinal);
+            var tableCells = WaitingCells().Matches(page[table..page.IndexOf("</table>", table, StringComparison.Ordinal)]).Select(m => m.Groups[1].Value).ToList();
+            var csvCells = rows.Count(r => r[0] == "wachtend" && r[3] == "x");
+            Assert.Equal(csvCells, tableCells.Count(v => v == "x"));
+            attacked++;
+            hiddenCells += csvCells;
+        }
+        Assert.Equal(DemoRegions.All.Count, attacked);
+        Assert.True(hiddenCells > 20, $"the small demo data should hide many cells; it hid {hiddenCells}");
+    }
+
+    private static long? Published(string cell) => cell == "x" ? null : long.Parse(cell.Replace(".", ""), System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("""<td class="utrecht-table__cell number">([^<]*)</td>""")]
+    private static partial Regex WaitingCells();
 }

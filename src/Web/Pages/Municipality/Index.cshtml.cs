@@ -22,21 +22,21 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
         foreach (var row in figures.ByCareType)
         {
             for (var band = 0; band < ShortageFigures.AgeBands.Length; band++)
-                csv.AppendLine($"wachtend;{row.CareType};leeftijd {ShortageFigures.AgeBands[band]};{Dutch.Count(row.WaitingByAgeBand[band])}");
-            csv.AppendLine($"wachtend;{row.CareType};totaal;{Dutch.Count(row.Waiting)}");
-            csv.AppendLine($"wachtend;{row.CareType};over 3-maandennorm;{Dutch.Count(row.OverThreeMonths)}");
-            csv.AppendLine($"wachtend;{row.CareType};mediaan wachtdagen;{(row.Waiting < 5 ? "-" : row.MedianWaitingDays.ToString())}");
+                csv.AppendLine($"wachtend;{row.CareType};leeftijd {ShortageFigures.AgeBands[band]};{row.WaitingByAgeBand[band]}");
+            csv.AppendLine($"wachtend;{row.CareType};totaal;{row.Waiting}");
+            csv.AppendLine($"wachtend;{row.CareType};over 3-maandennorm;{row.OverThreeMonths}");
+            csv.AppendLine($"wachtend;{row.CareType};mediaan wachtdagen;{(row.ShowsMedian ? row.MedianWaitingDays.ToString() : "-")}");
             csv.AppendLine($"vrij;{row.CareType};vrije plekken;{row.FreeUnits}");
         }
         foreach (var (reason, count) in figures.UnplacedReasons)
-            csv.AppendLine($"niet geplaatst;;{reason};{Dutch.Count(count)}");
+            csv.AppendLine($"niet geplaatst;;{reason};{count}");
         foreach (var (reason, count) in figures.DeclineReasons)
-            csv.AppendLine($"afgewezen (90 dagen);;{reason};{Dutch.Count(count)}");
+            csv.AppendLine($"afgewezen (90 dagen);;{reason};{count}");
         foreach (var (reason, count) in figures.EndedPlacements)
-            csv.AppendLine($"beeindigd (12 maanden);;{reason};{Dutch.Count(count)}");
-        csv.AppendLine($"stabiliteit (12 maanden);;kinderen met meer dan een plaatsing;{Dutch.Count(figures.ChildrenMovedAgain)}");
+            csv.AppendLine($"beeindigd (12 maanden);;{reason};{count}");
+        csv.AppendLine($"stabiliteit (12 maanden);;kinderen met meer dan een plaatsing;{figures.ChildrenMovedAgain}");
         foreach (var point in figures.Trend)
-            csv.AppendLine($"trend;;week tot {point.WeekEnding:yyyy-MM-dd};{Dutch.Count(point.Waiting)}");
+            csv.AppendLine($"trend;;week tot {point.WeekEnding:yyyy-MM-dd};{point.Waiting}");
         return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"tekorten-{figures.RegionCode}-{DateTime.UtcNow:yyyy-MM-dd}.csv");
     }
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using Matchmaker.Matching;
+using Matchmaker.Matching.Disclosure;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Api;
@@ -8,24 +9,32 @@ namespace Matchmaker.Web.Pages.Municipality;
 
 /// <summary>
 /// The region's shortage in aggregates only (for purchasing): who waits for what, how long against the norms, why
-/// matches fail, what is free, and the trend. No child-level data leaves this class; small counts are masked on display.
+/// matches fail, what is free, and the trend. No child-level data leaves this class, and every count of children it
+/// publishes is protected: counts from 1 to 4 are hidden, and so many others as needed that no hidden count can be
+/// calculated back from the totals on the page (<see cref="SmallCountProtection"/>).
 /// </summary>
 public sealed class ShortageFigures
 {
     public static readonly string[] AgeBands = ["0-5", "6-11", "12-17", "18+"];
 
-    public sealed record CareTypeRow(string CareType, int[] WaitingByAgeBand, int Waiting, int OverThreeMonths, int MedianWaitingDays, int FreeUnits);
-    public sealed record WeekPoint(DateOnly WeekEnding, int Waiting);
+    public sealed record CareTypeRow(string CareType, ProtectedCount[] WaitingByAgeBand, ProtectedCount Waiting, ProtectedCount OverThreeMonths,
+        int MedianWaitingDays, int FreeUnits)
+    {
+        /// <summary>A median of fewer than five children (or of a hidden number) is close to one child's wait: not shown.</summary>
+        public bool ShowsMedian => !Waiting.Hidden && Waiting.Value >= SmallCountProtection.Threshold;
+    }
+
+    public sealed record WeekPoint(DateOnly WeekEnding, ProtectedCount Waiting);
 
     public required string RegionCode { get; init; }
     public required IReadOnlyList<CareTypeRow> ByCareType { get; init; }
-    public required IReadOnlyDictionary<string, int> UnplacedReasons { get; init; }
+    public required IReadOnlyDictionary<string, ProtectedCount> UnplacedReasons { get; init; }
     public required DateTimeOffset? LatestRound { get; init; }
-    public required IReadOnlyDictionary<string, int> DeclineReasons { get; init; }
+    public required IReadOnlyDictionary<string, ProtectedCount> DeclineReasons { get; init; }
     public required IReadOnlyList<WeekPoint> Trend { get; init; }
     /// <summary>Placement stability over the last 12 months: placements ended per reason, and children placed more than once.</summary>
-    public required IReadOnlyDictionary<string, int> EndedPlacements { get; init; }
-    public required int ChildrenMovedAgain { get; init; }
+    public required IReadOnlyDictionary<string, ProtectedCount> EndedPlacements { get; init; }
+    public required ProtectedCount ChildrenMovedAgain { get; init; }
 
     private sealed class WaitingRow
     {
@@ -76,41 +85,68 @@ public sealed class ShortageFigures
             """, new { regionCode, since = now.AddDays(-90) })).ToDictionary(r => r.Key, r => r.Count);
 
         var open = requests.Where(r => r.Status == "open").ToList();
+        var counts = new SmallCountProtection();
         var careTypes = open.Select(r => r.CareType).Concat(free.Select(f => f.CareType)).Distinct().Order().ToList();
-        var rows = careTypes.Select(careType =>
-        {
-            var waiting = open.Where(r => r.CareType == careType).ToList();
-            var days = waiting.Select(r => Math.Max(0, today.DayNumber - r.MeasureStart.DayNumber)).Order().ToList();
-            return new CareTypeRow(careType,
-                AgeBands.Select((_, band) => waiting.Count(r => AgeBand(r.BirthMonth, today) == band)).ToArray(),
-                waiting.Count,
-                waiting.Count(r => today > r.MeasureStart.AddMonths(3)),
-                days.Count == 0 ? 0 : days[days.Count / 2],
-                free.Where(f => f.CareType == careType).Sum(f => Math.Max(0, f.FreeUnits)));
-        }).Where(r => r.Waiting > 0 || r.FreeUnits > 0).ToList();
+        var rows = careTypes
+            .Select(careType => (careType, waiting: open.Where(r => r.CareType == careType).ToList(),
+                free: free.Where(f => f.CareType == careType).Sum(f => Math.Max(0, f.FreeUnits))))
+            .Where(r => r.waiting.Count > 0 || r.free > 0)
+            .Select(r =>
+            {
+                var days = r.waiting.Select(w => Math.Max(0, today.DayNumber - w.MeasureStart.DayNumber)).Order().ToList();
+                var bands = AgeBands.Select((_, band) => counts.Count(r.waiting.Count(w => AgeBand(w.BirthMonth, today) == band))).ToArray();
+                var total = counts.Count(r.waiting.Count);
+                counts.Sum(total, bands);
+                return (r.careType, bands, total, overNorm: counts.Count(r.waiting.Count(w => today > w.MeasureStart.AddMonths(3))),
+                    median: days.Count == 0 ? 0 : days[days.Count / 2], r.free);
+            }).ToList();
 
+        // The trend's last point is now: the same children as the table, so its total ties the table's rows together.
         var trend = Enumerable.Range(0, 8).Select(week =>
         {
             var end = now.AddDays(-7 * (7 - week));
-            return new WeekPoint(DateOnly.FromDateTime(end.UtcDateTime),
-                requests.Count(r => r.RegisteredAt <= end && (r.ClosedAt is null || r.ClosedAt > end)));
+            var waiting = week == 7 ? open.Count : requests.Count(r => r.RegisteredAt <= end && (r.ClosedAt is null || r.ClosedAt > end));
+            return (weekEnding: DateOnly.FromDateTime(end.UtcDateTime), cell: counts.Count(waiting));
         }).ToList();
+        counts.Sum(trend[^1].cell, rows.Select(r => r.total).ToList());
 
+        var unplaced = (round?.NotPlaced.GroupBy(n => n.Reason).ToDictionary(g => g.Key, g => g.Count()) ?? []).ToDictionary(r => r.Key, r => counts.Count(r.Value));
+        var declined = declines.ToDictionary(r => r.Key, r => counts.Count(r.Value));
+        var endedCells = ended.ToDictionary(r => r.Key, r => counts.Count(r.Value));
+        var movedAgainCell = counts.Count(movedAgain);
+
+        var hidden = counts.Protect();
+        ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
         return new ShortageFigures
         {
             RegionCode = regionCode,
-            ByCareType = rows,
-            UnplacedReasons = round?.NotPlaced.GroupBy(n => n.Reason).ToDictionary(g => g.Key, g => g.Count()) ?? new Dictionary<string, int>(),
+            ByCareType = rows.Select(r => new CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overNorm), r.median, r.free)).ToList(),
+            UnplacedReasons = unplaced.ToDictionary(r => r.Key, r => Shown(r.Value)),
             LatestRound = round?.CreatedAt,
-            DeclineReasons = declines,
-            Trend = trend,
-            EndedPlacements = ended,
-            ChildrenMovedAgain = movedAgain,
+            DeclineReasons = declined.ToDictionary(r => r.Key, r => Shown(r.Value)),
+            Trend = trend.Select(t => new WeekPoint(t.weekEnding, Shown(t.cell))).ToList(),
+            EndedPlacements = endedCells.ToDictionary(r => r.Key, r => Shown(r.Value)),
+            ChildrenMovedAgain = Shown(movedAgainCell),
         };
     }
+
+    /// <summary>Largest shown count first, hidden ones last (so their place in the list tells nothing of their size).</summary>
+    public static IEnumerable<KeyValuePair<string, ProtectedCount>> LargestFirst(IReadOnlyDictionary<string, ProtectedCount> counts) =>
+        counts.OrderBy(c => c.Value.Hidden).ThenByDescending(c => c.Value.Hidden ? 0 : c.Value.Value).ThenBy(c => c.Key, StringComparer.Ordinal);
 
     private static int AgeBand(DateOnly birthMonth, DateOnly today)
     {
         return MarketRows.Age(birthMonth, today) switch { < 6 => 0, < 12 => 1, < 18 => 2, _ => 3 };
     }
+}
+
+/// <summary>A published count of children: shown as its number, or as "x" when hidden to protect small counts.</summary>
+public readonly record struct ProtectedCount(int Value, bool Hidden)
+{
+    public const string Mark = "x";
+
+    public override string ToString() => Hidden ? Mark : Value.ToString(Matchmaker.Web.Infrastructure.Dutch.Culture);
+
+    /// <summary>For charts: null where hidden.</summary>
+    public int? Plotted => Hidden ? null : Value;
 }

@@ -1,0 +1,104 @@
+namespace Matchmaker.Matching.Disclosure;
+
+/// <summary>
+/// The counts one page (and its export) publishes, and the sums that tie them together (a row's total is the sum of its
+/// cells; a total on one table can be the sum of totals on another). Hides every count from 1 to 4 (primary
+/// suppression), then hides more counts (secondary, complementary suppression) until neither the sums nor the visible
+/// counts let anyone calculate a hidden count back: no hidden count is a combination of the equations, and where a
+/// sum's total is visible, the hidden counts in it add up to at least the threshold.
+/// </summary>
+public sealed class SmallCountProtection
+{
+    /// <summary>Counts below this (and above zero) are never shown.</summary>
+    public const int Threshold = 5;
+
+    private readonly List<int> _values = [];
+    private readonly List<(int Total, int[] Parts)> _sums = [];
+
+    /// <summary>Adds a published count; returns its cell number.</summary>
+    public int Count(int value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        _values.Add(value);
+        return _values.Count - 1;
+    }
+
+    /// <summary>Declares that the count <paramref name="total"/> is published as the sum of <paramref name="parts"/>.</summary>
+    public void Sum(int total, IReadOnlyList<int> parts)
+    {
+        if (parts.Count == 0) return;
+        if (parts.Append(total).Any(c => c < 0 || c >= _values.Count)) throw new ArgumentOutOfRangeException(nameof(parts), "Unknown cell.");
+        if (parts.Sum(p => _values[p]) != _values[total])
+            throw new ArgumentException($"Cell {total} ({_values[total]}) is not the sum of its parts ({parts.Sum(p => _values[p])}).", nameof(parts));
+        _sums.Add((total, parts.ToArray()));
+    }
+
+    public int ValueOf(int cell) => _values[cell];
+
+    public static bool IsSmall(int value) => value is > 0 and < Threshold;
+
+    /// <summary>Which cells to hide. Deterministic: the same counts and sums give the same cells.</summary>
+    public bool[] Protect()
+    {
+        var hidden = _values.Select(IsSmall).ToArray();
+        while (HideOneMore(hidden)) { }
+        return hidden;
+    }
+
+    private bool HideOneMore(bool[] hidden)
+    {
+        // Where a total is visible, the hidden parts' sum is known: it must not be a small count itself.
+        foreach (var (total, parts) in _sums)
+        {
+            if (hidden[total] || !IsSmall(parts.Where(p => hidden[p]).Sum(p => _values[p]))) continue;
+            hidden[Cheapest(parts.Where(p => !hidden[p])) ?? total] = true;
+            return true;
+        }
+        var determined = Derivation.Determined(_sums, hidden);
+        for (var cell = 0; cell < _values.Count; cell++)
+        {
+            if (!hidden[cell] || !IsSmall(_values[cell]) || !determined[cell]) continue;
+            hidden[NearestVisible(hidden, cell)] = true;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The cell whose hiding loses least: the smallest non-zero count, then a zero.</summary>
+    private int? Cheapest(IEnumerable<int> cells) =>
+        cells.OrderBy(c => _values[c] == 0).ThenBy(c => _values[c]).ThenBy(c => c).Cast<int?>().FirstOrDefault();
+
+    /// <summary>
+    /// The visible cell to hide so that <paramref name="cell"/> is no longer determined: searching outwards through the
+    /// sums joined by hidden cells (the sums that together determine it), parts before totals (hiding a total hides more
+    /// of what the page is for), the cheapest first; the first that alone is enough, else the first.
+    /// </summary>
+    private int NearestVisible(bool[] hidden, int cell)
+    {
+        var reached = new HashSet<int> { cell };
+        var frontier = new List<int> { cell };
+        var used = new HashSet<int>();
+        var parts = new List<int>();
+        var totals = new List<int>();
+        while (frontier.Count > 0)
+        {
+            var touching = Enumerable.Range(0, _sums.Count).Where(s => !used.Contains(s) && frontier.Any(c => _sums[s].Total == c || _sums[s].Parts.Contains(c))).ToList();
+            used.UnionWith(touching);
+            var layer = touching.SelectMany(s => _sums[s].Parts).Where(p => !hidden[p] && !parts.Contains(p)).Distinct();
+            parts.AddRange(layer.OrderBy(p => _values[p] == 0).ThenBy(p => _values[p]).ThenBy(p => p));
+            totals.AddRange(touching.Select(s => _sums[s].Total).Where(t => !hidden[t] && !totals.Contains(t)).Distinct());
+            frontier = touching.SelectMany(s => _sums[s].Parts.Append(_sums[s].Total)).Where(c => hidden[c] && reached.Add(c)).ToList();
+        }
+        var candidates = parts.Concat(totals.Where(t => !parts.Contains(t))).ToList();
+        // Every sum around the cell is hidden entirely: then the sums are homogeneous and cannot determine a count above zero.
+        if (candidates.Count == 0) throw new InvalidOperationException($"Cell {cell} is determined but no visible cell is left around it.");
+        foreach (var candidate in candidates)
+        {
+            hidden[candidate] = true;
+            var enough = !Derivation.Determined(_sums, hidden)[cell];
+            hidden[candidate] = false;
+            if (enough) return candidate;
+        }
+        return candidates[0];
+    }
+}

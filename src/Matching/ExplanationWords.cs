@@ -24,6 +24,7 @@ public abstract class ExplanationWords
     public abstract string NoneFits(int places, string careType, int ruledOut, string rule);
     public abstract string RuleBroken(Feasibility.Rule rule, Request request);
     public abstract string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm);
+    public abstract string NotProposedAgain(int declined);
 
     protected static string Number(double value, string format, string decimalSeparator) =>
         value.ToString(format, CultureInfo.InvariantCulture).Replace(".", decimalSeparator);
@@ -65,6 +66,8 @@ public abstract class ExplanationWords
             Feasibility.Rule.Gender => $"do not take gender '{request.Gender}'",
             Feasibility.Rule.Needs => $"lack a needed specialism ({string.Join(", ", request.Needs)})",
             Feasibility.Rule.Distance => $"are further than {Number(request.MaxDistanceKm, "0.#", ".")} km from home",
+            Feasibility.Rule.Declined => "declined this child before and are not proposed again",
+            Feasibility.Rule.AlreadyHeld => "already hold a unit for this child",
             _ => "do not fit",
         };
         public override string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm)
@@ -74,6 +77,8 @@ public abstract class ExplanationWords
             if (notContracted > 0) parts.Add($"{notContracted} not contracted by the region");
             return $"Not placed: only places the region's policy rules out would fit ({string.Join(", ", parts)}); the nearest is {Km(nearestKm)} away.";
         }
+        public override string NotProposedAgain(int declined) =>
+            $" Not proposed again: {Count(declined, "place whose provider", "places whose providers")} declined this child before.";
     }
 
     private sealed class DutchWords : ExplanationWords
@@ -113,6 +118,8 @@ public abstract class ExplanationWords
             Feasibility.Rule.Gender => "nemen dit gender niet op",
             Feasibility.Rule.Needs => $"missen een nodig specialisme ({string.Join(", ", request.Needs)})",
             Feasibility.Rule.Distance => $"liggen verder dan {Number(request.MaxDistanceKm, "0.#", ",")} km van huis",
+            Feasibility.Rule.Declined => "wezen dit kind eerder af en worden niet opnieuw voorgesteld",
+            Feasibility.Rule.AlreadyHeld => "houden al een plaats voor dit kind vast",
             _ => "passen niet",
         };
         public override string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm)
@@ -122,5 +129,7 @@ public abstract class ExplanationWords
             if (notContracted > 0) parts.Add($"{notContracted} niet ingekocht door de regio");
             return $"Niet geplaatst: alleen plekken die het beleid van de regio uitsluit zouden passen ({string.Join(", ", parts)}); de dichtstbijzijnde ligt op {Km(nearestKm)}.";
         }
+        public override string NotProposedAgain(int declined) =>
+            $" Niet opnieuw voorgesteld: {(declined == 1 ? "1 plek waar de aanbieder" : $"{declined} plekken waar de aanbieders")} dit kind eerder afwees.";
     }
 }

@@ -29,32 +29,50 @@ internal sealed class Explanations(MatchingInstance instance, Candidate[][] cand
         var distance = candidates[r].First(c => c.Place == place).DistanceKm;
         var siblings = groups.GroupOf[r] >= 0 ? groups.Members[groups.GroupOf[r]].Length - 1 : 0;
         var nearer = candidates[r].Where(c => c.AllowedByPolicy && c.DistanceKm < distance && c.Place != place).ToList();
-        return nearer.Count == 0
+        return (nearer.Count == 0
             ? words.PlacedNearest(instance.Places[place].Id, distance, siblings, request.CareType)
-            : words.PlacedFarther(instance.Places[place].Id, distance, siblings, nearer.Count, DescribeTaken(r, nearer));
+            : words.PlacedFarther(instance.Places[place].Id, distance, siblings, nearer.Count, DescribeTaken(r, nearer))) + NotProposedAgain(request);
     }
 
     public (string Reason, string Explanation) NotPlaced(int r)
     {
+        var (reason, explanation, toldDeclines) = NotPlacedWithoutDeclines(r);
+        return (reason, toldDeclines ? explanation : explanation + NotProposedAgain(instance.Requests[r]));
+    }
+
+    /// <summary>Says so when places that would fit were left out because their provider declined this child before.</summary>
+    private string NotProposedAgain(Request request)
+    {
+        if (request.DeclinedPlaces is not { Count: > 0 }) return "";
+        var declined = instance.Places.Count(p => Feasibility.BrokenIgnoringPolicy(request, p, Geo.DistanceKm(request.Lat, request.Lon, p.Lat, p.Lon)) == Feasibility.Rule.Declined);
+        return declined == 0 ? "" : words.NotProposedAgain(declined);
+    }
+
+    /// <summary>The reason and its sentence; <c>ToldDeclines</c> when that sentence already says the places declined the child.</summary>
+    private (string Reason, string Explanation, bool ToldDeclines) NotPlacedWithoutDeclines(int r)
+    {
         var request = instance.Requests[r];
         var group = groups.GroupOf[r];
         if (candidates[r].Length == 0)
-            return (ReasonCodes.NoFeasiblePlace, NoFeasiblePlace(request));
+        {
+            var (sentence, rule) = NoFeasiblePlace(request);
+            return (ReasonCodes.NoFeasiblePlace, sentence, rule == Feasibility.Rule.Declined);
+        }
         var allowed = candidates[r].Where(c => c.AllowedByPolicy).ToList();
         if (allowed.Count == 0)
-            return (ReasonCodes.Policy, PolicyOnly(r));
+            return (ReasonCodes.Policy, PolicyOnly(r), false);
         if (group >= 0)
         {
             var members = groups.Members[group];
             var lacking = members.Where(m => candidates[m].All(c => !c.AllowedByPolicy)).ToList();
             if (lacking.Count > 0)
-                return (ReasonCodes.SiblingGroup, words.SiblingWithoutPlace(members.Length, lacking.Count));
+                return (ReasonCodes.SiblingGroup, words.SiblingWithoutPlace(members.Length, lacking.Count), false);
             if (groups.PlacesForGroup[group].Count == 0)
-                return (ReasonCodes.SiblingGroup, words.NoPlaceForGroup(members.Length));
+                return (ReasonCodes.SiblingGroup, words.NoPlaceForGroup(members.Length), false);
             var shared = allowed.Where(c => groups.PlacesForGroup[group].Contains(c.Place)).ToList();
-            return (ReasonCodes.SiblingGroup, words.GroupPlacesTaken(shared.Count, members.Length, DescribeTaken(r, shared)));
+            return (ReasonCodes.SiblingGroup, words.GroupPlacesTaken(shared.Count, members.Length, DescribeTaken(r, shared)), false);
         }
-        return (ReasonCodes.CapacityTaken, words.AllTaken(allowed.Count, DescribeTaken(r, allowed)));
+        return (ReasonCodes.CapacityTaken, words.AllTaken(allowed.Count, DescribeTaken(r, allowed)), false);
     }
 
     private string DescribeTaken(int r, List<Candidate> places)
@@ -88,17 +106,18 @@ internal sealed class Explanations(MatchingInstance instance, Candidate[][] cand
         return string.Join("; ", parts);
     }
 
-    private string NoFeasiblePlace(Request request)
+    private (string Sentence, Feasibility.Rule? Rule) NoFeasiblePlace(Request request)
     {
         var sameType = instance.Places.Where(p => string.Equals(p.CareType, request.CareType, StringComparison.Ordinal)).ToList();
         if (sameType.Count == 0)
-            return words.NoPlaceOfCareType(request.CareType);
+            return (words.NoPlaceOfCareType(request.CareType), null);
+        // The places left out for this child alone (declined it, hold it already) are told apart, after the rule that weighs most.
         var broken = sameType
             .Select(p => Feasibility.BrokenIgnoringPolicy(request, p, Geo.DistanceKm(request.Lat, request.Lon, p.Lat, p.Lon))!.Value)
             .GroupBy(rule => rule)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
+            .OrderBy(g => g.Key is Feasibility.Rule.Declined or Feasibility.Rule.AlreadyHeld).ThenByDescending(g => g.Count()).ThenBy(g => g.Key)
             .First();
-        return words.NoneFits(sameType.Count, request.CareType, broken.Count(), words.RuleBroken(broken.Key, request));
+        return (words.NoneFits(sameType.Count, request.CareType, broken.Count(), words.RuleBroken(broken.Key, request)), broken.Key);
     }
 
     private string PolicyOnly(int r)

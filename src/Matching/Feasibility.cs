@@ -4,7 +4,7 @@ namespace Matchmaker.Matching;
 public static class Feasibility
 {
     /// <summary>The rules a place can fail, in the words used in explanations.</summary>
-    public enum Rule { CareType, Secure, Age, Gender, Needs, Distance, Region, Contract }
+    public enum Rule { CareType, Secure, Age, Gender, Needs, Distance, Declined, AlreadyHeld, Region, Contract }
 
     /// <summary>The first rule the pair breaks, or null when the child may go there. Policy rules only when <paramref name="policy"/> forbids.</summary>
     public static Rule? FirstBroken(Request request, Place place, double distanceKm, AllocationPolicy policy)
@@ -23,6 +23,9 @@ public static class Feasibility
         foreach (var need in request.Needs)
             if (!Contains(place.Specialisms, need)) return Rule.Needs;
         if (distanceKm > request.MaxDistanceKm) return Rule.Distance;
+        // The provider said no to this child here before: proposing it again would only repeat that answer.
+        if (request.DeclinedPlaces is { Count: > 0 } declined && Contains(declined, place.Id)) return Rule.Declined;
+        if (request.HeldPlaces is { Count: > 0 } held && Contains(held, place.Id)) return Rule.AlreadyHeld;
         return null;
     }
 

@@ -5,10 +5,15 @@ public sealed record Place(
     string Id, string CareType, int Units, int MinAge, int MaxAge, IReadOnlyList<string> Genders, bool Secure,
     IReadOnlyList<string> Specialisms, double Lat, double Lon, string RegionId, IReadOnlyList<string> ContractedBy);
 
-/// <summary>One child's request (hulpvraag), with priority and waiting days already set by <see cref="PriorityPolicy"/>.</summary>
+/// <summary>
+/// One child's request (hulpvraag), with priority and waiting days already set by <see cref="PriorityPolicy"/>.
+/// <paramref name="DeclinedPlaces"/>: places whose provider declined this child before; <paramref name="HeldPlaces"/>: places
+/// that already hold a unit for this child. Neither is proposed to the child (again).
+/// </summary>
 public sealed record Request(
     string Id, string CareType, int Age, string Gender, int Priority, int WaitingDays, bool NeedsSecure,
-    IReadOnlyList<string> Needs, double Lat, double Lon, double MaxDistanceKm, string RegionId, string? SiblingGroup);
+    IReadOnlyList<string> Needs, double Lat, double Lon, double MaxDistanceKm, string RegionId, string? SiblingGroup,
+    IReadOnlyList<string>? DeclinedPlaces = null, IReadOnlyList<string>? HeldPlaces = null);
 
 /// <summary>What the region's purchasing policy allows: places outside the region, places it has not contracted.</summary>
 public sealed record AllocationPolicy(bool AllowOutOfRegion, bool AllowNonContracted)

@@ -47,7 +47,7 @@ public static class RequestGrainKey
 public static class MarketGrains
 {
     public static async Task<HoldPlaced[]> PlaceHoldAsync(this IGrainFactory grains, Database database, Actor desk, Guid requestId, Guid offeringId,
-        Guid? matchingRoundId, IdempotentRequest? idempotency)
+        Guid? matchingRoundId, IdempotentRequest? idempotency, bool parallel = false)
     {
         var key = await RequestGrainKey.OfRequestAsync(database, desk.RegionCode ?? "", requestId) ?? throw MarketRuleException.NotFound("This open request");
         if (matchingRoundId is not null)
@@ -57,7 +57,7 @@ public static class MarketGrains
                     new { matchingRoundId, region = desk.RegionCode }) == 0)
                 throw MarketRuleException.NotFound("This matching round");
         }
-        return await grains.GetGrain<IRequestGrain>(key).PlaceHold(desk, requestId, offeringId, matchingRoundId, idempotency);
+        return await grains.GetGrain<IRequestGrain>(key).PlaceHold(desk, requestId, offeringId, matchingRoundId, parallel, idempotency);
     }
 
     public static async Task<Guid[]> AcceptHoldAsync(this IGrainFactory grains, Database database, Actor provider, Guid holdId, DateOnly startDate,
@@ -74,10 +74,10 @@ public static class MarketGrains
         await grains.GetGrain<IOfferingGrain>(offeringId).Decline(provider, holdId, reason, note, idempotency);
     }
 
-    public static async Task<bool> WithdrawRequestAsync(this IGrainFactory grains, Database database, Actor desk, Guid requestId)
+    public static async Task<bool> WithdrawRequestAsync(this IGrainFactory grains, Database database, Actor desk, Guid requestId, string? reason = null)
     {
         var key = await RequestGrainKey.OfRequestAsync(database, desk.RegionCode ?? "", requestId);
-        return key is not null && await grains.GetGrain<IRequestGrain>(key).Withdraw(desk, requestId);
+        return key is not null && await grains.GetGrain<IRequestGrain>(key).Withdraw(desk, requestId, reason);
     }
 
     public static async Task EndPlacementAsync(this IGrainFactory grains, Database database, Actor actor, Guid placementId, DateOnly endDate, string reason)

@@ -55,7 +55,8 @@ public sealed record HoldCommand(
     [property: Id(1)] MarketRows.RequestRow[] Children,
     [property: Id(2)] Guid? MatchingRoundId,
     [property: Id(3)] int HoldHours,
-    [property: Id(4)] IdempotentRequest? Idempotency);
+    [property: Id(4)] IdempotentRequest? Idempotency,
+    [property: Id(5)] int HeldElsewhere = 0);
 
 [GenerateSerializer, Immutable, Alias("mm.HoldPlaced")]
 public sealed record HoldPlaced(

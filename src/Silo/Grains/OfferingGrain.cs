@@ -114,7 +114,8 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     record.Publish(new MarketEvent(MarketEvent.ProposalReceived, null, state.ProviderId, hold.HoldId.ToString(), updated.Version,
                         new ProposalPayload(hold.HoldId, OfferingId, state.CareType, child.AgeOn(today), MarketRows.Split(child.Needs),
                             Math.Round(distance, 1), child.Urgency, units, expiresAt)));
-                    record.Audit(desk, "hold-placed", "hold", hold.HoldId.ToString(), desk.RegionCode, $"request {child.CaseReference} on offering {OfferingId}");
+                    record.Audit(desk, "hold-placed", "hold", hold.HoldId.ToString(), desk.RegionCode, $"request {child.CaseReference} on offering {OfferingId}" +
+                        (command.HeldElsewhere > 0 ? $"; in parallel with {command.HeldElsewhere} other hold(s), deliberately" : ""));
                 }
                 Availability(record, updated);
             });

@@ -13,13 +13,23 @@ namespace Matchmaker.Silo.Grains;
 public interface IRegionGrain : IGrainWithStringKey, IRemindable
 {
     /// <summary>Runs the matcher on the region's open requests and the places it may use; stores the round and returns its id.</summary>
-    Task<Guid> RunMatchingRound(Actor actor);
+    Task<Guid> RunMatchingRound(Actor actor, RoundOptions options);
 
     /// <summary>Makes sure the region's clock runs: a reminder wakes the grain wherever it lives, even after its node died.</summary>
     Task Start();
 
     /// <summary>What the clock does on every tick; also callable to run it at once.</summary>
     Task<RegionTick> Tick();
+}
+
+/// <summary>
+/// What a desk may ask of a round beyond the default. By default a round remembers: a place whose provider declined a
+/// child is not proposed to that child again, and a child waiting for a provider's answer (an active hold) is left out.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mm.RoundOptions")]
+public sealed record RoundOptions([property: Id(0)] bool ProposeDeclinedAgain, [property: Id(1)] bool AlternativesForHeld)
+{
+    public static readonly RoundOptions Remembering = new(false, false);
 }
 
 [GenerateSerializer, Immutable, Alias("mm.RegionTick")]
@@ -90,11 +100,11 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
             roundRun = schedule is { ScheduledMatching: true }
                 && (schedule.LastRound is null || clock.GetUtcNow() - schedule.LastRound >= options.ScheduledRoundInterval);
         }
-        if (roundRun) await RunMatchingRound(Actor.System with { RegionCode = RegionCode });
+        if (roundRun) await RunMatchingRound(Actor.System with { RegionCode = RegionCode }, RoundOptions.Remembering);
         return new RegionTick(expired, reconciled, roundRun);
     }
 
-    public async Task<Guid> RunMatchingRound(Actor actor)
+    public async Task<Guid> RunMatchingRound(Actor actor, RoundOptions options)
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -102,14 +112,31 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
         var policy = await connection.QuerySingleOrDefaultAsync<RegionPolicy>(
             "SELECT allow_out_of_region AS AllowOutOfRegion, allow_non_contracted AS AllowNonContracted FROM regions WHERE code = @regionCode",
             new { regionCode = RegionCode }) ?? throw NoSuchRegion();
+        var held = (await connection.QueryAsync<HeldRow>("""
+            SELECT h.request_id AS RequestId, r.case_reference AS CaseReference, r.care_type AS CareType, h.offering_id AS OfferingId,
+                   p.name AS ProviderName, h.expires_at AS ExpiresAt
+            FROM holds h JOIN requests r ON r.id = h.request_id JOIN offerings o ON o.id = h.offering_id JOIN organisations p ON p.id = o.provider_id
+            WHERE h.region_code = @regionCode AND h.status = 'active' AND r.status = 'open'
+            ORDER BY h.expires_at, h.id
+            """, new { regionCode = RegionCode }))
+            .Select(h => new MatchingRounds.Held(h.RequestId, h.CaseReference, h.CareType, h.OfferingId, h.ProviderName, h.ExpiresAt)).ToList();
+        var heldAt = held.ToLookup(h => h.RequestId, h => h.OfferingId.ToString());
+        var declinedAt = (options.ProposeDeclinedAgain ? [] : await connection.QueryAsync<HeldRow>("""
+            SELECT h.request_id AS RequestId, h.offering_id AS OfferingId FROM holds h JOIN requests r ON r.id = h.request_id
+            WHERE h.region_code = @regionCode AND h.status = 'declined' AND r.status = 'open'
+            """, new { regionCode = RegionCode })).ToLookup(d => d.RequestId, d => d.OfferingId.ToString());
         var requests = (await connection.QueryAsync<MarketRows.RequestRow>(
             MarketRows.SelectRequests + " WHERE region_code = @regionCode AND status = 'open' ORDER BY registered_at, id",
-            new { regionCode = RegionCode })).ToList();
+            new { regionCode = RegionCode })).Where(r => options.AlternativesForHeld || !heldAt.Contains(r.Id)).ToList();
         var careTypes = requests.Select(r => r.CareType).ToHashSet();
         var offerings = (await MarketRows.OfferingsAsync(connection, null)).Where(o => careTypes.Contains(o.CareType)).ToList();
         var instance = new MatchingInstance(
             offerings.Select(o => o.ToPlace()).ToList(),
-            requests.Select(r => r.ToRequest(today)).ToList(),
+            requests.Select(r => r.ToRequest(today) with
+            {
+                DeclinedPlaces = declinedAt.Contains(r.Id) ? [.. declinedAt[r.Id].Distinct()] : null,
+                HeldPlaces = heldAt.Contains(r.Id) ? [.. heldAt[r.Id]] : null,
+            }).ToList(),
             new AllocationPolicy(policy.AllowOutOfRegion, policy.AllowNonContracted));
         var result = Matcher.Solve(instance, ExplanationWords.Dutch);
 
@@ -139,7 +166,9 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
             {
                 var request = byId[u.Request];
                 return new MatchingRounds.LeftOut(request.Id, request.CaseReference, request.CareType, u.Reason, u.Explanation, Options(u.Options));
-            }).ToList());
+            }).ToList(),
+            options.AlternativesForHeld ? [] : held,
+            options);
 
         await using var transaction = await database.BeginWriteAsync(connection);
         await connection.ExecuteAsync("""
@@ -206,6 +235,16 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
     {
         public bool AllowOutOfRegion { get; init; }
         public bool AllowNonContracted { get; init; }
+    }
+
+    private sealed class HeldRow
+    {
+        public Guid RequestId { get; init; }
+        public string CaseReference { get; init; } = "";
+        public string CareType { get; init; } = "";
+        public Guid OfferingId { get; init; }
+        public string ProviderName { get; init; } = "";
+        public DateTimeOffset ExpiresAt { get; init; }
     }
 
     private sealed class OfferingLabel

@@ -14,14 +14,17 @@ namespace Matchmaker.Silo.Grains;
 /// </summary>
 public interface IRequestGrain : IGrainWithStringKey
 {
-    /// <summary>Holds a place for the child (and its open siblings) within the region's limit of parallel holds.</summary>
-    Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, IdempotentRequest? idempotency);
+    /// <summary>
+    /// Holds a place for the child (and its open siblings). A child that already has a hold gets a second one only when
+    /// the desk asks for it (<paramref name="parallel"/>), and never more than the region's limit of parallel holds.
+    /// </summary>
+    Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, bool parallel, IdempotentRequest? idempotency);
 
     /// <summary>The provider accepts a hold: the child is placed at that offering, then every other hold of the child is released.</summary>
     Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency);
 
-    /// <summary>The desk withdraws the request; its holds are released. False when there is no such open request.</summary>
-    Task<bool> Withdraw(Actor desk, Guid requestId);
+    /// <summary>The desk withdraws the request (the reason goes into the audit); its holds are released. False when there is no such open request.</summary>
+    Task<bool> Withdraw(Actor desk, Guid requestId, string? reason);
 }
 
 /// <summary>
@@ -34,7 +37,10 @@ public interface IRequestGrain : IGrainWithStringKey
 public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, TimeProvider clock, ILogger<RequestGrain> logger)
     : Grain, IRequestGrain
 {
-    public async Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, IdempotentRequest? idempotency)
+    /// <summary>The problem's title when a child already held needs a deliberate parallel hold (pages ask for confirmation on it).</summary>
+    public const string AlreadyHeldTitle = "Child already held";
+
+    public async Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, bool parallel, IdempotentRequest? idempotency)
     {
         HoldCommand command;
         await using (var connection = await database.OpenAsync())
@@ -58,12 +64,16 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             if (region.ActiveHolds >= region.MaxParallelHolds)
                 throw MarketRuleException.Conflict("Too many holds",
                     $"This child already has {region.ActiveHolds} holds; the region allows {region.MaxParallelHolds} at once.");
+            if (region.ActiveHolds > 0 && !parallel)
+                throw MarketRuleException.Conflict(AlreadyHeldTitle,
+                    $"This child already has {region.ActiveHolds} hold(s) waiting for a provider's answer. Another hold takes a second scarce place: " +
+                    $"place it only deliberately, as a parallel hold (at most {region.MaxParallelHolds} at once).");
             MarketRows.RequestRow[] children = child.SiblingGroup is null
                 ? [child]
                 : [.. await connection.QueryAsync<MarketRows.RequestRow>(
                     MarketRows.SelectRequests + " WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open' ORDER BY id",
                     new { regionCode = desk.RegionCode, group = child.SiblingGroup })];
-            command = new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency);
+            command = new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency, region.ActiveHolds);
         }
         return await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command);
     }
@@ -75,7 +85,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         return acceptance.PlacedRequests;
     }
 
-    public async Task<bool> Withdraw(Actor desk, Guid requestId)
+    public async Task<bool> Withdraw(Actor desk, Guid requestId, string? reason)
     {
         List<MarketChange> changes;
         HoldAt[] active;
@@ -89,7 +99,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                 """, new { requestId, regionCode = desk.RegionCode, now = clock.GetUtcNow() }, transaction);
             if (version is null) return false;
             var record = journal.Record();
-            record.Audit(desk, "request-withdrawn", "request", requestId.ToString(), desk.RegionCode);
+            record.Audit(desk, "request-withdrawn", "request", requestId.ToString(), desk.RegionCode, reason is null ? null : $"reason: {reason}");
             record.Publish(new MarketEvent(MarketEvent.RequestChanged, desk.RegionCode, null, requestId.ToString(), version.Value,
                 new RequestChangedPayload(requestId, "withdrawn", version.Value)));
             changes = await record.WriteAsync(connection, transaction);

@@ -17,11 +17,20 @@ public sealed class MatchingRounds(Database database)
 
     public sealed record Option(Guid OfferingId, string ProviderName, string LocationName, double DistanceKm, int FreeUnits, bool AllowedByPolicy);
 
+    /// <summary>A child left out of the round because it waits for a provider's answer on a hold.</summary>
+    public sealed record Held(Guid RequestId, string CaseReference, string CareType, Guid OfferingId, string ProviderName, DateTimeOffset ExpiresAt);
+
+    /// <summary>
+    /// A stored round. <paramref name="WaitingForAnswer"/> and <paramref name="Options"/> are absent in rounds stored before
+    /// rounds remembered declines and holds.
+    /// </summary>
     public sealed record Round(Guid Id, string RegionCode, DateTimeOffset CreatedAt, string PolicyVersion, long SolveMillis,
-        IReadOnlyList<int> PlacedByPriority, IReadOnlyList<Proposal> Proposals, IReadOnlyList<LeftOut> NotPlaced)
+        IReadOnlyList<int> PlacedByPriority, IReadOnlyList<Proposal> Proposals, IReadOnlyList<LeftOut> NotPlaced,
+        IReadOnlyList<Held>? WaitingForAnswer = null, Grains.RoundOptions? Options = null)
     {
         /// <summary>Every child a round shows: its read is audited with these.</summary>
-        public string CaseReferences => string.Join(",", Proposals.Select(p => p.CaseReference).Concat(NotPlaced.Select(n => n.CaseReference)).Distinct());
+        public string CaseReferences => string.Join(",", Proposals.Select(p => p.CaseReference).Concat(NotPlaced.Select(n => n.CaseReference))
+            .Concat((WaitingForAnswer ?? []).Select(h => h.CaseReference)).Distinct());
 
         public Task AuditReadAsync(Journal journal, Database database, Actor reader) =>
             journal.AuditReadAsync(database, reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode, CaseReferences);

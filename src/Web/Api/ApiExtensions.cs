@@ -125,6 +125,7 @@ public static class ApiExtensions
         api.MapCapacityApi();
         api.MapCapacityFeedApi();
         api.MapRequestsApi();
+        api.MapChildTimelineApi();
         api.MapMatchingRoundsApi();
         api.MapHoldsApi();
         api.MapPlacementsApi();

@@ -11,7 +11,8 @@ namespace Matchmaker.Web.Api;
 /// <summary>Holds on places: a desk places them (from a matching round or its own pick); the provider accepts or declines.</summary>
 public static class HoldsApi
 {
-    public sealed record HoldInput(Guid? RequestId, Guid? MatchingRoundId);
+    /// <summary><c>parallel</c>: a second (third …) hold for a child that already has one, deliberately.</summary>
+    public sealed record HoldInput(Guid? RequestId, Guid? MatchingRoundId, bool? Parallel);
 
     public sealed record AcceptInput(DateOnly? StartDate);
 
@@ -93,7 +94,7 @@ public static class HoldsApi
     {
         api.MapPost("/offerings/{offeringId:guid}/holds", PlaceAsync)
             .RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.HoldsWrite).Validate(HoldValidator).AcceptsIdempotencyKey()
-            .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, or the child has the maximum of parallel holds. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
+            .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, the child already has a hold and parallel is not true, or the child has the region's maximum of parallel holds. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
         api.MapPost("/holds/{holdId:guid}/accept", AcceptAsync)
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.ProposalsAnswer).Validate(clock => new AcceptInputValidator(clock)).AcceptsIdempotencyKey()
             .Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes. Takes an Idempotency-Key header.");
@@ -106,9 +107,10 @@ public static class HoldsApi
 
     private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, Database database, IGrainFactory grains)
     {
-        if (!IdempotencyHeader.TryRead(context, $"placeHold {offeringId} {input.RequestId} {input.MatchingRoundId}", out var idempotency, out var problem))
+        if (!IdempotencyHeader.TryRead(context, $"placeHold {offeringId} {input.RequestId} {input.MatchingRoundId} {input.Parallel}", out var idempotency, out var problem))
             return problem!;
-        var holds = await grains.PlaceHoldAsync(database, Caller.Of(context).ToActor(), input.RequestId!.Value, offeringId, input.MatchingRoundId, idempotency);
+        var holds = await grains.PlaceHoldAsync(database, Caller.Of(context).ToActor(), input.RequestId!.Value, offeringId, input.MatchingRoundId, idempotency,
+            input.Parallel ?? false);
         return TypedResults.Created($"/api/v1/holds/{holds[0].HoldId}", holds);
     }
 

@@ -131,7 +131,7 @@ public static partial class RequestsApi
         requests.MapPatch("/{requestId:guid}", UpdateAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
             .Describe("editRequest", "Edits an open request: the fields sent replace the stored ones, and the result is validated as a whole.");
         requests.MapDelete("/{requestId:guid}", WithdrawAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
-            .Describe("withdrawRequest", "Withdraws an open request and releases its holds.");
+            .Describe("withdrawRequest", "Withdraws an open request and releases its holds. Optional reason (kept in the audit and the dossier): no-longer-needed, placed-elsewhere, measure-ended, duplicate, other.");
     }
 
     private static IResult RequestNotFound() =>
@@ -282,11 +282,13 @@ public static partial class RequestsApi
         return new WriteOutcome(await ReadAsync(database, regionCode, requestId, clock), null, null);
     }
 
-    private static async Task<IResult> WithdrawAsync(string regionCode, Guid requestId, HttpContext context, Database database, IGrainFactory grains)
+    private static async Task<IResult> WithdrawAsync(string regionCode, Guid requestId, string? reason, HttpContext context, Database database, IGrainFactory grains)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
-        return await grains.WithdrawRequestAsync(database, caller.ToActor(), requestId) ? TypedResults.NoContent() : RequestNotFound();
+        if (reason is not null && !Pages.Desk.ChildTimeline.WithdrawReasons.ContainsKey(reason))
+            return ApiProblems.Invalid("reason", $"reason is one of {string.Join(", ", Pages.Desk.ChildTimeline.WithdrawReasons.Keys)}.");
+        return await grains.WithdrawRequestAsync(database, caller.ToActor(), requestId, reason) ? TypedResults.NoContent() : RequestNotFound();
     }
 
     public static async Task<RequestView?> ReadAsync(Database database, string regionCode, Guid requestId, TimeProvider clock)

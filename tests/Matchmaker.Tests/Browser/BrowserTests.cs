@@ -36,8 +36,8 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         var proposal = desk.Locator("#proposals tr", new PageLocatorOptions { HasText = "BRW-0001" });
         await Expect(proposal).ToContainTextAsync(offering.Municipality);
         await proposal.Locator("input[type=checkbox]").CheckAsync();
-        await desk.ClickAsync("button:has-text('Holds plaatsen voor gekozen voorstellen')");
-        await Expect(desk.Locator("[role=status]")).ToContainTextAsync("BRW-0001: hold geplaatst");
+        await desk.ClickAsync("button:has-text('Reserveren voor gekozen voorstellen')");
+        await Expect(desk.Locator("[role=status]")).ToContainTextAsync("BRW-0001: gereserveerd tot");
 
         var holdId = await browser.ScalarAsync<Guid>("""
             SELECT h.id FROM holds h JOIN requests r ON r.id = h.request_id WHERE r.case_reference = 'BRW-0001' AND h.status = 'active'

@@ -121,8 +121,8 @@ public sealed class GrainCluster : IAsyncLifetime
         return id;
     }
 
-    public Task<HoldPlaced[]> HoldAsync(Guid requestId, Guid offeringId, IdempotentRequest? idempotency = null) =>
-        Grains.PlaceHoldAsync(Database.Database, Desk, requestId, offeringId, null, idempotency);
+    public Task<HoldPlaced[]> HoldAsync(Guid requestId, Guid offeringId, IdempotentRequest? idempotency = null, bool parallel = false) =>
+        Grains.PlaceHoldAsync(Database.Database, Desk, requestId, offeringId, null, idempotency, parallel);
 
     public Task<T> ScalarAsync<T>(string sql, object? parameters = null) => Database.ScalarAsync<T>(sql, parameters);
 

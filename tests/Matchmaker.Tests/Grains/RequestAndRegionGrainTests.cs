@@ -17,7 +17,7 @@ public sealed class RequestAndRegionGrainTests(GrainCluster market)
         {
             try
             {
-                return (await market.HoldAsync(child, place)).Length;
+                return (await market.HoldAsync(child, place, parallel: true)).Length;
             }
             catch (MarketRuleException e) when (e.Title == "Too many holds")
             {
@@ -37,7 +37,7 @@ public sealed class RequestAndRegionGrainTests(GrainCluster market)
         var second = await market.OfferingWithFreeUnitsAsync(nth: 41, free: 1);
         var child = await market.ChildForAsync(first.Id);
         var here = (await market.HoldAsync(child, first.Id))[0];
-        var elsewhere = second.CareType == first.CareType ? (await market.HoldAsync(child, second.Id))[0] : null;
+        var elsewhere = second.CareType == first.CareType ? (await market.HoldAsync(child, second.Id, parallel: true))[0] : null;
 
         var placed = await market.Grains.AcceptHoldAsync(market.Database.Database, await market.ProviderOfAsync(first.Id), here.HoldId,
             DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7), null);
@@ -84,7 +84,7 @@ public sealed class RequestAndRegionGrainTests(GrainCluster market)
     public async Task AMatchingRound_OfARegionThatDoesNotExist_IsNotFound()
     {
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() =>
-            market.Grains.GetGrain<IRegionGrain>("atlantis").RunMatchingRound(GrainCluster.Desk with { RegionCode = "atlantis" }));
+            market.Grains.GetGrain<IRegionGrain>("atlantis").RunMatchingRound(GrainCluster.Desk with { RegionCode = "atlantis" }, RoundOptions.Remembering));
 
         Assert.Equal(404, refused.Status);
     }

@@ -81,7 +81,7 @@ public sealed class MarketFlowTests
         var secondBefore = await market.FactsAsync(second);
         // The second hold may be refused if that place does not suit the child; the test needs one that does.
         var holdOne = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{first.Id}/holds", new { requestId });
-        var holdTwo = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{second}/holds", new { requestId });
+        var holdTwo = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{second}/holds", new { requestId, parallel = true });
         var holdId = (await holdOne.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
 
         await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });

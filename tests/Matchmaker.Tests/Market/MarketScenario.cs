@@ -116,9 +116,10 @@ public sealed class MarketScenario : IAsyncDisposable
         """;
 
     /// <summary>A request body for a child who fits this offering in every rule.</summary>
-    public static object ChildFor(OfferingFacts offering, string caseReference, string? siblingGroup = null, string urgency = "urgent")
+    public static object ChildFor(OfferingFacts offering, string caseReference, string? siblingGroup = null, string urgency = "urgent",
+        int maxDistanceKm = 50)
     {
-        var age = Math.Min(offering.MaxAge, Math.Max(offering.MinAge, 10));
+        var age = AgeFor(offering);
         var birth = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-age).AddMonths(-1);
         return new
         {
@@ -134,12 +135,15 @@ public sealed class MarketScenario : IAsyncDisposable
             homePc4 = "3011",
             homeLat = Math.Clamp(offering.Lat, 50.6, 53.7),
             homeLon = Math.Clamp(offering.Lon, 3.3, 7.2),
-            maxDistanceKm = 50,
+            maxDistanceKm,
             siblingGroup,
             childWishes = "Dicht bij school",
             parentWishes = "",
         };
     }
+
+    /// <summary>The age of the child <see cref="ChildFor"/> registers for this offering.</summary>
+    public static int AgeFor(OfferingFacts offering) => Math.Min(offering.MaxAge, Math.Max(offering.MinAge, 10));
 
     public async Task<Guid> RegisterAsync(object child, HttpClient? desk = null, string region = Region)
     {

@@ -15,6 +15,9 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
     public MatchingRounds.Round? Result { get; private set; }
     public List<string> Outcomes { get; } = [];
 
+    /// <summary>Chosen holds refused because the child already has one: the desk may place them in parallel, deliberately.</summary>
+    public List<(string Choice, string CaseReference)> ParallelToConfirm { get; } = [];
+
     public async Task OnGetAsync()
     {
         var region = Caller.Of(HttpContext).RegionCode!;
@@ -25,15 +28,16 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
         if (Result is not null) await Result.AuditReadAsync(journal, database, Caller.Of(HttpContext).ToActor());
     }
 
-    public async Task<IActionResult> OnPostRunAsync()
+    public async Task<IActionResult> OnPostRunAsync(bool proposeDeclinedAgain, bool alternativesForHeld)
     {
         var caller = Caller.Of(HttpContext);
-        var roundId = await grains.GetGrain<IRegionGrain>(caller.RegionCode!).RunMatchingRound(caller.ToActor());
+        var roundId = await grains.GetGrain<IRegionGrain>(caller.RegionCode!)
+            .RunMatchingRound(caller.ToActor(), new RoundOptions(proposeDeclinedAgain, alternativesForHeld));
         return Redirect($"/tafel/matching?round={roundId}");
     }
 
     /// <summary>Places a hold for every chosen proposal ("requestId:offeringId"); each succeeds or says why not.</summary>
-    public async Task<IActionResult> OnPostHoldAsync(string[] selected)
+    public async Task<IActionResult> OnPostHoldAsync(string[] selected, bool parallel)
     {
         var caller = Caller.Of(HttpContext);
         if (Round is not null)
@@ -52,12 +56,18 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
                 ?? Result?.NotPlaced.FirstOrDefault(p => p.RequestId == requestId)?.CaseReference ?? requestId.ToString();
             try
             {
-                var holds = await grains.PlaceHoldAsync(database, caller.ToActor(), requestId, offeringId, Round, null);
-                Outcomes.Add($"{reference}: hold geplaatst tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}{(holds.Length > 1 ? $" (met {holds.Length - 1} broer/zus)" : "")}.");
+                var holds = await grains.PlaceHoldAsync(database, caller.ToActor(), requestId, offeringId, Round, null, parallel);
+                Outcomes.Add($"{reference}: gereserveerd tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}{(holds.Length > 1 ? $" (met {holds.Length - 1} broer/zus)" : "")}" +
+                    $"{(parallel ? ", bewust naast een andere reservering" : "")}.");
+            }
+            catch (MarketRuleException e) when (e.Title == RequestGrain.AlreadyHeldTitle)
+            {
+                Outcomes.Add($"{reference}: nog geen reservering – dit kind heeft al een reservering die op antwoord van een aanbieder wacht. Een tweede neemt nog een schaarse plek in; bevestig hieronder als dat de bedoeling is.");
+                ParallelToConfirm.Add((choice, reference));
             }
             catch (MarketRuleException e)
             {
-                Outcomes.Add($"{reference}: geen hold – {e.Message}");
+                Outcomes.Add($"{reference}: geen reservering – {Dutch.Refusal(e.Title)}.");
             }
         }
         return Page();

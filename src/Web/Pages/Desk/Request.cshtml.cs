@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Api;
@@ -12,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>Register or edit a request for a child of the region: a pseudonymous case reference, never a name or BSN.</summary>
-public sealed class RequestModel(Database database, Journal journal, LiveFeed feed, IGrainFactory grains, TimeProvider clock) : PageModel
+public sealed class RequestModel(Database database, Journal journal, LiveFeed feed, TimeProvider clock) : PageModel
 {
     public sealed class RequestForm
     {
@@ -94,15 +93,6 @@ public sealed class RequestModel(Database database, Journal journal, LiveFeed fe
         Errors = errors;
         Conflict = outcome.Conflict;
         return Page();
-    }
-
-    public async Task<IActionResult> OnPostWithdrawAsync()
-    {
-        if (Id is null) return NotFound();
-        var caller = Caller.Of(HttpContext);
-        if (!await grains.WithdrawRequestAsync(database, caller.ToActor(), Id.Value)) return NotFound();
-        TempData["Message"] = "De aanvraag is ingetrokken; lopende holds zijn vrijgegeven.";
-        return Redirect("/tafel");
     }
 
     private async Task LoadMunicipalitiesAsync()

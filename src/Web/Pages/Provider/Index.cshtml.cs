@@ -63,7 +63,7 @@ public sealed class IndexModel(Database database, IGrainFactory grains, TimeProv
         }
         catch (MarketRuleException e) when (e.Status == 409)
         {
-            return await FailAsync(offeringId, $"Niet opgeslagen: er zijn plekken in behandeling (holds). {e.Message}");
+            return await FailAsync(offeringId, $"Niet opgeslagen: {Dutch.Refusal(e.Title)}.");
         }
     }
 

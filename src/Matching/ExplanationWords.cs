@@ -116,7 +116,7 @@ public abstract class ExplanationWords
             Feasibility.Rule.Secure => "zijn gesloten plekken, en het kind heeft geen machtiging gesloten jeugdhulp",
             Feasibility.Rule.Age => $"nemen geen kinderen van {request.Age} jaar op",
             Feasibility.Rule.Gender => "nemen dit gender niet op",
-            Feasibility.Rule.Needs => $"missen een nodig specialisme ({string.Join(", ", request.Needs)})",
+            Feasibility.Rule.Needs => $"missen een nodig specialisme ({string.Join(", ", request.Needs.Select(Specialisms.DutchName))})",
             Feasibility.Rule.Distance => $"liggen verder dan {Number(request.MaxDistanceKm, "0.#", ",")} km van huis",
             Feasibility.Rule.Declined => "wezen dit kind eerder af en worden niet opnieuw voorgesteld",
             Feasibility.Rule.AlreadyHeld => "houden al een plaats voor dit kind vast",

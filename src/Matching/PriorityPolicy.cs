@@ -34,6 +34,17 @@ public static class PriorityPolicy
         return (priority, waitingDays);
     }
 
+    /// <summary>
+    /// Why the priority is above the desk's urgency, if it is: <c>provisional-supervision</c> (a voorlopige OTS is at
+    /// least urgent) or <c>over-3-months</c> (past the 3-month norm, one class up). Null when it is the desk's urgency.
+    /// </summary>
+    public static string? RaisedBecause(string urgency, string measureType, DateOnly measureStart, DateOnly asOf)
+    {
+        if (urgency != Urgencies.Regular) return null;
+        if (measureType == MeasureTypes.ProvisionalSupervision) return "provisional-supervision";
+        return asOf > measureStart.AddMonths(3) ? "over-3-months" : null;
+    }
+
     public static string ClassName(int priority) => priority switch
     {
         1 => "crisis",

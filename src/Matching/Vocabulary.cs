@@ -110,4 +110,19 @@ public static class Specialisms
     [
         "lvb", "trauma", "autism", "addiction", "eating-disorder", "sexual-behaviour", "young-mother", "attachment", "aggression",
     ];
+
+    private static readonly Dictionary<string, string> DutchNames = new()
+    {
+        ["lvb"] = "licht verstandelijke beperking (lvb)",
+        ["trauma"] = "trauma",
+        ["autism"] = "autisme",
+        ["addiction"] = "verslaving",
+        ["eating-disorder"] = "eetstoornis",
+        ["sexual-behaviour"] = "seksueel grensoverschrijdend gedrag",
+        ["young-mother"] = "jonge moeder met kind",
+        ["attachment"] = "hechtingsproblematiek",
+        ["aggression"] = "agressie",
+    };
+
+    public static string DutchName(string code) => DutchNames.GetValueOrDefault(code, code);
 }

@@ -126,6 +126,7 @@ public static class ApiExtensions
         api.MapCapacityFeedApi();
         api.MapRequestsApi();
         api.MapChildTimelineApi();
+        api.MapSiblingSplitApi();
         api.MapMatchingRoundsApi();
         api.MapHoldsApi();
         api.MapPlacementsApi();

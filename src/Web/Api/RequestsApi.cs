@@ -104,6 +104,10 @@ public static partial class RequestsApi
         public int Priority { get; set; }
         public int WaitingDays { get; set; }
         public int DaysOverThreeMonthNorm { get; set; }
+        /// <summary>within, over-5-working-days, over-6-weeks or over-3-months: the last of the three norms passed.</summary>
+        public string NormStatus { get; set; } = "";
+        /// <summary>Why the priority is above the urgency: provisional-supervision, over-3-months, or null.</summary>
+        public string? PriorityRaisedBecause { get; set; }
 
         public RequestInput ToInput() => new(CaseReference, MeasureType, MeasureStart, Urgency, CareType, Needs.Split(',', StringSplitOptions.RemoveEmptyEntries),
             NeedsSecure, BirthMonth.ToString("yyyy-MM"), Gender, HomePc4, HomeLat, HomeLon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes);
@@ -208,12 +212,13 @@ public static partial class RequestsApi
         if (careType is not null && !CareTypes.All.Contains(careType)) errors["careType"] = [$"careType is one of {string.Join(", ", CareTypes.All.Order())}."];
         if (errors.Count > 0)
             return ApiProblems.Invalid(errors);
-        return TypedResults.Ok(await ListForDeskAsync(caller, regionCode, status ?? "open", careType, database, journal, clock));
+        var list = await ListByPriorityAsync(database, regionCode, status ?? "open", careType, clock);
+        await AuditListedAsync(database, journal, caller, regionCode, list);
+        return TypedResults.Ok(list);
     }
 
-    /// <summary>The region's requests by priority and waiting time; the read is audited with every case reference shown.</summary>
-    public static async Task<List<RequestView>> ListForDeskAsync(Caller caller, string regionCode, string? status, string? careType, Database database,
-        Journal journal, TimeProvider clock)
+    /// <summary>The region's requests by priority and waiting time. The caller audits what it shows (<see cref="AuditListedAsync"/>).</summary>
+    public static async Task<List<RequestView>> ListByPriorityAsync(Database database, string regionCode, string? status, string? careType, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync();
         var list = (await connection.QueryAsync<RequestView>(SelectView + """
@@ -221,10 +226,15 @@ public static partial class RequestsApi
              ORDER BY r.registered_at, r.id
             """, new { regionCode, status, careType })).ToList();
         foreach (var request in list) WithPriority(request, clock);
-        var ordered = list.OrderBy(r => r.Priority).ThenByDescending(r => r.WaitingDays).ThenBy(r => r.CaseReference, StringComparer.Ordinal).ToList();
+        return list.OrderBy(r => r.Priority).ThenByDescending(r => r.WaitingDays).ThenBy(r => r.CaseReference, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A list read is audited with every case reference shown.</summary>
+    public static async Task AuditListedAsync(Database database, Journal journal, Caller caller, string regionCode, IEnumerable<RequestView> shown)
+    {
+        await using var connection = await database.OpenAsync();
         await journal.AuditAsync(connection, null, caller.ToActor(), "requests-listed", "request", null, regionCode,
-            string.Join(",", ordered.Select(r => r.CaseReference)));
-        return ordered;
+            string.Join(",", shown.Select(r => r.CaseReference)));
     }
 
     private static async Task<IResult> GetAsync(string regionCode, Guid requestId, HttpContext context, Database database, Journal journal, TimeProvider clock)
@@ -303,7 +313,9 @@ public static partial class RequestsApi
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         (request.Priority, request.WaitingDays) = PriorityPolicy.Compute(request.Urgency, request.MeasureType, request.MeasureStart, today);
-        request.DaysOverThreeMonthNorm = Math.Max(0, today.DayNumber - request.MeasureStart.AddMonths(3).DayNumber);
+        request.DaysOverThreeMonthNorm = WaitingNorms.DaysOverThreeMonths(request.MeasureStart, today);
+        request.NormStatus = WaitingNorms.Code(WaitingNorms.Of(request.MeasureStart, today));
+        request.PriorityRaisedBecause = PriorityPolicy.RaisedBecause(request.Urgency, request.MeasureType, request.MeasureStart, today);
         return request;
     }
 

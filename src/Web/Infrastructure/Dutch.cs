@@ -95,11 +95,30 @@ public static class Dutch
 
     public static string Gender(string code) => code switch { "f" => "meisje", "m" => "jongen", _ => "anders" };
 
-    /// <summary>"47 dagen over de 3-maandennorm", or how many days are left.</summary>
-    public static string AgainstNorm(int daysOver, int waitingDays) =>
-        daysOver > 0 ? $"{daysOver} dagen over de 3-maandennorm"
-        : waitingDays > 42 ? "voorbij de 6-wekennorm voor het plan, binnen 3 maanden"
-        : "binnen de normen";
+    /// <summary>The last norm a waiting child passed (see <see cref="WaitingNorms"/>), as a filter's label.</summary>
+    public static string Norm(string code) => code switch
+    {
+        "over-3-months" => "Over de hulpnorm (3 maanden)",
+        "over-6-weeks" => "Over de plannorm (6 weken)",
+        "over-5-working-days" => "Over de contactnorm (5 werkdagen)",
+        _ => "Binnen de normen",
+    };
+
+    /// <summary>The board's badge: "47 dagen over de 3-maandennorm", or the last norm passed.</summary>
+    public static string AgainstNorms(string code, int daysOverThreeMonths) => code switch
+    {
+        "over-3-months" => $"{daysOverThreeMonths} dagen over de 3-maandennorm",
+        "over-6-weeks" => "over de 6-wekennorm (plan)",
+        "over-5-working-days" => "over de 5-werkdagennorm (contact)",
+        _ => "binnen de normen",
+    };
+
+    public static string PriorityRaised(string why) => why switch
+    {
+        "provisional-supervision" => "verhoogd: voorlopige OTS is minstens spoed",
+        "over-3-months" => "verhoogd: langer dan 3 maanden wachtend",
+        _ => "verhoogd",
+    };
 
     public static string HoursAgo(double hours) => hours switch
     {

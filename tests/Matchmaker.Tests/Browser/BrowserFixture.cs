@@ -39,16 +39,18 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A page signed in as the demo <paramref name="role"/>; <paramref name="bypassCsp"/> only for tests that inject their own tools (axe).</summary>
-    public async Task<IPage> SignedInPageAsync(string role, bool bypassCsp = false)
+    /// <summary>A page signed in with the demo account of <paramref name="role"/> (or not signed in: "anonymous").</summary>
+    public async Task<IPage> SignedInPageAsync(string role, bool bypassCsp = false, int viewportWidth = 1280)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Node.BaseAddress.ToString(),
             BypassCSP = bypassCsp,
             Locale = "nl-NL",
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = new ViewportSize { Width = viewportWidth, Height = 900 },
         });
         var page = await context.NewPageAsync();
+        if (role == "anonymous") return page;
         await page.GotoAsync("/account/sign-in");
         await page.SelectOptionAsync("#demo-region", Region);
         await page.ClickAsync($"button[name=role][value={role}]");

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -89,6 +90,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         await desk.GotoAsync("/tafel/matching");
         await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
         var matchingUrl = desk.Url;
+        var dossierUrl = $"/tafel/kind/{await browser.ScalarAsync<Guid>("SELECT id FROM requests WHERE region_code = 'rijnmond' AND status = 'open' ORDER BY id")}";
 
         var pages = new (IPage Page, string Path, string Name)[]
         {
@@ -99,6 +101,8 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             (desk, "/tafel/beschikbaarheid", "desk-availability"),
             (desk, matchingUrl, "desk-matching-round"),
             (desk, "/tafel/aanvraag", "desk-request-form"),
+            (desk, dossierUrl, "desk-dossier"),
+            (desk, "/tafel/reserveringen", "desk-holds"),
             (desk, "/aanbieder", "not-allowed"),
             (provider, "/aanbieder", "provider-offerings"),
             (provider, "/aanbieder/voorstellen", "provider-proposals"),
@@ -122,6 +126,73 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         }
 
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task TheDesksHoldsList_ShowsANewHoldAndTheProvidersDecline_WithoutAReload_AndSaysWhatChanged()
+    {
+        var prepared = await browser.PrepareOfferingAsync();
+        var market = Matchmaker.Tests.Market.MarketScenario.On(browser.Database, browser.Node);
+        var offering = await market.FactsAsync(prepared.Id);
+        var requestId = await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-LIVE-01", maxDistanceKm: 400));
+        var desk = await browser.SignedInPageAsync("desk");
+        await desk.GotoAsync("/tafel/reserveringen");
+        await desk.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await desk.EvaluateAsync("() => { window.__notReloaded = true; }");
+
+        var hold = await market.Desk.PostAsync($"/api/v1/offerings/{prepared.Id}/holds",
+            JsonContent.Create(new { requestId }));
+        hold.EnsureSuccessStatusCode();
+        var row = desk.Locator("#holds tr", new PageLocatorOptions { HasText = "BRW-LIVE-01" });
+        await Expect(row).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 5_000 });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        (await market.Provider.PostAsync($"/api/v1/holds/{holdId}/decline",
+            JsonContent.Create(new { reason = "needs-not-met", note = "Past niet" }))).EnsureSuccessStatusCode();
+
+        await Expect(row).ToHaveCountAsync(0, new LocatorAssertionsToHaveCountOptions { Timeout = 5_000 });
+        await Expect(desk.Locator("#live-notice")).ToContainTextAsync("afgewezen");
+        Assert.True(await desk.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the holds page was not reloaded");
+        await desk.GotoAsync($"/tafel/kind/{requestId}");
+        await Expect(desk.Locator("#timeline")).ToContainTextAsync("Past niet");
+    }
+
+    [Fact]
+    public async Task EveryPageType_FitsAPhoneOf390Pixels_WithoutScrollingSideways()
+    {
+        await browser.PrepareOfferingAsync();
+        var pages = new List<(string Role, string Path)>
+        {
+            ("anonymous", "/"), ("anonymous", "/account/sign-in"),
+            ("desk", "/tafel"), ("desk", "/tafel/beschikbaarheid"), ("desk", "/tafel/matching"), ("desk", "/tafel/aanvraag"),
+            ("desk", "/tafel/reserveringen"),
+            ("desk", $"/tafel/kind/{await browser.ScalarAsync<Guid>("SELECT id FROM requests WHERE region_code = 'rijnmond' AND status = 'open' ORDER BY id")}"),
+            ("provider", "/aanbieder"), ("provider", "/aanbieder/voorstellen"), ("provider", "/aanbieder/bestand"),
+            ("municipality", "/gemeente"),
+        };
+        var tooWide = new List<string>();
+        foreach (var (role, path) in pages)
+        {
+            var page = await browser.SignedInPageAsync(role, viewportWidth: 390);
+            await page.GotoAsync(path);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var (scroll, inner) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => window.innerWidth"));
+            if (scroll > inner)
+                tooWide.Add($"{path} as {role}: {scroll} px wide in a {inner} px window, widest: " + await page.EvaluateAsync<string>("""
+                    () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                        .filter(e => !e.closest('.table-scroll') || e.classList.contains('table-scroll'))
+                        .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+                        .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+                            + ' ' + Math.round(e.getBoundingClientRect().right) + 'px').join(', ')
+                    """));
+            await page.ScreenshotAsync(new PageScreenshotOptions
+            {
+                Path = Path.Combine(browser.ScreenshotFolder, $"phone-{role}-{path.Trim('/').Split('/').Take(2).DefaultIfEmpty("home").Aggregate((a, b) => $"{a}-{b}")}.png"),
+                FullPage = true,
+            });
+            await page.Context.CloseAsync();
+        }
+
+        Assert.True(tooWide.Count == 0, string.Join("\n", tooWide));
     }
 
     [Fact]

@@ -22,6 +22,15 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
 
     public Task<Guid> NewRequestAsync() => market.RegisterAsync(NewChild());
 
+    /// <summary>Two waiting siblings; returns the first one's request (its group is <c>GROUP-</c> and the same number).</summary>
+    public async Task<(Guid First, string Group)> NewSiblingGroupAsync()
+    {
+        var group = $"GROUP-{Interlocked.Increment(ref _children):0000}";
+        var first = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"DOOR-{Interlocked.Increment(ref _children):0000}", siblingGroup: group));
+        await market.RegisterAsync(MarketScenario.ChildFor(offering, $"DOOR-{Interlocked.Increment(ref _children):0000}", siblingGroup: group));
+        return (first, group);
+    }
+
     public async Task<Guid> NewHoldAsync()
     {
         var requestId = await NewRequestAsync();

@@ -15,7 +15,7 @@ public sealed class ChildTimeline
 {
     /// <summary>
     /// One thing that happened. <c>Kind</c>: registered, edited, round-proposed, round-not-placed, round-waiting,
-    /// hold-placed, hold-accepted, hold-declined, hold-expired, hold-released, placement-ended, withdrawn.
+    /// hold-placed, hold-accepted, hold-declined, hold-expired, hold-released, placed, placement-ended, siblings-split, withdrawn.
     /// </summary>
     public sealed record Entry(DateTimeOffset At, string Kind, string Text, Guid? OfferingId = null, string? ProviderName = null,
         DateTimeOffset? ExpiresAt = null, string? Reason = null, string? Note = null);
@@ -77,7 +77,7 @@ public sealed class ChildTimeline
             """, new { requestId, regionCode })).ToList();
         var audited = (await connection.QueryAsync<AuditFacts>("""
             SELECT at AS At, action AS Action, detail AS Detail FROM audit_log
-            WHERE region_code = @regionCode AND subject_type = 'request' AND subject_id = @id AND action IN ('request-edited', 'request-withdrawn')
+            WHERE region_code = @regionCode AND subject_type = 'request' AND subject_id = @id AND action IN ('request-edited', 'request-withdrawn', 'siblings-split')
             ORDER BY at, id
             """, new { regionCode, id = requestId.ToString() })).ToList();
         var rounds = (await connection.QueryAsync<string>("""
@@ -85,9 +85,12 @@ public sealed class ChildTimeline
             """, new { regionCode, registeredAt = request.RegisteredAt, limit = RoundsLooked })).Select(json => JsonSerializer.Deserialize<MatchingRounds.Round>(json, Journal.EventJson)!).ToList();
 
         var entries = new List<Entry> { new(request.RegisteredAt, "registered", $"Aangemeld voor {Dutch.CareType(request.CareType).ToLowerInvariant()}.") };
-        entries.AddRange(audited.Select(a => a.Action == "request-edited"
-            ? new Entry(a.At, "edited", "Aanvraag bewerkt.")
-            : new Entry(a.At, "withdrawn", $"Aanvraag ingetrokken{WithdrawnBecause(a.Detail)}.", Reason: ReasonCode(a.Detail))));
+        entries.AddRange(audited.Select(a => a.Action switch
+        {
+            "request-edited" => new Entry(a.At, "edited", "Aanvraag bewerkt."),
+            "siblings-split" => new Entry(a.At, "siblings-split", $"Broers en zussen mogen apart geplaatst worden: {SplitReason(a.Detail)}", Note: SplitReason(a.Detail)),
+            _ => new Entry(a.At, "withdrawn", $"Aanvraag ingetrokken{WithdrawnBecause(a.Detail)}.", Reason: ReasonCode(a.Detail)),
+        }));
         foreach (var round in rounds)
         {
             if (round.Proposals.FirstOrDefault(p => p.RequestId == requestId) is { } proposal)
@@ -159,6 +162,9 @@ public sealed class ChildTimeline
 
     private static string WithdrawnBecause(string? detail) =>
         ReasonCode(detail) is { } code && WithdrawReasons.TryGetValue(code, out var label) ? $": {label.ToLowerInvariant()}" : "";
+
+    /// <summary>The audit detail of a split is "group G: reason".</summary>
+    private static string SplitReason(string? detail) => detail is not null && detail.IndexOf(": ", StringComparison.Ordinal) is var at and >= 0 ? detail[(at + 2)..] : "";
 
     private static string EndReason(string? code) => code switch
     {

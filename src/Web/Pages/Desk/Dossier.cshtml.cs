@@ -8,11 +8,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>One child's dossier for the desk: the status on top, the whole timeline, and what the desk can do next.</summary>
-public sealed class DossierModel(Database database, Journal journal, IGrainFactory grains) : PageModel
+public sealed class DossierModel(Database database, Journal journal, IGrainFactory grains, Silo.Live.LiveFeed feed) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public string? WithdrawReason { get; set; }
     [BindProperty] public bool WithdrawConfirmed { get; set; }
+    [BindProperty] public string? SplitReason { get; set; }
+    [BindProperty] public bool SplitConfirmed { get; set; }
 
     public ChildTimeline Timeline { get; private set; } = null!;
     public Dictionary<string, string> Errors { get; } = [];
@@ -34,6 +36,30 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
             return await ShowAsync() ? Page() : NotFound();
         }
         TempData["Message"] = "De aanvraag is ingetrokken; lopende reserveringen zijn vrijgegeven.";
+        return Redirect($"/tafel/kind/{Id}");
+    }
+
+    /// <summary>The desk decides that this child's sibling group may be placed apart: with a reason, after confirming.</summary>
+    public async Task<IActionResult> OnPostSplitSiblingsAsync()
+    {
+        if (string.IsNullOrWhiteSpace(SplitReason)) Errors["split-reason"] = "Geef de reden waarom de broers en zussen apart geplaatst mogen worden.";
+        else if (SplitReason.Trim().Length > 500) Errors["split-reason"] = "De reden is hooguit 500 tekens.";
+        if (!SplitConfirmed) Errors["split-confirmed"] = "Bevestig dat de broers en zussen apart geplaatst mogen worden.";
+        if (!await ShowAsync()) return NotFound();
+        if (Errors.Count > 0) return Page();
+        if (Timeline.SiblingGroup is not { } group || Timeline.Status != "open")
+        {
+            Errors["split-reason"] = "Dit kind hoort (niet meer) bij een wachtende groep broers en zussen.";
+            return Page();
+        }
+        var caller = Caller.Of(HttpContext);
+        var outcome = await Api.SiblingSplitApi.SplitAsync(caller, caller.RegionCode!, group, SplitReason!.Trim(), database, journal, feed);
+        if (outcome.Refused is not null)
+        {
+            Errors["split-reason"] = "Een van de broers en zussen heeft nog een reservering voor de groep; wacht op het antwoord of geef die eerst vrij.";
+            return Page();
+        }
+        TempData["Message"] = "De broers en zussen mogen nu apart geplaatst worden; de reden staat in hun dossiers.";
         return Redirect($"/tafel/kind/{Id}");
     }
 

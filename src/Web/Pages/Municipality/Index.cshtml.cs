@@ -35,6 +35,7 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
         foreach (var (reason, count) in figures.EndedPlacements)
             csv.AppendLine($"beeindigd (12 maanden);;{reason};{count}");
         csv.AppendLine($"stabiliteit (12 maanden);;kinderen met meer dan een plaatsing;{figures.ChildrenMovedAgain}");
+        csv.AppendLine($"stabiliteit (12 maanden);;kinderen bewust apart van broers en zussen;{figures.ChildrenSplitFromSiblings}");
         foreach (var point in figures.Trend)
             csv.AppendLine($"trend;;week tot {point.WeekEnding:yyyy-MM-dd};{point.Waiting}");
         return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"tekorten-{figures.RegionCode}-{DateTime.UtcNow:yyyy-MM-dd}.csv");

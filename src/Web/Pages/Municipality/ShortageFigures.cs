@@ -35,6 +35,8 @@ public sealed class ShortageFigures
     /// <summary>Placement stability over the last 12 months: placements ended per reason, and children placed more than once.</summary>
     public required IReadOnlyDictionary<string, ProtectedCount> EndedPlacements { get; init; }
     public required ProtectedCount ChildrenMovedAgain { get; init; }
+    /// <summary>Children whose sibling group the desk decided to place apart, in the last 12 months.</summary>
+    public required ProtectedCount ChildrenSplitFromSiblings { get; init; }
 
     private sealed class WaitingRow
     {
@@ -72,6 +74,9 @@ public sealed class ShortageFigures
                 SELECT request_id FROM placements WHERE region_code = @regionCode AND start_date >= @yearAgo
                 GROUP BY request_id HAVING count(*) > 1) moved
             """, new { regionCode, yearAgo });
+        var splitFromSiblings = await connection.ExecuteScalarAsync<int>("""
+            SELECT count(DISTINCT subject_id) FROM audit_log WHERE region_code = @regionCode AND action = 'siblings-split' AND at >= @since
+            """, new { regionCode, since = now.AddYears(-1) });
         var requests = (await connection.QueryAsync<WaitingRow>("""
             SELECT care_type AS CareType, birth_month AS BirthMonth, measure_start AS MeasureStart, status AS Status,
                    registered_at AS RegisteredAt, closed_at AS ClosedAt
@@ -114,6 +119,7 @@ public sealed class ShortageFigures
         var declined = declines.ToDictionary(r => r.Key, r => counts.Count(r.Value));
         var endedCells = ended.ToDictionary(r => r.Key, r => counts.Count(r.Value));
         var movedAgainCell = counts.Count(movedAgain);
+        var splitCell = counts.Count(splitFromSiblings);
 
         var hidden = counts.Protect();
         ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
@@ -127,6 +133,7 @@ public sealed class ShortageFigures
             Trend = trend.Select(t => new WeekPoint(t.weekEnding, Shown(t.cell))).ToList(),
             EndedPlacements = endedCells.ToDictionary(r => r.Key, r => Shown(r.Value)),
             ChildrenMovedAgain = Shown(movedAgainCell),
+            ChildrenSplitFromSiblings = Shown(splitCell),
         };
     }
 

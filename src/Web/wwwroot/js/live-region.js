@@ -1,0 +1,43 @@
+// Keeps a server-rendered part of the page current: when the hub says a hold, proposal or request changed, the page
+// is fetched again and the part marked data-live-region is replaced (debounced). What changed is said politely in
+// #live-notice, so a screen reader hears it without losing its place. Without JavaScript the page still works on reload.
+(function () {
+  "use strict";
+  var region = document.querySelector("[data-live-region]");
+  var notice = document.getElementById("live-notice");
+  if (!region || !window.signalR) return;
+  var words = { accepted: "Een voorstel is geaccepteerd.", declined: "Een voorstel is afgewezen.", expired: "Een reservering is verlopen.",
+                released: "Een reservering is vrijgegeven.", active: "Er is een reservering geplaatst." };
+  var pending = null;
+  var said = [];
+
+  function say(text) {
+    if (!notice || !text || said.indexOf(text) >= 0) return;
+    said.push(text);
+  }
+
+  function refresh() {
+    pending = null;
+    fetch(window.location.href, { credentials: "same-origin", headers: { "X-Requested-With": "live-region" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-region]");
+        if (fresh) region.innerHTML = fresh.innerHTML;
+        if (notice && said.length) notice.textContent = "Bijgewerkt. " + said.join(" ");
+        said = [];
+      });
+  }
+
+  function changed(text) {
+    say(text);
+    if (!pending) pending = setTimeout(refresh, 500);
+  }
+
+  var connection = new signalR.HubConnectionBuilder().withUrl("/hubs/availability").withAutomaticReconnect().build();
+  connection.on("holdChanged", function (change) { changed(words[change.status]); });
+  connection.on("requestChanged", function () { changed("Een aanvraag is gewijzigd."); });
+  connection.on("proposalReceived", function () { changed("Er is een nieuw voorstel binnengekomen."); });
+  connection.onreconnected(function () { changed(null); });
+  connection.start().catch(function () { if (notice) notice.textContent = "Niet live: herlaad de pagina voor de nieuwste stand."; });
+})();

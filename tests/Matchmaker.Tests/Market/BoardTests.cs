@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Matchmaker.Tests.Infrastructure;
+
+namespace Matchmaker.Tests.Market;
+
+public sealed partial class BoardTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheBoard_FindsAChildByCaseReference_FiltersByNorm_AndPagesFiftyAtATime(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        for (var i = 0; i < 55; i++) await market.RegisterAsync(MarketScenario.ChildFor(offering, $"BRD-{i:000}"));
+        var late = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, "BRD-LATE", urgency: "regular"))!.AsObject();
+        late["measureStart"] = DateOnly.FromDateTime(DateTime.UtcNow).AddMonths(-4).ToString("yyyy-MM-dd");
+        await market.RegisterAsync(late);
+        var desk = market.App.CreateClient();
+        await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
+
+        var firstPage = await desk.GetStringAsync("/tafel?zoek=brd-&sorteer=reference");
+        var secondPage = await desk.GetStringAsync("/tafel?zoek=brd-&sorteer=reference&pagina=2");
+        var overThreeMonths = await desk.GetStringAsync("/tafel?zoek=BRD-&norm=over-3-months");
+        var one = await desk.GetStringAsync("/tafel?zoek=BRD-007");
+
+        Assert.Contains("56 aanvragen, pagina 1 van 2", firstPage);
+        Assert.Equal(50, Rows().Matches(firstPage).Count);
+        Assert.Equal(6, Rows().Matches(secondPage).Count);
+        Assert.Contains("BRD-LATE", secondPage);
+        Assert.Equal("BRD-LATE", Assert.Single(Rows().Matches(overThreeMonths)).Groups[1].Value);
+        Assert.Contains("dagen over de 3-maandennorm", overThreeMonths);
+        Assert.Contains("verhoogd: langer dan 3 maanden wachtend", overThreeMonths);
+        Assert.Equal("BRD-007", Assert.Single(Rows().Matches(one)).Groups[1].Value);
+        // Only what a page shows is recorded as read.
+        var audited = await market.ScalarAsync<string>(
+            "SELECT detail FROM audit_log WHERE action = 'requests-listed' AND detail LIKE '%BRD-007%' ORDER BY id DESC LIMIT 1");
+        Assert.Equal("BRD-007", audited);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheTiles_CountEachWaitingChildAtTheLastNormItPassed(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var requests = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/regions/{MarketScenario.Region}/requests");
+        var norms = requests.EnumerateArray().GroupBy(r => r.GetProperty("normStatus").GetString()!).ToDictionary(g => g.Key, g => g.Count());
+        var crisis = requests.EnumerateArray().Count(r => r.GetProperty("priority").GetInt32() == 1);
+        var desk = market.App.CreateClient();
+        await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
+
+        var board = await desk.GetStringAsync("/tafel");
+
+        Assert.Contains($"<span class=\"tile__count\">{crisis}</span> crisis wachtend", board);
+        Assert.Contains($"<span class=\"tile__count\">{norms.GetValueOrDefault("over-3-months")}</span> over de hulpnorm", board);
+        Assert.Contains($"<span class=\"tile__count\">{norms.GetValueOrDefault("over-6-weeks")}</span> over de plannorm", board);
+        Assert.Contains($"<span class=\"tile__count\">{norms.GetValueOrDefault("over-5-working-days")}</span> over de contactnorm", board);
+    }
+
+    [GeneratedRegex("""href="/tafel/kind/[0-9a-f-]+">([^<]+)</a>""")]
+    private static partial Regex Rows();
+}

@@ -19,7 +19,9 @@ public static class SiloProgram
           migrate                    apply pending database migrations
           status                     show the database and its migrations
           seed [--reset] [--seed N]  load the demo market into an empty database; --reset drops everything first
-          solve INSTANCE.json        run the matcher on an instance file and print the result as JSON
+          solve INSTANCE.json [--repeat N]
+                                     run the matcher on an instance file and print the result as JSON;
+                                     with --repeat, solve it N more times and print the cold and warm median times
           users add --email E --name N --role R [--region C] [--organisation ID]
                                      add a person (password on standard input, at least 12 characters)
           users list [--region C]    list people and whether they are active, locked or disabled

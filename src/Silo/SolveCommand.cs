@@ -1,18 +1,27 @@
+using System.Diagnostics;
 using Matchmaker.Matching;
 
 namespace Matchmaker.Silo;
 
 /// <summary>
 /// <c>solve INSTANCE.json</c>: the matcher on an instance file, result as JSON on standard output.
+/// <c>solve INSTANCE.json --repeat N</c>: solves it N times more after a first, cold solve and prints the times instead
+/// (cold, warm median, fastest, slowest), so anyone can time the matcher on an instance of their own.
 /// Invalid input: one line on standard error naming the first problem and its path, exit code 2, nothing on standard output.
 /// </summary>
 public static class SolveCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length != 1)
+        var repeat = 0;
+        if (args.Length == 3 && args[1] == "--repeat" && (!int.TryParse(args[2], out repeat) || repeat is < 1 or > 100_000))
         {
-            await Console.Error.WriteLineAsync("Usage: solve INSTANCE.json (one instance file; '-' reads standard input)");
+            await Console.Error.WriteLineAsync($"--repeat takes a whole number from 1 to 100000, not '{args[2]}'.");
+            return 2;
+        }
+        if (args.Length is not (1 or 3) || (args.Length == 3 && args[1] != "--repeat"))
+        {
+            await Console.Error.WriteLineAsync("Usage: solve INSTANCE.json [--repeat N] (one instance file; '-' reads standard input)");
             return 2;
         }
         string json;
@@ -36,8 +45,31 @@ public static class SolveCommand
             await Console.Error.WriteLineAsync($"Invalid instance {args[0]}: {e.Message}");
             return 2;
         }
+        if (repeat > 0)
+        {
+            await Console.Out.WriteLineAsync(Timed(instance, repeat));
+            return 0;
+        }
         var result = Matcher.Solve(instance);
         await Console.Out.WriteLineAsync(InstanceJson.Serialize(result));
         return 0;
+    }
+
+    private static string Timed(MatchingInstance instance, int repeat)
+    {
+        var clock = Stopwatch.StartNew();
+        var first = Matcher.Solve(instance);
+        var cold = clock.Elapsed.TotalMilliseconds;
+        var warm = new double[repeat];
+        for (var i = 0; i < repeat; i++)
+        {
+            clock.Restart();
+            Matcher.Solve(instance);
+            warm[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(warm);
+        var median = repeat % 2 == 1 ? warm[repeat / 2] : (warm[repeat / 2 - 1] + warm[repeat / 2]) / 2;
+        return $"{instance.Requests.Count} requests, {instance.Places.Count} places, {instance.Places.Sum(p => p.Units)} units: placed {first.Assignments.Count}; " +
+            $"cold {cold:0.00} ms, warm median {median:0.00} ms over {repeat} solve(s) (fastest {warm[0]:0.00} ms, slowest {warm[^1]:0.00} ms)";
     }
 }

@@ -47,7 +47,7 @@ public static class RequestGrainKey
 public static class MarketGrains
 {
     public static async Task<HoldPlaced[]> PlaceHoldAsync(this IGrainFactory grains, Database database, Actor desk, Guid requestId, Guid offeringId,
-        Guid? matchingRoundId, IdempotentRequest? idempotency, bool parallel = false)
+        Guid? matchingRoundId, IdempotentRequest? idempotency, bool parallel = false, string? outsidePolicyReason = null)
     {
         var key = await RequestGrainKey.OfRequestAsync(database, desk.RegionCode ?? "", requestId) ?? throw MarketRuleException.NotFound("This open request");
         if (matchingRoundId is not null)
@@ -57,7 +57,7 @@ public static class MarketGrains
                     new { matchingRoundId, region = desk.RegionCode }) == 0)
                 throw MarketRuleException.NotFound("This matching round");
         }
-        return await grains.GetGrain<IRequestGrain>(key).PlaceHold(desk, requestId, offeringId, matchingRoundId, parallel, idempotency);
+        return await grains.GetGrain<IRequestGrain>(key).PlaceHold(desk, requestId, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency);
     }
 
     public static async Task<Guid[]> AcceptHoldAsync(this IGrainFactory grains, Database database, Actor provider, Guid holdId, DateOnly startDate,

@@ -56,7 +56,8 @@ public sealed record HoldCommand(
     [property: Id(2)] Guid? MatchingRoundId,
     [property: Id(3)] int HoldHours,
     [property: Id(4)] IdempotentRequest? Idempotency,
-    [property: Id(5)] int HeldElsewhere = 0);
+    [property: Id(5)] int HeldElsewhere = 0,
+    [property: Id(6)] string? OutsidePolicyReason = null);
 
 [GenerateSerializer, Immutable, Alias("mm.HoldPlaced")]
 public sealed record HoldPlaced(

@@ -115,7 +115,8 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         new ProposalPayload(hold.HoldId, OfferingId, state.CareType, child.AgeOn(today), MarketRows.Split(child.Needs),
                             Math.Round(distance, 1), child.Urgency, units, expiresAt)));
                     record.Audit(desk, "hold-placed", "hold", hold.HoldId.ToString(), desk.RegionCode, $"request {child.CaseReference} on offering {OfferingId}" +
-                        (command.HeldElsewhere > 0 ? $"; in parallel with {command.HeldElsewhere} other hold(s), deliberately" : ""));
+                        (command.HeldElsewhere > 0 ? $"; in parallel with {command.HeldElsewhere} other hold(s), deliberately" : "") +
+                        (command.OutsidePolicyReason is { } why ? $"; {OutsidePolicyMark}{why}" : ""));
                 }
                 Availability(record, updated);
             });
@@ -378,6 +379,9 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         _state = await connection.QuerySingleOrDefaultAsync<OfferingState>($"SELECT {StateColumns} FROM offerings WHERE id = @offeringId",
             new { offeringId = OfferingId });
     }
+
+    /// <summary>How the audit detail of a hold placed outside the region's policy introduces the desk's reason.</summary>
+    public const string OutsidePolicyMark = "outside the region's policy, because: ";
 
     /// <summary>The offering as its provider may change it; to anyone else it does not exist.</summary>
     private OfferingState OwnedBy(Actor provider, string what = "This offering")

@@ -18,7 +18,9 @@ public interface IRequestGrain : IGrainWithStringKey
     /// Holds a place for the child (and its open siblings). A child that already has a hold gets a second one only when
     /// the desk asks for it (<paramref name="parallel"/>), and never more than the region's limit of parallel holds.
     /// </summary>
-    Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, bool parallel, IdempotentRequest? idempotency);
+    /// <paramref name="outsidePolicyReason"/>: why the desk holds a place its region's policy rules out (recorded in the audit).
+    Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, bool parallel, string? outsidePolicyReason,
+        IdempotentRequest? idempotency);
 
     /// <summary>The provider accepts a hold: the child is placed at that offering, then every other hold of the child is released.</summary>
     Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency);
@@ -40,7 +42,8 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
     /// <summary>The problem's title when a child already held needs a deliberate parallel hold (pages ask for confirmation on it).</summary>
     public const string AlreadyHeldTitle = "Child already held";
 
-    public async Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, bool parallel, IdempotentRequest? idempotency)
+    public async Task<HoldPlaced[]> PlaceHold(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId, bool parallel, string? outsidePolicyReason,
+        IdempotentRequest? idempotency)
     {
         HoldCommand command;
         await using (var connection = await database.OpenAsync())
@@ -73,7 +76,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                 : [.. await connection.QueryAsync<MarketRows.RequestRow>(
                     MarketRows.SelectRequests + " WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open' ORDER BY id",
                     new { regionCode = desk.RegionCode, group = child.SiblingGroup })];
-            command = new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency, region.ActiveHolds);
+            command = new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency, region.ActiveHolds, outsidePolicyReason);
         }
         return await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command);
     }

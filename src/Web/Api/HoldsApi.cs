@@ -11,8 +11,11 @@ namespace Matchmaker.Web.Api;
 /// <summary>Holds on places: a desk places them (from a matching round or its own pick); the provider accepts or declines.</summary>
 public static class HoldsApi
 {
-    /// <summary><c>parallel</c>: a second (third …) hold for a child that already has one, deliberately.</summary>
-    public sealed record HoldInput(Guid? RequestId, Guid? MatchingRoundId, bool? Parallel);
+    /// <summary>
+    /// <c>parallel</c>: a second (third …) hold for a child that already has one, deliberately. <c>outsidePolicyReason</c>:
+    /// why the desk holds a place its region's policy rules out (outside the region, or not contracted); kept in the audit and the dossier.
+    /// </summary>
+    public sealed record HoldInput(Guid? RequestId, Guid? MatchingRoundId, bool? Parallel, string? OutsidePolicyReason);
 
     public sealed record AcceptInput(DateOnly? StartDate);
 
@@ -28,7 +31,12 @@ public static class HoldsApi
 
     public sealed class HoldInputValidator : AbstractValidator<HoldInput>
     {
-        public HoldInputValidator() => RuleFor(x => x.RequestId).NotNull().WithMessage("requestId is required.");
+        public HoldInputValidator()
+        {
+            RuleFor(x => x.RequestId).NotNull().WithMessage("requestId is required.");
+            RuleFor(x => x.OutsidePolicyReason).MaximumLength(500).WithMessage("outsidePolicyReason is at most 500 characters.");
+            RuleFor(x => x.OutsidePolicyReason).WithoutControlCharacters();
+        }
     }
 
     public sealed class AcceptInputValidator : AbstractValidator<AcceptInput>
@@ -107,10 +115,10 @@ public static class HoldsApi
 
     private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, Database database, IGrainFactory grains)
     {
-        if (!IdempotencyHeader.TryRead(context, $"placeHold {offeringId} {input.RequestId} {input.MatchingRoundId} {input.Parallel}", out var idempotency, out var problem))
+        if (!IdempotencyHeader.TryRead(context, $"placeHold {offeringId} {input.RequestId} {input.MatchingRoundId} {input.Parallel} {input.OutsidePolicyReason}", out var idempotency, out var problem))
             return problem!;
         var holds = await grains.PlaceHoldAsync(database, Caller.Of(context).ToActor(), input.RequestId!.Value, offeringId, input.MatchingRoundId, idempotency,
-            input.Parallel ?? false);
+            input.Parallel ?? false, string.IsNullOrWhiteSpace(input.OutsidePolicyReason) ? null : input.OutsidePolicyReason.Trim());
         return TypedResults.Created($"/api/v1/holds/{holds[0].HoldId}", holds);
     }
 

@@ -21,9 +21,12 @@ public static class SiblingSplitApi
 
     public sealed class SplitInputValidator : AbstractValidator<SplitInput>
     {
-        public SplitInputValidator() =>
+        public SplitInputValidator()
+        {
             RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required: why the siblings may be placed apart.")
                 .MaximumLength(500).WithMessage("reason is at most 500 characters.");
+            RuleFor(x => x.Reason).WithoutControlCharacters();
+        }
     }
 
     private static readonly SplitInputValidator Validator = new();

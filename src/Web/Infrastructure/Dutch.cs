@@ -93,6 +93,14 @@ public static class Dutch
         _ => "de wijziging kon niet worden uitgevoerd",
     };
 
+    public static string PlacementEndReason(string? code) => code switch
+    {
+        "planned-end" => "gepland einde",
+        "breakdown" => "voortijdig afgebroken",
+        "move" => "overgeplaatst",
+        _ => "reden onbekend",
+    };
+
     public static string Gender(string code) => code switch { "f" => "meisje", "m" => "jongen", _ => "anders" };
 
     /// <summary>The last norm a waiting child passed (see <see cref="WaitingNorms"/>), as a filter's label.</summary>

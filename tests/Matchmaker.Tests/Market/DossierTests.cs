@@ -72,4 +72,24 @@ public sealed class DossierTests
         Assert.Contains("Aanvraag ingetrokken: dubbel geregistreerd.", after);
         Assert.Contains("Reservering bij", after);
     }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AHoldOutsideTheRegionsPolicy_KeepsTheDesksReason_InTheAuditAndTheDossier(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-DOS-0003"));
+
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds",
+            new { requestId, outsidePolicyReason = "Enige plek met traumabehandeling binnen 50 km" });
+        var timeline = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/regions/{MarketScenario.Region}/requests/{requestId}/timeline");
+
+        Assert.Equal(HttpStatusCode.Created, hold.StatusCode);
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        Assert.EndsWith("outside the region's policy, because: Enige plek met traumabehandeling binnen 50 km",
+            await market.ScalarAsync<string>("SELECT detail FROM audit_log WHERE action = 'hold-placed' AND subject_id = @id", new { id = holdId.ToString() }));
+        var placed = timeline.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "hold-placed");
+        Assert.Equal("Enige plek met traumabehandeling binnen 50 km", placed.GetProperty("note").GetString());
+        Assert.Contains("buiten het beleid van de regio, omdat: Enige plek", placed.GetProperty("text").GetString());
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Matchmaker.Silo.Demo;
 using Matchmaker.Tests.Disclosure;
@@ -33,6 +34,13 @@ public sealed partial class ShortageFiguresTests
                 $"a count between 1 and 4 is shown: {l}");
         });
         Assert.DoesNotContain("RIJ-", csv);
+        // The JSON download hides the very cells the CSV hides.
+        var json = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/gemeente?handler=Json");
+        var hiddenInJson = json.GetProperty("waiting").EnumerateArray().Sum(row =>
+            row.GetProperty("byAgeBand").EnumerateArray().Count(b => b.GetProperty("count").ValueKind == System.Text.Json.JsonValueKind.Null)
+            + (row.GetProperty("total").ValueKind == System.Text.Json.JsonValueKind.Null ? 1 : 0)
+            + (row.GetProperty("overThreeMonths").ValueKind == System.Text.Json.JsonValueKind.Null ? 1 : 0));
+        Assert.Equal(lines.Count(l => l.StartsWith("wachtend;", StringComparison.Ordinal) && l.EndsWith(";x", StringComparison.Ordinal)), hiddenInJson);
         Assert.Equal(HttpStatusCode.Redirect, deskPage.StatusCode);
     }
 

@@ -78,6 +78,29 @@ public sealed class SolveCommandTests
         Assert.Contains("Cannot read", stderr);
     }
 
+    [Fact]
+    public async Task SolveWithRepeat_TimesTheInstance_AndPrintsTheWarmMedian()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"instance-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, Instance(ValidPlace, ValidRequest));
+        try
+        {
+            var (exit, stdout, stderr) = await SiloProcess.RunAsync(["solve", file, "--repeat", "25"]);
+            var (badExit, badStdout, badStderr) = await SiloProcess.RunAsync(["solve", file, "--repeat", "zero"]);
+
+            Assert.Equal(0, exit);
+            Assert.Equal("", stderr);
+            Assert.Matches(@"^1 requests, 1 places, 2 units: placed 1; cold [0-9.]+ ms, warm median [0-9.]+ ms over 25 solve\(s\)", stdout.Trim());
+            Assert.Equal(2, badExit);
+            Assert.Equal("", badStdout);
+            Assert.Contains("--repeat takes a whole number", badStderr);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string json)
     {
         var file = Path.Combine(Path.GetTempPath(), $"instance-{Guid.NewGuid():N}.json");

@@ -129,6 +129,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
             _ => Task.FromResult(new Dictionary<string, string> { ["plan"] = "[]" })),
         new(typeof(Web.Pages.Municipality.IndexModel), "GET", null, "municipality", null, _ => Task.FromResult("/gemeente")),
         new(typeof(Web.Pages.Municipality.IndexModel), "GET", "Csv", "municipality", null, _ => Task.FromResult("/gemeente?handler=Csv")),
+        new(typeof(Web.Pages.Municipality.IndexModel), "GET", "Json", "municipality", null, _ => Task.FromResult("/gemeente?handler=Json")),
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/ops/orleans/")),
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/metrics")),
     ];

@@ -68,6 +68,12 @@ public sealed class ChildTimeline
             WHERE h.request_id = @requestId AND h.region_code = @regionCode
             ORDER BY h.created_at, h.id
             """, new { requestId, regionCode })).ToList();
+        // What the desk said when it placed a hold (deliberately in parallel, outside the region's policy and why).
+        var holdNotes = holds.Count == 0 ? [] : (await connection.QueryAsync<AuditFacts>("""
+            SELECT at AS At, subject_id AS Action, detail AS Detail FROM audit_log
+            WHERE region_code = @regionCode AND action = 'hold-placed'
+              AND subject_id IN (SELECT CAST(h.id AS TEXT) FROM holds h WHERE h.request_id = @requestId AND h.region_code = @regionCode)
+            """, new { regionCode, requestId })).ToDictionary(a => a.Action, a => a.Detail ?? "");
         var placements = (await connection.QueryAsync<PlacementFacts>("""
             SELECT pl.id AS PlacementId, pl.start_date AS StartDate, pl.end_date AS EndDate, pl.end_reason AS EndReason, pl.created_at AS CreatedAt,
                    p.name AS ProviderName, l.name AS LocationName
@@ -105,7 +111,12 @@ public sealed class ChildTimeline
         foreach (var hold in holds)
         {
             var where = $"{hold.ProviderName}, {hold.LocationName}";
-            entries.Add(new Entry(hold.CreatedAt, "hold-placed", $"Plek gereserveerd bij {where}, tot {Local(hold.ExpiresAt)}.", hold.OfferingId, hold.ProviderName, hold.ExpiresAt));
+            var said = holdNotes.GetValueOrDefault(hold.HoldId.ToString(), "");
+            var outside = said.IndexOf(Silo.Grains.OfferingGrain.OutsidePolicyMark, StringComparison.Ordinal) is var at and >= 0
+                ? said[(at + Silo.Grains.OfferingGrain.OutsidePolicyMark.Length)..] : null;
+            entries.Add(new Entry(hold.CreatedAt, "hold-placed", $"Plek gereserveerd bij {where}, tot {Local(hold.ExpiresAt)}" +
+                (said.Contains("in parallel", StringComparison.Ordinal) ? ", bewust naast een andere reservering" : "") +
+                (outside is null ? "." : $", buiten het beleid van de regio, omdat: {outside}"), hold.OfferingId, hold.ProviderName, hold.ExpiresAt, Note: outside));
             if (hold.AnsweredAt is not { } answered) continue;
             entries.Add(hold.Status switch
             {
@@ -124,7 +135,7 @@ public sealed class ChildTimeline
                 ProviderName: placement.ProviderName));
             if (placement.EndDate is { } end)
                 entries.Add(new Entry(new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), "placement-ended",
-                    $"Plaatsing beëindigd op {end:dd-MM-yyyy}: {EndReason(placement.EndReason)}.", ProviderName: placement.ProviderName, Reason: placement.EndReason));
+                    $"Plaatsing beëindigd op {end:dd-MM-yyyy}: {Dutch.PlacementEndReason(placement.EndReason)}.", ProviderName: placement.ProviderName, Reason: placement.EndReason));
         }
 
         var current = placements.LastOrDefault(p => p.EndDate is null);
@@ -165,14 +176,6 @@ public sealed class ChildTimeline
 
     /// <summary>The audit detail of a split is "group G: reason".</summary>
     private static string SplitReason(string? detail) => detail is not null && detail.IndexOf(": ", StringComparison.Ordinal) is var at and >= 0 ? detail[(at + 2)..] : "";
-
-    private static string EndReason(string? code) => code switch
-    {
-        "planned-end" => "gepland einde",
-        "breakdown" => "voortijdig afgebroken",
-        "move" => "overgeplaatst",
-        _ => "reden onbekend",
-    };
 
     private static int EntryOrder(string kind) => kind switch { "registered" => 0, "placed" => 2, _ => 1 };
 

@@ -44,6 +44,7 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
     {
         if (string.IsNullOrWhiteSpace(SplitReason)) Errors["split-reason"] = "Geef de reden waarom de broers en zussen apart geplaatst mogen worden.";
         else if (SplitReason.Trim().Length > 500) Errors["split-reason"] = "De reden is hooguit 500 tekens.";
+        else if (SplitReason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))) Errors["split-reason"] = "De reden bevat een besturingsteken; gebruik gewone tekst.";
         if (!SplitConfirmed) Errors["split-confirmed"] = "Bevestig dat de broers en zussen apart geplaatst mogen worden.";
         if (!await ShowAsync()) return NotFound();
         if (Errors.Count > 0) return Page();

@@ -37,13 +37,24 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
     }
 
     /// <summary>Places a hold for every chosen proposal ("requestId:offeringId"); each succeeds or says why not.</summary>
-    public async Task<IActionResult> OnPostHoldAsync(string[] selected, bool parallel)
+    /// <remarks>
+    /// A place outside the region's policy is held only with a reason and a confirmation (<paramref name="outsidePolicy"/>);
+    /// the reason goes into the audit and the child's dossier.
+    /// </remarks>
+    public async Task<IActionResult> OnPostHoldAsync(string[] selected, bool parallel, bool outsidePolicy, string? outsidePolicyReason, bool outsidePolicyConfirmed)
     {
         var caller = Caller.Of(HttpContext);
         if (Round is not null)
             Result = await rounds.FindAsync(caller.RegionCode!, Round.Value, HttpContext.RequestAborted);
         if (selected.Length == 0)
             Outcomes.Add("Kies eerst één of meer voorstellen.");
+        var reason = outsidePolicyReason?.Trim();
+        if (outsidePolicy && (string.IsNullOrEmpty(reason) || !outsidePolicyConfirmed || reason.Length > 500
+            || reason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))))
+        {
+            Outcomes.Add("Niets gereserveerd: een plek buiten het beleid van de regio vraagt een reden (hooguit 500 tekens, gewone tekst) en uw bevestiging.");
+            return Page();
+        }
         foreach (var choice in selected)
         {
             var parts = choice.Split(':');
@@ -56,7 +67,7 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
                 ?? Result?.NotPlaced.FirstOrDefault(p => p.RequestId == requestId)?.CaseReference ?? requestId.ToString();
             try
             {
-                var holds = await grains.PlaceHoldAsync(database, caller.ToActor(), requestId, offeringId, Round, null, parallel);
+                var holds = await grains.PlaceHoldAsync(database, caller.ToActor(), requestId, offeringId, Round, null, parallel, outsidePolicy ? reason : null);
                 Outcomes.Add($"{reference}: gereserveerd tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}{(holds.Length > 1 ? $" (met {holds.Length - 1} broer/zus)" : "")}" +
                     $"{(parallel ? ", bewust naast een andere reservering" : "")}.");
             }

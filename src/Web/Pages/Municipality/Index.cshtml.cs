@@ -22,22 +22,51 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
         foreach (var row in figures.ByCareType)
         {
             for (var band = 0; band < ShortageFigures.AgeBands.Length; band++)
-                csv.AppendLine($"wachtend;{row.CareType};leeftijd {ShortageFigures.AgeBands[band]};{row.WaitingByAgeBand[band]}");
-            csv.AppendLine($"wachtend;{row.CareType};totaal;{row.Waiting}");
-            csv.AppendLine($"wachtend;{row.CareType};over 3-maandennorm;{row.OverThreeMonths}");
-            csv.AppendLine($"wachtend;{row.CareType};mediaan wachtdagen;{(row.ShowsMedian ? row.MedianWaitingDays.ToString() : "-")}");
-            csv.AppendLine($"vrij;{row.CareType};vrije plekken;{row.FreeUnits}");
+                csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};leeftijd {ShortageFigures.AgeBands[band]};{row.WaitingByAgeBand[band]}");
+            csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};totaal;{row.Waiting}");
+            csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};over 3-maandennorm;{row.OverThreeMonths}");
+            csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};mediaan wachtdagen;{(row.ShowsMedian ? row.MedianWaitingDays.ToString() : "-")}");
+            csv.AppendLine($"vrij;{Dutch.CareType(row.CareType)};vrije plekken;{row.FreeUnits}");
         }
         foreach (var (reason, count) in figures.UnplacedReasons)
-            csv.AppendLine($"niet geplaatst;;{reason};{count}");
+            csv.AppendLine($"niet geplaatst;;{Dutch.Reason(reason)};{count}");
         foreach (var (reason, count) in figures.DeclineReasons)
-            csv.AppendLine($"afgewezen (90 dagen);;{reason};{count}");
+            csv.AppendLine($"afgewezen (90 dagen);;{Dutch.DeclineReason(reason)};{count}");
         foreach (var (reason, count) in figures.EndedPlacements)
-            csv.AppendLine($"beeindigd (12 maanden);;{reason};{count}");
+            csv.AppendLine($"beeindigd (12 maanden);;{Dutch.PlacementEndReason(reason)};{count}");
         csv.AppendLine($"stabiliteit (12 maanden);;kinderen met meer dan een plaatsing;{figures.ChildrenMovedAgain}");
         csv.AppendLine($"stabiliteit (12 maanden);;kinderen bewust apart van broers en zussen;{figures.ChildrenSplitFromSiblings}");
         foreach (var point in figures.Trend)
             csv.AppendLine($"trend;;week tot {point.WeekEnding:yyyy-MM-dd};{point.Waiting}");
         return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"tekorten-{figures.RegionCode}-{DateTime.UtcNow:yyyy-MM-dd}.csv");
+    }
+
+    /// <summary>The same figures as JSON (columns in docs/open-data.md): codes and Dutch names, hidden counts as null.</summary>
+    public async Task<IActionResult> OnGetJsonAsync()
+    {
+        var figures = await ShortageFigures.ComputeAsync(database, rounds, Caller.Of(HttpContext).RegionCode!, clock, configuration);
+        static int? Shown(ProtectedCount count) => count.Hidden ? null : count.Value;
+        static object Counts(IEnumerable<KeyValuePair<string, ProtectedCount>> counts, Func<string, string> name) =>
+            counts.Select(c => new { code = c.Key, name = name(c.Key), count = Shown(c.Value) }).ToList();
+        return new JsonResult(new
+        {
+            region = figures.RegionCode,
+            generatedAt = clock.GetUtcNow(),
+            smallCountRule = $"Counts of 1 to {Matchmaker.Matching.Disclosure.SmallCountProtection.Threshold - 1} are null, and so are as many others as needed that none can be calculated back from the totals; zeros are shown.",
+            waiting = figures.ByCareType.Select(row => new
+            {
+                careType = row.CareType, careTypeName = Dutch.CareType(row.CareType),
+                byAgeBand = ShortageFigures.AgeBands.Select((band, i) => new { ageBand = band, count = Shown(row.WaitingByAgeBand[i]) }).ToList(),
+                total = Shown(row.Waiting), overThreeMonths = Shown(row.OverThreeMonths),
+                medianWaitingDays = row.ShowsMedian ? row.MedianWaitingDays : (int?)null, freeUnits = row.FreeUnits,
+            }).ToList(),
+            latestRound = figures.LatestRound,
+            notPlacedReasons = Counts(figures.UnplacedReasons, Dutch.Reason),
+            declineReasons90Days = Counts(figures.DeclineReasons, Dutch.DeclineReason),
+            endedPlacements12Months = Counts(figures.EndedPlacements, code => Dutch.PlacementEndReason(code)),
+            childrenMovedAgain12Months = Shown(figures.ChildrenMovedAgain),
+            childrenSplitFromSiblings12Months = Shown(figures.ChildrenSplitFromSiblings),
+            trend = figures.Trend.Select(p => new { weekEnding = p.WeekEnding, waiting = Shown(p.Waiting) }).ToList(),
+        });
     }
 }

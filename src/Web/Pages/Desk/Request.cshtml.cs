@@ -47,6 +47,15 @@ public sealed class RequestModel(Database database, Journal journal, LiveFeed fe
     public IReadOnlyList<MunicipalityOption> Municipalities { get; private set; } = [];
     public string? Status { get; private set; }
 
+    /// <summary>The form field an error belongs to (the summary links there): the API's names, where the form differs.</summary>
+    public static string FieldOf(string error) => error switch
+    {
+        "homeLat" or "homeLon" => "municipality",
+        "needsSecure" => "careType",
+        "needs" => "needs-error",
+        _ => error,
+    };
+
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
     public async Task<IActionResult> OnGetAsync()

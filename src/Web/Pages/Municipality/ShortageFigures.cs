@@ -27,6 +27,7 @@ public sealed class ShortageFigures
     public sealed record WeekPoint(DateOnly WeekEnding, ProtectedCount Waiting);
 
     public required string RegionCode { get; init; }
+    public required string RegionName { get; init; }
     public required IReadOnlyList<CareTypeRow> ByCareType { get; init; }
     public required IReadOnlyDictionary<string, ProtectedCount> UnplacedReasons { get; init; }
     public required DateTimeOffset? LatestRound { get; init; }
@@ -74,6 +75,7 @@ public sealed class ShortageFigures
                 SELECT request_id FROM placements WHERE region_code = @regionCode AND start_date >= @yearAgo
                 GROUP BY request_id HAVING count(*) > 1) moved
             """, new { regionCode, yearAgo });
+        var regionName = await connection.ExecuteScalarAsync<string>("SELECT name FROM regions WHERE code = @regionCode", new { regionCode }) ?? regionCode;
         var splitFromSiblings = await connection.ExecuteScalarAsync<int>("""
             SELECT count(DISTINCT subject_id) FROM audit_log WHERE region_code = @regionCode AND action = 'siblings-split' AND at >= @since
             """, new { regionCode, since = now.AddYears(-1) });
@@ -126,6 +128,7 @@ public sealed class ShortageFigures
         return new ShortageFigures
         {
             RegionCode = regionCode,
+            RegionName = regionName,
             ByCareType = rows.Select(r => new CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overNorm), r.median, r.free)).ToList(),
             UnplacedReasons = unplaced.ToDictionary(r => r.Key, r => Shown(r.Value)),
             LatestRound = round?.CreatedAt,

@@ -157,6 +157,31 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task AProvidersProposalsPage_ShowsANewProposalWithoutAReload_ButNeverReplacesWhatTheProviderIsTyping()
+    {
+        var prepared = await browser.PrepareOfferingAsync();
+        var market = Matchmaker.Tests.Market.MarketScenario.On(browser.Database, browser.Node);
+        var offering = await market.FactsAsync(prepared.Id);
+        var first = await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-LIVE-11", maxDistanceKm: 400));
+        var second = await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-LIVE-12", maxDistanceKm: 400));
+        var provider = await browser.SignedInPageAsync("provider");
+        await provider.GotoAsync("/aanbieder/voorstellen");
+        await provider.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await provider.EvaluateAsync("() => { window.__notReloaded = true; }");
+
+        var hold = await market.Desk.PostAsync($"/api/v1/offerings/{prepared.Id}/holds", JsonContent.Create(new { requestId = first }));
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        var section = provider.Locator($"section[data-hold='{holdId}']");
+        await Expect(section).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 5_000 });
+        await section.Locator("textarea").FillAsync("Ik twijfel nog");
+        (await market.Desk.PostAsync($"/api/v1/offerings/{prepared.Id}/holds", JsonContent.Create(new { requestId = second }))).EnsureSuccessStatusCode();
+
+        await Expect(provider.Locator("#live-notice")).ToContainTextAsync("nieuw voorstel", new LocatorAssertionsToContainTextOptions { Timeout = 5_000 });
+        await Expect(section.Locator("textarea")).ToHaveValueAsync("Ik twijfel nog");
+        Assert.True(await provider.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the proposals page was not reloaded");
+    }
+
+    [Fact]
     public async Task EveryPageType_FitsAPhoneOf390Pixels_WithoutScrollingSideways()
     {
         await browser.PrepareOfferingAsync();

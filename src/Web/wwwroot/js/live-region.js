@@ -1,6 +1,7 @@
 // Keeps a server-rendered part of the page current: when the hub says a hold, proposal or request changed, the page
 // is fetched again and the part marked data-live-region is replaced (debounced). What changed is said politely in
-// #live-notice, so a screen reader hears it without losing its place. Without JavaScript the page still works on reload.
+// #live-notice, so a screen reader hears it without losing its place. Once someone has started typing in the part, it is
+// left alone (nothing typed is lost) and the notice asks to reload instead. Without JavaScript the page works on reload.
 (function () {
   "use strict";
   var region = document.querySelector("[data-live-region]");
@@ -10,6 +11,9 @@
                 released: "Een reservering is vrijgegeven.", active: "Er is een reservering geplaatst." };
   var pending = null;
   var said = [];
+  var typing = false;
+  region.addEventListener("input", function () { typing = true; });
+  region.addEventListener("change", function () { typing = true; });
 
   function say(text) {
     if (!notice || !text || said.indexOf(text) >= 0) return;
@@ -18,6 +22,11 @@
 
   function refresh() {
     pending = null;
+    if (typing) {
+      if (notice && said.length) notice.textContent = said.join(" ") + " Herlaad de pagina om het te zien (wat u invulde gaat dan verloren).";
+      said = [];
+      return;
+    }
     fetch(window.location.href, { credentials: "same-origin", headers: { "X-Requested-With": "live-region" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {

@@ -13,11 +13,14 @@ builder.Services.AddMatchmakerLiveUpdates();
 builder.Services.AddMatchmakerHealthChecks();
 builder.Services.AddMatchmakerOperations();
 builder.Services.AddProblemDetails();
+builder.Services.AddSingleton<RegionNames>();
 builder.Services.AddRazorPages(options =>
 {
     options.Conventions.AuthorizeFolder("/Desk", Policies.Desk);
     options.Conventions.AuthorizeFolder("/Provider", Policies.Provider);
     options.Conventions.AuthorizeFolder("/Municipality", Policies.Municipality);
+    options.Conventions.AuthorizeFolder("/Caseworker", Policies.Caseworker);
+    options.Conventions.AuthorizeFolder("/Network", Policies.Network);
 });
 
 var app = builder.Build();

@@ -27,11 +27,16 @@ public static class Roles
     public const string Provider = "provider";
     /// <summary>Gemeente or regional purchasing organisation: aggregates only.</summary>
     public const string Municipality = "municipality";
+    /// <summary>
+    /// Bovenregionaal expertisenetwerk (BEN): seated in one region, sees the children escalated from every region of
+    /// that region's network, against national capacity, and may hold a place on the child's region's behalf.
+    /// </summary>
+    public const string Network = "network";
     /// <summary>Ministry, NZa, inspectorates: aggregates across all regions, nothing about one child.</summary>
     public const string National = "national";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [Desk, Caseworker, Provider, Municipality, National, Admin];
+    public static readonly IReadOnlyList<string> All = [Desk, Caseworker, Provider, Municipality, Network, National, Admin];
 
-    public static readonly IReadOnlyList<string> DemoSignInRoles = [Desk, Provider, Municipality, Caseworker];
+    public static readonly IReadOnlyList<string> DemoSignInRoles = [Desk, Provider, Municipality, Caseworker, Network];
 }

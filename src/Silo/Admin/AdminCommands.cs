@@ -48,7 +48,7 @@ public static partial class AdminCommands
 
     internal sealed record Owner(string? Region, Guid? Organisation, string? Problem);
 
-    /// <summary>The role must fit: a desk, caseworker or municipality needs a region; a provider needs its organisation.</summary>
+    /// <summary>The role must fit: a desk, caseworker, municipality or network (its seat) needs a region; a provider needs its organisation.</summary>
     internal static async Task<Owner> CheckOwnerAsync(Database database, Dictionary<string, string> options)
     {
         var role = options["role"];
@@ -60,7 +60,7 @@ public static partial class AdminCommands
             if (!Guid.TryParse(text, out var parsed)) return new(null, null, $"--organisation '{text}' is not an id; see 'organisations list'.");
             organisation = parsed;
         }
-        if (role is Roles.Desk or Roles.Caseworker or Roles.Municipality && region is null)
+        if (role is Roles.Desk or Roles.Caseworker or Roles.Municipality or Roles.Network && region is null)
             return new(null, null, $"A {role} works for one region: give --region.");
         if (role == Roles.Provider && organisation is null)
             return new(null, null, "A provider acts for its organisation: give --organisation (see 'organisations list --kind provider').");

@@ -70,6 +70,7 @@ public sealed class DatabaseStartup(Database database, DemoOptions demo) : IDisp
                 var accounts = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, DateOnly.FromDateTime(DateTime.UtcNow), demo.Scale);
                 if (await seeder.RestoreDemoAccountsAsync(accounts, cancellationToken) is > 0 and var restored)
                     progress($"Demo mode is on again: restored {restored} demo accounts and tokens.");
+                await seeder.RefreshDemoScopesAsync(cancellationToken);
                 return;
             }
             progress("Seeding the demo market (first run)...");

@@ -69,7 +69,8 @@ public sealed class DemoDataGenerator
         "Leger des Heils Jeugdbescherming & Reclassering", "Jeugdbescherming Flevoland", "Nidos", "Jeugd & Gezinsbeschermers Zuid-Holland Zuid",
     ];
 
-    private static readonly string[] ProviderPrefixes = ["Stichting", "Zorggroep", "Jeugdhulp", "De", "Het", "Gezinshuis", "Pleegzorg", "Kinder- en Jeugdcentrum"];
+    // No "Gezinshuis" or "Pleegzorg": a provider offers several care types, and such a name would promise only one.
+    private static readonly string[] ProviderPrefixes = ["Stichting", "Zorggroep", "Jeugdhulp", "Jeugdzorg", "Kinder- en Jeugdcentrum", "Jeugd- en Gezinshulp", "Zorgcentrum", "Jeugdzorggroep"];
     private static readonly string[] ChildWishes = ["Op dezelfde school blijven", "Samen met mijn broertje of zusje", "Mijn hond mag mee", "Dicht bij mijn voetbalclub", "Contact met oma houden", "Niet in een grote groep"];
     private static readonly string[] ParentWishes = ["Plaatsing dicht bij huis", "Begeleide omgang elke week", "Geen plaatsing buiten de provincie", "Kind blijft op de huidige school", "Pleeggezin met dezelfde geloofsovertuiging"];
     private static readonly string[] DeclineReasons = ["no-capacity", "needs-not-met", "group-composition", "safety", "distance", "other"];
@@ -110,6 +111,7 @@ public sealed class DemoDataGenerator
         AddOpenRequests();
         AddHistory();
         AddActiveHolds();
+        AddNetworkUsers();
         return _data;
     }
 
@@ -118,13 +120,8 @@ public sealed class DemoDataGenerator
         foreach (var region in DemoRegions.All)
         {
             _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon));
-            var names = new List<string>(region.Municipalities);
-            while (names.Count < 8)
-            {
-                var generated = _faker.Address.City();
-                if (!names.Contains(generated)) names.Add(generated);
-            }
-            var municipalities = names.Select((name, i) => new MunicipalityRow(
+            // Only real municipalities of the region: a desk or gemeente knows an invented one at a glance.
+            var municipalities = region.Municipalities.Select((name, i) => new MunicipalityRow(
                 NewId(), region.Code, name,
                 Math.Round(region.Lat + (i == 0 ? 0 : Jitter(0.15)), 5),
                 Math.Round(region.Lon + (i == 0 ? 0 : Jitter(0.2)), 5))).ToList();
@@ -152,9 +149,9 @@ public sealed class DemoDataGenerator
         {
             // The first 42 providers are based one in each region, so every region has a demo provider.
             var home = i < DemoRegions.All.Count ? DemoRegions.All[i] : PickWeightedRegion();
-            string name;
-            do name = $"{Pick(ProviderPrefixes)} {_faker.Name.LastName()}{(i % 3 == 0 ? " " + Pick(_municipalitiesByRegion[home.Code]).Name : "")}";
-            while (!usedNames.Add(name));
+            var name = $"{Pick(ProviderPrefixes)} {_faker.Name.LastName()}{(i % 3 == 0 ? " " + Pick(_municipalitiesByRegion[home.Code]).Name : "")}";
+            // The names run out before the providers do at national scale: a name taken gets its home region, then a number.
+            if (!usedNames.Add(name)) name = Unique($"{name} {home.Name}", usedNames);
             providers.Add(new OrganisationRow(NewId(), "provider", name, home.Code, null));
         }
         _data.Organisations.AddRange(providers);
@@ -181,6 +178,22 @@ public sealed class DemoDataGenerator
         }
         _data.Users.Add(new UserRow(NewId(), $"admin@{DemoEmailDomain}", "Demo-beheerder", Roles.Admin, null, null, created));
         return providers;
+    }
+
+    /// <summary>A demo user of each region's expertise network, seated in the region. Last, so the market before it stays as it was.</summary>
+    private void AddNetworkUsers()
+    {
+        var created = _now.AddYears(-2);
+        foreach (var region in DemoRegions.All)
+            _data.Users.Add(new UserRow(NewId(), DemoEmail(Roles.Network, region.Code), $"Demo-{DemoNetworks.Of(region.Code).Name}", Roles.Network,
+                region.Code, null, created));
+    }
+
+    private static string Unique(string name, HashSet<string> used)
+    {
+        var candidate = name;
+        for (var n = 2; !used.Add(candidate); n++) candidate = $"{name} {n}";
+        return candidate;
     }
 
     private void AddDemoUser(string role, string displayName, string regionCode, Guid organisationId, DateTimeOffset created)
@@ -215,8 +228,10 @@ public sealed class DemoDataGenerator
             var free = _random.NextDouble() < profile.FullShare ? 0 : _random.Next(1, Math.Min(profile.MaxFree, total) + 1);
             var (minAge, maxAge) = AgeRange(profile);
             var secure = profile.CareType == CareTypes.Secure;
-            var genders = _random.NextDouble() switch { < 0.08 => "f", < 0.16 => "m", _ => "f,m,x" };
-            var specialisms = string.Join(",", Specialisms.All.Where(_ => _random.NextDouble() < 0.18));
+            var motherAndChild = profile.CareType == CareTypes.MotherAndChildHome;
+            var genders = motherAndChild ? "f" : _random.NextDouble() switch { < 0.08 => "f", < 0.16 => "m", _ => "f,m,x" };
+            var specialisms = string.Join(",", Specialisms.All.Where(need => (motherAndChild && need == YoungMother)
+                || (_random.NextDouble() < 0.18 && SuitsSomeChildOf(need, maxAge, genders))));
             DateOnly? earliestStart = CareTypes.Ambulatory.Contains(profile.CareType) ? _asOf.AddDays(_random.Next(0, 120)) : null;
             var offering = new OfferingRow(NewId(), location.Id, location.ProviderId, profile.CareType, null, minAge, maxAge, genders,
                 secure, specialisms, total, total - free, 0, earliestStart, _now.AddHours(-ConfirmedHoursAgo()));
@@ -228,6 +243,21 @@ public sealed class DemoDataGenerator
                 _data.Contracts.Add(new ContractRow(neighbour, offering.Id, _random.NextDouble() < 0.05, validFrom));
         }
     }
+
+    private const string YoungMother = "young-mother";
+
+    /// <summary>A need a child of this age and gender can have: no young mothers under 14 or among boys, no addiction under 12.</summary>
+    private static bool SuitsChild(string need, int age, string gender) => need switch
+    {
+        YoungMother => gender == "f" && age >= 14,
+        "addiction" => age >= 12,
+        "eating-disorder" => age >= 8,
+        "sexual-behaviour" => age >= 6,
+        _ => age >= 2,
+    };
+
+    private static bool SuitsSomeChildOf(string need, int maxAge, string genders) =>
+        genders.Split(',').Any(gender => SuitsChild(need, maxAge, gender));
 
     private (int Min, int Max) AgeRange(CareProfile profile)
     {
@@ -288,8 +318,12 @@ public sealed class DemoDataGenerator
             : urgency == Urgencies.Crisis && _random.NextDouble() < 0.5 ? MeasureTypes.ProvisionalSupervision
             : age >= 12 && _random.NextDouble() < 0.2 ? MeasureTypes.JuvenileProbation
             : _random.NextDouble() switch { < 0.6 => MeasureTypes.Supervision, < 0.75 => MeasureTypes.Guardianship, _ => MeasureTypes.OutOfHomePlacement };
+        var motherAndChild = profile.CareType == CareTypes.MotherAndChildHome;
+        var gender = motherAndChild ? "f" : _random.NextDouble() switch { < 0.48 => "f", < 0.96 => "m", _ => "x" };
         var needsCount = _random.NextDouble() switch { < 0.5 => 0, < 0.85 => 1, _ => 2 };
-        var needs = string.Join(",", Specialisms.All.OrderBy(_ => _random.Next()).Take(needsCount).Order(StringComparer.Ordinal));
+        // A young mother is in a moeder-kindhuis; elsewhere that need would only make the demo's children implausible.
+        var needs = string.Join(",", Specialisms.All.Where(need => need != YoungMother && SuitsChild(need, age, gender)).OrderBy(_ => _random.Next())
+            .Take(needsCount).Concat(motherAndChild ? [YoungMother] : []).Order(StringComparer.Ordinal));
         var birth = _asOf.AddYears(-age).AddMonths(-_random.Next(0, 12));
         var sequence = _data.Requests.Count + 1;
         var deskUser = _data.Users.First(u => u.Role == Roles.Desk && u.RegionCode == region.Code);
@@ -297,7 +331,7 @@ public sealed class DemoDataGenerator
             NewId(), region.Code, $"{region.Code[..3].ToUpperInvariant()}-{registeredAt.Year}-{sequence:00000}", measure,
             DateOnly.FromDateTime(registeredAt.UtcDateTime).AddDays(-_random.Next(0, 60)), urgency, profile.CareType, needs,
             profile.CareType == CareTypes.Secure, new DateOnly(birth.Year, birth.Month, 1),
-            _random.NextDouble() switch { < 0.48 => "f", < 0.96 => "m", _ => "x" },
+            gender,
             _random.Next(region.Pc4From, region.Pc4To + 1).ToString("0000"),
             Math.Round(municipality.Lat + Jitter(0.03), 4), Math.Round(municipality.Lon + Jitter(0.04), 4),
             Pick([30, 50, 50, 75, 100]), null,

@@ -67,6 +67,7 @@ public sealed class DemoSeeder(Database database)
             INSERT INTO placements (id, region_code, request_id, offering_id, hold_id, start_date, end_date, end_reason, second_best, created_at)
             VALUES (@Id, @RegionCode, @RequestId, @OfferingId, NULL, @StartDate, @EndDate, @EndReason, @SecondBest, @CreatedAt)
             """, data.Placements);
+        await AddExpertiseNetworksAsync(connection, transaction);
         await connection.ExecuteAsync("""
             INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail)
             VALUES (@at, NULL, 'system', NULL, NULL, NULL, 'demo-seeded', 'database', NULL, @detail)
@@ -82,7 +83,7 @@ public sealed class DemoSeeder(Database database)
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE is_demo = true") > 0;
     }
 
-    /// <summary>Demo systems keep up with the scopes new operations need, also in a demo database seeded before them.</summary>
+    /// <summary>Demo systems keep up with the scopes new operations need, and the demo with the expertise networks, also in a demo database seeded before them.</summary>
     public async Task RefreshDemoScopesAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -91,7 +92,34 @@ public sealed class DemoSeeder(Database database)
             new { scopes = DemoDataGenerator.ProviderSystemScopes }, transaction);
         await connection.ExecuteAsync("UPDATE api_clients SET scopes = @scopes WHERE is_demo = true AND role = 'desk' AND scopes <> @scopes",
             new { scopes = DemoDataGenerator.DeskSystemScopes }, transaction);
+        await AddExpertiseNetworksAsync(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The demo's eight expertise networks, each region in one, and a demo network user seated in every region (the seed brings them; a
+    /// demo database seeded before networks existed gets them here). Only what is missing is added.
+    /// </summary>
+    private static async Task AddExpertiseNetworksAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        foreach (var network in DemoNetworks.All)
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO expertise_networks (code, name) SELECT @Code, @Name
+                WHERE NOT EXISTS (SELECT 1 FROM expertise_networks WHERE code = @Code)
+                """, network, transaction);
+            foreach (var region in network.Regions)
+            {
+                await connection.ExecuteAsync("UPDATE regions SET network_code = @network WHERE code = @region AND network_code IS NULL",
+                    new { network = network.Code, region }, transaction);
+                await connection.ExecuteAsync("""
+                    INSERT INTO users (id, email, display_name, role, region_code, organisation_id, password_hash, is_demo, created_at, security_stamp)
+                    SELECT @id, @email, @name, 'network', @region, NULL, NULL, true, @now, @stamp
+                    WHERE EXISTS (SELECT 1 FROM regions WHERE code = @region) AND NOT EXISTS (SELECT 1 FROM users WHERE email = @email)
+                    """, new { id = Guid.NewGuid(), email = DemoDataGenerator.DemoEmail(Roles.Network, region), name = $"Demo-{network.Name}",
+                        region, now = DateTimeOffset.UtcNow, stamp = Guid.NewGuid().ToString() }, transaction);
+            }
+        }
     }
 
     public async Task<int> RemoveDemoAccountsAsync(CancellationToken cancellationToken = default)

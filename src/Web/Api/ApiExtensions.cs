@@ -22,6 +22,8 @@ public static class ApiExtensions
             .AddPolicy(Policies.Desk, policy => policy.RequireRole(Silo.Access.Roles.Desk))
             .AddPolicy(Policies.Provider, policy => policy.RequireRole(Silo.Access.Roles.Provider))
             .AddPolicy(Policies.Municipality, policy => policy.RequireRole(Silo.Access.Roles.Municipality))
+            .AddPolicy(Policies.Caseworker, policy => policy.RequireRole(Silo.Access.Roles.Caseworker))
+            .AddPolicy(Policies.Network, policy => policy.RequireRole(Silo.Access.Roles.Network))
             .AddPolicy(Policies.DeskOrProvider, policy => policy.RequireRole(Silo.Access.Roles.Desk, Silo.Access.Roles.Provider))
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Silo.Access.Roles.Admin))
             .AddPolicy(Policies.AnyRole, policy => policy.RequireRole(Silo.Access.Roles.All));
@@ -127,6 +129,7 @@ public static class ApiExtensions
         api.MapRequestsApi();
         api.MapChildTimelineApi();
         api.MapSiblingSplitApi();
+        api.MapEscalationApi();
         api.MapMatchingRoundsApi();
         api.MapHoldsApi();
         api.MapPlacementsApi();
@@ -174,6 +177,8 @@ public static class Policies
     public const string Desk = "desk";
     public const string Provider = "provider";
     public const string Municipality = "municipality";
+    public const string Caseworker = "caseworker";
+    public const string Network = "network";
     public const string DeskOrProvider = "desk-or-provider";
     public const string Admin = "admin";
     /// <summary>Any signed-in person or system, whatever its role (only for "who am I").</summary>

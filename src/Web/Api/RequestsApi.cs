@@ -108,6 +108,11 @@ public static partial class RequestsApi
         public string NormStatus { get; set; } = "";
         /// <summary>Why the priority is above the urgency: provisional-supervision, over-3-months, or null.</summary>
         public string? PriorityRaisedBecause { get; set; }
+        /// <summary>The caseworker who filed the request, when a caseworker did (else the desk registered it).</summary>
+        public Guid? CaseworkerId { get; init; }
+        /// <summary>When the desk escalated the child beyond the region, and why.</summary>
+        public DateTimeOffset? EscalatedAt { get; init; }
+        public string? EscalationReason { get; init; }
 
         public RequestInput ToInput() => new(CaseReference, MeasureType, MeasureStart, Urgency, CareType, Needs.Split(',', StringSplitOptions.RemoveEmptyEntries),
             NeedsSecure, BirthMonth.ToString("yyyy-MM"), Gender, HomePc4, HomeLat, HomeLon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes);
@@ -119,6 +124,7 @@ public static partial class RequestsApi
                r.birth_month AS BirthMonth, r.gender AS Gender, r.home_pc4 AS HomePc4, r.home_lat AS HomeLat, r.home_lon AS HomeLon,
                r.max_distance_km AS MaxDistanceKm, r.sibling_group AS SiblingGroup, r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes,
                r.status AS Status, r.registered_at AS RegisteredAt, r.closed_at AS ClosedAt, r.version AS Version,
+               r.caseworker_id AS CaseworkerId, r.escalated_at AS EscalatedAt, r.escalation_reason AS EscalationReason,
                (SELECT count(*) FROM holds h WHERE h.request_id = r.id AND h.status = 'active') AS ActiveHolds
         FROM requests r
         """;
@@ -162,7 +168,7 @@ public static partial class RequestsApi
         return ToResult(outcome, request => TypedResults.Created($"/api/v1/regions/{regionCode}/requests/{request.Id}", request));
     }
 
-    /// <summary>Registers a request for a child of the desk's region (API and the desk's form).</summary>
+    /// <summary>Registers a request for a child of the region (API, the desk's form, and a caseworker filing one for their child).</summary>
     public static async Task<WriteOutcome> RegisterAsync(Caller caller, string regionCode, RequestInput input, Database database, Journal journal,
         LiveFeed feed, TimeProvider clock)
     {
@@ -177,11 +183,12 @@ public static partial class RequestsApi
         await connection.ExecuteAsync("""
             INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
                                   birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
-                                  parent_wishes, status, registered_at, created_by, version)
+                                  parent_wishes, status, registered_at, created_by, caseworker_id, version)
             VALUES (@id, @regionCode, @CaseReference, @MeasureType, @MeasureStart, @Urgency, @CareType, @needs, @NeedsSecure,
                     @birthMonth, @Gender, @HomePc4, @HomeLat, @HomeLon, @MaxDistanceKm, @siblingGroup, @childWishes,
-                    @parentWishes, 'open', @now, @createdBy, 1)
-            """, Parameters(input, new { id, regionCode, now, createdBy = caller.Id }), transaction);
+                    @parentWishes, 'open', @now, @createdBy, @caseworkerId, 1)
+            """, Parameters(input, new { id, regionCode, now, createdBy = caller.Id,
+                caseworkerId = caller.Role == Silo.Access.Roles.Caseworker ? caller.Id : (Guid?)null }), transaction);
         var record = journal.Record();
         record.Audit(caller.ToActor(), "request-registered", "request", id.ToString(), regionCode, input.CaseReference);
         record.Publish(new MarketEvent(MarketEvent.RequestChanged, regionCode, null, id.ToString(), 1, new RequestChangedPayload(id, "open", 1)));

@@ -93,6 +93,16 @@ public static class Dutch
         _ => "de wijziging kon niet worden uitgevoerd",
     };
 
+    /// <summary>Why a child was not escalated (<see cref="Api.EscalationApi.Refusals"/>).</summary>
+    public static string EscalationRefusal(string? code) => code switch
+    {
+        "not-open" => "Alleen een open aanvraag kan worden geëscaleerd.",
+        "already-escalated" => "Dit kind is al bovenregionaal geëscaleerd.",
+        "no-network" => "De regio hoort (nog) bij geen expertisenetwerk; de beheerder wijst er een toe.",
+        "changed" => "De aanvraag is net gewijzigd; probeer het opnieuw.",
+        _ => "Deze aanvraag bestaat niet (meer).",
+    };
+
     public static string PlacementEndReason(string? code) => code switch
     {
         "planned-end" => "gepland einde",

@@ -94,6 +94,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         return new PreparedOffering { Id = offering.Id, CareType = offering.CareType, Municipality = municipality.Name };
     }
 
+    /// <summary>An open child of the region, filed by its demo caseworker and escalated to the network: for the caseworker's and network's pages.</summary>
+    public async Task<Guid> FollowedAndEscalatedChildAsync()
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        var id = await connection.ExecuteScalarAsync<Guid>("SELECT id FROM requests WHERE region_code = @Region AND status = 'open' ORDER BY id", new { Region });
+        await connection.ExecuteAsync("""
+            UPDATE requests SET caseworker_id = (SELECT id FROM users WHERE email = @email), escalated_at = @now,
+                   escalation_reason = 'Geen passende plek in de regio', version = version + 1
+            WHERE id = @id
+            """, new { email = DemoDataGenerator.DemoEmail("caseworker", Region), now = DateTimeOffset.UtcNow, id });
+        return id;
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
     {
         await using var connection = await Database.Database.OpenAsync();

@@ -87,6 +87,9 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         var desk = await browser.SignedInPageAsync("desk", bypassCsp: true);
         var provider = await browser.SignedInPageAsync("provider", bypassCsp: true);
         var municipality = await browser.SignedInPageAsync("municipality", bypassCsp: true);
+        var caseworker = await browser.SignedInPageAsync("caseworker", bypassCsp: true);
+        var network = await browser.SignedInPageAsync("network", bypassCsp: true);
+        var followed = await browser.FollowedAndEscalatedChildAsync();
         await desk.GotoAsync("/tafel/matching");
         await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
         var matchingUrl = desk.Url;
@@ -108,6 +111,11 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             (provider, "/aanbieder/voorstellen", "provider-proposals"),
             (provider, "/aanbieder/bestand", "provider-sheet"),
             (municipality, "/gemeente", "municipality-shortage"),
+            (caseworker, "/jeugdbeschermer", "caseworker-children"),
+            (caseworker, "/jeugdbeschermer/aanvraag", "caseworker-request-form"),
+            (caseworker, $"/jeugdbeschermer/kind/{followed}", "caseworker-dossier"),
+            (network, "/bovenregionaal", "network-escalated"),
+            (network, $"/bovenregionaal/kind/{followed}", "network-child"),
         };
         var problems = new List<string>();
         foreach (var (page, path, name) in pages)
@@ -157,6 +165,35 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task AProvidersAnswer_LightsTheDesksMenuBadgeOnAnyPage_UntilTheDeskLooksAtTheAnswers_AndAnOpenRoundSaysItIsOutOfDate()
+    {
+        var prepared = await browser.PrepareOfferingAsync();
+        var market = Matchmaker.Tests.Market.MarketScenario.On(browser.Database, browser.Node);
+        var offering = await market.FactsAsync(prepared.Id);
+        var requestId = await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-BADGE-01", maxDistanceKm: 400));
+        var desk = await browser.SignedInPageAsync("desk");
+        await desk.GotoAsync("/tafel/matching");
+        await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
+        await desk.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var badge = desk.Locator("[data-badge=answers]");
+        await Expect(badge).ToBeHiddenAsync();
+
+        var hold = await market.Desk.PostAsync($"/api/v1/offerings/{prepared.Id}/holds", JsonContent.Create(new { requestId }));
+        var holdId = (await hold.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        await Expect(desk.Locator("#round-stale")).ToContainTextAsync("start een nieuwe ronde", new LocatorAssertionsToContainTextOptions { Timeout = 5_000 });
+        (await market.Provider.PostAsync($"/api/v1/holds/{holdId}/decline", JsonContent.Create(new { reason = "group-composition" }))).EnsureSuccessStatusCode();
+
+        await Expect(badge).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 5_000 });
+        await Expect(badge).ToContainTextAsync("1");
+        await desk.GotoAsync("/tafel");
+        await Expect(badge).ToBeVisibleAsync();
+        await desk.ClickAsync("nav a[href='/tafel/reserveringen']");
+        await Expect(desk.Locator("#answered")).ToContainTextAsync("BRW-BADGE-01");
+        await Expect(desk.Locator("#answered")).ToContainTextAsync("Afgewezen");
+        await Expect(badge).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task AProvidersProposalsPage_ShowsANewProposalWithoutAReload_ButNeverReplacesWhatTheProviderIsTyping()
     {
         var prepared = await browser.PrepareOfferingAsync();
@@ -182,10 +219,67 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task EveryPageType_FitsAPhoneOf390Pixels_WithoutScrollingSideways()
+    public async Task ACaseworkerFiles_TheDeskSeesItLiveAndEscalates_TheNetworkHoldsOnTheRegionsBehalf_TheProviderAccepts_AndTheCaseworkerSeesThePlacement()
+    {
+        var prepared = await browser.PrepareOfferingAsync();
+        var municipality = await browser.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region AND name = @name",
+            new { region = BrowserFixture.Region, name = prepared.Municipality });
+        var desk = await browser.SignedInPageAsync("desk");
+        await desk.GotoAsync("/tafel?zoek=BRW-GI-0001");
+        await desk.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await desk.EvaluateAsync("() => { window.__notReloaded = true; }");
+
+        var caseworker = await browser.SignedInPageAsync("caseworker");
+        await caseworker.GotoAsync("/jeugdbeschermer/aanvraag");
+        await caseworker.FillAsync("#caseReference", "BRW-GI-0001");
+        await caseworker.SelectOptionAsync("#measureType", "ots");
+        await caseworker.FillAsync("#measureStart", DateTime.UtcNow.AddDays(-40).ToString("yyyy-MM-dd"));
+        await caseworker.SelectOptionAsync("#urgency", "urgent");
+        await caseworker.SelectOptionAsync("#careType", prepared.CareType);
+        await caseworker.FillAsync("#birthMonth", DateTime.UtcNow.AddYears(-11).ToString("yyyy-MM"));
+        await caseworker.SelectOptionAsync("#gender", "m");
+        await caseworker.SelectOptionAsync("#municipality", municipality.ToString());
+        await caseworker.FillAsync("#homePc4", "3011");
+        await caseworker.FillAsync("#maxDistanceKm", "400");
+        await caseworker.ClickAsync("button:has-text('Aanvraag indienen')");
+        await Expect(caseworker.Locator("#status-summary")).ToContainTextAsync("Wacht op een plek");
+        var dossier = caseworker.Url;
+
+        await Expect(desk.Locator("main")).ToContainTextAsync("BRW-GI-0001", new LocatorAssertionsToContainTextOptions { Timeout = 5_000 });
+        Assert.True(await desk.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the board was not reloaded");
+        await desk.ClickAsync("a:has-text('BRW-GI-0001')");
+        await desk.FillAsync("#escalation-reason", "Geen plek voor een jongen van 11 met deze zorgvraag in de regio");
+        await desk.CheckAsync("#escalation-confirmed");
+        await desk.ClickAsync("button:has-text('Escaleren')");
+        await Expect(desk.Locator("#escalation-status")).ToContainTextAsync("Expertisenetwerk Zuid-Holland");
+
+        var network = await browser.SignedInPageAsync("network");
+        await network.GotoAsync("/bovenregionaal");
+        await network.ClickAsync("a:has-text('BRW-GI-0001')");
+        await network.CheckAsync($"#place-{prepared.Id}");
+        await network.FillAsync("#hold-reason", "Passende plek, de regio heeft geen andere");
+        await network.CheckAsync("#hold-confirmed");
+        await network.ClickAsync("button:has-text('Reserveren namens de regio')");
+        await Expect(network.Locator("main")).ToContainTextAsync("Plek gereserveerd namens Rijnmond");
+
+        var holdId = await browser.ScalarAsync<Guid>("SELECT h.id FROM holds h JOIN requests r ON r.id = h.request_id WHERE r.case_reference = 'BRW-GI-0001' AND h.status = 'active'");
+        var provider = await browser.SignedInPageAsync("provider");
+        await provider.GotoAsync("/aanbieder/voorstellen");
+        await provider.Locator($"section[data-hold='{holdId}'] button:has-text('Accepteren')").ClickAsync();
+        await provider.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        await caseworker.GotoAsync(dossier);
+        await Expect(caseworker.Locator("#status-summary")).ToContainTextAsync("Geplaatst bij");
+        await Expect(caseworker.Locator("#timeline")).ToContainTextAsync("door het expertisenetwerk");
+        await Expect(caseworker.Locator("#timeline")).ToContainTextAsync("Bovenregionaal geëscaleerd");
+    }
+
+    /// <summary>One page of every type, with the role that sees it.</summary>
+    private async Task<List<(string Role, string Path)>> PageTypesAsync()
     {
         await browser.PrepareOfferingAsync();
-        var pages = new List<(string Role, string Path)>
+        var followed = await browser.FollowedAndEscalatedChildAsync();
+        return new List<(string Role, string Path)>
         {
             ("anonymous", "/"), ("anonymous", "/account/sign-in"),
             ("desk", "/tafel"), ("desk", "/tafel/beschikbaarheid"), ("desk", "/tafel/matching"), ("desk", "/tafel/aanvraag"),
@@ -193,7 +287,36 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             ("desk", $"/tafel/kind/{await browser.ScalarAsync<Guid>("SELECT id FROM requests WHERE region_code = 'rijnmond' AND status = 'open' ORDER BY id")}"),
             ("provider", "/aanbieder"), ("provider", "/aanbieder/voorstellen"), ("provider", "/aanbieder/bestand"),
             ("municipality", "/gemeente"),
+            ("caseworker", "/jeugdbeschermer"), ("caseworker", "/jeugdbeschermer/aanvraag"), ("caseworker", $"/jeugdbeschermer/kind/{followed}"),
+            ("network", "/bovenregionaal"), ("network", $"/bovenregionaal/kind/{followed}"),
         };
+    }
+
+    [Fact]
+    public async Task EveryPageType_SpeaksDutch_WithoutEnglishWordsOrRawCodes()
+    {
+        var found = new List<string>();
+        var market = Matchmaker.Tests.Market.MarketScenario.On(browser.Database, browser.Node);
+        var round = await market.Desk.PostAsync($"/api/v1/regions/{BrowserFixture.Region}/matching-rounds", null);
+        var roundId = (await round.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        foreach (var (role, path) in (await PageTypesAsync()).Append(("desk", $"/tafel/matching?round={roundId}")))
+        {
+            var page = await browser.SignedInPageAsync(role);
+            await page.GotoAsync(path);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            // Open every details element, so folded explanations are read too.
+            await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
+            found.AddRange(UiLanguage.FoundIn(await page.InnerTextAsync("body")).Select(hit => $"{path} as {role}: {hit}"));
+            await page.Context.CloseAsync();
+        }
+
+        Assert.True(found.Count == 0, string.Join("\n", found));
+    }
+
+    [Fact]
+    public async Task EveryPageType_FitsAPhoneOf390Pixels_WithoutScrollingSideways()
+    {
+        var pages = await PageTypesAsync();
         var tooWide = new List<string>();
         foreach (var (role, path) in pages)
         {

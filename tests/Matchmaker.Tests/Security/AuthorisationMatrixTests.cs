@@ -35,6 +35,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         Func<Doors, Task<Dictionary<string, string>>>? Form = null);
 
     private const string R = "/api/v1/regions/" + MarketScenario.Region;
+    private const string OtherNetworkRegion = "groningen";
 
     public static readonly IReadOnlyList<ApiDoor> Api =
     [
@@ -53,6 +54,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
             _ => Task.FromResult<object>(new { urgency = "crisis" })),
         new("DELETE", "/regions/{regionCode}/requests/{requestId}", "desk", true, async d => $"{R}/requests/{await d.NewRequestAsync()}"),
         new("GET", "/regions/{regionCode}/requests/{requestId}/timeline", "desk", true, async d => $"{R}/requests/{await d.NewRequestAsync()}/timeline"),
+        new("POST", "/regions/{regionCode}/requests/{requestId}/escalation", "desk", true, async d => $"{R}/requests/{await d.NewRequestAsync()}/escalation",
+            _ => Task.FromResult<object>(new { reason = "Geen passende plek in de regio" })),
         new("POST", "/regions/{regionCode}/sibling-groups/{siblingGroup}/split", "desk", true,
             async d => $"{R}/sibling-groups/{(await d.NewSiblingGroupAsync()).Group}/split", _ => Task.FromResult<object>(new { reason = "Samen wachten duurt te lang" })),
         new("POST", "/regions/{regionCode}/matching-rounds", "desk", true, _ => Task.FromResult($"{R}/matching-rounds")),
@@ -107,6 +110,19 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
             _ => Task.FromResult(new Dictionary<string, string> { ["SplitReason"] = "Samen wachten duurt te lang", ["SplitConfirmed"] = "true" })),
         new(typeof(Desk.DossierModel), "POST", "Withdraw", "desk", 404, async d => $"/tafel/kind/{await d.NewRequestAsync()}?handler=Withdraw",
             _ => Task.FromResult(new Dictionary<string, string> { ["WithdrawReason"] = "duplicate", ["WithdrawConfirmed"] = "true" })),
+        new(typeof(Desk.DossierModel), "POST", "Escalate", "desk", 404, async d => $"/tafel/kind/{await d.NewRequestAsync()}?handler=Escalate",
+            _ => Task.FromResult(new Dictionary<string, string> { ["EscalationReason"] = "Geen passende plek in de regio", ["EscalationConfirmed"] = "true" })),
+        new(typeof(Web.Pages.Caseworker.IndexModel), "GET", null, "caseworker", null, _ => Task.FromResult("/jeugdbeschermer")),
+        new(typeof(Web.Pages.Caseworker.RequestModel), "GET", null, "caseworker", null, _ => Task.FromResult("/jeugdbeschermer/aanvraag")),
+        new(typeof(Web.Pages.Caseworker.RequestModel), "POST", null, "caseworker", null, _ => Task.FromResult("/jeugdbeschermer/aanvraag"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["Form.CaseReference"] = "" })),
+        // Only the caseworker who filed the child sees it; another caseworker gets "not found".
+        new(typeof(Web.Pages.Caseworker.ChildModel), "GET", null, "caseworker", 404, async d => $"/jeugdbeschermer/kind/{await d.NewCaseworkersChildAsync()}"),
+        new(typeof(Web.Pages.Network.IndexModel), "GET", null, "network", null, _ => Task.FromResult("/bovenregionaal")),
+        // A network sees the escalated children of its own regions only.
+        new(typeof(Web.Pages.Network.ChildModel), "GET", null, "network", 404, async d => $"/bovenregionaal/kind/{await d.NewEscalatedRequestAsync()}"),
+        new(typeof(Web.Pages.Network.ChildModel), "POST", "Hold", "network", 404, async d => $"/bovenregionaal/kind/{await d.NewEscalatedRequestAsync()}?handler=Hold",
+            d => Task.FromResult(new Dictionary<string, string> { ["OfferingId"] = d.Offering.ToString(), ["HoldReason"] = "Buiten de regio is wel plek", ["HoldConfirmed"] = "true" })),
         new(typeof(Provider.IndexModel), "GET", null, "provider", null, _ => Task.FromResult("/aanbieder")),
         new(typeof(Provider.IndexModel), "POST", "Step", "provider", 404, _ => Task.FromResult("/aanbieder?handler=Step"),
             d => Task.FromResult(new Dictionary<string, string> { ["offeringId"] = d.Offering.ToString(), ["step"] = "1" })),
@@ -143,7 +159,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         var checks = 0;
         foreach (var (role, region, browser) in await EveryoneAsync(market))
         {
-            var isOther = region == MarketScenario.OtherRegion;
+            var isOther = region != MarketScenario.Region;
             foreach (var door in Api.Append(Hub))
             {
                 var path = await door.Path(doors);
@@ -172,7 +188,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         foreach (var (role, region, browser) in await EveryoneAsync(market))
         {
             var token = await People.AntiforgeryTokenAsync(browser);
-            var isOther = region == MarketScenario.OtherRegion;
+            var isOther = region != MarketScenario.Region;
             foreach (var door in Pages)
             {
                 var path = await door.Path(doors);
@@ -232,6 +248,9 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
             everyone.Add((role, MarketScenario.Region, await People.SignedInAsync(market, role, MarketScenario.Region)));
             if (role is Silo.Access.Roles.Desk or Silo.Access.Roles.Provider or Silo.Access.Roles.Caseworker or Silo.Access.Roles.Municipality)
                 everyone.Add((role, MarketScenario.OtherRegion, await People.SignedInAsync(market, role, MarketScenario.OtherRegion)));
+            // The other region is in the same expertise network; the network's other tenant is a region of another network.
+            if (role is Silo.Access.Roles.Network)
+                everyone.Add((role, OtherNetworkRegion, await People.SignedInAsync(market, role, OtherNetworkRegion)));
         }
         return everyone;
     }

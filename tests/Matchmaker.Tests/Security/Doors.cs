@@ -31,6 +31,26 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
         return (first, group);
     }
 
+    /// <summary>A waiting child the region's desk escalated to its expertise network.</summary>
+    public async Task<Guid> NewEscalatedRequestAsync()
+    {
+        var requestId = await NewRequestAsync();
+        (await market.Desk.PostAsJsonAsync($"/api/v1/regions/{MarketScenario.Region}/requests/{requestId}/escalation",
+            new { reason = "Geen passende plek in de regio" })).EnsureSuccessStatusCode();
+        return requestId;
+    }
+
+    /// <summary>A waiting child filed by the region's demo caseworker (the one the matrix signs in).</summary>
+    public async Task<Guid> NewCaseworkersChildAsync()
+    {
+        var requestId = await NewRequestAsync();
+        await using var connection = await market.Database.Database.OpenAsync();
+        await Dapper.SqlMapper.ExecuteAsync(connection, """
+            UPDATE requests SET caseworker_id = (SELECT id FROM users WHERE email = @email) WHERE id = @requestId
+            """, new { email = Silo.Demo.DemoDataGenerator.DemoEmail(Silo.Access.Roles.Caseworker, MarketScenario.Region), requestId });
+        return requestId;
+    }
+
     public async Task<Guid> NewHoldAsync()
     {
         var requestId = await NewRequestAsync();

@@ -15,7 +15,7 @@ public static class People
 {
     public const string Anonymous = "anonymous";
     public static readonly string[] Roles = [Silo.Access.Roles.Desk, Silo.Access.Roles.Caseworker, Silo.Access.Roles.Provider,
-        Silo.Access.Roles.Municipality, Silo.Access.Roles.National, Silo.Access.Roles.Admin, Anonymous];
+        Silo.Access.Roles.Municipality, Silo.Access.Roles.Network, Silo.Access.Roles.National, Silo.Access.Roles.Admin, Anonymous];
     public const string NationalEmail = "landelijk@minvws.example";
     public const string NationalPassword = "a national password";
 

@@ -130,6 +130,8 @@ public sealed class SignInModel(Database database, DemoOptions demo, SignInThrot
         Roles.Desk => "/tafel",
         Roles.Provider => "/aanbieder",
         Roles.Municipality => "/gemeente",
+        Roles.Caseworker => "/jeugdbeschermer",
+        Roles.Network => "/bovenregionaal",
         Roles.Admin => "/ops/orleans/",
         _ => "/",
     };

@@ -15,7 +15,7 @@ public sealed class ChildTimeline
 {
     /// <summary>
     /// One thing that happened. <c>Kind</c>: registered, edited, round-proposed, round-not-placed, round-waiting,
-    /// hold-placed, hold-accepted, hold-declined, hold-expired, hold-released, placed, placement-ended, siblings-split, withdrawn.
+    /// hold-placed, hold-accepted, hold-declined, hold-expired, hold-released, placed, placement-ended, siblings-split, escalated, withdrawn.
     /// </summary>
     public sealed record Entry(DateTimeOffset At, string Kind, string Text, Guid? OfferingId = null, string? ProviderName = null,
         DateTimeOffset? ExpiresAt = null, string? Reason = null, string? Note = null);
@@ -34,6 +34,12 @@ public sealed class ChildTimeline
     public required IReadOnlyList<ActiveHold> Holds { get; init; }
     public required Placement? CurrentPlacement { get; init; }
     public required IReadOnlyList<Entry> Entries { get; init; }
+    /// <summary>Filed by a caseworker (else registered by the desk).</summary>
+    public required bool FiledByCaseworker { get; init; }
+    public required DateTimeOffset? EscalatedAt { get; init; }
+    public required string? EscalationReason { get; init; }
+    /// <summary>The expertise network of the child's region (null when the region has none).</summary>
+    public required string? NetworkName { get; init; }
 
     /// <summary>Rounds read for the timeline: the region's most recent ones since the child was registered.</summary>
     public const int RoundsLooked = 30;
@@ -52,9 +58,11 @@ public sealed class ChildTimeline
     {
         await using var connection = await database.OpenAsync();
         var request = await connection.QuerySingleOrDefaultAsync<RequestFacts>("""
-            SELECT id AS Id, case_reference AS CaseReference, status AS Status, care_type AS CareType, sibling_group AS SiblingGroup,
-                   registered_at AS RegisteredAt, closed_at AS ClosedAt
-            FROM requests WHERE id = @requestId AND region_code = @regionCode
+            SELECT r.id AS Id, r.case_reference AS CaseReference, r.status AS Status, r.care_type AS CareType, r.sibling_group AS SiblingGroup,
+                   r.registered_at AS RegisteredAt, r.closed_at AS ClosedAt, r.caseworker_id AS CaseworkerId, r.escalated_at AS EscalatedAt,
+                   r.escalation_reason AS EscalationReason, n.name AS NetworkName
+            FROM requests r JOIN regions g ON g.code = r.region_code LEFT JOIN expertise_networks n ON n.code = g.network_code
+            WHERE r.id = @requestId AND r.region_code = @regionCode
             """, new { requestId, regionCode });
         if (request is null) return null;
         var siblings = request.SiblingGroup is null ? [] : (await connection.QueryAsync<string>("""
@@ -70,10 +78,10 @@ public sealed class ChildTimeline
             """, new { requestId, regionCode })).ToList();
         // What the desk said when it placed a hold (deliberately in parallel, outside the region's policy and why).
         var holdNotes = holds.Count == 0 ? [] : (await connection.QueryAsync<AuditFacts>("""
-            SELECT at AS At, subject_id AS Action, detail AS Detail FROM audit_log
+            SELECT at AS At, subject_id AS Action, detail AS Detail, role AS Role FROM audit_log
             WHERE region_code = @regionCode AND action = 'hold-placed'
               AND subject_id IN (SELECT CAST(h.id AS TEXT) FROM holds h WHERE h.request_id = @requestId AND h.region_code = @regionCode)
-            """, new { regionCode, requestId })).ToDictionary(a => a.Action, a => a.Detail ?? "");
+            """, new { regionCode, requestId })).ToDictionary(a => a.Action);
         var placements = (await connection.QueryAsync<PlacementFacts>("""
             SELECT pl.id AS PlacementId, pl.start_date AS StartDate, pl.end_date AS EndDate, pl.end_reason AS EndReason, pl.created_at AS CreatedAt,
                    p.name AS ProviderName, l.name AS LocationName
@@ -83,17 +91,20 @@ public sealed class ChildTimeline
             """, new { requestId, regionCode })).ToList();
         var audited = (await connection.QueryAsync<AuditFacts>("""
             SELECT at AS At, action AS Action, detail AS Detail FROM audit_log
-            WHERE region_code = @regionCode AND subject_type = 'request' AND subject_id = @id AND action IN ('request-edited', 'request-withdrawn', 'siblings-split')
+            WHERE region_code = @regionCode AND subject_type = 'request' AND subject_id = @id AND action IN ('request-edited', 'request-withdrawn', 'siblings-split', 'request-escalated')
             ORDER BY at, id
             """, new { regionCode, id = requestId.ToString() })).ToList();
         var rounds = (await connection.QueryAsync<string>("""
             SELECT result FROM matching_rounds WHERE region_code = @regionCode AND created_at >= @registeredAt ORDER BY created_at DESC, id LIMIT @limit
             """, new { regionCode, registeredAt = request.RegisteredAt, limit = RoundsLooked })).Select(json => JsonSerializer.Deserialize<MatchingRounds.Round>(json, Journal.EventJson)!).ToList();
 
-        var entries = new List<Entry> { new(request.RegisteredAt, "registered", $"Aangemeld voor {Dutch.CareType(request.CareType).ToLowerInvariant()}.") };
+        var entries = new List<Entry> { new(request.RegisteredAt, "registered",
+            $"{(request.CaseworkerId is null ? "Aangemeld" : "Ingediend door de jeugdbeschermer")} voor {Dutch.CareType(request.CareType).ToLowerInvariant()}.") };
         entries.AddRange(audited.Select(a => a.Action switch
         {
             "request-edited" => new Entry(a.At, "edited", "Aanvraag bewerkt."),
+            "request-escalated" => new Entry(a.At, "escalated",
+                $"Bovenregionaal geëscaleerd naar {request.NetworkName ?? "het expertisenetwerk"}: {SplitReason(a.Detail)}", Note: SplitReason(a.Detail)),
             "siblings-split" => new Entry(a.At, "siblings-split", $"Broers en zussen mogen apart geplaatst worden: {SplitReason(a.Detail)}", Note: SplitReason(a.Detail)),
             _ => new Entry(a.At, "withdrawn", $"Aanvraag ingetrokken{WithdrawnBecause(a.Detail)}.", Reason: ReasonCode(a.Detail)),
         }));
@@ -111,12 +122,14 @@ public sealed class ChildTimeline
         foreach (var hold in holds)
         {
             var where = $"{hold.ProviderName}, {hold.LocationName}";
-            var said = holdNotes.GetValueOrDefault(hold.HoldId.ToString(), "");
+            var note = holdNotes.GetValueOrDefault(hold.HoldId.ToString());
+            var said = note?.Detail ?? "";
+            var byNetwork = note?.Role == Silo.Access.Roles.Network;
             var outside = said.IndexOf(Silo.Grains.OfferingGrain.OutsidePolicyMark, StringComparison.Ordinal) is var at and >= 0
                 ? said[(at + Silo.Grains.OfferingGrain.OutsidePolicyMark.Length)..] : null;
-            entries.Add(new Entry(hold.CreatedAt, "hold-placed", $"Plek gereserveerd bij {where}, tot {Local(hold.ExpiresAt)}" +
+            entries.Add(new Entry(hold.CreatedAt, "hold-placed", $"Plek gereserveerd{(byNetwork ? " door het expertisenetwerk" : "")} bij {where}, tot {Local(hold.ExpiresAt)}" +
                 (said.Contains("in parallel", StringComparison.Ordinal) ? ", bewust naast een andere reservering" : "") +
-                (outside is null ? "." : $", buiten het beleid van de regio, omdat: {outside}"), hold.OfferingId, hold.ProviderName, hold.ExpiresAt, Note: outside));
+                (outside is null ? "." : byNetwork ? $", namens de regio, omdat: {outside}" : $", buiten het beleid van de regio, omdat: {outside}"), hold.OfferingId, hold.ProviderName, hold.ExpiresAt, Note: outside));
             if (hold.AnsweredAt is not { } answered) continue;
             entries.Add(hold.Status switch
             {
@@ -151,6 +164,10 @@ public sealed class ChildTimeline
             CurrentPlacement = current is null ? null
                 : new Placement(current.PlacementId, current.ProviderName, current.LocationName, current.StartDate, current.EndDate, current.EndReason),
             Entries = [.. entries.OrderBy(e => e.At).ThenBy(e => EntryOrder(e.Kind))],
+            FiledByCaseworker = request.CaseworkerId is not null,
+            EscalatedAt = request.EscalatedAt,
+            EscalationReason = request.EscalationReason,
+            NetworkName = request.NetworkName,
         };
     }
 
@@ -174,7 +191,7 @@ public sealed class ChildTimeline
     private static string WithdrawnBecause(string? detail) =>
         ReasonCode(detail) is { } code && WithdrawReasons.TryGetValue(code, out var label) ? $": {label.ToLowerInvariant()}" : "";
 
-    /// <summary>The audit detail of a split is "group G: reason".</summary>
+    /// <summary>The audit detail of a split is "group G: reason", of an escalation "network N: reason".</summary>
     private static string SplitReason(string? detail) => detail is not null && detail.IndexOf(": ", StringComparison.Ordinal) is var at and >= 0 ? detail[(at + 2)..] : "";
 
     private static int EntryOrder(string kind) => kind switch { "registered" => 0, "placed" => 2, _ => 1 };
@@ -188,6 +205,10 @@ public sealed class ChildTimeline
         public string? SiblingGroup { get; init; }
         public DateTimeOffset RegisteredAt { get; init; }
         public DateTimeOffset? ClosedAt { get; init; }
+        public Guid? CaseworkerId { get; init; }
+        public DateTimeOffset? EscalatedAt { get; init; }
+        public string? EscalationReason { get; init; }
+        public string? NetworkName { get; init; }
     }
 
     private sealed class HoldFacts
@@ -220,5 +241,6 @@ public sealed class ChildTimeline
         public DateTimeOffset At { get; init; }
         public string Action { get; init; } = "";
         public string? Detail { get; init; }
+        public string? Role { get; init; }
     }
 }

@@ -15,6 +15,8 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
     [BindProperty] public bool WithdrawConfirmed { get; set; }
     [BindProperty] public string? SplitReason { get; set; }
     [BindProperty] public bool SplitConfirmed { get; set; }
+    [BindProperty] public string? EscalationReason { get; set; }
+    [BindProperty] public bool EscalationConfirmed { get; set; }
 
     public ChildTimeline Timeline { get; private set; } = null!;
     public Dictionary<string, string> Errors { get; } = [];
@@ -42,9 +44,8 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
     /// <summary>The desk decides that this child's sibling group may be placed apart: with a reason, after confirming.</summary>
     public async Task<IActionResult> OnPostSplitSiblingsAsync()
     {
-        if (string.IsNullOrWhiteSpace(SplitReason)) Errors["split-reason"] = "Geef de reden waarom de broers en zussen apart geplaatst mogen worden.";
-        else if (SplitReason.Trim().Length > 500) Errors["split-reason"] = "De reden is hooguit 500 tekens.";
-        else if (SplitReason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))) Errors["split-reason"] = "De reden bevat een besturingsteken; gebruik gewone tekst.";
+        if (PlainReason.ProblemWith(SplitReason, "Geef de reden waarom de broers en zussen apart geplaatst mogen worden.") is { } problem)
+            Errors["split-reason"] = problem;
         if (!SplitConfirmed) Errors["split-confirmed"] = "Bevestig dat de broers en zussen apart geplaatst mogen worden.";
         if (!await ShowAsync()) return NotFound();
         if (Errors.Count > 0) return Page();
@@ -61,6 +62,25 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
             return Page();
         }
         TempData["Message"] = "De broers en zussen mogen nu apart geplaatst worden; de reden staat in hun dossiers.";
+        return Redirect($"/tafel/kind/{Id}");
+    }
+
+    /// <summary>The desk cannot place this child in its region: it goes to the region's expertise network, with a reason.</summary>
+    public async Task<IActionResult> OnPostEscalateAsync([FromServices] TimeProvider clock)
+    {
+        if (PlainReason.ProblemWith(EscalationReason, "Geef de reden waarom de regio dit kind niet zelf kan plaatsen.") is { } problem)
+            Errors["escalation-reason"] = problem;
+        if (!EscalationConfirmed) Errors["escalation-confirmed"] = "Bevestig dat u dit kind bovenregionaal wilt escaleren.";
+        if (!await ShowAsync()) return NotFound();
+        if (Errors.Count > 0) return Page();
+        var caller = Caller.Of(HttpContext);
+        var outcome = await Api.EscalationApi.EscalateAsync(caller, caller.RegionCode!, Id, EscalationReason!.Trim(), database, journal, feed, clock);
+        if (outcome.Escalated is not { } escalated)
+        {
+            Errors["escalation-reason"] = Dutch.EscalationRefusal(outcome.RefusedBecause);
+            return Page();
+        }
+        TempData["Message"] = $"Het kind is geëscaleerd naar {escalated.NetworkName}; de reden staat in het dossier.";
         return Redirect($"/tafel/kind/{Id}");
     }
 

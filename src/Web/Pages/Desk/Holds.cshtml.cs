@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages.Desk;
 
-/// <summary>Lopende reserveringen: the region's active holds, soonest to expire first, with the time left.</summary>
+/// <summary>
+/// Lopende reserveringen: the region's active holds, soonest to expire first, with the time left; and the answers of
+/// the last day (accepted, declined with the reason, expired), which the navigation's badge points to.
+/// </summary>
 public sealed class HoldsModel(Database database, Journal journal, TimeProvider clock) : PageModel
 {
     public sealed class RunningHold
@@ -22,7 +25,20 @@ public sealed class HoldsModel(Database database, Journal journal, TimeProvider 
         public string? SiblingGroup { get; init; }
     }
 
+    public sealed class AnsweredHold
+    {
+        public Guid RequestId { get; init; }
+        public string CaseReference { get; init; } = "";
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTimeOffset AnsweredAt { get; init; }
+        public string? DeclineReason { get; init; }
+        public string? DeclineNote { get; init; }
+    }
+
     public IReadOnlyList<RunningHold> Holds { get; private set; } = [];
+    public IReadOnlyList<AnsweredHold> Answered { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
 
     public async Task OnGetAsync()
@@ -38,9 +54,27 @@ public sealed class HoldsModel(Database database, Journal journal, TimeProvider 
             WHERE h.region_code = @regionCode AND h.status = 'active'
             ORDER BY h.expires_at, h.id
             """, new { regionCode = caller.RegionCode })).ToList();
+        Answered = (await connection.QueryAsync<AnsweredHold>("""
+            SELECT h.request_id AS RequestId, r.case_reference AS CaseReference, p.name AS ProviderName, l.name AS LocationName, h.status AS Status,
+                   h.answered_at AS AnsweredAt, h.decline_reason AS DeclineReason, h.decline_note AS DeclineNote
+            FROM holds h JOIN requests r ON r.id = h.request_id JOIN offerings o ON o.id = h.offering_id
+            JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            WHERE h.region_code = @regionCode AND h.status IN ('accepted', 'declined', 'expired') AND h.answered_at >= @since
+            ORDER BY h.answered_at DESC, h.id
+            LIMIT 50
+            """, new { regionCode = caller.RegionCode, since = Now.AddDays(-1) })).ToList();
         await journal.AuditAsync(connection, null, caller.ToActor(), "holds-listed", "request", null, caller.RegionCode,
-            string.Join(",", Holds.Select(h => h.CaseReference).Distinct()));
+            string.Join(",", Holds.Select(h => h.CaseReference).Concat(Answered.Select(a => a.CaseReference)).Distinct()));
     }
+
+    /// <summary>The answer in words: "geaccepteerd", "afgewezen: past niet bij de zorgbehoefte (“…”)", "verlopen zonder antwoord".</summary>
+    public static string Answer(AnsweredHold hold) => hold.Status switch
+    {
+        "accepted" => "Geaccepteerd",
+        "declined" => $"Afgewezen: {Dutch.DeclineReason(hold.DeclineReason ?? "other").ToLowerInvariant()}" +
+            (string.IsNullOrWhiteSpace(hold.DeclineNote) ? "" : $" (“{hold.DeclineNote}”)"),
+        _ => "Verlopen zonder antwoord",
+    };
 
     /// <summary>"nog 5 uur 20 min", "nog 2 dagen 3 uur", or "verlopen" (the region's clock ends it within seconds).</summary>
     public static string TimeLeft(DateTimeOffset expiresAt, DateTimeOffset now)

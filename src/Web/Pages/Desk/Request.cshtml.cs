@@ -1,62 +1,26 @@
-using System.Globalization;
-using Dapper;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
+using Matchmaker.Web.Pages.Requests;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>Register or edit a request for a child of the region: a pseudonymous case reference, never a name or BSN.</summary>
-public sealed class RequestModel(Database database, Journal journal, LiveFeed feed, TimeProvider clock) : PageModel
+public sealed class RequestModel(Database database, Journal journal, LiveFeed feed, TimeProvider clock) : PageModel, IRequestFormPage
 {
-    public sealed class RequestForm
-    {
-        public string? CaseReference { get; set; }
-        public string? MeasureType { get; set; }
-        public string? MeasureStart { get; set; }
-        public string? Urgency { get; set; }
-        public string? CareType { get; set; }
-        public List<string> Needs { get; set; } = [];
-        public string? BirthMonth { get; set; }
-        public string? Gender { get; set; }
-        public string? HomePc4 { get; set; }
-        public Guid? Municipality { get; set; }
-        public int? MaxDistanceKm { get; set; } = 50;
-        public string? SiblingGroup { get; set; }
-        public string? ChildWishes { get; set; }
-        public string? ParentWishes { get; set; }
-    }
-
-    public sealed class MunicipalityOption
-    {
-        public Guid Id { get; init; }
-        public string Name { get; init; } = "";
-        public double Lat { get; init; }
-        public double Lon { get; init; }
-    }
-
     [BindProperty] public RequestForm Form { get; set; } = new();
     [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
 
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+    public bool ChoosesRegion => false;
+    public string CancelHref => "/tafel";
     public string? Conflict { get; private set; }
     public IReadOnlyList<MunicipalityOption> Municipalities { get; private set; } = [];
     public string? Status { get; private set; }
-
-    /// <summary>The form field an error belongs to (the summary links there): the API's names, where the form differs.</summary>
-    public static string FieldOf(string error) => error switch
-    {
-        "homeLat" or "homeLon" => "municipality",
-        "needsSecure" => "careType",
-        "needs" => "needs-error",
-        _ => error,
-    };
-
-    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -84,10 +48,7 @@ public sealed class RequestModel(Database database, Journal journal, LiveFeed fe
         await LoadMunicipalitiesAsync();
         var caller = Caller.Of(HttpContext);
         var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
-        var input = new RequestsApi.RequestInput(
-            Form.CaseReference?.Trim(), Form.MeasureType, DateOnly.TryParse(Form.MeasureStart, CultureInfo.InvariantCulture, out var start) ? start : null,
-            Form.Urgency, Form.CareType, [.. Form.Needs], Form.CareType == Matching.CareTypes.Secure, Form.BirthMonth, Form.Gender, Form.HomePc4?.Trim(),
-            home?.Lat, home?.Lon, Form.MaxDistanceKm, Form.SiblingGroup, Form.ChildWishes, Form.ParentWishes);
+        var input = Form.ToInput(home);
         var outcome = Id is null
             ? await RequestsApi.RegisterAsync(caller, caller.RegionCode!, input, database, journal, feed, clock)
             : await RequestsApi.EditAsync(caller, caller.RegionCode!, Id.Value, input, database, journal, feed, clock);
@@ -97,18 +58,10 @@ public sealed class RequestModel(Database database, Journal journal, LiveFeed fe
             TempData["Message"] = Id is null ? $"Aanvraag {outcome.Request.CaseReference} is geregistreerd." : $"Aanvraag {outcome.Request.CaseReference} is bijgewerkt.";
             return Redirect("/tafel");
         }
-        var errors = new Dictionary<string, string[]>(outcome.Errors ?? new Dictionary<string, string[]>());
-        if (home is null) errors["homeLat"] = ["Kies de gemeente waar het kind woont."];
-        Errors = errors;
+        Errors = RequestForm.ErrorsOf(outcome, home);
         Conflict = outcome.Conflict;
         return Page();
     }
 
-    private async Task LoadMunicipalitiesAsync()
-    {
-        await using var connection = await database.OpenAsync();
-        Municipalities = (await connection.QueryAsync<MunicipalityOption>(
-            "SELECT id AS Id, name AS Name, lat AS Lat, lon AS Lon FROM municipalities WHERE region_code = @regionCode ORDER BY name",
-            new { regionCode = Caller.Of(HttpContext).RegionCode })).ToList();
-    }
+    private async Task LoadMunicipalitiesAsync() => Municipalities = await MunicipalityOption.ListAsync(database, Caller.Of(HttpContext).RegionCode);
 }

@@ -67,16 +67,14 @@
       });
   }
 
-  if (!window.signalR) return;
-  var connection = new signalR.HubConnectionBuilder()
-    .withUrl("/hubs/availability")
-    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 30000])
-    .build();
+  var hub = window.matchmakerHub;
+  if (!hub) return;
+  var connection = hub.connection;
   connection.on("availabilityChanged", apply);
   connection.onreconnecting(function () { setState("reconnecting", "opnieuw verbinden…"); });
   connection.onreconnected(function () { setState("live", "live"); reloadSnapshot(); });
   connection.onclose(function () { setState("offline", "niet live (verbinding verbroken; herlaad de pagina)"); });
-  connection.start()
+  hub.started
     .then(function () { setState("live", "live"); return reloadSnapshot(); })
     .catch(function () { setState("offline", "niet live (verbinding mislukt; herlaad de pagina)"); });
 })();

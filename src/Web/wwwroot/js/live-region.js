@@ -6,7 +6,8 @@
   "use strict";
   var region = document.querySelector("[data-live-region]");
   var notice = document.getElementById("live-notice");
-  if (!region || !window.signalR) return;
+  var hub = window.matchmakerHub;
+  if (!region || !hub) return;
   var words = { accepted: "Een voorstel is geaccepteerd.", declined: "Een voorstel is afgewezen.", expired: "Een reservering is verlopen.",
                 released: "Een reservering is vrijgegeven.", active: "Er is een reservering geplaatst." };
   var pending = null;
@@ -43,10 +44,10 @@
     if (!pending) pending = setTimeout(refresh, 500);
   }
 
-  var connection = new signalR.HubConnectionBuilder().withUrl("/hubs/availability").withAutomaticReconnect().build();
+  var connection = hub.connection;
   connection.on("holdChanged", function (change) { changed(words[change.status]); });
   connection.on("requestChanged", function () { changed("Een aanvraag is gewijzigd."); });
   connection.on("proposalReceived", function () { changed("Er is een nieuw voorstel binnengekomen."); });
   connection.onreconnected(function () { changed(null); });
-  connection.start().catch(function () { if (notice) notice.textContent = "Niet live: herlaad de pagina voor de nieuwste stand."; });
+  hub.started.catch(function () { if (notice) notice.textContent = "Niet live: herlaad de pagina voor de nieuwste stand."; });
 })();

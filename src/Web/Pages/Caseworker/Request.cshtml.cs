@@ -1,0 +1,48 @@
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Live;
+using Matchmaker.Silo.Market;
+using Matchmaker.Web.Api;
+using Matchmaker.Web.Infrastructure;
+using Matchmaker.Web.Pages.Requests;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Matchmaker.Web.Pages.Caseworker;
+
+/// <summary>A caseworker files a request for a child of their caseload; it goes to the desk of the region the child lives in.</summary>
+public sealed class RequestModel(Database database, Journal journal, LiveFeed feed, TimeProvider clock) : PageModel, IRequestFormPage
+{
+    [BindProperty] public RequestForm Form { get; set; } = new();
+    public Guid? Id => null;
+    public string? Status => null;
+    public string? Conflict { get; private set; }
+    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+    public IReadOnlyList<MunicipalityOption> Municipalities { get; private set; } = [];
+    public bool ChoosesRegion => true;
+    public string CancelHref => "/jeugdbeschermer";
+
+    public async Task OnGetAsync()
+    {
+        Municipalities = await MunicipalityOption.ListAsync(database, null);
+        // The caseworker's own region first: most of a caseload lives there.
+        var own = Municipalities.FirstOrDefault(m => m.RegionCode == Caller.Of(HttpContext).RegionCode);
+        if (own is not null) Municipalities = [.. Municipalities.OrderBy(m => m.RegionCode != own.RegionCode)];
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        Municipalities = await MunicipalityOption.ListAsync(database, null);
+        var caller = Caller.Of(HttpContext);
+        var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
+        // Without a home municipality the input fails validation (no home coordinates), so nothing is written anywhere.
+        var outcome = await RequestsApi.RegisterAsync(caller, home?.RegionCode ?? caller.RegionCode ?? "", Form.ToInput(home), database, journal, feed, clock);
+        if (outcome.Request is { } request)
+        {
+            TempData["Message"] = $"Hulpvraag {request.CaseReference} is ingediend bij de zorgbemiddelingstafel van {home!.RegionName}.";
+            return Redirect($"/jeugdbeschermer/kind/{request.Id}");
+        }
+        Errors = RequestForm.ErrorsOf(outcome, home);
+        Conflict = outcome.Conflict;
+        return Page();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Dapper;
+using Matchmaker.Silo.Data;
+using Matchmaker.Web.Api;
+
+namespace Matchmaker.Web.Pages.Requests;
+
+/// <summary>The request form as the desk and the caseworker fill it in: the same fields, the same Dutch errors.</summary>
+public sealed class RequestForm
+{
+    public string? CaseReference { get; set; }
+    public string? MeasureType { get; set; }
+    public string? MeasureStart { get; set; }
+    public string? Urgency { get; set; }
+    public string? CareType { get; set; }
+    public List<string> Needs { get; set; } = [];
+    public string? BirthMonth { get; set; }
+    public string? Gender { get; set; }
+    public string? HomePc4 { get; set; }
+    public Guid? Municipality { get; set; }
+    public int? MaxDistanceKm { get; set; } = 50;
+    public string? SiblingGroup { get; set; }
+    public string? ChildWishes { get; set; }
+    public string? ParentWishes { get; set; }
+
+    public RequestsApi.RequestInput ToInput(MunicipalityOption? home) => new(
+        CaseReference?.Trim(), MeasureType, DateOnly.TryParse(MeasureStart, CultureInfo.InvariantCulture, out var start) ? start : null,
+        Urgency, CareType, [.. Needs], CareType == Matching.CareTypes.Secure, BirthMonth, Gender, HomePc4?.Trim(),
+        home?.Lat, home?.Lon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes);
+
+    /// <summary>The form field an error belongs to (the summary links there): the API's names, where the form differs.</summary>
+    public static string FieldOf(string error) => error switch
+    {
+        "homeLat" or "homeLon" => "municipality",
+        "needsSecure" => "careType",
+        "needs" => "needs-error",
+        _ => error,
+    };
+
+    /// <summary>The errors of a write, with the home municipality's own message when none was chosen.</summary>
+    public static Dictionary<string, string[]> ErrorsOf(RequestsApi.WriteOutcome outcome, MunicipalityOption? home)
+    {
+        var errors = new Dictionary<string, string[]>(outcome.Errors ?? new Dictionary<string, string[]>());
+        if (home is null) errors["homeLat"] = ["Kies de gemeente waar het kind woont."];
+        return errors;
+    }
+}
+
+/// <summary>A municipality the child can live in; its region is the desk the request goes to.</summary>
+public sealed class MunicipalityOption
+{
+    public Guid Id { get; init; }
+    public string Name { get; init; } = "";
+    public string RegionCode { get; init; } = "";
+    public string RegionName { get; init; } = "";
+    public double Lat { get; init; }
+    public double Lon { get; init; }
+
+    /// <summary>The municipalities of one region, or of every region when <paramref name="regionCode"/> is null.</summary>
+    public static async Task<List<MunicipalityOption>> ListAsync(Database database, string? regionCode)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<MunicipalityOption>("""
+            SELECT m.id AS Id, m.name AS Name, m.region_code AS RegionCode, r.name AS RegionName, m.lat AS Lat, m.lon AS Lon
+            FROM municipalities m JOIN regions r ON r.code = m.region_code
+            WHERE @regionCode IS NULL OR m.region_code = @regionCode
+            ORDER BY r.name, m.name
+            """, new { regionCode })).ToList();
+    }
+}
+
+/// <summary>What the shared request form needs of the page that shows it.</summary>
+public interface IRequestFormPage
+{
+    RequestForm Form { get; }
+    Guid? Id { get; }
+    string? Status { get; }
+    string? Conflict { get; }
+    IReadOnlyDictionary<string, string[]> Errors { get; }
+    IReadOnlyList<MunicipalityOption> Municipalities { get; }
+    /// <summary>True when the municipalities of several regions are offered (grouped per region).</summary>
+    bool ChoosesRegion { get; }
+    string CancelHref { get; }
+    string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+}

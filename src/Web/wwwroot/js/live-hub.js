@@ -1,0 +1,11 @@
+// One connection to the live hub per page, shared by the page's live parts (availability.js, live-region.js, nav-badge.js).
+// Each part adds its own handlers to window.matchmakerHub.connection and waits for window.matchmakerHub.started.
+(function () {
+  "use strict";
+  if (!window.signalR) return;
+  var connection = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/availability")
+    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 30000])
+    .build();
+  window.matchmakerHub = { connection: connection, started: connection.start() };
+})();

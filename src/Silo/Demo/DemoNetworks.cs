@@ -11,14 +11,14 @@ public static class DemoNetworks
 {
     public static readonly IReadOnlyList<DemoNetwork> All =
     [
-        new("noord", "Expertisenetwerk Noord", ["groningen", "friesland", "drenthe"]),
-        new("oost", "Expertisenetwerk Oost", ["ijsselland", "twente", "noord-veluwe", "stedendriehoek", "achterhoek"]),
-        new("gelderland-zuid", "Expertisenetwerk Gelderland-Zuid", ["centraal-gelderland", "rijk-van-nijmegen", "foodvalley", "rivierenland"]),
-        new("midden", "Expertisenetwerk Midden-Nederland", ["flevoland", "gooi-en-vechtstreek", "utrecht-stad", "utrecht-west", "lekstroom", "zuidoost-utrecht", "amersfoort"]),
-        new("noordwest", "Expertisenetwerk Noord-Holland", ["amsterdam-amstelland", "zaanstreek-waterland", "zuid-kennemerland", "ijmond", "haarlemmermeer", "noord-holland-noord", "west-friesland"]),
-        new("zuidwest", "Expertisenetwerk Zuid-Holland", ["holland-rijnland", "haaglanden", "midden-holland", "rijnmond", "zuid-holland-zuid", "alblasserwaard"]),
-        new("zuid", "Expertisenetwerk Brabant-Zeeland", ["zeeland", "west-brabant-west", "west-brabant-oost", "hart-van-brabant", "noordoost-brabant", "zuidoost-brabant", "helmond-de-peel"]),
-        new("zuidoost", "Expertisenetwerk Limburg", ["noord-limburg", "midden-limburg", "zuid-limburg"]),
+        new("ben-noord", "Expertisenetwerk Noord", ["groningen", "friesland", "drenthe"]),
+        new("ben-oost", "Expertisenetwerk Oost", ["ijsselland", "twente", "noord-veluwe", "stedendriehoek", "achterhoek"]),
+        new("ben-gelderland-zuid", "Expertisenetwerk Gelderland-Zuid", ["centraal-gelderland", "rijk-van-nijmegen", "foodvalley", "rivierenland"]),
+        new("ben-midden-nederland", "Expertisenetwerk Midden-Nederland", ["flevoland", "gooi-en-vechtstreek", "utrecht-stad", "utrecht-west", "lekstroom", "zuidoost-utrecht", "amersfoort"]),
+        new("ben-noord-holland", "Expertisenetwerk Noord-Holland", ["amsterdam-amstelland", "zaanstreek-waterland", "zuid-kennemerland", "ijmond", "haarlemmermeer", "noord-holland-noord", "west-friesland"]),
+        new("ben-zuid-holland", "Expertisenetwerk Zuid-Holland", ["holland-rijnland", "haaglanden", "midden-holland", "rijnmond", "zuid-holland-zuid", "alblasserwaard"]),
+        new("ben-brabant-zeeland", "Expertisenetwerk Brabant-Zeeland", ["zeeland", "west-brabant-west", "west-brabant-oost", "hart-van-brabant", "noordoost-brabant", "zuidoost-brabant", "helmond-de-peel"]),
+        new("ben-limburg", "Expertisenetwerk Limburg", ["noord-limburg", "midden-limburg", "zuid-limburg"]),
     ];
 
     public static DemoNetwork Of(string regionCode) => All.First(network => network.Regions.Contains(regionCode));

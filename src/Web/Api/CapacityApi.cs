@@ -52,6 +52,9 @@ public static class CapacityApi
         public bool Stale { get; set; }
         public long Version { get; init; }
         public bool Contracted { get; init; }
+        /// <summary>Where the location is (for the distance to a child and the map).</summary>
+        public double Lat { get; init; }
+        public double Lon { get; init; }
     }
 
     public sealed record Availability(string RegionCode, DateTimeOffset AsOf, long EventCursor, double StaleAfterHours, IReadOnlyList<AvailableOffering> Offerings);
@@ -78,7 +81,7 @@ public static class CapacityApi
                m.region_code AS LocationRegion, o.care_type AS CareType, o.min_age AS MinAge, o.max_age AS MaxAge, o.secure AS Secure,
                o.genders AS Genders, o.specialisms AS Specialisms, o.total_units AS TotalUnits, o.occupied_units AS OccupiedUnits, o.held_units AS HeldUnits,
                o.total_units - o.occupied_units - o.held_units AS FreeUnits, o.earliest_start AS EarliestStart,
-               o.last_confirmed_at AS LastConfirmedAt, o.version AS Version
+               o.last_confirmed_at AS LastConfirmedAt, o.version AS Version, l.lat AS Lat, l.lon AS Lon
         """;
 
     /// <summary>The offerings a region may use under its policy (in the region, or outside it if allowed; contracted, unless allowed otherwise).</summary>

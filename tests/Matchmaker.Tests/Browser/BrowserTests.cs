@@ -116,6 +116,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             (caseworker, $"/jeugdbeschermer/kind/{followed}", "caseworker-dossier"),
             (network, "/bovenregionaal", "network-escalated"),
             (network, $"/bovenregionaal/kind/{followed}", "network-child"),
+            (desk, $"/tafel/beschikbaarheid?vrij=true&kind={await browser.ScalarAsync<string>("SELECT case_reference FROM requests WHERE id = @followed", new { followed })}", "desk-availability-map"),
         };
         var problems = new List<string>();
         foreach (var (page, path, name) in pages)
@@ -289,6 +290,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             ("municipality", "/gemeente"),
             ("caseworker", "/jeugdbeschermer"), ("caseworker", "/jeugdbeschermer/aanvraag"), ("caseworker", $"/jeugdbeschermer/kind/{followed}"),
             ("network", "/bovenregionaal"), ("network", $"/bovenregionaal/kind/{followed}"),
+            ("desk", $"/tafel/beschikbaarheid?vrij=true&kind={await browser.ScalarAsync<string>("SELECT case_reference FROM requests WHERE id = @followed", new { followed })}"),
         };
     }
 

@@ -32,7 +32,7 @@ public sealed class EscalationTests
         Assert.Equal(HttpStatusCode.BadRequest, withoutReason.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, otherRegion.StatusCode);
         Assert.Equal(HttpStatusCode.OK, escalated.StatusCode);
-        Assert.Equal("zuidwest", (await escalated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("networkCode").GetString());
+        Assert.Equal("ben-zuid-holland", (await escalated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("networkCode").GetString());
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var entry = timeline.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "escalated");
         Assert.Equal("Geen gezinshuis met plek voor drie kinderen", entry.GetProperty("note").GetString());

@@ -1,20 +1,72 @@
+using Dapper;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
 using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages.Desk;
 
-/// <summary>Live availability: free units per offering the region may use, with how fresh each figure is.</summary>
-public sealed class AvailabilityModel(Database database, TimeProvider clock, IConfiguration configuration, RegionNames regionNames) : PageModel
+/// <summary>
+/// Live availability: free units per offering the region may use, with how fresh each figure is; narrowed by the
+/// desk's filters, and, for a chosen waiting child, the distance from its home and a map of the places around it.
+/// </summary>
+public sealed class AvailabilityModel(Database database, Journal journal, TimeProvider clock, IConfiguration configuration, RegionNames regionNames) : PageModel
 {
+    [BindProperty(SupportsGet = true, Name = "zorgvorm")] public string? CareType { get; set; }
+    [BindProperty(SupportsGet = true, Name = "leeftijd")] public string? Age { get; set; }
+    [BindProperty(SupportsGet = true, Name = "specialisme")] public string? Specialism { get; set; }
+    [BindProperty(SupportsGet = true, Name = "vrij")] public bool OnlyFree { get; set; }
+    [BindProperty(SupportsGet = true, Name = "bevestigd")] public bool OnlyConfirmed { get; set; }
+    [BindProperty(SupportsGet = true, Name = "kind")] public string? Child { get; set; }
+
     public CapacityApi.Availability Availability { get; private set; } = null!;
+    public IReadOnlyList<CapacityApi.AvailableOffering> Shown { get; private set; } = [];
     public string RegionName { get; private set; } = "";
+    public Dictionary<string, string> Problems { get; private set; } = [];
+    public ChosenChild? Chosen { get; private set; }
+    public SchematicMap? Map { get; private set; }
+
+    public sealed class ChosenChild
+    {
+        public string CaseReference { get; init; } = "";
+        public double HomeLat { get; init; }
+        public double HomeLon { get; init; }
+        public int MaxDistanceKm { get; init; }
+    }
 
     public async Task OnGetAsync(string? careType)
     {
-        Availability = await CapacityApi.ReadAvailabilityAsync(database, Caller.Of(HttpContext).RegionCode!, string.IsNullOrEmpty(careType) ? null : careType,
-            clock, configuration);
+        var caller = Caller.Of(HttpContext);
+        var filter = new AvailabilityFilter { CareType = CareType ?? careType, Age = Age, Specialism = Specialism, OnlyFree = OnlyFree, OnlyConfirmed = OnlyConfirmed };
+        Problems = filter.Problems();
+        Availability = await CapacityApi.ReadAvailabilityAsync(database, caller.RegionCode!, null, clock, configuration);
         RegionName = await regionNames.OfAsync(Availability.RegionCode);
+        Shown = Problems.Count > 0 ? [] : Availability.Offerings.Where(filter.Keeps).ToList();
+        if (!string.IsNullOrWhiteSpace(Child)) await ChooseChildAsync(caller);
     }
+
+    private async Task ChooseChildAsync(Caller caller)
+    {
+        await using var connection = await database.OpenAsync();
+        Chosen = await connection.QuerySingleOrDefaultAsync<ChosenChild>("""
+            SELECT case_reference AS CaseReference, home_lat AS HomeLat, home_lon AS HomeLon, max_distance_km AS MaxDistanceKm
+            FROM requests WHERE region_code = @regionCode AND lower(case_reference) = lower(@reference) AND status = 'open'
+            """, new { regionCode = caller.RegionCode, reference = Child!.Trim() });
+        if (Chosen is null)
+        {
+            Problems["kind"] = "Geen wachtend kind van de regio met dit dossiernummer.";
+            return;
+        }
+        await journal.AuditAsync(connection, null, caller.ToActor(), "request-read", "request", null, caller.RegionCode, $"{Chosen.CaseReference} (distance to places)");
+        var regions = await connection.QueryAsync<(double, double, string)>("SELECT lat, lon, name FROM regions");
+        Map = SchematicMap.Around(Chosen.HomeLat, Chosen.HomeLon, Math.Clamp(Chosen.MaxDistanceKm * 1.25, 30, 200),
+            Shown.Where(o => o.FreeUnits > 0).Select(o => (o.Lat, o.Lon, $"{o.ProviderName}, {o.LocationName}", o.FreeUnits)), regions);
+    }
+
+    public double? DistanceKm(CapacityApi.AvailableOffering offering) =>
+        Chosen is null ? null : Matching.Geo.DistanceKm(Chosen.HomeLat, Chosen.HomeLon, offering.Lat, offering.Lon);
+
+    public string? Invalid(string field) => Problems.ContainsKey(field) ? "true" : null;
 }

@@ -41,11 +41,15 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
     /// A place outside the region's policy is held only with a reason and a confirmation (<paramref name="outsidePolicy"/>);
     /// the reason goes into the audit and the child's dossier.
     /// </remarks>
-    public async Task<IActionResult> OnPostHoldAsync(string[] selected, bool parallel, bool outsidePolicy, string? outsidePolicyReason, bool outsidePolicyConfirmed)
+    public async Task<IActionResult> OnPostHoldAsync(string[] selected, bool all, bool parallel, bool outsidePolicy, string? outsidePolicyReason,
+        bool outsidePolicyConfirmed)
     {
         var caller = Caller.Of(HttpContext);
         if (Round is not null)
             Result = await rounds.FindAsync(caller.RegionCode!, Round.Value, HttpContext.RequestAborted);
+        // "Alles kiezen" works without JavaScript: the server takes every proposal of the round.
+        if (all && Result is not null)
+            selected = [.. Result.Proposals.Select(p => $"{p.RequestId}:{p.OfferingId}")];
         if (selected.Length == 0)
             Outcomes.Add("Kies eerst één of meer voorstellen.");
         var reason = outsidePolicyReason?.Trim();

@@ -10,8 +10,13 @@ namespace Matchmaker.Silo.Market;
 /// </summary>
 public sealed class MatchingRounds(Database database)
 {
+    /// <summary>
+    /// A proposed place for a child, with what a desk weighs at a glance: urgency, days waiting since the measure and the
+    /// child's needs (all of which the place has). The last three are absent (null) in rounds stored before they were kept.
+    /// </summary>
     public sealed record Proposal(Guid RequestId, string CaseReference, Guid OfferingId, string ProviderName, string LocationName,
-        string Municipality, string CareType, double DistanceKm, string Explanation, IReadOnlyList<Option> Options);
+        string Municipality, string CareType, double DistanceKm, string Explanation, IReadOnlyList<Option> Options,
+        string? Urgency = null, int? WaitingDays = null, string? Needs = null);
 
     public sealed record LeftOut(Guid RequestId, string CaseReference, string CareType, string Reason, string Explanation, IReadOnlyList<Option> Options);
 

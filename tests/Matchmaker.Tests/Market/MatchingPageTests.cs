@@ -20,7 +20,8 @@ public sealed class MatchingPageTests
         var desk = market.App.CreateClient();
         await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
         var roundId = round.GetProperty("id").GetString();
-        var token = SignIn.AntiforgeryToken(await desk.GetStringAsync($"/tafel/matching?round={roundId}"));
+        var roundPage = await desk.GetStringAsync($"/tafel/matching?round={roundId}");
+        var token = SignIn.AntiforgeryToken(roundPage);
 
         var response = await desk.PostAsync($"/tafel/matching?handler=Hold&round={roundId}", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -35,6 +36,9 @@ public sealed class MatchingPageTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(proposals >= 2, $"the round proposed {proposals}");
         Assert.Empty(withoutHold);
+        // Each proposal says how urgent the child is and how long it waits, on the page and in the stored round.
+        Assert.All(round.GetProperty("proposals").EnumerateArray(), p => Assert.True(p.GetProperty("waitingDays").GetInt32() >= 0));
+        Assert.Matches("; (crisis|spoed|regulier), wacht [0-9]+ dagen", roundPage);
         Assert.Contains(": gereserveerd tot", await response.Content.ReadAsStringAsync());
     }
 }

@@ -30,9 +30,11 @@ public static class PriorityPolicy
             priority = Math.Min(priority, 2);
         if (asOf > measureStart.AddMonths(3) && priority == 3)
             priority = 2;
-        var waitingDays = Math.Max(0, asOf.DayNumber - measureStart.DayNumber);
-        return (priority, waitingDays);
+        return (priority, WaitingDays(measureStart, asOf));
     }
+
+    /// <summary>Days from the measure's start (where the norms count from) to <paramref name="asOf"/>, at least 0.</summary>
+    public static int WaitingDays(DateOnly measureStart, DateOnly asOf) => Math.Max(0, asOf.DayNumber - measureStart.DayNumber);
 
     /// <summary>
     /// Why the priority is above the desk's urgency, if it is: <c>provisional-supervision</c> (a voorlopige OTS is at

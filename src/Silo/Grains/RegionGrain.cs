@@ -161,7 +161,7 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
                 var label = labels[Guid.Parse(a.Place)];
                 return new MatchingRounds.Proposal(request.Id, request.CaseReference, label.Id, label.ProviderName, label.LocationName, label.Municipality,
                     request.CareType, a.DistanceKm, a.Explanation, Options(a.Options), request.Urgency,
-                    Math.Max(0, DateOnly.FromDateTime(now.UtcDateTime).DayNumber - request.MeasureStart.DayNumber), request.Needs);
+                    PriorityPolicy.WaitingDays(request.MeasureStart, today), request.Needs);
             }).ToList(),
             result.Unassigned.Select(u =>
             {

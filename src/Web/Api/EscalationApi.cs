@@ -64,7 +64,7 @@ public static class EscalationApi
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         var request = await connection.QuerySingleOrDefaultAsync<RequestFacts>("""
-            SELECT r.case_reference AS CaseReference, r.status AS Status, r.escalated_at AS EscalatedAt, n.code AS NetworkCode, n.name AS NetworkName
+            SELECT r.status AS Status, r.escalated_at AS EscalatedAt, n.code AS NetworkCode, n.name AS NetworkName
             FROM requests r JOIN regions g ON g.code = r.region_code LEFT JOIN expertise_networks n ON n.code = g.network_code
             WHERE r.id = @requestId AND r.region_code = @regionCode
             """, new { requestId, regionCode }, transaction);
@@ -90,7 +90,6 @@ public static class EscalationApi
 
     private sealed class RequestFacts
     {
-        public string CaseReference { get; init; } = "";
         public string Status { get; init; } = "";
         public DateTimeOffset? EscalatedAt { get; init; }
         public string? NetworkCode { get; init; }

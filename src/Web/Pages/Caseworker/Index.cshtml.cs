@@ -59,6 +59,6 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
     };
 
     public string Waiting(OwnChild child) => child.Status == "open"
-        ? $"{Today.DayNumber - child.MeasureStart.DayNumber} dagen; {Dutch.Norm(WaitingNorms.Code(WaitingNorms.Of(child.MeasureStart, Today))).ToLowerInvariant()}"
+        ? $"{PriorityPolicy.WaitingDays(child.MeasureStart, Today)} dagen; {Dutch.Norm(WaitingNorms.Code(WaitingNorms.Of(child.MeasureStart, Today))).ToLowerInvariant()}"
         : "–";
 }

@@ -13,7 +13,7 @@ namespace Matchmaker.Web.Pages.Desk;
 /// The desk's board: tiles for what needs attention today, then the region's children found by case reference,
 /// filtered (care type, urgency, norm), sorted and paged. Only the page shown is audited as read.
 /// </summary>
-public sealed class IndexModel(Database database, Journal journal, TimeProvider clock) : PageModel
+public sealed class IndexModel(Database database, Journal journal, TimeProvider clock, RegionNames regionNames) : PageModel
 {
     public const int PageSize = 50;
 
@@ -41,6 +41,7 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
     {
         var caller = Caller.Of(HttpContext);
         RegionCode = caller.RegionCode!;
+        RegionName = await regionNames.OfAsync(RegionCode);
         Status = Status is "open" or "placed" or "withdrawn" ? Status : "open";
         CareType = CareTypes.All.Contains(CareType ?? "") ? CareType : null;
         Urgency = Urgency is Urgencies.Crisis or Urgencies.Urgent or Urgencies.Regular ? Urgency : null;
@@ -88,7 +89,6 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
         var now = clock.GetLocalNow();
         var endOfToday = new DateTimeOffset(now.Date.AddDays(1), now.Offset);
         await using var connection = await database.OpenAsync();
-        RegionName = await connection.ExecuteScalarAsync<string>("SELECT name FROM regions WHERE code = @regionCode", new { regionCode = RegionCode }) ?? RegionCode;
         return await connection.ExecuteScalarAsync<int>("""
             SELECT count(*) FROM holds WHERE region_code = @regionCode AND status = 'active' AND expires_at < @endOfToday
             """, new { regionCode = RegionCode, endOfToday });

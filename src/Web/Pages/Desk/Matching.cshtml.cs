@@ -53,8 +53,7 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
         if (selected.Length == 0)
             Outcomes.Add("Kies eerst één of meer voorstellen.");
         var reason = outsidePolicyReason?.Trim();
-        if (outsidePolicy && (string.IsNullOrEmpty(reason) || !outsidePolicyConfirmed || reason.Length > 500
-            || reason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))))
+        if (outsidePolicy && (PlainReason.ProblemWith(reason, "missing") is not null || !outsidePolicyConfirmed))
         {
             Outcomes.Add("Niets gereserveerd: een plek buiten het beleid van de regio vraagt een reden (hooguit 500 tekens, gewone tekst) en uw bevestiging.");
             return Page();

@@ -26,5 +26,5 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
     }
 
     public int Age(EscalatedChildren.Child child) => Silo.Market.MarketRows.Age(child.BirthMonth, Today);
-    public int WaitingDays(EscalatedChildren.Child child) => Today.DayNumber - child.MeasureStart.DayNumber;
+    public int WaitingDays(EscalatedChildren.Child child) => Matching.PriorityPolicy.WaitingDays(child.MeasureStart, Today);
 }

@@ -35,10 +35,10 @@ public static class NationalPlaces
         public double DistanceKm { get; set; }
 
         public bool InChildsRegion(EscalatedChildren.Child child) => LocationRegion == child.RegionCode;
-        public bool WithinPolicy(EscalatedChildren.Child child) => InChildsRegion(child) && Contracted && !BudgetCeilingReached;
 
+        /// <summary>The place for the hard rules only: the child's region's policy is shown beside it (ChildModel.PolicyOf), not judged.</summary>
         public Place ToPlace() => new(OfferingId.ToString(), CareType, FreeUnits, MinAge, MaxAge, MarketRows.Split(Genders), Secure,
-            MarketRows.Split(Specialisms), Lat, Lon, LocationRegion, Contracted && !BudgetCeilingReached ? [LocationRegion] : []);
+            MarketRows.Split(Specialisms), Lat, Lon, LocationRegion, []);
     }
 
     /// <summary>The suitable free places, nearest first; and how many more would suit if the child could live further from home.</summary>

@@ -45,6 +45,22 @@ public static class Matcher
             PriorityPolicy.Version, clock.ElapsedMilliseconds);
     }
 
+    /// <summary>
+    /// The same optimal allocation as <see cref="Solve"/>, without explanations: the place index of every request (or -1)
+    /// and its distance, for callers that solve one region many times over (what-if runs, sweeps).
+    /// </summary>
+    public static PlacedRequests Allocate(MatchingInstance instance)
+    {
+        EnsureValid(instance);
+        var candidates = Candidates.Find(instance);
+        var placeOf = Allocator.Allocate(instance, candidates, SiblingGroups.Find(instance, candidates));
+        var distanceKm = new double[placeOf.Length];
+        for (var r = 0; r < placeOf.Length; r++)
+            if (placeOf[r] >= 0)
+                distanceKm[r] = candidates[r].First(c => c.Place == placeOf[r]).DistanceKm;
+        return new PlacedRequests(placeOf, distanceKm);
+    }
+
     private static void EnsureValid(MatchingInstance instance)
     {
         if (instance.Places.Select(p => p.Id).Distinct(StringComparer.Ordinal).Count() != instance.Places.Count)

@@ -44,3 +44,6 @@ public sealed record Objective(IReadOnlyList<int> AssignedByPriority, long Waiti
 
 public sealed record MatchingResult(
     IReadOnlyList<Assignment> Assignments, IReadOnlyList<Unassigned> Unassigned, Objective Objective, string PolicyVersion, long SolveMillis);
+
+/// <summary>Where every request goes, by index into the instance: the place index (or -1) and the distance to it (0 when not placed).</summary>
+public sealed record PlacedRequests(IReadOnlyList<int> PlaceOf, IReadOnlyList<double> DistanceKm);

@@ -109,35 +109,8 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var connection = await database.OpenAsync();
-        var policy = await connection.QuerySingleOrDefaultAsync<RegionPolicy>(
-            "SELECT allow_out_of_region AS AllowOutOfRegion, allow_non_contracted AS AllowNonContracted FROM regions WHERE code = @regionCode",
-            new { regionCode = RegionCode }) ?? throw NoSuchRegion();
-        var held = (await connection.QueryAsync<HeldRow>("""
-            SELECT h.request_id AS RequestId, r.case_reference AS CaseReference, r.care_type AS CareType, h.offering_id AS OfferingId,
-                   p.name AS ProviderName, h.expires_at AS ExpiresAt
-            FROM holds h JOIN requests r ON r.id = h.request_id JOIN offerings o ON o.id = h.offering_id JOIN organisations p ON p.id = o.provider_id
-            WHERE h.region_code = @regionCode AND h.status = 'active' AND r.status = 'open'
-            ORDER BY h.expires_at, h.id
-            """, new { regionCode = RegionCode }))
-            .Select(h => new MatchingRounds.Held(h.RequestId, h.CaseReference, h.CareType, h.OfferingId, h.ProviderName, h.ExpiresAt)).ToList();
-        var heldAt = held.ToLookup(h => h.RequestId, h => h.OfferingId.ToString());
-        var declinedAt = (options.ProposeDeclinedAgain ? [] : await connection.QueryAsync<HeldRow>("""
-            SELECT h.request_id AS RequestId, h.offering_id AS OfferingId FROM holds h JOIN requests r ON r.id = h.request_id
-            WHERE h.region_code = @regionCode AND h.status = 'declined' AND r.status = 'open'
-            """, new { regionCode = RegionCode })).ToLookup(d => d.RequestId, d => d.OfferingId.ToString());
-        var requests = (await connection.QueryAsync<MarketRows.RequestRow>(
-            MarketRows.SelectRequests + " WHERE region_code = @regionCode AND status = 'open' ORDER BY registered_at, id",
-            new { regionCode = RegionCode })).Where(r => options.AlternativesForHeld || !heldAt.Contains(r.Id)).ToList();
-        var careTypes = requests.Select(r => r.CareType).ToHashSet();
-        var offerings = (await MarketRows.OfferingsAsync(connection, null)).Where(o => careTypes.Contains(o.CareType)).ToList();
-        var instance = new MatchingInstance(
-            offerings.Select(o => o.ToPlace()).ToList(),
-            requests.Select(r => r.ToRequest(today) with
-            {
-                DeclinedPlaces = declinedAt.Contains(r.Id) ? [.. declinedAt[r.Id].Distinct()] : null,
-                HeldPlaces = heldAt.Contains(r.Id) ? [.. heldAt[r.Id]] : null,
-            }).ToList(),
-            new AllocationPolicy(policy.AllowOutOfRegion, policy.AllowNonContracted));
+        var market = await RegionMarket.LoadAsync(connection, RegionCode, options, today) ?? throw NoSuchRegion();
+        var (instance, requests, offerings, held) = (market.Instance, market.Requests, market.Offerings, market.Held);
         var result = Matcher.Solve(instance, ExplanationWords.Dutch);
 
         var labels = (await connection.QueryAsync<OfferingLabel>("""
@@ -230,22 +203,6 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
     {
         public bool ScheduledMatching { get; init; }
         public DateTimeOffset? LastRound { get; init; }
-    }
-
-    private sealed class RegionPolicy
-    {
-        public bool AllowOutOfRegion { get; init; }
-        public bool AllowNonContracted { get; init; }
-    }
-
-    private sealed class HeldRow
-    {
-        public Guid RequestId { get; init; }
-        public string CaseReference { get; init; } = "";
-        public string CareType { get; init; } = "";
-        public Guid OfferingId { get; init; }
-        public string ProviderName { get; init; } = "";
-        public DateTimeOffset ExpiresAt { get; init; }
     }
 
     private sealed class OfferingLabel

@@ -107,6 +107,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         return id;
     }
 
+    private (string Purchase, string Sweep)? _whatIfRuns;
+
+    /// <summary>A purchase (5 gezinshuis places) and a sweep of the region, run in the browser as its municipality would: for the result pages.</summary>
+    public async Task<(string Purchase, string Sweep)> WhatIfRunsAsync()
+    {
+        if (_whatIfRuns is { } runs) return runs;
+        var page = await SignedInPageAsync("municipality");
+        await page.GotoAsync("/gemeente/wat-als");
+        await page.SelectOptionAsync("#careType", "gezinshuis");
+        await page.FillAsync("#units", "5");
+        await page.ClickAsync("form[action*=Purchase] button");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/gemeente/wat-als/[0-9a-f-]{36}$"));
+        var purchase = new Uri(page.Url).AbsolutePath;
+        await page.GotoAsync("/gemeente/wat-als");
+        await page.ClickAsync("button:has-text('Bereken voor alle zorgvormen')");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/gemeente/wat-als/[0-9a-f-]{36}$"));
+        _whatIfRuns = (purchase, new Uri(page.Url).AbsolutePath);
+        await page.Context.CloseAsync();
+        return _whatIfRuns.Value;
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
     {
         await using var connection = await Database.Database.OpenAsync();

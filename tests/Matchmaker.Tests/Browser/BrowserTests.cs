@@ -90,6 +90,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         var caseworker = await browser.SignedInPageAsync("caseworker", bypassCsp: true);
         var network = await browser.SignedInPageAsync("network", bypassCsp: true);
         var followed = await browser.FollowedAndEscalatedChildAsync();
+        var whatIf = await browser.WhatIfRunsAsync();
         await desk.GotoAsync("/tafel/matching");
         await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
         var matchingUrl = desk.Url;
@@ -111,6 +112,9 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             (provider, "/aanbieder/voorstellen", "provider-proposals"),
             (provider, "/aanbieder/bestand", "provider-sheet"),
             (municipality, "/gemeente", "municipality-shortage"),
+            (municipality, "/gemeente/wat-als", "municipality-what-if"),
+            (municipality, whatIf.Purchase, "municipality-what-if-purchase"),
+            (municipality, whatIf.Sweep, "municipality-what-if-sweep"),
             (caseworker, "/jeugdbeschermer", "caseworker-children"),
             (caseworker, "/jeugdbeschermer/aanvraag", "caseworker-request-form"),
             (caseworker, $"/jeugdbeschermer/kind/{followed}", "caseworker-dossier"),
@@ -280,6 +284,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
     {
         await browser.PrepareOfferingAsync();
         var followed = await browser.FollowedAndEscalatedChildAsync();
+        var whatIf = await browser.WhatIfRunsAsync();
         return new List<(string Role, string Path)>
         {
             ("anonymous", "/"), ("anonymous", "/account/sign-in"),
@@ -287,11 +292,39 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             ("desk", "/tafel/reserveringen"),
             ("desk", $"/tafel/kind/{await browser.ScalarAsync<Guid>("SELECT id FROM requests WHERE region_code = 'rijnmond' AND status = 'open' ORDER BY id")}"),
             ("provider", "/aanbieder"), ("provider", "/aanbieder/voorstellen"), ("provider", "/aanbieder/bestand"),
-            ("municipality", "/gemeente"),
+            ("municipality", "/gemeente"), ("municipality", "/gemeente/wat-als"), ("municipality", whatIf.Purchase), ("municipality", whatIf.Sweep),
             ("caseworker", "/jeugdbeschermer"), ("caseworker", "/jeugdbeschermer/aanvraag"), ("caseworker", $"/jeugdbeschermer/kind/{followed}"),
             ("network", "/bovenregionaal"), ("network", $"/bovenregionaal/kind/{followed}"),
             ("desk", $"/tafel/beschikbaarheid?vrij=true&kind={await browser.ScalarAsync<string>("SELECT case_reference FROM requests WHERE id = @followed", new { followed })}"),
         };
+    }
+
+    [Fact]
+    public async Task AMunicipalityTriesAPurchase_AndTheSweep_AndSeesEachAsAChartOrTableWithTheSameNumbersAsItsDownload()
+    {
+        var municipality = await browser.SignedInPageAsync("municipality");
+        await municipality.GotoAsync("/gemeente/wat-als");
+        await municipality.ClickAsync("form[action*=Purchase] button");
+        await Expect(municipality.Locator("#error-summary")).ToBeFocusedAsync();
+        await Expect(municipality.Locator("#error-summary")).ToContainTextAsync("Kies de zorgvorm");
+
+        var (purchase, sweep) = await browser.WhatIfRunsAsync();
+        await municipality.GotoAsync(purchase);
+        await Expect(municipality.Locator("#headline")).ToContainTextAsync("Met deze inkoop");
+        var shownExtra = await municipality.Locator("#change tbody tr").First.Locator("td").InnerTextAsync();
+        var csv = await municipality.APIRequest.GetAsync($"{purchase}?handler=Csv");
+        Assert.Contains($"extra geplaatste kinderen;{shownExtra}", await csv.TextAsync());
+
+        await municipality.GotoAsync(sweep);
+        await municipality.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.True(await municipality.EvaluateAsync<bool>("() => !!window.Chart && !!Chart.getChart('sweep-chart')"), "the sweep's chart is drawn");
+        var rows = await municipality.Locator("#sweep tbody tr").CountAsync();
+        var chartLines = await municipality.EvaluateAsync<int>("() => Chart.getChart('sweep-chart').data.datasets.length");
+        Assert.Equal(rows, chartLines);
+        await municipality.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "municipality-sweep-chart.png"), FullPage = true });
+
+        await municipality.GotoAsync("/gemeente/wat-als");
+        await Expect(municipality.Locator("#runs")).ToContainTextAsync("gezinshuis", new LocatorAssertionsToContainTextOptions { IgnoreCase = true });
     }
 
     [Fact]

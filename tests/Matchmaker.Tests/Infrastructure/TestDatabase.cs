@@ -66,6 +66,12 @@ public sealed class TestDatabase : IAsyncDisposable
         return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException("no value");
     }
 
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await Database.OpenAsync();
+        return (await connection.QueryAsync<T>(sql, parameters)).ToList();
+    }
+
     public async Task ExecuteAsync(string sql, object? parameters = null)
     {
         await using var connection = await Database.OpenAsync();

@@ -146,6 +146,15 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         new(typeof(Web.Pages.Municipality.IndexModel), "GET", null, "municipality", null, _ => Task.FromResult("/gemeente")),
         new(typeof(Web.Pages.Municipality.IndexModel), "GET", "Csv", "municipality", null, _ => Task.FromResult("/gemeente?handler=Csv")),
         new(typeof(Web.Pages.Municipality.IndexModel), "GET", "Json", "municipality", null, _ => Task.FromResult("/gemeente?handler=Json")),
+        new(typeof(Web.Pages.Municipality.WhatIfModel), "GET", null, "municipality", null, _ => Task.FromResult("/gemeente/wat-als")),
+        new(typeof(Web.Pages.Municipality.WhatIfModel), "POST", "Purchase", "municipality", null, _ => Task.FromResult("/gemeente/wat-als?handler=Purchase"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["Purchase.Units"] = "0" })),
+        new(typeof(Web.Pages.Municipality.WhatIfModel), "POST", "Contract", "municipality", null, _ => Task.FromResult("/gemeente/wat-als?handler=Contract")),
+        new(typeof(Web.Pages.Municipality.WhatIfModel), "POST", "Sweep", "municipality", null, _ => Task.FromResult("/gemeente/wat-als?handler=Sweep")),
+        // A run belongs to its region: another region's municipality gets "not found".
+        new(typeof(Web.Pages.Municipality.WhatIfResultModel), "GET", null, "municipality", 404, async d => $"/gemeente/wat-als/{await d.WhatIfRunAsync()}"),
+        new(typeof(Web.Pages.Municipality.WhatIfResultModel), "GET", "Csv", "municipality", 404, async d => $"/gemeente/wat-als/{await d.WhatIfRunAsync()}?handler=Csv"),
+        new(typeof(Web.Pages.Municipality.WhatIfResultModel), "GET", "Json", "municipality", 404, async d => $"/gemeente/wat-als/{await d.WhatIfRunAsync()}?handler=Json"),
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/ops/orleans/")),
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/metrics")),
     ];

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Matchmaker.Tests.Market;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Matchmaker.Tests.Security;
 
@@ -21,6 +22,12 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
     public object NewChild() => MarketScenario.ChildFor(offering, $"DOOR-{Interlocked.Increment(ref _children):0000}");
 
     public Task<Guid> NewRequestAsync() => market.RegisterAsync(NewChild());
+
+    private Guid? _whatIfRun;
+
+    /// <summary>A stored what-if run of the region (2 gezinshuis places bought), made once as its municipality would.</summary>
+    public async Task<Guid> WhatIfRunAsync() => _whatIfRun ??= await market.App.Services.GetRequiredService<Web.Pages.Municipality.WhatIfRuns>()
+        .PurchaseAsync(MarketScenario.Region, null, new("gezinshuis", 2, "all", null, []));
 
     /// <summary>Two waiting siblings; returns the first one's request (its group is <c>GROUP-</c> and the same number).</summary>
     public async Task<(Guid First, string Group)> NewSiblingGroupAsync()

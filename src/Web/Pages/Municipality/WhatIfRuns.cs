@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Matchmaker.Matching;
+using Matchmaker.Matching.Disclosure;
+using Matchmaker.Matching.Purchasing;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Market;
+
+namespace Matchmaker.Web.Pages.Municipality;
+
+/// <summary>
+/// What-if runs for purchasing: the matcher re-run on the region's waiting children (those not already waiting for a
+/// provider's answer) with places the region could buy or contract. Only changes are published, as counts of children
+/// under the same small-count rule as the shortage figures; a run is stored with its inputs, the policy version and
+/// exactly what was published, so reading it back or exporting it later shows the same figures.
+/// </summary>
+public sealed class WhatIfRuns(Database database, TimeProvider clock)
+{
+    public const int SweepSteps = 10;
+
+    /// <summary>The age bands a purchase can be for (the shortage figures' bands), with their ages.</summary>
+    public static readonly IReadOnlyList<(string Code, string Label, int MinAge, int MaxAge)> AgeBands =
+    [
+        ("all", "alle leeftijden (0 tot en met 23 jaar)", 0, 23),
+        ("0-5", "0 tot en met 5 jaar", 0, 5),
+        ("6-11", "6 tot en met 11 jaar", 6, 11),
+        ("12-17", "12 tot en met 17 jaar", 12, 17),
+        ("18+", "18 tot en met 23 jaar", 18, 23),
+    ];
+
+    /// <summary>A purchase as the form gives it: the place is at the chosen municipality, or the region's centre.</summary>
+    public sealed record PurchaseInput(string CareType, int Units, string AgeBand, Guid? Municipality, IReadOnlyList<string> Specialisms);
+
+    public sealed record Run(Guid Id, string RegionCode, string Kind, DateTimeOffset CreatedAt, string PolicyVersion, long SolveMillis,
+        string Description, ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep);
+
+    /// <summary>What a purchase changes for the waiting children. Negative changes are shown with their sign.</summary>
+    public sealed record ChangeFigures(SignedCount ExtraPlaced, IReadOnlyList<SignedCount>? ExtraPlacedByPriority, IReadOnlyList<SignedCount> FewerPastNorm,
+        long? WaitingDaysEnded, double? AverageDistanceBeforeKm, double? AverageDistanceAfterKm);
+
+    /// <summary>One care type's sweep: extra children placed after buying 1, 2, … places.</summary>
+    public sealed record SweepLine(string CareType, IReadOnlyList<SignedCount> ExtraPlaced)
+    {
+        /// <summary>The largest visible effect, for ranking care types: where one more euro helps most.</summary>
+        public int RankValue => ExtraPlaced.Where(c => !c.Count.Hidden).Select(c => c.Value).DefaultIfEmpty(0).Max();
+    }
+
+    public sealed class ContractOption
+    {
+        public Guid Id { get; init; }
+        public string CareType { get; init; } = "";
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public string Municipality { get; init; } = "";
+        public int FreeUnits { get; init; }
+        public double DistanceKm { get; set; }
+    }
+
+    /// <summary>Buys the places, compares, stores; null when the region does not exist.</summary>
+    public async Task<Guid> PurchaseAsync(string regionCode, Guid? userId, PurchaseInput input)
+    {
+        var band = AgeBands.Single(b => b.Code == input.AgeBand);
+        await using var connection = await database.OpenAsync();
+        var spot = await SpotAsync(connection, regionCode, input.Municipality);
+        var today = Today;
+        var clockwork = Stopwatch.StartNew();
+        var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
+        var comparison = WhatIf.Buy(market.Instance, new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon),
+            regionCode, today);
+        var description = $"{input.Units} {(input.Units == 1 ? "plek" : "plekken")} {Infrastructure.Dutch.CareType(input.CareType)} inkopen, {band.Label}, in {spot.Name}"
+            + (input.Specialisms.Count == 0 ? ", zonder specialisme" : $", met {string.Join(", ", input.Specialisms.Select(Specialisms.DutchName))}");
+        return await StoreAsync(connection, regionCode, userId, "purchase", input, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
+    }
+
+    public async Task<Guid> ContractAsync(string regionCode, Guid? userId, Guid offeringId)
+    {
+        await using var connection = await database.OpenAsync();
+        var today = Today;
+        var clockwork = Stopwatch.StartNew();
+        var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
+        var option = (await ContractOptionsAsync(regionCode)).Single(o => o.Id == offeringId);
+        var comparison = WhatIf.Contract(market.Instance, offeringId.ToString(), regionCode, today);
+        var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {Infrastructure.Dutch.CareType(option.CareType)}, nu {option.FreeUnits} vrij";
+        return await StoreAsync(connection, regionCode, userId, "contract", new { offeringId }, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
+    }
+
+    /// <summary>For every care type the region's children wait for: 1 to 10 extra places that fit every waiting child's needs, at the region's centre.</summary>
+    public async Task<Guid> SweepAsync(string regionCode, Guid? userId)
+    {
+        await using var connection = await database.OpenAsync();
+        var today = Today;
+        var spot = await SpotAsync(connection, regionCode, null);
+        var clockwork = Stopwatch.StartNew();
+        var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
+        var careTypes = market.Instance.Requests.Select(r => r.CareType).Distinct().OrderBy(Infrastructure.Dutch.CareType, StringComparer.Create(Infrastructure.Dutch.Culture, true)).ToList();
+        var needs = market.Instance.Requests.ToLookup(r => r.CareType, r => r.Needs);
+        Purchase PlaceFor(string careType) => new(careType, 1, 0, 23, [.. needs[careType].SelectMany(n => n).Distinct().Order(StringComparer.Ordinal)], spot.Lat, spot.Lon);
+        var rows = WhatIf.Sweep(market.Instance, careTypes, PlaceFor, regionCode, today, SweepSteps);
+
+        var counts = new SmallCountProtection();
+        var cells = rows.Select(row => row.ByUnits.Select(step => counts.Count(Math.Abs(step.AdditionallyPlaced))).ToArray()).ToList();
+        var hidden = counts.Protect();
+        var lines = rows.Select((row, i) => new SweepLine(row.CareType,
+            row.ByUnits.Select((step, k) => new SignedCount(step.AdditionallyPlaced < 0, new ProtectedCount(counts.ValueOf(cells[i][k]), hidden[cells[i][k]]))).ToList())).ToList();
+        var description = $"Waarde van 1 tot {SweepSteps} extra plekken per zorgvorm, in {spot.Name}, passend bij de zorgbehoeften van de wachtende kinderen";
+        return await StoreAsync(connection, regionCode, userId, "sweep", new { steps = SweepSteps }, description, null, lines, clockwork.ElapsedMilliseconds);
+    }
+
+    public async Task<Run?> FindAsync(string regionCode, Guid id)
+    {
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<RunRow>("""
+            SELECT id AS Id, region_code AS RegionCode, kind AS Kind, created_at AS CreatedAt, policy_version AS PolicyVersion,
+                   solve_millis AS SolveMillis, result AS Result
+            FROM what_if_runs WHERE region_code = @regionCode AND id = @id
+            """, new { regionCode, id });
+        return row?.ToRun();
+    }
+
+    public async Task<IReadOnlyList<Run>> LatestAsync(string regionCode, int limit = 20)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<RunRow>("""
+            SELECT id AS Id, region_code AS RegionCode, kind AS Kind, created_at AS CreatedAt, policy_version AS PolicyVersion,
+                   solve_millis AS SolveMillis, result AS Result
+            FROM what_if_runs WHERE region_code = @regionCode ORDER BY created_at DESC, id LIMIT @limit
+            """, new { regionCode, limit })).Select(r => r.ToRun()).ToList();
+    }
+
+    /// <summary>Places with free units the region has not contracted, of the care types its children wait for, nearest the region's centre first.</summary>
+    public async Task<IReadOnlyList<ContractOption>> ContractOptionsAsync(string regionCode, int limit = 100)
+    {
+        await using var connection = await database.OpenAsync();
+        var centre = await SpotAsync(connection, regionCode, null);
+        var careTypes = (await connection.QueryAsync<string>(
+            "SELECT DISTINCT care_type FROM requests WHERE region_code = @regionCode AND status = 'open'", new { regionCode })).ToHashSet();
+        var offerings = await MarketRows.OfferingsAsync(connection, null);
+        var open = offerings.Where(o => careTypes.Contains(o.CareType) && o.FreeUnits > 0 && !o.ToPlace().ContractedBy.Contains(regionCode)).ToDictionary(o => o.Id);
+        var labels = await connection.QueryAsync<ContractOption>("""
+            SELECT o.id AS Id, o.care_type AS CareType, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality
+            FROM offerings o JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            JOIN municipalities m ON m.id = l.municipality_id
+            """);
+        return labels.Where(l => open.ContainsKey(l.Id))
+            .Select(l => new ContractOption
+            {
+                Id = l.Id, CareType = l.CareType, ProviderName = l.ProviderName, LocationName = l.LocationName, Municipality = l.Municipality,
+                FreeUnits = open[l.Id].FreeUnits, DistanceKm = Math.Round(Geo.DistanceKm(centre.Lat, centre.Lon, open[l.Id].Lat, open[l.Id].Lon), 1),
+            })
+            .OrderBy(o => o.DistanceKm).ThenBy(o => o.Id).Take(limit).ToList();
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Publishes a comparison's changes: counts of children under the small-count rule; sums and distances only where their count shows.</summary>
+    private static ChangeFigures Publish(Comparison comparison)
+    {
+        var counts = new SmallCountProtection();
+        var extra = counts.Count(Math.Abs(comparison.AdditionallyPlaced));
+        var byPriority = comparison.AdditionallyPlacedByPriority;
+        int[]? priorityCells = null;
+        if (comparison.AdditionallyPlaced >= 0 && byPriority.All(p => p >= 0))
+        {
+            priorityCells = byPriority.Select(counts.Count).ToArray();
+            counts.Sum(extra, priorityCells);
+        }
+        var normCells = comparison.PastNormPlaced.Select(n => counts.Count(Math.Abs(n))).ToArray();
+        var hidden = counts.Protect();
+        SignedCount Shown(int cell, int signed) => new(signed < 0, new ProtectedCount(counts.ValueOf(cell), hidden[cell]));
+        var extraShown = Shown(extra, comparison.AdditionallyPlaced);
+        // The placed children's averages are shown only for five or more placed, like the shortage page's medians.
+        double? Average(Outcome outcome) => outcome.Placed >= SmallCountProtection.Threshold ? Math.Round(outcome.AverageDistanceKm, 1) : null;
+        return new ChangeFigures(extraShown,
+            priorityCells?.Select((cell, p) => Shown(cell, byPriority[p])).ToList(),
+            normCells.Select((cell, n) => Shown(cell, comparison.PastNormPlaced[n])).ToList(),
+            extraShown.Count.Hidden ? null : comparison.WaitingDaysEnded,
+            Average(comparison.Before), Average(comparison.After));
+    }
+
+    private static async Task<(string Name, double Lat, double Lon)> SpotAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? municipality)
+    {
+        var spot = municipality is null
+            ? await connection.QuerySingleAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM regions WHERE code = @regionCode", new { regionCode })
+            : await connection.QuerySingleAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM municipalities WHERE region_code = @regionCode AND id = @municipality",
+                new { regionCode, municipality });
+        return (municipality is null ? $"het midden van {spot.Name}" : spot.Name, spot.Lat, spot.Lon);
+    }
+
+    private async Task<Guid> StoreAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? userId, string kind, object inputs, string description,
+        ChangeFigures? change, IReadOnlyList<SweepLine>? sweep, long solveMillis)
+    {
+        var id = Guid.NewGuid();
+        var stored = new StoredResult(description, change, sweep);
+        await using var transaction = await database.BeginWriteAsync(connection);
+        await connection.ExecuteAsync("""
+            INSERT INTO what_if_runs (id, region_code, kind, created_at, created_by, policy_version, solve_millis, inputs, result)
+            VALUES (@id, @regionCode, @kind, @createdAt, @userId, @policyVersion, @solveMillis, @inputs, @result)
+            """, new
+        {
+            id, regionCode, kind, createdAt = clock.GetUtcNow(), userId, policyVersion = PriorityPolicy.Version, solveMillis,
+            inputs = JsonSerializer.Serialize(inputs, Json), result = JsonSerializer.Serialize(stored, Json),
+        }, transaction);
+        await transaction.CommitAsync();
+        return id;
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed record StoredResult(string Description, ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep);
+
+    private sealed class SpotRow
+    {
+        public string Name { get; init; } = "";
+        public double Lat { get; init; }
+        public double Lon { get; init; }
+    }
+
+    private sealed class RunRow
+    {
+        public Guid Id { get; init; }
+        public string RegionCode { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public string PolicyVersion { get; init; } = "";
+        public long SolveMillis { get; init; }
+        public string Result { get; init; } = "";
+
+        public Run ToRun()
+        {
+            var stored = JsonSerializer.Deserialize<StoredResult>(Result, Json)!;
+            return new Run(Id, RegionCode, Kind, CreatedAt, PolicyVersion, SolveMillis, stored.Description, stored.Change, stored.Sweep);
+        }
+    }
+}
+
+/// <summary>A published change in a count of children: its size under the small-count rule, and whether it is a decrease.</summary>
+public readonly record struct SignedCount(bool Negative, ProtectedCount Count)
+{
+    public int Value => Negative ? -Count.Value : Count.Value;
+
+    public int? Plotted => Count.Hidden ? null : Value;
+
+    public override string ToString() => Count.Hidden ? ProtectedCount.Mark : Value > 0 ? $"+{Count}" : Value < 0 ? $"−{Count}" : "0";
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Matchmaker.Matching;
+using Matchmaker.Tests.Infrastructure;
+
+namespace Matchmaker.Tests.Market;
+
+public sealed class WhatIfPageTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AMunicipalityBuysPlaces_MorePlacesNeverPlaceFewerChildren_AndTheRunIsStoredAndExportedAsShown(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var municipality = await MunicipalityAsync(market);
+        var careType = await market.ScalarAsync<string>(
+            "SELECT care_type FROM requests WHERE region_code = 'rijnmond' AND status = 'open' GROUP BY care_type ORDER BY count(*) DESC, care_type LIMIT 1");
+
+        var one = await PurchaseAsync(municipality, careType, units: "1");
+        var ten = await PurchaseAsync(municipality, careType, units: "10");
+        var oneJson = await municipality.GetFromJsonAsync<JsonElement>($"{one}?handler=Json");
+        var tenJson = await municipality.GetFromJsonAsync<JsonElement>($"{ten}?handler=Json");
+        var page = await municipality.GetStringAsync(ten);
+        var csv = await municipality.GetStringAsync($"{ten}?handler=Csv");
+
+        Assert.Matches("^/gemeente/wat-als/[0-9a-f-]{36}$", one);
+        Assert.True(ExtraPlaced(tenJson) is null || ExtraPlaced(oneJson) is null || ExtraPlaced(tenJson) >= ExtraPlaced(oneJson));
+        Assert.True(ExtraPlaced(tenJson) is null or >= 0);
+        Assert.Equal(PriorityPolicyVersion, tenJson.GetProperty("policyVersion").GetString());
+        Assert.Contains("10 plekken", tenJson.GetProperty("description").GetString());
+        Assert.Contains(CareTypes.DutchName(careType), page);
+        var csvExtra = csv.Split('\n').Single(l => l.StartsWith("extra geplaatste kinderen;", StringComparison.Ordinal)).Trim().Split(';')[1];
+        Assert.Equal(ExtraPlaced(tenJson) is { } n ? (n > 0 ? $"+{n}" : n.ToString()) : "x", csvExtra);
+        Assert.Equal(2L, await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs WHERE region_code = 'rijnmond' AND kind = 'purchase'"));
+        Assert.Contains(ten, await municipality.GetStringAsync("/gemeente/wat-als"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PlacesNoWaitingChildCanUse_ChangeNothing(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var municipality = await MunicipalityAsync(market);
+        var waitedFor = (await market.Database.QueryAsync<string>("SELECT DISTINCT care_type FROM requests WHERE region_code = 'rijnmond' AND status = 'open'")).ToHashSet();
+        var unused = CareTypes.All.Order(StringComparer.Ordinal).First(c => !waitedFor.Contains(c));
+
+        var run = await PurchaseAsync(municipality, unused, units: "25");
+        var json = await municipality.GetFromJsonAsync<JsonElement>($"{run}?handler=Json");
+
+        Assert.Equal(0, ExtraPlaced(json));
+        Assert.All(json.GetProperty("change").GetProperty("fewerWithoutPlacePastNorm").EnumerateObject(), norm => Assert.Equal(0, norm.Value.GetInt32()));
+        Assert.Equal(json.GetProperty("change").GetProperty("averageDistanceBeforeKm").ToString(), json.GetProperty("change").GetProperty("averageDistanceAfterKm").ToString());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheSweep_GivesForEveryWaitedForCareTypeWhatTheSingleWhatIfGivesForThatManyPlaces(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var municipality = await MunicipalityAsync(market);
+        var form = await municipality.GetStringAsync("/gemeente/wat-als");
+
+        var sweep = await PostAsync(municipality, form, "Sweep", []);
+        var sweepJson = await municipality.GetFromJsonAsync<JsonElement>($"{sweep}?handler=Json");
+        var sweepPage = await municipality.GetStringAsync(sweep);
+        var lines = sweepJson.GetProperty("sweep").EnumerateArray().ToList();
+        var waitedFor = (await market.Database.QueryAsync<string>("SELECT DISTINCT care_type FROM requests WHERE region_code = 'rijnmond' AND status = 'open'")).Order(StringComparer.Ordinal);
+
+        Assert.Equal(waitedFor, lines.Select(l => l.GetProperty("careType").GetString()).Order(StringComparer.Ordinal));
+        Assert.Contains("id=\"sweep-chart\"", sweepPage);
+        foreach (var line in lines.Take(3))
+        {
+            // The sweep's places fit every waiting child's needs: a purchase offering every specialism fits the same children.
+            foreach (var units in new[] { 1, 6 })
+            {
+                var single = await PurchaseAsync(municipality, line.GetProperty("careType").GetString()!, units.ToString(), allSpecialisms: true);
+                var singleJson = await municipality.GetFromJsonAsync<JsonElement>($"{single}?handler=Json");
+                var step = line.GetProperty("extraPlacedByExtraPlaces")[units - 1];
+                var fromSweep = step.ValueKind == JsonValueKind.Null ? (int?)null : step.GetInt32();
+                if (fromSweep is not null && ExtraPlaced(singleJson) is not null)
+                    Assert.Equal(fromSweep, ExtraPlaced(singleJson));
+                else
+                    Assert.True(fromSweep is null || fromSweep is 0 or >= 5, $"{line}: a visible small count in the sweep");
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnEmptyOrWrongPurchase_ShowsEveryErrorBesideItsField_AndRunsNothing(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var municipality = await MunicipalityAsync(market);
+        var form = await municipality.GetStringAsync("/gemeente/wat-als");
+
+        var empty = await municipality.PostAsync("/gemeente/wat-als?handler=Purchase", Form(form, new()
+        {
+            ["Purchase.Units"] = "", ["Purchase.AgeBand"] = "babies", ["Purchase.Municipality"] = Guid.NewGuid().ToString(), ["Purchase.Specialisms"] = "magic",
+        }));
+        var emptyPage = await empty.Content.ReadAsStringAsync();
+        var tooMany = await municipality.PostAsync("/gemeente/wat-als?handler=Purchase", Form(form, new() { ["Purchase.CareType"] = "gezinshuis", ["Purchase.Units"] = "500" }));
+        var tooManyPage = await tooMany.Content.ReadAsStringAsync();
+        var contract = await municipality.PostAsync("/gemeente/wat-als?handler=Contract", Form(form, new() { ["offering"] = "not-a-guid" }));
+
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        foreach (var field in new[] { "careType", "units", "ageBand", "municipality", "specialisms" })
+            Assert.Contains($"href=\"#{field}\"", emptyPage);
+        Assert.Equal(HttpStatusCode.OK, tooMany.StatusCode);
+        Assert.Contains("value=\"500\"", tooManyPage);
+        Assert.Contains("<option value=\"gezinshuis\" selected=\"selected\"", tooManyPage);
+        Assert.DoesNotContain("href=\"#careType\"", tooManyPage);
+        Assert.Equal(HttpStatusCode.OK, contract.StatusCode);
+        Assert.Contains("href=\"#offering\"", await contract.Content.ReadAsStringAsync());
+        Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ARunOfAnotherRegion_IsNotFound(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var municipality = await MunicipalityAsync(market);
+        var run = await PurchaseAsync(municipality, "gezinshuis", "2");
+        var other = market.App.CreateClient();
+        await SignIn.AsDemoAsync(other, MarketScenario.OtherRegion, "municipality");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(run)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"{run}?handler=Csv")).StatusCode);
+        Assert.DoesNotContain(run, await other.GetStringAsync("/gemeente/wat-als"));
+    }
+
+    private static string PriorityPolicyVersion => PriorityPolicy.Version;
+
+    private static int? ExtraPlaced(JsonElement run)
+    {
+        var extra = run.GetProperty("change").GetProperty("extraPlaced");
+        return extra.ValueKind == JsonValueKind.Null ? null : extra.GetInt32();
+    }
+
+    private static async Task<HttpClient> MunicipalityAsync(MarketScenario market)
+    {
+        var client = market.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignIn.AsDemoAsync(client, MarketScenario.Region, "municipality");
+        return client;
+    }
+
+    private static async Task<string> PurchaseAsync(HttpClient municipality, string careType, string units, bool allSpecialisms = false)
+    {
+        var form = await municipality.GetStringAsync("/gemeente/wat-als");
+        var fields = new List<KeyValuePair<string, string>> { new("Purchase.CareType", careType), new("Purchase.Units", units), new("Purchase.AgeBand", "all") };
+        if (allSpecialisms) fields.AddRange(Specialisms.All.Select(s => new KeyValuePair<string, string>("Purchase.Specialisms", s)));
+        return await PostAsync(municipality, form, "Purchase", fields);
+    }
+
+    private static async Task<string> PostAsync(HttpClient municipality, string form, string handler, List<KeyValuePair<string, string>> fields)
+    {
+        fields.Add(new("__RequestVerificationToken", SignIn.AntiforgeryToken(form)));
+        var response = await municipality.PostAsync($"/gemeente/wat-als?handler={handler}", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.Location!.OriginalString;
+    }
+
+    private static FormUrlEncodedContent Form(string page, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = SignIn.AntiforgeryToken(page);
+        return new FormUrlEncodedContent(fields);
+    }
+}

@@ -22,6 +22,7 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AuthorizeFolder("/Municipality", Policies.Municipality);
     options.Conventions.AuthorizeFolder("/Caseworker", Policies.Caseworker);
     options.Conventions.AuthorizeFolder("/Network", Policies.Network);
+    options.Conventions.AuthorizeFolder("/National", Policies.National);
 });
 
 var app = builder.Build();

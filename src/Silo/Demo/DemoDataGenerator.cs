@@ -37,6 +37,9 @@ public sealed class DemoDataGenerator
     public const int DefaultSeed = 20261122;
     public const string DemoEmailDomain = "demo.matchmaker.example";
 
+    /// <summary>The demo's national user (ministry, NZa, inspectorates): no region, all regions' aggregates.</summary>
+    public const string NationalDemoEmail = "landelijk@" + DemoEmailDomain;
+
     private sealed record CareProfile(
         string CareType, double OfferWeight, double DemandWeight, int MinTotal, int MaxTotal, int MaxFree, double FullShare,
         int MinAge, int MaxAge);

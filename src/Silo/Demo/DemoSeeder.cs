@@ -97,8 +97,8 @@ public sealed class DemoSeeder(Database database)
     }
 
     /// <summary>
-    /// The demo's eight expertise networks, each region in one, and a demo network user seated in every region (the seed brings them; a
-    /// demo database seeded before networks existed gets them here). Only what is missing is added.
+    /// The demo's eight expertise networks, each region in one, a demo network user seated in every region, and the demo national user
+    /// (the seed brings them; a demo database seeded before them gets them here). Only what is missing is added.
     /// </summary>
     private static async Task AddExpertiseNetworksAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
     {
@@ -120,6 +120,11 @@ public sealed class DemoSeeder(Database database)
                         region, now = DateTimeOffset.UtcNow, stamp = Guid.NewGuid().ToString() }, transaction);
             }
         }
+        await connection.ExecuteAsync("""
+            INSERT INTO users (id, email, display_name, role, region_code, organisation_id, password_hash, is_demo, created_at, security_stamp)
+            SELECT @id, @email, 'Demo ministerie, NZa en inspecties', 'national', NULL, NULL, NULL, true, @now, @stamp
+            WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = @email)
+            """, new { id = Guid.NewGuid(), email = DemoDataGenerator.NationalDemoEmail, now = DateTimeOffset.UtcNow, stamp = Guid.NewGuid().ToString() }, transaction);
     }
 
     public async Task<int> RemoveDemoAccountsAsync(CancellationToken cancellationToken = default)

@@ -14,28 +14,33 @@ public sealed record RegionMarket(
     MatchingInstance Instance, IReadOnlyList<MarketRows.RequestRow> Requests, IReadOnlyList<MarketRows.OfferingRow> Offerings,
     IReadOnlyList<MatchingRounds.Held> Held)
 {
-    /// <summary>Null when the region does not exist.</summary>
-    public static async Task<RegionMarket?> LoadAsync(DbConnection connection, string regionCode, RoundOptions options, DateOnly today)
+    /// <summary>
+    /// Null when the region does not exist. <paramref name="regionCode"/> null: the whole country (for national figures),
+    /// every region's children at once, under no purchasing policy.
+    /// </summary>
+    public static async Task<RegionMarket?> LoadAsync(DbConnection connection, string? regionCode, RoundOptions options, DateOnly today)
     {
-        var policy = await connection.QuerySingleOrDefaultAsync<RegionPolicy>(
-            "SELECT allow_out_of_region AS AllowOutOfRegion, allow_non_contracted AS AllowNonContracted FROM regions WHERE code = @regionCode",
-            new { regionCode });
+        var policy = regionCode is null
+            ? new RegionPolicy { AllowOutOfRegion = true, AllowNonContracted = true }
+            : await connection.QuerySingleOrDefaultAsync<RegionPolicy>(
+                "SELECT allow_out_of_region AS AllowOutOfRegion, allow_non_contracted AS AllowNonContracted FROM regions WHERE code = @regionCode",
+                new { regionCode });
         if (policy is null) return null;
         var held = (await connection.QueryAsync<HeldRow>("""
             SELECT h.request_id AS RequestId, r.case_reference AS CaseReference, r.care_type AS CareType, h.offering_id AS OfferingId,
                    p.name AS ProviderName, h.expires_at AS ExpiresAt
             FROM holds h JOIN requests r ON r.id = h.request_id JOIN offerings o ON o.id = h.offering_id JOIN organisations p ON p.id = o.provider_id
-            WHERE h.region_code = @regionCode AND h.status = 'active' AND r.status = 'open'
+            WHERE (@regionCode IS NULL OR h.region_code = @regionCode) AND h.status = 'active' AND r.status = 'open'
             ORDER BY h.expires_at, h.id
             """, new { regionCode }))
             .Select(h => new MatchingRounds.Held(h.RequestId, h.CaseReference, h.CareType, h.OfferingId, h.ProviderName, h.ExpiresAt)).ToList();
         var heldAt = held.ToLookup(h => h.RequestId, h => h.OfferingId.ToString());
         var declinedAt = (options.ProposeDeclinedAgain ? [] : await connection.QueryAsync<HeldRow>("""
             SELECT h.request_id AS RequestId, h.offering_id AS OfferingId FROM holds h JOIN requests r ON r.id = h.request_id
-            WHERE h.region_code = @regionCode AND h.status = 'declined' AND r.status = 'open'
+            WHERE (@regionCode IS NULL OR h.region_code = @regionCode) AND h.status = 'declined' AND r.status = 'open'
             """, new { regionCode })).ToLookup(d => d.RequestId, d => d.OfferingId.ToString());
         var requests = (await connection.QueryAsync<MarketRows.RequestRow>(
-            MarketRows.SelectRequests + " WHERE region_code = @regionCode AND status = 'open' ORDER BY registered_at, id",
+            MarketRows.SelectRequests + " WHERE (@regionCode IS NULL OR region_code = @regionCode) AND status = 'open' ORDER BY registered_at, id",
             new { regionCode })).Where(r => options.AlternativesForHeld || !heldAt.Contains(r.Id)).ToList();
         var careTypes = requests.Select(r => r.CareType).ToHashSet();
         var offerings = (await MarketRows.OfferingsAsync(connection, null)).Where(o => careTypes.Contains(o.CareType)).ToList();

@@ -24,6 +24,7 @@ public static class ApiExtensions
             .AddPolicy(Policies.Municipality, policy => policy.RequireRole(Silo.Access.Roles.Municipality))
             .AddPolicy(Policies.Caseworker, policy => policy.RequireRole(Silo.Access.Roles.Caseworker))
             .AddPolicy(Policies.Network, policy => policy.RequireRole(Silo.Access.Roles.Network))
+            .AddPolicy(Policies.National, policy => policy.RequireRole(Silo.Access.Roles.National))
             .AddPolicy(Policies.DeskOrProvider, policy => policy.RequireRole(Silo.Access.Roles.Desk, Silo.Access.Roles.Provider))
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Silo.Access.Roles.Admin))
             .AddPolicy(Policies.AnyRole, policy => policy.RequireRole(Silo.Access.Roles.All));
@@ -179,6 +180,7 @@ public static class Policies
     public const string Municipality = "municipality";
     public const string Caseworker = "caseworker";
     public const string Network = "network";
+    public const string National = "national";
     public const string DeskOrProvider = "desk-or-provider";
     public const string Admin = "admin";
     /// <summary>Any signed-in person or system, whatever its role (only for "who am I").</summary>

@@ -89,6 +89,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         var municipality = await browser.SignedInPageAsync("municipality", bypassCsp: true);
         var caseworker = await browser.SignedInPageAsync("caseworker", bypassCsp: true);
         var network = await browser.SignedInPageAsync("network", bypassCsp: true);
+        var national = await browser.SignedInPageAsync("national", bypassCsp: true);
         var followed = await browser.FollowedAndEscalatedChildAsync();
         var whatIf = await browser.WhatIfRunsAsync();
         await desk.GotoAsync("/tafel/matching");
@@ -115,6 +116,9 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             (municipality, "/gemeente/wat-als", "municipality-what-if"),
             (municipality, whatIf.Purchase, "municipality-what-if-purchase"),
             (municipality, whatIf.Sweep, "municipality-what-if-sweep"),
+            (national, "/landelijk", "national-regions"),
+            (national, "/landelijk?zorgvorm=secure", "national-regions-secure"),
+            (national, "/landelijk/herverdeling", "national-rematch"),
             (caseworker, "/jeugdbeschermer", "caseworker-children"),
             (caseworker, "/jeugdbeschermer/aanvraag", "caseworker-request-form"),
             (caseworker, $"/jeugdbeschermer/kind/{followed}", "caseworker-dossier"),
@@ -293,6 +297,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
             ("desk", $"/tafel/kind/{await browser.ScalarAsync<Guid>("SELECT id FROM requests WHERE region_code = 'rijnmond' AND status = 'open' ORDER BY id")}"),
             ("provider", "/aanbieder"), ("provider", "/aanbieder/voorstellen"), ("provider", "/aanbieder/bestand"),
             ("municipality", "/gemeente"), ("municipality", "/gemeente/wat-als"), ("municipality", whatIf.Purchase), ("municipality", whatIf.Sweep),
+            ("national", "/landelijk"), ("national", "/landelijk/herverdeling"),
             ("caseworker", "/jeugdbeschermer"), ("caseworker", "/jeugdbeschermer/aanvraag"), ("caseworker", $"/jeugdbeschermer/kind/{followed}"),
             ("network", "/bovenregionaal"), ("network", $"/bovenregionaal/kind/{followed}"),
             ("desk", $"/tafel/beschikbaarheid?vrij=true&kind={await browser.ScalarAsync<string>("SELECT case_reference FROM requests WHERE id = @followed", new { followed })}"),

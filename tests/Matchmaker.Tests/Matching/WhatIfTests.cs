@@ -110,3 +110,36 @@ public sealed class WhatIfTests
         public int GetHashCode(Outcome obj) => obj.Placed;
     }
 }
+
+public sealed class PoolingTests
+{
+    private static readonly DateOnly Today = new(2026, 12, 2);
+
+    [Fact]
+    public void AChildWhoseOnlyFittingPlaceIsInTheNeighbouringRegion_IsPlacedOnlyWhenTheRegionsPool()
+    {
+        var instance = new MatchingInstance([Place("next-door", region: "r02", contractedBy: ["r02"])], [Child("q1", region: "r01")], AllocationPolicy.Unrestricted);
+
+        var alone = Pooling.Solve(instance, region => region, Today);
+        var pooled = Pooling.Solve(instance, _ => "network", Today);
+
+        Assert.Equal(0, alone.Outcome.Placed);
+        Assert.Equal(1, pooled.Outcome.Placed);
+        Assert.Equal(1, pooled.PlacedOutsideOwnRegion);
+    }
+
+    [Fact]
+    public void WiderPools_NeverPlaceFewerChildren_NorFewerOfAHigherPriorityClass()
+    {
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var instance = RandomInstances.Small(seed, siblings: seed % 2 == 0, maxRequests: 10, maxPlaces: 5);
+            var alone = Pooling.Solve(instance, region => region, Today).Outcome;
+            var national = Pooling.Solve(instance, _ => "nl", Today).Outcome;
+
+            Assert.True(national.Placed >= alone.Placed, $"seed {seed}: {national.Placed} pooled, {alone.Placed} alone");
+            Assert.True((national.PlacedByPriority[0], national.PlacedByPriority[1], national.PlacedByPriority[2])
+                .CompareTo((alone.PlacedByPriority[0], alone.PlacedByPriority[1], alone.PlacedByPriority[2])) >= 0, $"seed {seed}");
+        }
+    }
+}

@@ -105,14 +105,19 @@ public sealed class SignInModel(Database database, DemoOptions demo, SignInThrot
     {
         if (!demo.Enabled) return NotFound();
         ModelState.Clear();
-        var isAdmin = role == Roles.Admin;
-        if (role is null || !(isAdmin || Roles.DemoSignInRoles.Contains(role)) || !DemoRegions.All.Any(r => r.Code == region))
+        var regionless = role is Roles.Admin or Roles.National;
+        if (role is null || !(regionless || Roles.DemoSignInRoles.Contains(role)) || !DemoRegions.All.Any(r => r.Code == region))
         {
             DemoError = "Kies een regio en een rol.";
             return Page();
         }
-        // The demo administrator belongs to no region: the operators' pages (the Orleans dashboard, metrics).
-        var email = isAdmin ? $"admin@{DemoDataGenerator.DemoEmailDomain}" : DemoDataGenerator.DemoEmail(role, region!);
+        // The demo administrator (the operators' pages) and the national user (all regions' aggregates) belong to no region.
+        var email = role switch
+        {
+            Roles.Admin => $"admin@{DemoDataGenerator.DemoEmailDomain}",
+            Roles.National => DemoDataGenerator.NationalDemoEmail,
+            _ => DemoDataGenerator.DemoEmail(role, region!),
+        };
         await using var connection = await database.OpenAsync(HttpContext.RequestAborted);
         var user = await connection.QuerySingleOrDefaultAsync<UserRecord>(SelectUserByEmail + " AND is_demo = true", new { email });
         if (user is null)
@@ -132,6 +137,7 @@ public sealed class SignInModel(Database database, DemoOptions demo, SignInThrot
         Roles.Municipality => "/gemeente",
         Roles.Caseworker => "/jeugdbeschermer",
         Roles.Network => "/bovenregionaal",
+        Roles.National => "/landelijk",
         Roles.Admin => "/ops/orleans/",
         _ => "/",
     };

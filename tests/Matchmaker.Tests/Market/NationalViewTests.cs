@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Tests.Disclosure;
+using Matchmaker.Tests.Infrastructure;
+
+namespace Matchmaker.Tests.Market;
+
+public sealed partial class NationalViewTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheNationalUser_SeesEveryRegionSideBySide_ForEveryCareType_AndNoHiddenCountFollowsFromTheTotals(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var national = await NationalAsync(market);
+        var hidden = 0;
+
+        foreach (var careType in CareTypes.All.Order(StringComparer.Ordinal).Prepend(""))
+        {
+            var csv = await national.GetStringAsync($"/landelijk?handler=Csv&zorgvorm={careType}");
+            var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).Select(l => l.Split(';')).ToList();
+            var regions = rows.Where(r => r[1] != "").ToList();
+            var attack = new SubtractionAttack();
+            foreach (var column in new[] { 3, 4, 6 })
+            {
+                foreach (var row in rows) attack.Cell($"{row[0]}/{column}", Published(row[column]));
+                attack.Sum($"Nederland/{column}", regions.Select(r => $"{r[0]}/{column}").ToArray());
+            }
+
+            Assert.Equal(DemoRegions.All.Count, regions.Count);
+            Assert.Equal("Nederland", rows[^1][0]);
+            Assert.Empty(attack.SmallCountsFound().Select(f => $"{careType}: {f.What} {f.Value}"));
+            Assert.All(rows, r => Assert.False(new[] { r[3], r[4], r[6] }.Any(c => c is "1" or "2" or "3" or "4"), string.Join(';', r)));
+            Assert.Equal(regions.Sum(r => int.Parse(r[5])), int.Parse(rows[^1][5]));
+            hidden += rows.Sum(r => new[] { r[3], r[4], r[6] }.Count(c => c == "x"));
+        }
+        var page = await national.GetStringAsync("/landelijk");
+        Assert.Equal(DemoRegions.All.Count, MapDots().Matches(page).Count);
+        Assert.True(hidden > 0, "the care types with few children should hide some counts");
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnUnknownCareType_IsNamedBesideItsField_AndRefusedByTheDownloads(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var national = await NationalAsync(market);
+
+        var page = await national.GetAsync("/landelijk?zorgvorm=bogus");
+        var json = await national.GetAsync("/landelijk?handler=Json&zorgvorm=bogus");
+        var csv = await national.GetAsync("/landelijk?handler=Csv&zorgvorm=bogus");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Kies een zorgvorm uit de lijst.", await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, json.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, csv.StatusCode);
+        var problem = JsonDocument.Parse(await json.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty("zorgvorm", out _));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SharingPlacesAcrossRegions_NeverPlacesFewerChildren_ThanEveryRegionAlone(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var national = await NationalAsync(market);
+
+        var page = await national.GetStringAsync("/landelijk/herverdeling");
+        var table = page[page.IndexOf("id=\"pools\"", StringComparison.Ordinal)..];
+        var placed = PoolRows().Matches(table).Select(m => int.Parse(m.Groups[1].Value.Replace(".", ""))).ToList();
+
+        Assert.Equal(3, placed.Count);
+        Assert.True(placed[0] <= placed[1] && placed[1] <= placed[2], $"placed alone, per network, nationally: {string.Join(", ", placed)}");
+        Assert.Contains("id=\"headline\"", page);
+    }
+
+    private static async Task<HttpClient> NationalAsync(MarketScenario market)
+    {
+        var client = market.App.CreateClient();
+        await SignIn.AsDemoAsync(client, MarketScenario.Region, "national");
+        return client;
+    }
+
+    private static long? Published(string cell) => cell == "x" ? null : long.Parse(cell.Replace(".", ""), System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("""<circle class="map-(shortage|hidden)" """)]
+    private static partial Regex MapDots();
+
+    [GeneratedRegex("""</th>\s*<td class="utrecht-table__cell number">([0-9.]+)</td>""")]
+    private static partial Regex PoolRows();
+}

@@ -39,7 +39,7 @@ public sealed partial class ShortageFiguresTests
         var hiddenInJson = json.GetProperty("waiting").EnumerateArray().Sum(row =>
             row.GetProperty("byAgeBand").EnumerateArray().Count(b => b.GetProperty("count").ValueKind == System.Text.Json.JsonValueKind.Null)
             + (row.GetProperty("total").ValueKind == System.Text.Json.JsonValueKind.Null ? 1 : 0)
-            + (row.GetProperty("overThreeMonths").ValueKind == System.Text.Json.JsonValueKind.Null ? 1 : 0));
+            + new[] { "overFiveWorkingDays", "overSixWeeks", "overThreeMonths" }.Count(norm => row.GetProperty(norm).ValueKind == System.Text.Json.JsonValueKind.Null));
         Assert.Equal(lines.Count(l => l.StartsWith("wachtend;", StringComparison.Ordinal) && l.EndsWith(";x", StringComparison.Ordinal)), hiddenInJson);
         Assert.Equal(HttpStatusCode.Redirect, deskPage.StatusCode);
     }
@@ -67,6 +67,19 @@ public sealed partial class ShortageFiguresTests
             var trend = rows.Where(r => r[0] == "trend").ToList();
             foreach (var r in trend) attack.Cell(r[2], Published(r[3]));
             attack.Sum(trend[^1][2], waiting.Select(r => r[1]).Distinct().Select(c => $"{c}/totaal").ToArray());
+            // The 12-month trend: each month's care types add up to its total, and its last month is now (the same children as the table).
+            var monthly = rows.Where(r => r[0] == "trend per maand").ToList();
+            foreach (var r in monthly) attack.Cell($"maand/{r[1]}/{r[2]}", Published(r[3]));
+            foreach (var month in monthly.Select(r => r[2]).Distinct())
+                attack.Sum($"maand//{month}", monthly.Where(r => r[2] == month && r[1] != "").Select(r => $"maand/{r[1]}/{r[2]}").ToArray());
+            attack.Sum($"maand//{monthly[^1][2]}", waiting.Select(r => r[1]).Distinct().Select(c => $"{c}/totaal").ToArray());
+            foreach (var careType in waiting.Select(r => r[1]).Distinct().Where(c => monthly.Any(r => r[1] == c)))
+                attack.Sum($"{careType}/totaal", $"maand/{careType}/{monthly[^1][2]}");
+            // Why children were not placed: each reason's care types add up to the reason's total.
+            var causes = rows.Where(r => r[0] == "niet geplaatst").ToList();
+            foreach (var r in causes) attack.Cell($"oorzaak/{r[1]}/{r[2]}", Published(r[3]));
+            foreach (var reason in causes.Where(r => r[1] == "").Select(r => r[2]))
+                attack.Sum($"oorzaak//{reason}", causes.Where(r => r[2] == reason && r[1] != "").Select(r => $"oorzaak/{r[1]}/{r[2]}").ToArray());
 
             Assert.Empty(attack.SmallCountsFound().Select(f => $"{region.Code}: {f.What} {f.Value}"));
             Assert.All(rows, r => Assert.False(r[3] is "1" or "2" or "3" or "4" && r[0] is not "vrij" && !r[2].StartsWith("mediaan", StringComparison.Ordinal),

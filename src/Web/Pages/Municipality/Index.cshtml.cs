@@ -24,12 +24,17 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
             for (var band = 0; band < ShortageFigures.AgeBands.Length; band++)
                 csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};leeftijd {ShortageFigures.AgeBands[band]};{row.WaitingByAgeBand[band]}");
             csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};totaal;{row.Waiting}");
+            csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};over 5 werkdagen;{row.OverFiveWorkingDays}");
+            csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};over 6 weken;{row.OverSixWeeks}");
             csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};over 3-maandennorm;{row.OverThreeMonths}");
             csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};mediaan wachtdagen;{(row.ShowsMedian ? row.MedianWaitingDays.ToString() : "-")}");
             csv.AppendLine($"vrij;{Dutch.CareType(row.CareType)};vrije plekken;{row.FreeUnits}");
         }
         foreach (var (reason, count) in figures.UnplacedReasons)
             csv.AppendLine($"niet geplaatst;;{Dutch.Reason(reason)};{count}");
+        foreach (var (careType, byReason) in figures.UnplacedReasonsByCareType)
+            foreach (var (reason, count) in byReason)
+                csv.AppendLine($"niet geplaatst;{Dutch.CareType(careType)};{Dutch.Reason(reason)};{count}");
         foreach (var (reason, count) in figures.DeclineReasons)
             csv.AppendLine($"afgewezen (90 dagen);;{Dutch.DeclineReason(reason)};{count}");
         foreach (var (reason, count) in figures.EndedPlacements)
@@ -38,6 +43,12 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
         csv.AppendLine($"stabiliteit (12 maanden);;kinderen bewust apart van broers en zussen;{figures.ChildrenSplitFromSiblings}");
         foreach (var point in figures.Trend)
             csv.AppendLine($"trend;;week tot {point.WeekEnding:yyyy-MM-dd};{point.Waiting}");
+        foreach (var point in figures.MonthlyTrend)
+        {
+            for (var i = 0; i < figures.MonthlyCareTypes.Count; i++)
+                csv.AppendLine($"trend per maand;{Dutch.CareType(figures.MonthlyCareTypes[i])};maand tot {point.MonthEnding:yyyy-MM-dd};{point.ByCareType[i]}");
+            csv.AppendLine($"trend per maand;;maand tot {point.MonthEnding:yyyy-MM-dd};{point.Waiting}");
+        }
         return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"tekorten-{figures.RegionCode}-{DateTime.UtcNow:yyyy-MM-dd}.csv");
     }
 
@@ -57,16 +68,26 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
             {
                 careType = row.CareType, careTypeName = Dutch.CareType(row.CareType),
                 byAgeBand = ShortageFigures.AgeBands.Select((band, i) => new { ageBand = band, count = Shown(row.WaitingByAgeBand[i]) }).ToList(),
-                total = Shown(row.Waiting), overThreeMonths = Shown(row.OverThreeMonths),
+                total = Shown(row.Waiting), overFiveWorkingDays = Shown(row.OverFiveWorkingDays), overSixWeeks = Shown(row.OverSixWeeks),
+                overThreeMonths = Shown(row.OverThreeMonths),
                 medianWaitingDays = row.ShowsMedian ? row.MedianWaitingDays : (int?)null, freeUnits = row.FreeUnits,
             }).ToList(),
             latestRound = figures.LatestRound,
             notPlacedReasons = Counts(figures.UnplacedReasons, Dutch.Reason),
+            notPlacedReasonsByCareType = figures.UnplacedReasonsByCareType.Select(c => new
+            {
+                careType = c.Key, careTypeName = Dutch.CareType(c.Key), reasons = Counts(c.Value, Dutch.Reason),
+            }).ToList(),
             declineReasons90Days = Counts(figures.DeclineReasons, Dutch.DeclineReason),
             endedPlacements12Months = Counts(figures.EndedPlacements, code => Dutch.PlacementEndReason(code)),
             childrenMovedAgain12Months = Shown(figures.ChildrenMovedAgain),
             childrenSplitFromSiblings12Months = Shown(figures.ChildrenSplitFromSiblings),
             trend = figures.Trend.Select(p => new { weekEnding = p.WeekEnding, waiting = Shown(p.Waiting) }).ToList(),
+            monthlyTrend = figures.MonthlyTrend.Select(p => new
+            {
+                monthEnding = p.MonthEnding, waiting = Shown(p.Waiting),
+                byCareType = figures.MonthlyCareTypes.Select((careType, i) => new { careType, count = Shown(p.ByCareType[i]) }).ToList(),
+            }).ToList(),
         });
     }
 }

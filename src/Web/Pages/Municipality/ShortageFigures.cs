@@ -17,14 +17,17 @@ public sealed class ShortageFigures
 {
     public static readonly string[] AgeBands = ["0-5", "6-11", "12-17", "18+"];
 
-    public sealed record CareTypeRow(string CareType, ProtectedCount[] WaitingByAgeBand, ProtectedCount Waiting, ProtectedCount OverThreeMonths,
-        int MedianWaitingDays, int FreeUnits)
+    public sealed record CareTypeRow(string CareType, ProtectedCount[] WaitingByAgeBand, ProtectedCount Waiting, ProtectedCount OverFiveWorkingDays,
+        ProtectedCount OverSixWeeks, ProtectedCount OverThreeMonths, int MedianWaitingDays, int FreeUnits)
     {
         /// <summary>A median of fewer than five children (or of a hidden number) is close to one child's wait: not shown.</summary>
         public bool ShowsMedian => !Waiting.Hidden && Waiting.Value >= SmallCountProtection.Threshold;
     }
 
     public sealed record WeekPoint(DateOnly WeekEnding, ProtectedCount Waiting);
+
+    /// <summary>Children waiting at the end of one month: per care type (in the order of <see cref="MonthlyCareTypes"/>) and in all.</summary>
+    public sealed record MonthPoint(DateOnly MonthEnding, IReadOnlyList<ProtectedCount> ByCareType, ProtectedCount Waiting);
 
     public required string RegionCode { get; init; }
     public required string RegionName { get; init; }
@@ -33,6 +36,11 @@ public sealed class ShortageFigures
     public required DateTimeOffset? LatestRound { get; init; }
     public required IReadOnlyDictionary<string, ProtectedCount> DeclineReasons { get; init; }
     public required IReadOnlyList<WeekPoint> Trend { get; init; }
+    /// <summary>The last 12 months, per care type: the care types anyone waited for in that time.</summary>
+    public required IReadOnlyList<string> MonthlyCareTypes { get; init; }
+    public required IReadOnlyList<MonthPoint> MonthlyTrend { get; init; }
+    /// <summary>The latest round's children not placed, per care type and reason; each reason's cells add up to its total above.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, ProtectedCount>> UnplacedReasonsByCareType { get; init; }
     /// <summary>Placement stability over the last 12 months: placements ended per reason, and children placed more than once.</summary>
     public required IReadOnlyDictionary<string, ProtectedCount> EndedPlacements { get; init; }
     public required ProtectedCount ChildrenMovedAgain { get; init; }
@@ -61,7 +69,7 @@ public sealed class ShortageFigures
         var round = await rounds.LatestAsync(regionCode);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var trendStart = now.AddDays(-7 * 8);
+        var trendStart = now.AddYears(-1);
         await using var connection = await database.OpenAsync();
         var yearAgo = DateOnly.FromDateTime(now.AddYears(-1).UtcDateTime);
         var ended = (await connection.QueryAsync<CountRow>("""
@@ -104,8 +112,9 @@ public sealed class ShortageFigures
                 var bands = AgeBands.Select((_, band) => counts.Count(r.waiting.Count(w => AgeBand(w.BirthMonth, today) == band))).ToArray();
                 var total = counts.Count(r.waiting.Count);
                 counts.Sum(total, bands);
-                return (r.careType, bands, total, overNorm: counts.Count(r.waiting.Count(w => today > w.MeasureStart.AddMonths(3))),
-                    median: days.Count == 0 ? 0 : days[days.Count / 2], r.free);
+                int PastNorm(WaitingNorms.Status norm) => counts.Count(r.waiting.Count(w => WaitingNorms.Of(w.MeasureStart, today) >= norm));
+                return (r.careType, bands, total, overFive: PastNorm(WaitingNorms.Status.OverFiveWorkingDays), overSix: PastNorm(WaitingNorms.Status.OverSixWeeks),
+                    overNorm: PastNorm(WaitingNorms.Status.OverThreeMonths), median: days.Count == 0 ? 0 : days[days.Count / 2], r.free);
             }).ToList();
 
         // The trend's last point is now: the same children as the table, so its total ties the table's rows together.
@@ -117,7 +126,28 @@ public sealed class ShortageFigures
         }).ToList();
         counts.Sum(trend[^1].cell, rows.Select(r => r.total).ToList());
 
-        var unplaced = (round?.NotPlaced.GroupBy(n => n.Reason).ToDictionary(g => g.Key, g => g.Count()) ?? []).ToDictionary(r => r.Key, r => counts.Count(r.Value));
+        // Month ends of the last 12 months, the last one now: its care types' cells add up to the month's total.
+        static bool WaitingAt(WaitingRow r, DateTimeOffset at) => r.RegisteredAt <= at && (r.ClosedAt is null || r.ClosedAt > at);
+        var monthlyCareTypes = requests.Where(r => r.Status == "open" || r.ClosedAt >= trendStart).Select(r => r.CareType).Distinct().Order(StringComparer.Ordinal).ToList();
+        var monthly = Enumerable.Range(0, 11).Select(month =>
+        {
+            var end = new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(month - 10);
+            var waitingThen = requests.Where(r => WaitingAt(r, end)).ToList();
+            var cells = monthlyCareTypes.Select(c => counts.Count(waitingThen.Count(r => r.CareType == c))).ToList();
+            var total = counts.Count(waitingThen.Count);
+            counts.Sum(total, cells);
+            return (monthEnding: DateOnly.FromDateTime(end.UtcDateTime).AddDays(-1), cells, total);
+        }).ToList();
+        // Now is the waiting table itself: the very same cells, so what one hides the other cannot show.
+        var totalOf = rows.ToDictionary(r => r.careType, r => r.total);
+        monthly.Add((today, monthlyCareTypes.Select(c => totalOf.TryGetValue(c, out var cell) ? cell : counts.Count(0)).ToList(), trend[^1].cell));
+
+        var notPlaced = round?.NotPlaced ?? [];
+        var unplaced = notPlaced.GroupBy(n => n.Reason).ToDictionary(g => g.Key, g => counts.Count(g.Count()));
+        var unplacedByCareType = notPlaced.GroupBy(n => n.CareType).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => unplaced.Keys.ToDictionary(reason => reason, reason => counts.Count(g.Count(n => n.Reason == reason))));
+        foreach (var (reason, cell) in unplaced)
+            counts.Sum(cell, unplacedByCareType.Values.Select(byReason => byReason[reason]).ToList());
         var declined = declines.ToDictionary(r => r.Key, r => counts.Count(r.Value));
         var endedCells = ended.ToDictionary(r => r.Key, r => counts.Count(r.Value));
         var movedAgainCell = counts.Count(movedAgain);
@@ -129,7 +159,12 @@ public sealed class ShortageFigures
         {
             RegionCode = regionCode,
             RegionName = regionName,
-            ByCareType = rows.Select(r => new CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overNorm), r.median, r.free)).ToList(),
+            ByCareType = rows.Select(r => new CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overFive), Shown(r.overSix),
+                Shown(r.overNorm), r.median, r.free)).ToList(),
+            MonthlyCareTypes = monthlyCareTypes,
+            MonthlyTrend = monthly.Select(m => new MonthPoint(m.monthEnding, m.cells.Select(Shown).ToList(), Shown(m.total))).ToList(),
+            UnplacedReasonsByCareType = unplacedByCareType.ToDictionary(c => c.Key,
+                c => (IReadOnlyDictionary<string, ProtectedCount>)c.Value.ToDictionary(r => r.Key, r => Shown(r.Value))),
             UnplacedReasons = unplaced.ToDictionary(r => r.Key, r => Shown(r.Value)),
             LatestRound = round?.CreatedAt,
             DeclineReasons = declined.ToDictionary(r => r.Key, r => Shown(r.Value)),

@@ -4,8 +4,8 @@
   "use strict";
   var canvas = document.getElementById("sweep-chart");
   var data = JSON.parse(document.getElementById("sweep-data").textContent);
-  if (!window.Chart || !canvas) return;
-  var colours = ["#154273", "#b0471b", "#39870c", "#8f1c6b", "#007bc7", "#ca005d", "#673327", "#5b3e96", "#275937", "#a90061", "#e17000", "#42145f", "#777c00", "#01689b", "#d52b1e", "#535353"];
+  if (!window.Chart || !window.MatchmakerPalette || !canvas) return;
+  var colours = window.MatchmakerPalette;
   new Chart(canvas, {
     type: "line",
     data: {

@@ -301,6 +301,7 @@ public sealed class DemoDataGenerator
                     var sibling = NewRequest(region, profile, request.RegisteredAt, "open", null) with
                     {
                         SiblingGroup = group, HomePc4 = request.HomePc4, HomeLat = request.HomeLat, HomeLon = request.HomeLon,
+                        MunicipalityId = request.MunicipalityId,
                         MaxDistanceKm = request.MaxDistanceKm, Urgency = request.Urgency, MeasureStart = request.MeasureStart,
                     };
                     _data.Requests.Add(sibling);
@@ -339,7 +340,7 @@ public sealed class DemoDataGenerator
             Math.Round(municipality.Lat + Jitter(0.03), 4), Math.Round(municipality.Lon + Jitter(0.04), 4),
             Pick([30, 50, 50, 75, 100]), null,
             _random.NextDouble() < 0.4 ? Pick(ChildWishes) : "", _random.NextDouble() < 0.4 ? Pick(ParentWishes) : "",
-            status, registeredAt, closedAt, deskUser.Id);
+            status, registeredAt, closedAt, deskUser.Id, municipality.Id);
     }
 
     private void AddHistory()

@@ -54,10 +54,10 @@ public sealed class DemoSeeder(Database database)
         await Write("requests", """
             INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
                                   birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
-                                  parent_wishes, status, registered_at, closed_at, created_by, version)
+                                  parent_wishes, status, registered_at, closed_at, created_by, municipality_id, version)
             VALUES (@Id, @RegionCode, @CaseReference, @MeasureType, @MeasureStart, @Urgency, @CareType, @Needs, @NeedsSecure,
                     @BirthMonth, @Gender, @HomePc4, @HomeLat, @HomeLon, @MaxDistanceKm, @SiblingGroup, @ChildWishes,
-                    @ParentWishes, @Status, @RegisteredAt, @ClosedAt, @CreatedBy, 1)
+                    @ParentWishes, @Status, @RegisteredAt, @ClosedAt, @CreatedBy, @MunicipalityId, 1)
             """, data.Requests);
         await Write("holds", """
             INSERT INTO holds (id, region_code, request_id, offering_id, status, created_at, expires_at, answered_at, decline_reason, decline_note, created_by)
@@ -93,7 +93,36 @@ public sealed class DemoSeeder(Database database)
         await connection.ExecuteAsync("UPDATE api_clients SET scopes = @scopes WHERE is_demo = true AND role = 'desk' AND scopes <> @scopes",
             new { scopes = DemoDataGenerator.DeskSystemScopes }, transaction);
         await AddExpertiseNetworksAsync(connection, transaction);
+        await AddRequestMunicipalitiesAsync(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A demo database seeded before requests recorded the child's municipality: each demo child gets the municipality of its
+    /// region nearest its home (the demo put every home near one). Only in the demo: real requests without one stay without.
+    /// </summary>
+    private static async Task AddRequestMunicipalitiesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        var missing = (await connection.QueryAsync<HomeRow>(
+            "SELECT id AS Id, region_code AS RegionCode, home_lat AS Lat, home_lon AS Lon FROM requests WHERE municipality_id IS NULL", transaction: transaction)).ToList();
+        if (missing.Count == 0) return;
+        var municipalities = (await connection.QueryAsync<HomeRow>("SELECT id AS Id, region_code AS RegionCode, lat AS Lat, lon AS Lon FROM municipalities",
+            transaction: transaction)).ToLookup(m => m.RegionCode);
+        foreach (var request in missing)
+        {
+            var nearest = municipalities[request.RegionCode].MinBy(m => Math.Abs(m.Lat - request.Lat) + Math.Abs(m.Lon - request.Lon));
+            if (nearest is null) continue;
+            await connection.ExecuteAsync("UPDATE requests SET municipality_id = @municipality WHERE id = @id AND region_code = @regionCode",
+                new { municipality = nearest.Id, id = request.Id, regionCode = request.RegionCode }, transaction);
+        }
+    }
+
+    private sealed class HomeRow
+    {
+        public Guid Id { get; init; }
+        public string RegionCode { get; init; } = "";
+        public double Lat { get; init; }
+        public double Lon { get; init; }
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public static partial class RequestsApi
     public sealed record RequestInput(
         string? CaseReference, string? MeasureType, DateOnly? MeasureStart, string? Urgency, string? CareType, string[]? Needs,
         bool? NeedsSecure, string? BirthMonth, string? Gender, string? HomePc4, double? HomeLat, double? HomeLon, int? MaxDistanceKm,
-        string? SiblingGroup, string? ChildWishes, string? ParentWishes);
+        string? SiblingGroup, string? ChildWishes, string? ParentWishes, Guid? MunicipalityId = null);
 
     public sealed class RequestInputValidator : AbstractValidator<RequestInput>
     {
@@ -94,6 +94,8 @@ public static partial class RequestsApi
         public double HomeLon { get; init; }
         public int MaxDistanceKm { get; init; }
         public string? SiblingGroup { get; init; }
+        /// <summary>The municipality the child lives in, when known.</summary>
+        public Guid? MunicipalityId { get; init; }
         public string ChildWishes { get; init; } = "";
         public string ParentWishes { get; init; } = "";
         public string Status { get; init; } = "";
@@ -115,14 +117,16 @@ public static partial class RequestsApi
         public string? EscalationReason { get; init; }
 
         public RequestInput ToInput() => new(CaseReference, MeasureType, MeasureStart, Urgency, CareType, Needs.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            NeedsSecure, BirthMonth.ToString("yyyy-MM"), Gender, HomePc4, HomeLat, HomeLon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes);
+            NeedsSecure, BirthMonth.ToString("yyyy-MM"), Gender, HomePc4, HomeLat, HomeLon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes,
+            MunicipalityId);
     }
 
     private const string SelectView = """
         SELECT r.id AS Id, r.region_code AS RegionCode, r.case_reference AS CaseReference, r.measure_type AS MeasureType,
                r.measure_start AS MeasureStart, r.urgency AS Urgency, r.care_type AS CareType, r.needs AS Needs, r.needs_secure AS NeedsSecure,
                r.birth_month AS BirthMonth, r.gender AS Gender, r.home_pc4 AS HomePc4, r.home_lat AS HomeLat, r.home_lon AS HomeLon,
-               r.max_distance_km AS MaxDistanceKm, r.sibling_group AS SiblingGroup, r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes,
+               r.max_distance_km AS MaxDistanceKm, r.sibling_group AS SiblingGroup, r.municipality_id AS MunicipalityId,
+               r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes,
                r.status AS Status, r.registered_at AS RegisteredAt, r.closed_at AS ClosedAt, r.version AS Version,
                r.caseworker_id AS CaseworkerId, r.escalated_at AS EscalatedAt, r.escalation_reason AS EscalationReason,
                (SELECT count(*) FROM holds h WHERE h.request_id = r.id AND h.status = 'active') AS ActiveHolds
@@ -180,13 +184,15 @@ public static partial class RequestsApi
         await using var transaction = await database.BeginWriteAsync(connection);
         if (await CaseReferenceTakenAsync(connection, transaction, regionCode, input.CaseReference!, except: null))
             return CaseReferenceConflict(input.CaseReference!);
+        if (await MunicipalityOutsideRegionAsync(connection, transaction, regionCode, input.MunicipalityId) is { } wrongMunicipality)
+            return wrongMunicipality;
         await connection.ExecuteAsync("""
             INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
                                   birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
-                                  parent_wishes, status, registered_at, created_by, caseworker_id, version)
+                                  parent_wishes, municipality_id, status, registered_at, created_by, caseworker_id, version)
             VALUES (@id, @regionCode, @CaseReference, @MeasureType, @MeasureStart, @Urgency, @CareType, @needs, @NeedsSecure,
                     @birthMonth, @Gender, @HomePc4, @HomeLat, @HomeLon, @MaxDistanceKm, @siblingGroup, @childWishes,
-                    @parentWishes, 'open', @now, @createdBy, @caseworkerId, 1)
+                    @parentWishes, @MunicipalityId, 'open', @now, @createdBy, @caseworkerId, 1)
             """, Parameters(input, new { id, regionCode, now, createdBy = caller.Id,
                 caseworkerId = caller.Role == Silo.Access.Roles.Caseworker ? caller.Id : (Guid?)null }), transaction);
         var record = journal.Record();
@@ -279,11 +285,14 @@ public static partial class RequestsApi
         await using var transaction = await database.BeginWriteAsync(connection);
         if (await CaseReferenceTakenAsync(connection, transaction, regionCode, merged.CaseReference!, except: requestId))
             return CaseReferenceConflict(merged.CaseReference!);
+        if (await MunicipalityOutsideRegionAsync(connection, transaction, regionCode, merged.MunicipalityId) is { } wrongMunicipality)
+            return wrongMunicipality;
         var version = await connection.QuerySingleOrDefaultAsync<long?>("""
             UPDATE requests SET case_reference = @CaseReference, measure_type = @MeasureType, measure_start = @MeasureStart, urgency = @Urgency,
                 care_type = @CareType, needs = @needs, needs_secure = @NeedsSecure, birth_month = @birthMonth, gender = @Gender,
                 home_pc4 = @HomePc4, home_lat = @HomeLat, home_lon = @HomeLon, max_distance_km = @MaxDistanceKm,
-                sibling_group = @siblingGroup, child_wishes = @childWishes, parent_wishes = @parentWishes, version = version + 1
+                sibling_group = @siblingGroup, child_wishes = @childWishes, parent_wishes = @parentWishes, municipality_id = @MunicipalityId,
+                version = version + 1
             WHERE id = @requestId AND region_code = @regionCode AND status = 'open' AND version = @expectedVersion
             RETURNING version
             """, Parameters(merged, new { requestId, regionCode, expectedVersion = current.Version }), transaction);
@@ -326,12 +335,21 @@ public static partial class RequestsApi
         return request;
     }
 
+    /// <summary>A municipality that is not one of the region's: a field error, as a wrong value in any other field.</summary>
+    private static async Task<WriteOutcome?> MunicipalityOutsideRegionAsync(DbConnection connection, DbTransaction transaction, string regionCode, Guid? municipalityId)
+    {
+        if (municipalityId is null) return null;
+        var known = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM municipalities WHERE id = @municipalityId AND region_code = @regionCode",
+            new { municipalityId, regionCode }, transaction);
+        return known > 0 ? null : new WriteOutcome(null, new Dictionary<string, string[]> { ["municipalityId"] = ["Deze gemeente hoort niet bij de regio van de aanvraag."] }, null);
+    }
+
     private static RequestInput Merge(RequestInput current, RequestInput patch) => new(
         patch.CaseReference ?? current.CaseReference, patch.MeasureType ?? current.MeasureType, patch.MeasureStart ?? current.MeasureStart,
         patch.Urgency ?? current.Urgency, patch.CareType ?? current.CareType, patch.Needs ?? current.Needs, patch.NeedsSecure ?? current.NeedsSecure,
         patch.BirthMonth ?? current.BirthMonth, patch.Gender ?? current.Gender, patch.HomePc4 ?? current.HomePc4, patch.HomeLat ?? current.HomeLat,
         patch.HomeLon ?? current.HomeLon, patch.MaxDistanceKm ?? current.MaxDistanceKm, patch.SiblingGroup ?? current.SiblingGroup,
-        patch.ChildWishes ?? current.ChildWishes, patch.ParentWishes ?? current.ParentWishes);
+        patch.ChildWishes ?? current.ChildWishes, patch.ParentWishes ?? current.ParentWishes, patch.MunicipalityId ?? current.MunicipalityId);
 
     private static DynamicParameters Parameters(RequestInput input, object extra)
     {
@@ -341,7 +359,7 @@ public static partial class RequestsApi
             input.CaseReference, input.MeasureType, input.MeasureStart, input.Urgency, input.CareType,
             needs = string.Join(",", (input.Needs ?? []).Distinct().Order(StringComparer.Ordinal)),
             NeedsSecure = input.NeedsSecure ?? false, birthMonth = ParseMonth(input.BirthMonth), input.Gender, input.HomePc4,
-            input.HomeLat, input.HomeLon, input.MaxDistanceKm,
+            input.HomeLat, input.HomeLon, input.MaxDistanceKm, input.MunicipalityId,
             siblingGroup = string.IsNullOrWhiteSpace(input.SiblingGroup) ? null : input.SiblingGroup.Trim(),
             childWishes = input.ChildWishes ?? "", parentWishes = input.ParentWishes ?? "",
         });

@@ -39,6 +39,36 @@ public sealed partial class BoardTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheBoard_FiltersByTheMunicipalityTheChildLivesIn_AndTheApiRefusesAMunicipalityOfAnotherRegion(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var here = await market.Database.QueryAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region ORDER BY name", new { region = MarketScenario.Region });
+        var elsewhere = await market.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region ORDER BY name", new { region = MarketScenario.OtherRegion });
+        foreach (var (reference, municipality) in new[] { ("GEM-A", here[0]), ("GEM-B", here[1]), ("GEM-C", here[0]) })
+        {
+            var child = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, reference))!.AsObject();
+            child["municipalityId"] = municipality.ToString();
+            await market.RegisterAsync(child);
+        }
+        var wrong = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, "GEM-WRONG"))!.AsObject();
+        wrong["municipalityId"] = elsewhere.ToString();
+        var desk = market.App.CreateClient();
+        await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
+
+        var refused = await market.Desk.PostAsJsonAsync($"/api/v1/regions/{MarketScenario.Region}/requests", wrong);
+        var filtered = await desk.GetStringAsync($"/tafel?zoek=GEM-&gemeente={here[0]}");
+        var unfiltered = await desk.GetStringAsync("/tafel?zoek=GEM-&sorteer=reference");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("municipalityId", out _));
+        Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM requests WHERE case_reference = 'GEM-WRONG'"));
+        Assert.Equal(["GEM-A", "GEM-C"], Rows().Matches(filtered).Select(m => m.Groups[1].Value).Order());
+        Assert.Equal(3, Rows().Matches(unfiltered).Count);
+        Assert.Contains($"<option value=\"{here[0]}\" selected=\"selected\"", filtered);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheTiles_CountEachWaitingChildAtTheLastNormItPassed(string provider)
     {
         await using var market = await MarketScenario.StartAsync(provider);

@@ -75,6 +75,15 @@ public sealed partial class ShortageFiguresTests
             attack.Sum($"maand//{monthly[^1][2]}", waiting.Select(r => r[1]).Distinct().Select(c => $"{c}/totaal").ToArray());
             foreach (var careType in waiting.Select(r => r[1]).Distinct().Where(c => monthly.Any(r => r[1] == c)))
                 attack.Sum($"{careType}/totaal", $"maand/{careType}/{monthly[^1][2]}");
+            // Per municipality: the municipalities add up to the totals, and the total past the norm is the care types' too.
+            var homes = rows.Where(r => r[0] is "wachtend per gemeente" or "over 3-maandennorm per gemeente").ToList();
+            foreach (var r in homes) attack.Cell($"{r[0]}/{r[2]}", Published(r[3]));
+            foreach (var part in new[] { "wachtend per gemeente", "over 3-maandennorm per gemeente" })
+                attack.Sum($"{part}/totaal", homes.Where(r => r[0] == part && r[2] != "totaal").Select(r => $"{part}/{r[2]}").ToArray());
+            attack.Sum(trend[^1][2], "wachtend per gemeente/totaal");
+            var overNorm = rows.Where(r => r[0] == "wachtend" && r[2] == "over 3-maandennorm").ToList();
+            foreach (var r in overNorm) attack.Cell($"{r[1]}/over", Published(r[3]));
+            attack.Sum("over 3-maandennorm per gemeente/totaal", overNorm.Select(r => $"{r[1]}/over").ToArray());
             // Why children were not placed: each reason's care types add up to the reason's total.
             var causes = rows.Where(r => r[0] == "niet geplaatst").ToList();
             foreach (var r in causes) attack.Cell($"oorzaak/{r[1]}/{r[2]}", Published(r[3]));

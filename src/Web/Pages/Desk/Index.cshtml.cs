@@ -24,6 +24,7 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
     [BindProperty(SupportsGet = true)] public string Status { get; set; } = "open";
     [BindProperty(SupportsGet = true)] public string? Urgency { get; set; }
     [BindProperty(SupportsGet = true)] public string? Norm { get; set; }
+    [BindProperty(SupportsGet = true, Name = "gemeente")] public Guid? Municipality { get; set; }
     [BindProperty(SupportsGet = true, Name = "zoek")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true, Name = "sorteer")] public string Sort { get; set; } = "priority";
     [BindProperty(SupportsGet = true, Name = "pagina")] public int PageNumber { get; set; } = 1;
@@ -36,6 +37,7 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
     public int PageCount { get; private set; } = 1;
     public string RegionCode { get; private set; } = "";
     public string RegionName { get; private set; } = "";
+    public IReadOnlyList<Matchmaker.Web.Pages.Requests.MunicipalityOption> Municipalities { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -47,6 +49,8 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
         Urgency = Urgency is Urgencies.Crisis or Urgencies.Urgent or Urgencies.Regular ? Urgency : null;
         Norm = Norm is "within" or "over-5-working-days" or "over-6-weeks" or "over-3-months" ? Norm : null;
         Sort = Sorts.Any(s => s.Code == Sort) ? Sort : "priority";
+        Municipalities = await Matchmaker.Web.Pages.Requests.MunicipalityOption.ListAsync(database, RegionCode);
+        Municipality = Municipalities.Any(m => m.Id == Municipality) ? Municipality : null;
 
         var open = await RequestsApi.ListByPriorityAsync(database, RegionCode, "open", null, clock);
         Summary = new Tiles(open.Count(r => r.Priority == 1), open.Count(r => r.NormStatus == "over-5-working-days"),
@@ -54,7 +58,7 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
 
         var list = Status == "open" ? open : await RequestsApi.ListByPriorityAsync(database, RegionCode, Status, null, clock);
         var found = list.Where(r => (CareType is null || r.CareType == CareType) && (Urgency is null || r.Urgency == Urgency)
-            && (Norm is null || r.NormStatus == Norm)
+            && (Norm is null || r.NormStatus == Norm) && (Municipality is null || r.MunicipalityId == Municipality)
             && (string.IsNullOrWhiteSpace(Search) || r.CaseReference.Contains(Search.Trim(), StringComparison.OrdinalIgnoreCase)));
         var sorted = Sort switch
         {
@@ -76,7 +80,8 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
     {
         var query = new Dictionary<string, string?>
         {
-            ["zoek"] = Search, ["careType"] = CareType, ["urgency"] = Urgency, ["norm"] = Norm, ["status"] = Status == "open" ? null : Status,
+            ["zoek"] = Search, ["careType"] = CareType, ["urgency"] = Urgency, ["norm"] = Norm, ["gemeente"] = Municipality?.ToString(),
+            ["status"] = Status == "open" ? null : Status,
             ["sorteer"] = Sort == "priority" ? null : Sort, ["pagina"] = null,
         };
         query[name] = value;

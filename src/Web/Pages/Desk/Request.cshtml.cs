@@ -37,7 +37,7 @@ public sealed class RequestModel(Database database, Journal journal, LiveFeed fe
             CaseReference = request.CaseReference, MeasureType = request.MeasureType, MeasureStart = request.MeasureStart.ToString("yyyy-MM-dd"),
             Urgency = request.Urgency, CareType = request.CareType, Needs = [.. request.Needs.Split(',', StringSplitOptions.RemoveEmptyEntries)],
             BirthMonth = request.BirthMonth.ToString("yyyy-MM"), Gender = request.Gender, HomePc4 = request.HomePc4,
-            Municipality = Municipalities.OrderBy(m => Math.Abs(m.Lat - request.HomeLat) + Math.Abs(m.Lon - request.HomeLon)).FirstOrDefault()?.Id,
+            Municipality = request.MunicipalityId ?? Municipalities.OrderBy(m => Math.Abs(m.Lat - request.HomeLat) + Math.Abs(m.Lon - request.HomeLon)).FirstOrDefault()?.Id,
             MaxDistanceKm = request.MaxDistanceKm, SiblingGroup = request.SiblingGroup, ChildWishes = request.ChildWishes, ParentWishes = request.ParentWishes,
         };
         return Page();

@@ -30,6 +30,13 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
             csv.AppendLine($"wachtend;{Dutch.CareType(row.CareType)};mediaan wachtdagen;{(row.ShowsMedian ? row.MedianWaitingDays.ToString() : "-")}");
             csv.AppendLine($"vrij;{Dutch.CareType(row.CareType)};vrije plekken;{row.FreeUnits}");
         }
+        foreach (var row in figures.ByMunicipality)
+        {
+            csv.AppendLine($"wachtend per gemeente;;{row.Name};{row.Waiting}");
+            csv.AppendLine($"over 3-maandennorm per gemeente;;{row.Name};{row.OverThreeMonths}");
+        }
+        csv.AppendLine($"wachtend per gemeente;;totaal;{figures.WaitingTotal}");
+        csv.AppendLine($"over 3-maandennorm per gemeente;;totaal;{figures.OverThreeMonthsTotal}");
         foreach (var (reason, count) in figures.UnplacedReasons)
             csv.AppendLine($"niet geplaatst;;{Dutch.Reason(reason)};{count}");
         foreach (var (careType, byReason) in figures.UnplacedReasonsByCareType)
@@ -72,6 +79,12 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
                 overThreeMonths = Shown(row.OverThreeMonths),
                 medianWaitingDays = row.ShowsMedian ? row.MedianWaitingDays : (int?)null, freeUnits = row.FreeUnits,
             }).ToList(),
+            byMunicipality = figures.ByMunicipality.Select(row => new
+            {
+                municipality = row.Id, name = row.Name, waiting = Shown(row.Waiting), overThreeMonths = Shown(row.OverThreeMonths),
+            }).ToList(),
+            waitingTotal = Shown(figures.WaitingTotal),
+            overThreeMonthsTotal = Shown(figures.OverThreeMonthsTotal),
             latestRound = figures.LatestRound,
             notPlacedReasons = Counts(figures.UnplacedReasons, Dutch.Reason),
             notPlacedReasonsByCareType = figures.UnplacedReasonsByCareType.Select(c => new

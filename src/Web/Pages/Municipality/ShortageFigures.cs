@@ -26,6 +26,9 @@ public sealed class ShortageFigures
 
     public sealed record WeekPoint(DateOnly WeekEnding, ProtectedCount Waiting);
 
+    /// <summary>Children waiting now who live in one municipality of the region (Id null: municipality not recorded).</summary>
+    public sealed record MunicipalityRow(Guid? Id, string Name, ProtectedCount Waiting, ProtectedCount OverThreeMonths);
+
     /// <summary>Children waiting at the end of one month: per care type (in the order of <see cref="MonthlyCareTypes"/>) and in all.</summary>
     public sealed record MonthPoint(DateOnly MonthEnding, IReadOnlyList<ProtectedCount> ByCareType, ProtectedCount Waiting);
 
@@ -36,6 +39,10 @@ public sealed class ShortageFigures
     public required DateTimeOffset? LatestRound { get; init; }
     public required IReadOnlyDictionary<string, ProtectedCount> DeclineReasons { get; init; }
     public required IReadOnlyList<WeekPoint> Trend { get; init; }
+    /// <summary>Per municipality of the region, then the children whose municipality is not recorded (if any); the totals follow.</summary>
+    public required IReadOnlyList<MunicipalityRow> ByMunicipality { get; init; }
+    public required ProtectedCount WaitingTotal { get; init; }
+    public required ProtectedCount OverThreeMonthsTotal { get; init; }
     /// <summary>The last 12 months, per care type: the care types anyone waited for in that time.</summary>
     public required IReadOnlyList<string> MonthlyCareTypes { get; init; }
     public required IReadOnlyList<MonthPoint> MonthlyTrend { get; init; }
@@ -55,6 +62,13 @@ public sealed class ShortageFigures
         public string Status { get; init; } = "";
         public DateTimeOffset RegisteredAt { get; init; }
         public DateTimeOffset? ClosedAt { get; init; }
+        public Guid? MunicipalityId { get; init; }
+    }
+
+    private sealed class MunicipalityName
+    {
+        public Guid Id { get; init; }
+        public string Name { get; init; } = "";
     }
 
     private sealed class CountRow
@@ -89,10 +103,12 @@ public sealed class ShortageFigures
             """, new { regionCode, since = now.AddYears(-1) });
         var requests = (await connection.QueryAsync<WaitingRow>("""
             SELECT care_type AS CareType, birth_month AS BirthMonth, measure_start AS MeasureStart, status AS Status,
-                   registered_at AS RegisteredAt, closed_at AS ClosedAt
+                   registered_at AS RegisteredAt, closed_at AS ClosedAt, municipality_id AS MunicipalityId
             FROM requests
             WHERE region_code = @regionCode AND (status = 'open' OR closed_at >= @trendStart)
             """, new { regionCode, trendStart })).ToList();
+        var municipalities = (await connection.QueryAsync<MunicipalityName>(
+            "SELECT id AS Id, name AS Name FROM municipalities WHERE region_code = @regionCode ORDER BY name", new { regionCode })).ToList();
         var declines = (await connection.QueryAsync<CountRow>("""
             SELECT decline_reason AS Key, count(*) AS Count FROM holds
             WHERE region_code = @regionCode AND status = 'declined' AND answered_at >= @since
@@ -142,6 +158,20 @@ public sealed class ShortageFigures
         var totalOf = rows.ToDictionary(r => r.careType, r => r.total);
         monthly.Add((today, monthlyCareTypes.Select(c => totalOf.TryGetValue(c, out var cell) ? cell : counts.Count(0)).ToList(), trend[^1].cell));
 
+        // Per municipality: the waiting children add up to the trend's current week, and those past the 3-month norm to the
+        // same total as the care types' (published once, tying both tables).
+        static bool OverThreeMonths(WaitingRow r, DateOnly day) => WaitingNorms.Of(r.MeasureStart, day) >= WaitingNorms.Status.OverThreeMonths;
+        var recorded = municipalities.Select(m => m.Id).ToHashSet();
+        var homes = municipalities.Select(m => (id: (Guid?)m.Id, name: m.Name, children: open.Where(r => r.MunicipalityId == m.Id).ToList()))
+            .Append((id: null, name: "Gemeente niet vastgelegd", children: open.Where(r => r.MunicipalityId is not { } id || !recorded.Contains(id)).ToList()))
+            .Where(h => h.id is not null || h.children.Count > 0)
+            .Select(h => (h.id, h.name, waiting: counts.Count(h.children.Count), over: counts.Count(h.children.Count(r => OverThreeMonths(r, today)))))
+            .ToList();
+        counts.Sum(trend[^1].cell, homes.Select(h => h.waiting).ToList());
+        var overTotal = counts.Count(open.Count(r => OverThreeMonths(r, today)));
+        counts.Sum(overTotal, homes.Select(h => h.over).ToList());
+        counts.Sum(overTotal, rows.Select(r => r.overNorm).ToList());
+
         var notPlaced = round?.NotPlaced ?? [];
         var unplaced = notPlaced.GroupBy(n => n.Reason).ToDictionary(g => g.Key, g => counts.Count(g.Count()));
         var unplacedByCareType = notPlaced.GroupBy(n => n.CareType).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -161,6 +191,9 @@ public sealed class ShortageFigures
             RegionName = regionName,
             ByCareType = rows.Select(r => new CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overFive), Shown(r.overSix),
                 Shown(r.overNorm), r.median, r.free)).ToList(),
+            ByMunicipality = homes.Select(h => new MunicipalityRow(h.id, h.name, Shown(h.waiting), Shown(h.over))).ToList(),
+            WaitingTotal = Shown(trend[^1].cell),
+            OverThreeMonthsTotal = Shown(overTotal),
             MonthlyCareTypes = monthlyCareTypes,
             MonthlyTrend = monthly.Select(m => new MonthPoint(m.monthEnding, m.cells.Select(Shown).ToList(), Shown(m.total))).ToList(),
             UnplacedReasonsByCareType = unplacedByCareType.ToDictionary(c => c.Key,

@@ -26,7 +26,7 @@ public sealed class RequestForm
     public RequestsApi.RequestInput ToInput(MunicipalityOption? home) => new(
         CaseReference?.Trim(), MeasureType, DateOnly.TryParse(MeasureStart, CultureInfo.InvariantCulture, out var start) ? start : null,
         Urgency, CareType, [.. Needs], CareType == Matching.CareTypes.Secure, BirthMonth, Gender, HomePc4?.Trim(),
-        home?.Lat, home?.Lon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes);
+        home?.Lat, home?.Lon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes, home?.Id);
 
     /// <summary>The form field an error belongs to (the summary links there): the API's names, where the form differs.</summary>
     public static string FieldOf(string error) => error switch

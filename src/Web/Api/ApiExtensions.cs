@@ -26,6 +26,7 @@ public static class ApiExtensions
             .AddPolicy(Policies.Network, policy => policy.RequireRole(Silo.Access.Roles.Network))
             .AddPolicy(Policies.National, policy => policy.RequireRole(Silo.Access.Roles.National))
             .AddPolicy(Policies.DeskOrProvider, policy => policy.RequireRole(Silo.Access.Roles.Desk, Silo.Access.Roles.Provider))
+            .AddPolicy(Policies.Live, policy => policy.RequireRole(Silo.Access.Roles.Desk, Silo.Access.Roles.Provider, Silo.Access.Roles.Caseworker))
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Silo.Access.Roles.Admin))
             .AddPolicy(Policies.AnyRole, policy => policy.RequireRole(Silo.Access.Roles.All));
         services.AddOpenApi("v1", options =>
@@ -182,6 +183,8 @@ public static class Policies
     public const string Network = "network";
     public const string National = "national";
     public const string DeskOrProvider = "desk-or-provider";
+    /// <summary>Who hears live changes: desks, providers, and caseworkers (of their own children only).</summary>
+    public const string Live = "live";
     public const string Admin = "admin";
     /// <summary>Any signed-in person or system, whatever its role (only for "who am I").</summary>
     public const string AnyRole = "any-role";

@@ -25,9 +25,10 @@ public interface IAvailabilityClient
 
 /// <summary>
 /// Live updates at /hubs/availability. Groups are chosen on the server from the caller's identity: a desk joins its
-/// region and the desks' availability feed, a provider its own organisation. A client cannot join any other group.
+/// region and the desks' availability feed, a provider its own organisation, a caseworker a group of their own that
+/// hears only about the children they filed. A client cannot join any other group.
 /// </summary>
-[Authorize(Policy = Policies.DeskOrProvider)]
+[Authorize(Policy = Policies.Live)]
 public sealed class AvailabilityHub : Hub<IAvailabilityClient>
 {
     public const string Path = "/hubs/availability";
@@ -35,6 +36,7 @@ public sealed class AvailabilityHub : Hub<IAvailabilityClient>
 
     public static string RegionGroup(string regionCode) => $"region:{regionCode}";
     public static string ProviderGroup(Guid organisationId) => $"provider:{organisationId}";
+    public static string CaseworkerGroup(Guid userId) => $"caseworker:{userId}";
 
     public override async Task OnConnectedAsync()
     {
@@ -48,12 +50,16 @@ public sealed class AvailabilityHub : Hub<IAvailabilityClient>
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, ProviderGroup(caller.OrganisationId.Value));
         }
+        else if (caller?.Role == Roles.Caseworker)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, CaseworkerGroup(caller.Id));
+        }
         await base.OnConnectedAsync();
     }
 }
 
 /// <summary>Delivers the live changes this node receives to the clients connected to this node.</summary>
-public sealed class HubEventSink(IHubContext<AvailabilityHub, IAvailabilityClient> hub) : IMarketEventSink
+public sealed class HubEventSink(IHubContext<AvailabilityHub, IAvailabilityClient> hub, CaseworkersOfRequests caseworkers) : IMarketEventSink
 {
     public Task DeliverAsync(MarketChange entry, CancellationToken cancellationToken)
     {
@@ -61,6 +67,10 @@ public sealed class HubEventSink(IHubContext<AvailabilityHub, IAvailabilityClien
         var payload = document.RootElement.Clone();
         var provider = entry.ProviderId is { } id ? hub.Clients.Group(AvailabilityHub.ProviderGroup(id)) : null;
         var region = entry.RegionCode is { } code ? hub.Clients.Group(AvailabilityHub.RegionGroup(code)) : null;
+        // The caseworker who filed the child hears what happens to it (and only to it).
+        if (entry.Topic is MarketEvent.HoldChanged or MarketEvent.RequestChanged && entry.RegionCode is { } regionCode
+            && payload.TryGetProperty("requestId", out var requestId) && requestId.TryGetGuid(out var request))
+            caseworkers.Enqueue(regionCode, request, entry.Topic == MarketEvent.HoldChanged, payload);
         return entry.Topic switch
         {
             MarketEvent.AvailabilityChanged => Task.WhenAll(hub.Clients.Group(AvailabilityHub.AllDesks).availabilityChanged(payload),
@@ -86,6 +96,8 @@ public static class LiveExtensions
     public static IServiceCollection AddMatchmakerLiveUpdates(this IServiceCollection services)
     {
         services.AddSignalR();
+        services.AddSingleton<CaseworkersOfRequests>();
+        services.AddHostedService(provider => provider.GetRequiredService<CaseworkersOfRequests>());
         services.AddSingleton<IMarketEventSink, HubEventSink>();
         // This node receives every committed change through its observer, and catches up what a push missed.
         services.AddSingleton<LiveFeedForwarder>();

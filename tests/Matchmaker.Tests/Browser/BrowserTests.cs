@@ -252,7 +252,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         await caseworker.FillAsync("#maxDistanceKm", "400");
         await caseworker.ClickAsync("button:has-text('Aanvraag indienen')");
         await Expect(caseworker.Locator("#status-summary")).ToContainTextAsync("Wacht op een plek");
-        var dossier = caseworker.Url;
+        await caseworker.EvaluateAsync("() => window.__notReloaded = true");
 
         await Expect(desk.Locator("main")).ToContainTextAsync("BRW-GI-0001", new LocatorAssertionsToContainTextOptions { Timeout = 5_000 });
         Assert.True(await desk.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the board was not reloaded");
@@ -277,8 +277,9 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         await provider.Locator($"section[data-hold='{holdId}'] button:has-text('Accepteren')").ClickAsync();
         await provider.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
-        await caseworker.GotoAsync(dossier);
-        await Expect(caseworker.Locator("#status-summary")).ToContainTextAsync("Geplaatst bij");
+        // The caseworker's dossier follows without a reload.
+        await Expect(caseworker.Locator("#status-summary")).ToContainTextAsync("Geplaatst bij", new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
+        Assert.True(await caseworker.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the caseworker's dossier was reloaded");
         await Expect(caseworker.Locator("#timeline")).ToContainTextAsync("door het expertisenetwerk");
         await Expect(caseworker.Locator("#timeline")).ToContainTextAsync("Bovenregionaal geëscaleerd");
     }

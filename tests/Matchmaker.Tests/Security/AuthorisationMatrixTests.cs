@@ -81,7 +81,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
     ];
 
     // The live hub is not in the OpenAPI document; it is a door all the same.
-    private static readonly ApiDoor Hub = new("POST", "/hubs/availability/negotiate", DeskOrProvider, false,
+    // Caseworkers hear only about the children they filed (LiveHubTests).
+    private static readonly ApiDoor Hub = new("POST", "/hubs/availability/negotiate", "desk provider caseworker", false,
         _ => Task.FromResult("/hubs/availability/negotiate?negotiateVersion=1"));
 
     public static readonly IReadOnlyList<PageDoor> Pages =

@@ -51,7 +51,50 @@ public sealed class LiveHubTests
         Assert.Equal(requestId, toDesk.GetProperty("requestId").GetGuid());
     }
 
+    [Theory, MemberData(nameof(Infrastructure.TestDatabase.Providers), MemberType = typeof(Infrastructure.TestDatabase))]
+    public async Task ACaseworker_HearsWhatHappensToTheChildTheyFiled_AndNothingOfAnotherChild(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
+        var someoneElses = await market.RegisterAsync(MarketScenario.ChildFor(offering, "LIVE-OTHER"));
+        // The caseworker files the child with the form, as in real life (a request's caseworker is set when it is filed).
+        var form = market.App.CreateClient();
+        await Infrastructure.SignIn.AsDemoAsync(form, MarketScenario.Region, Roles.Caseworker);
+        var municipality = await market.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region ORDER BY name", new { region = MarketScenario.Region });
+        var filed = await form.PostAsync("/jeugdbeschermer/aanvraag", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Infrastructure.SignIn.AntiforgeryToken(await form.GetStringAsync("/jeugdbeschermer/aanvraag")),
+            ["Form.CaseReference"] = "LIVE-OWN", ["Form.MeasureType"] = "ots", ["Form.MeasureStart"] = MarketScenario.InDays(-30), ["Form.Urgency"] = "urgent",
+            ["Form.CareType"] = offering.CareType, ["Form.BirthMonth"] = DateTime.UtcNow.AddYears(-MarketScenario.AgeFor(offering)).AddMonths(-1).ToString("yyyy-MM"),
+            ["Form.Gender"] = offering.Genders.Split(',')[0], ["Form.HomePc4"] = "3011", ["Form.Municipality"] = municipality.ToString(), ["Form.MaxDistanceKm"] = "400",
+        }));
+        Assert.True(filed.IsSuccessStatusCode, await filed.Content.ReadAsStringAsync());
+        var own = await market.ScalarAsync<Guid>("SELECT id FROM requests WHERE case_reference = 'LIVE-OWN' AND caseworker_id IS NOT NULL");
+        var signIn = await Infrastructure.SignIn.AsDemoWithoutCookieJarAsync(
+            market.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false }),
+            MarketScenario.Region, Roles.Caseworker);
+        var cookie = string.Join("; ", signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var heard = new List<JsonElement>();
+        var ownHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var caseworker = Connect(market, request => request.Headers.Cookie = cookie);
+        caseworker.On<JsonElement>("holdChanged", change =>
+        {
+            lock (heard) heard.Add(change);
+            if (change.GetProperty("requestId").GetGuid() == own) ownHold.TrySetResult();
+        });
+        await caseworker.StartAsync();
+
+        (await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId = someoneElses })).EnsureSuccessStatusCode();
+        (await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId = own })).EnsureSuccessStatusCode();
+        await ownHold.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        lock (heard) Assert.All(heard, change => Assert.Equal(own, change.GetProperty("requestId").GetGuid()));
+    }
+
     private static HubConnection Connect(MarketScenario market, string token) =>
+        Connect(market, request => request.Headers.Authorization = $"Bearer {token}");
+
+    private static HubConnection Connect(MarketScenario market, Action<Microsoft.AspNetCore.Http.HttpRequest> authenticate) =>
         new HubConnectionBuilder()
             .WithUrl(new Uri(market.App.Server.BaseAddress, "/hubs/availability"), options =>
             {
@@ -60,7 +103,7 @@ public sealed class LiveHubTests
                 options.WebSocketFactory = async (context, cancellationToken) =>
                 {
                     var client = market.App.Server.CreateWebSocketClient();
-                    client.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {token}";
+                    client.ConfigureRequest = request => authenticate(request);
                     return await client.ConnectAsync(context.Uri, cancellationToken);
                 };
             })

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text.Json;
+using System.Threading.Channels;
+using Dapper;
+using Matchmaker.Silo.Data;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Matchmaker.Web.Live;
+
+/// <summary>
+/// Tells a caseworker what happens to the children they filed, and only those: a hold or request change is looked up
+/// (which caseworker filed the request, if any) off the delivery path, so no change waits for the database, and then
+/// sent to that caseworker's group. A request's caseworker is set when it is filed and never changes: kept once read.
+/// </summary>
+public sealed class CaseworkersOfRequests(Database database, IHubContext<AvailabilityHub, IAvailabilityClient> hub, ILogger<CaseworkersOfRequests> logger)
+    : BackgroundService
+{
+    private const int MaxRemembered = 100_000;
+    private readonly ConcurrentDictionary<Guid, Guid?> _known = new();
+    private readonly Channel<Notice> _notices = Channel.CreateBounded<Notice>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    private sealed record Notice(string RegionCode, Guid RequestId, bool IsHold, JsonElement Payload);
+
+    private sealed class FiledBy
+    {
+        public Guid? CaseworkerId { get; init; }
+    }
+
+    public void Enqueue(string regionCode, Guid requestId, bool isHold, JsonElement payload) =>
+        _notices.Writer.TryWrite(new Notice(regionCode, requestId, isHold, payload));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var notice in _notices.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                if (await CaseworkerOfAsync(notice, stoppingToken) is not { } caseworker) continue;
+                var group = hub.Clients.Group(AvailabilityHub.CaseworkerGroup(caseworker));
+                await (notice.IsHold ? group.holdChanged(notice.Payload) : group.requestChanged(notice.Payload));
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+            {
+                logger.LogWarning(e, "Live feed: could not tell the caseworker of request {Request}", notice.RequestId);
+            }
+        }
+    }
+
+    private async Task<Guid?> CaseworkerOfAsync(Notice notice, CancellationToken cancellationToken)
+    {
+        if (_known.TryGetValue(notice.RequestId, out var caseworker)) return caseworker;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        caseworker = (await connection.QuerySingleOrDefaultAsync<FiledBy>(
+            "SELECT caseworker_id AS CaseworkerId FROM requests WHERE id = @requestId AND region_code = @regionCode",
+            new { requestId = notice.RequestId, regionCode = notice.RegionCode }))?.CaseworkerId;
+        if (_known.Count >= MaxRemembered) _known.Clear();
+        _known[notice.RequestId] = caseworker;
+        return caseworker;
+    }
+}

@@ -68,6 +68,7 @@ public sealed class DemoSeeder(Database database)
             VALUES (@Id, @RegionCode, @RequestId, @OfferingId, NULL, @StartDate, @EndDate, @EndReason, @SecondBest, @CreatedAt)
             """, data.Placements);
         await AddExpertiseNetworksAsync(connection, transaction);
+        await AddLocationContactsAsync(connection, transaction);
         await connection.ExecuteAsync("""
             INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail)
             VALUES (@at, NULL, 'system', NULL, NULL, NULL, 'demo-seeded', 'database', NULL, @detail)
@@ -94,7 +95,34 @@ public sealed class DemoSeeder(Database database)
             new { scopes = DemoDataGenerator.DeskSystemScopes }, transaction);
         await AddExpertiseNetworksAsync(connection, transaction);
         await AddRequestMunicipalitiesAsync(connection, transaction);
+        await AddLocationContactsAsync(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Demo locations get an intake e-mail address (on the reserved .example domain, so no mail reaches anyone), where their
+    /// provider has not set a contact; no phone numbers: any number made up could be somebody's.
+    /// </summary>
+    private static async Task AddLocationContactsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        var missing = (await connection.QueryAsync<LocationOfProvider>("""
+            SELECT l.id AS Id, p.name AS ProviderName FROM locations l JOIN organisations p ON p.id = l.provider_id
+            WHERE NOT EXISTS (SELECT 1 FROM location_contacts c WHERE c.location_id = l.id)
+            """, transaction: transaction)).ToList();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var location in missing)
+        {
+            var domain = new string(location.ProviderName.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
+            await connection.ExecuteAsync("""
+                INSERT INTO location_contacts (location_id, phone, email, updated_at, updated_by) VALUES (@Id, NULL, @email, @now, NULL)
+                """, new { location.Id, email = $"intake@{(domain.Length == 0 ? "aanbieder" : domain)}.example", now }, transaction);
+        }
+    }
+
+    private sealed class LocationOfProvider
+    {
+        public Guid Id { get; init; }
+        public string ProviderName { get; init; } = "";
     }
 
     /// <summary>

@@ -55,6 +55,10 @@ public static class CapacityApi
         /// <summary>Where the location is (for the distance to a child and the map).</summary>
         public double Lat { get; init; }
         public double Lon { get; init; }
+        public Guid LocationId { get; init; }
+        /// <summary>The location's intake contact, as its provider keeps it (null when not given).</summary>
+        public string? ContactPhone { get; init; }
+        public string? ContactEmail { get; init; }
     }
 
     public sealed record Availability(string RegionCode, DateTimeOffset AsOf, long EventCursor, double StaleAfterHours, IReadOnlyList<AvailableOffering> Offerings);
@@ -81,7 +85,8 @@ public static class CapacityApi
                m.region_code AS LocationRegion, o.care_type AS CareType, o.min_age AS MinAge, o.max_age AS MaxAge, o.secure AS Secure,
                o.genders AS Genders, o.specialisms AS Specialisms, o.total_units AS TotalUnits, o.occupied_units AS OccupiedUnits, o.held_units AS HeldUnits,
                o.total_units - o.occupied_units - o.held_units AS FreeUnits, o.earliest_start AS EarliestStart,
-               o.last_confirmed_at AS LastConfirmedAt, o.version AS Version, l.lat AS Lat, l.lon AS Lon
+               o.last_confirmed_at AS LastConfirmedAt, o.version AS Version, l.lat AS Lat, l.lon AS Lon,
+               l.id AS LocationId, lc.phone AS ContactPhone, lc.email AS ContactEmail
         """;
 
     /// <summary>The offerings a region may use under its policy (in the region, or outside it if allowed; contracted, unless allowed otherwise).</summary>
@@ -93,6 +98,7 @@ public static class CapacityApi
             {SelectOfferings}, (c.region_code IS NOT NULL AND c.budget_ceiling_reached = false) AS Contracted
             FROM offerings o
             JOIN locations l ON l.id = o.location_id
+            LEFT JOIN location_contacts lc ON lc.location_id = l.id
             JOIN municipalities m ON m.id = l.municipality_id
             JOIN organisations p ON p.id = o.provider_id
             JOIN regions r ON r.code = @regionCode
@@ -143,6 +149,7 @@ public static class CapacityApi
             {SelectOfferings}, true AS Contracted
             FROM offerings o
             JOIN locations l ON l.id = o.location_id
+            LEFT JOIN location_contacts lc ON lc.location_id = l.id
             JOIN municipalities m ON m.id = l.municipality_id
             JOIN organisations p ON p.id = o.provider_id
             WHERE o.provider_id = @providerId

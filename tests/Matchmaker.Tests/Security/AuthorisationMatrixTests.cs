@@ -132,6 +132,13 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
                 ["totalUnits"] = (await d.Market.FactsAsync(d.Offering)).TotalUnits.ToString(), ["occupiedUnits"] = (await d.Market.FactsAsync(d.Offering)).OccupiedUnits.ToString() }),
         new(typeof(Provider.IndexModel), "POST", "Confirm", "provider", 404, _ => Task.FromResult("/aanbieder?handler=Confirm"),
             d => Task.FromResult(new Dictionary<string, string> { ["offeringId"] = d.Offering.ToString() })),
+        // Another provider's location: "not found", and its contact stays as it was.
+        new(typeof(Provider.IndexModel), "POST", "Contact", "provider", 404, _ => Task.FromResult("/aanbieder?handler=Contact"),
+            async d => new Dictionary<string, string>
+            {
+                ["locationId"] = (await d.Market.ScalarAsync<Guid>("SELECT location_id FROM offerings WHERE id = @id", new { id = d.Offering })).ToString(),
+                ["phone"] = "010 123 45 67", ["email"] = "intake@aanbieder.example",
+            }),
         new(typeof(Provider.ProposalsModel), "GET", null, "provider", null, _ => Task.FromResult("/aanbieder/voorstellen")),
         // Another provider's proposal: the page says it does not exist, and nothing changes.
         new(typeof(Provider.ProposalsModel), "POST", "Accept", "provider", 200, _ => Task.FromResult("/aanbieder/voorstellen?handler=Accept"),

@@ -9,11 +9,17 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Provider;
 
 /// <summary>A provider's offerings: change a count with one click or type it, and confirm that the figures are still right.</summary>
-public sealed class IndexModel(Database database, IGrainFactory grains, TimeProvider clock, IConfiguration configuration) : PageModel
+public sealed class IndexModel(Database database, IGrainFactory grains, Journal journal, TimeProvider clock, IConfiguration configuration) : PageModel
 {
     public IReadOnlyList<CapacityApi.AvailableOffering> Offerings { get; private set; } = [];
     public string? Error { get; private set; }
     public Guid? ErrorOffering { get; private set; }
+
+    /// <summary>The location whose contact form came back with problems, what was typed, and the problems per field.</summary>
+    public Guid? ContactLocation { get; private set; }
+    public string? TypedPhone { get; private set; }
+    public string? TypedEmail { get; private set; }
+    public Dictionary<string, string> ContactProblems { get; private set; } = [];
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -51,6 +57,22 @@ public sealed class IndexModel(Database database, IGrainFactory grains, TimeProv
         }
         TempData["Message"] = "Bevestigd: de tellingen zijn nog steeds juist.";
         return Redirect("/aanbieder#o-" + offeringId);
+    }
+
+    /// <summary>The intake contact of one of the provider's locations; every problem beside its field, what was typed kept.</summary>
+    public async Task<IActionResult> OnPostContactAsync(Guid locationId, string? phone, string? email)
+    {
+        ContactProblems = LocationContact.Problems(phone, email);
+        if (ContactProblems.Count > 0)
+        {
+            (ContactLocation, TypedPhone, TypedEmail) = (locationId, phone, email);
+            await LoadAsync();
+            return Page();
+        }
+        if (!await LocationContact.SaveAsync(database, journal, Caller.Of(HttpContext), locationId, phone, email, clock.GetUtcNow()))
+            return NotFound();
+        TempData["Message"] = "Contact voor plaatsing opgeslagen.";
+        return Redirect("/aanbieder#contact-" + locationId);
     }
 
     private async Task<IActionResult> SetAsync(Guid offeringId, int total, int occupied, DateOnly? earliestStart)

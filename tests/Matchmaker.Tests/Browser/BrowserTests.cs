@@ -174,6 +174,56 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task ADesksDay_ARoundAndAHold_TheProviderDeclinesWithAReason_TheDeskHearsItAndReadsIt_TheNextRoundRemembers_AndSiblingsAreSplitWithAReason()
+    {
+        var prepared = await browser.PrepareOfferingAsync();
+        var market = Matchmaker.Tests.Market.MarketScenario.On(browser.Database, browser.Node);
+        var offering = await market.FactsAsync(prepared.Id);
+        // Needing every specialism, the child fits the prepared place only.
+        var child = JsonSerializer.SerializeToNode(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-DAY-01", maxDistanceKm: 400))!.AsObject();
+        child["needs"] = new System.Text.Json.Nodes.JsonArray([.. Matchmaker.Matching.Specialisms.All.Select(n => (System.Text.Json.Nodes.JsonNode)n!)]);
+        var requestId = await market.RegisterAsync(child);
+        var sibling = await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-DAY-S1", siblingGroup: "BRW-DAY-SIB"));
+        await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-DAY-S2", siblingGroup: "BRW-DAY-SIB"));
+
+        var desk = await browser.SignedInPageAsync("desk");
+        await desk.GotoAsync("/tafel/matching");
+        await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
+        var proposal = desk.Locator("#proposals tr", new PageLocatorOptions { HasText = "BRW-DAY-01" });
+        await proposal.Locator("input[type=checkbox]").CheckAsync();
+        await desk.ClickAsync("button:has-text('Reserveren voor gekozen voorstellen')");
+        await Expect(desk.Locator("[role=status]")).ToContainTextAsync("BRW-DAY-01: gereserveerd tot");
+        var holdId = await browser.ScalarAsync<Guid>("SELECT id FROM holds WHERE request_id = @requestId AND status = 'active'", new { requestId });
+
+        var provider = await browser.SignedInPageAsync("provider");
+        await provider.GotoAsync("/aanbieder/voorstellen");
+        var section = provider.Locator($"section[data-hold='{holdId}']");
+        await section.Locator("select[name=reason]").SelectOptionAsync("needs-not-met");
+        await section.Locator("textarea[name=note]").FillAsync("De groep heeft nu alleen jongere kinderen");
+        await section.Locator("button:has-text('Afwijzen')").ClickAsync();
+        await provider.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        // The desk, still on the round, hears the answer: the menu badge and the round that is out of date.
+        await Expect(desk.Locator("[data-badge=answers]")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 5_000 });
+        await desk.GotoAsync($"/tafel/kind/{requestId}");
+        await Expect(desk.Locator("#timeline")).ToContainTextAsync("Zorgbehoefte past niet");
+        await Expect(desk.Locator("#timeline")).ToContainTextAsync("De groep heeft nu alleen jongere kinderen");
+
+        await desk.GotoAsync("/tafel/matching");
+        await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
+        await Expect(desk.Locator("#not-placed")).ToContainTextAsync("BRW-DAY-01");
+        await Expect(desk.Locator("#not-placed")).ToContainTextAsync("wezen dit kind eerder af en worden niet opnieuw voorgesteld");
+        await Expect(desk.Locator("#proposals tr", new PageLocatorOptions { HasText = "BRW-DAY-01" })).ToHaveCountAsync(0);
+
+        await desk.GotoAsync($"/tafel/kind/{sibling}");
+        await desk.FillAsync("#split-reason", "Samen wachten duurt te lang; de pleegouders kunnen er één opnemen");
+        await desk.CheckAsync("#split-confirmed");
+        await desk.ClickAsync("button:has-text('Apart laten plaatsen')");
+        await Expect(desk.Locator("#timeline")).ToContainTextAsync("Samen wachten duurt te lang");
+        await desk.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "desk-day-siblings-split.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task AProvidersAnswer_LightsTheDesksMenuBadgeOnAnyPage_UntilTheDeskLooksAtTheAnswers_AndAnOpenRoundSaysItIsOutOfDate()
     {
         var prepared = await browser.PrepareOfferingAsync();

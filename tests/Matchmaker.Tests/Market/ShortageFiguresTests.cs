@@ -45,6 +45,30 @@ public sealed partial class ShortageFiguresTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EveryTable_HasItsOwnDownload_WithExactlyItsLinesOfTheWholeDownload_AndAnUnknownTableIsRefused(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using var app = new MatchmakerWebFactory(test);
+        var client = app.CreateClient();
+        await SignIn.AsDemoAsync(client, "rijnmond", "municipality");
+        var whole = (await client.GetStringAsync("/gemeente?handler=Csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        var fromTables = new List<string>();
+        foreach (var (code, _, parts) in Web.Pages.Municipality.IndexModel.Tables)
+        {
+            var table = (await client.GetStringAsync($"/gemeente?handler=Csv&tabel={code}")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(whole[0], table[0]);
+            Assert.All(table.Skip(1), line => Assert.Contains(line.Split(';')[0], parts));
+            fromTables.AddRange(table.Skip(1));
+        }
+        var unknown = await client.GetAsync("/gemeente?handler=Csv&tabel=bestaat-niet");
+
+        Assert.Equal(whole.Skip(1).Order(StringComparer.Ordinal), fromTables.Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("tabel", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task NoRegionsPublishedFigures_LetASmallCountBeCalculatedBack(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);

@@ -14,8 +14,27 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
 
     public async Task OnGetAsync() => Figures = await ShortageFigures.ComputeAsync(database, rounds, Caller.Of(HttpContext).RegionCode!, clock, configuration);
 
-    public async Task<IActionResult> OnGetCsvAsync()
+    /// <summary>The page's tables, each with a stable download address (?handler=Csv&amp;tabel=...), and the CSV parts each holds.</summary>
+    public static readonly IReadOnlyList<(string Code, string Label, string[] Parts)> Tables =
+    [
+        ("wachtend", "Wachtende kinderen per zorgvorm", ["wachtend", "vrij"]),
+        ("per-gemeente", "Per gemeente", ["wachtend per gemeente", "over 3-maandennorm per gemeente"]),
+        ("oorzaken", "Waarom kinderen geen plek krijgen", ["niet geplaatst"]),
+        ("afwijzingen", "Afwijzingen door aanbieders", ["afgewezen (90 dagen)"]),
+        ("stabiliteit", "Plaatsingsstabiliteit", ["beeindigd (12 maanden)", "stabiliteit (12 maanden)"]),
+        ("trend", "Trend per week", ["trend"]),
+        ("trend-per-maand", "Trend per maand en zorgvorm", ["trend per maand"]),
+    ];
+
+    /// <summary>All figures, or one table of them (<paramref name="tabel"/>): the same cells as the page, hidden alike.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(string? tabel)
     {
+        var parts = tabel is null ? null : Tables.FirstOrDefault(t => t.Code == tabel).Parts;
+        if (tabel is not null && parts is null)
+            return BadRequest(new ValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                ["tabel"] = [$"Kies een tabel: {string.Join(", ", Tables.Select(t => t.Code))}."],
+            }) { Title = "Deze tabel bestaat niet.", Status = StatusCodes.Status400BadRequest });
         var figures = await ShortageFigures.ComputeAsync(database, rounds, Caller.Of(HttpContext).RegionCode!, clock, configuration);
         var csv = new StringBuilder();
         csv.AppendLine("onderdeel;zorgvorm;kenmerk;aantal");
@@ -56,7 +75,10 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
                 csv.AppendLine($"trend per maand;{Dutch.CareType(figures.MonthlyCareTypes[i])};maand tot {point.MonthEnding:yyyy-MM-dd};{point.ByCareType[i]}");
             csv.AppendLine($"trend per maand;;maand tot {point.MonthEnding:yyyy-MM-dd};{point.Waiting}");
         }
-        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"tekorten-{figures.RegionCode}-{DateTime.UtcNow:yyyy-MM-dd}.csv");
+        var lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var chosen = parts is null ? lines : lines.Take(1).Concat(lines.Skip(1).Where(line => parts.Contains(line.Split(';')[0])));
+        return File(Encoding.UTF8.GetBytes(string.Join('\n', chosen) + "\n"), "text/csv; charset=utf-8",
+            $"tekorten-{figures.RegionCode}{(tabel is null ? "" : "-" + tabel)}-{DateTime.UtcNow:yyyy-MM-dd}.csv");
     }
 
     /// <summary>The same figures as JSON (columns in docs/open-data.md): codes and Dutch names, hidden counts as null.</summary>

@@ -58,7 +58,7 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         public double DistanceKm { get; set; }
     }
 
-    /// <summary>Buys the places, compares, stores; null when the region does not exist.</summary>
+    /// <summary>Buys the places on the region's current market, compares, stores the published figures; returns the run's id.</summary>
     public async Task<Guid> PurchaseAsync(string regionCode, Guid? userId, PurchaseInput input)
     {
         var band = AgeBands.Single(b => b.Code == input.AgeBand);

@@ -206,13 +206,13 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         // The desk, still on the round, hears the answer: the menu badge and the round that is out of date.
         await Expect(desk.Locator("[data-badge=answers]")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 5_000 });
         await desk.GotoAsync($"/tafel/kind/{requestId}");
-        await Expect(desk.Locator("#timeline")).ToContainTextAsync("Zorgbehoefte past niet");
+        await Expect(desk.Locator("#timeline")).ToContainTextAsync("afgewezen: zorgbehoefte past niet");
         await Expect(desk.Locator("#timeline")).ToContainTextAsync("De groep heeft nu alleen jongere kinderen");
 
         await desk.GotoAsync("/tafel/matching");
         await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
         await Expect(desk.Locator("#not-placed")).ToContainTextAsync("BRW-DAY-01");
-        await Expect(desk.Locator("#not-placed")).ToContainTextAsync("wezen dit kind eerder af en worden niet opnieuw voorgesteld");
+        await Expect(desk.Locator("#not-placed")).ToContainTextAsync("Niet opnieuw voorgesteld: 1 plek waar de aanbieder dit kind eerder afwees");
         await Expect(desk.Locator("#proposals tr", new PageLocatorOptions { HasText = "BRW-DAY-01" })).ToHaveCountAsync(0);
 
         await desk.GotoAsync($"/tafel/kind/{sibling}");

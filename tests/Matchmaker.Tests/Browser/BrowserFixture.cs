@@ -40,7 +40,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>A page signed in as the demo <paramref name="role"/>; <paramref name="bypassCsp"/> only for tests that inject their own tools (axe).</summary>
     /// <summary>A page signed in with the demo account of <paramref name="role"/> (or not signed in: "anonymous").</summary>
-    public async Task<IPage> SignedInPageAsync(string role, bool bypassCsp = false, int viewportWidth = 1280)
+    public async Task<IPage> SignedInPageAsync(string role, bool bypassCsp = false, int viewportWidth = 1280, string region = Region)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -52,7 +52,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var page = await context.NewPageAsync();
         if (role == "anonymous") return page;
         await page.GotoAsync("/account/sign-in");
-        await page.SelectOptionAsync("#demo-region", Region);
+        await page.SelectOptionAsync("#demo-region", region);
         await page.ClickAsync($"button[name=role][value={role}]");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         return page;
@@ -92,6 +92,27 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "SELECT name, lat, lon FROM municipalities WHERE region_code = @Region", new { Region }))
             .OrderBy(m => Math.Abs(m.Lat - offering.Lat) + Math.Abs(m.Lon - offering.Lon)).First();
         return new PreparedOffering { Id = offering.Id, CareType = offering.CareType, Municipality = municipality.Name };
+    }
+
+    /// <summary>
+    /// An offering of <paramref name="region"/>'s demo provider located outside the fixture's region, made to fit any child of
+    /// <paramref name="careType"/> (ages 0-18, every gender and specialism) with plenty of free units: a place beyond the region.
+    /// </summary>
+    public async Task<Guid> PrepareOfferingElsewhereAsync(string careType, string region)
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        var providerId = await connection.ExecuteScalarAsync<Guid>("SELECT organisation_id FROM users WHERE email = @email",
+            new { email = DemoDataGenerator.DemoEmail("provider", region) });
+        var id = await connection.ExecuteScalarAsync<Guid>("""
+            SELECT o.id FROM offerings o JOIN locations l ON l.id = o.location_id JOIN municipalities m ON m.id = l.municipality_id
+            WHERE o.provider_id = @providerId AND m.region_code <> @Region AND o.secure = false ORDER BY o.id
+            """, new { providerId, Region });
+        await connection.ExecuteAsync("""
+            UPDATE offerings SET care_type = @careType, specialisms = @all, min_age = 0, max_age = 18, genders = 'f,m,x',
+                   total_units = occupied_units + held_units + 40, version = version + 1
+            WHERE id = @id
+            """, new { careType, all = string.Join(",", Matchmaker.Matching.Specialisms.All), id });
+        return id;
     }
 
     /// <summary>An open child of the region, filed by its demo caseworker and escalated to the network: for the caseworker's and network's pages.</summary>

@@ -312,17 +312,20 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         await desk.ClickAsync("button:has-text('Escaleren')");
         await Expect(desk.Locator("#escalation-status")).ToContainTextAsync("Expertisenetwerk Zuid-Holland");
 
+        // The network holds a place outside the child's region, and that place's provider answers.
+        var elsewhere = await browser.PrepareOfferingElsewhereAsync(prepared.CareType, "haaglanden");
         var network = await browser.SignedInPageAsync("network");
         await network.GotoAsync("/bovenregionaal");
         await network.ClickAsync("a:has-text('BRW-GI-0001')");
-        await network.CheckAsync($"#place-{prepared.Id}");
+        await Expect(network.Locator($"#place-{elsewhere}")).ToBeVisibleAsync();
+        await network.CheckAsync($"#place-{elsewhere}");
         await network.FillAsync("#hold-reason", "Passende plek, de regio heeft geen andere");
         await network.CheckAsync("#hold-confirmed");
         await network.ClickAsync("button:has-text('Reserveren namens de regio')");
         await Expect(network.Locator("main")).ToContainTextAsync("Plek gereserveerd namens Rijnmond");
 
         var holdId = await browser.ScalarAsync<Guid>("SELECT h.id FROM holds h JOIN requests r ON r.id = h.request_id WHERE r.case_reference = 'BRW-GI-0001' AND h.status = 'active'");
-        var provider = await browser.SignedInPageAsync("provider");
+        var provider = await browser.SignedInPageAsync("provider", region: "haaglanden");
         await provider.GotoAsync("/aanbieder/voorstellen");
         await provider.Locator($"section[data-hold='{holdId}'] button:has-text('Accepteren')").ClickAsync();
         await provider.WaitForLoadStateAsync(LoadState.NetworkIdle);

@@ -72,9 +72,12 @@ internal sealed class ComponentProblem
 /// <summary>
 /// Exact allocation of one part. Without sibling groups one min-cost flow (<see cref="TieredMinCostFlow"/>)
 /// is optimal. Sibling groups (all together at one place, or none) are handled by branch and bound: the
-/// flow in which siblings may be split is an upper bound; a group it splits is branched on, one branch per
-/// place that could take the whole group and one where the group is not placed. A branch whose bound is not
-/// better than the best allocation found is cut, so the result is optimal on every instance.
+/// flow in which siblings may be split is an upper bound; a group it splits is branched on: one branch per place
+/// where the flow put one of its members (the whole group there), and one branch where the group may use none of
+/// those places (it goes elsewhere, or is not placed). These branches split the allocations without overlap and
+/// leave none out; a branch whose bound is not better than the best allocation found is cut, so the result is
+/// optimal on every instance. Branching on the flow's own places rather than on every place that could take the
+/// group keeps the tree small: the last branch's bound usually falls below the best found and is cut at once.
 /// </summary>
 internal sealed class ComponentSearch(ComponentProblem problem)
 {
@@ -88,13 +91,14 @@ internal sealed class ComponentSearch(ComponentProblem problem)
     {
         var fixedPlace = new int[problem.RequestCount];
         Array.Fill(fixedPlace, Free);
-        Search((int[])problem.Capacity.Clone(), fixedPlace, default);
+        Search((int[])problem.Capacity.Clone(), fixedPlace, new int[problem.Groups.Length][], default);
         return _bestPlaceOf ?? Enumerable.Repeat(NotPlaced, problem.RequestCount).ToArray();
     }
 
-    private void Search(int[] capacity, int[] fixedPlace, AllocationValue fixedValue)
+    /// <param name="excluded">per group, the places it may no longer use (null: none)</param>
+    private void Search(int[] capacity, int[] fixedPlace, int[]?[] excluded, AllocationValue fixedValue)
     {
-        var placeOf = SolveRelaxation(capacity, fixedPlace);
+        var placeOf = SolveRelaxation(capacity, fixedPlace, excluded);
         var value = fixedValue;
         for (var r = 0; r < placeOf.Length; r++)
             if (fixedPlace[r] == Free && placeOf[r] >= 0)
@@ -112,8 +116,10 @@ internal sealed class ComponentSearch(ComponentProblem problem)
         }
 
         var members = problem.Groups[split];
-        var branches = problem.EdgePlace[members[0]]
-            .Where(p => capacity[p] >= members.Length)
+        // Every member may use exactly the group's places (see SiblingGroups), so a member's place can take them all.
+        var branches = members.Select(m => placeOf[m])
+            .Where(p => p >= 0 && capacity[p] >= members.Length)
+            .Distinct()
             .OrderByDescending(p => members.Count(m => placeOf[m] == p))
             .ThenBy(p => members.Sum(m => problem.CostOf(m, p)))
             .ThenBy(p => p)
@@ -131,15 +137,23 @@ internal sealed class ComponentSearch(ComponentProblem problem)
                 nextFixed[m] = place;
                 nextValue += problem.ValueOf(m, place);
             }
-            Search(nextCapacity, nextFixed, nextValue);
+            Search(nextCapacity, nextFixed, excluded, nextValue);
         }
         if (_best is { } incumbent && value.CompareTo(incumbent) <= 0) return;
-        var withoutGroup = (int[])fixedPlace.Clone();
-        foreach (var m in members) withoutGroup[m] = NotPlaced;
-        Search(capacity, withoutGroup, fixedValue);
+        // The rest: the group at none of those places. With every place excluded it is simply not placed.
+        var nextExcluded = (int[]?[])excluded.Clone();
+        nextExcluded[split] = [.. excluded[split] ?? [], .. branches];
+        if (branches.Count == 0)
+        {
+            var withoutGroup = (int[])fixedPlace.Clone();
+            foreach (var m in members) withoutGroup[m] = NotPlaced;
+            Search(capacity, withoutGroup, excluded, fixedValue);
+            return;
+        }
+        Search(capacity, fixedPlace, nextExcluded, fixedValue);
     }
 
-    private int[] SolveRelaxation(int[] capacity, int[] fixedPlace)
+    private int[] SolveRelaxation(int[] capacity, int[] fixedPlace, int[]?[] excluded)
     {
         var n = problem.RequestCount;
         var edgePlace = new int[n][];
@@ -156,7 +170,9 @@ internal sealed class ComponentSearch(ComponentProblem problem)
             {
                 // A sibling may only use a place that could still take the whole group.
                 var size = problem.Groups[group].Length;
-                var keep = Enumerable.Range(0, problem.EdgePlace[r].Length).Where(i => capacity[problem.EdgePlace[r][i]] >= size).ToArray();
+                var notHere = excluded[group];
+                var keep = Enumerable.Range(0, problem.EdgePlace[r].Length)
+                    .Where(i => capacity[problem.EdgePlace[r][i]] >= size && (notHere is null || Array.IndexOf(notHere, problem.EdgePlace[r][i]) < 0)).ToArray();
                 edgePlace[r] = keep.Select(i => problem.EdgePlace[r][i]).ToArray();
                 edgeCost[r] = keep.Select(i => problem.EdgeCost[r][i]).ToArray();
             }

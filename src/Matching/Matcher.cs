@@ -13,10 +13,7 @@ public static class Matcher
     public static MatchingResult Solve(MatchingInstance instance, ExplanationWords? words = null)
     {
         var clock = Stopwatch.StartNew();
-        EnsureValid(instance);
-        var candidates = Candidates.Find(instance);
-        var groups = SiblingGroups.Find(instance, candidates);
-        var placeOf = Allocator.Allocate(instance, candidates, groups);
+        var (candidates, groups, placeOf, distances) = Run(instance);
         var explanations = new Explanations(instance, candidates, groups, placeOf, words ?? ExplanationWords.English);
 
         var assignments = new List<Assignment>();
@@ -29,7 +26,7 @@ public static class Matcher
             var request = instance.Requests[r];
             if (placeOf[r] >= 0)
             {
-                var distance = candidates[r].First(c => c.Place == placeOf[r]).DistanceKm;
+                var distance = distances[r];
                 assignments.Add(new Assignment(request.Id, instance.Places[placeOf[r]].Id, Explanations.Round(distance), explanations.Placed(r), explanations.Options(r)));
                 byPriority[request.Priority - 1]++;
                 waitingDays += request.WaitingDays;
@@ -51,14 +48,22 @@ public static class Matcher
     /// </summary>
     public static PlacedRequests Allocate(MatchingInstance instance)
     {
+        var (_, _, placeOf, distanceKm) = Run(instance);
+        return new PlacedRequests(placeOf, distanceKm);
+    }
+
+    /// <summary>The feasible pairs, the sibling groups, and the optimal allocation with each placed child's distance.</summary>
+    private static (Candidate[][] Candidates, SiblingGroups Groups, int[] PlaceOf, double[] DistanceKm) Run(MatchingInstance instance)
+    {
         EnsureValid(instance);
         var candidates = Candidates.Find(instance);
-        var placeOf = Allocator.Allocate(instance, candidates, SiblingGroups.Find(instance, candidates));
+        var groups = SiblingGroups.Find(instance, candidates);
+        var placeOf = Allocator.Allocate(instance, candidates, groups);
         var distanceKm = new double[placeOf.Length];
         for (var r = 0; r < placeOf.Length; r++)
             if (placeOf[r] >= 0)
                 distanceKm[r] = candidates[r].First(c => c.Place == placeOf[r]).DistanceKm;
-        return new PlacedRequests(placeOf, distanceKm);
+        return (candidates, groups, placeOf, distanceKm);
     }
 
     private static void EnsureValid(MatchingInstance instance)

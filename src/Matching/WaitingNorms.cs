@@ -28,6 +28,9 @@ public static class WaitingNorms
         return Status.Within;
     }
 
+    /// <summary>Whether a child waiting since <paramref name="measureStart"/> has passed <paramref name="norm"/> (or a later one) by <paramref name="today"/>.</summary>
+    public static bool IsPast(Status norm, DateOnly measureStart, DateOnly today) => Of(measureStart, today) >= norm;
+
     /// <summary>Monday to Friday after <paramref name="from"/> up to and including <paramref name="to"/> (public holidays aside).</summary>
     public static int WorkingDaysBetween(DateOnly from, DateOnly to)
     {

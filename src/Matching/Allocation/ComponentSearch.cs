@@ -140,16 +140,10 @@ internal sealed class ComponentSearch(ComponentProblem problem)
             Search(nextCapacity, nextFixed, excluded, nextValue);
         }
         if (_best is { } incumbent && value.CompareTo(incumbent) <= 0) return;
-        // The rest: the group at none of those places. With every place excluded it is simply not placed.
+        // The rest: the group at none of those places (there is at least one: a split group has a member placed, and the
+        // flow only places a sibling where the whole group fits). Once every place is excluded, the group is not placed.
         var nextExcluded = (int[]?[])excluded.Clone();
         nextExcluded[split] = [.. excluded[split] ?? [], .. branches];
-        if (branches.Count == 0)
-        {
-            var withoutGroup = (int[])fixedPlace.Clone();
-            foreach (var m in members) withoutGroup[m] = NotPlaced;
-            Search(capacity, withoutGroup, excluded, fixedValue);
-            return;
-        }
         Search(capacity, fixedPlace, nextExcluded, fixedValue);
     }
 

@@ -7,7 +7,7 @@ namespace Matchmaker.Matching.Purchasing;
 public static class WhatIf
 {
     /// <summary>Every gender a bought place takes: purchasing buys for all children of its care type and ages.</summary>
-    public static readonly IReadOnlyList<string> AllGenders = ["f", "m", "x"];
+    private static readonly IReadOnlyList<string> AllGenders = ["f", "m", "x"];
 
     /// <summary>The most units one what-if or one sweep step may add: a purchase, not a new market.</summary>
     public const int MaxUnits = 50;
@@ -102,6 +102,9 @@ public sealed record SweepRow(string CareType, IReadOnlyList<Comparison> ByUnits
 /// </summary>
 public sealed record Outcome(int Placed, IReadOnlyList<int> PlacedByPriority, long WaitingDaysOfPlaced, double DistanceKm, IReadOnlyList<int> UnplacedPastNorm)
 {
+    private static readonly WaitingNorms.Status[] PastNorms =
+        [WaitingNorms.Status.OverFiveWorkingDays, WaitingNorms.Status.OverSixWeeks, WaitingNorms.Status.OverThreeMonths];
+
     public double AverageDistanceKm => Placed == 0 ? 0 : DistanceKm / Placed;
 
     public static Outcome Of(MatchingInstance instance, PlacedRequests allocation, DateOnly asOf)
@@ -120,9 +123,9 @@ public sealed record Outcome(int Placed, IReadOnlyList<int> PlacedByPriority, lo
                 distance += allocation.DistanceKm[r];
                 continue;
             }
-            var norm = WaitingNorms.Of(asOf.AddDays(-request.WaitingDays), asOf);
+            var measureStart = asOf.AddDays(-request.WaitingDays);
             for (var n = 0; n < pastNorm.Length; n++)
-                if ((int)norm > n) pastNorm[n]++;
+                if (WaitingNorms.IsPast(PastNorms[n], measureStart, asOf)) pastNorm[n]++;
         }
         return new Outcome(byPriority.Sum(), byPriority, waitingDays, distance, pastNorm);
     }
@@ -140,6 +143,4 @@ public sealed record Comparison(Outcome Before, Outcome After)
 
     /// <summary>Per norm (5 working days, 6 weeks, 3 months): how many fewer children stay without a place past it.</summary>
     public IReadOnlyList<int> PastNormPlaced => [.. Enumerable.Range(0, 3).Select(n => Before.UnplacedPastNorm[n] - After.UnplacedPastNorm[n])];
-
-    public double AverageDistanceChangeKm => After.AverageDistanceKm - Before.AverageDistanceKm;
 }

@@ -29,7 +29,7 @@ public interface IAvailabilityClient
 /// hears only about the children they filed. A client cannot join any other group.
 /// </summary>
 [Authorize(Policy = Policies.Live)]
-public sealed class AvailabilityHub : Hub<IAvailabilityClient>
+public sealed class AvailabilityHub(CaseworkersOfRequests caseworkers) : Hub<IAvailabilityClient>
 {
     public const string Path = "/hubs/availability";
     public const string AllDesks = "desks";
@@ -53,8 +53,15 @@ public sealed class AvailabilityHub : Hub<IAvailabilityClient>
         else if (caller?.Role == Roles.Caseworker)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, CaseworkerGroup(caller.Id));
+            caseworkers.Connected();
         }
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Caller.From(Context.User!)?.Role == Roles.Caseworker) caseworkers.Disconnected();
+        return base.OnDisconnectedAsync(exception);
     }
 }
 

@@ -12,12 +12,14 @@ namespace Matchmaker.Web.Live;
 /// Tells a caseworker what happens to the children they filed, and only those: a hold or request change is looked up
 /// (which caseworker filed the request, if any) off the delivery path, so no change waits for the database, and then
 /// sent to that caseworker's group. A request's caseworker is set when it is filed and never changes: kept once read.
+/// While no caseworker is connected to this node (the usual case under load), nothing is queued or looked up.
 /// </summary>
 public sealed class CaseworkersOfRequests(Database database, IHubContext<AvailabilityHub, IAvailabilityClient> hub, ILogger<CaseworkersOfRequests> logger)
     : BackgroundService
 {
     private const int MaxRemembered = 100_000;
     private readonly ConcurrentDictionary<Guid, Guid?> _known = new();
+    private int _connected;
     private readonly Channel<Notice> _notices = Channel.CreateBounded<Notice>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
     private sealed record Notice(string RegionCode, Guid RequestId, bool IsHold, JsonElement Payload);
@@ -27,8 +29,15 @@ public sealed class CaseworkersOfRequests(Database database, IHubContext<Availab
         public Guid? CaseworkerId { get; init; }
     }
 
-    public void Enqueue(string regionCode, Guid requestId, bool isHold, JsonElement payload) =>
-        _notices.Writer.TryWrite(new Notice(regionCode, requestId, isHold, payload));
+    public void Connected() => Interlocked.Increment(ref _connected);
+
+    public void Disconnected() => Interlocked.Decrement(ref _connected);
+
+    public void Enqueue(string regionCode, Guid requestId, bool isHold, JsonElement payload)
+    {
+        if (Volatile.Read(ref _connected) > 0)
+            _notices.Writer.TryWrite(new Notice(regionCode, requestId, isHold, payload));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

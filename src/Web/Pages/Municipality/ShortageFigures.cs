@@ -128,7 +128,7 @@ public sealed class ShortageFigures
                 var bands = AgeBands.Select((_, band) => counts.Count(r.waiting.Count(w => AgeBand(w.BirthMonth, today) == band))).ToArray();
                 var total = counts.Count(r.waiting.Count);
                 counts.Sum(total, bands);
-                int PastNorm(WaitingNorms.Status norm) => counts.Count(r.waiting.Count(w => WaitingNorms.Of(w.MeasureStart, today) >= norm));
+                int PastNorm(WaitingNorms.Status norm) => counts.Count(r.waiting.Count(w => WaitingNorms.IsPast(norm, w.MeasureStart, today)));
                 return (r.careType, bands, total, overFive: PastNorm(WaitingNorms.Status.OverFiveWorkingDays), overSix: PastNorm(WaitingNorms.Status.OverSixWeeks),
                     overNorm: PastNorm(WaitingNorms.Status.OverThreeMonths), median: days.Count == 0 ? 0 : days[days.Count / 2], r.free);
             }).ToList();
@@ -160,15 +160,15 @@ public sealed class ShortageFigures
 
         // Per municipality: the waiting children add up to the trend's current week, and those past the 3-month norm to the
         // same total as the care types' (published once, tying both tables).
-        static bool OverThreeMonths(WaitingRow r, DateOnly day) => WaitingNorms.Of(r.MeasureStart, day) >= WaitingNorms.Status.OverThreeMonths;
+        bool OverThreeMonths(WaitingRow r) => WaitingNorms.IsPast(WaitingNorms.Status.OverThreeMonths, r.MeasureStart, today);
         var recorded = municipalities.Select(m => m.Id).ToHashSet();
         var homes = municipalities.Select(m => (id: (Guid?)m.Id, name: m.Name, children: open.Where(r => r.MunicipalityId == m.Id).ToList()))
             .Append((id: null, name: "Gemeente niet vastgelegd", children: open.Where(r => r.MunicipalityId is not { } id || !recorded.Contains(id)).ToList()))
             .Where(h => h.id is not null || h.children.Count > 0)
-            .Select(h => (h.id, h.name, waiting: counts.Count(h.children.Count), over: counts.Count(h.children.Count(r => OverThreeMonths(r, today)))))
+            .Select(h => (h.id, h.name, waiting: counts.Count(h.children.Count), over: counts.Count(h.children.Count(OverThreeMonths))))
             .ToList();
         counts.Sum(trend[^1].cell, homes.Select(h => h.waiting).ToList());
-        var overTotal = counts.Count(open.Count(r => OverThreeMonths(r, today)));
+        var overTotal = counts.Count(open.Count(OverThreeMonths));
         counts.Sum(overTotal, homes.Select(h => h.over).ToList());
         counts.Sum(overTotal, rows.Select(r => r.overNorm).ToList());
 

@@ -29,8 +29,6 @@ public sealed class WhatIfModel(WhatIfRuns runs, Silo.Data.Database database) : 
     /// <summary>Field id → Dutch message, in the order of the form.</summary>
     public Dictionary<string, string> Problems { get; } = [];
 
-    public string? ProblemsOf { get; private set; }
-
     public IReadOnlyList<MunicipalityOption> Municipalities { get; private set; } = [];
     public IReadOnlyList<WhatIfRuns.ContractOption> ContractOptions { get; private set; } = [];
     public IReadOnlyList<WhatIfRuns.Run> Latest { get; private set; } = [];
@@ -41,7 +39,7 @@ public sealed class WhatIfModel(WhatIfRuns runs, Silo.Data.Database database) : 
 
     public async Task<IActionResult> OnPostPurchaseAsync()
     {
-        await LoadAsync();
+        Municipalities = await MunicipalityOption.ListAsync(database, RegionCode);
         var units = 0;
         if (Purchase.CareType is null || !CareTypes.All.Contains(Purchase.CareType))
             Problems["careType"] = "Kies de zorgvorm die u wilt inkopen.";
@@ -55,7 +53,7 @@ public sealed class WhatIfModel(WhatIfRuns runs, Silo.Data.Database database) : 
             Problems["specialisms"] = "Kies alleen specialismen uit de lijst.";
         if (Problems.Count > 0)
         {
-            ProblemsOf = "purchase";
+            await LoadAsync();
             return Page();
         }
         var id = await runs.PurchaseAsync(RegionCode, Caller.Of(HttpContext).Id,
@@ -67,13 +65,12 @@ public sealed class WhatIfModel(WhatIfRuns runs, Silo.Data.Database database) : 
     {
         await LoadAsync();
         ChosenOffering = offering;
-        if (offering is null || ContractOptions.All(o => o.Id != offering))
+        if (ContractOptions.FirstOrDefault(o => o.Id == offering) is not { } chosen)
         {
             Problems["offering"] = "Kies een aanbod uit de lijst.";
-            ProblemsOf = "contract";
             return Page();
         }
-        var id = await runs.ContractAsync(RegionCode, Caller.Of(HttpContext).Id, offering.Value);
+        var id = await runs.ContractAsync(RegionCode, Caller.Of(HttpContext).Id, chosen);
         return Redirect($"/gemeente/wat-als/{id}");
     }
 

@@ -74,16 +74,16 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         return await StoreAsync(connection, regionCode, userId, "purchase", input, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
     }
 
-    public async Task<Guid> ContractAsync(string regionCode, Guid? userId, Guid offeringId)
+    /// <param name="option">one of <see cref="ContractOptionsAsync"/>'s, as the municipality chose it</param>
+    public async Task<Guid> ContractAsync(string regionCode, Guid? userId, ContractOption option)
     {
         await using var connection = await database.OpenAsync();
         var today = Today;
         var clockwork = Stopwatch.StartNew();
         var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
-        var option = (await ContractOptionsAsync(regionCode)).Single(o => o.Id == offeringId);
-        var comparison = WhatIf.Contract(market.Instance, offeringId.ToString(), regionCode, today);
+        var comparison = WhatIf.Contract(market.Instance, option.Id.ToString(), regionCode, today);
         var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {Infrastructure.Dutch.CareType(option.CareType)}, nu {option.FreeUnits} vrij";
-        return await StoreAsync(connection, regionCode, userId, "contract", new { offeringId }, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
+        return await StoreAsync(connection, regionCode, userId, "contract", new { offeringId = option.Id }, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
     }
 
     /// <summary>For every care type the region's children wait for: 1 to 10 extra places that fit every waiting child's needs, at the region's centre.</summary>

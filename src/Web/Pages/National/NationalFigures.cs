@@ -58,7 +58,7 @@ public sealed class NationalFigures
         var counts = new SmallCountProtection();
         var cells = regions.Select(r => (
             waiting: counts.Count(waiting[r.Code].Count()),
-            over: counts.Count(waiting[r.Code].Count(w => today > w.MeasureStart.AddMonths(3))),
+            over: counts.Count(waiting[r.Code].Count(w => WaitingNorms.IsPast(WaitingNorms.Status.OverThreeMonths, w.MeasureStart, today))),
             outside: counts.Count(outside.GetValueOrDefault(r.Code)))).ToList();
         var totals = (waiting: counts.Count(cells.Sum(c => counts.ValueOf(c.waiting))), over: counts.Count(cells.Sum(c => counts.ValueOf(c.over))),
             outside: counts.Count(cells.Sum(c => counts.ValueOf(c.outside))));

@@ -15,6 +15,14 @@ public static class Feasibility
 
     public static Rule? BrokenIgnoringPolicy(Request request, Place place, double distanceKm)
     {
+        if (BrokenByKind(request, place) is { } rule) return rule;
+        if (distanceKm > request.MaxDistanceKm) return Rule.Distance;
+        return BrokenByHistory(request, place);
+    }
+
+    /// <summary>The rules of the kind of place: care type, security, age, gender and needs (first of the order above).</summary>
+    internal static Rule? BrokenByKind(Request request, Place place)
+    {
         if (!string.Equals(request.CareType, place.CareType, StringComparison.Ordinal)) return Rule.CareType;
         // A secure place needs a court authorisation: a child without one is never put there, and a child with one needs it.
         if (request.NeedsSecure != place.Secure) return Rule.Secure;
@@ -22,7 +30,12 @@ public static class Feasibility
         if (!Contains(place.Genders, request.Gender)) return Rule.Gender;
         foreach (var need in request.Needs)
             if (!Contains(place.Specialisms, need)) return Rule.Needs;
-        if (distanceKm > request.MaxDistanceKm) return Rule.Distance;
+        return null;
+    }
+
+    /// <summary>The rules of this child's history with the place (last of the order above).</summary>
+    internal static Rule? BrokenByHistory(Request request, Place place)
+    {
         // The provider said no to this child here before: proposing it again would only repeat that answer.
         if (request.DeclinedPlaces is { Count: > 0 } declined && Contains(declined, place.Id)) return Rule.Declined;
         if (request.HeldPlaces is { Count: > 0 } held && Contains(held, place.Id)) return Rule.AlreadyHeld;

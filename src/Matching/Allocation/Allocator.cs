@@ -8,8 +8,14 @@ namespace Matchmaker.Matching.Allocation;
 internal static class Allocator
 {
     /// <summary>The place index of every request, or -1.</summary>
-    public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups)
+    public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups) =>
+        Allocate(instance, candidates, groups, warmStart: true, out _);
+
+    /// <param name="warmStart">branches start from their parent's flow (false: each is solved afresh; for comparison)</param>
+    /// <param name="branches">how many branches the sibling groups took, over all parts</param>
+    public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups, bool warmStart, out int branches)
     {
+        branches = 0;
         var requestCount = instance.Requests.Count;
         var placeCount = instance.Places.Count;
         var edges = new (int Place, long Cost)[requestCount][];
@@ -57,7 +63,9 @@ internal static class Allocator
         {
             var places = placesByComponent.TryGetValue(root, out var list) ? list : [];
             var problem = ComponentProblem.Build(instance, requests, places, edges, groups);
-            var local = new ComponentSearch(problem).Run();
+            var search = new ComponentSearch(problem, warmStart);
+            var local = search.Run();
+            branches += search.BranchesSolved;
             for (var i = 0; i < requests.Count; i++)
                 placeOf[requests[i]] = local[i] < 0 ? -1 : places[local[i]];
         }

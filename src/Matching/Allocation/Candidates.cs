@@ -17,6 +17,7 @@ internal static class Candidates
             list.Add(p);
         }
 
+        var points = instance.Places.Select(p => new HaversinePoint(p.Lat, p.Lon)).ToArray();
         var result = new Candidate[instance.Requests.Count][];
         var found = new List<Candidate>();
         for (var r = 0; r < instance.Requests.Count; r++)
@@ -25,11 +26,16 @@ internal static class Candidates
             found.Clear();
             if (placesByCareType.TryGetValue(request.CareType, out var places))
             {
+                var home = new HaversinePoint(request.Lat, request.Lon);
+                var beyond = HaversinePoint.SurelyBeyond(request.MaxDistanceKm);
                 foreach (var p in places)
                 {
+                    // The same rules as Feasibility.BrokenIgnoringPolicy, cheapest first: only whether one is broken matters here.
+                    if (points[p].TermTo(home) > beyond) continue;
                     var place = instance.Places[p];
-                    var distance = Geo.DistanceKm(request.Lat, request.Lon, place.Lat, place.Lon);
-                    if (Feasibility.BrokenIgnoringPolicy(request, place, distance) is not null) continue;
+                    if (Feasibility.BrokenByKind(request, place) is not null) continue;
+                    var distance = points[p].DistanceKmTo(home);
+                    if (distance > request.MaxDistanceKm || Feasibility.BrokenByHistory(request, place) is not null) continue;
                     found.Add(new Candidate(p, distance, Feasibility.BrokenPolicy(request, place, instance.Policy) is null));
                 }
             }

@@ -79,26 +79,39 @@ internal sealed class ComponentProblem
 /// optimal on every instance. Branching on the flow's own places rather than on every place that could take the
 /// group keeps the tree small: the last branch's bound usually falls below the best found and is cut at once.
 /// </summary>
-internal sealed class ComponentSearch(ComponentProblem problem)
+internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart = true)
 {
-    private const int Free = -2;
+    public const int Free = -2;
     private const int NotPlaced = -1;
 
     private AllocationValue? _best;
+
+    /// <summary>How many branches had their relaxation solved (warm or afresh): the size of the search.</summary>
+    public int BranchesSolved { get; private set; }
     private int[]? _bestPlaceOf;
 
     public int[] Run()
     {
+        var capacity = (int[])problem.Capacity.Clone();
         var fixedPlace = new int[problem.RequestCount];
         Array.Fill(fixedPlace, Free);
-        Search((int[])problem.Capacity.Clone(), fixedPlace, new int[problem.Groups.Length][], default);
+        var excluded = new int[problem.Groups.Length][];
+        var placeOf = SolveRelaxation(capacity, fixedPlace, excluded);
+        // Most parts split no sibling group: then the relaxation is the answer, and no branch needs a warm start.
+        if (FirstSplitGroup(placeOf, fixedPlace) < 0) return placeOf;
+        var flow = warmStart ? RepairableFlow.Start(problem, capacity, fixedPlace, excluded, placeOf) : null;
+        Search(new Node(capacity, fixedPlace, excluded, default, placeOf, flow));
         return _bestPlaceOf ?? Enumerable.Repeat(NotPlaced, problem.RequestCount).ToArray();
     }
 
-    /// <param name="excluded">per group, the places it may no longer use (null: none)</param>
-    private void Search(int[] capacity, int[] fixedPlace, int[]?[] excluded, AllocationValue fixedValue)
+    /// <param name="Excluded">per group, the places it may no longer use (null: none)</param>
+    /// <param name="PlaceOf">the node's relaxation: the place of every request not fixed</param>
+    /// <param name="Flow">that relaxation as a flow its branches start from (null: they solve afresh)</param>
+    private sealed record Node(int[] Capacity, int[] FixedPlace, int[]?[] Excluded, AllocationValue FixedValue, int[] PlaceOf, RepairableFlow? Flow);
+
+    private void Search(Node node)
     {
-        var placeOf = SolveRelaxation(capacity, fixedPlace, excluded);
+        var (capacity, fixedPlace, excluded, fixedValue, placeOf, flow) = node;
         var value = fixedValue;
         for (var r = 0; r < placeOf.Length; r++)
             if (fixedPlace[r] == Free && placeOf[r] >= 0)
@@ -123,7 +136,7 @@ internal sealed class ComponentSearch(ComponentProblem problem)
             .OrderByDescending(p => members.Count(m => placeOf[m] == p))
             .ThenBy(p => members.Sum(m => problem.CostOf(m, p)))
             .ThenBy(p => p)
-            .ToList();
+            .ToArray();
         foreach (var place in branches)
         {
             // An allocation found in an earlier branch may already match this node's bound: then no branch here can beat it.
@@ -137,14 +150,27 @@ internal sealed class ComponentSearch(ComponentProblem problem)
                 nextFixed[m] = place;
                 nextValue += problem.ValueOf(m, place);
             }
-            Search(nextCapacity, nextFixed, excluded, nextValue);
+            var (nextPlaceOf, nextFlow) = Relax(flow, f => f.Fix(split, place), nextCapacity, nextFixed, excluded);
+            Search(new Node(nextCapacity, nextFixed, excluded, nextValue, nextPlaceOf, nextFlow));
         }
         if (_best is { } incumbent && value.CompareTo(incumbent) <= 0) return;
         // The rest: the group at none of those places (there is at least one: a split group has a member placed, and the
         // flow only places a sibling where the whole group fits). Once every place is excluded, the group is not placed.
         var nextExcluded = (int[]?[])excluded.Clone();
         nextExcluded[split] = [.. excluded[split] ?? [], .. branches];
-        Search(capacity, fixedPlace, nextExcluded, fixedValue);
+        var (restPlaceOf, restFlow) = Relax(flow, f => f.Exclude(split, branches), capacity, fixedPlace, nextExcluded);
+        Search(new Node(capacity, fixedPlace, nextExcluded, fixedValue, restPlaceOf, restFlow));
+    }
+
+    /// <summary>A branch's relaxation: the parent's flow restricted and repaired, or solved afresh without one.</summary>
+    private (int[] PlaceOf, RepairableFlow? Flow) Relax(
+        RepairableFlow? parent, Action<RepairableFlow> restrict, int[] capacity, int[] fixedPlace, int[]?[] excluded)
+    {
+        BranchesSolved++;
+        if (parent is null) return (SolveRelaxation(capacity, fixedPlace, excluded), null);
+        var flow = parent.Clone();
+        restrict(flow);
+        return (flow.PlaceOf, flow);
     }
 
     private int[] SolveRelaxation(int[] capacity, int[] fixedPlace, int[]?[] excluded)

@@ -23,6 +23,8 @@ internal sealed class TieredMinCostFlow
     private readonly int[] _tierOf;
 
     private readonly int[] _placeOf;
+    /// <summary>Per request, the cost of the edge to its current place (read whenever a search passes through that place).</summary>
+    private readonly long[] _costAtPlace;
     private readonly bool[] _chosen;
     private readonly List<int>[] _occupants;
     private readonly long[] _potential;
@@ -33,7 +35,7 @@ internal sealed class TieredMinCostFlow
     private int _stamp;
 
     // Reused by every augmentation: a solve makes one augmentation per child placed.
-    private readonly PriorityQueue<int, (long, int)> _queue = new();
+    private readonly NodeHeap<long> _queue;
     private readonly List<int> _popped = [];
     private readonly List<int> _path = [];
 
@@ -59,6 +61,8 @@ internal sealed class TieredMinCostFlow
         _sink = nodes - 1;
         _placeOf = new int[_requests];
         Array.Fill(_placeOf, -1);
+        _costAtPlace = new long[_requests];
+        _queue = new NodeHeap<long>(nodes);
         _chosen = new bool[_requests];
         _occupants = new List<int>[_places];
         for (var p = 0; p < _places; p++) _occupants[p] = [];
@@ -92,11 +96,11 @@ internal sealed class TieredMinCostFlow
         queue.Clear();
         popped.Clear();
         SetDist(source, 0, -1);
-        queue.Enqueue(source, (0, source));
+        queue.Push(source, 0);
         var reached = false;
-        while (queue.TryDequeue(out var u, out var key))
+        while (queue.TryPop(out var u, out var key))
         {
-            if (_doneStamp[u] == _stamp || key.Item1 != _dist[u]) continue;
+            if (_doneStamp[u] == _stamp || key != _dist[u]) continue;
             _doneStamp[u] = _stamp;
             popped.Add(u);
             if (u == _sink)
@@ -115,7 +119,7 @@ internal sealed class TieredMinCostFlow
         return true;
     }
 
-    private void Relax(int u, PriorityQueue<int, (long, int)> queue)
+    private void Relax(int u, NodeHeap<long> queue)
     {
         var du = _dist[u];
         if (u < _requests)
@@ -124,11 +128,13 @@ internal sealed class TieredMinCostFlow
             var current = _placeOf[r];
             var places = _edgePlace[r];
             var costs = _edgeCost[r];
+            var from = du + _potential[u];
+            var potential = _potential;
             for (var i = 0; i < places.Length; i++)
             {
                 if (places[i] == current) continue;
-                var v = PlaceNode(places[i]);
-                TryImprove(v, du + costs[i] + _potential[u] - _potential[v], u, queue);
+                var v = _requests + places[i];
+                TryImprove(v, from + costs[i] - potential[v], u, queue);
             }
             if (_chosen[r])
             {
@@ -141,7 +147,7 @@ internal sealed class TieredMinCostFlow
         {
             var p = u - _requests;
             foreach (var r in _occupants[p])
-                TryImprove(r, du - CostOf(r, p) + _potential[u] - _potential[r], u, queue);
+                TryImprove(r, du - _costAtPlace[r] + _potential[u] - _potential[r], u, queue);
             if (_occupants[p].Count < _capacity[p])
                 TryImprove(_sink, du + _potential[u] - _potential[_sink], u, queue);
         }
@@ -154,12 +160,12 @@ internal sealed class TieredMinCostFlow
         }
     }
 
-    private void TryImprove(int v, long candidate, int from, PriorityQueue<int, (long, int)> queue)
+    private void TryImprove(int v, long candidate, int from, NodeHeap<long> queue)
     {
         if (_doneStamp[v] == _stamp) return;
         if (_visitStamp[v] == _stamp && _dist[v] <= candidate) return;
         SetDist(v, candidate, from);
-        queue.Enqueue(v, (candidate, v));
+        queue.Push(v, candidate);
     }
 
     private void SetDist(int v, long value, int from)
@@ -193,6 +199,7 @@ internal sealed class TieredMinCostFlow
             {
                 var p = v - _requests;
                 _placeOf[u] = p;
+                _costAtPlace[u] = CostOf(u, p);
                 _occupants[p].Add(u);
             }
             else if (uIsPlace && vIsRequest)

@@ -44,4 +44,30 @@ public static class RandomInstances
         var policy = new AllocationPolicy(random.Next(3) != 0, random.Next(2) == 0);
         return new MatchingInstance(places, requests, policy);
     }
+
+    /// <summary>
+    /// A larger market where sibling groups are often split by the relaxation: many groups, small places spread over
+    /// a few tens of kilometres, so the best allocation hangs on distances.
+    /// </summary>
+    public static MatchingInstance Crowded(int seed)
+    {
+        var random = new Random(seed);
+        double Near(double centre) => centre + (random.NextDouble() - 0.5) * 0.4;
+        var places = Enumerable.Range(0, random.Next(8, 25)).Select(i => new Place($"p{i}", "residential", random.Next(1, 5), 0, 23,
+            ["f", "m", "x"], false, [], Near(52.0), Near(5.0), "r01", ["r01"])).ToList();
+        var requests = new List<Request>();
+        var count = random.Next(20, 70);
+        while (requests.Count < count)
+        {
+            var size = random.Next(3) == 0 ? random.Next(2, 4) : 1;
+            var group = size > 1 ? $"g{requests.Count}" : null;
+            var (lat, lon) = (Near(52.0), Near(5.0));
+            var priority = random.Next(1, 4);
+            var waiting = random.Next(0, 4) * 15;
+            for (var s = 0; s < size; s++)
+                requests.Add(new Request($"q{requests.Count}", "residential", random.Next(0, 18), "f", priority, waiting, false, [],
+                    lat, lon, random.Next(15, 40), "r01", group));
+        }
+        return new MatchingInstance(places, requests, AllocationPolicy.Unrestricted);
+    }
 }

@@ -1,0 +1,411 @@
+namespace Matchmaker.Matching.Allocation;
+
+/// <summary>
+/// The relaxation of one part (siblings may be split) as a min-cost flow that can be restricted and re-optimised from
+/// where it stood: the warm start of <see cref="ComponentSearch"/>'s branches. A branch changes little (one group fixed
+/// at one place, or kept from a few places), so instead of solving the whole part again it removes the flow the
+/// restriction forbids and sends the few units left over along shortest paths (successive shortest paths on a
+/// pseudo-flow): exact, because every step keeps the reduced costs of the residual graph non-negative.
+///
+/// The five levels of the value become one cost (<see cref="Weights"/>): a child placed earns its class and waiting
+/// days, scaled so that no amount of a lower level outweighs one unit of a higher one, and pays its distance.
+/// Nodes: requests 0..n-1, places n..n+m-1, the source S (one unit per child) and the sink T; S→T carries the children
+/// not placed. The starting flow is the tiered flow's optimum; its potentials come from one shortest-path pass.
+/// </summary>
+internal sealed class RepairableFlow
+{
+    private readonly ComponentProblem _problem;
+    private readonly Int128[] _weight;
+    private readonly int _n;
+    private readonly int _source;
+    private readonly int _sink;
+
+    private bool[] _alive;
+    private bool[] _chosen;
+    private int[] _placeOf;
+    private long[] _costAtPlace;
+    private int[] _firstOccupant;
+    private int[] _nextOccupant;
+    private int[] _previousOccupant;
+    private int[] _toSink;
+    private int[] _capacity;
+    private int[]?[] _excluded;
+    private int _notPlaced;
+    private Int128[] _potential;
+    private int[] _imbalance;
+
+    private RepairableFlow(ComponentProblem problem, Int128[] weight, int[] capacity, int[]?[] excluded)
+    {
+        _problem = problem;
+        _weight = weight;
+        _n = problem.RequestCount;
+        var places = capacity.Length;
+        _source = _n + places;
+        _sink = _n + places + 1;
+        _alive = new bool[_n];
+        _chosen = new bool[_n];
+        _placeOf = new int[_n];
+        _costAtPlace = new long[_n];
+        _firstOccupant = new int[places];
+        _nextOccupant = new int[_n];
+        _previousOccupant = new int[_n];
+        _toSink = new int[places];
+        _capacity = capacity;
+        _excluded = excluded;
+        _potential = new Int128[_sink + 1];
+        _imbalance = new int[_sink + 1];
+        Array.Fill(_placeOf, -1);
+        Array.Fill(_firstOccupant, -1);
+    }
+
+    /// <summary>
+    /// The flow of an optimal relaxation (<paramref name="placeOf"/> per request; -1 for children not placed or fixed),
+    /// with potentials that prove it optimal. Null when the value does not fit the 128-bit cost.
+    /// </summary>
+    public static RepairableFlow? Start(ComponentProblem problem, int[] capacity, int[] fixedPlace, int[]?[] excluded, int[] placeOf)
+    {
+        if (Weights.Of(problem) is not { } weight) return null;
+        var flow = new RepairableFlow(problem, weight, (int[])capacity.Clone(), (int[]?[])excluded.Clone());
+        for (var r = 0; r < flow._n; r++)
+        {
+            flow._alive[r] = fixedPlace[r] == ComponentSearch.Free;
+            if (!flow._alive[r]) continue;
+            if (placeOf[r] >= 0)
+            {
+                flow._chosen[r] = true;
+                flow.Link(r, placeOf[r]);
+                flow._toSink[placeOf[r]]++;
+            }
+            else flow._notPlaced++;
+        }
+        flow.FindPotentials();
+        return flow;
+    }
+
+    public RepairableFlow Clone()
+    {
+        var copy = (RepairableFlow)MemberwiseClone();
+        copy._alive = (bool[])_alive.Clone();
+        copy._chosen = (bool[])_chosen.Clone();
+        copy._placeOf = (int[])_placeOf.Clone();
+        copy._costAtPlace = (long[])_costAtPlace.Clone();
+        copy._firstOccupant = (int[])_firstOccupant.Clone();
+        copy._nextOccupant = (int[])_nextOccupant.Clone();
+        copy._previousOccupant = (int[])_previousOccupant.Clone();
+        copy._toSink = (int[])_toSink.Clone();
+        copy._capacity = (int[])_capacity.Clone();
+        copy._excluded = (int[]?[])_excluded.Clone();
+        copy._potential = (Int128[])_potential.Clone();
+        copy._imbalance = (int[])_imbalance.Clone();
+        return copy;
+    }
+
+    /// <summary>The place of every request in the flow (-1: not placed, or fixed by a branch).</summary>
+    public int[] PlaceOf => (int[])_placeOf.Clone();
+
+    /// <summary>The whole group goes to <paramref name="place"/>: its members leave the flow, and the place keeps fewer units.</summary>
+    public void Fix(int group, int place)
+    {
+        var members = _problem.Groups[group];
+        foreach (var r in members) Remove(r);
+        _capacity[place] -= members.Length;
+        // Siblings of larger groups may no longer use a place that cannot take them all.
+        for (var r = _firstOccupant[place]; r >= 0;)
+        {
+            var next = _nextOccupant[r];
+            if (!Allowed(r, place)) Unplace(r);
+            r = next;
+        }
+        if (_toSink[place] > _capacity[place])
+        {
+            var over = _toSink[place] - _capacity[place];
+            _toSink[place] -= over;
+            _imbalance[_n + place] += over;
+            _imbalance[_sink] -= over;
+        }
+        Repair();
+    }
+
+    /// <summary>The group may not use these places any more.</summary>
+    public void Exclude(int group, int[] places)
+    {
+        _excluded[group] = [.. _excluded[group] ?? [], .. places];
+        foreach (var r in _problem.Groups[group])
+            if (_placeOf[r] >= 0 && !Allowed(r, _placeOf[r]))
+                Unplace(r);
+        Repair();
+    }
+
+    /// <summary>A child taken out of the flow (fixed elsewhere by a branch).</summary>
+    private void Remove(int r)
+    {
+        if (!_alive[r]) return;
+        if (_placeOf[r] >= 0)
+        {
+            // Its unit at the place is still sent on to T: the place is short of one unit, T has one too many.
+            var place = _placeOf[r];
+            Unlink(r);
+            _imbalance[_n + place]--;
+            _imbalance[_sink]++;
+        }
+        else _notPlaced--;
+        _chosen[r] = false;
+        _alive[r] = false;
+    }
+
+    /// <summary>The flow on the child's arc to its place is taken away: the child has a unit too many, the place one too few.</summary>
+    private void Unplace(int r)
+    {
+        var place = _placeOf[r];
+        Unlink(r);
+        _imbalance[r]++;
+        _imbalance[_n + place]--;
+    }
+
+    private bool Allowed(int r, int place)
+    {
+        var group = _problem.GroupOf[r];
+        if (group < 0) return true;
+        return _capacity[place] >= _problem.Groups[group].Length && (_excluded[group] is not { } notHere || Array.IndexOf(notHere, place) < 0);
+    }
+
+    private void Link(int r, int place)
+    {
+        _placeOf[r] = place;
+        _costAtPlace[r] = _problem.CostOf(r, place);
+        _previousOccupant[r] = -1;
+        _nextOccupant[r] = _firstOccupant[place];
+        if (_firstOccupant[place] >= 0) _previousOccupant[_firstOccupant[place]] = r;
+        _firstOccupant[place] = r;
+    }
+
+    private void Unlink(int r)
+    {
+        var place = _placeOf[r];
+        if (_previousOccupant[r] >= 0) _nextOccupant[_previousOccupant[r]] = _nextOccupant[r];
+        else _firstOccupant[place] = _nextOccupant[r];
+        if (_nextOccupant[r] >= 0) _previousOccupant[_nextOccupant[r]] = _previousOccupant[r];
+        _placeOf[r] = -1;
+    }
+
+    /// <summary>Calls <paramref name="visit"/> with every residual arc out of <paramref name="u"/> and its cost.</summary>
+    private void ForEachArc<TVisitor>(int u, ref TVisitor visit) where TVisitor : struct, IArcVisitor
+    {
+        if (u < _n)
+        {
+            if (!_alive[u]) return;
+            var places = _problem.EdgePlace[u];
+            var costs = _problem.EdgeCost[u];
+            var current = _placeOf[u];
+            for (var i = 0; i < places.Length; i++)
+                if (places[i] != current && Allowed(u, places[i]))
+                    visit.Arc(_n + places[i], costs[i]);
+            if (_chosen[u]) visit.Arc(_source, _weight[u]);
+        }
+        else if (u < _source)
+        {
+            var place = u - _n;
+            for (var r = _firstOccupant[place]; r >= 0; r = _nextOccupant[r])
+                visit.Arc(r, -_costAtPlace[r]);
+            if (_toSink[place] < _capacity[place]) visit.Arc(_sink, 0);
+        }
+        else if (u == _source)
+        {
+            for (var r = 0; r < _n; r++)
+                if (_alive[r] && !_chosen[r]) visit.Arc(r, -_weight[r]);
+            visit.Arc(_sink, 0);
+        }
+        else
+        {
+            for (var place = 0; place < _toSink.Length; place++)
+                if (_toSink[place] > 0) visit.Arc(_n + place, 0);
+            if (_notPlaced > 0) visit.Arc(_source, 0);
+        }
+    }
+
+    /// <summary>Moves one unit along the residual arc u → v.</summary>
+    private void Push(int u, int v)
+    {
+        if (u == _source && v == _sink) _notPlaced++;
+        else if (u == _sink && v == _source) _notPlaced--;
+        else if (u == _source) _chosen[v] = true;
+        else if (v == _source) _chosen[u] = false;
+        else if (v == _sink) _toSink[u - _n]++;
+        else if (u == _sink) _toSink[v - _n]--;
+        else if (u < _n) Link(u, v - _n);
+        else Unlink(v);
+    }
+
+    private interface IArcVisitor
+    {
+        void Arc(int to, Int128 cost);
+    }
+
+    /// <summary>Shortest distances from a virtual node joined to every node: potentials for the starting flow (no negative cycle, as it is optimal).</summary>
+    private void FindPotentials()
+    {
+        var nodes = _sink + 1;
+        var queued = new bool[nodes];
+        var queue = new Queue<int>(nodes);
+        for (var v = 0; v < nodes; v++)
+        {
+            queue.Enqueue(v);
+            queued[v] = true;
+        }
+        var relax = new BellmanFordStep { Flow = this, Queue = queue, Queued = queued };
+        long steps = 0;
+        var limit = (long)nodes * nodes * 4 + 1_000_000;
+        while (queue.TryDequeue(out var u))
+        {
+            queued[u] = false;
+            relax.From = u;
+            ForEachArc(u, ref relax);
+            if (++steps > limit) throw new InvalidOperationException("The starting flow is not optimal: its residual graph has a negative cycle.");
+        }
+    }
+
+    private struct BellmanFordStep : IArcVisitor
+    {
+        public RepairableFlow Flow;
+        public Queue<int> Queue;
+        public bool[] Queued;
+        public int From;
+
+        public void Arc(int to, Int128 cost)
+        {
+            var candidate = Flow._potential[From] + cost;
+            if (candidate >= Flow._potential[to]) return;
+            Flow._potential[to] = candidate;
+            if (Queued[to]) return;
+            Queued[to] = true;
+            Queue.Enqueue(to);
+        }
+    }
+
+    /// <summary>Sends every unit left over along a shortest path to a node short of one, until the flow is balanced again.</summary>
+    private void Repair()
+    {
+        var nodes = _sink + 1;
+        var search = new ShortestPathStep
+        {
+            Flow = this,
+            Distance = new Int128[nodes],
+            Parent = new int[nodes],
+            Reached = new int[nodes],
+            Done = new int[nodes],
+            Heap = new NodeHeap<Int128>(nodes),
+        };
+        var popped = new List<int>();
+        var round = 0;
+        while (true)
+        {
+            round++;
+            search.Round = round;
+            search.Heap.Clear();
+            popped.Clear();
+            for (var v = 0; v < nodes; v++)
+                if (_imbalance[v] > 0)
+                {
+                    search.Reached[v] = round;
+                    search.Distance[v] = Int128.Zero;
+                    search.Parent[v] = -1;
+                    search.Heap.Push(v + nodes, Int128.Zero);
+                }
+            if (search.Heap.IsEmpty) return;
+
+            var target = -1;
+            while (search.Heap.TryPop(out var entry, out var key))
+            {
+                var u = entry < nodes ? entry : entry - nodes;
+                if (search.Done[u] == round || key != search.Distance[u]) continue;
+                search.Done[u] = round;
+                popped.Add(u);
+                if (_imbalance[u] < 0)
+                {
+                    target = u;
+                    break;
+                }
+                search.From = u;
+                search.FromPotential = _potential[u] + key;
+                ForEachArc(u, ref search);
+            }
+            if (target < 0) throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.");
+
+            var total = search.Distance[target];
+            foreach (var v in popped)
+                _potential[v] += search.Distance[v] - total;
+            // Applied from the start of the path: a child leaves its place before it takes another.
+            var path = new List<int>();
+            for (var v = target; v >= 0; v = search.Parent[v]) path.Add(v);
+            path.Reverse();
+            for (var i = 0; i + 1 < path.Count; i++) Push(path[i], path[i + 1]);
+            _imbalance[path[0]]--;
+            _imbalance[target]++;
+        }
+    }
+
+    private struct ShortestPathStep : IArcVisitor
+    {
+        public RepairableFlow Flow;
+        public Int128[] Distance;
+        public int[] Parent;
+        public int[] Reached;
+        public int[] Done;
+        public NodeHeap<Int128> Heap;
+        public int Round;
+        public int From;
+        public Int128 FromPotential;
+
+        public void Arc(int to, Int128 cost)
+        {
+            if (Done[to] == Round) return;
+            var candidate = FromPotential + cost - Flow._potential[to];
+            if (Reached[to] == Round && Distance[to] <= candidate) return;
+            Reached[to] = Round;
+            Distance[to] = candidate;
+            Parent[to] = From;
+            // Among nodes as near, one short of a unit comes out of the heap first: the search ends there, no further.
+            Heap.Push(Flow._imbalance[to] < 0 ? to : to + Distance.Length, candidate);
+        }
+    }
+}
+
+/// <summary>
+/// The five levels of <see cref="AllocationValue"/> as one 128-bit number: each level weighs more than everything the
+/// levels below it can add up to in this part, so comparing the numbers compares the levels in order.
+/// </summary>
+internal static class Weights
+{
+    /// <summary>Per request, what placing it earns before its distance; null when that does not fit in 128 bits.</summary>
+    public static Int128[]? Of(ComponentProblem problem)
+    {
+        var n = problem.RequestCount;
+        Int128 distanceLimit = 1;
+        Int128 waitingLimit = 1;
+        for (var r = 0; r < n; r++)
+        {
+            if (problem.EdgeCost[r].Length > 0) distanceLimit += problem.EdgeCost[r].Max();
+            waitingLimit += problem.WaitingDays[r];
+        }
+        try
+        {
+            var perWaitingDay = checked(distanceLimit);
+            var priority3 = checked(perWaitingDay * waitingLimit);
+            var priority2 = checked(priority3 * (n + 1));
+            var priority1 = checked(priority2 * (n + 1));
+            // Potentials and path lengths stay within a few times the largest value: leave room for that.
+            _ = checked(priority1 * (n + 1) * 64);
+            var weight = new Int128[n];
+            for (var r = 0; r < n; r++)
+            {
+                var classWeight = problem.Priority[r] switch { 1 => priority1, 2 => priority2, _ => priority3 };
+                weight[r] = classWeight + perWaitingDay * problem.WaitingDays[r];
+            }
+            return weight;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Matchmaker.Matching;
+using Matchmaker.Matching.Allocation;
+
+namespace Matchmaker.Tests.Matching;
+
+/// <summary>
+/// The branch and bound over sibling groups starts every branch from its parent's flow. Solving each branch afresh
+/// is the slow road to the same answer, so the two are compared on markets where many groups are split.
+/// </summary>
+public sealed class WarmStartTests
+{
+    [Fact]
+    public void BranchesStartedFromTheirParentsFlow_ReachTheValueOfBranchesSolvedAfresh_OnMarketsWithManySplitGroups()
+    {
+        var branched = 0;
+        for (var seed = 0; seed < 200; seed++)
+        {
+            var instance = RandomInstances.Crowded(seed);
+            var candidates = Candidates.Find(instance);
+            var groups = SiblingGroups.Find(instance, candidates);
+
+            var warm = Allocator.Allocate(instance, candidates, groups, warmStart: true, out var warmBranches);
+            var fresh = Allocator.Allocate(instance, candidates, groups, warmStart: false, out _);
+
+            var warmValue = ExhaustiveSolver.Evaluate(instance, AsAllocation(instance, warm));
+            var freshValue = ExhaustiveSolver.Evaluate(instance, AsAllocation(instance, fresh));
+            Assert.NotNull(warmValue);
+            Assert.NotNull(freshValue);
+            Assert.True(ExhaustiveSolver.Compare(warmValue, freshValue) == 0, $"seed {seed}: warm {warmValue}, afresh {freshValue}");
+            if (warmBranches > 0) branched++;
+        }
+        // The comparison only means something where the search branched.
+        Assert.True(branched >= 100, $"only {branched} of 200 markets split a sibling group");
+    }
+
+    private static Dictionary<string, string> AsAllocation(MatchingInstance instance, int[] placeOf) =>
+        Enumerable.Range(0, placeOf.Length).Where(r => placeOf[r] >= 0)
+            .ToDictionary(r => instance.Requests[r].Id, r => instance.Places[placeOf[r]].Id);
+}

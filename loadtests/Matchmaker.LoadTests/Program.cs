@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "bench" => RunBenchmarks(args[1..]),
     "instance" => WriteInstance(args[1..]),
     "time" => TimeSolves(args[1..]),
+    "matrix" => args.Length == 3 ? ExpandedMatrix.Write(args[1], args[2]) : Usage(),
     "latency" => await LatencyCommand.RunAsync(args[1..]),
     "cycles" => await CyclesCommand.RunAsync(args[1..]),
     "pgbench" => await PgbenchCommand.RunAsync(args[1..]),
@@ -25,6 +26,8 @@ static int Usage()
           bench [BenchmarkDotNet options]        the matcher benchmarks (region and country), e.g. bench --filter '*'
           instance region|country [seed] [siblingShare]
                                                  write a generated instance as JSON (for the Silo's solve command)
+          matrix INSTANCE.json MATRIX.npy       the instance as an assignment matrix (a column per unit) for
+                                                 loadtests/scipy/linear_sum_assignment.py
           time region|country [runs] [siblingShare]
                                                  solve generated instances and print wall time and peak memory
           latency [nodeA-url] [nodeB-url] [changes]

@@ -85,10 +85,10 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
     private const int NotPlaced = -1;
 
     private AllocationValue? _best;
+    private int[]? _bestPlaceOf;
 
     /// <summary>How many branches had their relaxation solved (warm or afresh): the size of the search.</summary>
     public int BranchesSolved { get; private set; }
-    private int[]? _bestPlaceOf;
 
     public int[] Run()
     {

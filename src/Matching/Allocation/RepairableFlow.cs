@@ -7,7 +7,7 @@ namespace Matchmaker.Matching.Allocation;
 /// restriction forbids and sends the few units left over along shortest paths (successive shortest paths on a
 /// pseudo-flow): exact, because every step keeps the reduced costs of the residual graph non-negative.
 ///
-/// The five levels of the value become one cost (<see cref="Weights"/>): a child placed earns its class and waiting
+/// The five levels of the value become one cost (<see cref="ValueWeights"/>): a child placed earns its class and waiting
 /// days, scaled so that no amount of a lower level outweighs one unit of a higher one, and pays its distance.
 /// Nodes: requests 0..n-1, places n..n+m-1, the source S (one unit per child) and the sink T; S→T carries the children
 /// not placed. The starting flow is the tiered flow's optimum; its potentials come from one shortest-path pass.
@@ -64,7 +64,7 @@ internal sealed class RepairableFlow
     /// </summary>
     public static RepairableFlow? Start(ComponentProblem problem, int[] capacity, int[] fixedPlace, int[]?[] excluded, int[] placeOf)
     {
-        if (Weights.Of(problem) is not { } weight) return null;
+        if (ValueWeights.Of(problem) is not { } weight) return null;
         var flow = new RepairableFlow(problem, weight, (int[])capacity.Clone(), (int[]?[])excluded.Clone());
         for (var r = 0; r < flow._n; r++)
         {
@@ -366,46 +366,6 @@ internal sealed class RepairableFlow
             Parent[to] = From;
             // Among nodes as near, one short of a unit comes out of the heap first: the search ends there, no further.
             Heap.Push(Flow._imbalance[to] < 0 ? to : to + Distance.Length, candidate);
-        }
-    }
-}
-
-/// <summary>
-/// The five levels of <see cref="AllocationValue"/> as one 128-bit number: each level weighs more than everything the
-/// levels below it can add up to in this part, so comparing the numbers compares the levels in order.
-/// </summary>
-internal static class Weights
-{
-    /// <summary>Per request, what placing it earns before its distance; null when that does not fit in 128 bits.</summary>
-    public static Int128[]? Of(ComponentProblem problem)
-    {
-        var n = problem.RequestCount;
-        Int128 distanceLimit = 1;
-        Int128 waitingLimit = 1;
-        for (var r = 0; r < n; r++)
-        {
-            if (problem.EdgeCost[r].Length > 0) distanceLimit += problem.EdgeCost[r].Max();
-            waitingLimit += problem.WaitingDays[r];
-        }
-        try
-        {
-            var perWaitingDay = checked(distanceLimit);
-            var priority3 = checked(perWaitingDay * waitingLimit);
-            var priority2 = checked(priority3 * (n + 1));
-            var priority1 = checked(priority2 * (n + 1));
-            // Potentials and path lengths stay within a few times the largest value: leave room for that.
-            _ = checked(priority1 * (n + 1) * 64);
-            var weight = new Int128[n];
-            for (var r = 0; r < n; r++)
-            {
-                var classWeight = problem.Priority[r] switch { 1 => priority1, 2 => priority2, _ => priority3 };
-                weight[r] = classWeight + perWaitingDay * problem.WaitingDays[r];
-            }
-            return weight;
-        }
-        catch (OverflowException)
-        {
-            return null;
         }
     }
 }

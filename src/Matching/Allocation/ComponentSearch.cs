@@ -150,7 +150,7 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
                 nextFixed[m] = place;
                 nextValue += problem.ValueOf(m, place);
             }
-            var (nextPlaceOf, nextFlow) = Relax(flow, f => f.Fix(split, place), nextCapacity, nextFixed, excluded);
+            var (nextPlaceOf, nextFlow) = Relax(flow, nextCapacity, nextFixed, excluded, f => f.Fix(split, place));
             Search(new Node(nextCapacity, nextFixed, excluded, nextValue, nextPlaceOf, nextFlow));
         }
         if (_best is { } incumbent && value.CompareTo(incumbent) <= 0) return;
@@ -158,18 +158,18 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         // flow only places a sibling where the whole group fits). Once every place is excluded, the group is not placed.
         var nextExcluded = (int[]?[])excluded.Clone();
         nextExcluded[split] = [.. excluded[split] ?? [], .. branches];
-        var (restPlaceOf, restFlow) = Relax(flow, f => f.Exclude(split, branches), capacity, fixedPlace, nextExcluded);
+        var (restPlaceOf, restFlow) = Relax(flow, capacity, fixedPlace, nextExcluded, f => f.Exclude(split));
         Search(new Node(capacity, fixedPlace, nextExcluded, fixedValue, restPlaceOf, restFlow));
     }
 
-    /// <summary>A branch's relaxation: the parent's flow restricted and repaired, or solved afresh without one.</summary>
+    /// <summary>A branch's relaxation: the parent's flow brought in line with the branch's arrays, or solved afresh without one.</summary>
     private (int[] PlaceOf, RepairableFlow? Flow) Relax(
-        RepairableFlow? parent, Action<RepairableFlow> restrict, int[] capacity, int[] fixedPlace, int[]?[] excluded)
+        RepairableFlow? parent, int[] capacity, int[] fixedPlace, int[]?[] excluded, Action<RepairableFlow> repair)
     {
         BranchesSolved++;
         if (parent is null) return (SolveRelaxation(capacity, fixedPlace, excluded), null);
-        var flow = parent.Clone();
-        restrict(flow);
+        var flow = parent.Branch(capacity, fixedPlace, excluded);
+        repair(flow);
         return (flow.PlaceOf, flow);
     }
 

@@ -20,7 +20,11 @@ internal sealed class RepairableFlow
     private readonly int _source;
     private readonly int _sink;
 
-    private bool[] _alive;
+    // The search node's own arrays (the flow reads them, the node's branch writes them): what is fixed, units, exclusions.
+    private int[] _fixedPlace;
+    private int[] _capacity;
+    private int[]?[] _excluded;
+
     private bool[] _chosen;
     private int[] _placeOf;
     private long[] _costAtPlace;
@@ -28,13 +32,11 @@ internal sealed class RepairableFlow
     private int[] _nextOccupant;
     private int[] _previousOccupant;
     private int[] _toSink;
-    private int[] _capacity;
-    private int[]?[] _excluded;
     private int _notPlaced;
     private Int128[] _potential;
     private int[] _imbalance;
 
-    private RepairableFlow(ComponentProblem problem, Int128[] weight, int[] capacity, int[]?[] excluded)
+    private RepairableFlow(ComponentProblem problem, Int128[] weight, int[] capacity, int[] fixedPlace, int[]?[] excluded)
     {
         _problem = problem;
         _weight = weight;
@@ -42,7 +44,9 @@ internal sealed class RepairableFlow
         var places = capacity.Length;
         _source = _n + places;
         _sink = _n + places + 1;
-        _alive = new bool[_n];
+        _fixedPlace = fixedPlace;
+        _capacity = capacity;
+        _excluded = excluded;
         _chosen = new bool[_n];
         _placeOf = new int[_n];
         _costAtPlace = new long[_n];
@@ -50,8 +54,6 @@ internal sealed class RepairableFlow
         _nextOccupant = new int[_n];
         _previousOccupant = new int[_n];
         _toSink = new int[places];
-        _capacity = capacity;
-        _excluded = excluded;
         _potential = new Int128[_sink + 1];
         _imbalance = new int[_sink + 1];
         Array.Fill(_placeOf, -1);
@@ -59,17 +61,17 @@ internal sealed class RepairableFlow
     }
 
     /// <summary>
-    /// The flow of an optimal relaxation (<paramref name="placeOf"/> per request; -1 for children not placed or fixed),
-    /// with potentials that prove it optimal. Null when the value does not fit the 128-bit cost.
+    /// The flow of an optimal relaxation of the search node with these arrays (<paramref name="placeOf"/> per request;
+    /// -1 for children not placed or fixed), with potentials that prove it optimal. Null when the value does not fit the
+    /// 128-bit cost.
     /// </summary>
     public static RepairableFlow? Start(ComponentProblem problem, int[] capacity, int[] fixedPlace, int[]?[] excluded, int[] placeOf)
     {
         if (ValueWeights.Of(problem) is not { } weight) return null;
-        var flow = new RepairableFlow(problem, weight, (int[])capacity.Clone(), (int[]?[])excluded.Clone());
+        var flow = new RepairableFlow(problem, weight, capacity, fixedPlace, excluded);
         for (var r = 0; r < flow._n; r++)
         {
-            flow._alive[r] = fixedPlace[r] == ComponentSearch.Free;
-            if (!flow._alive[r]) continue;
+            if (!flow.Free(r)) continue;
             if (placeOf[r] >= 0)
             {
                 flow._chosen[r] = true;
@@ -82,10 +84,16 @@ internal sealed class RepairableFlow
         return flow;
     }
 
-    public RepairableFlow Clone()
+    /// <summary>
+    /// A copy of this flow for a branch, on the branch node's arrays: they already say what the branch restricts, and
+    /// <see cref="Fix"/> or <see cref="Exclude"/> then brings the flow in line with them.
+    /// </summary>
+    public RepairableFlow Branch(int[] capacity, int[] fixedPlace, int[]?[] excluded)
     {
         var copy = (RepairableFlow)MemberwiseClone();
-        copy._alive = (bool[])_alive.Clone();
+        copy._capacity = capacity;
+        copy._fixedPlace = fixedPlace;
+        copy._excluded = excluded;
         copy._chosen = (bool[])_chosen.Clone();
         copy._placeOf = (int[])_placeOf.Clone();
         copy._costAtPlace = (long[])_costAtPlace.Clone();
@@ -93,8 +101,6 @@ internal sealed class RepairableFlow
         copy._nextOccupant = (int[])_nextOccupant.Clone();
         copy._previousOccupant = (int[])_previousOccupant.Clone();
         copy._toSink = (int[])_toSink.Clone();
-        copy._capacity = (int[])_capacity.Clone();
-        copy._excluded = (int[]?[])_excluded.Clone();
         copy._potential = (Int128[])_potential.Clone();
         copy._imbalance = (int[])_imbalance.Clone();
         return copy;
@@ -103,12 +109,10 @@ internal sealed class RepairableFlow
     /// <summary>The place of every request in the flow (-1: not placed, or fixed by a branch).</summary>
     public int[] PlaceOf => (int[])_placeOf.Clone();
 
-    /// <summary>The whole group goes to <paramref name="place"/>: its members leave the flow, and the place keeps fewer units.</summary>
+    /// <summary>The whole group went to <paramref name="place"/> (the node's arrays say so): its members leave the flow, the place has fewer units.</summary>
     public void Fix(int group, int place)
     {
-        var members = _problem.Groups[group];
-        foreach (var r in members) Remove(r);
-        _capacity[place] -= members.Length;
+        foreach (var r in _problem.Groups[group]) Remove(r);
         // Siblings of larger groups may no longer use a place that cannot take them all.
         for (var r = _firstOccupant[place]; r >= 0;)
         {
@@ -126,20 +130,18 @@ internal sealed class RepairableFlow
         Repair();
     }
 
-    /// <summary>The group may not use these places any more.</summary>
-    public void Exclude(int group, int[] places)
+    /// <summary>The group may not use some places any more (the node's arrays say which).</summary>
+    public void Exclude(int group)
     {
-        _excluded[group] = [.. _excluded[group] ?? [], .. places];
         foreach (var r in _problem.Groups[group])
             if (_placeOf[r] >= 0 && !Allowed(r, _placeOf[r]))
                 Unplace(r);
         Repair();
     }
 
-    /// <summary>A child taken out of the flow (fixed elsewhere by a branch).</summary>
+    /// <summary>A child taken out of the flow: the branch fixed it.</summary>
     private void Remove(int r)
     {
-        if (!_alive[r]) return;
         if (_placeOf[r] >= 0)
         {
             // Its unit at the place is still sent on to T: the place is short of one unit, T has one too many.
@@ -150,8 +152,9 @@ internal sealed class RepairableFlow
         }
         else _notPlaced--;
         _chosen[r] = false;
-        _alive[r] = false;
     }
+
+    private bool Free(int r) => _fixedPlace[r] == ComponentSearch.Free;
 
     /// <summary>The flow on the child's arc to its place is taken away: the child has a unit too many, the place one too few.</summary>
     private void Unplace(int r)
@@ -193,7 +196,7 @@ internal sealed class RepairableFlow
     {
         if (u < _n)
         {
-            if (!_alive[u]) return;
+            if (!Free(u)) return;
             var places = _problem.EdgePlace[u];
             var costs = _problem.EdgeCost[u];
             var current = _placeOf[u];
@@ -212,7 +215,7 @@ internal sealed class RepairableFlow
         else if (u == _source)
         {
             for (var r = 0; r < _n; r++)
-                if (_alive[r] && !_chosen[r]) visit.Arc(r, -_weight[r]);
+                if (Free(r) && !_chosen[r]) visit.Arc(r, -_weight[r]);
             visit.Arc(_sink, 0);
         }
         else

@@ -19,7 +19,8 @@ internal static class ValueWeights
         }
         try
         {
-            var perWaitingDay = checked(distanceLimit);
+            // One waiting day outweighs every distance; one child of a class outweighs every waiting day; and so on up.
+            var perWaitingDay = distanceLimit;
             var priority3 = checked(perWaitingDay * waitingLimit);
             var priority2 = checked(priority3 * (n + 1));
             var priority1 = checked(priority2 * (n + 1));

@@ -110,6 +110,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             var now = clock.GetUtcNow();
             if (await Idempotency.StoredAsync<HoldPlaced[]>(database, command.Desk, command.Idempotency) is { } stored)
                 return stored;
+            if (command.Children.Length == 0) throw MarketRuleException.Invalid("requestId", "A hold is for at least one child.");
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             var place = _place!.ToPlace();
             var policy = new AllocationPolicy(command.AllowOutOfRegion, command.AllowNonContracted);

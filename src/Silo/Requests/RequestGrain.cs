@@ -254,6 +254,9 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             : [.. await connection.QueryAsync<MarketRows.RequestRow>(
                 MarketRows.SelectRequests + " WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open' ORDER BY id",
                 new { regionCode = RegionCode, group = child.SiblingGroup })];
+        // The group was split (or the child left it) between the two reads: judge again.
+        if (children.All(c => c.Id != RequestId))
+            throw new MarketRuleException(RuleCode.RequestChanged, "The child's sibling group changed meanwhile; try again.");
         return (null, new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency, region.ActiveHolds, outsidePolicyReason,
             region.AllowOutOfRegion, region.AllowNonContracted));
     }
@@ -298,10 +301,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
     /// </summary>
     private async Task JoinGroupAsync(DbConnection connection, DbTransaction transaction, string group)
     {
-        await connection.ExecuteAsync("""
-            UPDATE requests SET version = version + 1
-            WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open'
-            """, new { regionCode = RegionCode, group }, transaction);
+        await SiblingGroups.TouchAsync(connection, transaction, RegionCode, group);
         if (await connection.ExecuteScalarAsync<long>("""
                 SELECT count(*) FROM holds WHERE region_code = @regionCode AND sibling_group = @group AND status = 'active'
                 """, new { regionCode = RegionCode, group }, transaction) > 0)

@@ -38,11 +38,7 @@ public sealed class SiblingGroupGrain(Database database, Journal journal, LiveFe
         reason = PlainText.JudgeReason(reason);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var members = (await connection.QueryAsync<Member>("""
-            UPDATE requests SET sibling_group = NULL, version = version + 1
-            WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open'
-            RETURNING id AS Id, version AS Version
-            """, new { regionCode, group }, transaction)).OrderBy(m => m.Id).ToList();
+        var members = await SiblingGroups.LeaveAsync(connection, transaction, regionCode, group);
         if (members.Count == 0) throw MarketRuleException.NotFound("This sibling group");
         if (await connection.ExecuteScalarAsync<long>(
                 "SELECT count(*) FROM holds WHERE region_code = @regionCode AND sibling_group = @group AND status = 'active'",
@@ -60,11 +56,5 @@ public sealed class SiblingGroupGrain(Database database, Journal journal, LiveFe
         await transaction.CommitAsync();
         feed.Publish(changes);
         return new SiblingSplit(group, [.. members.Select(m => m.Id)]);
-    }
-
-    private sealed class Member
-    {
-        public Guid Id { get; init; }
-        public long Version { get; init; }
     }
 }

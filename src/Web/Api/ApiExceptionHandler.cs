@@ -19,7 +19,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) :
             MarketRuleException refusal => RuleProblems.For(refusal),
             BadHttpRequestException bad => BadRequest(bad),
             // A node of the engine died or is restarting while this call was under way: nothing is known to have changed.
-            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => new ProblemDetails
+            // Or two transactions on PostgreSQL met in a deadlock or a serialisation failure: the loser rolled back whole.
+            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                or System.Data.Common.DbException { SqlState: "40P01" or "40001" } => new ProblemDetails
             {
                 Status = 503, Title = "Try again",
                 Detail = "The engine was moving this work to another node. Try again in a moment; send the same Idempotency-Key to be safe.",

@@ -101,7 +101,13 @@ public sealed class RequestReads(Database database, Journal journal, TimeProvide
         journal.AuditReadAsync(reader, "requests-listed", "request", null, regionCode, string.Join(",", shown.Select(r => r.CaseReference)));
 
     /// <summary>Where a waiting child lives and how far it may go, found by case reference (the availability page's distances).</summary>
-    public sealed record ChildHome(string CaseReference, double HomeLat, double HomeLon, int MaxDistanceKm);
+    public sealed class ChildHome
+    {
+        public string CaseReference { get; init; } = "";
+        public double HomeLat { get; init; }
+        public double HomeLon { get; init; }
+        public int MaxDistanceKm { get; init; }
+    }
 
     /// <summary>An open request of the region by its case reference (any letter case); the read is audited.</summary>
     public async Task<ChildHome?> HomeOfAsync(Actor reader, string regionCode, string caseReference)

@@ -63,6 +63,7 @@ public sealed class RememberingRoundTests
     public async Task AParallelHold_IsADeliberateAct_WithinTheRegionsLimit_AndAuditedAsSuch(string provider)
     {
         await using var market = await MarketScenario.StartAsync(provider);
+        await AllowEveryPlaceAsync(market);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-MEM-0003", maxDistanceKm: 400));
         await HoldAsync(market, offering.Id, requestId);

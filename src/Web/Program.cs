@@ -14,7 +14,6 @@ builder.Services.AddMatchmakerHealthChecks();
 builder.Services.AddMatchmakerOperations();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton<RegionNames>();
-builder.Services.AddSingleton<Matchmaker.Web.Pages.Municipality.WhatIfRuns>();
 builder.Services.AddRazorPages(options =>
 {
     options.Conventions.AuthorizeFolder("/Desk", Policies.Desk);

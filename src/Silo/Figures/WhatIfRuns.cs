@@ -8,7 +8,7 @@ using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 
-namespace Matchmaker.Web.Pages.Municipality;
+namespace Matchmaker.Silo.Figures;
 
 /// <summary>
 /// What-if runs for purchasing: the matcher re-run on the region's waiting children (those not already waiting for a
@@ -47,6 +47,8 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         public int RankValue => ExtraPlaced.Where(c => !c.Count.Hidden).Select(c => c.Value).DefaultIfEmpty(0).Max();
     }
 
+    public sealed record Municipality(Guid Id, string Name);
+
     public sealed class ContractOption
     {
         public Guid Id { get; init; }
@@ -58,8 +60,50 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         public double DistanceKm { get; set; }
     }
 
-    /// <summary>Buys the places on the region's current market, compares, stores the published figures; returns the run's id.</summary>
-    public async Task<Guid> PurchaseAsync(string regionCode, Guid? userId, PurchaseInput input)
+    /// <summary>
+    /// Buys the places on the region's current market, compares, stores the published figures. An input the owner cannot
+    /// take is refused field by field (<see cref="WhatIfRule"/>) and runs nothing.
+    /// </summary>
+    public async Task<WhatIfAnswer> PurchaseAsync(string regionCode, Guid? userId, PurchaseInput input)
+    {
+        var problems = await CheckAsync(regionCode, input);
+        if (problems.Count > 0) return WhatIfAnswer.Refused(problems);
+        return WhatIfAnswer.Stored(await RunPurchaseAsync(regionCode, userId, input));
+    }
+
+    /// <summary>Contracts one of <see cref="ContractOptionsAsync"/>'s offerings on the region's current market; any other offering is refused.</summary>
+    public async Task<WhatIfAnswer> ContractAsync(string regionCode, Guid? userId, Guid? offeringId)
+    {
+        var option = (await ContractOptionsAsync(regionCode)).FirstOrDefault(o => o.Id == offeringId);
+        if (option is null) return WhatIfAnswer.Refused([new WhatIfProblem("offering", WhatIfRule.OfferingNotAnOption)]);
+        return WhatIfAnswer.Stored(await RunContractAsync(regionCode, userId, option));
+    }
+
+    /// <summary>For every care type the region's children wait for: 1 to 10 extra places that fit every waiting child's needs, at the region's centre.</summary>
+    public async Task<WhatIfAnswer> SweepAsync(string regionCode, Guid? userId) => WhatIfAnswer.Stored(await RunSweepAsync(regionCode, userId));
+
+    /// <summary>What is wrong with a purchase, in the order of its fields; empty when it can run.</summary>
+    public async Task<IReadOnlyList<WhatIfProblem>> CheckAsync(string regionCode, PurchaseInput input)
+    {
+        var problems = new List<WhatIfProblem>();
+        if (!CareTypes.All.Contains(input.CareType)) problems.Add(new("careType", WhatIfRule.CareTypeUnknown));
+        if (input.Units is < 1 or > WhatIf.MaxUnits) problems.Add(new("units", WhatIfRule.UnitsOutOfRange));
+        if (!AgeBands.Any(b => b.Code == input.AgeBand)) problems.Add(new("ageBand", WhatIfRule.AgeBandUnknown));
+        if (input.Municipality is { } municipality && (await MunicipalitiesAsync(regionCode)).All(m => m.Id != municipality))
+            problems.Add(new("municipality", WhatIfRule.MunicipalityNotInRegion));
+        if (input.Specialisms.Any(s => !Specialisms.All.Contains(s))) problems.Add(new("specialisms", WhatIfRule.SpecialismUnknown));
+        return problems;
+    }
+
+    /// <summary>The municipalities of the region, where a bought place can be (besides the region's centre).</summary>
+    public async Task<IReadOnlyList<Municipality>> MunicipalitiesAsync(string regionCode)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<Municipality>(
+            "SELECT id AS Id, name AS Name FROM municipalities WHERE region_code = @regionCode ORDER BY name", new { regionCode })).ToList();
+    }
+
+    private async Task<Guid> RunPurchaseAsync(string regionCode, Guid? userId, PurchaseInput input)
     {
         var band = AgeBands.Single(b => b.Code == input.AgeBand);
         await using var connection = await database.OpenAsync();
@@ -69,32 +113,30 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
         var comparison = WhatIf.Buy(market.Instance, new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon),
             regionCode, today);
-        var description = $"{input.Units} {(input.Units == 1 ? "plek" : "plekken")} {Infrastructure.Dutch.CareType(input.CareType)} inkopen, {band.Label}, in {spot.Name}"
+        var description = $"{input.Units} {(input.Units == 1 ? "plek" : "plekken")} {CareTypes.DutchName(input.CareType)} inkopen, {band.Label}, in {spot.Name}"
             + (input.Specialisms.Count == 0 ? ", zonder specialisme" : $", met {string.Join(", ", input.Specialisms.Select(Specialisms.DutchName))}");
         return await StoreAsync(connection, regionCode, userId, "purchase", input, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
     }
 
-    /// <param name="option">one of <see cref="ContractOptionsAsync"/>'s, as the municipality chose it</param>
-    public async Task<Guid> ContractAsync(string regionCode, Guid? userId, ContractOption option)
+    private async Task<Guid> RunContractAsync(string regionCode, Guid? userId, ContractOption option)
     {
         await using var connection = await database.OpenAsync();
         var today = Today;
         var clockwork = Stopwatch.StartNew();
         var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
         var comparison = WhatIf.Contract(market.Instance, option.Id.ToString(), regionCode, today);
-        var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {Infrastructure.Dutch.CareType(option.CareType)}, nu {option.FreeUnits} vrij";
+        var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {CareTypes.DutchName(option.CareType)}, nu {option.FreeUnits} vrij";
         return await StoreAsync(connection, regionCode, userId, "contract", new { offeringId = option.Id }, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
     }
 
-    /// <summary>For every care type the region's children wait for: 1 to 10 extra places that fit every waiting child's needs, at the region's centre.</summary>
-    public async Task<Guid> SweepAsync(string regionCode, Guid? userId)
+    private async Task<Guid> RunSweepAsync(string regionCode, Guid? userId)
     {
         await using var connection = await database.OpenAsync();
         var today = Today;
         var spot = await SpotAsync(connection, regionCode, null);
         var clockwork = Stopwatch.StartNew();
         var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
-        var careTypes = market.Instance.Requests.Select(r => r.CareType).Distinct().OrderBy(Infrastructure.Dutch.CareType, StringComparer.Create(Infrastructure.Dutch.Culture, true)).ToList();
+        var careTypes = market.Instance.Requests.Select(r => r.CareType).Distinct().OrderBy(CareTypes.DutchName, StringComparer.InvariantCultureIgnoreCase).ToList();
         var needs = market.Instance.Requests.ToLookup(r => r.CareType, r => r.Needs);
         Purchase PlaceFor(string careType) => new(careType, 1, 0, 23, [.. needs[careType].SelectMany(n => n).Distinct().Order(StringComparer.Ordinal)], spot.Lat, spot.Lon);
         var rows = WhatIf.Sweep(market.Instance, careTypes, PlaceFor, regionCode, today, SweepSteps);
@@ -235,12 +277,18 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
     }
 }
 
-/// <summary>A published change in a count of children: its size under the small-count rule, and whether it is a decrease.</summary>
-public readonly record struct SignedCount(bool Negative, ProtectedCount Count)
+/// <summary>Why the owner refuses a what-if input; the page says it in Dutch beside the field.</summary>
+public enum WhatIfRule { CareTypeUnknown, UnitsOutOfRange, AgeBandUnknown, MunicipalityNotInRegion, SpecialismUnknown, OfferingNotAnOption }
+
+/// <summary>One refused field of a what-if input (the field as the form names it).</summary>
+public sealed record WhatIfProblem(string Field, WhatIfRule Rule);
+
+public enum WhatIfStatus { Stored, Refused }
+
+/// <summary>What a what-if request gets: the stored run, or the problems of its input.</summary>
+public sealed record WhatIfAnswer(WhatIfStatus Status, Guid RunId, IReadOnlyList<WhatIfProblem> Problems)
 {
-    public int Value => Negative ? -Count.Value : Count.Value;
+    public static WhatIfAnswer Stored(Guid runId) => new(WhatIfStatus.Stored, runId, []);
 
-    public int? Plotted => Count.Hidden ? null : Value;
-
-    public override string ToString() => Count.Hidden ? ProtectedCount.Mark : Value > 0 ? $"+{Count}" : Value < 0 ? $"−{Count}" : "0";
+    public static WhatIfAnswer Refused(IReadOnlyList<WhatIfProblem> problems) => new(WhatIfStatus.Refused, Guid.Empty, problems);
 }

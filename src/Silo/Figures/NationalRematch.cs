@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Dapper;
+using Matchmaker.Matching.Disclosure;
+using Matchmaker.Matching.Purchasing;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Market;
+
+namespace Matchmaker.Silo.Figures;
+
+/// <summary>The three ways of sharing places the national re-match compares, from least to most shared.</summary>
+public enum Pool { EachRegionAlone, PerExpertiseNetwork, WholeCountry }
+
+/// <summary>
+/// The national re-match: all waiting children of the country (those not already waiting for a provider's answer)
+/// matched three times: every region on its own places, every expertise network's regions sharing their places, and
+/// the whole country as one pool. Counts of children are protected as one table.
+/// </summary>
+public sealed record RematchFigures(IReadOnlyList<RematchFigures.PoolFigures> Pools, int Children, long SolveMillis)
+{
+    public sealed record PoolFigures(Pool Pool, ProtectedCount Placed, IReadOnlyList<ProtectedCount> PlacedByPriority,
+        ProtectedCount UnplacedPastThreeMonths, ProtectedCount PlacedOutsideOwnRegion, double? AverageDistanceKm);
+}
+
+/// <summary>How many more children would be placed, and how much nearer, if regions cooperated.</summary>
+public sealed class NationalRematch(Database database, TimeProvider clock)
+{
+    public async Task<RematchFigures> ComputeAsync()
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        await using var connection = await database.OpenAsync();
+        var networkOf = (await connection.QueryAsync<(string Code, string? Network)>("SELECT code, network_code FROM regions"))
+            .ToDictionary(r => r.Code, r => r.Network ?? r.Code);
+        var market = (await RegionMarket.LoadAsync(connection, null, RoundOptions.Remembering, today))!;
+        var clockwork = Stopwatch.StartNew();
+        var outcomes = new (Pool Pool, Pooling.PoolOutcome Outcome)[]
+        {
+            (Pool.EachRegionAlone, Pooling.Solve(market.Instance, region => region, today)),
+            (Pool.PerExpertiseNetwork, Pooling.Solve(market.Instance, region => networkOf.GetValueOrDefault(region, region), today)),
+            (Pool.WholeCountry, Pooling.Solve(market.Instance, _ => "nl", today)),
+        };
+        var millis = clockwork.ElapsedMilliseconds;
+
+        var counts = new SmallCountProtection();
+        var cells = outcomes.Select(o =>
+        {
+            var byPriority = o.Outcome.Outcome.PlacedByPriority.Select(counts.Count).ToArray();
+            var placed = counts.Count(o.Outcome.Outcome.Placed);
+            counts.Sum(placed, byPriority);
+            return (placed, byPriority, pastNorm: counts.Count(o.Outcome.Outcome.UnplacedPastNorm[2]), outside: counts.Count(o.Outcome.PlacedOutsideOwnRegion));
+        }).ToList();
+        var hidden = counts.Protect();
+        ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
+        var pools = outcomes.Select((o, i) => new RematchFigures.PoolFigures(o.Pool, Shown(cells[i].placed), cells[i].byPriority.Select(Shown).ToList(),
+            Shown(cells[i].pastNorm), Shown(cells[i].outside),
+            o.Outcome.Outcome.Placed >= SmallCountProtection.Threshold ? Math.Round(o.Outcome.Outcome.AverageDistanceKm, 1) : null)).ToList();
+        return new RematchFigures(pools, market.Instance.Requests.Count, millis);
+    }
+}

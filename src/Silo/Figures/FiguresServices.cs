@@ -1,12 +1,18 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Matchmaker.Silo.Figures;
 
 public static class FiguresServices
 {
-    /// <summary>The figures area: read models of aggregates (shortage, national) and the heavy what-if and re-match operations.</summary>
+    /// <summary>
+    /// The figures area: read models of aggregates (shortage, national) and the heavy operations (national re-match,
+    /// what-if), which share one <see cref="HeavyLane"/> per node.
+    /// </summary>
     public static IServiceCollection AddMatchmakerFigures(this IServiceCollection services)
     {
+        services.AddSingleton(provider => FiguresOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<HeavyLane>();
         services.AddSingleton<RegionShortage>();
         services.AddSingleton<NationalOverview>();
         services.AddSingleton<NationalRematch>();

@@ -14,20 +14,50 @@ public enum Pool { EachRegionAlone, PerExpertiseNetwork, WholeCountry }
 /// <summary>
 /// The national re-match: all waiting children of the country (those not already waiting for a provider's answer)
 /// matched three times: every region on its own places, every expertise network's regions sharing their places, and
-/// the whole country as one pool. Counts of children are protected as one table.
+/// the whole country as one pool. Counts of children are protected as one table. <see cref="Computation"/> numbers the
+/// re-matches this node computed; with <see cref="MarketVersion"/> and <see cref="ComputedAt"/> it tells a cached view
+/// from a fresh one.
 /// </summary>
-public sealed record RematchFigures(IReadOnlyList<RematchFigures.PoolFigures> Pools, int Children, long SolveMillis)
+public sealed record RematchFigures(IReadOnlyList<RematchFigures.PoolFigures> Pools, int Children, long SolveMillis, DateTimeOffset ComputedAt,
+    string MarketVersion, long Computation)
 {
     public sealed record PoolFigures(Pool Pool, ProtectedCount Placed, IReadOnlyList<ProtectedCount> PlacedByPriority,
         ProtectedCount UnplacedPastThreeMonths, ProtectedCount PlacedOutsideOwnRegion, double? AverageDistanceKm);
 }
 
-/// <summary>How many more children would be placed, and how much nearer, if regions cooperated.</summary>
-public sealed class NationalRematch(Database database, TimeProvider clock)
+/// <summary>A view of the national re-match: its figures when done, or the version it is computing and when to look again.</summary>
+public sealed record RematchView(LaneStatus Status, RematchFigures? Figures, string MarketVersion, TimeSpan RetryAfter);
+
+/// <summary>
+/// How many more children would be placed, and how much nearer, if regions cooperated. The country is solved three times
+/// (about 0.3 s on the national demo): in the <see cref="HeavyLane"/>, once per market version.
+/// </summary>
+public sealed class NationalRematch(Database database, HeavyLane lane, TimeProvider clock)
 {
-    public async Task<RematchFigures> ComputeAsync()
+    private long _computations;
+
+    /// <summary>How many re-matches this node has computed (not served from the lane's results).</summary>
+    public long Computations => Interlocked.Read(ref _computations);
+
+    /// <summary>
+    /// The re-match of the market as it is now, computed once per <see cref="MarketVersion"/>. <paramref name="waitedFor"/>:
+    /// the version a page was told is computing; its result is shown even when the market has moved on since.
+    /// </summary>
+    public async Task<RematchView> ViewAsync(Guid caller, string? waitedFor, CancellationToken cancellationToken = default)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (waitedFor is not null && await lane.JoinAsync<RematchFigures>(Key(waitedFor), cancellationToken) is { } joined)
+            return new RematchView(joined.Status, joined.Value, waitedFor, joined.RetryAfter);
+        var version = await MarketVersion.ReadAsync(database, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        var answer = await lane.RunAsync(Key(version.ToString()), $"user/{caller}", () => ComputeAsync(version), cancellationToken);
+        return new RematchView(answer.Status, answer.Value, version.ToString(), answer.RetryAfter);
+    }
+
+    private static string Key(string version) => $"national-rematch/{version}";
+
+    private async Task<RematchFigures> ComputeAsync(MarketVersion version)
+    {
+        var computation = Interlocked.Increment(ref _computations);
+        var today = version.Day;
         await using var connection = await database.OpenAsync();
         var networkOf = (await connection.QueryAsync<(string Code, string? Network)>("SELECT code, network_code FROM regions"))
             .ToDictionary(r => r.Code, r => r.Network ?? r.Code);
@@ -54,6 +84,6 @@ public sealed class NationalRematch(Database database, TimeProvider clock)
         var pools = outcomes.Select((o, i) => new RematchFigures.PoolFigures(o.Pool, Shown(cells[i].placed), cells[i].byPriority.Select(Shown).ToList(),
             Shown(cells[i].pastNorm), Shown(cells[i].outside),
             o.Outcome.Outcome.Placed >= SmallCountProtection.Threshold ? Math.Round(o.Outcome.Outcome.AverageDistanceKm, 1) : null)).ToList();
-        return new RematchFigures(pools, market.Instance.Requests.Count, millis);
+        return new RematchFigures(pools, market.Instance.Requests.Count, millis, clock.GetUtcNow(), version.ToString(), computation);
     }
 }

@@ -1,5 +1,6 @@
 using Matchmaker.Silo.Figures;
 using Matchmaker.Web.Infrastructure;
+using Matchmaker.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -7,7 +8,9 @@ namespace Matchmaker.Web.Pages.Municipality;
 
 /// <summary>
 /// What-if for purchasing (role municipality, its own region): buy places, contract a place, or sweep every care type
-/// for where one more place helps most. Every run is stored; the result has its own page (Post/Redirect/Get).
+/// for where one more place helps most. Every run is stored; the result has its own page (Post/Redirect/Get). The engine
+/// computes in its heavy lane: a municipality that has a run computing, or asks when the lane is full or its region has
+/// stored its runs for today, gets 429 with Retry-After and this page again with its input and a sentence saying when.
 /// </summary>
 public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
 {
@@ -28,6 +31,9 @@ public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
     /// <summary>Field id → Dutch message, in the order of the form.</summary>
     public Dictionary<string, string> Problems { get; } = [];
 
+    /// <summary>Why nothing ran although the input was fine (busy, or the day's runs used up), and when to try again.</summary>
+    public string? Notice { get; private set; }
+
     public IReadOnlyList<WhatIfRuns.Municipality> Municipalities { get; private set; } = [];
     public IReadOnlyList<WhatIfRuns.ContractOption> ContractOptions { get; private set; } = [];
     public IReadOnlyList<WhatIfRuns.Run> Latest { get; private set; } = [];
@@ -40,21 +46,40 @@ public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
     {
         var units = int.TryParse(Purchase.Units?.Trim(), out var parsed) ? parsed : 0;
         return await AnsweredAsync(await runs.PurchaseAsync(RegionCode, Caller.Of(HttpContext).Id,
-            new WhatIfRuns.PurchaseInput(Purchase.CareType ?? "", units, Purchase.AgeBand ?? "", Purchase.Municipality, [.. Purchase.Specialisms.Distinct()])));
+            new WhatIfRuns.PurchaseInput(Purchase.CareType ?? "", units, Purchase.AgeBand ?? "", Purchase.Municipality, [.. Purchase.Specialisms.Distinct()]),
+            HttpContext.RequestAborted));
     }
 
     public async Task<IActionResult> OnPostContractAsync(Guid? offering)
     {
         ChosenOffering = offering;
-        return await AnsweredAsync(await runs.ContractAsync(RegionCode, Caller.Of(HttpContext).Id, offering));
+        return await AnsweredAsync(await runs.ContractAsync(RegionCode, Caller.Of(HttpContext).Id, offering, HttpContext.RequestAborted));
     }
 
-    public async Task<IActionResult> OnPostSweepAsync() => await AnsweredAsync(await runs.SweepAsync(RegionCode, Caller.Of(HttpContext).Id));
+    public async Task<IActionResult> OnPostSweepAsync() => await AnsweredAsync(await runs.SweepAsync(RegionCode, Caller.Of(HttpContext).Id, HttpContext.RequestAborted));
 
     private async Task<IActionResult> AnsweredAsync(WhatIfAnswer answer)
     {
-        if (answer.Status == WhatIfStatus.Stored) return Redirect($"/gemeente/wat-als/{answer.RunId}");
-        foreach (var problem in answer.Problems) Problems[problem.Field] = Sentence(problem.Rule);
+        switch (answer.Status)
+        {
+            case WhatIfStatus.Stored:
+                return Redirect($"/gemeente/wat-als/{answer.RunId}");
+            case WhatIfStatus.Refused:
+                foreach (var problem in answer.Problems) Problems[problem.Field] = Sentence(problem.Rule);
+                break;
+            case WhatIfStatus.Computing:
+                Notice = "De berekening loopt nog. Zij staat over enkele seconden bij de eerdere berekeningen hieronder: vernieuw dan deze pagina.";
+                Response.StatusCode = StatusCodes.Status202Accepted;
+                break;
+            case WhatIfStatus.Busy:
+                Notice = $"De berekening is niet gestart: er loopt al een berekening voor u, of er wordt nu zoveel gerekend dat er even geen plaats is. Probeer het {Busy.In(answer.RetryAfter)} opnieuw.";
+                Busy.Refuse(HttpContext, answer.RetryAfter);
+                break;
+            case WhatIfStatus.DailyCapReached:
+                Notice = $"De berekening is niet gestart: uw regio heeft vandaag al {runs.RunsPerDay} berekeningen opgeslagen, het maximum per dag. Morgen kunt u weer nieuwe berekeningen maken; die van vandaag staan hieronder.";
+                Busy.Refuse(HttpContext, answer.RetryAfter);
+                break;
+        }
         await LoadAsync();
         return Page();
     }

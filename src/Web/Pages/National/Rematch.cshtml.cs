@@ -1,17 +1,36 @@
 using Matchmaker.Silo.Figures;
+using Matchmaker.Web.Infrastructure;
+using Matchmaker.Web.Pages.Shared;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages.National;
 
 /// <summary>
 /// The national re-match (<see cref="NationalRematch"/>): how many more children would be placed, and how much nearer,
-/// if regions shared their places per expertise network or nationally.
+/// if regions shared their places per expertise network or nationally. Computed in the engine's heavy lane once per
+/// market version; while it computes the page says so and fills in by itself (with JavaScript) or refreshes (without).
 /// </summary>
 public sealed class RematchModel(NationalRematch rematch) : PageModel
 {
-    public RematchFigures Figures { get; private set; } = null!;
+    /// <summary>The market version a "bezig" page waits for (its refresh comes back with it).</summary>
+    [BindProperty(SupportsGet = true, Name = "stand")]
+    public string? WaitedFor { get; set; }
 
-    public async Task OnGetAsync() => Figures = await rematch.ComputeAsync();
+    public RematchView View { get; private set; } = null!;
+
+    public RematchFigures Figures => View.Figures!;
+
+    /// <summary>Where the "bezig" page asks again: the version it waits for, or just the page when the lane had no room.</summary>
+    public string RetryUrl => View.Status == LaneStatus.Running ? $"/landelijk/herverdeling?stand={Uri.EscapeDataString(View.MarketVersion)}" : "/landelijk/herverdeling";
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        View = await rematch.ViewAsync(Caller.Of(HttpContext).Id, WaitedFor, HttpContext.RequestAborted);
+        if (View.Status == LaneStatus.Busy) Busy.Refuse(HttpContext, View.RetryAfter);
+        else if (View.Status == LaneStatus.Running) Response.StatusCode = StatusCodes.Status202Accepted;
+        return Page();
+    }
 
     /// <summary>The name and the one-line explanation of a way of sharing places.</summary>
     public static (string Name, string Explanation) Describe(Pool pool) => pool switch

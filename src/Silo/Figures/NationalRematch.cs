@@ -45,14 +45,15 @@ public sealed class NationalRematch(Database database, HeavyLane lane, TimeProvi
     /// </summary>
     public async Task<RematchView> ViewAsync(Guid caller, string? waitedFor, CancellationToken cancellationToken = default)
     {
-        if (waitedFor is not null && await lane.JoinAsync<RematchFigures>(Key(waitedFor), cancellationToken) is { } joined)
+        if (waitedFor is not null && await lane.JoinAsync<RematchFigures>(KeyOf(waitedFor), cancellationToken) is { } joined)
             return new RematchView(joined.Status, joined.Value, waitedFor, joined.RetryAfter);
         var version = await MarketVersion.ReadAsync(database, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
-        var answer = await lane.RunAsync(Key(version.ToString()), $"user/{caller}", () => ComputeAsync(version), cancellationToken);
+        var answer = await lane.RunAsync(KeyOf(version.ToString()), $"user/{caller}", () => ComputeAsync(version), cancellationToken);
         return new RematchView(answer.Status, answer.Value, version.ToString(), answer.RetryAfter);
     }
 
-    private static string Key(string version) => $"national-rematch/{version}";
+    /// <summary>The lane's key of the re-match on one market version.</summary>
+    public static string KeyOf(string marketVersion) => $"national-rematch/{marketVersion}";
 
     private async Task<RematchFigures> ComputeAsync(MarketVersion version)
     {

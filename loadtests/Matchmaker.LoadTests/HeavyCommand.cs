@@ -24,20 +24,21 @@ public static partial class HeavyCommand
         var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(args, a)).ToList();
         if (positional.Count < 1 || (positional.Count > 1 && !int.TryParse(positional[1], out _)) || (positional.Count > 2 && !int.TryParse(positional[2], out _)))
         {
-            Console.Error.WriteLine("Usage: heavy NODE [SECONDS=20] [HOLD-CLIENTS=4] [--tabs 20] [--sweep-regions 1] [--impatient] [--log NODE-LOG-FILE]");
+            Console.Error.WriteLine("Usage: heavy NODE [SECONDS=20] [HOLD-CLIENTS=4] [--rematch-tabs 20] [--sweep-tabs 20] [--sweep-regions 1] [--impatient] [--log NODE-LOG-FILE]");
             return 2;
         }
         var market = new LoadMarket(LoadMarket.ParseNodes(positional[0]));
         var seconds = positional.Count > 1 ? int.Parse(positional[1]) : 20;
         var holdClients = positional.Count > 2 ? int.Parse(positional[2]) : 4;
-        var tabs = Option(args, "--tabs") is { } t ? int.Parse(t) : 20;
+        var rematchTabs = Option(args, "--rematch-tabs") is { } rt ? int.Parse(rt) : 20;
+        var sweepTabs = Option(args, "--sweep-tabs") is { } st ? int.Parse(st) : 20;
         var sweepRegions = Option(args, "--sweep-regions") is { } r ? int.Parse(r) : 1;
         var patient = !args.Contains("--impatient");
         var log = Option(args, "--log");
 
         var pairs = await HoldCycles.PrepareAsync(market, holdClients, 130);
-        Console.Out.WriteLine($"{holdClients} desk client(s) holding and releasing on {pairs.Count} pair(s); {tabs} re-match tab(s) of the national user and " +
-            $"{tabs} sweep tab(s) of {sweepRegions} municipality user(s), {(patient ? "waiting as the pages say" : "impatient: asking again at once")}; {seconds} s each");
+        Console.Out.WriteLine($"{holdClients} desk client(s) holding and releasing on {pairs.Count} pair(s); {rematchTabs} re-match tab(s) of the national user and " +
+            $"{sweepTabs} sweep tab(s) of {sweepRegions} municipality user(s), {(patient ? "waiting as the pages say" : "impatient: asking again at once")}; {seconds} s each");
 
         var peer = await MeasureAsync(market, pairs, holdClients, seconds, log, floods: null);
         Report("without floods (peer)", peer);
@@ -48,8 +49,8 @@ public static partial class HeavyCommand
         var (rematches, sweeps) = (new FloodFigures(), new FloodFigures());
         var flooded = await MeasureAsync(market, pairs, holdClients, seconds, log, floods: stop =>
         [
-            .. Enumerable.Range(0, tabs).Select(_ => RematchTabAsync(national.Web, rematches, patient, stop)),
-            .. Enumerable.Range(0, tabs).Select(i => SweepTabAsync(municipalities[i % municipalities.Count].Web, sweeps, patient, stop)),
+            .. Enumerable.Range(0, rematchTabs).Select(_ => RematchTabAsync(national.Web, rematches, patient, stop)),
+            .. Enumerable.Range(0, sweepTabs).Select(i => SweepTabAsync(municipalities[i % municipalities.Count].Web, sweeps, patient, stop)),
         ]);
         Report("with the floods", flooded);
         Console.Out.WriteLine($"re-match tabs: {rematches}");
@@ -207,7 +208,7 @@ public static partial class HeavyCommand
     private static string? Option(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
     private static bool IsOptionValue(string[] args, string value) =>
-        Array.IndexOf(args, value) is var i and > 0 && args[i - 1] is "--tabs" or "--sweep-regions" or "--log";
+        Array.IndexOf(args, value) is var i and > 0 && args[i - 1] is "--rematch-tabs" or "--sweep-tabs" or "--sweep-regions" or "--log";
 
     [GeneratedRegex("data-busy-retry=\"([^\"]+)\"")]
     private static partial Regex BusyRetry();

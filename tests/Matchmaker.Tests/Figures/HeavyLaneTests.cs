@@ -28,6 +28,21 @@ public sealed class HeavyLaneTests
     }
 
     [Fact]
+    public async Task OnLinux_TheLanesThreadIsNicerThanTheRest_SoARequestWinsAContendedCore()
+    {
+        if (!OperatingSystem.IsLinux()) return; // elsewhere .NET maps Thread.Priority to the OS itself
+        using var lane = Lane();
+
+        var answer = await lane.RunAsync("nice", "caller", () => Task.FromResult(Niceness()));
+        var here = Niceness();
+
+        Assert.Equal(Math.Min(19, here + 10), answer.Value);
+    }
+
+    /// <summary>This thread's nice value: field 19 of /proc/thread-self/stat (the fields after the command's closing parenthesis start at 3).</summary>
+    private static int Niceness() => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16]);
+
+    [Fact]
     public async Task ACallerWithItsShareRunning_IsBusyWithATimeToComeBack_AndAdmittedAgainOnceItIsDone()
     {
         using var lane = Lane(capacity: 4, perCaller: 1);

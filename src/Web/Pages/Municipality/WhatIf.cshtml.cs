@@ -34,6 +34,12 @@ public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
     /// <summary>Why nothing ran although the input was fine (busy, or the day's runs used up), and when to try again.</summary>
     public string? Notice { get; private set; }
 
+    /// <summary>
+    /// The answer to a caller who is told to wait: the form with its input, without the contract options and earlier runs,
+    /// which read the whole market. A refusal must cost less than what it refuses, or a flood of them is the load.
+    /// </summary>
+    public bool Light { get; private set; }
+
     public IReadOnlyList<WhatIfRuns.Municipality> Municipalities { get; private set; } = [];
     public IReadOnlyList<WhatIfRuns.ContractOption> ContractOptions { get; private set; } = [];
     public IReadOnlyList<WhatIfRuns.Run> Latest { get; private set; } = [];
@@ -66,9 +72,10 @@ public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
                 return Redirect($"/gemeente/wat-als/{answer.RunId}");
             case WhatIfStatus.Refused:
                 foreach (var problem in answer.Problems) Problems[problem.Field] = Sentence(problem.Rule);
-                break;
+                await LoadAsync();
+                return Page();
             case WhatIfStatus.Computing:
-                Notice = "De berekening loopt nog. Zij staat over enkele seconden bij de eerdere berekeningen hieronder: vernieuw dan deze pagina.";
+                Notice = "De berekening loopt nog. Over enkele seconden staat zij bij de eerdere berekeningen op de volledige pagina.";
                 Response.StatusCode = StatusCodes.Status202Accepted;
                 break;
             case WhatIfStatus.Busy:
@@ -76,11 +83,12 @@ public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
                 Busy.Refuse(HttpContext, answer.RetryAfter);
                 break;
             case WhatIfStatus.DailyCapReached:
-                Notice = $"De berekening is niet gestart: uw regio heeft vandaag al {runs.RunsPerDay} berekeningen opgeslagen, het maximum per dag. Morgen kunt u weer nieuwe berekeningen maken; die van vandaag staan hieronder.";
+                Notice = $"De berekening is niet gestart: uw regio heeft vandaag al {runs.RunsPerDay} berekeningen opgeslagen, het maximum per dag. Morgen kunt u weer nieuwe berekeningen maken; die van vandaag blijven bij de eerdere berekeningen staan.";
                 Busy.Refuse(HttpContext, answer.RetryAfter);
                 break;
         }
-        await LoadAsync();
+        Light = true;
+        Municipalities = await runs.MunicipalitiesAsync(RegionCode);
         return Page();
     }
 

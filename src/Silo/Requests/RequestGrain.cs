@@ -71,6 +71,9 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         await using (var connection = await database.OpenAsync())
         {
             await using var transaction = await database.BeginWriteAsync(connection);
+            if (isCaseworker)
+                input = input with { CaseReference = CaseReferences.AsStored(filer, input.CaseReference!.Trim(), await connection.QuerySingleOrDefaultAsync<string>(
+                    "SELECT name FROM organisations WHERE id = @organisation", new { organisation = filer.OrganisationId }, transaction)) };
             if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM requests WHERE id = @id", new { id = RequestId }, transaction) > 0)
                 throw new MarketRuleException(RuleCode.RequestChanged, "A request with this id exists already.");
             await JudgeInRegionAsync(connection, transaction, input, except: null);
@@ -114,7 +117,8 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         if (current.Status != "open")
             throw new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {current.Status} and can no longer be edited.");
         var merged = current.ToInput().With(patch);
-        Judge(merged);
+        // A caseworker's reference kept as it was is judged as they typed it (its institution's namespace is the engine's).
+        Judge(merged.CaseReference == current.CaseReference ? merged with { CaseReference = CaseReferences.Typed(merged.CaseReference) } : merged);
         var group = SiblingGroups.AsStored(desk, merged.SiblingGroup);
         await using (var connection = await database.OpenAsync())
         {
@@ -288,7 +292,8 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                 SELECT count(*) FROM requests
                 WHERE region_code = @regionCode AND lower(case_reference) = lower(@caseReference) AND id <> @except
                 """, new { regionCode = RegionCode, caseReference = input.CaseReference, except = except ?? Guid.Empty }, transaction) > 0)
-            throw new MarketRuleException(RuleCode.CaseReferenceTaken, "The region already has a request with this case reference.", "caseReference");
+            throw new MarketRuleException(RuleCode.CaseReferenceTaken,
+                "The region already has a request with this case reference (a caseworker's: filed by their own institution).", "caseReference");
         if (input.MunicipalityId is { } municipalityId && await connection.ExecuteScalarAsync<long>(
                 "SELECT count(*) FROM municipalities WHERE id = @municipalityId AND region_code = @regionCode",
                 new { municipalityId, regionCode = RegionCode }, transaction) == 0)

@@ -324,7 +324,7 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         await network.ClickAsync("button:has-text('Reserveren namens de regio')");
         await Expect(network.Locator("main")).ToContainTextAsync("Plek gereserveerd namens Rijnmond");
 
-        var holdId = await browser.ScalarAsync<Guid>("SELECT h.id FROM holds h JOIN requests r ON r.id = h.request_id WHERE r.case_reference = 'BRW-GI-0001' AND h.status = 'active'");
+        var holdId = await browser.ScalarAsync<Guid>("SELECT h.id FROM holds h JOIN requests r ON r.id = h.request_id WHERE r.case_reference LIKE '%:BRW-GI-0001' AND h.status = 'active'");
         var provider = await browser.SignedInPageAsync("provider", region: "haaglanden");
         await provider.GotoAsync("/aanbieder/voorstellen");
         await provider.Locator($"section[data-hold='{holdId}'] button:has-text('Accepteren')").ClickAsync();

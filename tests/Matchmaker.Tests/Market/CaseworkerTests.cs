@@ -48,9 +48,9 @@ public sealed class CaseworkerTests
 
         Assert.Equal(HttpStatusCode.Redirect, filed.StatusCode);
         Assert.StartsWith("/jeugdbeschermer/kind/", dossier);
-        Assert.Contains(deskOfHaaglanden.EnumerateArray(), r => r.GetProperty("caseReference").GetString() == "GI-2026-0001"
+        Assert.Contains(deskOfHaaglanden.EnumerateArray(), r => r.GetProperty("caseReference").GetString()!.EndsWith(":GI-2026-0001", StringComparison.Ordinal)
             && r.GetProperty("caseworkerId").ValueKind == JsonValueKind.String);
-        Assert.DoesNotContain(deskOfRijnmond.EnumerateArray(), r => r.GetProperty("caseReference").GetString() == "GI-2026-0001");
+        Assert.DoesNotContain(deskOfRijnmond.EnumerateArray(), r => r.GetProperty("caseReference").GetString()!.EndsWith(":GI-2026-0001", StringComparison.Ordinal));
         Assert.Contains("GI-2026-0001", ownList);
         Assert.Contains("Ingediend door de jeugdbeschermer", ownDossier);
         Assert.DoesNotContain("GI-2026-0001", colleaguesList);

@@ -171,19 +171,47 @@ public sealed class EngineRulesTests
         var first = await People.SignedInAsync(market, Silo.Access.Roles.Caseworker, MarketScenario.Region);
         var second = await People.SignedInAsync(market, Silo.Access.Roles.Caseworker, MarketScenario.OtherRegion);
 
-        await FileAsync(first, "GI-FAM-A1", "FAMILIE-1", rotterdam);
-        await FileAsync(first, "GI-FAM-A2", "FAMILIE-1", rotterdam);
-        await FileAsync(second, "GI-FAM-B1", "FAMILIE-1", rotterdam);
-        await FileAsync(second, "GI-FAM-B2", "RIJ-FAM-0001-G", rotterdam);
+        Assert.All(new[]
+        {
+            await FileAsync(first, "GI-FAM-A1", "FAMILIE-1", rotterdam), await FileAsync(first, "GI-FAM-A2", "FAMILIE-1", rotterdam),
+            await FileAsync(second, "GI-FAM-B1", "FAMILIE-1", rotterdam), await FileAsync(second, "GI-FAM-B2", "RIJ-FAM-0001-G", rotterdam),
+        }, filed => Assert.Equal(HttpStatusCode.Redirect, filed.StatusCode));
 
         async Task<string?> GroupOf(string reference) =>
-            (await market.Database.QueryAsync<string?>("SELECT sibling_group FROM requests WHERE case_reference = @reference", new { reference })).Single();
+            (await market.Database.QueryAsync<string?>("SELECT sibling_group FROM requests WHERE case_reference LIKE '%:' || @reference", new { reference })).Single();
         Assert.NotNull(await GroupOf("GI-FAM-A1"));
         Assert.Equal(await GroupOf("GI-FAM-A1"), await GroupOf("GI-FAM-A2"));
         Assert.NotEqual(await GroupOf("GI-FAM-A1"), await GroupOf("GI-FAM-B1"));
         Assert.NotEqual("RIJ-FAM-0001-G", await GroupOf("GI-FAM-B2"));
         Assert.Equal(1L, await market.ScalarAsync<long>("SELECT count(*) FROM requests WHERE sibling_group = 'RIJ-FAM-0001-G'"));
     }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ACaseReference_IsRefusedOnlyWithinTheFilersOwnInstitution_SoNoCaseworkerLearnsOfAnothersChild(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var rotterdam = await market.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @Region ORDER BY name LIMIT 1",
+            new { MarketScenario.Region });
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var first = await People.SignedInAsync(market, Silo.Access.Roles.Caseworker, MarketScenario.Region);
+        var second = await People.SignedInAsync(market, Silo.Access.Roles.Caseworker, MarketScenario.OtherRegion);
+        await market.RegisterAsync(MarketScenario.ChildFor(offering, "GI-SAME-0001"));
+
+        var byFirst = await FileAsync(first, "GI-SAME-0001", null, rotterdam);
+        var bySecond = await FileAsync(second, "GI-SAME-0001", null, rotterdam);
+        var byFirstAgain = await FileAsync(first, "GI-SAME-0001", null, rotterdam);
+
+        Assert.NotEqual(await InstitutionAsync(market, MarketScenario.Region), await InstitutionAsync(market, MarketScenario.OtherRegion));
+        Assert.Equal(HttpStatusCode.Redirect, byFirst.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, bySecond.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byFirstAgain.StatusCode);
+        Assert.Contains("dit dossiernummer is al in gebruik", (await byFirstAgain.Content.ReadAsStringAsync()).ToLowerInvariant());
+        Assert.Equal(3L, await market.ScalarAsync<long>(
+            "SELECT count(*) FROM requests WHERE region_code = @Region AND case_reference LIKE '%GI-SAME-0001'", new { MarketScenario.Region }));
+    }
+
+    private static Task<Guid> InstitutionAsync(MarketScenario market, string region) =>
+        market.ScalarAsync<Guid>("SELECT organisation_id FROM users WHERE role = 'caseworker' AND region_code = @region AND is_demo = true", new { region });
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ANarrowlyScopedToken_Gets401AtEveryPage_AndTheHubOnlyWithEventsRead(string provider)
@@ -223,18 +251,17 @@ public sealed class EngineRulesTests
         return market.Client(token);
     }
 
-    private static async Task FileAsync(HttpClient caseworker, string caseReference, string siblingGroup, Guid municipality)
+    private static async Task<HttpResponseMessage> FileAsync(HttpClient caseworker, string caseReference, string? siblingGroup, Guid municipality)
     {
         var form = new Dictionary<string, string>
         {
             ["Form.CaseReference"] = caseReference, ["Form.MeasureType"] = "ots", ["Form.MeasureStart"] = MarketScenario.InDays(-20),
             ["Form.Urgency"] = "urgent", ["Form.CareType"] = "foster-long", ["Form.BirthMonth"] = DateTime.UtcNow.AddYears(-9).ToString("yyyy-MM"),
             ["Form.Gender"] = "f", ["Form.HomePc4"] = "3011", ["Form.Municipality"] = municipality.ToString(), ["Form.MaxDistanceKm"] = "40",
-            ["Form.SiblingGroup"] = siblingGroup,
+            ["Form.SiblingGroup"] = siblingGroup ?? "",
             ["__RequestVerificationToken"] = SignIn.AntiforgeryToken(await caseworker.GetStringAsync("/jeugdbeschermer/aanvraag")),
         };
-        var filed = await caseworker.PostAsync("/jeugdbeschermer/aanvraag", new FormUrlEncodedContent(form));
-        Assert.Equal(HttpStatusCode.Redirect, filed.StatusCode);
+        return await caseworker.PostAsync("/jeugdbeschermer/aanvraag", new FormUrlEncodedContent(form));
     }
 
     private static async Task<HttpResponseMessage> ApplyAsync(HttpClient browser, string plan) =>

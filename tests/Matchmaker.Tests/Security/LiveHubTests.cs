@@ -69,7 +69,7 @@ public sealed class LiveHubTests
             ["Form.Gender"] = offering.Genders.Split(',')[0], ["Form.HomePc4"] = "3011", ["Form.Municipality"] = municipality.ToString(), ["Form.MaxDistanceKm"] = "400",
         }));
         Assert.True(filed.IsSuccessStatusCode, await filed.Content.ReadAsStringAsync());
-        var own = await market.ScalarAsync<Guid>("SELECT id FROM requests WHERE case_reference = 'LIVE-OWN' AND caseworker_id IS NOT NULL");
+        var own = await market.ScalarAsync<Guid>("SELECT id FROM requests WHERE case_reference LIKE '%:LIVE-OWN' AND caseworker_id IS NOT NULL");
         var signIn = await Infrastructure.SignIn.AsDemoWithoutCookieJarAsync(
             market.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false }),
             MarketScenario.Region, Roles.Caseworker);

@@ -26,7 +26,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Run the tests with ./test.sh, which installs it (apt-get install -y chromium).");
         Directory.CreateDirectory(ScreenshotFolder);
-        Database = await TestDatabase.CreateAsync("sqlite");
+        Database = await TestDatabase.CreateSeededAsync("sqlite");
         Node = await WebNode.StartAsync(Database);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

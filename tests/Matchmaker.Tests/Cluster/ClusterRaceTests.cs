@@ -9,7 +9,7 @@ public sealed class ClusterRaceTests
     [Fact]
     public async Task TwoNodesOfOneCluster_SixtyFourHoldsThroughBoth_ExactlyOneGetsTheLastUnit()
     {
-        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var database = await TestDatabase.CreateSeededAsync("postgres");
         var cluster = TestRedis.ClusterSettings(TestRedis.NewClusterId());
         await using var a = await WebNode.StartAsync(database, cluster);
         await using var b = await WebNode.StartAsync(database, cluster);
@@ -22,7 +22,7 @@ public sealed class ClusterRaceTests
     [Fact]
     public async Task TwoSeparateClustersOnOneDatabase_EachWithItsOwnActivation_StillGiveTheLastUnitToExactlyOne()
     {
-        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var database = await TestDatabase.CreateSeededAsync("postgres");
         // Two one-node clusters (localhost clustering) do not know each other: each activates the offering itself,
         // and only the row's version keeps them from booking the unit twice.
         await using var a = await WebNode.StartAsync(database);

@@ -11,7 +11,7 @@ public sealed class RestartTests
     [Fact]
     public async Task TheOneNode_RestartedAfterAHoldRanOutWhileItWasDown_ExpiresTheHoldRightAfterStart()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateSeededAsync("sqlite");
         Guid holdId;
         MarketScenario.OfferingFacts offering;
         await using (var first = await WebNode.StartAsync(database))

@@ -11,13 +11,12 @@ using Xunit.Abstractions;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>Live availability through SignalR on real web processes: one node on SQLite, a three-node cluster on PostgreSQL and Redis.</summary>
-public sealed class LiveUpdateTests(ITestOutputHelper output)
+public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode) : IClassFixture<SharedNode>
 {
     [Fact]
     public async Task OnOneNode_ACapacityChange_ReachesTheDeskClientWithItsVersion()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var node = await WebNode.StartAsync(database);
+        var (database, node) = await oneNode.StartAsync();
 
         var latency = await MeasureAsync(database, writeTo: node, listenOn: node);
 
@@ -27,7 +26,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output)
     [Fact]
     public async Task OnThreeNodes_ACapacityChangeThroughNodeA_ReachesADeskConnectedToNodeC()
     {
-        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var database = await TestDatabase.CreateSeededAsync("postgres");
         var cluster = TestRedis.ClusterSettings(TestRedis.NewClusterId());
         await using var nodeA = await WebNode.StartAsync(database, cluster);
         await using var nodeB = await WebNode.StartAsync(database, cluster);
@@ -41,8 +40,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output)
     [Fact]
     public async Task AClient_WithoutAValidToken_CannotConnectToTheHub()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var node = await WebNode.StartAsync(database);
+        var (_, node) = await oneNode.StartAsync();
         await using var stranger = DeskHub.Connect(node.BaseAddress, "mm_not_a_token");
 
         await Assert.ThrowsAnyAsync<Exception>(() => stranger.StartAsync());
@@ -51,8 +49,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output)
     [Fact]
     public async Task AChangeThatWasCommittedButNeverPushed_StillReachesTheDesk_FromTheChangeLog()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var node = await WebNode.StartAsync(database);
+        var (database, node) = await oneNode.StartAsync();
         var offeringId = Guid.NewGuid();
         var events = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
         await using var desk = DeskHub.Connect(node.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));

@@ -11,11 +11,12 @@ using Orleans.TestingHost;
 namespace Matchmaker.Tests.Grains;
 
 /// <summary>
-/// One in-process Orleans cluster (two silos) on a PostgreSQL database with the small demo market, shared by the
-/// grain tests; each test uses fresh children (and so fresh request grains) and says which offering it uses.
-/// The regions' timers are slowed down: the tests tick a region themselves.
+/// One in-process Orleans cluster (two silos) on a database with the small demo market, shared by the grain tests;
+/// each test uses fresh children (and so fresh request grains) and says which offering it uses. The regions' timers
+/// are slowed down: the tests tick a region themselves. The grain tests run on both databases: on SQLite in the fast
+/// lane, on PostgreSQL with the integration tests.
 /// </summary>
-public sealed class GrainCluster : IAsyncLifetime
+public abstract class GrainCluster(string provider) : IAsyncLifetime
 {
     public const string Region = "rijnmond";
 
@@ -25,16 +26,15 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync("postgres");
+        Database = await TestDatabase.CreateSeededAsync(provider);
         var settings = new Dictionary<string, string?>
         {
-            ["Database:Provider"] = "postgres",
+            ["Database:Provider"] = provider,
             ["ConnectionStrings:Matchmaker"] = Database.ConnectionString,
             ["Demo:Enabled"] = "true",
             ["Demo:Scale"] = "small",
             ["Engine:TimerSeconds"] = "3600",
         };
-        await new DatabaseStartup(Database.Database, new DemoOptions(true, DemoScale.Small)).PrepareAsync(_ => { });
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSiloHost((_, host) =>
@@ -129,8 +129,18 @@ public sealed class GrainCluster : IAsyncLifetime
     public Task ExecuteAsync(string sql, object? parameters = null) => Database.ExecuteAsync(sql, parameters);
 }
 
+public sealed class SqliteGrainCluster() : GrainCluster("sqlite");
+
+public sealed class PostgresGrainCluster() : GrainCluster("postgres");
+
 [CollectionDefinition(Name)]
-public sealed class GrainClusterCollection : ICollectionFixture<GrainCluster>
+public sealed class SqliteGrainClusterCollection : ICollectionFixture<SqliteGrainCluster>
 {
-    public const string Name = "grain cluster";
+    public const string Name = "grain cluster on SQLite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresGrainClusterCollection : ICollectionFixture<PostgresGrainCluster>
+{
+    public const string Name = "grain cluster on PostgreSQL";
 }

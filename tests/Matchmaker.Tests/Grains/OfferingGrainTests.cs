@@ -3,8 +3,7 @@ using Matchmaker.Silo.Market;
 
 namespace Matchmaker.Tests.Grains;
 
-[Collection(GrainClusterCollection.Name)]
-public sealed class OfferingGrainTests(GrainCluster market)
+public abstract class OfferingGrainTests(GrainCluster market)
 {
     [Fact]
     public async Task SixtyFourHoldsAtOnce_OnTheLastUnit_ExactlyOneWins_AndTheCountsAgree()
@@ -102,3 +101,9 @@ public sealed class OfferingGrainTests(GrainCluster market)
         Assert.Equal(404, refused.Status);
     }
 }
+
+[Collection(SqliteGrainClusterCollection.Name)]
+public sealed class OfferingGrainTestsOnSqlite(SqliteGrainCluster market) : OfferingGrainTests(market);
+
+[Collection(PostgresGrainClusterCollection.Name)]
+public sealed class OfferingGrainTestsOnPostgres(PostgresGrainCluster market) : OfferingGrainTests(market);

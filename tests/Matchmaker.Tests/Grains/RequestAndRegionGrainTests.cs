@@ -3,8 +3,7 @@ using Matchmaker.Silo.Market;
 
 namespace Matchmaker.Tests.Grains;
 
-[Collection(GrainClusterCollection.Name)]
-public sealed class RequestAndRegionGrainTests(GrainCluster market)
+public abstract class RequestAndRegionGrainTests(GrainCluster market)
 {
     [Fact]
     public async Task OneChildHeldOnTenPlacesAtOnce_GetsNoMoreHoldsThanTheRegionAllows()
@@ -89,3 +88,9 @@ public sealed class RequestAndRegionGrainTests(GrainCluster market)
         Assert.Equal(404, refused.Status);
     }
 }
+
+[Collection(SqliteGrainClusterCollection.Name)]
+public sealed class RequestAndRegionGrainTestsOnSqlite(SqliteGrainCluster market) : RequestAndRegionGrainTests(market);
+
+[Collection(PostgresGrainClusterCollection.Name)]
+public sealed class RequestAndRegionGrainTestsOnPostgres(PostgresGrainCluster market) : RequestAndRegionGrainTests(market);

@@ -11,6 +11,7 @@ namespace Matchmaker.Tests.Api;
 /// The OpenAPI document passes the project's Spectral ruleset for the NL API Design Rules (lint/) with 0 errors, and
 /// the linter does catch a document that breaks a rule. <c>MATCHMAKER_SPECTRAL</c> names the linter (./test.sh installs it).
 /// </summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(SecurityCollection.Name)]
 public sealed class ApiLintTests(ITestOutputHelper output, SharedMarket markets)
 {

@@ -2,11 +2,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using Matchmaker.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Matchmaker.Tests.Browser;
 
 /// <summary>The three user groups doing their main tasks in a real browser (Debian Chromium through Playwright).</summary>
+[Trait(Lane.Name, Lane.Browser)]
 [Collection("browser")]
 public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {

@@ -4,6 +4,7 @@ using Matchmaker.Tests.Market;
 namespace Matchmaker.Tests.Cluster;
 
 /// <summary>The last unit on real nodes: a cluster on PostgreSQL and Redis, and two clusters that share one database by mistake.</summary>
+[Trait(Lane.Name, Lane.Cluster)]
 public sealed class ClusterRaceTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 
 namespace Matchmaker.Tests.Cluster;
 
+[Trait(Lane.Name, Lane.Cluster)]
 public sealed class FailoverTests(ITestOutputHelper output)
 {
     [Fact]

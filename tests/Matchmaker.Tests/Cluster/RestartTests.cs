@@ -6,6 +6,7 @@ using Matchmaker.Tests.Market;
 
 namespace Matchmaker.Tests.Cluster;
 
+[Trait(Lane.Name, Lane.Cluster)]
 public sealed class RestartTests
 {
     [Fact]

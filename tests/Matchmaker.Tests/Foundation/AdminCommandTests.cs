@@ -10,6 +10,7 @@ namespace Matchmaker.Tests.Foundation;
 /// In production mode no demo account exists: people and systems are added with the Silo's admin commands. Each test
 /// starts from the demo database as a demo host's first start leaves it.
 /// </summary>
+[Trait(Lane.Name, Lane.Integration)]
 public sealed class AdminCommandTests
 {
     [Fact]

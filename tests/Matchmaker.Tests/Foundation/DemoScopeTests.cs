@@ -6,6 +6,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Foundation;
 
 /// <summary>A demo database seeded before an operation existed still lets the demo systems call it after a restart.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 public sealed class DemoScopeTests
 {
     [Fact]

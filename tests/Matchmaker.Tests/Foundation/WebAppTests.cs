@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Foundation;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(SecurityCollection.Name)]
 public sealed class WebAppTests(SharedMarket markets)
 {

@@ -1,5 +1,6 @@
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Grains;
 
@@ -102,8 +103,8 @@ public abstract class OfferingGrainTests(GrainCluster market)
     }
 }
 
-[Collection(SqliteGrainClusterCollection.Name)]
+[Collection(SqliteGrainClusterCollection.Name), Trait(Lane.Name, Lane.Fast)]
 public sealed class OfferingGrainTestsOnSqlite(SqliteGrainCluster market) : OfferingGrainTests(market);
 
-[Collection(PostgresGrainClusterCollection.Name)]
+[Collection(PostgresGrainClusterCollection.Name), Trait(Lane.Name, Lane.Integration)]
 public sealed class OfferingGrainTestsOnPostgres(PostgresGrainCluster market) : OfferingGrainTests(market);

@@ -1,5 +1,6 @@
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Grains;
 
@@ -89,8 +90,8 @@ public abstract class RequestAndRegionGrainTests(GrainCluster market)
     }
 }
 
-[Collection(SqliteGrainClusterCollection.Name)]
+[Collection(SqliteGrainClusterCollection.Name), Trait(Lane.Name, Lane.Fast)]
 public sealed class RequestAndRegionGrainTestsOnSqlite(SqliteGrainCluster market) : RequestAndRegionGrainTests(market);
 
-[Collection(PostgresGrainClusterCollection.Name)]
+[Collection(PostgresGrainClusterCollection.Name), Trait(Lane.Name, Lane.Integration)]
 public sealed class RequestAndRegionGrainTestsOnPostgres(PostgresGrainCluster market) : RequestAndRegionGrainTests(market);

@@ -4,6 +4,7 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFormsCollection.Name)]
 public sealed partial class AvailabilityPageTests(SharedMarket markets)
 {

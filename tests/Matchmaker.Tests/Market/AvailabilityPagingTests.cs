@@ -6,6 +6,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>A region's availability comes in pages, with the total and the link to the next page.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFormsCollection.Name)]
 public sealed class AvailabilityPagingTests(SharedMarket markets)
 {

@@ -7,6 +7,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>A provider's own system feeds the figures of all its offerings in one call; each row stands or falls on its own.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFormsCollection.Name)]
 public sealed class CapacityFeedTests(SharedMarket markets)
 {

@@ -8,6 +8,7 @@ using Matchmaker.Tests.Security;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>A small provider edits its figures in a spreadsheet: a preview shows every change and refusal and changes nothing; applying takes all or none.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFormsCollection.Name)]
 public sealed partial class CapacitySheetTests(SharedMarket markets)
 {

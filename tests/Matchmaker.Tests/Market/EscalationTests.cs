@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFlowsCollection.Name)]
 public sealed class EscalationTests(SharedMarket markets)
 {

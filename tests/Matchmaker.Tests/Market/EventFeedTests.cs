@@ -5,6 +5,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>Systems pull what happened from an ordered, resumable feed: each caller only its own part.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFlowsCollection.Name)]
 public sealed class EventFeedTests(SharedMarket markets)
 {

@@ -6,6 +6,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>One test per resource: another region's desk, or another provider, gets 404 and changes nothing.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFlowsCollection.Name)]
 public sealed class IsolationTests(SharedMarket markets)
 {

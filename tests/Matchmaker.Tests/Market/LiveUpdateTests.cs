@@ -13,7 +13,7 @@ namespace Matchmaker.Tests.Market;
 /// <summary>Live availability through SignalR on real web processes: one node on SQLite, a three-node cluster on PostgreSQL and Redis.</summary>
 public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode) : IClassFixture<SharedNode>
 {
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task OnOneNode_ACapacityChange_ReachesTheDeskClientWithItsVersion()
     {
         var (database, node) = await oneNode.StartAsync();
@@ -23,7 +23,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
         output.WriteLine($"single node (SQLite): capacity update to event at client, median of 5 after warm-up: {latency.TotalMilliseconds:0.0} ms");
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Cluster)]
     public async Task OnThreeNodes_ACapacityChangeThroughNodeA_ReachesADeskConnectedToNodeC()
     {
         await using var database = await TestDatabase.CreateSeededAsync("postgres");
@@ -37,7 +37,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
         output.WriteLine($"three nodes (PostgreSQL + Redis): capacity update on A to event at client on C, median of 5 after warm-up: {latency.TotalMilliseconds:0.0} ms");
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task AClient_WithoutAValidToken_CannotConnectToTheHub()
     {
         var (_, node) = await oneNode.StartAsync();
@@ -46,7 +46,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
         await Assert.ThrowsAnyAsync<Exception>(() => stranger.StartAsync());
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task AChangeThatWasCommittedButNeverPushed_StillReachesTheDesk_FromTheChangeLog()
     {
         var (database, node) = await oneNode.StartAsync();

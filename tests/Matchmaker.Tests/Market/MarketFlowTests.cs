@@ -6,6 +6,7 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFlowsCollection.Name)]
 public sealed class MarketFlowTests(SharedMarket markets)
 {

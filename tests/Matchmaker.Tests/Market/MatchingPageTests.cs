@@ -5,6 +5,7 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketViewsCollection.Name)]
 public sealed class MatchingPageTests(SharedMarket markets)
 {

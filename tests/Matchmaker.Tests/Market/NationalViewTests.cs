@@ -8,6 +8,7 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketViewsCollection.Name)]
 public sealed partial class NationalViewTests(SharedMarket markets)
 {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFormsCollection.Name)]
 public sealed class ProviderContactTests(SharedMarket markets)
 {

@@ -3,6 +3,7 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFormsCollection.Name)]
 public sealed class RegistrationFormTests(SharedMarket markets)
 {

@@ -5,6 +5,7 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFormsCollection.Name)]
 public sealed class RememberingRoundTests(SharedMarket markets)
 {

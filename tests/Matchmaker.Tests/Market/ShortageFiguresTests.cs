@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketViewsCollection.Name)]
 public sealed partial class ShortageFiguresTests(SharedMarket markets)
 {

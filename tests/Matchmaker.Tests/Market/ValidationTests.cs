@@ -7,6 +7,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>Bad input answers 400 with a ProblemDetails that names each field, and changes nothing.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketFlowsCollection.Name)]
 public sealed class ValidationTests(SharedMarket markets)
 {

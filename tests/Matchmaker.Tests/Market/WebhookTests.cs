@@ -7,6 +7,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>A provider's system is told, by a signed notification without personal data, that there is something to pull.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(MarketViewsCollection.Name)]
 public sealed class WebhookTests(SharedMarket markets)
 {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Operations;
 
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(SecurityCollection.Name)]
 public sealed class OperationsTests(SharedMarket markets)
 {

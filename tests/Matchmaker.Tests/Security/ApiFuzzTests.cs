@@ -16,6 +16,7 @@ namespace Matchmaker.Tests.Security;
 /// no body, a broken body, the wrong content type; bad query values and unknown path ids. Not one answer may be a
 /// 5xx, and a refused request (4xx) must leave the market's tables exactly as they were.
 /// </summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(SecurityCollection.Name)]
 public sealed class ApiFuzzTests(ITestOutputHelper output, SharedMarket markets)
 {

@@ -172,7 +172,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/metrics")),
     ];
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task EveryRole_AtEveryApiOperation_GetsWhatTheTableSays(string provider)
     {
         var market = await markets.ForAsync(provider);
@@ -200,7 +200,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task EveryRole_AtEveryPageHandler_GetsWhatTheTableSays(string provider)
     {
         var market = await markets.ForAsync(provider);
@@ -232,7 +232,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task TheApiTable_HasEveryOperationOfTheOpenApiDocument_AndNoOther()
     {
         var app = (await markets.ForAsync("sqlite")).App;
@@ -244,7 +244,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         Assert.Equal(documented, Api.Select(door => $"{door.Method} {door.Template}").Order().ToList());
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public void ThePageTable_HasEveryPageHandler()
     {
         var handlers = typeof(Program).Assembly.GetTypes()

@@ -8,6 +8,7 @@ using Matchmaker.Tests.Market;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>The inputs that answered 500 or were stored when they should not have been: now each a clear 4xx, and nothing stored.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(SecurityCollection.Name)]
 public sealed class BadInputTests(SharedMarket markets)
 {

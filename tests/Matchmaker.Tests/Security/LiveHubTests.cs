@@ -11,6 +11,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>The live hub: WebSockets only, so a connection stays with the identity that opened it; a provider hears what it needs, not request ids.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 public sealed class LiveHubTests(SharedMarket markets) : IClassFixture<SharedMarket>
 {
     [Fact]

@@ -5,6 +5,7 @@ using Matchmaker.Tests.Market;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>Behind the TLS proxy named in configuration, and only then, requests count as https: Secure cookies and HSTS.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(SecurityCollection.Name)]
 public sealed class ProxyAndHostTests(SharedMarket markets)
 {

@@ -6,6 +6,7 @@ using Matchmaker.Tests.Market;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>Every read that shows a case reference or a child's data leaves a record in the audit log (NEN 7513).</summary>
+[Trait(Lane.Name, Lane.Integration)]
 [Collection(SecurityCollection.Name)]
 public sealed class ReadAuditTests(SharedMarket markets)
 {

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>Sessions and tokens end when what they stand for ends; guessing is slowed down; a foreign site cannot post with a cookie.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 // A market of its own: its wrong passwords and guessed tokens would use up the failures a client address may have
 // in a minute (RateLimiting:FailuresPerMinute) for the other classes of a shared one.
 public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<SharedMarket>

@@ -36,6 +36,7 @@ app.UseMatchmakerErrorPages();
 app.UseStaticFiles();
 app.UseCrossSiteRequestRefusal();
 app.UseRouting();
+app.UseMatchmakerDoors();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -1,35 +1,32 @@
 using Dapper;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Requests;
 
 namespace Matchmaker.Silo.Grains;
 
-/// <summary>Which request grain owns a child: the sibling group when it has one, otherwise the request itself.</summary>
+/// <summary>Which request grain owns a child: its region and request id, neither of which ever changes.</summary>
 public static class RequestGrainKey
 {
-    public static string For(string regionCode, Guid requestId, string? siblingGroup) =>
-        siblingGroup is null ? $"{regionCode}/request/{requestId}" : $"{regionCode}/group/{siblingGroup}";
+    private const string Infix = "/request/";
 
-    /// <summary>The key of an open or closed request of the region, or null when the region has no such request.</summary>
-    public static async Task<string?> OfRequestAsync(Database database, string regionCode, Guid requestId)
+    public static string For(string regionCode, Guid requestId) => $"{regionCode}{Infix}{requestId}";
+
+    public static (string RegionCode, Guid RequestId) Parse(string key)
     {
-        await using var connection = await database.OpenAsync();
-        var request = await connection.QuerySingleOrDefaultAsync<Owner>(
-            "SELECT id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup FROM requests WHERE id = @requestId AND region_code = @regionCode",
-            new { requestId, regionCode });
-        return request is null ? null : For(request.RegionCode, request.RequestId, request.SiblingGroup);
+        var at = key.IndexOf(Infix, StringComparison.Ordinal);
+        return at > 0 && Guid.TryParse(key[(at + Infix.Length)..], out var id)
+            ? (key[..at], id)
+            : throw new ArgumentException($"'{key}' is not a request grain's key.", nameof(key));
     }
 
-    /// <summary>Where a hold lives: its offering and the key of its child's request grain; null when there is no such hold.</summary>
+    /// <summary>Where a hold lives: its offering and its child's request; null when there is no such hold.</summary>
     public static async Task<(Guid OfferingId, string RequestKey)?> OfHoldAsync(Database database, Guid holdId)
     {
         await using var connection = await database.OpenAsync();
-        var hold = await connection.QuerySingleOrDefaultAsync<Owner>("""
-            SELECT h.offering_id AS OfferingId, r.id AS RequestId, r.region_code AS RegionCode, r.sibling_group AS SiblingGroup
-            FROM holds h JOIN requests r ON r.id = h.request_id
-            WHERE h.id = @holdId
-            """, new { holdId });
-        return hold is null ? null : (hold.OfferingId, For(hold.RegionCode, hold.RequestId, hold.SiblingGroup));
+        var hold = await connection.QuerySingleOrDefaultAsync<Owner>(
+            "SELECT offering_id AS OfferingId, request_id AS RequestId, region_code AS RegionCode FROM holds WHERE id = @holdId", new { holdId });
+        return hold is null ? null : (hold.OfferingId, For(hold.RegionCode, hold.RequestId));
     }
 
     private sealed class Owner
@@ -37,28 +34,24 @@ public static class RequestGrainKey
         public Guid OfferingId { get; init; }
         public Guid RequestId { get; init; }
         public string RegionCode { get; init; } = "";
-        public string? SiblingGroup { get; init; }
     }
 }
 
 /// <summary>
-/// The market's changes as the API and the pages ask for them: find the owning grain (a plain read), make one call.
+/// The market's changes as the API and the pages ask for them: find the owning grain (from the key, or a plain read
+/// where only a hold's or placement's id is known), make one call.
 /// </summary>
 public static class MarketGrains
 {
-    public static async Task<HoldPlaced[]> PlaceHoldAsync(this IGrainFactory grains, Database database, Actor desk, Guid requestId, Guid offeringId,
-        Guid? matchingRoundId, IdempotentRequest? idempotency, bool parallel = false, string? outsidePolicyReason = null)
-    {
-        var key = await RequestGrainKey.OfRequestAsync(database, desk.RegionCode ?? "", requestId) ?? throw MarketRuleException.NotFound("This open request");
-        if (matchingRoundId is not null)
-        {
-            await using var connection = await database.OpenAsync();
-            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM matching_rounds WHERE id = @matchingRoundId AND region_code = @region",
-                    new { matchingRoundId, region = desk.RegionCode }) == 0)
-                throw MarketRuleException.NotFound("This matching round");
-        }
-        return await grains.GetGrain<IRequestGrain>(key).PlaceHold(desk, requestId, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency);
-    }
+    public static IRequestGrain Request(this IGrainFactory grains, string regionCode, Guid requestId) =>
+        grains.GetGrain<IRequestGrain>(RequestGrainKey.For(regionCode, requestId));
+
+    public static ISiblingGroupGrain SiblingGroup(this IGrainFactory grains, string regionCode, string siblingGroup) =>
+        grains.GetGrain<ISiblingGroupGrain>(SiblingGroupGrain.Key(regionCode, siblingGroup));
+
+    public static Task<HoldPlaced[]> PlaceHoldAsync(this IGrainFactory grains, Actor desk, Guid requestId, Guid offeringId,
+        Guid? matchingRoundId, IdempotentRequest? idempotency, bool parallel = false, string? outsidePolicyReason = null) =>
+        grains.Request(desk.RegionCode ?? "", requestId).PlaceHold(desk, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency);
 
     public static async Task<Guid[]> AcceptHoldAsync(this IGrainFactory grains, Database database, Actor provider, Guid holdId, DateOnly startDate,
         IdempotentRequest? idempotency)
@@ -72,12 +65,6 @@ public static class MarketGrains
     {
         var (offeringId, _) = await RequestGrainKey.OfHoldAsync(database, holdId) ?? throw MarketRuleException.NotFound("This hold");
         await grains.GetGrain<IOfferingGrain>(offeringId).Decline(provider, holdId, reason, note, idempotency);
-    }
-
-    public static async Task<bool> WithdrawRequestAsync(this IGrainFactory grains, Database database, Actor desk, Guid requestId, string? reason = null)
-    {
-        var key = await RequestGrainKey.OfRequestAsync(database, desk.RegionCode ?? "", requestId);
-        return key is not null && await grains.GetGrain<IRequestGrain>(key).Withdraw(desk, requestId, reason);
     }
 
     public static async Task EndPlacementAsync(this IGrainFactory grains, Database database, Actor actor, Guid placementId, DateOnly endDate, string reason)

@@ -13,6 +13,12 @@ public interface IOfferingGrain : IGrainWithGuidKey
     /// <summary>The provider sets total and occupied units (and the earliest start of a slot); this also confirms the figures.</summary>
     Task<OfferingState> SetCapacity(Actor provider, int totalUnits, int occupiedUnits, DateOnly? earliestStart);
 
+    /// <summary>The same, only if the offering is still at the version the figures were read at (a spreadsheet's plan); else SheetPlanStale.</summary>
+    Task<OfferingState> SetCapacityIfUnchanged(Actor provider, int totalUnits, int occupiedUnits, DateOnly? earliestStart, long knownVersion);
+
+    /// <summary>One unit more free (+1) or occupied (−1), relative to the figures as they are when the step arrives.</summary>
+    Task<OfferingState> StepFreeUnits(Actor provider, int step);
+
     /// <summary>"Still accurate": the provider confirms the figures without changing them.</summary>
     Task<OfferingState> Confirm(Actor provider);
 
@@ -48,7 +54,10 @@ public sealed class OfferingState
     [Id(9)] public long Version { get; init; }
 }
 
-/// <summary>What a desk asks of an offering: holds for these children (one, or the open siblings of a group) for so many hours.</summary>
+/// <summary>
+/// What a desk asks of an offering: holds for these children (one, or the open siblings of a group, each at the version
+/// its request grain judged) for so many hours, under the region's purchasing policy.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mm.HoldCommand")]
 public sealed record HoldCommand(
     [property: Id(0)] Actor Desk,
@@ -57,7 +66,9 @@ public sealed record HoldCommand(
     [property: Id(3)] int HoldHours,
     [property: Id(4)] IdempotentRequest? Idempotency,
     [property: Id(5)] int HeldElsewhere = 0,
-    [property: Id(6)] string? OutsidePolicyReason = null);
+    [property: Id(6)] string? OutsidePolicyReason = null,
+    [property: Id(7)] bool AllowOutOfRegion = false,
+    [property: Id(8)] bool AllowNonContracted = false);
 
 [GenerateSerializer, Immutable, Alias("mm.HoldPlaced")]
 public sealed record HoldPlaced(

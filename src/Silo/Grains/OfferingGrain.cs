@@ -1,9 +1,11 @@
 using System.Data.Common;
 using Dapper;
 using Matchmaker.Matching;
+using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Offerings;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 
@@ -43,21 +45,51 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     }
 
     public Task<OfferingState> SetCapacity(Actor provider, int totalUnits, int occupiedUnits, DateOnly? earliestStart) =>
+        GuardedAsync(() => SetCapacityAsync(provider, totalUnits, occupiedUnits, earliestStart, knownVersion: null));
+
+    public Task<OfferingState> SetCapacityIfUnchanged(Actor provider, int totalUnits, int occupiedUnits, DateOnly? earliestStart, long knownVersion) =>
+        GuardedAsync(() => SetCapacityAsync(provider, totalUnits, occupiedUnits, earliestStart, knownVersion));
+
+    public Task<OfferingState> StepFreeUnits(Actor provider, int step) =>
         GuardedAsync(async () =>
         {
             var state = OwnedBy(provider);
-            if (occupiedUnits + state.HeldUnits > totalUnits)
-                throw MarketRuleException.Conflict("Units are held",
-                    $"{state.HeldUnits} unit(s) are held for proposals; total units must be at least occupied units plus {state.HeldUnits}.");
-            return await WriteAsync("""
-                total_units = @totalUnits, occupied_units = @occupiedUnits, earliest_start = @earliestStart, last_confirmed_at = @now
-                """, new { totalUnits, occupiedUnits, earliestStart }, (_, _, updated, record) =>
+            if (step is not (1 or -1))
+                throw MarketRuleException.Invalid("step", "step is +1 (one more unit free) or -1 (one more occupied).");
+            var occupied = state.OccupiedUnits - step;
+            if (occupied < 0 || occupied + state.HeldUnits > state.TotalUnits)
+                throw new MarketRuleException(RuleCode.NoUnitToStep, step > 0
+                    ? "No unit can be freed: every unit is already free or held for a proposal."
+                    : "No free unit is left to occupy.", "step");
+            // A step is relative: two quick clicks are two steps, whatever each browser last read.
+            return await WriteAsync("occupied_units = occupied_units - @step, last_confirmed_at = @now", new { step }, (_, _, updated, record) =>
             {
-                record.Audit(provider, "capacity-set", "offering", OfferingId.ToString(), null, $"total {totalUnits}, occupied {occupiedUnits}");
+                record.Audit(provider, "capacity-stepped", "offering", OfferingId.ToString(), null,
+                    $"{(step > 0 ? "+1 free" : "-1 free")}: total {updated.TotalUnits}, occupied {updated.OccupiedUnits}");
                 Availability(record, updated);
                 return Task.CompletedTask;
             });
         });
+
+    private async Task<OfferingState> SetCapacityAsync(Actor provider, int totalUnits, int occupiedUnits, DateOnly? earliestStart, long? knownVersion)
+    {
+        var state = OwnedBy(provider);
+        if (knownVersion is { } known && known != state.Version)
+            throw new MarketRuleException(RuleCode.SheetPlanStale, "The offering changed since its figures were read; read them again.");
+        if (CapacityFigures.Problems(totalUnits, occupiedUnits, earliestStart, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) is { } problems)
+            throw new MarketRuleException(RuleCode.UnitsOutOfRange, string.Join(" ", problems.Values.SelectMany(p => p)), problems.Keys.First(), problems);
+        if (occupiedUnits + state.HeldUnits > totalUnits)
+            throw new MarketRuleException(RuleCode.UnitsHeld,
+                $"{state.HeldUnits} unit(s) are held for proposals; total units must be at least occupied units plus {state.HeldUnits}.", "totalUnits");
+        return await WriteAsync("""
+            total_units = @totalUnits, occupied_units = @occupiedUnits, earliest_start = @earliestStart, last_confirmed_at = @now
+            """, new { totalUnits, occupiedUnits, earliestStart }, (_, _, updated, record) =>
+        {
+            record.Audit(provider, "capacity-set", "offering", OfferingId.ToString(), null, $"total {totalUnits}, occupied {occupiedUnits}");
+            Availability(record, updated);
+            return Task.CompletedTask;
+        });
+    }
 
     public Task<OfferingState> Confirm(Actor provider) =>
         GuardedAsync(async () =>
@@ -78,17 +110,32 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             var now = clock.GetUtcNow();
             if (await Idempotency.StoredAsync<HoldPlaced[]>(database, command.Desk, command.Idempotency) is { } stored)
                 return stored;
+            if (command.Children.Length == 0) throw MarketRuleException.Invalid("requestId", "A hold is for at least one child.");
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             var place = _place!.ToPlace();
+            var policy = new AllocationPolicy(command.AllowOutOfRegion, command.AllowNonContracted);
+            var outsidePolicy = false;
             foreach (var child in command.Children)
             {
+                var request = child.ToRequest(today);
                 var distance = Geo.DistanceKm(child.HomeLat, child.HomeLon, place.Lat, place.Lon);
-                if (Feasibility.BrokenIgnoringPolicy(child.ToRequest(today), place, distance) is { } rule)
-                    throw MarketRuleException.Conflict("Place does not suit the child", UnsuitableBecause(rule, child.CaseReference));
+                if (Feasibility.BrokenIgnoringPolicy(request, place, distance) is { } rule)
+                    throw new MarketRuleException(RuleCode.PlaceUnsuitable, UnsuitableBecause(rule, child.CaseReference), "offeringId");
+                outsidePolicy |= Feasibility.BrokenPolicy(request, place, policy) is not null;
             }
+            // The region's policy rules this place out, or an expertise network holds on the region's behalf: only
+            // deliberately, with a reason for the audit and the dossier.
+            var onBehalf = command.Desk.Role == Roles.Network;
+            if ((outsidePolicy || onBehalf) && PlainText.ProblemWithReason(command.OutsidePolicyReason) == PlainText.ReasonProblem.Missing)
+                throw new MarketRuleException(onBehalf ? RuleCode.OnBehalfNeedsReason : RuleCode.OutsidePolicyNeedsReason, onBehalf
+                    ? "A hold on the region's behalf needs a reason (outsidePolicyReason)."
+                    : "This place is outside the region's policy (another region, or not contracted): give outsidePolicyReason to hold it deliberately.",
+                    "outsidePolicyReason");
+            var reasonMark = outsidePolicy ? OutsidePolicyMark : onBehalf ? OnBehalfMark : null;
+            var reason = reasonMark is null ? null : PlainText.JudgeReason(command.OutsidePolicyReason, "outsidePolicyReason");
             var units = command.Children.Length;
             if (state.FreeUnits < units)
-                throw MarketRuleException.Conflict("Place taken",
+                throw new MarketRuleException(RuleCode.PlaceTaken,
                     units == 1 ? "This place has no free unit any more." : $"This place no longer has {units} free units for the siblings together.");
 
             var expiresAt = now.AddHours(command.HoldHours);
@@ -98,6 +145,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             {
                 if (!await Idempotency.RememberAsync(connection, transaction, desk, command.Idempotency, placed, now))
                     throw new AnsweredMeanwhile();
+                await GuardChildrenAsync(connection, transaction, command.Children);
                 foreach (var (hold, child) in placed.Zip(command.Children))
                 {
                     await connection.ExecuteAsync("""
@@ -116,7 +164,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                             Math.Round(distance, 1), child.Urgency, units, expiresAt)));
                     record.Audit(desk, "hold-placed", "hold", hold.HoldId.ToString(), desk.RegionCode, $"request {child.CaseReference} on offering {OfferingId}" +
                         (command.HeldElsewhere > 0 ? $"; in parallel with {command.HeldElsewhere} other hold(s), deliberately" : "") +
-                        (command.OutsidePolicyReason is { } why ? $"; {OutsidePolicyMark}{why}" : ""));
+                        (reason is not null ? $"; {reasonMark}{reason}" : ""));
                 }
                 Availability(record, updated);
             });
@@ -165,7 +213,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                             WHERE id = @RequestId AND region_code = @RegionCode AND status = 'open'
                             RETURNING version
                             """, new { hold.RequestId, now, hold.RegionCode }, transaction)
-                            ?? throw MarketRuleException.Conflict("Request closed", "This child's request was closed meanwhile; the proposal can no longer be accepted.");
+                            ?? throw new MarketRuleException(RuleCode.RequestClosed, "This child's request was closed meanwhile; the proposal can no longer be accepted.");
                         record.Publish(new MarketEvent(MarketEvent.RequestChanged, hold.RegionCode, null, hold.RequestId.ToString(), version,
                             new RequestChangedPayload(hold.RequestId, "placed", version)));
                         record.Audit(provider, "hold-accepted", "placement", placementId.ToString(), hold.RegionCode,
@@ -265,7 +313,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         """, new { placementId, offeringId = OfferingId, regionCode = actor.RegionCode, isProvider }, transaction);
                     throw started is null
                         ? MarketRuleException.NotFound("This placement")
-                        : MarketRuleException.Conflict("Placement cannot end so",
+                        : new MarketRuleException(RuleCode.PlacementCannotEnd,
                             $"The placement started on {started:yyyy-MM-dd} or has ended already; the end date must be on or after the start.");
                 }
                 await journal.AuditAsync(connection, transaction, actor, "placement-ended", "placement", placementId.ToString(), ended.RegionCode, reason);
@@ -305,7 +353,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             }
             catch (StaleVersion)
             {
-                throw new MarketRuleException(503, "Busy", "This place changed many times at once; try again in a moment.");
+                throw new MarketRuleException(RuleCode.Busy, "This place changed many times at once; try again in a moment.");
             }
         }
     }
@@ -380,8 +428,26 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             new { offeringId = OfferingId });
     }
 
+    /// <summary>
+    /// The hold's children are the ones their request grain judged: each row's version moves here, in the hold's own
+    /// transaction, only if nobody changed it since (a sibling split, a child joining the group, another hold of the group).
+    /// </summary>
+    private static async Task GuardChildrenAsync(DbConnection connection, DbTransaction transaction, IEnumerable<MarketRows.RequestRow> children)
+    {
+        foreach (var child in children)
+            if (await connection.QuerySingleOrDefaultAsync<long?>("""
+                    UPDATE requests SET version = version + 1
+                    WHERE id = @Id AND region_code = @RegionCode AND version = @Version AND status = 'open'
+                    RETURNING version
+                    """, new { child.Id, child.RegionCode, child.Version }, transaction) is null)
+                throw new MarketRuleException(RuleCode.RequestChanged, "The child's request or sibling group changed meanwhile; try again.");
+    }
+
     /// <summary>How the audit detail of a hold placed outside the region's policy introduces the desk's reason.</summary>
     public const string OutsidePolicyMark = "outside the region's policy, because: ";
+
+    /// <summary>How the audit detail of a hold an expertise network placed on the region's behalf introduces its reason.</summary>
+    public const string OnBehalfMark = "on the region's behalf, because: ";
 
     /// <summary>The offering as its provider may change it; to anyone else it does not exist.</summary>
     private OfferingState OwnedBy(Actor provider, string what = "This offering")
@@ -395,7 +461,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         var status = await connection.QuerySingleOrDefaultAsync<string>(
             "SELECT status FROM holds WHERE id = @holdId AND offering_id = @offeringId", new { holdId, offeringId = OfferingId }, transaction);
         if (status is null) return MarketRuleException.NotFound("This hold");
-        return MarketRuleException.Conflict("Hold no longer active",
+        return new MarketRuleException(RuleCode.HoldNotActive,
             $"This proposal was {(status == "active" ? "expired" : status)} and can no longer be answered.");
     }
 

@@ -43,6 +43,9 @@ public static class EngineHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Journal>();
         services.AddSingleton<MatchingRounds>();
+        services.AddSingleton<Requests.RequestReads>();
+        services.AddSingleton<Offerings.OfferingReads>();
+        services.AddSingleton<Offerings.CapacitySheets>();
         services.AddSingleton<Webhooks.WebhookSender>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());

@@ -9,21 +9,30 @@ public sealed record Actor([property: Id(0)] Guid? Id, [property: Id(1)] string 
 }
 
 /// <summary>
-/// A market rule stops the change (HTTP 409), the thing is not there for this caller (404) or the caller may not
-/// do it (403). Nothing was changed. Title and detail are shown to the caller. It crosses grain calls as it is.
+/// The one shape of a refusal: a market rule stopped the change, or the thing is not there for this caller. Nothing was
+/// changed. <see cref="Code"/> says which rule, <see cref="Field"/> which input it concerns (null: the request as a
+/// whole), <see cref="Errors"/> the field errors of invalid input; the message is an English detail for systems.
+/// It crosses grain calls as it is.
 /// </summary>
 [GenerateSerializer, Alias("mm.MarketRuleException")]
 public sealed class MarketRuleException : Exception
 {
-    public MarketRuleException(int status, string title, string detail) : base(detail)
+    public MarketRuleException(RuleCode code, string detail, string? field = null, IReadOnlyDictionary<string, string[]>? errors = null) : base(detail)
     {
-        Status = status;
-        Title = title;
+        Code = code;
+        Field = field;
+        Errors = errors;
     }
 
-    [Id(0)] public int Status { get; private set; }
-    [Id(1)] public string Title { get; private set; }
+    [Id(0)] public RuleCode Code { get; private set; }
+    [Id(1)] public string? Field { get; private set; }
+    [Id(2)] public IReadOnlyDictionary<string, string[]>? Errors { get; private set; }
 
-    public static MarketRuleException NotFound(string what) => new(404, "Not found", $"{what} does not exist or is not yours to see.");
-    public static MarketRuleException Conflict(string title, string detail) => new(409, title, detail);
+    public static MarketRuleException NotFound(string what) => new(RuleCode.NotFound, $"{what} does not exist or is not yours to see.");
+
+    public static MarketRuleException Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        new(RuleCode.InvalidInput, "The input is not valid; see errors.", errors.Keys.FirstOrDefault(), errors);
+
+    public static MarketRuleException Invalid(string field, string message) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -32,7 +32,7 @@ public static class Idempotency
             """, new { actorId = actor.Id, request.Key }, transaction);
         if (stored is null) return null;
         if (stored.Fingerprint != request.Fingerprint)
-            throw new MarketRuleException(422, "Idempotency-Key reused",
+            throw new MarketRuleException(RuleCode.IdempotencyKeyReused,
                 "This Idempotency-Key was already used for a different request. Use a new key for a new request.");
         return JsonSerializer.Deserialize<T>(stored.Result, Journal.EventJson);
     }

@@ -46,6 +46,8 @@ public static class MarketRows
         [Id(12)] public double HomeLon { get; init; }
         [Id(13)] public int MaxDistanceKm { get; init; }
         [Id(14)] public string? SiblingGroup { get; init; }
+        /// <summary>The row's version when it was read: a hold moves it only if nobody else did meanwhile.</summary>
+        [Id(15)] public long Version { get; init; }
 
         public int AgeOn(DateOnly day) => Age(BirthMonth, day);
 
@@ -74,7 +76,7 @@ public static class MarketRows
         SELECT id AS Id, region_code AS RegionCode, case_reference AS CaseReference, measure_type AS MeasureType,
                measure_start AS MeasureStart, urgency AS Urgency, care_type AS CareType, needs AS Needs, needs_secure AS NeedsSecure,
                birth_month AS BirthMonth, gender AS Gender, home_lat AS HomeLat, home_lon AS HomeLon,
-               max_distance_km AS MaxDistanceKm, sibling_group AS SiblingGroup
+               max_distance_km AS MaxDistanceKm, sibling_group AS SiblingGroup, version AS Version
         FROM requests
         """;
 

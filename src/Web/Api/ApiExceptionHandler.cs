@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Matchmaker.Web.Api;
 
 /// <summary>
-/// Turns the errors a caller can cause into ProblemDetails: a broken market rule (409/404/403), and a body that
+/// Turns the errors a caller can cause into ProblemDetails: a refusal of the engine (by its rule code), and a body that
 /// is not valid JSON or has a value of the wrong type (400, naming the field), an engine node that went away
 /// mid-call (503, try again). Anything else stays a 500.
 /// </summary>
@@ -16,10 +16,12 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) :
     {
         ProblemDetails? problem = exception switch
         {
-            MarketRuleException rule => new ProblemDetails { Status = rule.Status, Title = rule.Title, Detail = rule.Message },
+            MarketRuleException refusal => RuleProblems.For(refusal),
             BadHttpRequestException bad => BadRequest(bad),
             // A node of the engine died or is restarting while this call was under way: nothing is known to have changed.
-            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => new ProblemDetails
+            // Or two transactions on PostgreSQL met in a deadlock or a serialisation failure: the loser rolled back whole.
+            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                or System.Data.Common.DbException { SqlState: "40P01" or "40001" } => new ProblemDetails
             {
                 Status = 503, Title = "Try again",
                 Detail = "The engine was moving this work to another node. Try again in a moment; send the same Idempotency-Key to be safe.",

@@ -29,7 +29,9 @@ public static class CapacityFeedApi
         public FeedValidator() =>
             RuleFor(x => x.Offerings).NotEmpty().WithMessage("offerings is required: one row per offering.")
                 .Must(rows => rows!.Count <= LargestFeed).When(x => x.Offerings is not null, ApplyConditionTo.CurrentValidator)
-                .WithMessage($"A feed has at most {LargestFeed} rows; send larger ones in parts.");
+                .WithMessage($"A feed has at most {LargestFeed} rows; send larger ones in parts.")
+                .Must(rows => rows!.All(row => row is not null)).When(x => x.Offerings is not null, ApplyConditionTo.CurrentValidator)
+                .WithMessage("Every row of offerings is an object with offeringId, totalUnits and occupiedUnits; null is not a row.");
     }
 
     private static readonly FeedValidator Validator = new();
@@ -39,10 +41,10 @@ public static class CapacityFeedApi
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.CapacityWrite).Validate(Validator)
             .Describe("feedCapacity", "Sets total and occupied units (and the earliest start of a slot) of the calling provider's offerings, one row each; every accepted row also confirms its figures. Each row is applied or refused on its own (invalid, unknown-offering, held-units, duplicate), with a result per row.");
 
-    private static async Task<IResult> FeedAsync(Feed feed, HttpContext context, IGrainFactory grains, TimeProvider clock)
+    private static async Task<IResult> FeedAsync(Feed feed, HttpContext context, IGrainFactory grains)
     {
         var provider = Caller.Of(context).ToActor();
-        var rowValidator = new CapacityApi.CapacityInputValidator(clock);
+        var rowValidator = new CapacityApi.CapacityInputValidator();
         var seen = feed.Offerings!.Where(r => r.OfferingId is not null).GroupBy(r => r.OfferingId).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         var results = await Task.WhenAll(feed.Offerings!.Select(async row =>
         {
@@ -61,7 +63,13 @@ public static class CapacityFeedApi
             }
             catch (MarketRuleException e)
             {
-                return Refused(offeringId, e.Status == 404 ? "unknown-offering" : "held-units", e.Message);
+                return e.Code switch
+                {
+                    RuleCode.NotFound => Refused(offeringId, "unknown-offering", e.Message),
+                    RuleCode.UnitsHeld => Refused(offeringId, "held-units", e.Message),
+                    RuleCode.UnitsOutOfRange => Refused(offeringId, "invalid", e.Message, e.Errors?.ToDictionary(x => x.Key, x => x.Value)),
+                    _ => Refused(offeringId, RuleProblems.Name(e.Code), e.Message),
+                };
             }
         }));
         var accepted = results.Count(r => r.Status == "accepted");

@@ -34,8 +34,6 @@ public static class HoldsApi
         public HoldInputValidator()
         {
             RuleFor(x => x.RequestId).NotNull().WithMessage("requestId is required.");
-            RuleFor(x => x.OutsidePolicyReason).MaximumLength(500).WithMessage("outsidePolicyReason is at most 500 characters.");
-            RuleFor(x => x.OutsidePolicyReason).WithoutControlCharacters();
         }
     }
 
@@ -102,7 +100,7 @@ public static class HoldsApi
     {
         api.MapPost("/offerings/{offeringId:guid}/holds", PlaceAsync)
             .RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.HoldsWrite).Validate(HoldValidator).AcceptsIdempotencyKey()
-            .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, the child already has a hold and parallel is not true, or the child has the region's maximum of parallel holds. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
+            .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, the child already has a hold and parallel is not true, or the child has the region's maximum of parallel holds; 422 (code outside-policy-needs-reason) when the place is outside the region's policy and no outsidePolicyReason is given. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
         api.MapPost("/holds/{holdId:guid}/accept", AcceptAsync)
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.ProposalsAnswer).Validate(clock => new AcceptInputValidator(clock)).AcceptsIdempotencyKey()
             .Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes. Takes an Idempotency-Key header.");
@@ -113,12 +111,12 @@ public static class HoldsApi
             .Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");
     }
 
-    private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, Database database, IGrainFactory grains)
+    private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, IGrainFactory grains)
     {
         if (!IdempotencyHeader.TryRead(context, $"placeHold {offeringId} {input.RequestId} {input.MatchingRoundId} {input.Parallel} {input.OutsidePolicyReason}", out var idempotency, out var problem))
             return problem!;
-        var holds = await grains.PlaceHoldAsync(database, Caller.Of(context).ToActor(), input.RequestId!.Value, offeringId, input.MatchingRoundId, idempotency,
-            input.Parallel ?? false, string.IsNullOrWhiteSpace(input.OutsidePolicyReason) ? null : input.OutsidePolicyReason.Trim());
+        var holds = await grains.PlaceHoldAsync(Caller.Of(context).ToActor(), input.RequestId!.Value, offeringId, input.MatchingRoundId, idempotency,
+            input.Parallel ?? false, input.OutsidePolicyReason);
         return TypedResults.Created($"/api/v1/holds/{holds[0].HoldId}", holds);
     }
 

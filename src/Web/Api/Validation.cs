@@ -20,9 +20,4 @@ public static class Validation
             if (result.IsValid) return await next(context);
             return ApiProblems.Invalid(result.ToDictionary());
         });
-
-    /// <summary>Free text may hold line breaks and tabs, never other control characters (PostgreSQL refuses NUL; none belongs in a note).</summary>
-    public static IRuleBuilderOptions<T, string?> WithoutControlCharacters<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(text => text is null || !text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-            .WithMessage("{PropertyName} bevat een besturingsteken; gebruik gewone tekst.");
 }

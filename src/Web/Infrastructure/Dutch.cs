@@ -1,5 +1,7 @@
 using System.Globalization;
 using Matchmaker.Matching;
+using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Requests;
 
 namespace Matchmaker.Web.Infrastructure;
 
@@ -77,30 +79,50 @@ public static class Dutch
         _ => code,
     };
 
-    /// <summary>Why the market refused a change, for people (the API keeps the English problem title and detail).</summary>
-    public static string Refusal(string title) => title switch
+    /// <summary>Why the engine refused a change, for people: one fragment per rule code (the API keeps the English detail).</summary>
+    public static string Refusal(RuleCode code) => code switch
     {
-        "Place taken" => "deze plek is niet meer vrij",
-        "Place does not suit the child" => "deze plek past niet bij het kind (zorgvorm, leeftijd, gender, specialisme of afstand)",
-        "Too many holds" => "dit kind heeft al het maximum aantal reserveringen dat de regio toestaat",
-        "Already held" => "dit kind heeft al een reservering op deze plek",
-        "Child already held" => "dit kind heeft al een reservering die op antwoord wacht",
-        "Request changed" => "de broer/zus-groep van dit kind is net gewijzigd; probeer het opnieuw",
-        "Request closed" => "deze aanvraag is niet meer open",
-        "Hold no longer active" => "deze reservering is verlopen of al beantwoord",
-        "Units are held" => "er zijn plaatsen gereserveerd voor voorstellen; het totaal moet minstens bezet plus gereserveerd zijn",
-        "Not found" => "niet gevonden, of niet van u",
+        RuleCode.PlaceTaken => "deze plek is niet meer vrij",
+        RuleCode.PlaceUnsuitable => "deze plek past niet bij het kind (zorgvorm, leeftijd, gender, specialisme of afstand)",
+        RuleCode.TooManyHolds => "dit kind heeft al het maximum aantal reserveringen dat de regio toestaat",
+        RuleCode.AlreadyHeldHere => "dit kind heeft al een reservering op deze plek",
+        RuleCode.ParallelHoldNeedsConfirmation => "dit kind heeft al een reservering die op antwoord wacht",
+        RuleCode.OutsidePolicyNeedsReason => "deze plek valt buiten het beleid van de regio; geef een reden en bevestig",
+        RuleCode.OnBehalfNeedsReason => "een reservering namens de regio vraagt een reden",
+        RuleCode.RequestChanged => "de aanvraag of de broer/zus-groep van dit kind is net gewijzigd; probeer het opnieuw",
+        RuleCode.RequestClosed or RuleCode.RequestNotOpen => "deze aanvraag is niet meer open",
+        RuleCode.HoldNotActive => "deze reservering is verlopen of al beantwoord",
+        RuleCode.UnitsHeld => "er zijn plaatsen gereserveerd voor voorstellen; het totaal moet minstens bezet plus gereserveerd zijn",
+        RuleCode.UnitsOutOfRange => "totaal is een heel getal van 0 tot 10.000 en bezet ligt tussen 0 en het totaal",
+        RuleCode.NoUnitToStep => "er is geen plek om vrij te geven of te bezetten",
+        RuleCode.SiblingsHeld => "een broer of zus heeft nog een reservering voor de groep; wacht op het antwoord of geef die eerst vrij",
+        RuleCode.AlreadyEscalated => "dit kind is al bovenregionaal geëscaleerd",
+        RuleCode.NoExpertiseNetwork => "de regio hoort (nog) bij geen expertisenetwerk; de beheerder wijst er een toe",
+        RuleCode.CaseReferenceTaken => "dit dossiernummer is al in gebruik",
+        RuleCode.MunicipalityOutsideRegion => "deze gemeente hoort niet bij de regio van de aanvraag",
+        RuleCode.SheetPlanStale => "sinds de controle is er iets veranderd aan uw plekken",
+        RuleCode.SheetPlanUnknown => "deze controle is niet (meer) bekend; upload het bestand opnieuw",
+        RuleCode.Busy => "het is even te druk op deze plek; probeer het zo opnieuw",
+        RuleCode.NotFound => "niet gevonden, of niet van u",
         _ => "de wijziging kon niet worden uitgevoerd",
     };
 
-    /// <summary>Why a child was not escalated (<see cref="Api.EscalationApi.Refusals"/>).</summary>
-    public static string EscalationRefusal(string? code) => code switch
+    /// <summary>The sentence beside a form's field for a refusal: the field errors of invalid input, or the rule in Dutch.</summary>
+    public static Dictionary<string, string[]> FieldErrors(MarketRuleException refusal, string defaultField) =>
+        refusal.Code == RuleCode.InvalidInput && refusal.Errors is { } errors
+            ? errors.ToDictionary(e => e.Key, e => e.Value)
+            : new Dictionary<string, string[]> { [refusal.Field ?? defaultField] = [Sentence(Refusal(refusal.Code))] };
+
+    /// <summary>A fragment as a sentence of its own: capital first, full stop last.</summary>
+    public static string Sentence(string fragment) => string.Concat(char.ToUpperInvariant(fragment[0]).ToString(), fragment[1..], ".");
+
+    public static string WithdrawReason(string code) => code switch
     {
-        "not-open" => "Alleen een open aanvraag kan worden geëscaleerd.",
-        "already-escalated" => "Dit kind is al bovenregionaal geëscaleerd.",
-        "no-network" => "De regio hoort (nog) bij geen expertisenetwerk; de beheerder wijst er een toe.",
-        "changed" => "De aanvraag is net gewijzigd; probeer het opnieuw.",
-        _ => "Deze aanvraag bestaat niet (meer).",
+        WithdrawalReasons.NoLongerNeeded => "Hulp niet meer nodig",
+        WithdrawalReasons.PlacedElsewhere => "Buiten Matchmaker geplaatst",
+        WithdrawalReasons.MeasureEnded => "Maatregel beëindigd of niet uitgesproken",
+        WithdrawalReasons.Duplicate => "Dubbel geregistreerd",
+        _ => "Andere reden",
     };
 
     public static string PlacementEndReason(string? code) => code switch

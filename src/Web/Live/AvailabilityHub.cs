@@ -97,8 +97,10 @@ public static class LiveExtensions
     /// WebSockets only: a connection token then opens exactly one transport, under the identity of the request that opens
     /// it. (Long polling would let a second identity poll on an established connection and receive its groups' events.)
     /// </summary>
+    /// <remarks>Systems connect with a bearer token that has <c>events:read</c>: what the hub pushes is the event feed's data.</remarks>
     public static void MapMatchmakerLiveUpdates(this WebApplication app) =>
-        app.MapHub<AvailabilityHub>(AvailabilityHub.Path, options => options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets);
+        app.MapHub<AvailabilityHub>(AvailabilityHub.Path, options => options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
+            .RequireScope(Scopes.EventsRead);
 
     public static IServiceCollection AddMatchmakerLiveUpdates(this IServiceCollection services)
     {

@@ -19,7 +19,7 @@ public abstract class OfferingGrainTests(GrainCluster market)
             {
                 return (await market.HoldAsync(child, offering.Id)).Length;
             }
-            catch (MarketRuleException e) when (e.Status == 409)
+            catch (MarketRuleException e) when (e.Code == RuleCode.PlaceTaken)
             {
                 return 0;
             }
@@ -40,8 +40,7 @@ public abstract class OfferingGrainTests(GrainCluster market)
 
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() => market.HoldAsync(child, offering.Id));
 
-        Assert.Equal(409, refused.Status);
-        Assert.Contains("no free unit", refused.Message);
+        Assert.Equal(RuleCode.PlaceTaken, refused.Code);
         Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
         Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE request_id = @child", new { child }));
     }
@@ -72,7 +71,7 @@ public abstract class OfferingGrainTests(GrainCluster market)
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() =>
             market.HoldAsync(other, offering.Id, new IdempotentRequest(key, $"placeHold {offering.Id} {other}")));
 
-        Assert.Equal(422, refused.Status);
+        Assert.Equal(RuleCode.IdempotencyKeyReused, refused.Code);
         Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE request_id = @other", new { other }));
     }
 
@@ -86,7 +85,7 @@ public abstract class OfferingGrainTests(GrainCluster market)
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() =>
             market.ProviderOfAsync(offering.Id).ContinueWith(p => grain.SetCapacity(p.Result, offering.OccupiedUnits, offering.OccupiedUnits, null)).Unwrap());
 
-        Assert.Equal(409, refused.Status);
+        Assert.Equal(RuleCode.UnitsHeld, refused.Code);
         Assert.Equal(offering.TotalUnits, await market.ScalarAsync<int>("SELECT total_units FROM offerings WHERE id = @Id", new { offering.Id }));
     }
 
@@ -99,7 +98,7 @@ public abstract class OfferingGrainTests(GrainCluster market)
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() =>
             market.Grains.GetGrain<IOfferingGrain>(offering.Id).SetCapacity(stranger, 99, 0, null));
 
-        Assert.Equal(404, refused.Status);
+        Assert.Equal(RuleCode.NotFound, refused.Code);
     }
 }
 

@@ -19,7 +19,7 @@ public abstract class RequestAndRegionGrainTests(GrainCluster market)
             {
                 return (await market.HoldAsync(child, place, parallel: true)).Length;
             }
-            catch (MarketRuleException e) when (e.Title == "Too many holds")
+            catch (MarketRuleException e) when (e.Code == RuleCode.TooManyHolds)
             {
                 return 0;
             }
@@ -86,7 +86,7 @@ public abstract class RequestAndRegionGrainTests(GrainCluster market)
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() =>
             market.Grains.GetGrain<IRegionGrain>("atlantis").RunMatchingRound(GrainCluster.Desk with { RegionCode = "atlantis" }, RoundOptions.Remembering));
 
-        Assert.Equal(404, refused.Status);
+        Assert.Equal(RuleCode.NotFound, refused.Code);
     }
 }
 

@@ -80,6 +80,7 @@ public sealed class DossierTests(SharedMarket markets)
     {
         var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        await market.OutsidePolicyAsync(offering.Id);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-DOS-0003"));
 
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds",

@@ -185,6 +185,17 @@ public sealed class MarketScenario : IAsyncDisposable
         FROM regions ORDER BY code
         """;
 
+    /// <summary>
+    /// The region no longer contracts this offering and buys only what it contracts, so the place is outside its policy;
+    /// the offering's version moves, as every change of its row must, so its grain reads it again.
+    /// </summary>
+    public async Task OutsidePolicyAsync(Guid offeringId)
+    {
+        await ExecuteAsync("UPDATE regions SET allow_out_of_region = false, allow_non_contracted = false WHERE code = @Region", new { Region });
+        await ExecuteAsync("DELETE FROM contracts WHERE offering_id = @offeringId AND region_code = @Region", new { offeringId, Region });
+        await ExecuteAsync("UPDATE offerings SET version = version + 1 WHERE id = @offeringId", new { offeringId });
+    }
+
     public async Task<OfferingFacts> FactsAsync(Guid offeringId)
     {
         await using var connection = await Database.Database.OpenAsync();
@@ -194,8 +205,13 @@ public sealed class MarketScenario : IAsyncDisposable
     private async Task<OfferingFacts> OfferingAsync(Guid providerId)
     {
         await using var connection = await Database.Database.OpenAsync();
-        return await connection.QueryFirstAsync<OfferingFacts>(SelectFacts + " WHERE o.provider_id = @providerId AND o.secure = false ORDER BY o.id",
-            new { providerId });
+        // A place within its region's purchasing policy: in the region and contracted by it (places outside it need a reason to be held).
+        return await connection.QueryFirstAsync<OfferingFacts>(SelectFacts + """
+             WHERE o.provider_id = @providerId AND o.secure = false
+               AND EXISTS (SELECT 1 FROM contracts c JOIN municipalities m ON m.id = l.municipality_id
+                           WHERE c.offering_id = o.id AND c.region_code = m.region_code AND c.budget_ceiling_reached = false)
+             ORDER BY o.id
+            """, new { providerId });
     }
 
     private const string SelectFacts = """

@@ -1,7 +1,6 @@
 using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Live;
+using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
 using Matchmaker.Web.Pages.Requests;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Caseworker;
 
 /// <summary>A caseworker files a request for a child of their caseload; it goes to the desk of the region the child lives in.</summary>
-public sealed class RequestModel(Database database, Journal journal, LiveFeed feed, TimeProvider clock) : PageModel, IRequestFormPage
+public sealed class RequestModel(Database database, IGrainFactory grains) : PageModel, IRequestFormPage
 {
     [BindProperty] public RequestForm Form { get; set; } = new();
     public Guid? Id => null;
@@ -35,14 +34,18 @@ public sealed class RequestModel(Database database, Journal journal, LiveFeed fe
         var caller = Caller.Of(HttpContext);
         var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
         // Without a home municipality the input fails validation (no home coordinates), so nothing is written anywhere.
-        var outcome = await RequestsApi.RegisterAsync(caller, home?.RegionCode ?? caller.RegionCode ?? "", Form.ToInput(home), database, journal, feed, clock);
-        if (outcome.Request is { } request)
+        try
         {
-            TempData["Message"] = $"Hulpvraag {request.CaseReference} is ingediend bij de zorgbemiddelingstafel van {home!.RegionName}.";
-            return Redirect($"/jeugdbeschermer/kind/{request.Id}");
+            var input = Form.ToInput(home);
+            var id = Guid.NewGuid();
+            await grains.Request(home?.RegionCode ?? caller.RegionCode ?? "", id).Register(caller.ToActor(), input);
+            TempData["Message"] = $"Hulpvraag {input.CaseReference} is ingediend bij de zorgbemiddelingstafel van {home!.RegionName}.";
+            return Redirect($"/jeugdbeschermer/kind/{id}");
         }
-        Errors = RequestForm.ErrorsOf(outcome, home);
-        Conflict = outcome.Conflict;
+        catch (MarketRuleException refusal)
+        {
+            Errors = RequestForm.ErrorsOf(refusal, home);
+        }
         return Page();
     }
 }

@@ -1,7 +1,7 @@
 using Dapper;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Api;
+using Matchmaker.Silo.Offerings;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +12,7 @@ namespace Matchmaker.Web.Pages.Desk;
 /// Live availability: free units per offering the region may use, with how fresh each figure is; narrowed by the
 /// desk's filters, and, for a chosen waiting child, the distance from its home and a map of the places around it.
 /// </summary>
-public sealed class AvailabilityModel(Database database, Journal journal, TimeProvider clock, IConfiguration configuration, RegionNames regionNames) : PageModel
+public sealed class AvailabilityModel(Database database, Journal journal, OfferingReads offerings, RegionNames regionNames) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "zorgvorm")] public string? CareType { get; set; }
     [BindProperty(SupportsGet = true, Name = "leeftijd")] public string? Age { get; set; }
@@ -21,8 +21,8 @@ public sealed class AvailabilityModel(Database database, Journal journal, TimePr
     [BindProperty(SupportsGet = true, Name = "bevestigd")] public bool OnlyConfirmed { get; set; }
     [BindProperty(SupportsGet = true, Name = "kind")] public string? Child { get; set; }
 
-    public CapacityApi.Availability Availability { get; private set; } = null!;
-    public IReadOnlyList<CapacityApi.AvailableOffering> Shown { get; private set; } = [];
+    public Availability Availability { get; private set; } = null!;
+    public IReadOnlyList<AvailableOffering> Shown { get; private set; } = [];
     public string RegionName { get; private set; } = "";
     public Dictionary<string, string> Problems { get; private set; } = [];
     public ChosenChild? Chosen { get; private set; }
@@ -41,7 +41,7 @@ public sealed class AvailabilityModel(Database database, Journal journal, TimePr
         var caller = Caller.Of(HttpContext);
         var filter = new AvailabilityFilter { CareType = CareType ?? careType, Age = Age, Specialism = Specialism, OnlyFree = OnlyFree, OnlyConfirmed = OnlyConfirmed };
         Problems = filter.Problems();
-        Availability = await CapacityApi.ReadAvailabilityAsync(database, caller.RegionCode!, null, clock, configuration);
+        Availability = await offerings.AvailabilityAsync(caller.RegionCode!, null);
         RegionName = await regionNames.OfAsync(Availability.RegionCode);
         Shown = Problems.Count > 0 ? [] : Availability.Offerings.Where(filter.Keeps).ToList();
         if (!string.IsNullOrWhiteSpace(Child)) await ChooseChildAsync(caller);
@@ -65,7 +65,7 @@ public sealed class AvailabilityModel(Database database, Journal journal, TimePr
             Shown.Where(o => o.FreeUnits > 0).Select(o => (o.Lat, o.Lon, $"{o.ProviderName}, {o.LocationName}", o.FreeUnits)), regions);
     }
 
-    public double? DistanceKm(CapacityApi.AvailableOffering offering) =>
+    public double? DistanceKm(AvailableOffering offering) =>
         Chosen is null ? null : Matching.Geo.DistanceKm(Chosen.HomeLat, Chosen.HomeLon, offering.Lat, offering.Lon);
 
     public string? Invalid(string field) => Problems.ContainsKey(field) ? "true" : null;

@@ -1,5 +1,5 @@
 using Matchmaker.Matching;
-using Matchmaker.Web.Api;
+using Matchmaker.Silo.Offerings;
 
 namespace Matchmaker.Web.Pages.Desk;
 
@@ -27,7 +27,7 @@ public sealed class AvailabilityFilter
         return problems;
     }
 
-    public bool Keeps(CapacityApi.AvailableOffering offering) =>
+    public bool Keeps(AvailableOffering offering) =>
         (string.IsNullOrEmpty(CareType) || offering.CareType == CareType)
         && (AgeYears is not { } age || (offering.MinAge <= age && age <= offering.MaxAge))
         && (string.IsNullOrEmpty(Specialism) || offering.Specialisms.Split(',').Contains(Specialism))

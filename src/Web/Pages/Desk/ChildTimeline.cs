@@ -44,16 +44,6 @@ public sealed class ChildTimeline
     /// <summary>Rounds read for the timeline: the region's most recent ones since the child was registered.</summary>
     public const int RoundsLooked = 30;
 
-    /// <summary>Why a desk withdraws a request; the code is kept in the audit log.</summary>
-    public static readonly IReadOnlyDictionary<string, string> WithdrawReasons = new Dictionary<string, string>
-    {
-        ["no-longer-needed"] = "Hulp niet meer nodig",
-        ["placed-elsewhere"] = "Buiten Matchmaker geplaatst",
-        ["measure-ended"] = "Maatregel beëindigd of niet uitgesproken",
-        ["duplicate"] = "Dubbel geregistreerd",
-        ["other"] = "Andere reden",
-    };
-
     public static async Task<ChildTimeline?> ReadAsync(Database database, string regionCode, Guid requestId)
     {
         await using var connection = await database.OpenAsync();
@@ -125,8 +115,7 @@ public sealed class ChildTimeline
             var note = holdNotes.GetValueOrDefault(hold.HoldId.ToString());
             var said = note?.Detail ?? "";
             var byNetwork = note?.Role == Silo.Access.Roles.Network;
-            var outside = said.IndexOf(Silo.Grains.OfferingGrain.OutsidePolicyMark, StringComparison.Ordinal) is var at and >= 0
-                ? said[(at + Silo.Grains.OfferingGrain.OutsidePolicyMark.Length)..] : null;
+            var outside = ReasonAfter(said, Silo.Grains.OfferingGrain.OutsidePolicyMark) ?? ReasonAfter(said, Silo.Grains.OfferingGrain.OnBehalfMark);
             entries.Add(new Entry(hold.CreatedAt, "hold-placed", $"Plek gereserveerd{(byNetwork ? " door het expertisenetwerk" : "")} bij {where}, tot {Local(hold.ExpiresAt)}" +
                 (said.Contains("in parallel", StringComparison.Ordinal) ? ", bewust naast een andere reservering" : "") +
                 (outside is null ? "." : byNetwork ? $", namens de regio, omdat: {outside}" : $", buiten het beleid van de regio, omdat: {outside}"), hold.OfferingId, hold.ProviderName, hold.ExpiresAt, Note: outside));
@@ -189,7 +178,10 @@ public sealed class ChildTimeline
         detail is not null && detail.StartsWith("reason: ", StringComparison.Ordinal) ? detail["reason: ".Length..].Split(';')[0].Trim() : null;
 
     private static string WithdrawnBecause(string? detail) =>
-        ReasonCode(detail) is { } code && WithdrawReasons.TryGetValue(code, out var label) ? $": {label.ToLowerInvariant()}" : "";
+        ReasonCode(detail) is { } code && Silo.Requests.WithdrawalReasons.All.Contains(code) ? $": {Dutch.WithdrawReason(code).ToLowerInvariant()}" : "";
+
+    private static string? ReasonAfter(string detail, string mark) =>
+        detail.IndexOf(mark, StringComparison.Ordinal) is var at and >= 0 ? detail[(at + mark.Length)..] : null;
 
     /// <summary>The audit detail of a split is "group G: reason", of an escalation "network N: reason".</summary>
     private static string SplitReason(string? detail) => detail is not null && detail.IndexOf(": ", StringComparison.Ordinal) is var at and >= 0 ? detail[(at + 2)..] : "";

@@ -1,6 +1,7 @@
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Requests;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>One child's dossier for the desk: the status on top, the whole timeline, and what the desk can do next.</summary>
-public sealed class DossierModel(Database database, Journal journal, IGrainFactory grains, Silo.Live.LiveFeed feed) : PageModel
+public sealed class DossierModel(Database database, Journal journal, IGrainFactory grains) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public string? WithdrawReason { get; set; }
@@ -26,13 +27,17 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
     /// <summary>Withdraws the request, with a reason and after the desk confirmed it; its holds are released.</summary>
     public async Task<IActionResult> OnPostWithdrawAsync()
     {
-        if (WithdrawReason is null || !ChildTimeline.WithdrawReasons.ContainsKey(WithdrawReason))
+        if (WithdrawReason is null || !WithdrawalReasons.All.Contains(WithdrawReason))
             Errors["withdraw-reason"] = "Kies waarom de aanvraag wordt ingetrokken.";
         if (!WithdrawConfirmed)
             Errors["withdraw-confirmed"] = "Bevestig dat u de aanvraag wilt intrekken.";
         if (Errors.Count > 0) return await ShowAsync() ? Page() : NotFound();
         var caller = Caller.Of(HttpContext);
-        if (!await grains.WithdrawRequestAsync(database, caller.ToActor(), Id, WithdrawReason))
+        try
+        {
+            await grains.Request(caller.RegionCode!, Id).Withdraw(caller.ToActor(), WithdrawReason);
+        }
+        catch (MarketRuleException refusal) when (refusal.Code == RuleCode.RequestNotOpen)
         {
             Errors["withdraw-reason"] = "Deze aanvraag is niet meer open en kan niet worden ingetrokken.";
             return await ShowAsync() ? Page() : NotFound();
@@ -55,10 +60,15 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
             return Page();
         }
         var caller = Caller.Of(HttpContext);
-        var outcome = await Api.SiblingSplitApi.SplitAsync(caller, caller.RegionCode!, group, SplitReason!.Trim(), database, journal, feed);
-        if (outcome.Refused is not null)
+        try
         {
-            Errors["split-reason"] = "Een van de broers en zussen heeft nog een reservering voor de groep; wacht op het antwoord of geef die eerst vrij.";
+            await grains.SiblingGroup(caller.RegionCode!, group).Split(caller.ToActor(), SplitReason!);
+        }
+        catch (MarketRuleException refusal) when (refusal.Code is RuleCode.SiblingsHeld or RuleCode.NotFound)
+        {
+            Errors["split-reason"] = refusal.Code == RuleCode.SiblingsHeld
+                ? "Een van de broers en zussen heeft nog een reservering voor de groep; wacht op het antwoord of geef die eerst vrij."
+                : "Dit kind hoort (niet meer) bij een wachtende groep broers en zussen.";
             return Page();
         }
         TempData["Message"] = "De broers en zussen mogen nu apart geplaatst worden; de reden staat in hun dossiers.";
@@ -66,7 +76,7 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
     }
 
     /// <summary>The desk cannot place this child in its region: it goes to the region's expertise network, with a reason.</summary>
-    public async Task<IActionResult> OnPostEscalateAsync([FromServices] TimeProvider clock)
+    public async Task<IActionResult> OnPostEscalateAsync()
     {
         if (PlainReason.ProblemWith(EscalationReason, "Geef de reden waarom de regio dit kind niet zelf kan plaatsen.") is { } problem)
             Errors["escalation-reason"] = problem;
@@ -74,10 +84,14 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
         if (!await ShowAsync()) return NotFound();
         if (Errors.Count > 0) return Page();
         var caller = Caller.Of(HttpContext);
-        var outcome = await Api.EscalationApi.EscalateAsync(caller, caller.RegionCode!, Id, EscalationReason!.Trim(), database, journal, feed, clock);
-        if (outcome.Escalated is not { } escalated)
+        Escalation escalated;
+        try
         {
-            Errors["escalation-reason"] = Dutch.EscalationRefusal(outcome.RefusedBecause);
+            escalated = await grains.Request(caller.RegionCode!, Id).Escalate(caller.ToActor(), EscalationReason!);
+        }
+        catch (MarketRuleException refusal)
+        {
+            Errors["escalation-reason"] = Dutch.Sentence(Dutch.Refusal(refusal.Code));
             return Page();
         }
         TempData["Message"] = $"Het kind is geëscaleerd naar {escalated.NetworkName}; de reden staat in het dossier.";

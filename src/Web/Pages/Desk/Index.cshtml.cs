@@ -2,7 +2,7 @@ using Dapper;
 using Matchmaker.Matching;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Api;
+using Matchmaker.Silo.Requests;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +13,7 @@ namespace Matchmaker.Web.Pages.Desk;
 /// The desk's board: tiles for what needs attention today, then the region's children found by case reference,
 /// filtered (care type, urgency, norm), sorted and paged. Only the page shown is audited as read.
 /// </summary>
-public sealed class IndexModel(Database database, Journal journal, TimeProvider clock, RegionNames regionNames) : PageModel
+public sealed class IndexModel(Database database, RequestReads reads, TimeProvider clock, RegionNames regionNames) : PageModel
 {
     public const int PageSize = 50;
 
@@ -32,7 +32,7 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
     public sealed record Tiles(int Crisis, int OverFiveWorkingDays, int OverSixWeeks, int OverThreeMonths, int HoldsExpiringToday);
 
     public Tiles Summary { get; private set; } = new(0, 0, 0, 0, 0);
-    public IReadOnlyList<RequestsApi.RequestView> Requests { get; private set; } = [];
+    public IReadOnlyList<RequestView> Requests { get; private set; } = [];
     public int Matching { get; private set; }
     public int PageCount { get; private set; } = 1;
     public string RegionCode { get; private set; } = "";
@@ -52,11 +52,11 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
         Municipalities = await Matchmaker.Web.Pages.Requests.MunicipalityOption.ListAsync(database, RegionCode);
         Municipality = Municipalities.Any(m => m.Id == Municipality) ? Municipality : null;
 
-        var open = await RequestsApi.ListByPriorityAsync(database, RegionCode, "open", null, clock);
+        var open = await reads.ListByPriorityAsync(RegionCode, "open", null);
         Summary = new Tiles(open.Count(r => r.Priority == 1), open.Count(r => r.NormStatus == "over-5-working-days"),
             open.Count(r => r.NormStatus == "over-6-weeks"), open.Count(r => r.NormStatus == "over-3-months"), await HoldsExpiringTodayAsync());
 
-        var list = Status == "open" ? open : await RequestsApi.ListByPriorityAsync(database, RegionCode, Status, null, clock);
+        var list = Status == "open" ? open : await reads.ListByPriorityAsync(RegionCode, Status, null);
         var found = list.Where(r => (CareType is null || r.CareType == CareType) && (Urgency is null || r.Urgency == Urgency)
             && (Norm is null || r.NormStatus == Norm) && (Municipality is null || r.MunicipalityId == Municipality)
             && (string.IsNullOrWhiteSpace(Search) || r.CaseReference.Contains(Search.Trim(), StringComparison.OrdinalIgnoreCase)));
@@ -72,7 +72,7 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
         PageCount = Math.Max(1, (all.Count + PageSize - 1) / PageSize);
         PageNumber = Math.Clamp(PageNumber, 1, PageCount);
         Requests = all.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
-        await RequestsApi.AuditListedAsync(database, journal, caller, RegionCode, Requests);
+        await reads.AuditListedAsync(caller.ToActor(), RegionCode, Requests);
     }
 
     /// <summary>The board's address with one setting changed (filters kept, back to page 1 unless the page is what changes).</summary>

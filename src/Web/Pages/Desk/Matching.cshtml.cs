@@ -70,18 +70,18 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
                 ?? Result?.NotPlaced.FirstOrDefault(p => p.RequestId == requestId)?.CaseReference ?? requestId.ToString();
             try
             {
-                var holds = await grains.PlaceHoldAsync(database, caller.ToActor(), requestId, offeringId, Round, null, parallel, outsidePolicy ? reason : null);
+                var holds = await grains.PlaceHoldAsync(caller.ToActor(), requestId, offeringId, Round, null, parallel, outsidePolicy ? reason : null);
                 Outcomes.Add($"{reference}: gereserveerd tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}{(holds.Length > 1 ? $" (met {holds.Length - 1} broer/zus)" : "")}" +
                     $"{(parallel ? ", bewust naast een andere reservering" : "")}.");
             }
-            catch (MarketRuleException e) when (e.Title == RequestGrain.AlreadyHeldTitle)
+            catch (MarketRuleException e) when (e.Code == RuleCode.ParallelHoldNeedsConfirmation)
             {
                 Outcomes.Add($"{reference}: nog geen reservering – dit kind heeft al een reservering die op antwoord van een aanbieder wacht. Een tweede neemt nog een schaarse plek in; bevestig hieronder als dat de bedoeling is.");
                 ParallelToConfirm.Add((choice, reference));
             }
             catch (MarketRuleException e)
             {
-                Outcomes.Add($"{reference}: geen reservering – {Dutch.Refusal(e.Title)}.");
+                Outcomes.Add($"{reference}: geen reservering – {Dutch.Refusal(e.Code)}.");
             }
         }
         return Page();

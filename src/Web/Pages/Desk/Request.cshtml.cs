@@ -1,7 +1,7 @@
 using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Live;
+using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Api;
+using Matchmaker.Silo.Requests;
 using Matchmaker.Web.Infrastructure;
 using Matchmaker.Web.Pages.Requests;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>Register or edit a request for a child of the region: a pseudonymous case reference, never a name or BSN.</summary>
-public sealed class RequestModel(Database database, Journal journal, LiveFeed feed, TimeProvider clock) : PageModel, IRequestFormPage
+public sealed class RequestModel(Database database, RequestReads reads, IGrainFactory grains) : PageModel, IRequestFormPage
 {
     [BindProperty] public RequestForm Form { get; set; } = new();
     [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
@@ -27,10 +27,8 @@ public sealed class RequestModel(Database database, Journal journal, LiveFeed fe
         await LoadMunicipalitiesAsync();
         if (Id is null) return Page();
         var caller = Caller.Of(HttpContext);
-        var request = await RequestsApi.ReadAsync(database, caller.RegionCode!, Id.Value, clock);
+        var request = await reads.ReadAuditedAsync(caller.ToActor(), caller.RegionCode!, Id.Value);
         if (request is null) return NotFound();
-        await using (var connection = await database.OpenAsync())
-            await journal.AuditAsync(connection, null, caller.ToActor(), "request-read", "request", request.Id.ToString(), caller.RegionCode, request.CaseReference);
         Status = request.Status;
         Form = new RequestForm
         {
@@ -49,17 +47,27 @@ public sealed class RequestModel(Database database, Journal journal, LiveFeed fe
         var caller = Caller.Of(HttpContext);
         var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
         var input = Form.ToInput(home);
-        var outcome = Id is null
-            ? await RequestsApi.RegisterAsync(caller, caller.RegionCode!, input, database, journal, feed, clock)
-            : await RequestsApi.EditAsync(caller, caller.RegionCode!, Id.Value, input, database, journal, feed, clock);
-        if (outcome.NotFound) return NotFound();
-        if (outcome.Request is not null)
+        var owner = grains.Request(caller.RegionCode!, Id ?? Guid.NewGuid());
+        try
         {
-            TempData["Message"] = Id is null ? $"Aanvraag {outcome.Request.CaseReference} is geregistreerd." : $"Aanvraag {outcome.Request.CaseReference} is bijgewerkt.";
+            if (Id is null) await owner.Register(caller.ToActor(), input);
+            else await owner.Edit(caller.ToActor(), input);
+            TempData["Message"] = Id is null ? $"Aanvraag {input.CaseReference} is geregistreerd." : $"Aanvraag {input.CaseReference} is bijgewerkt.";
             return Redirect("/tafel");
         }
-        Errors = RequestForm.ErrorsOf(outcome, home);
-        Conflict = outcome.Conflict;
+        catch (MarketRuleException refusal) when (refusal.Code == RuleCode.NotFound)
+        {
+            return NotFound();
+        }
+        catch (MarketRuleException refusal) when (refusal.Code is RuleCode.RequestNotOpen or RuleCode.RequestChanged)
+        {
+            Conflict = Dutch.Sentence(Dutch.Refusal(refusal.Code));
+            Errors = RequestForm.ErrorsOf(null, home);
+        }
+        catch (MarketRuleException refusal)
+        {
+            Errors = RequestForm.ErrorsOf(refusal, home);
+        }
         return Page();
     }
 

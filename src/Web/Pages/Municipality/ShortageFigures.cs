@@ -79,7 +79,7 @@ public sealed class ShortageFigures
 
     public static async Task<ShortageFigures> ComputeAsync(Database database, MatchingRounds rounds, string regionCode, TimeProvider clock, IConfiguration configuration)
     {
-        var free = (await CapacityApi.ReadAvailabilityAsync(database, regionCode, null, clock, configuration)).Offerings;
+        var free = (await new Silo.Offerings.OfferingReads(database, clock, configuration).AvailabilityAsync(regionCode, null)).Offerings;
         var round = await rounds.LatestAsync(regionCode);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);

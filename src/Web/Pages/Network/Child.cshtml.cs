@@ -43,15 +43,15 @@ public sealed class ChildModel(Database database, Journal journal, IGrainFactory
         var onBehalf = new Actor(caller.Id, caller.Kind, Roles.Network, Child.RegionCode, null);
         try
         {
-            var holds = await grains.PlaceHoldAsync(database, onBehalf, Id, OfferingId!.Value, null, null, Parallel, HoldReason!.Trim());
+            var holds = await grains.PlaceHoldAsync(onBehalf, Id, OfferingId!.Value, null, null, Parallel, HoldReason!.Trim());
             TempData["Message"] = $"Plek gereserveerd namens {Child.RegionName} tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}; de aanbieder beslist.";
             return Redirect($"/bovenregionaal/kind/{Id}");
         }
         catch (MarketRuleException e)
         {
-            Errors["offering"] = e.Title == RequestGrain.AlreadyHeldTitle
+            Errors["offering"] = e.Code == RuleCode.ParallelHoldNeedsConfirmation
                 ? "Dit kind heeft al een reservering die op antwoord wacht. Een tweede neemt nog een schaarse plek in: vink 'naast de lopende reservering' aan als dat de bedoeling is."
-                : $"Niet gereserveerd: {Dutch.Refusal(e.Title)}.";
+                : $"Niet gereserveerd: {Dutch.Refusal(e.Code)}.";
             return Page();
         }
     }

@@ -1,7 +1,7 @@
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Api;
+using Matchmaker.Silo.Offerings;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,9 +9,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Provider;
 
 /// <summary>A provider's offerings: change a count with one click or type it, and confirm that the figures are still right.</summary>
-public sealed class IndexModel(Database database, IGrainFactory grains, Journal journal, TimeProvider clock, IConfiguration configuration) : PageModel
+public sealed class IndexModel(Database database, IGrainFactory grains, Journal journal, TimeProvider clock, OfferingReads offerings) : PageModel
 {
-    public IReadOnlyList<CapacityApi.AvailableOffering> Offerings { get; private set; } = [];
+    public IReadOnlyList<AvailableOffering> Offerings { get; private set; } = [];
     public string? Error { get; private set; }
     public Guid? ErrorOffering { get; private set; }
 
@@ -23,24 +23,34 @@ public sealed class IndexModel(Database database, IGrainFactory grains, Journal 
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    /// <summary>+1 or −1 free unit: occupied goes the other way, total stays.</summary>
+    /// <summary>+1 or −1 free unit: occupied goes the other way, total stays. The step is relative, so quick clicks all count.</summary>
     public async Task<IActionResult> OnPostStepAsync(Guid offeringId, int step)
     {
-        var offering = (await CapacityApi.ReadOwnOfferingsAsync(Caller.Of(HttpContext), database, clock, configuration)).FirstOrDefault(o => o.OfferingId == offeringId);
-        if (offering is null) return NotFound();
-        var occupied = offering.OccupiedUnits - Math.Sign(step);
-        if (occupied < 0 || occupied + offering.HeldUnits > offering.TotalUnits)
+        try
+        {
+            var state = await grains.GetGrain<IOfferingGrain>(offeringId).StepFreeUnits(Caller.Of(HttpContext).ToActor(), Math.Sign(step));
+            TempData["Message"] = $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.";
+            return Redirect("/aanbieder#o-" + offeringId);
+        }
+        catch (MarketRuleException e) when (e.Code == RuleCode.NotFound)
+        {
+            return NotFound();
+        }
+        catch (MarketRuleException e) when (e.Code == RuleCode.NoUnitToStep)
+        {
             return await FailAsync(offeringId, step > 0 ? "Er kan geen plek meer vrij: alle plekken zijn al vrij of in behandeling." : "Er is geen vrije plek om te bezetten.");
-        return await SetAsync(offeringId, offering.TotalUnits, occupied, offering.EarliestStart);
+        }
+        catch (MarketRuleException e)
+        {
+            return await FailAsync(offeringId, $"Niet opgeslagen: {Dutch.Refusal(e.Code)}.");
+        }
     }
 
     public async Task<IActionResult> OnPostSetAsync(Guid offeringId, int? totalUnits, int? occupiedUnits)
     {
-        if (totalUnits is null or < 0 || occupiedUnits is null or < 0)
+        if (totalUnits is null || occupiedUnits is null)
             return await FailAsync(offeringId, "Vul voor totaal en bezet een getal van 0 of meer in.");
-        if (occupiedUnits > totalUnits)
-            return await FailAsync(offeringId, "Bezet kan niet hoger zijn dan het totaal.");
-        var offering = (await CapacityApi.ReadOwnOfferingsAsync(Caller.Of(HttpContext), database, clock, configuration)).FirstOrDefault(o => o.OfferingId == offeringId);
+        var offering = (await offerings.OwnAsync(Caller.Of(HttpContext).OrganisationId ?? Guid.Empty)).FirstOrDefault(o => o.OfferingId == offeringId);
         if (offering is null) return NotFound();
         return await SetAsync(offeringId, totalUnits.Value, occupiedUnits.Value, offering.EarliestStart);
     }
@@ -51,7 +61,7 @@ public sealed class IndexModel(Database database, IGrainFactory grains, Journal 
         {
             await grains.GetGrain<IOfferingGrain>(offeringId).Confirm(Caller.Of(HttpContext).ToActor());
         }
-        catch (MarketRuleException e) when (e.Status is 403 or 404)
+        catch (MarketRuleException e) when (e.Code == RuleCode.NotFound)
         {
             return NotFound();
         }
@@ -83,9 +93,17 @@ public sealed class IndexModel(Database database, IGrainFactory grains, Journal 
             TempData["Message"] = $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.";
             return Redirect("/aanbieder#o-" + offeringId);
         }
-        catch (MarketRuleException e) when (e.Status == 409)
+        catch (MarketRuleException e) when (e.Code == RuleCode.NotFound)
         {
-            return await FailAsync(offeringId, $"Niet opgeslagen: {Dutch.Refusal(e.Title)}.");
+            return NotFound();
+        }
+        catch (MarketRuleException e) when (e.Code == RuleCode.UnitsOutOfRange)
+        {
+            return await FailAsync(offeringId, e.Field == "occupiedUnits" ? "Bezet ligt tussen 0 en het totaal." : "Het totaal is een heel getal van 0 tot 10.000.");
+        }
+        catch (MarketRuleException e)
+        {
+            return await FailAsync(offeringId, $"Niet opgeslagen: {Dutch.Refusal(e.Code)}.");
         }
     }
 
@@ -98,5 +116,5 @@ public sealed class IndexModel(Database database, IGrainFactory grains, Journal 
     }
 
     private async Task LoadAsync() =>
-        Offerings = await CapacityApi.ReadOwnOfferingsAsync(Caller.Of(HttpContext), database, clock, configuration);
+        Offerings = await offerings.OwnAsync(Caller.Of(HttpContext).OrganisationId ?? Guid.Empty);
 }

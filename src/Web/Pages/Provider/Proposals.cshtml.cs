@@ -30,7 +30,7 @@ public sealed class ProposalsModel(Database database, Journal journal, IGrainFac
         }
         catch (MarketRuleException e)
         {
-            return await FailAsync(e.Status == 404 ? "Dit voorstel bestaat niet (meer)." : "Dit voorstel is verlopen of al beantwoord.");
+            return await FailAsync(e.Code == RuleCode.NotFound ? "Dit voorstel bestaat niet (meer)." : $"Niet gelukt: {Dutch.Refusal(e.Code)}.");
         }
     }
 
@@ -46,7 +46,7 @@ public sealed class ProposalsModel(Database database, Journal journal, IGrainFac
         }
         catch (MarketRuleException e)
         {
-            return await FailAsync(e.Status == 404 ? "Dit voorstel bestaat niet (meer)." : "Dit voorstel is verlopen of al beantwoord.");
+            return await FailAsync(e.Code == RuleCode.NotFound ? "Dit voorstel bestaat niet (meer)." : $"Niet gelukt: {Dutch.Refusal(e.Code)}.");
         }
     }
 

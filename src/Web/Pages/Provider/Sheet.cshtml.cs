@@ -1,9 +1,6 @@
 using System.Text;
-using System.Text.Json;
-using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Api;
+using Matchmaker.Silo.Offerings;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,96 +9,74 @@ namespace Matchmaker.Web.Pages.Provider;
 
 /// <summary>
 /// For providers without a system of their own: download the figures, edit them in a spreadsheet, upload, see every
-/// change and every refused row, then apply. Applying takes all changes or none: if any of the offerings changed since
-/// the preview (a hold, a desk, another upload), nothing is applied and the provider previews again.
+/// change and every refused row, then apply. The engine keeps the previewed plan (the page holds only its id) and
+/// applies it all or nothing: if any of the offerings changed since the preview, nothing is applied.
 /// </summary>
-public sealed class SheetModel(Database database, IGrainFactory grains, TimeProvider clock, IConfiguration configuration) : PageModel
+public sealed class SheetModel(CapacitySheets sheets, TimeProvider clock) : PageModel
 {
+    /// <summary>The largest upload: a provider's sheet is a few kilobytes.</summary>
+    public const int LargestFile = 1024 * 1024;
+
     public CapacitySheet.Reading? Preview { get; private set; }
-    public string? Plan { get; private set; }
+    public Guid? Plan { get; private set; }
     public string? Error { get; private set; }
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-
-    private Task<List<CapacityApi.AvailableOffering>> OwnAsync() => CapacityApi.ReadOwnOfferingsAsync(Caller.Of(HttpContext), database, clock, configuration);
 
     public void OnGet()
     {
     }
 
     public async Task<IActionResult> OnGetCsvAsync() =>
-        File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(CapacitySheet.Write(await OwnAsync()))).ToArray(), "text/csv; charset=utf-8",
-            $"plekken-{Today:yyyy-MM-dd}.csv");
+        File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(await sheets.DownloadAsync(Caller.Of(HttpContext).ToActor()))).ToArray(),
+            "text/csv; charset=utf-8", $"plekken-{Today:yyyy-MM-dd}.csv");
 
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file)
     {
         if (file is null || file.Length == 0)
             return Fail("Kies het bestand dat u wilt uploaden.");
-        if (file.Length > CapacitySheet.LargestFile)
+        if (file.Length > LargestFile)
             return Fail("Het bestand is groter dan 1 MB; dat kan geen bestand met uw plekken zijn.");
         string text;
         using (var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
             text = await reader.ReadToEndAsync();
-        Preview = CapacitySheet.Read(text, await OwnAsync(), Today);
-        Plan = JsonSerializer.Serialize(Preview.Changes);
+        var preview = await sheets.PreviewAsync(Caller.Of(HttpContext).ToActor(), text);
+        (Preview, Plan) = (preview.Reading, preview.PlanId);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostApplyAsync(string? plan)
+    public async Task<IActionResult> OnPostApplyAsync(Guid? plan)
     {
-        List<CapacitySheet.Change>? changes;
+        if (plan is null)
+            return Fail("Er is niets om toe te passen; upload eerst een bestand.");
         try
         {
-            changes = string.IsNullOrEmpty(plan) ? null : JsonSerializer.Deserialize<List<CapacitySheet.Change>>(plan);
+            var applied = await sheets.ApplyAsync(Caller.Of(HttpContext).ToActor(), plan.Value);
+            TempData["Message"] = $"{applied} wijziging(en) toegepast; de cijfers zijn daarmee ook bevestigd.";
+            return Redirect("/aanbieder");
         }
-        catch (JsonException)
+        catch (MarketRuleException refusal) when (refusal.Code == RuleCode.SheetPlanStale)
         {
-            changes = null;
-        }
-        if (changes is null || changes.Count == 0)
-            return Fail("Er is niets om toe te passen; upload eerst een bestand.");
-        var current = (await OwnAsync()).ToDictionary(o => o.OfferingId);
-        if (changes.Any(c => !current.TryGetValue(c.OfferingId, out var now) || now.Version != c.Version))
             return Fail("Sinds de controle is er iets veranderd aan uw plekken (bijvoorbeeld een nieuw voorstel). Er is niets toegepast; upload het bestand opnieuw.");
-        var actor = Caller.Of(HttpContext).ToActor();
-        var applied = new List<CapacitySheet.Change>();
-        foreach (var change in changes)
-        {
-            try
-            {
-                await grains.GetGrain<IOfferingGrain>(change.OfferingId).SetCapacity(actor, change.Total, change.Occupied, change.EarliestStart);
-                applied.Add(change);
-            }
-            catch (MarketRuleException)
-            {
-                // Something changed between the check and this write: put back what was applied, so nothing is half-applied.
-                var notUndone = await UndoAsync(actor, applied);
-                return Fail(notUndone == 0
-                    ? "Tijdens het toepassen veranderde er iets aan uw plekken. Er is niets toegepast; upload het bestand opnieuw."
-                    : $"Tijdens het toepassen veranderde er iets aan uw plekken; {notUndone} wijziging(en) konden niet worden teruggezet. Controleer uw plekken en upload het bestand opnieuw.");
-            }
         }
-        TempData["Message"] = $"{applied.Count} wijziging(en) toegepast; de cijfers zijn daarmee ook bevestigd.";
-        return Redirect("/aanbieder");
+        catch (MarketRuleException refusal) when (refusal.Code == RuleCode.SheetPlanUnknown)
+        {
+            return Fail("Deze controle is al toegepast, te oud of niet van u. Er is niets toegepast; upload het bestand opnieuw.");
+        }
     }
 
-    /// <summary>Sets the applied offerings back to their figures before; returns how many could not be set back.</summary>
-    private async Task<int> UndoAsync(Silo.Market.Actor actor, IReadOnlyList<CapacitySheet.Change> applied)
+    /// <summary>Why a row cannot be applied, in Dutch.</summary>
+    public static string Why(CapacitySheet.Refusal refusal) => refusal.Problem switch
     {
-        var failed = 0;
-        foreach (var change in applied.Reverse())
-        {
-            try
-            {
-                await grains.GetGrain<IOfferingGrain>(change.OfferingId).SetCapacity(actor, change.OldTotal, change.OldOccupied, change.OldStart);
-            }
-            catch (MarketRuleException)
-            {
-                failed++;
-            }
-        }
-        return failed;
-    }
+        CapacitySheet.RowProblem.Header => "De eerste regel moet de kolommen aanbod_id, totaal en bezet noemen (download het bestand opnieuw).",
+        CapacitySheet.RowProblem.NotYours => "Dit aanbod is niet van u of bestaat niet.",
+        CapacitySheet.RowProblem.Duplicate => "Dit aanbod staat twee keer in het bestand.",
+        CapacitySheet.RowProblem.Total => $"Totaal is een heel getal van 0 tot {CapacityFigures.MaxUnits.ToString("N0", Dutch.Culture)}.",
+        CapacitySheet.RowProblem.Occupied => "Bezet is een heel getal van 0 of meer.",
+        CapacitySheet.RowProblem.OccupiedAboveTotal => "Bezet kan niet hoger zijn dan het totaal.",
+        CapacitySheet.RowProblem.BelowHeld => $"Er zijn {refusal.Held} plek(ken) in behandeling: het totaal moet minstens bezet plus {refusal.Held} zijn.",
+        _ => "Eerste start is een datum (jjjj-mm-dd) tussen een jaar terug en twee jaar vooruit, of leeg.",
+    };
 
     private PageResult Fail(string message)
     {

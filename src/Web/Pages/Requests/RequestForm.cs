@@ -1,7 +1,9 @@
 using System.Globalization;
 using Dapper;
 using Matchmaker.Silo.Data;
-using Matchmaker.Web.Api;
+using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Requests;
+using Matchmaker.Web.Infrastructure;
 
 namespace Matchmaker.Web.Pages.Requests;
 
@@ -23,7 +25,7 @@ public sealed class RequestForm
     public string? ChildWishes { get; set; }
     public string? ParentWishes { get; set; }
 
-    public RequestsApi.RequestInput ToInput(MunicipalityOption? home) => new(
+    public RequestInput ToInput(MunicipalityOption? home) => new(
         CaseReference?.Trim(), MeasureType, DateOnly.TryParse(MeasureStart, CultureInfo.InvariantCulture, out var start) ? start : null,
         Urgency, CareType, [.. Needs], CareType == Matching.CareTypes.Secure, BirthMonth, Gender, HomePc4?.Trim(),
         home?.Lat, home?.Lon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes, home?.Id);
@@ -37,10 +39,10 @@ public sealed class RequestForm
         _ => error,
     };
 
-    /// <summary>The errors of a write, with the home municipality's own message when none was chosen.</summary>
-    public static Dictionary<string, string[]> ErrorsOf(RequestsApi.WriteOutcome outcome, MunicipalityOption? home)
+    /// <summary>The errors of a refused write beside their fields, with the home municipality's own message when none was chosen.</summary>
+    public static Dictionary<string, string[]> ErrorsOf(MarketRuleException? refusal, MunicipalityOption? home)
     {
-        var errors = new Dictionary<string, string[]>(outcome.Errors ?? new Dictionary<string, string[]>());
+        var errors = refusal is null ? [] : Dutch.FieldErrors(refusal, "caseReference");
         if (home is null) errors["homeLat"] = ["Kies de gemeente waar het kind woont."];
         return errors;
     }

@@ -1,27 +1,28 @@
 using System.Globalization;
 using System.Text;
-using Matchmaker.Web.Api;
-
-namespace Matchmaker.Web.Pages.Provider;
+namespace Matchmaker.Silo.Offerings;
 
 /// <summary>
 /// The provider's figures as a spreadsheet (CSV, semicolons, as Dutch spreadsheet programs write it): download, edit
 /// <c>totaal</c>, <c>bezet</c> and <c>eerste_start</c>, upload. Reading an upload judges every row against the offerings
-/// as they are now and changes nothing; the plan it makes is applied later only if none of those offerings changed.
+/// as they are now (by the rules the offering's grain applies, <see cref="CapacityFigures"/>) and changes nothing; the plan
+/// it makes is kept by the engine and applied later only if none of those offerings changed.
 /// </summary>
 public static class CapacitySheet
 {
     public const string Header = "aanbod_id;locatie;zorgvorm;totaal;bezet;in_behandeling;eerste_start";
-    public const int LargestFile = 1024 * 1024;
 
     public sealed record Change(Guid OfferingId, string Location, string CareType, int OldTotal, int OldOccupied, DateOnly? OldStart,
         int Total, int Occupied, DateOnly? EarliestStart, long Version);
 
-    public sealed record Refusal(int Line, string Row, string Reason);
+    /// <summary>Why a row is refused; <see cref="Refusal.Held"/> says how many units are held where that matters.</summary>
+    public enum RowProblem { Header, NotYours, Duplicate, Total, Occupied, OccupiedAboveTotal, BelowHeld, EarliestStart }
+
+    public sealed record Refusal(int Line, string Row, RowProblem Problem, int Held = 0);
 
     public sealed record Reading(IReadOnlyList<Change> Changes, int Unchanged, IReadOnlyList<Refusal> Refused);
 
-    public static string Write(IEnumerable<CapacityApi.AvailableOffering> offerings)
+    public static string Write(IEnumerable<AvailableOffering> offerings)
     {
         var csv = new StringBuilder(Header).Append('\n');
         foreach (var o in offerings)
@@ -30,7 +31,7 @@ public static class CapacitySheet
         return csv.ToString();
     }
 
-    public static Reading Read(string text, IReadOnlyList<CapacityApi.AvailableOffering> own, DateOnly today)
+    public static Reading Read(string text, IReadOnlyList<AvailableOffering> own, DateOnly today)
     {
         var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
         var header = lines.Length > 0 ? lines[0].TrimStart('\uFEFF') : "";
@@ -39,7 +40,7 @@ public static class CapacitySheet
         int Column(string name) => columns.IndexOf(name);
         var (idColumn, totalColumn, occupiedColumn, startColumn) = (Column("aanbod_id"), Column("totaal"), Column("bezet"), Column("eerste_start"));
         if (idColumn < 0 || totalColumn < 0 || occupiedColumn < 0)
-            return new Reading([], 0, [new Refusal(1, header, "De eerste regel moet de kolommen aanbod_id, totaal en bezet noemen (download het bestand opnieuw).")]);
+            return new Reading([], 0, [new Refusal(1, Shortened(header), RowProblem.Header)]);
 
         var byId = own.ToDictionary(o => o.OfferingId);
         var changes = new List<Change>();
@@ -51,35 +52,44 @@ public static class CapacitySheet
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
             var cells = Split(lines[i], separator);
             string At(int column) => column >= 0 && column < cells.Count ? cells[column].Trim() : "";
-            string? problem = null;
+            RowProblem? problem = null;
+            var held = 0;
             if (!Guid.TryParse(At(idColumn), out var id) || !byId.TryGetValue(id, out var offering))
-                problem = "Dit aanbod is niet van u of bestaat niet.";
+                problem = RowProblem.NotYours;
             else if (!seen.Add(id))
-                problem = "Dit aanbod staat twee keer in het bestand.";
-            else if (!int.TryParse(At(totalColumn), NumberStyles.None, CultureInfo.InvariantCulture, out var total) || total > 10_000)
-                problem = "Totaal is een heel getal van 0 tot 10.000.";
+                problem = RowProblem.Duplicate;
+            else if (!int.TryParse(At(totalColumn), NumberStyles.None, CultureInfo.InvariantCulture, out var total) || total > CapacityFigures.MaxUnits)
+                problem = RowProblem.Total;
             else if (!int.TryParse(At(occupiedColumn), NumberStyles.None, CultureInfo.InvariantCulture, out var occupied))
-                problem = "Bezet is een heel getal van 0 of meer.";
-            else if (occupied > total)
-                problem = "Bezet kan niet hoger zijn dan het totaal.";
+                problem = RowProblem.Occupied;
+            else if (!TryDate(At(startColumn), out var start))
+                problem = RowProblem.EarliestStart;
+            else if (CapacityFigures.Problems(total, occupied, start, today) is { } problems)
+                problem = problems.ContainsKey("occupiedUnits") ? RowProblem.OccupiedAboveTotal
+                    : problems.ContainsKey("earliestStart") ? RowProblem.EarliestStart : RowProblem.Total;
             else if (occupied + offering.HeldUnits > total)
-                problem = $"Er zijn {offering.HeldUnits} plek(ken) in behandeling: het totaal moet minstens bezet plus {offering.HeldUnits} zijn.";
-            else if (At(startColumn) is { Length: > 0 } startText
-                     && (!DateOnly.TryParseExact(startText, ["yyyy-MM-dd", "dd-MM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
-                         || parsed < today.AddYears(-1) || parsed > today.AddYears(2)))
-                problem = "Eerste start is een datum (jjjj-mm-dd) tussen een jaar terug en twee jaar vooruit, of leeg.";
+                (problem, held) = (RowProblem.BelowHeld, offering.HeldUnits);
+            else if (total == offering.TotalUnits && occupied == offering.OccupiedUnits && start == offering.EarliestStart)
+                unchanged++;
             else
-            {
-                DateOnly? start = At(startColumn) is { Length: > 0 } s
-                    ? DateOnly.ParseExact(s, ["yyyy-MM-dd", "dd-MM-yyyy"], CultureInfo.InvariantCulture) : null;
-                if (total == offering.TotalUnits && occupied == offering.OccupiedUnits && start == offering.EarliestStart) unchanged++;
-                else changes.Add(new Change(id, offering.LocationName, offering.CareType, offering.TotalUnits, offering.OccupiedUnits,
+                changes.Add(new Change(id, offering.LocationName, offering.CareType, offering.TotalUnits, offering.OccupiedUnits,
                     offering.EarliestStart, total, occupied, start, offering.Version));
-            }
-            if (problem is not null) refused.Add(new Refusal(i + 1, lines[i].Length > 120 ? lines[i][..120] + "…" : lines[i], problem));
+            if (problem is { } refusal) refused.Add(new Refusal(i + 1, Shortened(lines[i]), refusal, held));
         }
         return new Reading(changes, unchanged, refused);
     }
+
+    /// <summary>An empty cell is no date; a date is yyyy-MM-dd or dd-MM-yyyy.</summary>
+    private static bool TryDate(string text, out DateOnly? date)
+    {
+        date = null;
+        if (text.Length == 0) return true;
+        if (!DateOnly.TryParseExact(text, ["yyyy-MM-dd", "dd-MM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
+        date = parsed;
+        return true;
+    }
+
+    private static string Shortened(string line) => line.Length > 120 ? line[..120] + "…" : line;
 
     private static string Cell(string text) => text.IndexOfAny([';', '"', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 

@@ -1,0 +1,48 @@
+namespace Matchmaker.Silo.Market;
+
+/// <summary>
+/// Why the engine refused a change. The owner of the data (a grain, or the pure matching library) judges the rule and
+/// refuses with its code and the field it concerns; the API maps the code to a status and problem, pages to a Dutch
+/// sentence beside the field. Nothing matches on titles or prose. Never renumber: codes travel between nodes.
+/// </summary>
+public enum RuleCode
+{
+    /// <summary>The thing does not exist, or is not the caller's to see (always the same answer, so nothing leaks).</summary>
+    NotFound = 0,
+    /// <summary>Field errors: the input itself is wrong (<see cref="MarketRuleException.Errors"/>).</summary>
+    InvalidInput = 1,
+    /// <summary>An Idempotency-Key was sent again with another request.</summary>
+    IdempotencyKeyReused = 2,
+    /// <summary>The owner kept losing a race on its row; nothing changed, try again.</summary>
+    Busy = 3,
+
+    // An offering's units
+    PlaceTaken = 10,
+    PlaceUnsuitable = 11,
+    UnitsHeld = 12,
+    UnitsOutOfRange = 13,
+    HoldNotActive = 14,
+    PlacementCannotEnd = 15,
+    NoUnitToStep = 16,
+
+    // A child's holds
+    AlreadyHeldHere = 20,
+    TooManyHolds = 21,
+    ParallelHoldNeedsConfirmation = 22,
+    OutsidePolicyNeedsReason = 23,
+    RequestChanged = 24,
+    RequestClosed = 25,
+    OnBehalfNeedsReason = 26,
+
+    // A child's request
+    CaseReferenceTaken = 30,
+    MunicipalityOutsideRegion = 31,
+    RequestNotOpen = 32,
+    AlreadyEscalated = 33,
+    NoExpertiseNetwork = 34,
+    SiblingsHeld = 35,
+
+    // A provider's spreadsheet
+    SheetPlanUnknown = 40,
+    SheetPlanStale = 41,
+}

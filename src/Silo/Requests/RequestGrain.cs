@@ -1,0 +1,380 @@
+using System.Data.Common;
+using Dapper;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Live;
+using Matchmaker.Silo.Market;
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+
+namespace Matchmaker.Silo.Requests;
+
+/// <summary>
+/// A child's request has one owner (key: <see cref="RequestGrainKey"/>, the region and the request id, which never
+/// change): registering, editing, withdrawing and escalating it, and the child's side of its holds. Siblings are held
+/// together; the hold's transaction moves the version of every sibling's row, and anything that changes a group
+/// (a split, a child joining) moves them too, so two such changes cannot both win.
+/// </summary>
+public interface IRequestGrain : IGrainWithStringKey
+{
+    /// <summary>A desk registers a child of its region, or a caseworker files one with the desk of the region the child lives in.</summary>
+    Task Register(Actor filer, RequestInput input);
+
+    /// <summary>The desk edits an open request: the fields given replace the stored ones, and the result is judged as a whole.</summary>
+    Task Edit(Actor desk, RequestInput patch);
+
+    /// <summary>The desk withdraws the open request (the reason goes into the audit); its holds are released.</summary>
+    Task Withdraw(Actor desk, string? reason);
+
+    /// <summary>The desk escalates the open request to its region's expertise network, with a reason.</summary>
+    Task<Escalation> Escalate(Actor desk, string reason);
+
+    /// <summary>
+    /// Holds a place for the child (and its open siblings). A child that already has a hold gets a second one only when
+    /// the desk asks for it (<paramref name="parallel"/>), and never more than the region's limit of parallel holds. A
+    /// place the region's policy rules out needs <paramref name="outsidePolicyReason"/> (recorded in the audit).
+    /// </summary>
+    Task<HoldPlaced[]> PlaceHold(Actor desk, Guid offeringId, Guid? matchingRoundId, bool parallel, string? outsidePolicyReason,
+        IdempotentRequest? idempotency);
+
+    /// <summary>The provider accepts a hold: the child is placed at that offering, then every other hold of the child is released.</summary>
+    Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency);
+}
+
+[GenerateSerializer, Immutable, Alias("mm.Escalation")]
+public sealed record Escalation(
+    [property: Id(0)] Guid RequestId, [property: Id(1)] string NetworkCode, [property: Id(2)] string NetworkName,
+    [property: Id(3)] DateTimeOffset EscalatedAt, [property: Id(4)] string Reason);
+
+/// <summary>
+/// Judges every change of one request against the database as it is (it keeps no state between calls: the offering
+/// grains, the sibling group's split and other requests joining a group also move this row), writes in one transaction
+/// with the row's version in the WHERE clause, and only then answers and pushes the change.
+/// </summary>
+[PreferLocalPlacement]
+public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, TimeProvider clock, ILogger<RequestGrain> logger)
+    : Grain, IRequestGrain
+{
+    private const int Attempts = 3;
+
+    private string RegionCode => RequestGrainKey.Parse(this.GetPrimaryKeyString()).RegionCode;
+    private Guid RequestId => RequestGrainKey.Parse(this.GetPrimaryKeyString()).RequestId;
+
+    public async Task Register(Actor filer, RequestInput input)
+    {
+        var isCaseworker = filer.Role == Roles.Caseworker;
+        if (!isCaseworker && filer.RegionCode != RegionCode) throw MarketRuleException.NotFound("This region");
+        Judge(input);
+        var group = SiblingGroups.AsStored(filer, input.SiblingGroup);
+        var now = clock.GetUtcNow();
+        await using (var connection = await database.OpenAsync())
+        {
+            await using var transaction = await database.BeginWriteAsync(connection);
+            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM requests WHERE id = @id", new { id = RequestId }, transaction) > 0)
+                throw new MarketRuleException(RuleCode.RequestChanged, "A request with this id exists already.");
+            await JudgeInRegionAsync(connection, transaction, input, except: null);
+            if (group is not null) await JoinGroupAsync(connection, transaction, group);
+            await connection.ExecuteAsync("""
+                INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
+                                      birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
+                                      parent_wishes, municipality_id, status, registered_at, created_by, caseworker_id, version)
+                VALUES (@id, @regionCode, @CaseReference, @MeasureType, @MeasureStart, @Urgency, @CareType, @needs, @NeedsSecure,
+                        @birthMonth, @Gender, @HomePc4, @HomeLat, @HomeLon, @MaxDistanceKm, @group, @childWishes,
+                        @parentWishes, @MunicipalityId, 'open', @now, @createdBy, @caseworkerId, 1)
+                """, Columns(input, new { id = RequestId, regionCode = RegionCode, group, now, createdBy = filer.Id,
+                    caseworkerId = isCaseworker ? filer.Id : null }), transaction);
+            var record = journal.Record();
+            record.Audit(filer, "request-registered", "request", RequestId.ToString(), RegionCode, input.CaseReference);
+            Changed(record, "open", 1);
+            await CommitAsync(connection, transaction, record);
+        }
+    }
+
+    public async Task Edit(Actor desk, RequestInput patch)
+    {
+        OfRegion(desk);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await EditOnceAsync(desk, patch);
+                return;
+            }
+            catch (MarketRuleException changed) when (changed.Code == RuleCode.RequestChanged && attempt < Attempts)
+            {
+                logger.LogInformation("Request {RequestId} changed while it was edited; judging the edit again", RequestId);
+            }
+        }
+    }
+
+    private async Task EditOnceAsync(Actor desk, RequestInput patch)
+    {
+        var current = await reads.ReadAsync(RegionCode, RequestId) ?? throw MarketRuleException.NotFound("This request");
+        if (current.Status != "open")
+            throw new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {current.Status} and can no longer be edited.");
+        var merged = current.ToInput().With(patch);
+        Judge(merged);
+        var group = SiblingGroups.AsStored(desk, merged.SiblingGroup);
+        await using (var connection = await database.OpenAsync())
+        {
+            await using var transaction = await database.BeginWriteAsync(connection);
+            await JudgeInRegionAsync(connection, transaction, merged, except: RequestId);
+            if (group != current.SiblingGroup)
+            {
+                // Leaving a group (or joining another) while held for it would split a group hold.
+                if (current.ActiveHolds > 0)
+                    throw new MarketRuleException(RuleCode.SiblingsHeld,
+                        "The child has a hold waiting for a provider's answer; answer or release it before changing its sibling group.", "siblingGroup");
+                if (group is not null) await JoinGroupAsync(connection, transaction, group);
+            }
+            var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+                UPDATE requests SET case_reference = @CaseReference, measure_type = @MeasureType, measure_start = @MeasureStart, urgency = @Urgency,
+                    care_type = @CareType, needs = @needs, needs_secure = @NeedsSecure, birth_month = @birthMonth, gender = @Gender,
+                    home_pc4 = @HomePc4, home_lat = @HomeLat, home_lon = @HomeLon, max_distance_km = @MaxDistanceKm,
+                    sibling_group = @group, child_wishes = @childWishes, parent_wishes = @parentWishes, municipality_id = @MunicipalityId,
+                    version = version + 1
+                WHERE id = @requestId AND region_code = @regionCode AND status = 'open' AND version = @known
+                RETURNING version
+                """, Columns(merged, new { requestId = RequestId, regionCode = RegionCode, group, known = current.Version }), transaction)
+                ?? throw new MarketRuleException(RuleCode.RequestChanged, "The request was changed or closed meanwhile; read it again.");
+            var record = journal.Record();
+            record.Audit(desk, "request-edited", "request", RequestId.ToString(), RegionCode, merged.CaseReference);
+            Changed(record, "open", version);
+            await CommitAsync(connection, transaction, record);
+        }
+    }
+
+    public async Task Withdraw(Actor desk, string? reason)
+    {
+        OfRegion(desk);
+        if (reason is not null && !WithdrawalReasons.All.Contains(reason))
+            throw MarketRuleException.Invalid("reason", $"reason is one of {string.Join(", ", WithdrawalReasons.All)}.");
+        HoldAt[] active;
+        await using (var connection = await database.OpenAsync())
+        {
+            await using var transaction = await database.BeginWriteAsync(connection);
+            var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+                UPDATE requests SET status = 'withdrawn', closed_at = @now, version = version + 1
+                WHERE id = @requestId AND region_code = @regionCode AND status = 'open'
+                RETURNING version
+                """, new { requestId = RequestId, regionCode = RegionCode, now = clock.GetUtcNow() }, transaction)
+                ?? throw await NotOpenAsync(connection, transaction, "withdrawn");
+            var record = journal.Record();
+            record.Audit(desk, "request-withdrawn", "request", RequestId.ToString(), RegionCode, reason is null ? null : $"reason: {reason}");
+            Changed(record, "withdrawn", version);
+            active = await HoldAt.ActiveOfAsync(connection, transaction, [RequestId]);
+            await CommitAsync(connection, transaction, record);
+        }
+        await ReleaseAsync(desk, active);
+    }
+
+    public async Task<Escalation> Escalate(Actor desk, string reason)
+    {
+        OfRegion(desk);
+        reason = PlainText.JudgeReason(reason);
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var request = await connection.QuerySingleOrDefaultAsync<EscalationFacts>("""
+            SELECT r.status AS Status, r.escalated_at AS EscalatedAt, n.code AS NetworkCode, n.name AS NetworkName
+            FROM requests r JOIN regions g ON g.code = r.region_code LEFT JOIN expertise_networks n ON n.code = g.network_code
+            WHERE r.id = @requestId AND r.region_code = @regionCode
+            """, new { requestId = RequestId, regionCode = RegionCode }, transaction)
+            ?? throw MarketRuleException.NotFound("This request");
+        if (request.Status != "open") throw new MarketRuleException(RuleCode.RequestNotOpen, "Only an open request can be escalated.");
+        if (request.EscalatedAt is not null) throw new MarketRuleException(RuleCode.AlreadyEscalated, "This request is already escalated.");
+        if (request.NetworkCode is null)
+            throw new MarketRuleException(RuleCode.NoExpertiseNetwork, "The region belongs to no expertise network; an administrator assigns one.");
+        var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+            UPDATE requests SET escalated_at = @now, escalation_reason = @reason, version = version + 1
+            WHERE id = @requestId AND region_code = @regionCode AND status = 'open' AND escalated_at IS NULL
+            RETURNING version
+            """, new { now, reason, requestId = RequestId, regionCode = RegionCode }, transaction)
+            ?? throw new MarketRuleException(RuleCode.RequestChanged, "The request was changed meanwhile; read it again.");
+        var record = journal.Record();
+        record.Audit(desk, "request-escalated", "request", RequestId.ToString(), RegionCode, $"network {request.NetworkCode}: {reason}");
+        Changed(record, "open", version);
+        await CommitAsync(connection, transaction, record);
+        return new Escalation(RequestId, request.NetworkCode, request.NetworkName!, now, reason);
+    }
+
+    public async Task<HoldPlaced[]> PlaceHold(Actor desk, Guid offeringId, Guid? matchingRoundId, bool parallel, string? outsidePolicyReason,
+        IdempotentRequest? idempotency)
+    {
+        OfRegion(desk);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var command = await HoldCommandAsync(desk, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency);
+                if (command.Stored is { } stored) return stored;
+                return await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command.Command!);
+            }
+            catch (MarketRuleException changed) when (changed.Code == RuleCode.RequestChanged && attempt < Attempts)
+            {
+                // A sibling joined or left, or another hold of the group came first: judge the child's side again.
+                logger.LogInformation("Request {RequestId} changed while a hold was placed; judging again", RequestId);
+            }
+        }
+    }
+
+    /// <summary>The child, the region's rules and the child's holds in one read, judged: the command for the offering's grain.</summary>
+    private async Task<(HoldPlaced[]? Stored, HoldCommand? Command)> HoldCommandAsync(Actor desk, Guid offeringId, Guid? matchingRoundId, bool parallel,
+        string? outsidePolicyReason, IdempotentRequest? idempotency)
+    {
+        await using var connection = await database.OpenAsync();
+        if (await Idempotency.StoredAsync<HoldPlaced[]>(connection, null, desk, idempotency) is { } stored)
+            return (stored, null);
+        if (matchingRoundId is not null && await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM matching_rounds WHERE id = @matchingRoundId AND region_code = @regionCode",
+                new { matchingRoundId, regionCode = RegionCode }) == 0)
+            throw MarketRuleException.NotFound("This matching round");
+        var found = (await connection.QueryAsync<MarketRows.RequestRow, HoldLimits, (MarketRows.RequestRow Child, HoldLimits Limits)>($"""
+            SELECT c.*, g.hold_hours AS HoldHours, g.max_parallel_holds AS MaxParallelHolds,
+                   g.allow_out_of_region AS AllowOutOfRegion, g.allow_non_contracted AS AllowNonContracted,
+                   (SELECT count(*) FROM holds h WHERE h.request_id = c.Id AND h.status = 'active') AS ActiveHolds,
+                   (SELECT count(*) FROM holds h WHERE h.request_id = c.Id AND h.status = 'active' AND h.offering_id = @offeringId) AS HeldHere
+            FROM ({MarketRows.SelectRequests} WHERE id = @requestId AND region_code = @regionCode AND status = 'open') c
+            JOIN regions g ON g.code = c.RegionCode
+            """, (child, limits) => (child, limits), new { requestId = RequestId, offeringId, regionCode = RegionCode }, splitOn: "HoldHours")).ToList();
+        if (found.Count == 0) throw MarketRuleException.NotFound("This open request");
+        var (child, region) = found[0];
+        if (region.HeldHere > 0)
+            throw new MarketRuleException(RuleCode.AlreadyHeldHere, "This child already has a hold on this place.", "offeringId");
+        if (region.ActiveHolds >= region.MaxParallelHolds)
+            throw new MarketRuleException(RuleCode.TooManyHolds,
+                $"This child already has {region.ActiveHolds} holds; the region allows {region.MaxParallelHolds} at once.");
+        if (region.ActiveHolds > 0 && !parallel)
+            throw new MarketRuleException(RuleCode.ParallelHoldNeedsConfirmation,
+                $"This child already has {region.ActiveHolds} hold(s) waiting for a provider's answer. Another hold takes a second scarce place: " +
+                $"place it only deliberately, as a parallel hold (at most {region.MaxParallelHolds} at once).", "parallel");
+        MarketRows.RequestRow[] children = child.SiblingGroup is null
+            ? [child]
+            : [.. await connection.QueryAsync<MarketRows.RequestRow>(
+                MarketRows.SelectRequests + " WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open' ORDER BY id",
+                new { regionCode = RegionCode, group = child.SiblingGroup })];
+        // The group was split (or the child left it) between the two reads: judge again.
+        if (children.All(c => c.Id != RequestId))
+            throw new MarketRuleException(RuleCode.RequestChanged, "The child's sibling group changed meanwhile; try again.");
+        return (null, new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency, region.ActiveHolds, outsidePolicyReason,
+            region.AllowOutOfRegion, region.AllowNonContracted));
+    }
+
+    public async Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency)
+    {
+        var acceptance = await GrainFactory.GetGrain<IOfferingGrain>(offeringId).Accept(provider, holdId, startDate, idempotency);
+        await ReleaseAsync(provider, acceptance.StillActiveElsewhere);
+        return acceptance.PlacedRequests;
+    }
+
+    /// <summary>The tenant rule: only the region's own desk (or whoever acts on its behalf) changes its requests.</summary>
+    private void OfRegion(Actor actor)
+    {
+        if (actor.RegionCode != RegionCode) throw MarketRuleException.NotFound("This request");
+    }
+
+    private void Judge(RequestInput input)
+    {
+        var validation = new RequestInputValidator(clock).Validate(input);
+        if (!validation.IsValid) throw MarketRuleException.Invalid(new Dictionary<string, string[]>(validation.ToDictionary()));
+    }
+
+    /// <summary>The rules that need the region's other requests and municipalities.</summary>
+    private async Task JudgeInRegionAsync(DbConnection connection, DbTransaction transaction, RequestInput input, Guid? except)
+    {
+        // Case references are unique in a region regardless of letter case (RT-1 and rt-1 are one child).
+        if (await connection.ExecuteScalarAsync<long>("""
+                SELECT count(*) FROM requests
+                WHERE region_code = @regionCode AND lower(case_reference) = lower(@caseReference) AND id <> @except
+                """, new { regionCode = RegionCode, caseReference = input.CaseReference, except = except ?? Guid.Empty }, transaction) > 0)
+            throw new MarketRuleException(RuleCode.CaseReferenceTaken, "The region already has a request with this case reference.", "caseReference");
+        if (input.MunicipalityId is { } municipalityId && await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM municipalities WHERE id = @municipalityId AND region_code = @regionCode",
+                new { municipalityId, regionCode = RegionCode }, transaction) == 0)
+            throw new MarketRuleException(RuleCode.MunicipalityOutsideRegion, "This municipality is not one of the request's region.", "municipalityId");
+    }
+
+    /// <summary>
+    /// A child joins a sibling group: the group's open members' rows move first (so a hold for the group judged before
+    /// this fails on their versions, and one committed before is seen here), then a group waiting for an answer refuses.
+    /// </summary>
+    private async Task JoinGroupAsync(DbConnection connection, DbTransaction transaction, string group)
+    {
+        await SiblingGroups.TouchAsync(connection, transaction, RegionCode, group);
+        if (await connection.ExecuteScalarAsync<long>("""
+                SELECT count(*) FROM holds WHERE region_code = @regionCode AND sibling_group = @group AND status = 'active'
+                """, new { regionCode = RegionCode, group }, transaction) > 0)
+            throw new MarketRuleException(RuleCode.SiblingsHeld,
+                "The sibling group has a hold waiting for a provider's answer; a child can join it once that is answered or released.", "siblingGroup");
+    }
+
+    private async Task<MarketRuleException> NotOpenAsync(DbConnection connection, DbTransaction transaction, string verb)
+    {
+        var status = await connection.QuerySingleOrDefaultAsync<string>("SELECT status FROM requests WHERE id = @requestId AND region_code = @regionCode",
+            new { requestId = RequestId, regionCode = RegionCode }, transaction);
+        return status is null
+            ? MarketRuleException.NotFound("This request")
+            : new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {status} and cannot be {verb}.");
+    }
+
+    private void Changed(ChangeRecord record, string status, long version) =>
+        record.Publish(new MarketEvent(MarketEvent.RequestChanged, RegionCode, null, RequestId.ToString(), version,
+            new RequestChangedPayload(RequestId, status, version)));
+
+    private async Task CommitAsync(DbConnection connection, DbTransaction transaction, ChangeRecord record)
+    {
+        var changes = await record.WriteAsync(connection, transaction);
+        await transaction.CommitAsync();
+        feed.Publish(changes);
+    }
+
+    /// <summary>Releases holds through their offerings' grains. What fails here, the region's reconciler releases later.</summary>
+    private async Task ReleaseAsync(Actor actor, IEnumerable<HoldAt> holds)
+    {
+        foreach (var atOffering in holds.GroupBy(h => h.OfferingId).OrderBy(g => g.Key))
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IOfferingGrain>(atOffering.Key).EndHolds(actor, [.. atOffering.Select(h => h.HoldId)], "released");
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or DbException)
+            {
+                logger.LogWarning(e, "Could not release {Count} hold(s) at offering {OfferingId} yet; the region's reconciler will",
+                    atOffering.Count(), atOffering.Key);
+            }
+        }
+    }
+
+    private static DynamicParameters Columns(RequestInput input, object extra)
+    {
+        var parameters = new DynamicParameters(extra);
+        parameters.AddDynamicParams(new
+        {
+            input.CaseReference, input.MeasureType, input.MeasureStart, input.Urgency, input.CareType,
+            needs = string.Join(",", (input.Needs ?? []).Distinct().Order(StringComparer.Ordinal)),
+            NeedsSecure = input.NeedsSecure ?? false, birthMonth = RequestInputValidator.ParseMonth(input.BirthMonth), input.Gender, input.HomePc4,
+            input.HomeLat, input.HomeLon, input.MaxDistanceKm, input.MunicipalityId,
+            childWishes = input.ChildWishes ?? "", parentWishes = input.ParentWishes ?? "",
+        });
+        return parameters;
+    }
+
+    private sealed class HoldLimits
+    {
+        public int HoldHours { get; init; }
+        public int MaxParallelHolds { get; init; }
+        public bool AllowOutOfRegion { get; init; }
+        public bool AllowNonContracted { get; init; }
+        public int ActiveHolds { get; init; }
+        public int HeldHere { get; init; }
+    }
+
+    private sealed class EscalationFacts
+    {
+        public string Status { get; init; } = "";
+        public DateTimeOffset? EscalatedAt { get; init; }
+        public string? NetworkCode { get; init; }
+        public string? NetworkName { get; init; }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Market;
+
+namespace Matchmaker.Silo.Requests;
+
+/// <summary>
+/// A request as the desk registers or edits it. The child is a pseudonymous case reference: never a name or BSN.
+/// The messages are Dutch: the desk's form shows them next to its fields.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mm.RequestInput")]
+public sealed record RequestInput(
+    [property: Id(0)] string? CaseReference, [property: Id(1)] string? MeasureType, [property: Id(2)] DateOnly? MeasureStart,
+    [property: Id(3)] string? Urgency, [property: Id(4)] string? CareType, [property: Id(5)] string[]? Needs,
+    [property: Id(6)] bool? NeedsSecure, [property: Id(7)] string? BirthMonth, [property: Id(8)] string? Gender,
+    [property: Id(9)] string? HomePc4, [property: Id(10)] double? HomeLat, [property: Id(11)] double? HomeLon,
+    [property: Id(12)] int? MaxDistanceKm, [property: Id(13)] string? SiblingGroup, [property: Id(14)] string? ChildWishes,
+    [property: Id(15)] string? ParentWishes, [property: Id(16)] Guid? MunicipalityId = null)
+{
+    /// <summary>An edit: the fields the patch gives replace these.</summary>
+    public RequestInput With(RequestInput patch) => new(
+        patch.CaseReference ?? CaseReference, patch.MeasureType ?? MeasureType, patch.MeasureStart ?? MeasureStart,
+        patch.Urgency ?? Urgency, patch.CareType ?? CareType, patch.Needs ?? Needs, patch.NeedsSecure ?? NeedsSecure,
+        patch.BirthMonth ?? BirthMonth, patch.Gender ?? Gender, patch.HomePc4 ?? HomePc4, patch.HomeLat ?? HomeLat,
+        patch.HomeLon ?? HomeLon, patch.MaxDistanceKm ?? MaxDistanceKm, patch.SiblingGroup ?? SiblingGroup,
+        patch.ChildWishes ?? ChildWishes, patch.ParentWishes ?? ParentWishes, patch.MunicipalityId ?? MunicipalityId);
+}
+
+/// <summary>The shape of a request, judged by its owner (the request grain) before anything is written.</summary>
+public sealed partial class RequestInputValidator : AbstractValidator<RequestInput>
+{
+    public RequestInputValidator(TimeProvider clock)
+    {
+        var today = () => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        RuleFor(x => x.CaseReference).NotEmpty().WithMessage("Vul het dossiernummer in.")
+            .MaximumLength(40).WithMessage("Het dossiernummer is hoogstens 40 tekens.")
+            .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "")).WithMessage("Dit lijkt een BSN (8 of 9 cijfers). Gebruik het pseudonieme dossiernummer, nooit een BSN.")
+            .Matches("^[A-Za-z0-9][A-Za-z0-9._/-]*$").When(x => !string.IsNullOrEmpty(x.CaseReference), ApplyConditionTo.CurrentValidator)
+            .WithMessage("Het dossiernummer bestaat uit letters, cijfers en . _ / - (geen namen, geen spaties).");
+        RuleFor(x => x.MeasureType).NotEmpty().WithMessage("Kies de maatregel.")
+            .Must(m => MeasureTypes.All.Contains(m!)).When(x => x.MeasureType is not null, ApplyConditionTo.CurrentValidator)
+            .WithMessage(x => $"Maatregel '{x.MeasureType}' bestaat niet; kies uit {string.Join(", ", MeasureTypes.All.Order())}.");
+        RuleFor(x => x.MeasureStart).NotNull().WithMessage("Vul de startdatum van de maatregel in.")
+            .Must(d => d <= today()).WithMessage("De startdatum van de maatregel kan niet in de toekomst liggen.")
+            .Must(d => d > today().AddYears(-18)).WithMessage("De startdatum van de maatregel ligt hoogstens 18 jaar terug.")
+            .Must((x, d) => ParseMonth(x.BirthMonth) is not { } born || d >= born).WithMessage("De maatregel kan niet vóór de geboortemaand zijn begonnen.");
+        RuleFor(x => x.Urgency).NotEmpty().WithMessage("Kies de urgentie.")
+            .Must(u => Urgencies.All.Contains(u!)).When(x => x.Urgency is not null, ApplyConditionTo.CurrentValidator).WithMessage("De urgentie is crisis, urgent of regular.");
+        RuleFor(x => x.CareType).NotEmpty().WithMessage("Kies de zorgvorm.")
+            .Must(c => CareTypes.All.Contains(c!)).When(x => x.CareType is not null, ApplyConditionTo.CurrentValidator)
+            .WithMessage(x => $"Zorgvorm '{x.CareType}' bestaat niet; kies uit {string.Join(", ", CareTypes.All.Order())}.");
+        RuleForEach(x => x.Needs).Must(n => Specialisms.All.Contains(n))
+            .WithMessage((_, need) => $"Zorgbehoefte '{need}' bestaat niet; kies uit {string.Join(", ", Specialisms.All)}.");
+        RuleFor(x => x.NeedsSecure).Equal(x => x.CareType == CareTypes.Secure).When(x => x.CareType is not null && x.NeedsSecure is not null)
+            .WithMessage("needsSecure is waar als de zorgvorm gesloten jeugdhulp (secure) is, en alleen dan.");
+        RuleFor(x => x.MeasureType).Equal(MeasureTypes.SecureCareAuthorisation).When(x => x.NeedsSecure == true)
+            .WithMessage("Gesloten jeugdhulp kan alleen met een machtiging gesloten jeugdhulp van de rechter: kies die maatregel.");
+        RuleFor(x => x.BirthMonth).NotEmpty().WithMessage("Vul de geboortemaand in (jjjj-mm).")
+            .Must(b => ParseMonth(b) is { } month && month <= today() && month > today().AddYears(-24))
+            .When(x => !string.IsNullOrEmpty(x.BirthMonth), ApplyConditionTo.CurrentValidator).WithMessage("De geboortemaand is een maand (jjjj-mm) in de laatste 24 jaar, niet in de toekomst.");
+        RuleFor(x => x.Gender).NotEmpty().WithMessage("Kies het gender.")
+            .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het gender is f, m of x.");
+        RuleFor(x => x.HomePc4).NotEmpty().WithMessage("Vul het postcodegebied in.")
+            .Matches("^[1-9][0-9]{3}$").When(x => x.HomePc4 is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het postcodegebied is de vier cijfers van een Nederlandse postcode.");
+        RuleFor(x => x.HomeLat).NotNull().WithMessage("Kies de woongemeente (homeLat ontbreekt).").InclusiveBetween(50.5, 53.8).WithMessage("De woonplek ligt in Nederland (homeLat tussen 50,5 en 53,8).");
+        RuleFor(x => x.HomeLon).NotNull().WithMessage("Kies de woongemeente (homeLon ontbreekt).").InclusiveBetween(3.2, 7.3).WithMessage("De woonplek ligt in Nederland (homeLon tussen 3,2 en 7,3).");
+        RuleFor(x => x.MaxDistanceKm).NotNull().WithMessage("Vul de maximale afstand in.").InclusiveBetween(1, 400).WithMessage("De maximale afstand ligt tussen 1 en 400 km.");
+        RuleFor(x => x.SiblingGroup).WithoutControlCharacters();
+        RuleFor(x => x.SiblingGroup).MaximumLength(SiblingGroups.MaxLength).WithMessage($"De broers/zussen-code is hoogstens {SiblingGroups.MaxLength} tekens.");
+        RuleFor(x => x.ChildWishes).WithoutControlCharacters();
+        RuleFor(x => x.ChildWishes).MaximumLength(2000).WithMessage("De wensen van het kind zijn hoogstens 2000 tekens.");
+        RuleFor(x => x.ParentWishes).WithoutControlCharacters();
+        RuleFor(x => x.ParentWishes).MaximumLength(2000).WithMessage("De wensen van de ouders zijn hoogstens 2000 tekens.");
+    }
+
+    [GeneratedRegex("^[0-9]{8,9}$")]
+    private static partial Regex LooksLikeBsn();
+
+    public static DateOnly? ParseMonth(string? month) =>
+        DateOnly.TryParseExact($"{month}-01", "yyyy-MM-dd", out var date) ? date : null;
+}

@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using Matchmaker.Silo.Market;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Matchmaker.Web.Api;
+
+/// <summary>
+/// A refusal as systems read it: the rule code decides the status and title (never the engine's prose); the problem
+/// carries the code (<c>place-taken</c>) and, when the rule concerns an input, that field's error.
+/// </summary>
+public static partial class RuleProblems
+{
+    public static (int Status, string Title) Of(RuleCode code) => code switch
+    {
+        RuleCode.NotFound => (404, "Not found"),
+        RuleCode.InvalidInput => (400, "The request is not valid"),
+        RuleCode.UnitsOutOfRange => (400, "The request is not valid"),
+        RuleCode.CaseReferenceTaken => (400, "The request is not valid"),
+        RuleCode.MunicipalityOutsideRegion => (400, "The request is not valid"),
+        RuleCode.IdempotencyKeyReused => (422, "Idempotency-Key reused"),
+        RuleCode.OutsidePolicyNeedsReason => (422, "Outside the region's policy"),
+        RuleCode.OnBehalfNeedsReason => (422, "On the region's behalf"),
+        RuleCode.Busy => (503, "Busy"),
+        RuleCode.PlaceTaken => (409, "Place taken"),
+        RuleCode.PlaceUnsuitable => (409, "Place does not suit the child"),
+        RuleCode.UnitsHeld => (409, "Units are held"),
+        RuleCode.NoUnitToStep => (409, "No unit to step"),
+        RuleCode.HoldNotActive => (409, "Hold no longer active"),
+        RuleCode.PlacementCannotEnd => (409, "Placement cannot end so"),
+        RuleCode.AlreadyHeldHere => (409, "Already held"),
+        RuleCode.TooManyHolds => (409, "Too many holds"),
+        RuleCode.ParallelHoldNeedsConfirmation => (409, "Child already held"),
+        RuleCode.RequestChanged => (409, "Request changed"),
+        RuleCode.RequestClosed => (409, "Request closed"),
+        RuleCode.RequestNotOpen => (409, "Request not open"),
+        RuleCode.AlreadyEscalated => (409, "Already escalated"),
+        RuleCode.NoExpertiseNetwork => (409, "No expertise network"),
+        RuleCode.SiblingsHeld => (409, "Siblings held together"),
+        RuleCode.SheetPlanUnknown => (404, "Not found"),
+        RuleCode.SheetPlanStale => (409, "Changed since read"),
+        _ => (409, "Refused"),
+    };
+
+    /// <summary>The code as it appears on the wire: <c>PlaceTaken</c> becomes <c>place-taken</c>.</summary>
+    public static string Name(RuleCode code) => Words().Replace(code.ToString(), "-$1").ToLowerInvariant();
+
+    public static ProblemDetails For(MarketRuleException refusal)
+    {
+        var (status, title) = Of(refusal.Code);
+        var errors = refusal.Errors?.ToDictionary(e => e.Key, e => e.Value)
+            ?? (refusal.Field is { } field ? new Dictionary<string, string[]> { [field] = [refusal.Message] } : null);
+        ProblemDetails problem = errors is null
+            ? new ProblemDetails()
+            : new HttpValidationProblemDetails(errors);
+        problem.Status = status;
+        problem.Title = title;
+        problem.Detail = refusal.Errors is { } all ? string.Join(" ", all.Values.SelectMany(e => e).Distinct()) : refusal.Message;
+        problem.Extensions["code"] = Name(refusal.Code);
+        return problem;
+    }
+
+    /// <summary>The refusal as an endpoint's result.</summary>
+    public static IResult Result(MarketRuleException refusal)
+    {
+        var problem = For(refusal);
+        return problem is HttpValidationProblemDetails validation
+            ? TypedResults.Problem(validation)
+            : TypedResults.Problem(problem);
+    }
+
+    [GeneratedRegex("(?<!^)([A-Z])")]
+    private static partial Regex Words();
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Matchmaker.Web.Infrastructure;
+
+/// <summary>
+/// Which door is for whom. Pages are for people, signed in with a cookie session; systems use /api/v1 (and the live
+/// hub) with a bearer token whose scopes each operation names. A bearer token at a page is refused with 401 before any
+/// handler runs, so a narrowly scoped token can never reach through a page what its scopes do not grant.
+/// </summary>
+public static class Doors
+{
+    public static void UseMatchmakerDoors(this WebApplication app) =>
+        app.Use(async (context, next) =>
+        {
+            if (SendsBearerToken(context) && context.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate =
+                    "Bearer error=\"invalid_request\", error_description=\"Pages are for people; systems use /api/v1.\"";
+                return;
+            }
+            await next(context);
+        });
+
+    private static bool SendsBearerToken(HttpContext context) =>
+        context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+}

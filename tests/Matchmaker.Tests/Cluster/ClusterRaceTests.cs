@@ -5,15 +5,13 @@ namespace Matchmaker.Tests.Cluster;
 
 /// <summary>The last unit on real nodes: a cluster on PostgreSQL and Redis, and two clusters that share one database by mistake.</summary>
 [Trait(Lane.Name, Lane.Cluster)]
-public sealed class ClusterRaceTests
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterRaceTests(SharedCluster cluster)
 {
     [Fact]
     public async Task TwoNodesOfOneCluster_SixtyFourHoldsThroughBoth_ExactlyOneGetsTheLastUnit()
     {
-        await using var database = await TestDatabase.CreateSeededAsync("postgres");
-        var cluster = TestRedis.ClusterSettings(TestRedis.NewClusterId());
-        await using var a = await WebNode.StartAsync(database, cluster);
-        await using var b = await WebNode.StartAsync(database, cluster);
+        var (database, a, b, _) = await cluster.StartAsync();
         await using var onA = MarketScenario.On(database, a);
         await using var onB = MarketScenario.On(database, b);
 

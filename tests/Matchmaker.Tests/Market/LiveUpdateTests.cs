@@ -11,7 +11,8 @@ using Xunit.Abstractions;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>Live availability through SignalR on real web processes: one node on SQLite, a three-node cluster on PostgreSQL and Redis.</summary>
-public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode) : IClassFixture<SharedNode>
+[Collection(ClusterCollection.Name)]
+public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode, SharedCluster cluster) : IClassFixture<SharedNode>
 {
     [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task OnOneNode_ACapacityChange_ReachesTheDeskClientWithItsVersion()
@@ -26,11 +27,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
     [Fact, Trait(Lane.Name, Lane.Cluster)]
     public async Task OnThreeNodes_ACapacityChangeThroughNodeA_ReachesADeskConnectedToNodeC()
     {
-        await using var database = await TestDatabase.CreateSeededAsync("postgres");
-        var cluster = TestRedis.ClusterSettings(TestRedis.NewClusterId());
-        await using var nodeA = await WebNode.StartAsync(database, cluster);
-        await using var nodeB = await WebNode.StartAsync(database, cluster);
-        await using var nodeC = await WebNode.StartAsync(database, cluster);
+        var (database, nodeA, _, nodeC) = await cluster.StartAsync();
 
         var latency = await MeasureAsync(database, writeTo: nodeA, listenOn: nodeC);
 

@@ -79,7 +79,7 @@ public static partial class AdminCommands
     /// <summary>An administrative change, audited as done by Matchmaker's command line.</summary>
     internal static Task AuditAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, string action,
         string subjectType, string subjectId, string? region, string detail) =>
-        new Journal(TimeProvider.System).AuditAsync(connection, transaction, CommandLine, action, subjectType, subjectId, region, detail);
+        Journal.Append(connection, transaction, CommandLine, action, subjectType, subjectId, region, detail);
 
     private static Dictionary<string, string> ParseOptions(string[] args, out string? problem)
     {

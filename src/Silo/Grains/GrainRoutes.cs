@@ -52,22 +52,30 @@ public static class MarketGrains
     public static Task<HoldPlaced[]> PlaceHoldAsync(this IGrainFactory grains, Actor desk, Guid requestId, Guid offeringId,
         Guid? matchingRoundId, IdempotentRequest? idempotency, bool parallel = false, string? outsidePolicyReason = null) =>
         grains.Request(desk.RegionCode ?? "", requestId).PlaceHold(desk, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency);
+}
 
-    public static async Task<Guid[]> AcceptHoldAsync(this IGrainFactory grains, Database database, Actor provider, Guid holdId, DateOnly startDate,
-        IdempotentRequest? idempotency)
+/// <summary>
+/// The changes that start from a hold's or a placement's id: a plain read finds the owning grain (the child's request,
+/// or the offering), then one call. Refusals come back as <see cref="MarketRuleException"/>.
+/// </summary>
+public sealed class HoldCommands(Database database, IGrainFactory grains)
+{
+    /// <summary>The provider accepts; returns the placements made (one per sibling placed with the child).</summary>
+    public async Task<Guid[]> AcceptAsync(Actor provider, Guid holdId, DateOnly startDate, IdempotentRequest? idempotency)
     {
         var (offeringId, key) = await RequestGrainKey.OfHoldAsync(database, holdId) ?? throw MarketRuleException.NotFound("This hold");
-        return await grains.GetGrain<IRequestGrain>(key).Accept(provider, holdId, offeringId, startDate, idempotency);
+        await grains.GetGrain<IRequestGrain>(key).Accept(provider, holdId, offeringId, startDate, idempotency);
+        await using var connection = await database.OpenAsync();
+        return [.. await connection.QueryAsync<Guid>("SELECT id FROM placements WHERE hold_id = @holdId ORDER BY id", new { holdId })];
     }
 
-    public static async Task DeclineHoldAsync(this IGrainFactory grains, Database database, Actor provider, Guid holdId, string reason, string? note,
-        IdempotentRequest? idempotency)
+    public async Task DeclineAsync(Actor provider, Guid holdId, string reason, string? note, IdempotentRequest? idempotency)
     {
         var (offeringId, _) = await RequestGrainKey.OfHoldAsync(database, holdId) ?? throw MarketRuleException.NotFound("This hold");
         await grains.GetGrain<IOfferingGrain>(offeringId).Decline(provider, holdId, reason, note, idempotency);
     }
 
-    public static async Task EndPlacementAsync(this IGrainFactory grains, Database database, Actor actor, Guid placementId, DateOnly endDate, string reason)
+    public async Task EndPlacementAsync(Actor actor, Guid placementId, DateOnly endDate, string reason)
     {
         Guid? offeringId;
         await using (var connection = await database.OpenAsync())

@@ -176,6 +176,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         {
             OwnedBy(provider, "This hold");
             var now = clock.GetUtcNow();
+            Answers.JudgeStartDate(startDate, DateOnly.FromDateTime(now.UtcDateTime));
             if (await Idempotency.StoredAsync<Guid[]>(database, provider, idempotency) is { } stored)
             {
                 await using var connection = await database.OpenAsync();
@@ -231,6 +232,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         GuardedAsync<bool>(async () =>
         {
             OwnedBy(provider, "This hold");
+            Answers.JudgeDecline(reason, note);
             var now = clock.GetUtcNow();
             if (await Idempotency.StoredAsync<string>(database, provider, idempotency) is not null)
                 return true;

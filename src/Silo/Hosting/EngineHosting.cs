@@ -46,6 +46,18 @@ public static class EngineHosting
         services.AddSingleton<Requests.RequestReads>();
         services.AddSingleton<Offerings.OfferingReads>();
         services.AddSingleton<Offerings.CapacitySheets>();
+        services.AddSingleton<Requests.ChildTimelines>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<Regions.RegionNames>();
+        services.AddSingleton<Regions.Municipalities>();
+        services.AddSingleton<Offerings.HoldReads>();
+        services.AddSingleton<Grains.HoldCommands>();
+        services.AddSingleton<Networks.NetworkReads>();
+        services.AddSingleton<Offerings.LocationContacts>();
+        services.AddSingleton<EventFeed>();
+        services.AddSingleton<Webhooks.WebhookSubscriptions>();
+        services.AddSingleton<Access.Accounts>();
+        services.AddSingleton<Access.ApiClients>();
         services.AddSingleton<Webhooks.WebhookSender>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());

@@ -11,7 +11,7 @@ namespace Matchmaker.Silo.Market;
 /// recorded write their audit entry directly. The caller pushes the returned changes to every node after commit;
 /// the change log's sequence lets a node that missed a push find and re-read what it missed.
 /// </summary>
-public sealed class Journal(TimeProvider clock)
+public sealed class Journal(Database database, TimeProvider clock)
 {
     public static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
@@ -19,15 +19,19 @@ public sealed class Journal(TimeProvider clock)
     public ChangeRecord Record() => new(clock);
 
     /// <summary>A read of children's data, on a connection of its own: who saw which case references.</summary>
-    public async Task AuditReadAsync(Database database, Actor actor, string action, string subjectType, string? subjectId, string? regionCode,
-        string? detail)
+    public async Task AuditReadAsync(Actor actor, string action, string subjectType, string? subjectId, string? regionCode, string? detail)
     {
         await using var connection = await database.OpenAsync();
         await AuditAsync(connection, null, actor, action, subjectType, subjectId, regionCode, detail);
     }
 
-    public async Task AuditAsync(DbConnection connection, DbTransaction? transaction, Actor actor, string action, string subjectType,
-        string? subjectId, string? regionCode, string? detail = null)
+    public Task AuditAsync(DbConnection connection, DbTransaction? transaction, Actor actor, string action, string subjectType,
+        string? subjectId, string? regionCode, string? detail = null) =>
+        Append(connection, transaction, actor, action, subjectType, subjectId, regionCode, detail, clock.GetUtcNow());
+
+    /// <summary>One audit entry in the caller's transaction (the command line's changes use it without a host).</summary>
+    public static async Task Append(DbConnection connection, DbTransaction? transaction, Actor actor, string action, string subjectType,
+        string? subjectId, string? regionCode, string? detail, DateTimeOffset? at = null)
     {
         await connection.ExecuteAsync("""
             INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail)
@@ -35,7 +39,7 @@ public sealed class Journal(TimeProvider clock)
             """,
             new
             {
-                at = clock.GetUtcNow(), actorId = actor.Id, actorKind = actor.Kind, role = actor.Role, organisationId = actor.OrganisationId,
+                at = at ?? DateTimeOffset.UtcNow, actorId = actor.Id, actorKind = actor.Kind, role = actor.Role, organisationId = actor.OrganisationId,
                 regionCode, action, subjectType, subjectId, detail,
             },
             transaction);

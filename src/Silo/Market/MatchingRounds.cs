@@ -37,8 +37,8 @@ public sealed class MatchingRounds(Database database)
         public string CaseReferences => string.Join(",", Proposals.Select(p => p.CaseReference).Concat(NotPlaced.Select(n => n.CaseReference))
             .Concat((WaitingForAnswer ?? []).Select(h => h.CaseReference)).Distinct());
 
-        public Task AuditReadAsync(Journal journal, Database database, Actor reader) =>
-            journal.AuditReadAsync(database, reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode, CaseReferences);
+        public Task AuditReadAsync(Journal journal, Actor reader) =>
+            journal.AuditReadAsync(reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode, CaseReferences);
     }
 
     /// <summary>The region's most recent round (run by a desk or on the region's schedule), if any.</summary>

@@ -79,7 +79,7 @@ public sealed class RequestReads(Database database, Journal journal, TimeProvide
     {
         var request = await ReadAsync(regionCode, requestId);
         if (request is not null)
-            await journal.AuditReadAsync(database, reader, "request-read", "request", requestId.ToString(), regionCode,
+            await journal.AuditReadAsync(reader, "request-read", "request", requestId.ToString(), regionCode,
                 context is null ? request.CaseReference : $"{request.CaseReference} ({context})");
         return request;
     }
@@ -98,7 +98,66 @@ public sealed class RequestReads(Database database, Journal journal, TimeProvide
 
     /// <summary>A list read is audited with every case reference shown.</summary>
     public Task AuditListedAsync(Actor reader, string regionCode, IEnumerable<RequestView> shown) =>
-        journal.AuditReadAsync(database, reader, "requests-listed", "request", null, regionCode, string.Join(",", shown.Select(r => r.CaseReference)));
+        journal.AuditReadAsync(reader, "requests-listed", "request", null, regionCode, string.Join(",", shown.Select(r => r.CaseReference)));
+
+    /// <summary>Where a waiting child lives and how far it may go, found by case reference (the availability page's distances).</summary>
+    public sealed class ChildHome
+    {
+        public string CaseReference { get; init; } = "";
+        public double HomeLat { get; init; }
+        public double HomeLon { get; init; }
+        public int MaxDistanceKm { get; init; }
+    }
+
+    /// <summary>An open request of the region by its case reference (any letter case); the read is audited.</summary>
+    public async Task<ChildHome?> HomeOfAsync(Actor reader, string regionCode, string caseReference)
+    {
+        ChildHome? found;
+        await using (var connection = await database.OpenAsync())
+            found = await connection.QuerySingleOrDefaultAsync<ChildHome>("""
+                SELECT case_reference AS CaseReference, home_lat AS HomeLat, home_lon AS HomeLon, max_distance_km AS MaxDistanceKm
+                FROM requests WHERE region_code = @regionCode AND lower(case_reference) = lower(@caseReference) AND status = 'open'
+                """, new { regionCode, caseReference });
+        if (found is not null)
+            await journal.AuditReadAsync(reader, "request-read", "request", null, regionCode, $"{found.CaseReference} (distance to places)");
+        return found;
+    }
+
+    /// <summary>The children a caseworker filed, in any region, with where each stands; the read is audited in each child's region.</summary>
+    public async Task<List<OwnChild>> FiledByAsync(Actor caseworker)
+    {
+        List<OwnChild> children;
+        await using (var connection = await database.OpenAsync())
+            children = (await connection.QueryAsync<OwnChild>("""
+                SELECT r.id AS Id, r.case_reference AS CaseReference, r.region_code AS RegionCode, g.name AS RegionName, r.care_type AS CareType,
+                       r.urgency AS Urgency, r.status AS Status, r.measure_start AS MeasureStart, r.registered_at AS RegisteredAt,
+                       r.escalated_at AS EscalatedAt,
+                       (SELECT count(*) FROM holds h WHERE h.request_id = r.id AND h.status = 'active') AS ActiveHolds,
+                       (SELECT p.name FROM placements pl JOIN offerings o ON o.id = pl.offering_id JOIN organisations p ON p.id = o.provider_id
+                        WHERE pl.request_id = r.id AND pl.end_date IS NULL ORDER BY pl.created_at DESC LIMIT 1) AS PlacedWith
+                FROM requests r JOIN regions g ON g.code = r.region_code
+                WHERE r.caseworker_id = @caseworker
+                ORDER BY CASE r.status WHEN 'open' THEN 0 ELSE 1 END, r.registered_at DESC, r.id
+                """, new { caseworker = caseworker.Id })).ToList();
+        // Filed under each child's region, so that region's audit export shows who read its children.
+        foreach (var region in children.GroupBy(c => c.RegionCode))
+            await journal.AuditReadAsync(caseworker, "requests-listed", "request", null, region.Key,
+                "own children: " + string.Join(",", region.Select(c => c.CaseReference)));
+        return children;
+    }
+
+    /// <summary>The caseworker who filed the request, if one did (the live feed routes its changes to them).</summary>
+    public async Task<Guid?> CaseworkerOfAsync(string regionCode, Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<FiledBy>(
+            "SELECT caseworker_id AS CaseworkerId FROM requests WHERE id = @requestId AND region_code = @regionCode", new { requestId, regionCode }))?.CaseworkerId;
+    }
+
+    private sealed class FiledBy
+    {
+        public Guid? CaseworkerId { get; init; }
+    }
 
     private RequestView WithPriority(RequestView request)
     {
@@ -109,4 +168,21 @@ public sealed class RequestReads(Database database, Journal journal, TimeProvide
         request.PriorityRaisedBecause = PriorityPolicy.RaisedBecause(request.Urgency, request.MeasureType, request.MeasureStart, today);
         return request;
     }
+}
+
+/// <summary>A child as the caseworker who filed it follows it.</summary>
+public sealed class OwnChild
+{
+    public Guid Id { get; init; }
+    public string CaseReference { get; init; } = "";
+    public string RegionCode { get; init; } = "";
+    public string RegionName { get; init; } = "";
+    public string CareType { get; init; } = "";
+    public string Urgency { get; init; } = "";
+    public string Status { get; init; } = "";
+    public DateOnly MeasureStart { get; init; }
+    public DateTimeOffset RegisteredAt { get; init; }
+    public DateTimeOffset? EscalatedAt { get; init; }
+    public int ActiveHolds { get; init; }
+    public string? PlacedWith { get; init; }
 }

@@ -29,6 +29,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) :
             _ => null,
         };
         if (problem is null) return false;
+        if (problem.Status == 400) problem.Extensions.TryAdd("code", RuleProblems.Name(RuleCode.InvalidInput));
         context.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == 503) context.Response.Headers.RetryAfter = "1";
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });

@@ -165,7 +165,8 @@ public static class ApiProblems
 {
     /// <summary>400 with every field's errors, and all of them together as the detail.</summary>
     public static IResult Invalid(IDictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e).Distinct()));
+        TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: string.Join(" ", errors.Values.SelectMany(e => e).Distinct()),
+            extensions: new Dictionary<string, object?> { ["code"] = RuleProblems.Name(Silo.Market.RuleCode.InvalidInput) });
 
     public static IResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 

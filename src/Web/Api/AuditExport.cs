@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Dapper;
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 
@@ -16,8 +14,7 @@ public static class AuditExport
     public const int LongestPeriodDays = 366;
     private const string Header = "id;at_utc;actor_id;actor_kind;role;organisation_id;action;subject_type;subject_id;detail";
 
-    public static async Task<IResult> WriteAsync(string regionCode, DateOnly? from, DateOnly? to, HttpContext context, Database database,
-        Journal journal)
+    public static async Task<IResult> WriteAsync(string regionCode, DateOnly? from, DateOnly? to, HttpContext context, AuditLog audit)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
@@ -30,20 +27,11 @@ public static class AuditExport
         if (errors.Count > 0)
             return ApiProblems.Invalid(errors);
 
-        var start = new DateTimeOffset(from!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = new DateTimeOffset(to!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        await journal.AuditReadAsync(database, caller.ToActor(), "audit-exported", "audit-log", null, regionCode, $"{from:yyyy-MM-dd}..{to:yyyy-MM-dd}");
-
         context.Response.ContentType = "text/csv; charset=utf-8";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{regionCode}-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv\"";
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false));
         await writer.WriteLineAsync(Header);
-        await using var connection = await database.OpenAsync(context.RequestAborted);
-        var rows = connection.QueryUnbufferedAsync<AuditApi.AuditEntry>("""
-            SELECT id AS Id, at AS At, actor_id AS ActorId, actor_kind AS ActorKind, role AS Role, organisation_id AS OrganisationId,
-                   action AS Action, subject_type AS SubjectType, subject_id AS SubjectId, detail AS Detail
-            FROM audit_log WHERE region_code = @regionCode AND at >= @start AND at < @end ORDER BY id
-            """, new { regionCode, start, end });
+        var rows = audit.ExportAsync(caller.ToActor(), regionCode, from!.Value, to!.Value, context.RequestAborted);
         await foreach (var row in rows.WithCancellation(context.RequestAborted))
             await writer.WriteLineAsync(string.Join(';', row.Id.ToString(CultureInfo.InvariantCulture), row.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
                 Cell(row.ActorId?.ToString()), Cell(row.ActorKind), Cell(row.Role), Cell(row.OrganisationId?.ToString()), Cell(row.Action),

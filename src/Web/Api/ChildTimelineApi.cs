@@ -1,7 +1,5 @@
-using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Requests;
 using Matchmaker.Web.Infrastructure;
-using Matchmaker.Web.Pages.Desk;
 
 namespace Matchmaker.Web.Api;
 
@@ -12,15 +10,12 @@ public static class ChildTimelineApi
         IReadOnlyList<ChildTimeline.ActiveHold> ActiveHolds, ChildTimeline.Placement? Placement, IReadOnlyList<ChildTimeline.Entry> Entries);
 
     public static void MapChildTimelineApi(this RouteGroupBuilder api) =>
-        api.MapGet("/regions/{regionCode}/requests/{requestId:guid}/timeline", async (string regionCode, Guid requestId, HttpContext context, Database database,
-            Journal journal) =>
+        api.MapGet("/regions/{regionCode}/requests/{requestId:guid}/timeline", async (string regionCode, Guid requestId, HttpContext context, ChildTimelines timelines) =>
         {
             var caller = Caller.Of(context);
             if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
-            if (await ChildTimeline.ReadAsync(database, regionCode, requestId) is not { } timeline)
+            if (await timelines.ForDeskAsync(caller.ToActor(), regionCode, requestId, "timeline") is not { } timeline)
                 return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This request does not exist or is not yours to see.");
-            await using (var connection = await database.OpenAsync())
-                await journal.AuditAsync(connection, null, caller.ToActor(), "request-read", "request", requestId.ToString(), regionCode, $"{timeline.CaseReference} (timeline)");
             return TypedResults.Ok(new TimelineView(timeline.RequestId, timeline.CaseReference, timeline.Status, timeline.Summary, timeline.Siblings,
                 timeline.Holds, timeline.CurrentPlacement, timeline.Entries));
         }).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.RequestsRead)

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using Dapper;
 using Matchmaker.Silo.Access;
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
 
@@ -16,23 +13,11 @@ public static class EventsApi
 {
     public const int LargestPage = 500;
 
-    public sealed record Event(long Id, string Topic, DateTimeOffset At, JsonElement Data);
-
-    public sealed record EventPage(IReadOnlyList<Event> Events, long Cursor, bool More);
-
-    private sealed class Row
-    {
-        public long Id { get; init; }
-        public string Topic { get; init; } = "";
-        public DateTimeOffset At { get; init; }
-        public string Payload { get; init; } = "";
-    }
-
     public static void MapEventsApi(this RouteGroupBuilder api) =>
         api.MapGet("/events", ReadAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Scopes.EventsRead)
             .Describe("listEvents", "Events after the cursor (after=0 for the first), oldest first, at most limit (default 100, at most 500): a desk's region and every availability change; a provider's own offerings. Resume with the returned cursor.");
 
-    private static async Task<IResult> ReadAsync(long? after, int? limit, HttpContext context, Database database)
+    private static async Task<IResult> ReadAsync(long? after, int? limit, HttpContext context, EventFeed events)
     {
         var caller = Caller.Of(context);
         var errors = new Dictionary<string, string[]>();
@@ -40,15 +25,6 @@ public static class EventsApi
         if (limit is < 1 or > LargestPage) errors["limit"] = [$"limit is between 1 and {LargestPage}."];
         if (errors.Count > 0)
             return ApiProblems.Invalid(errors);
-        var isProvider = caller.Role == Roles.Provider;
-        var take = limit ?? 100;
-        await using var connection = await database.OpenAsync(context.RequestAborted);
-        var rows = (await connection.QueryAsync<Row>($"""
-            SELECT id AS Id, topic AS Topic, created_at AS At, payload AS Payload FROM outbox
-            WHERE id > @after AND {EventScope.Where(isProvider)}
-            ORDER BY id LIMIT @fetch
-            """, new { after = after ?? 0, organisation = caller.OrganisationId, region = caller.RegionCode, fetch = take + 1 })).ToList();
-        var page = rows.Take(take).Select(row => new Event(row.Id, row.Topic, row.At, EventScope.DataFor(row.Payload, isProvider))).ToList();
-        return TypedResults.Ok(new EventPage(page, page.Count > 0 ? page[^1].Id : after ?? 0, rows.Count > take));
+        return TypedResults.Ok(await events.AfterAsync(caller.ToActor(), after ?? 0, limit ?? 100, context.RequestAborted));
     }
 }

@@ -1,5 +1,4 @@
 using FluentValidation;
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Web.Infrastructure;
 
@@ -28,9 +27,9 @@ public static class PlacementsApi
 
     /// <summary>The desk of the placement's region or the provider of its offering; nobody else.</summary>
     public static void MapPlacementsApi(this RouteGroupBuilder api) =>
-        api.MapPost("/placements/{placementId:guid}/end", async (Guid placementId, EndInput input, HttpContext context, Database database, IGrainFactory grains) =>
+        api.MapPost("/placements/{placementId:guid}/end", async (Guid placementId, EndInput input, HttpContext context, HoldCommands commands) =>
             {
-                await grains.EndPlacementAsync(database, Caller.Of(context).ToActor(), placementId, input.EndDate!.Value, input.Reason!);
+                await commands.EndPlacementAsync(Caller.Of(context).ToActor(), placementId, input.EndDate!.Value, input.Reason!);
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.PlacementsEnd).Validate(clock => new EndInputValidator(clock))

@@ -1,7 +1,5 @@
 using System.Text.Encodings.Web;
-using Dapper;
 using Matchmaker.Silo.Access;
-using Matchmaker.Silo.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -60,21 +58,10 @@ public static class AuthenticationExtensions
     /// address that sent too many unknown tokens gets 429 with Retry-After, even for a right one, until its minute is over.
     /// </summary>
     private sealed class ApiTokenHandler(
-        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Database database, DemoOptions demo,
+        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiClients clients,
         SignInThrottle throttle, TimeProvider clock)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
-        private sealed class ApiClient
-        {
-            public Guid Id { get; init; }
-            public string Name { get; init; } = "";
-            public string Role { get; init; } = "";
-            public string? RegionCode { get; init; }
-            public Guid? OrganisationId { get; init; }
-            public string Scopes { get; init; } = "";
-            public DateTimeOffset? ExpiresAt { get; init; }
-        }
-
         private string? _failure;
         private TimeSpan? _blocked;
 
@@ -92,13 +79,7 @@ public static class AuthenticationExtensions
             if (token.Length is 0 or > 200)
                 return Failed("The bearer token is empty or malformed.");
 
-            await using var connection = await database.OpenAsync(Context.RequestAborted);
-            var client = await connection.QuerySingleOrDefaultAsync<ApiClient>("""
-                SELECT id AS Id, name AS Name, role AS Role, region_code AS RegionCode, organisation_id AS OrganisationId, scopes AS Scopes,
-                       expires_at AS ExpiresAt
-                FROM api_clients
-                WHERE token_hash = @hash AND revoked_at IS NULL AND (is_demo = false OR @demoEnabled = true)
-                """, new { hash = ApiTokens.Hash(token), demoEnabled = demo.Enabled });
+            var client = await clients.ByTokenAsync(token, Context.RequestAborted);
             if (client is null)
                 return Failed("The token is unknown or revoked.");
             if (client.ExpiresAt is { } expires && expires <= clock.GetUtcNow())

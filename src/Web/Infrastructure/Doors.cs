@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Infrastructure;
@@ -12,7 +13,9 @@ public static class Doors
     public static void UseMatchmakerDoors(this WebApplication app) =>
         app.Use(async (context, next) =>
         {
-            if (SendsBearerToken(context) && context.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+            // A status page shown for another door's refusal (re-executed) keeps that door's answer.
+            if (SendsBearerToken(context) && context.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>() is not null
+                && context.Features.Get<IStatusCodeReExecuteFeature>() is null)
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate =

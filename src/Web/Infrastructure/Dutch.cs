@@ -8,16 +8,8 @@ namespace Matchmaker.Web.Infrastructure;
 /// <summary>The words users read: Dutch labels for the codes the system stores, and plain sentences about time and norms.</summary>
 public static class Dutch
 {
-    /// <summary>Dutch number format (decimal comma). Built by hand: the app runs in invariant-globalisation mode, so it needs no ICU.</summary>
-    public static readonly CultureInfo Culture = DutchNumbers();
-
-    private static CultureInfo DutchNumbers()
-    {
-        var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
-        culture.NumberFormat.NumberDecimalSeparator = ",";
-        culture.NumberFormat.NumberGroupSeparator = ".";
-        return CultureInfo.ReadOnly(culture);
-    }
+    /// <summary>Dutch number format (decimal comma); see <see cref="DutchWords.Culture"/>.</summary>
+    public static readonly CultureInfo Culture = DutchWords.Culture;
 
     public static IEnumerable<(string Code, string Label)> CareTypeOptions =>
         CareTypes.All.Select(code => (code, CareTypes.DutchName(code))).OrderBy(option => option.Item2, StringComparer.Ordinal);
@@ -68,16 +60,7 @@ public static class Dutch
         _ => code,
     };
 
-    public static string DeclineReason(string code) => code switch
-    {
-        "no-capacity" => "Geen plek meer",
-        "needs-not-met" => "Zorgbehoefte past niet",
-        "group-composition" => "Groepssamenstelling",
-        "safety" => "Veiligheid",
-        "distance" => "Afstand",
-        "other" => "Anders",
-        _ => code,
-    };
+    public static string DeclineReason(string code) => DutchWords.DeclineReason(code);
 
     /// <summary>Why the engine refused a change, for people: one fragment per rule code (the API keeps the English detail).</summary>
     public static string Refusal(RuleCode code) => code switch
@@ -116,22 +99,9 @@ public static class Dutch
     /// <summary>A fragment as a sentence of its own: capital first, full stop last.</summary>
     public static string Sentence(string fragment) => string.Concat(char.ToUpperInvariant(fragment[0]).ToString(), fragment[1..], ".");
 
-    public static string WithdrawReason(string code) => code switch
-    {
-        WithdrawalReasons.NoLongerNeeded => "Hulp niet meer nodig",
-        WithdrawalReasons.PlacedElsewhere => "Buiten Matchmaker geplaatst",
-        WithdrawalReasons.MeasureEnded => "Maatregel beëindigd of niet uitgesproken",
-        WithdrawalReasons.Duplicate => "Dubbel geregistreerd",
-        _ => "Andere reden",
-    };
+    public static string WithdrawReason(string code) => DutchWords.WithdrawReason(code);
 
-    public static string PlacementEndReason(string? code) => code switch
-    {
-        "planned-end" => "gepland einde",
-        "breakdown" => "voortijdig afgebroken",
-        "move" => "overgeplaatst",
-        _ => "reden onbekend",
-    };
+    public static string PlacementEndReason(string? code) => DutchWords.PlacementEndReason(code);
 
     public static string Gender(string code) => code switch { "f" => "meisje", "m" => "jongen", _ => "anders" };
 

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Dapper;
+using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -17,13 +17,6 @@ public static class SessionCheck
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private const string CheckedAtItem = ".matchmaker-checked";
 
-    private sealed class UserState
-    {
-        public string SecurityStamp { get; init; } = "";
-        public bool Disabled { get; init; }
-        public bool IsDemo { get; init; }
-    }
-
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
@@ -34,14 +27,8 @@ public static class SessionCheck
 
         var caller = Caller.From(context.Principal!);
         var stamp = context.Principal!.FindFirstValue(StampClaim);
-        UserState? user = null;
-        if (caller is not null)
-        {
-            await using var connection = await services.GetRequiredService<Database>().OpenAsync(context.HttpContext.RequestAborted);
-            user = await connection.QuerySingleOrDefaultAsync<UserState>("""
-                SELECT security_stamp AS SecurityStamp, disabled_at IS NOT NULL AS Disabled, is_demo AS IsDemo FROM users WHERE id = @id
-                """, new { id = caller.Id });
-        }
+        var user = caller is null ? null
+            : await services.GetRequiredService<Accounts>().SessionOfAsync(caller.Id, context.HttpContext.RequestAborted);
         var demoEnabled = services.GetRequiredService<DemoOptions>().Enabled;
         if (user is null || user.Disabled || (user.IsDemo && !demoEnabled) || user.SecurityStamp != stamp)
         {

@@ -2,8 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using System.Threading.Channels;
-using Dapper;
-using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Requests;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Matchmaker.Web.Live;
@@ -14,7 +13,7 @@ namespace Matchmaker.Web.Live;
 /// sent to that caseworker's group. A request's caseworker is set when it is filed and never changes: kept once read.
 /// While no caseworker is connected to this node (the usual case under load), nothing is queued or looked up.
 /// </summary>
-public sealed class CaseworkersOfRequests(Database database, IHubContext<AvailabilityHub, IAvailabilityClient> hub, ILogger<CaseworkersOfRequests> logger)
+public sealed class CaseworkersOfRequests(RequestReads requests, IHubContext<AvailabilityHub, IAvailabilityClient> hub, ILogger<CaseworkersOfRequests> logger)
     : BackgroundService
 {
     private const int MaxRemembered = 100_000;
@@ -23,11 +22,6 @@ public sealed class CaseworkersOfRequests(Database database, IHubContext<Availab
     private readonly Channel<Notice> _notices = Channel.CreateBounded<Notice>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
     private sealed record Notice(string RegionCode, Guid RequestId, bool IsHold, JsonElement Payload);
-
-    private sealed class FiledBy
-    {
-        public Guid? CaseworkerId { get; init; }
-    }
 
     public void Connected() => Interlocked.Increment(ref _connected);
 
@@ -59,10 +53,7 @@ public sealed class CaseworkersOfRequests(Database database, IHubContext<Availab
     private async Task<Guid?> CaseworkerOfAsync(Notice notice, CancellationToken cancellationToken)
     {
         if (_known.TryGetValue(notice.RequestId, out var caseworker)) return caseworker;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        caseworker = (await connection.QuerySingleOrDefaultAsync<FiledBy>(
-            "SELECT caseworker_id AS CaseworkerId FROM requests WHERE id = @requestId AND region_code = @regionCode",
-            new { requestId = notice.RequestId, regionCode = notice.RegionCode }))?.CaseworkerId;
+        caseworker = await requests.CaseworkerOfAsync(notice.RegionCode, notice.RequestId, cancellationToken);
         if (_known.Count >= MaxRemembered) _known.Clear();
         _known[notice.RequestId] = caseworker;
         return caseworker;

@@ -1,3 +1,4 @@
+using Matchmaker.Silo.Requests;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Tests.Infrastructure;
@@ -39,8 +40,8 @@ public abstract class RequestAndRegionGrainTests(GrainCluster market)
         var here = (await market.HoldAsync(child, first.Id))[0];
         var elsewhere = second.CareType == first.CareType ? (await market.HoldAsync(child, second.Id, parallel: true))[0] : null;
 
-        var placed = await market.Grains.AcceptHoldAsync(market.Database.Database, await market.ProviderOfAsync(first.Id), here.HoldId,
-            DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7), null);
+        var placed = await market.Grains.GetGrain<IRequestGrain>(RequestGrainKey.For(GrainCluster.Region, child))
+            .Accept(await market.ProviderOfAsync(first.Id), here.HoldId, first.Id, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7), null);
 
         Assert.Equal([child], placed);
         Assert.Equal("placed", await market.ScalarAsync<string>("SELECT status FROM requests WHERE id = @child", new { child }));

@@ -69,7 +69,7 @@ public sealed partial class CapacitySheetTests(SharedMarket markets)
         Assert.Equal(first.TotalUnits, (await market.FactsAsync(first.Id)).TotalUnits);
     }
 
-    private static async Task<string> UploadAsync(HttpClient browser, string csv)
+    internal static async Task<string> UploadAsync(HttpClient browser, string csv)
     {
         using var form = new MultipartFormDataContent();
         form.Add(new StringContent(await People.AntiforgeryTokenAsync(browser)), "__RequestVerificationToken");
@@ -94,5 +94,5 @@ public sealed partial class CapacitySheetTests(SharedMarket markets)
     private static partial Regex RefusedRow();
 
     [GeneratedRegex("name=\"plan\" value=\"([^\"]*)\"")]
-    private static partial Regex PlanInput();
+    internal static partial Regex PlanInput();
 }

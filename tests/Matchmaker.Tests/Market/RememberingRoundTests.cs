@@ -65,6 +65,7 @@ public sealed class RememberingRoundTests(SharedMarket markets)
     public async Task AParallelHold_IsADeliberateAct_WithinTheRegionsLimit_AndAuditedAsSuch(string provider)
     {
         var market = await markets.ForAsync(provider);
+        await AllowEveryPlaceAsync(market);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-MEM-0003", maxDistanceKm: 400));
         await HoldAsync(market, offering.Id, requestId);

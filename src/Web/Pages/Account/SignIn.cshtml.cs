@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Dapper;
 using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Demo;
@@ -14,33 +13,10 @@ namespace Matchmaker.Web.Pages.Account;
 
 /// <summary>Sign in with e-mail and password, or (demo mode only) with one click as a demo user of a region.</summary>
 [Microsoft.AspNetCore.Authorization.AllowAnonymous]
-public sealed class SignInModel(Database database, DemoOptions demo, SignInThrottle throttle, TimeProvider clock) : PageModel
+public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrottle throttle, TimeProvider clock) : PageModel
 {
-    private sealed class UserRecord
-    {
-        public Guid Id { get; init; }
-        public string DisplayName { get; init; } = "";
-        public string Role { get; init; } = "";
-        public string? RegionCode { get; init; }
-        public Guid? OrganisationId { get; init; }
-        public string? PasswordHash { get; init; }
-        public bool IsDemo { get; init; }
-        public string SecurityStamp { get; init; } = "";
-        public bool Disabled { get; init; }
-        public int FailedSignIns { get; init; }
-        public DateTimeOffset? LockedUntil { get; init; }
-    }
-
     // Verified when the address is unknown, so a known and an unknown address take the same time to refuse.
     private static readonly string UnknownUserHash = new PasswordHasher<object>().HashPassword(new object(), "no user has this password");
-
-    private const string SelectUserByEmail = """
-        SELECT id AS Id, display_name AS DisplayName, role AS Role, region_code AS RegionCode,
-               organisation_id AS OrganisationId, password_hash AS PasswordHash, is_demo AS IsDemo, security_stamp AS SecurityStamp,
-               disabled_at IS NOT NULL AS Disabled, failed_sign_ins AS FailedSignIns, locked_until AS LockedUntil
-        FROM users
-        WHERE email = @email
-        """;
 
     public sealed class PasswordInput
     {
@@ -70,8 +46,7 @@ public sealed class SignInModel(Database database, DemoOptions demo, SignInThrot
     {
         if (throttle.Blocked(HttpContext) is { } wait) return TooManyAttempts(wait);
         if (!ModelState.IsValid) return Page();
-        await using var connection = await database.OpenAsync(HttpContext.RequestAborted);
-        var user = await connection.QuerySingleOrDefaultAsync<UserRecord>(SelectUserByEmail, new { email = Input.Email.Trim().ToLowerInvariant() });
+        var user = await accounts.ByEmailAsync(Input.Email.Trim().ToLowerInvariant(), demoOnly: false, HttpContext.RequestAborted);
         var now = clock.GetUtcNow();
         var usable = user is { PasswordHash: not null, IsDemo: false, Disabled: false } && !(user.LockedUntil > now);
         var matches = new PasswordHasher<object>().VerifyHashedPassword(user ?? new object(), user?.PasswordHash ?? UnknownUserHash, Input.Password)
@@ -80,14 +55,13 @@ public sealed class SignInModel(Database database, DemoOptions demo, SignInThrot
         {
             throttle.Failed(HttpContext);
             if (user is not null && usable)
-                await connection.ExecuteAsync("UPDATE users SET failed_sign_ins = failed_sign_ins + 1, locked_until = @lockedUntil WHERE id = @id",
-                    new { id = user.Id, lockedUntil = AccountLockout.LockedUntil(user.FailedSignIns + 1, now) });
+                await accounts.FailedSignInAsync(user.Id, AccountLockout.LockedUntil(user.FailedSignIns + 1, now));
             ModelState.AddModelError(string.Empty,
                 "Deze combinatie van e-mailadres en wachtwoord kennen we niet. Na vijf mislukte pogingen moet u enkele minuten wachten voor u het opnieuw probeert.");
             return Page();
         }
         if (user!.FailedSignIns > 0)
-            await connection.ExecuteAsync("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @id", new { id = user.Id });
+            await accounts.SignedInAsync(user.Id);
         await SignInAsync(user);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : HomeOf(user.Role));
     }
@@ -118,8 +92,7 @@ public sealed class SignInModel(Database database, DemoOptions demo, SignInThrot
             Roles.National => DemoDataGenerator.NationalDemoEmail,
             _ => DemoDataGenerator.DemoEmail(role, region!),
         };
-        await using var connection = await database.OpenAsync(HttpContext.RequestAborted);
-        var user = await connection.QuerySingleOrDefaultAsync<UserRecord>(SelectUserByEmail + " AND is_demo = true", new { email });
+        var user = await accounts.ByEmailAsync(email, demoOnly: true, HttpContext.RequestAborted);
         if (user is null)
         {
             DemoError = "Voor deze regio is geen demo-gebruiker met deze rol. Laad de demo opnieuw met 'seed --reset'.";
@@ -142,7 +115,7 @@ public sealed class SignInModel(Database database, DemoOptions demo, SignInThrot
         _ => "/",
     };
 
-    private Task SignInAsync(UserRecord user)
+    private Task SignInAsync(Accounts.Account user)
     {
         var caller = new Caller(user.Id, "user", user.DisplayName, user.Role, user.RegionCode, user.OrganisationId);
         var identity = caller.ToIdentity(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -1,4 +1,4 @@
-using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Regions;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Caseworker;
 
 /// <summary>A caseworker files a request for a child of their caseload; it goes to the desk of the region the child lives in.</summary>
-public sealed class RequestModel(Database database, IGrainFactory grains) : PageModel, IRequestFormPage
+public sealed class RequestModel(Municipalities municipalities, IGrainFactory grains) : PageModel, IRequestFormPage
 {
     [BindProperty] public RequestForm Form { get; set; } = new();
     public Guid? Id => null;
@@ -22,7 +22,7 @@ public sealed class RequestModel(Database database, IGrainFactory grains) : Page
 
     public async Task OnGetAsync()
     {
-        Municipalities = await MunicipalityOption.ListAsync(database, null);
+        Municipalities = await municipalities.ListAsync(null);
         // The caseworker's own region first: most of a caseload lives there.
         var own = Municipalities.FirstOrDefault(m => m.RegionCode == Caller.Of(HttpContext).RegionCode);
         if (own is not null) Municipalities = [.. Municipalities.OrderBy(m => m.RegionCode != own.RegionCode)];
@@ -30,7 +30,7 @@ public sealed class RequestModel(Database database, IGrainFactory grains) : Page
 
     public async Task<IActionResult> OnPostAsync()
     {
-        Municipalities = await MunicipalityOption.ListAsync(database, null);
+        Municipalities = await municipalities.ListAsync(null);
         var caller = Caller.Of(HttpContext);
         var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
         // Without a home municipality the input fails validation (no home coordinates), so nothing is written anywhere.

@@ -1,6 +1,5 @@
-using Dapper;
-using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Regions;
+using Matchmaker.Silo.Requests;
 using Matchmaker.Silo.Offerings;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +11,7 @@ namespace Matchmaker.Web.Pages.Desk;
 /// Live availability: free units per offering the region may use, with how fresh each figure is; narrowed by the
 /// desk's filters, and, for a chosen waiting child, the distance from its home and a map of the places around it.
 /// </summary>
-public sealed class AvailabilityModel(Database database, Journal journal, OfferingReads offerings, RegionNames regionNames) : PageModel
+public sealed class AvailabilityModel(RequestReads requests, OfferingReads offerings, RegionNames regionNames) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "zorgvorm")] public string? CareType { get; set; }
     [BindProperty(SupportsGet = true, Name = "leeftijd")] public string? Age { get; set; }
@@ -25,16 +24,8 @@ public sealed class AvailabilityModel(Database database, Journal journal, Offeri
     public IReadOnlyList<AvailableOffering> Shown { get; private set; } = [];
     public string RegionName { get; private set; } = "";
     public Dictionary<string, string> Problems { get; private set; } = [];
-    public ChosenChild? Chosen { get; private set; }
+    public RequestReads.ChildHome? Chosen { get; private set; }
     public SchematicMap? Map { get; private set; }
-
-    public sealed class ChosenChild
-    {
-        public string CaseReference { get; init; } = "";
-        public double HomeLat { get; init; }
-        public double HomeLon { get; init; }
-        public int MaxDistanceKm { get; init; }
-    }
 
     public async Task OnGetAsync(string? careType)
     {
@@ -49,20 +40,14 @@ public sealed class AvailabilityModel(Database database, Journal journal, Offeri
 
     private async Task ChooseChildAsync(Caller caller)
     {
-        await using var connection = await database.OpenAsync();
-        Chosen = await connection.QuerySingleOrDefaultAsync<ChosenChild>("""
-            SELECT case_reference AS CaseReference, home_lat AS HomeLat, home_lon AS HomeLon, max_distance_km AS MaxDistanceKm
-            FROM requests WHERE region_code = @regionCode AND lower(case_reference) = lower(@reference) AND status = 'open'
-            """, new { regionCode = caller.RegionCode, reference = Child!.Trim() });
+        Chosen = await requests.HomeOfAsync(caller.ToActor(), caller.RegionCode!, Child!.Trim());
         if (Chosen is null)
         {
             Problems["kind"] = "Geen wachtend kind van de regio met dit dossiernummer.";
             return;
         }
-        await journal.AuditAsync(connection, null, caller.ToActor(), "request-read", "request", null, caller.RegionCode, $"{Chosen.CaseReference} (distance to places)");
-        var regions = await connection.QueryAsync<(double, double, string)>("SELECT lat, lon, name FROM regions");
         Map = SchematicMap.Around(Chosen.HomeLat, Chosen.HomeLon, Math.Clamp(Chosen.MaxDistanceKm * 1.25, 30, 200),
-            Shown.Where(o => o.FreeUnits > 0).Select(o => (o.Lat, o.Lon, $"{o.ProviderName}, {o.LocationName}", o.FreeUnits)), regions);
+            Shown.Where(o => o.FreeUnits > 0).Select(o => (o.Lat, o.Lon, $"{o.ProviderName}, {o.LocationName}", o.FreeUnits)), await regionNames.CentresAsync());
     }
 
     public double? DistanceKm(AvailableOffering offering) =>

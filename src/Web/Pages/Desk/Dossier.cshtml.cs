@@ -1,4 +1,3 @@
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Silo.Requests;
@@ -9,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>One child's dossier for the desk: the status on top, the whole timeline, and what the desk can do next.</summary>
-public sealed class DossierModel(Database database, Journal journal, IGrainFactory grains) : PageModel
+public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public string? WithdrawReason { get; set; }
@@ -101,10 +100,8 @@ public sealed class DossierModel(Database database, Journal journal, IGrainFacto
     private async Task<bool> ShowAsync()
     {
         var caller = Caller.Of(HttpContext);
-        if (await ChildTimeline.ReadAsync(database, caller.RegionCode!, Id) is not { } timeline) return false;
+        if (await timelines.ForDeskAsync(caller.ToActor(), caller.RegionCode!, Id, "dossier") is not { } timeline) return false;
         Timeline = timeline;
-        await using var connection = await database.OpenAsync();
-        await journal.AuditAsync(connection, null, caller.ToActor(), "request-read", "request", Id.ToString(), caller.RegionCode, $"{timeline.CaseReference} (dossier)");
         return true;
     }
 }

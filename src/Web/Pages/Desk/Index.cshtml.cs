@@ -1,7 +1,6 @@
-using Dapper;
 using Matchmaker.Matching;
-using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Offerings;
+using Matchmaker.Silo.Regions;
 using Matchmaker.Silo.Requests;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +12,7 @@ namespace Matchmaker.Web.Pages.Desk;
 /// The desk's board: tiles for what needs attention today, then the region's children found by case reference,
 /// filtered (care type, urgency, norm), sorted and paged. Only the page shown is audited as read.
 /// </summary>
-public sealed class IndexModel(Database database, RequestReads reads, TimeProvider clock, RegionNames regionNames) : PageModel
+public sealed class IndexModel(RequestReads reads, HoldReads holds, Municipalities municipalities, TimeProvider clock, RegionNames regionNames) : PageModel
 {
     public const int PageSize = 50;
 
@@ -37,7 +36,7 @@ public sealed class IndexModel(Database database, RequestReads reads, TimeProvid
     public int PageCount { get; private set; } = 1;
     public string RegionCode { get; private set; } = "";
     public string RegionName { get; private set; } = "";
-    public IReadOnlyList<Matchmaker.Web.Pages.Requests.MunicipalityOption> Municipalities { get; private set; } = [];
+    public IReadOnlyList<MunicipalityOption> Municipalities { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -49,7 +48,7 @@ public sealed class IndexModel(Database database, RequestReads reads, TimeProvid
         Urgency = Urgency is Urgencies.Crisis or Urgencies.Urgent or Urgencies.Regular ? Urgency : null;
         Norm = Norm is "within" or "over-5-working-days" or "over-6-weeks" or "over-3-months" ? Norm : null;
         Sort = Sorts.Any(s => s.Code == Sort) ? Sort : "priority";
-        Municipalities = await Matchmaker.Web.Pages.Requests.MunicipalityOption.ListAsync(database, RegionCode);
+        Municipalities = await municipalities.ListAsync(RegionCode);
         Municipality = Municipalities.Any(m => m.Id == Municipality) ? Municipality : null;
 
         var open = await reads.ListByPriorityAsync(RegionCode, "open", null);
@@ -92,10 +91,6 @@ public sealed class IndexModel(Database database, RequestReads reads, TimeProvid
     private async Task<int> HoldsExpiringTodayAsync()
     {
         var now = clock.GetLocalNow();
-        var endOfToday = new DateTimeOffset(now.Date.AddDays(1), now.Offset);
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<int>("""
-            SELECT count(*) FROM holds WHERE region_code = @regionCode AND status = 'active' AND expires_at < @endOfToday
-            """, new { regionCode = RegionCode, endOfToday });
+        return await holds.ExpiringBeforeAsync(RegionCode, new DateTimeOffset(now.Date.AddDays(1), now.Offset));
     }
 }

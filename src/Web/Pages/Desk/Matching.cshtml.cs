@@ -1,4 +1,3 @@
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>Run a matching round, read the explanation per child, and turn chosen proposals into holds in one action.</summary>
-public sealed class MatchingModel(MatchingRounds rounds, Database database, IGrainFactory grains, Journal journal) : PageModel
+public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, Journal journal) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Round { get; set; }
 
@@ -25,7 +24,7 @@ public sealed class MatchingModel(MatchingRounds rounds, Database database, IGra
             ? await rounds.LatestAsync(region, HttpContext.RequestAborted)
             : await rounds.FindAsync(region, Round.Value, HttpContext.RequestAborted);
         Round ??= Result?.Id;
-        if (Result is not null) await Result.AuditReadAsync(journal, database, Caller.Of(HttpContext).ToActor());
+        if (Result is not null) await Result.AuditReadAsync(journal, Caller.Of(HttpContext).ToActor());
     }
 
     public async Task<IActionResult> OnPostRunAsync(bool proposeDeclinedAgain, bool alternativesForHeld)

@@ -1,4 +1,4 @@
-using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Regions;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Silo.Requests;
@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>Register or edit a request for a child of the region: a pseudonymous case reference, never a name or BSN.</summary>
-public sealed class RequestModel(Database database, RequestReads reads, IGrainFactory grains) : PageModel, IRequestFormPage
+public sealed class RequestModel(Municipalities municipalities, RequestReads reads, IGrainFactory grains) : PageModel, IRequestFormPage
 {
     [BindProperty] public RequestForm Form { get; set; } = new();
     [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
@@ -71,5 +71,5 @@ public sealed class RequestModel(Database database, RequestReads reads, IGrainFa
         return Page();
     }
 
-    private async Task LoadMunicipalitiesAsync() => Municipalities = await MunicipalityOption.ListAsync(database, Caller.Of(HttpContext).RegionCode);
+    private async Task LoadMunicipalitiesAsync() => Municipalities = await municipalities.ListAsync(Caller.Of(HttpContext).RegionCode);
 }

@@ -29,7 +29,7 @@ public sealed class WhatIfModel(WhatIfRuns runs, Silo.Data.Database database) : 
     /// <summary>Field id → Dutch message, in the order of the form.</summary>
     public Dictionary<string, string> Problems { get; } = [];
 
-    public IReadOnlyList<MunicipalityOption> Municipalities { get; private set; } = [];
+    public IReadOnlyList<Silo.Regions.MunicipalityOption> Municipalities { get; private set; } = [];
     public IReadOnlyList<WhatIfRuns.ContractOption> ContractOptions { get; private set; } = [];
     public IReadOnlyList<WhatIfRuns.Run> Latest { get; private set; } = [];
 
@@ -39,7 +39,7 @@ public sealed class WhatIfModel(WhatIfRuns runs, Silo.Data.Database database) : 
 
     public async Task<IActionResult> OnPostPurchaseAsync()
     {
-        Municipalities = await MunicipalityOption.ListAsync(database, RegionCode);
+        Municipalities = await new Silo.Regions.Municipalities(database).ListAsync(RegionCode);
         var units = 0;
         if (Purchase.CareType is null || !CareTypes.All.Contains(Purchase.CareType))
             Problems["careType"] = "Kies de zorgvorm die u wilt inkopen.";
@@ -82,7 +82,7 @@ public sealed class WhatIfModel(WhatIfRuns runs, Silo.Data.Database database) : 
 
     private async Task LoadAsync()
     {
-        Municipalities = await MunicipalityOption.ListAsync(database, RegionCode);
+        Municipalities = await new Silo.Regions.Municipalities(database).ListAsync(RegionCode);
         ContractOptions = await runs.ContractOptionsAsync(RegionCode);
         Latest = await runs.LatestAsync(RegionCode);
     }

@@ -1,5 +1,5 @@
 using Matchmaker.Silo.Access;
-using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Networks;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Web.Infrastructure;
@@ -13,7 +13,7 @@ namespace Matchmaker.Web.Pages.Network;
 /// such hold is a step past the region's own choice, so it asks a reason and a confirmation, and both go into the
 /// audit and the child's dossier.
 /// </summary>
-public sealed class ChildModel(Database database, Journal journal, IGrainFactory grains, TimeProvider clock) : PageModel
+public sealed class ChildModel(NetworkReads networks, IGrainFactory grains, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public Guid? OfferingId { get; set; }
@@ -60,11 +60,9 @@ public sealed class ChildModel(Database database, Journal journal, IGrainFactory
     {
         var caller = Caller.Of(HttpContext);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (await EscalatedChildren.OneAsync(database, caller.RegionCode!, Id) is not { } child) return false;
+        if (await networks.ChildAsync(caller.ToActor(), caller.RegionCode!, Id) is not { } child) return false;
         Child = child;
-        Places = await NationalPlaces.ForAsync(database, child, Today);
-        await using var connection = await database.OpenAsync();
-        await journal.AuditAsync(connection, null, caller.ToActor(), "request-read", "request", Id.ToString(), child.RegionCode, $"{child.CaseReference} (network)");
+        Places = await networks.PlacesForAsync(child, Today);
         return true;
     }
 

@@ -1,12 +1,11 @@
-using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Networks;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages.Network;
 
 /// <summary>The expertise network's worklist: the children its regions could not place, pseudonymous, with the region's reason.</summary>
-public sealed class IndexModel(Database database, Journal journal, TimeProvider clock) : PageModel
+public sealed class IndexModel(NetworkReads networks, TimeProvider clock) : PageModel
 {
     public EscalatedChildren.NetworkOf? Network { get; private set; }
     public IReadOnlyList<EscalatedChildren.Child> Children { get; private set; } = [];
@@ -16,13 +15,9 @@ public sealed class IndexModel(Database database, Journal journal, TimeProvider 
     {
         var caller = Caller.Of(HttpContext);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        Network = await EscalatedChildren.NetworkAsync(database, caller.RegionCode!);
+        Network = await networks.NetworkAsync(caller.RegionCode!);
         if (Network is null) return;
-        Children = await EscalatedChildren.WaitingAsync(database, caller.RegionCode!);
-        await using var connection = await database.OpenAsync();
-        foreach (var region in Children.GroupBy(c => c.RegionCode))
-            await journal.AuditAsync(connection, null, caller.ToActor(), "requests-listed", "request", null, region.Key,
-                $"escalated, network {Network.Code}: " + string.Join(",", region.Select(c => c.CaseReference)));
+        Children = await networks.WaitingAsync(caller.ToActor(), caller.RegionCode!, Network.Code);
     }
 
     public int Age(EscalatedChildren.Child child) => Silo.Market.MarketRows.Age(child.BirthMonth, Today);

@@ -1,4 +1,3 @@
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 using Matchmaker.Silo.Offerings;
@@ -9,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Provider;
 
 /// <summary>A provider's offerings: change a count with one click or type it, and confirm that the figures are still right.</summary>
-public sealed class IndexModel(Database database, IGrainFactory grains, Journal journal, TimeProvider clock, OfferingReads offerings) : PageModel
+public sealed class IndexModel(IGrainFactory grains, OfferingReads offerings, LocationContacts contacts) : PageModel
 {
     public IReadOnlyList<AvailableOffering> Offerings { get; private set; } = [];
     public string? Error { get; private set; }
@@ -72,15 +71,23 @@ public sealed class IndexModel(Database database, IGrainFactory grains, Journal 
     /// <summary>The intake contact of one of the provider's locations; every problem beside its field, what was typed kept.</summary>
     public async Task<IActionResult> OnPostContactAsync(Guid locationId, string? phone, string? email)
     {
-        ContactProblems = LocationContact.Problems(phone, email);
+        ContactProblems = LocationContacts.Problems(phone, email).ToDictionary(field => field, field => field == "phone"
+            ? "Vul een telefoonnummer in van 10 tot 15 cijfers, bijvoorbeeld 010 123 45 67 of +31 10 123 45 67."
+            : "Vul een e-mailadres in zoals intake@aanbieder.nl.");
         if (ContactProblems.Count > 0)
         {
             (ContactLocation, TypedPhone, TypedEmail) = (locationId, phone, email);
             await LoadAsync();
             return Page();
         }
-        if (!await LocationContact.SaveAsync(database, journal, Caller.Of(HttpContext), locationId, phone, email, clock.GetUtcNow()))
+        try
+        {
+            await contacts.SaveAsync(Caller.Of(HttpContext).ToActor(), locationId, phone, email);
+        }
+        catch (MarketRuleException e) when (e.Code == RuleCode.NotFound)
+        {
             return NotFound();
+        }
         TempData["Message"] = "Contact voor plaatsing opgeslagen.";
         return Redirect("/aanbieder#contact-" + locationId);
     }

@@ -1,7 +1,6 @@
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Api;
+using Matchmaker.Silo.Offerings;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,9 +8,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Provider;
 
 /// <summary>Incoming proposals (holds) with what the provider needs to decide, and no identity: accept with a start date, or decline with a reason.</summary>
-public sealed class ProposalsModel(Database database, Journal journal, IGrainFactory grains, TimeProvider clock) : PageModel
+public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeProvider clock) : PageModel
 {
-    public IReadOnlyList<HoldsApi.HoldSummary> Proposals { get; private set; } = [];
+    public IReadOnlyList<HoldReads.HoldSummary> Proposals { get; private set; } = [];
     public string? Error { get; private set; }
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -20,13 +19,15 @@ public sealed class ProposalsModel(Database database, Journal journal, IGrainFac
     public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, DateOnly? startDate)
     {
         if (startDate is null) return await FailAsync("Vul een startdatum in.");
-        if (!new HoldsApi.AcceptInputValidator(clock).Validate(new HoldsApi.AcceptInput(startDate)).IsValid)
-            return await FailAsync($"De startdatum ligt tussen {Today.AddDays(-90):dd-MM-yyyy} en {Today.AddYears(1):dd-MM-yyyy}.");
         try
         {
-            await grains.AcceptHoldAsync(database, Caller.Of(HttpContext).ToActor(), holdId, startDate.Value, null);
+            await commands.AcceptAsync(Caller.Of(HttpContext).ToActor(), holdId, startDate.Value, null);
             TempData["Message"] = $"Geaccepteerd: het kind start op {startDate:dd-MM-yyyy}.";
             return Redirect("/aanbieder/voorstellen");
+        }
+        catch (MarketRuleException e) when (e.Field == "startDate")
+        {
+            return await FailAsync($"De startdatum ligt tussen {Today.AddDays(-90):dd-MM-yyyy} en {Today.AddYears(1):dd-MM-yyyy}.");
         }
         catch (MarketRuleException e)
         {
@@ -36,11 +37,11 @@ public sealed class ProposalsModel(Database database, Journal journal, IGrainFac
 
     public async Task<IActionResult> OnPostDeclineAsync(Guid holdId, string? reason, string? note)
     {
-        if (reason is null || !HoldsApi.DeclineReasons.Contains(reason)) return await FailAsync("Kies een reden om af te wijzen.");
+        if (reason is null || !Answers.DeclineReasons.Contains(reason)) return await FailAsync("Kies een reden om af te wijzen.");
         if (reason == "other" && string.IsNullOrWhiteSpace(note)) return await FailAsync("Licht de reden 'Anders' toe.");
         try
         {
-            await grains.DeclineHoldAsync(database, Caller.Of(HttpContext).ToActor(), holdId, reason, note, null);
+            await commands.DeclineAsync(Caller.Of(HttpContext).ToActor(), holdId, reason, note, null);
             TempData["Message"] = "Afgewezen; de plek is weer vrij.";
             return Redirect("/aanbieder/voorstellen");
         }
@@ -58,5 +59,5 @@ public sealed class ProposalsModel(Database database, Journal journal, IGrainFac
     }
 
     private async Task LoadAsync() =>
-        Proposals = await HoldsApi.ReadHoldsAsync(Caller.Of(HttpContext), "active", database, journal, clock);
+        Proposals = await holds.ListAsync(Caller.Of(HttpContext).ToActor(), "active");
 }

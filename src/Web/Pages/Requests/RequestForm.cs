@@ -1,7 +1,6 @@
 using System.Globalization;
-using Dapper;
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Regions;
 using Matchmaker.Silo.Requests;
 using Matchmaker.Web.Infrastructure;
 
@@ -45,29 +44,6 @@ public sealed class RequestForm
         var errors = refusal is null ? [] : Dutch.FieldErrors(refusal, "caseReference");
         if (home is null) errors["homeLat"] = ["Kies de gemeente waar het kind woont."];
         return errors;
-    }
-}
-
-/// <summary>A municipality the child can live in; its region is the desk the request goes to.</summary>
-public sealed class MunicipalityOption
-{
-    public Guid Id { get; init; }
-    public string Name { get; init; } = "";
-    public string RegionCode { get; init; } = "";
-    public string RegionName { get; init; } = "";
-    public double Lat { get; init; }
-    public double Lon { get; init; }
-
-    /// <summary>The municipalities of one region, or of every region when <paramref name="regionCode"/> is null.</summary>
-    public static async Task<List<MunicipalityOption>> ListAsync(Database database, string? regionCode)
-    {
-        await using var connection = await database.OpenAsync();
-        return (await connection.QueryAsync<MunicipalityOption>("""
-            SELECT m.id AS Id, m.name AS Name, m.region_code AS RegionCode, r.name AS RegionName, m.lat AS Lat, m.lon AS Lon
-            FROM municipalities m JOIN regions r ON r.code = m.region_code
-            WHERE @regionCode IS NULL OR m.region_code = @regionCode
-            ORDER BY r.name, m.name
-            """, new { regionCode })).ToList();
     }
 }
 

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Dapper;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Infrastructure;
+using Matchmaker.Matching;
 
-namespace Matchmaker.Web.Pages.Desk;
+namespace Matchmaker.Silo.Requests;
 
 /// <summary>
 /// Everything that happened to one child's request, oldest first: registered, edited, each matching round's outcome
@@ -44,7 +44,7 @@ public sealed class ChildTimeline
     /// <summary>Rounds read for the timeline: the region's most recent ones since the child was registered.</summary>
     public const int RoundsLooked = 30;
 
-    public static async Task<ChildTimeline?> ReadAsync(Database database, string regionCode, Guid requestId)
+    internal static async Task<ChildTimeline?> ReadAsync(Database database, string regionCode, Guid requestId)
     {
         await using var connection = await database.OpenAsync();
         var request = await connection.QuerySingleOrDefaultAsync<RequestFacts>("""
@@ -89,7 +89,7 @@ public sealed class ChildTimeline
             """, new { regionCode, registeredAt = request.RegisteredAt, limit = RoundsLooked })).Select(json => JsonSerializer.Deserialize<MatchingRounds.Round>(json, Journal.EventJson)!).ToList();
 
         var entries = new List<Entry> { new(request.RegisteredAt, "registered",
-            $"{(request.CaseworkerId is null ? "Aangemeld" : "Ingediend door de jeugdbeschermer")} voor {Dutch.CareType(request.CareType).ToLowerInvariant()}.") };
+            $"{(request.CaseworkerId is null ? "Aangemeld" : "Ingediend door de jeugdbeschermer")} voor {CareTypes.DutchName(request.CareType).ToLowerInvariant()}.") };
         entries.AddRange(audited.Select(a => a.Action switch
         {
             "request-edited" => new Entry(a.At, "edited", "Aanvraag bewerkt."),
@@ -114,8 +114,8 @@ public sealed class ChildTimeline
             var where = $"{hold.ProviderName}, {hold.LocationName}";
             var note = holdNotes.GetValueOrDefault(hold.HoldId.ToString());
             var said = note?.Detail ?? "";
-            var byNetwork = note?.Role == Silo.Access.Roles.Network;
-            var outside = ReasonAfter(said, Silo.Grains.OfferingGrain.OutsidePolicyMark) ?? ReasonAfter(said, Silo.Grains.OfferingGrain.OnBehalfMark);
+            var byNetwork = note?.Role == Access.Roles.Network;
+            var outside = ReasonAfter(said, Grains.OfferingGrain.OutsidePolicyMark) ?? ReasonAfter(said, Grains.OfferingGrain.OnBehalfMark);
             entries.Add(new Entry(hold.CreatedAt, "hold-placed", $"Plek gereserveerd{(byNetwork ? " door het expertisenetwerk" : "")} bij {where}, tot {Local(hold.ExpiresAt)}" +
                 (said.Contains("in parallel", StringComparison.Ordinal) ? ", bewust naast een andere reservering" : "") +
                 (outside is null ? "." : byNetwork ? $", namens de regio, omdat: {outside}" : $", buiten het beleid van de regio, omdat: {outside}"), hold.OfferingId, hold.ProviderName, hold.ExpiresAt, Note: outside));
@@ -124,7 +124,7 @@ public sealed class ChildTimeline
             {
                 "accepted" => new Entry(answered, "hold-accepted", $"{hold.ProviderName} heeft het voorstel geaccepteerd.", hold.OfferingId, hold.ProviderName),
                 "declined" => new Entry(answered, "hold-declined",
-                    $"{hold.ProviderName} heeft het voorstel afgewezen: {Dutch.DeclineReason(hold.DeclineReason ?? "other").ToLowerInvariant()}" +
+                    $"{hold.ProviderName} heeft het voorstel afgewezen: {DutchWords.DeclineReason(hold.DeclineReason ?? "other").ToLowerInvariant()}" +
                     $"{(string.IsNullOrWhiteSpace(hold.DeclineNote) ? "" : $" (“{hold.DeclineNote}”)")}.",
                     hold.OfferingId, hold.ProviderName, Reason: hold.DeclineReason, Note: hold.DeclineNote),
                 "expired" => new Entry(answered, "hold-expired", $"Reservering bij {where} verlopen zonder antwoord.", hold.OfferingId, hold.ProviderName),
@@ -137,7 +137,7 @@ public sealed class ChildTimeline
                 ProviderName: placement.ProviderName));
             if (placement.EndDate is { } end)
                 entries.Add(new Entry(new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), "placement-ended",
-                    $"Plaatsing beëindigd op {end:dd-MM-yyyy}: {Dutch.PlacementEndReason(placement.EndReason)}.", ProviderName: placement.ProviderName, Reason: placement.EndReason));
+                    $"Plaatsing beëindigd op {end:dd-MM-yyyy}: {DutchWords.PlacementEndReason(placement.EndReason)}.", ProviderName: placement.ProviderName, Reason: placement.EndReason));
         }
 
         var current = placements.LastOrDefault(p => p.EndDate is null);
@@ -171,14 +171,14 @@ public sealed class ChildTimeline
         _ => "Wacht op een plek.",
     };
 
-    public static string Local(DateTimeOffset at) => at.ToLocalTime().ToString("dd-MM-yyyy HH:mm", Dutch.Culture);
+    public static string Local(DateTimeOffset at) => at.ToLocalTime().ToString("dd-MM-yyyy HH:mm", DutchWords.Culture);
 
     /// <summary>The audit detail of a withdrawal is "reason: code"; older withdrawals have none.</summary>
     private static string? ReasonCode(string? detail) =>
         detail is not null && detail.StartsWith("reason: ", StringComparison.Ordinal) ? detail["reason: ".Length..].Split(';')[0].Trim() : null;
 
     private static string WithdrawnBecause(string? detail) =>
-        ReasonCode(detail) is { } code && Silo.Requests.WithdrawalReasons.All.Contains(code) ? $": {Dutch.WithdrawReason(code).ToLowerInvariant()}" : "";
+        ReasonCode(detail) is { } code && WithdrawalReasons.All.Contains(code) ? $": {DutchWords.WithdrawReason(code).ToLowerInvariant()}" : "";
 
     private static string? ReasonAfter(string detail, string mark) =>
         detail.IndexOf(mark, StringComparison.Ordinal) is var at and >= 0 ? detail[(at + mark.Length)..] : null;

@@ -1,7 +1,7 @@
 using Dapper;
 using Matchmaker.Silo.Data;
 
-namespace Matchmaker.Web.Pages.Network;
+namespace Matchmaker.Silo.Networks;
 
 /// <summary>
 /// The children escalated to an expertise network: those of every region of the network the user is seated in. The
@@ -49,7 +49,7 @@ public static class EscalatedChildren
         WHERE r.escalated_at IS NOT NULL AND g.network_code = (SELECT s.network_code FROM regions s WHERE s.code = @seat)
         """;
 
-    public static async Task<NetworkOf?> NetworkAsync(Database database, string seat)
+    internal static async Task<NetworkOf?> NetworkAsync(Database database, string seat)
     {
         await using var connection = await database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<NetworkOf>("""
@@ -58,13 +58,13 @@ public static class EscalatedChildren
     }
 
     /// <summary>The network's escalated children that still wait, longest escalated first.</summary>
-    public static async Task<List<Child>> WaitingAsync(Database database, string seat)
+    internal static async Task<List<Child>> WaitingAsync(Database database, string seat)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<Child>(SelectChildren + " AND r.status = 'open' ORDER BY r.escalated_at, r.id", new { seat })).ToList();
     }
 
-    public static async Task<Child?> OneAsync(Database database, string seat, Guid requestId)
+    internal static async Task<Child?> OneAsync(Database database, string seat, Guid requestId)
     {
         await using var connection = await database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<Child>(SelectChildren + " AND r.id = @requestId", new { seat, requestId });

@@ -3,7 +3,7 @@ using Matchmaker.Matching;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
 
-namespace Matchmaker.Web.Pages.Network;
+namespace Matchmaker.Silo.Networks;
 
 /// <summary>
 /// Free places anywhere in the country that suit an escalated child by the hard rules (care type, secure, age, gender,
@@ -44,7 +44,7 @@ public static class NationalPlaces
     /// <summary>The suitable free places, nearest first; and how many more would suit if the child could live further from home.</summary>
     public sealed record Found(IReadOnlyList<Row> Suitable, int OnlyTooFar);
 
-    public static async Task<Found> ForAsync(Database database, EscalatedChildren.Child child, DateOnly today)
+    internal static async Task<Found> ForAsync(Database database, EscalatedChildren.Child child, DateOnly today)
     {
         await using var connection = await database.OpenAsync();
         var rows = (await connection.QueryAsync<Row>("""

@@ -1,0 +1,150 @@
+using Dapper;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Market;
+
+namespace Matchmaker.Silo.Offerings;
+
+/// <summary>
+/// Holds as their readers may see them: a provider its proposals without the child's identity, a desk its region's
+/// holds with case references. Every read that shows a child's data is audited in the child's region.
+/// </summary>
+public sealed class HoldReads(Database database, Journal journal, TimeProvider clock)
+{
+    public static readonly IReadOnlyList<string> Statuses = ["active", "accepted", "declined", "expired", "released"];
+
+    /// <summary>A hold as its reader may see it. A provider gets what it needs to decide (age, care, needs, distance, urgency), no case reference.</summary>
+    internal sealed class HoldView
+    {
+        public Guid HoldId { get; init; }
+        public string RegionCode { get; init; } = "";
+        public Guid OfferingId { get; init; }
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset ExpiresAt { get; init; }
+        public string CareType { get; init; } = "";
+        public string Urgency { get; init; } = "";
+        public string Needs { get; init; } = "";
+        public DateOnly BirthMonth { get; init; }
+        public string Gender { get; init; } = "";
+        public double HomeLat { get; init; }
+        public double HomeLon { get; init; }
+        public double LocationLat { get; init; }
+        public double LocationLon { get; init; }
+        public string? SiblingGroup { get; init; }
+        public Guid? RequestId { get; set; }
+        public string? CaseReference { get; set; }
+        public string? DeclineReason { get; init; }
+        public string ChildWishes { get; init; } = "";
+        public string ParentWishes { get; init; } = "";
+    }
+
+    public sealed record HoldSummary(Guid HoldId, Guid OfferingId, string ProviderName, string LocationName, string Status, DateTimeOffset CreatedAt,
+        DateTimeOffset ExpiresAt, string CareType, string Urgency, IReadOnlyList<string> Needs, int Age, string Gender, double DistanceKm,
+        bool WithSiblings, string ChildWishes, string ParentWishes, Guid? RequestId, string? CaseReference, string? DeclineReason);
+
+    public sealed class RunningHold
+    {
+        public Guid HoldId { get; init; }
+        public Guid RequestId { get; init; }
+        public string CaseReference { get; init; } = "";
+        public string CareType { get; init; } = "";
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset ExpiresAt { get; init; }
+        public string? SiblingGroup { get; init; }
+    }
+
+    public sealed class AnsweredHold
+    {
+        public Guid RequestId { get; init; }
+        public string CaseReference { get; init; } = "";
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTimeOffset AnsweredAt { get; init; }
+        public string? DeclineReason { get; init; }
+        public string? DeclineNote { get; init; }
+    }
+
+    /// <summary>The desk's running holds, soonest to expire first, and the answers of the last day.</summary>
+    public sealed record DeskHolds(IReadOnlyList<RunningHold> Running, IReadOnlyList<AnsweredHold> Answered);
+
+    private const string SelectHolds = """
+        SELECT h.id AS HoldId, h.region_code AS RegionCode, h.offering_id AS OfferingId, p.name AS ProviderName, l.name AS LocationName, h.status AS Status,
+               h.created_at AS CreatedAt, h.expires_at AS ExpiresAt, r.care_type AS CareType, r.urgency AS Urgency, r.needs AS Needs,
+               r.birth_month AS BirthMonth, r.gender AS Gender, r.home_lat AS HomeLat, r.home_lon AS HomeLon,
+               l.lat AS LocationLat, l.lon AS LocationLon, h.sibling_group AS SiblingGroup,
+               r.id AS RequestId, r.case_reference AS CaseReference, h.decline_reason AS DeclineReason,
+               r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes
+        FROM holds h
+        JOIN requests r ON r.id = h.request_id
+        JOIN offerings o ON o.id = h.offering_id
+        JOIN organisations p ON p.id = o.provider_id
+        JOIN locations l ON l.id = o.location_id
+        """;
+
+    /// <summary>A provider sees the holds on its own offerings, without identity; a desk those of its region.</summary>
+    public async Task<List<HoldSummary>> ListAsync(Actor caller, string status)
+    {
+        var isProvider = caller.Role == Roles.Provider;
+        await using var connection = await database.OpenAsync();
+        var holds = (await connection.QueryAsync<HoldView>(SelectHolds + (isProvider
+                ? " WHERE o.provider_id = @organisationId AND h.status = @status ORDER BY h.expires_at, h.id"
+                : " WHERE h.region_code = @regionCode AND h.status = @status ORDER BY h.expires_at, h.id"),
+            new { organisationId = caller.OrganisationId, regionCode = caller.RegionCode, status })).ToList();
+        if (!isProvider && holds.Count > 0)
+            // A desk sees the case references: that is a read of the children's requests.
+            await journal.AuditAsync(connection, null, caller, "holds-listed", "request", null, caller.RegionCode,
+                string.Join(",", holds.Select(h => h.CaseReference).Distinct()));
+        else if (isProvider && holds.Count > 0)
+            // A provider sees each child's needs and wishes (not who it is): recorded per proposal, in the child's region.
+            foreach (var region in holds.GroupBy(h => h.RegionCode))
+                await journal.AuditAsync(connection, null, caller, "proposals-read", "hold", null, region.Key,
+                    string.Join(",", region.Select(h => h.HoldId)));
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return holds.Select(h => new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
+            h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), MarketRows.Age(h.BirthMonth, today),
+            h.Gender, Math.Round(Geo.DistanceKm(h.HomeLat, h.HomeLon, h.LocationLat, h.LocationLon), 1), h.SiblingGroup is not null,
+            h.ChildWishes, h.ParentWishes, isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason)).ToList();
+    }
+
+    /// <summary>The region's running holds and the providers' answers of the last day (the desk's "Lopende reserveringen").</summary>
+    public async Task<DeskHolds> OfDeskAsync(Actor desk)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync();
+        var running = (await connection.QueryAsync<RunningHold>("""
+            SELECT h.id AS HoldId, h.request_id AS RequestId, r.case_reference AS CaseReference, r.care_type AS CareType,
+                   p.name AS ProviderName, l.name AS LocationName, h.created_at AS CreatedAt, h.expires_at AS ExpiresAt, h.sibling_group AS SiblingGroup
+            FROM holds h JOIN requests r ON r.id = h.request_id JOIN offerings o ON o.id = h.offering_id
+            JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            WHERE h.region_code = @regionCode AND h.status = 'active'
+            ORDER BY h.expires_at, h.id
+            """, new { regionCode = desk.RegionCode })).ToList();
+        var answered = (await connection.QueryAsync<AnsweredHold>("""
+            SELECT h.request_id AS RequestId, r.case_reference AS CaseReference, p.name AS ProviderName, l.name AS LocationName, h.status AS Status,
+                   h.answered_at AS AnsweredAt, h.decline_reason AS DeclineReason, h.decline_note AS DeclineNote
+            FROM holds h JOIN requests r ON r.id = h.request_id JOIN offerings o ON o.id = h.offering_id
+            JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            WHERE h.region_code = @regionCode AND h.status IN ('accepted', 'declined', 'expired') AND h.answered_at >= @since
+            ORDER BY h.answered_at DESC, h.id
+            LIMIT 50
+            """, new { regionCode = desk.RegionCode, since = now.AddDays(-1) })).ToList();
+        await journal.AuditAsync(connection, null, desk, "holds-listed", "request", null, desk.RegionCode,
+            string.Join(",", running.Select(h => h.CaseReference).Concat(answered.Select(a => a.CaseReference)).Distinct()));
+        return new DeskHolds(running, answered);
+    }
+
+    /// <summary>How many of the region's holds end before <paramref name="before"/> (the board's tile).</summary>
+    public async Task<int> ExpiringBeforeAsync(string regionCode, DateTimeOffset before)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM holds WHERE region_code = @regionCode AND status = 'active' AND expires_at < @before", new { regionCode, before });
+    }
+}

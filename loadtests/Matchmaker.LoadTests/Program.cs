@@ -16,6 +16,7 @@ return args.FirstOrDefault() switch
     "fanout" => await FanoutCommand.RunAsync(args[1..]),
     "failover" => await FailoverCommand.RunAsync(args[1..]),
     "feeds" => await FeedsCommand.RunAsync(args[1..]),
+    "heavy" => await HeavyCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -42,6 +43,10 @@ static int Usage()
           feeds NPGSQL-CONNECTION-STRING NODE[,NODE...] [MINUTES] [HOLD-CLIENTS] [--without-feeds]
                                                  every provider system feeds all its offerings once a minute while desks
                                                  hold and release and one desk per region watches live (demo mode)
+          heavy NODE [SECONDS] [HOLD-CLIENTS] [--rematch-tabs 20] [--sweep-tabs 20] [--sweep-regions 1]
+                [--impatient] [--log NODE-LOG-FILE]
+                                                 hold + decline cycles alone, then beside floods of national re-matches and
+                                                 sweeps through the web (demo mode); p50/p99 of both, and the stalls logged
           failover kill|rolling [CLIENTS]        holds on a hot offering while ./cluster.sh kills node 1, or restarts
                                                  every node in turn (run from the repository root)
         """);

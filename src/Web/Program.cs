@@ -13,7 +13,6 @@ builder.Services.AddMatchmakerLiveUpdates();
 builder.Services.AddMatchmakerHealthChecks();
 builder.Services.AddMatchmakerOperations();
 builder.Services.AddProblemDetails();
-builder.Services.AddSingleton<Matchmaker.Web.Pages.Municipality.WhatIfRuns>();
 builder.Services.AddRazorPages(options =>
 {
     options.Conventions.AuthorizeFolder("/Desk", Policies.Desk);

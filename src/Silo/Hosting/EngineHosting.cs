@@ -1,4 +1,5 @@
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Figures;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
@@ -32,7 +33,7 @@ public static class EngineHosting
         return cluster;
     }
 
-    /// <summary>What the grains and the hosts use: one connection factory, the journal, the live feed, time.</summary>
+    /// <summary>What the grains and the hosts use: one connection factory, the journal, the live feed, time, the figures area.</summary>
     public static IServiceCollection AddMatchmakerEngineServices(this IServiceCollection services)
     {
         services.AddSingleton(provider => Database.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
@@ -61,6 +62,7 @@ public static class EngineHosting
         services.AddSingleton<Webhooks.WebhookSender>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
+        services.AddMatchmakerFigures();
         return services;
     }
 

@@ -31,7 +31,7 @@ public sealed partial class EngineArchitectureTests
     {
         var references = typeof(Program).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
 
-        Assert.DoesNotContain(references, name => name is "Dapper" or "Npgsql" or "Microsoft.Data.Sqlite" or "System.Data.Common");
+        Assert.DoesNotContain(references, name => name is "Dapper" or "Npgsql" or "Microsoft.Data.Sqlite");
     }
 
     [Fact]

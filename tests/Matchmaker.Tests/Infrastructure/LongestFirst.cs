@@ -17,6 +17,7 @@ public sealed class LongestFirst : ITestCollectionOrderer
         "Matchmaker.Tests.Cluster.FailoverTests",
         "security",
         "three-node cluster",
+        "Matchmaker.Tests.Figures.HeavyWorkPageTests",
         "market: views",
         "market: forms",
         "market: flows",

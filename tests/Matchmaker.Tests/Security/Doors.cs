@@ -29,8 +29,8 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
     private Guid? _whatIfRun;
 
     /// <summary>A stored what-if run of the region (2 gezinshuis places bought), made once as its municipality would.</summary>
-    public async Task<Guid> WhatIfRunAsync() => _whatIfRun ??= await market.App.Services.GetRequiredService<Web.Pages.Municipality.WhatIfRuns>()
-        .PurchaseAsync(MarketScenario.Region, null, new("gezinshuis", 2, "all", null, []));
+    public async Task<Guid> WhatIfRunAsync() => _whatIfRun ??= (await market.App.Services.GetRequiredService<Silo.Figures.WhatIfRuns>()
+        .PurchaseAsync(MarketScenario.Region, null, new("gezinshuis", 2, "all", null, []))).RunId;
 
     /// <summary>Two waiting siblings; returns the first one's request (its group is <c>GROUP-</c> and the same number).</summary>
     public async Task<(Guid First, string Group)> NewSiblingGroupAsync()

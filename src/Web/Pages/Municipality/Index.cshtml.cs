@@ -1,6 +1,5 @@
 using System.Text;
-using Matchmaker.Silo.Data;
-using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Figures;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,11 +7,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Municipality;
 
 /// <summary>The shortage overview for purchasing, and its figures as CSV.</summary>
-public sealed class IndexModel(Database database, MatchingRounds rounds, TimeProvider clock, IConfiguration configuration) : PageModel
+public sealed class IndexModel(RegionShortage shortage, TimeProvider clock) : PageModel
 {
     public ShortageFigures Figures { get; private set; } = null!;
 
-    public async Task OnGetAsync() => Figures = await ShortageFigures.ComputeAsync(database, rounds, Caller.Of(HttpContext).RegionCode!, clock, configuration);
+    public async Task OnGetAsync() => Figures = await shortage.ReadAsync(Caller.Of(HttpContext).RegionCode!);
 
     /// <summary>The page's tables, each with a stable download address (?handler=Csv&amp;tabel=...), and the CSV parts each holds.</summary>
     public static readonly IReadOnlyList<(string Code, string Label, string[] Parts)> Tables =
@@ -35,7 +34,7 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
             {
                 ["tabel"] = [$"Kies een tabel: {string.Join(", ", Tables.Select(t => t.Code))}."],
             }) { Title = "Deze tabel bestaat niet.", Status = StatusCodes.Status400BadRequest });
-        var figures = await ShortageFigures.ComputeAsync(database, rounds, Caller.Of(HttpContext).RegionCode!, clock, configuration);
+        var figures = await shortage.ReadAsync(Caller.Of(HttpContext).RegionCode!);
         var csv = new StringBuilder();
         csv.AppendLine("onderdeel;zorgvorm;kenmerk;aantal");
         foreach (var row in figures.ByCareType)
@@ -84,7 +83,7 @@ public sealed class IndexModel(Database database, MatchingRounds rounds, TimePro
     /// <summary>The same figures as JSON (columns in docs/open-data.md): codes and Dutch names, hidden counts as null.</summary>
     public async Task<IActionResult> OnGetJsonAsync()
     {
-        var figures = await ShortageFigures.ComputeAsync(database, rounds, Caller.Of(HttpContext).RegionCode!, clock, configuration);
+        var figures = await shortage.ReadAsync(Caller.Of(HttpContext).RegionCode!);
         static int? Shown(ProtectedCount count) => count.Hidden ? null : count.Value;
         static object Counts(IEnumerable<KeyValuePair<string, ProtectedCount>> counts, Func<string, string> name) =>
             counts.Select(c => new { code = c.Key, name = name(c.Key), count = Shown(c.Value) }).ToList();

@@ -1,4 +1,5 @@
 using System.Text;
+using Matchmaker.Silo.Figures;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,5 +1,6 @@
 using System.Text;
 using Matchmaker.Matching;
+using Matchmaker.Silo.Figures;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,7 +11,7 @@ namespace Matchmaker.Web.Pages.National;
 /// All regions side by side for the national role (ministry, NZa, inspectorates): aggregates only, one care type or all,
 /// a schematic map of the shortage per region and the same figures as a table, CSV and JSON (stable URLs, docs/open-data.md).
 /// </summary>
-public sealed class IndexModel(Silo.Data.Database database, TimeProvider clock) : PageModel
+public sealed class IndexModel(NationalOverview overview, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "zorgvorm")]
     public string? CareType { get; set; }
@@ -60,6 +61,6 @@ public sealed class IndexModel(Silo.Data.Database database, TimeProvider clock) 
             Problem = "Kies een zorgvorm uit de lijst.";
             CareType = null;
         }
-        return await NationalFigures.ComputeAsync(database, CareType, clock);
+        return await overview.ReadAsync(CareType);
     }
 }

@@ -8,17 +8,23 @@ using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
 
-namespace Matchmaker.Web.Pages.Municipality;
+namespace Matchmaker.Silo.Figures;
 
 /// <summary>
 /// What-if runs for purchasing: the matcher re-run on the region's waiting children (those not already waiting for a
 /// provider's answer) with places the region could buy or contract. Only changes are published, as counts of children
 /// under the same small-count rule as the shortage figures; a run is stored with its inputs, the policy version and
 /// exactly what was published, so reading it back or exporting it later shows the same figures.
+/// Runs go through the <see cref="HeavyLane"/>: the same question on the same market version gets the run already stored
+/// (nothing computed, nothing stored again), a municipality has one run computing at a time, and a region stores at most
+/// <see cref="FiguresOptions.WhatIfRunsPerRegionPerDay"/> runs a day.
 /// </summary>
-public sealed class WhatIfRuns(Database database, TimeProvider clock)
+public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions options, TimeProvider clock)
 {
     public const int SweepSteps = 10;
+
+    /// <summary>How many runs a region may store per day.</summary>
+    public int RunsPerDay => options.WhatIfRunsPerRegionPerDay;
 
     /// <summary>The age bands a purchase can be for (the shortage figures' bands), with their ages.</summary>
     public static readonly IReadOnlyList<(string Code, string Label, int MinAge, int MaxAge)> AgeBands =
@@ -47,6 +53,8 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         public int RankValue => ExtraPlaced.Where(c => !c.Count.Hidden).Select(c => c.Value).DefaultIfEmpty(0).Max();
     }
 
+    public sealed record Municipality(Guid Id, string Name);
+
     public sealed class ContractOption
     {
         public Guid Id { get; init; }
@@ -58,8 +66,81 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         public double DistanceKm { get; set; }
     }
 
-    /// <summary>Buys the places on the region's current market, compares, stores the published figures; returns the run's id.</summary>
-    public async Task<Guid> PurchaseAsync(string regionCode, Guid? userId, PurchaseInput input)
+    /// <summary>
+    /// Buys the places on the region's current market, compares, stores the published figures. An input the owner cannot
+    /// take is refused field by field (<see cref="WhatIfRule"/>) and runs nothing.
+    /// </summary>
+    public async Task<WhatIfAnswer> PurchaseAsync(string regionCode, Guid? userId, PurchaseInput input, CancellationToken cancellationToken = default)
+    {
+        var problems = await CheckAsync(regionCode, input);
+        if (problems.Count > 0) return WhatIfAnswer.Refused(problems);
+        return await RunAsync(regionCode, userId, "purchase", input, () => RunPurchaseAsync(regionCode, userId, input), cancellationToken);
+    }
+
+    /// <summary>Contracts one of <see cref="ContractOptionsAsync"/>'s offerings on the region's current market; any other offering is refused.</summary>
+    public async Task<WhatIfAnswer> ContractAsync(string regionCode, Guid? userId, Guid? offeringId, CancellationToken cancellationToken = default)
+    {
+        var option = (await ContractOptionsAsync(regionCode)).FirstOrDefault(o => o.Id == offeringId);
+        if (option is null) return WhatIfAnswer.Refused([new WhatIfProblem("offering", WhatIfRule.OfferingNotAnOption)]);
+        return await RunAsync(regionCode, userId, "contract", new { offeringId = option.Id }, () => RunContractAsync(regionCode, userId, option), cancellationToken);
+    }
+
+    /// <summary>For every care type the region's children wait for: 1 to 10 extra places that fit every waiting child's needs, at the region's centre.</summary>
+    public Task<WhatIfAnswer> SweepAsync(string regionCode, Guid? userId, CancellationToken cancellationToken = default) =>
+        RunAsync(regionCode, userId, "sweep", new { steps = SweepSteps }, () => RunSweepAsync(regionCode, userId), cancellationToken);
+
+    /// <summary>How many runs the region stored today (UTC), against <see cref="FiguresOptions.WhatIfRunsPerRegionPerDay"/>.</summary>
+    public async Task<int> StoredTodayAsync(string regionCode)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>(CountStoredToday, new { regionCode, dayStart = DayStart });
+    }
+
+    private const string CountStoredToday = "SELECT count(*) FROM what_if_runs WHERE region_code = @regionCode AND created_at >= @dayStart";
+
+    /// <summary>
+    /// The question (kind and inputs) on the market as it is now: the run stored for it on this market version, or a new
+    /// run if the lane admits the caller and the region has runs left today.
+    /// </summary>
+    private async Task<WhatIfAnswer> RunAsync(string regionCode, Guid? userId, string kind, object inputs, Func<Task<Guid?>> run,
+        CancellationToken cancellationToken)
+    {
+        var version = await MarketVersion.ReadAsync(database, Today, cancellationToken);
+        var key = $"what-if/{regionCode}/{kind}/{JsonSerializer.Serialize(inputs, Json)}/{version}";
+        if (!lane.Knows(key) && await StoredTodayAsync(regionCode) >= options.WhatIfRunsPerRegionPerDay) return WhatIfAnswer.DailyCapReached(UntilTomorrow);
+        var answer = await lane.RunAsync(key, $"user/{userId}", run, cancellationToken);
+        return answer switch
+        {
+            { Status: LaneStatus.Done, Value: { } runId } => WhatIfAnswer.Stored(runId),
+            // The region reached its runs for today while this one computed.
+            { Status: LaneStatus.Done } => WhatIfAnswer.DailyCapReached(UntilTomorrow),
+            { Status: LaneStatus.Running } => new WhatIfAnswer(WhatIfStatus.Computing, Guid.Empty, [], answer.RetryAfter),
+            _ => new WhatIfAnswer(WhatIfStatus.Busy, Guid.Empty, [], answer.RetryAfter),
+        };
+    }
+
+    /// <summary>What is wrong with a purchase, in the order of its fields; empty when it can run.</summary>
+    public async Task<IReadOnlyList<WhatIfProblem>> CheckAsync(string regionCode, PurchaseInput input)
+    {
+        var problems = new List<WhatIfProblem>();
+        if (!CareTypes.All.Contains(input.CareType)) problems.Add(new("careType", WhatIfRule.CareTypeUnknown));
+        if (input.Units is < 1 or > WhatIf.MaxUnits) problems.Add(new("units", WhatIfRule.UnitsOutOfRange));
+        if (!AgeBands.Any(b => b.Code == input.AgeBand)) problems.Add(new("ageBand", WhatIfRule.AgeBandUnknown));
+        if (input.Municipality is { } municipality && (await MunicipalitiesAsync(regionCode)).All(m => m.Id != municipality))
+            problems.Add(new("municipality", WhatIfRule.MunicipalityNotInRegion));
+        if (input.Specialisms.Any(s => !Specialisms.All.Contains(s))) problems.Add(new("specialisms", WhatIfRule.SpecialismUnknown));
+        return problems;
+    }
+
+    /// <summary>The municipalities of the region, where a bought place can be (besides the region's centre).</summary>
+    public async Task<IReadOnlyList<Municipality>> MunicipalitiesAsync(string regionCode)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<Municipality>(
+            "SELECT id AS Id, name AS Name FROM municipalities WHERE region_code = @regionCode ORDER BY name", new { regionCode })).ToList();
+    }
+
+    private async Task<Guid?> RunPurchaseAsync(string regionCode, Guid? userId, PurchaseInput input)
     {
         var band = AgeBands.Single(b => b.Code == input.AgeBand);
         await using var connection = await database.OpenAsync();
@@ -69,32 +150,30 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
         var comparison = WhatIf.Buy(market.Instance, new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon),
             regionCode, today);
-        var description = $"{input.Units} {(input.Units == 1 ? "plek" : "plekken")} {Infrastructure.Dutch.CareType(input.CareType)} inkopen, {band.Label}, in {spot.Name}"
+        var description = $"{input.Units} {(input.Units == 1 ? "plek" : "plekken")} {CareTypes.DutchName(input.CareType)} inkopen, {band.Label}, in {spot.Name}"
             + (input.Specialisms.Count == 0 ? ", zonder specialisme" : $", met {string.Join(", ", input.Specialisms.Select(Specialisms.DutchName))}");
-        return await StoreAsync(connection, regionCode, userId, "purchase", input, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
+        return await StoreAsync(regionCode, userId, "purchase", input, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
     }
 
-    /// <param name="option">one of <see cref="ContractOptionsAsync"/>'s, as the municipality chose it</param>
-    public async Task<Guid> ContractAsync(string regionCode, Guid? userId, ContractOption option)
+    private async Task<Guid?> RunContractAsync(string regionCode, Guid? userId, ContractOption option)
     {
         await using var connection = await database.OpenAsync();
         var today = Today;
         var clockwork = Stopwatch.StartNew();
         var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
         var comparison = WhatIf.Contract(market.Instance, option.Id.ToString(), regionCode, today);
-        var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {Infrastructure.Dutch.CareType(option.CareType)}, nu {option.FreeUnits} vrij";
-        return await StoreAsync(connection, regionCode, userId, "contract", new { offeringId = option.Id }, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
+        var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {CareTypes.DutchName(option.CareType)}, nu {option.FreeUnits} vrij";
+        return await StoreAsync(regionCode, userId, "contract", new { offeringId = option.Id }, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
     }
 
-    /// <summary>For every care type the region's children wait for: 1 to 10 extra places that fit every waiting child's needs, at the region's centre.</summary>
-    public async Task<Guid> SweepAsync(string regionCode, Guid? userId)
+    private async Task<Guid?> RunSweepAsync(string regionCode, Guid? userId)
     {
         await using var connection = await database.OpenAsync();
         var today = Today;
         var spot = await SpotAsync(connection, regionCode, null);
         var clockwork = Stopwatch.StartNew();
         var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
-        var careTypes = market.Instance.Requests.Select(r => r.CareType).Distinct().OrderBy(Infrastructure.Dutch.CareType, StringComparer.Create(Infrastructure.Dutch.Culture, true)).ToList();
+        var careTypes = market.Instance.Requests.Select(r => r.CareType).Distinct().OrderBy(CareTypes.DutchName, StringComparer.InvariantCultureIgnoreCase).ToList();
         var needs = market.Instance.Requests.ToLookup(r => r.CareType, r => r.Needs);
         Purchase PlaceFor(string careType) => new(careType, 1, 0, 23, [.. needs[careType].SelectMany(n => n).Distinct().Order(StringComparer.Ordinal)], spot.Lat, spot.Lon);
         var rows = WhatIf.Sweep(market.Instance, careTypes, PlaceFor, regionCode, today, SweepSteps);
@@ -105,7 +184,7 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         var lines = rows.Select((row, i) => new SweepLine(row.CareType,
             row.ByUnits.Select((step, k) => new SignedCount(step.AdditionallyPlaced < 0, new ProtectedCount(counts.ValueOf(cells[i][k]), hidden[cells[i][k]]))).ToList())).ToList();
         var description = $"Waarde van 1 tot {SweepSteps} extra plekken per zorgvorm, in {spot.Name}, passend bij de zorgbehoeften van de wachtende kinderen";
-        return await StoreAsync(connection, regionCode, userId, "sweep", new { steps = SweepSteps }, description, null, lines, clockwork.ElapsedMilliseconds);
+        return await StoreAsync(regionCode, userId, "sweep", new { steps = SweepSteps }, description, null, lines, clockwork.ElapsedMilliseconds);
     }
 
     public async Task<Run?> FindAsync(string regionCode, Guid id)
@@ -188,12 +267,22 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         return (municipality is null ? $"het midden van {spot.Name}" : spot.Name, spot.Lat, spot.Lon);
     }
 
-    private async Task<Guid> StoreAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? userId, string kind, object inputs, string description,
-        ChangeFigures? change, IReadOnlyList<SweepLine>? sweep, long solveMillis)
+    /// <summary>
+    /// Stores a run unless the region has stored its runs for today (then null). On the pool, with a connection of its own:
+    /// a write holds SQLite's writer turn (and row locks on PostgreSQL) and must not wait for a lane thread meanwhile.
+    /// </summary>
+    private Task<Guid?> StoreAsync(string regionCode, Guid? userId, string kind, object inputs, string description,
+        ChangeFigures? change, IReadOnlyList<SweepLine>? sweep, long solveMillis) => Task.Run(async () =>
     {
         var id = Guid.NewGuid();
         var stored = new StoredResult(description, change, sweep);
+        await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
+        // Runs of one region are counted one writer at a time: SQLite has one writer; on PostgreSQL the region's row is locked.
+        if (database.Provider == DatabaseProvider.Postgres)
+            await connection.ExecuteAsync("SELECT code FROM regions WHERE code = @regionCode FOR UPDATE", new { regionCode }, transaction);
+        if (await connection.ExecuteScalarAsync<int>(CountStoredToday, new { regionCode, dayStart = DayStart }, transaction) >= options.WhatIfRunsPerRegionPerDay)
+            return (Guid?)null;
         await connection.ExecuteAsync("""
             INSERT INTO what_if_runs (id, region_code, kind, created_at, created_by, policy_version, solve_millis, inputs, result)
             VALUES (@id, @regionCode, @kind, @createdAt, @userId, @policyVersion, @solveMillis, @inputs, @result)
@@ -204,7 +293,12 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
         }, transaction);
         await transaction.CommitAsync();
         return id;
-    }
+    });
+
+    private DateTimeOffset DayStart => new(Today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>Until the next day (UTC), when the region's runs count from zero again.</summary>
+    private TimeSpan UntilTomorrow => DayStart.AddDays(1) - clock.GetUtcNow();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -235,12 +329,32 @@ public sealed class WhatIfRuns(Database database, TimeProvider clock)
     }
 }
 
-/// <summary>A published change in a count of children: its size under the small-count rule, and whether it is a decrease.</summary>
-public readonly record struct SignedCount(bool Negative, ProtectedCount Count)
+/// <summary>Why the owner refuses a what-if input; the page says it in Dutch beside the field.</summary>
+public enum WhatIfRule { CareTypeUnknown, UnitsOutOfRange, AgeBandUnknown, MunicipalityNotInRegion, SpecialismUnknown, OfferingNotAnOption }
+
+/// <summary>One refused field of a what-if input (the field as the form names it).</summary>
+public sealed record WhatIfProblem(string Field, WhatIfRule Rule);
+
+public enum WhatIfStatus
 {
-    public int Value => Negative ? -Count.Value : Count.Value;
+    /// <summary>The run is stored (now, or earlier for the same question on the same market version): <c>RunId</c>.</summary>
+    Stored,
+    /// <summary>The input was refused (<c>Problems</c>); nothing ran.</summary>
+    Refused,
+    /// <summary>Admitted, but still computing after the wait; it will be among the region's runs.</summary>
+    Computing,
+    /// <summary>The municipality has a run computing already, or the lane is full: try again after <c>RetryAfter</c>.</summary>
+    Busy,
+    /// <summary>The region stored its runs for today; <c>RetryAfter</c> runs to midnight (UTC).</summary>
+    DailyCapReached,
+}
 
-    public int? Plotted => Count.Hidden ? null : Value;
+/// <summary>What a what-if request gets: the stored run, the problems of its input, or when to try again.</summary>
+public sealed record WhatIfAnswer(WhatIfStatus Status, Guid RunId, IReadOnlyList<WhatIfProblem> Problems, TimeSpan RetryAfter)
+{
+    public static WhatIfAnswer Stored(Guid runId) => new(WhatIfStatus.Stored, runId, [], TimeSpan.Zero);
 
-    public override string ToString() => Count.Hidden ? ProtectedCount.Mark : Value > 0 ? $"+{Count}" : Value < 0 ? $"−{Count}" : "0";
+    public static WhatIfAnswer Refused(IReadOnlyList<WhatIfProblem> problems) => new(WhatIfStatus.Refused, Guid.Empty, problems, TimeSpan.Zero);
+
+    public static WhatIfAnswer DailyCapReached(TimeSpan retryAfter) => new(WhatIfStatus.DailyCapReached, Guid.Empty, [], retryAfter);
 }

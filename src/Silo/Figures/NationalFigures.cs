@@ -3,9 +3,8 @@ using Matchmaker.Matching;
 using Matchmaker.Matching.Disclosure;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Pages.Municipality;
 
-namespace Matchmaker.Web.Pages.National;
+namespace Matchmaker.Silo.Figures;
 
 /// <summary>
 /// Every region's aggregates side by side, for one care type or all: children waiting, waiting past the 3-month norm,
@@ -20,7 +19,11 @@ public sealed class NationalFigures
     public required string? CareType { get; init; }
     public required IReadOnlyList<RegionRow> Regions { get; init; }
     public required RegionRow Total { get; init; }
+}
 
+/// <summary>Reads the <see cref="NationalFigures"/>: every region's open requests, free places and placements, protected as one table.</summary>
+public sealed class NationalOverview(Database database, TimeProvider clock)
+{
     private sealed class RegionFacts
     {
         public string Code { get; init; } = "";
@@ -35,8 +38,10 @@ public sealed class NationalFigures
         public DateOnly MeasureStart { get; init; }
     }
 
-    public static async Task<NationalFigures> ComputeAsync(Database database, string? careType, TimeProvider clock)
+    /// <param name="careType">one care type, or null for all</param>
+    public async Task<NationalFigures> ReadAsync(string? careType)
     {
+        if (careType is not null && !CareTypes.All.Contains(careType)) throw new ArgumentException($"Unknown care type '{careType}'.", nameof(careType));
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var connection = await database.OpenAsync();
@@ -71,9 +76,9 @@ public sealed class NationalFigures
         return new NationalFigures
         {
             CareType = careType,
-            Regions = regions.Select((r, i) => new RegionRow(r.Code, r.Name, r.Lat, r.Lon, Shown(cells[i].waiting), Shown(cells[i].over),
+            Regions = regions.Select((r, i) => new NationalFigures.RegionRow(r.Code, r.Name, r.Lat, r.Lon, Shown(cells[i].waiting), Shown(cells[i].over),
                 free.GetValueOrDefault(r.Code), Shown(cells[i].outside))).ToList(),
-            Total = new RegionRow("", "Nederland", 0, 0, Shown(totals.waiting), Shown(totals.over), free.Values.Sum(), Shown(totals.outside)),
+            Total = new NationalFigures.RegionRow("", "Nederland", 0, 0, Shown(totals.waiting), Shown(totals.over), free.Values.Sum(), Shown(totals.outside)),
         };
     }
 }

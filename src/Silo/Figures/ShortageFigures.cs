@@ -3,9 +3,8 @@ using Matchmaker.Matching;
 using Matchmaker.Matching.Disclosure;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
-using Matchmaker.Web.Api;
 
-namespace Matchmaker.Web.Pages.Municipality;
+namespace Matchmaker.Silo.Figures;
 
 /// <summary>
 /// The region's shortage in aggregates only (for purchasing): who waits for what, how long against the norms, why
@@ -54,6 +53,17 @@ public sealed class ShortageFigures
     /// <summary>Children whose sibling group the desk decided to place apart, in the last 12 months.</summary>
     public required ProtectedCount ChildrenSplitFromSiblings { get; init; }
 
+    /// <summary>Largest shown count first, hidden ones last (so their place in the list tells nothing of their size).</summary>
+    public static IEnumerable<KeyValuePair<string, ProtectedCount>> LargestFirst(IReadOnlyDictionary<string, ProtectedCount> counts) =>
+        counts.OrderBy(c => c.Value.Hidden).ThenByDescending(c => c.Value.Hidden ? 0 : c.Value.Value).ThenBy(c => c.Key, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Reads a region's <see cref="ShortageFigures"/>: the region's requests, placements, declines and latest round, counted
+/// and protected in one go, so that what one table hides no other table on the page or in its downloads gives away.
+/// </summary>
+public sealed class RegionShortage(Database database, MatchingRounds rounds, TimeProvider clock)
+{
     private sealed class WaitingRow
     {
         public string CareType { get; init; } = "";
@@ -77,14 +87,30 @@ public sealed class ShortageFigures
         public int Count { get; init; }
     }
 
-    public static async Task<ShortageFigures> ComputeAsync(Database database, MatchingRounds rounds, string regionCode, TimeProvider clock, IConfiguration configuration)
+    private sealed class FreeRow
     {
-        var free = (await new Silo.Offerings.OfferingReads(database, clock, configuration).AvailabilityAsync(regionCode, null)).Offerings;
+        public string CareType { get; init; } = "";
+        public int FreeUnits { get; init; }
+    }
+
+    public async Task<ShortageFigures> ReadAsync(string regionCode)
+    {
         var round = await rounds.LatestAsync(regionCode);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var trendStart = now.AddYears(-1);
         await using var connection = await database.OpenAsync();
+        // The free units of every offering the region may use under its policy, as the desk's availability lists them.
+        var free = (await connection.QueryAsync<FreeRow>("""
+            SELECT o.care_type AS CareType, o.total_units - o.occupied_units - o.held_units AS FreeUnits
+            FROM offerings o
+            JOIN locations l ON l.id = o.location_id
+            JOIN municipalities m ON m.id = l.municipality_id
+            JOIN regions r ON r.code = @regionCode
+            LEFT JOIN contracts c ON c.offering_id = o.id AND c.region_code = @regionCode
+            WHERE (r.allow_out_of_region = true OR m.region_code = @regionCode)
+              AND (r.allow_non_contracted = true OR (c.region_code IS NOT NULL AND c.budget_ceiling_reached = false))
+            """, new { regionCode })).ToList();
         var yearAgo = DateOnly.FromDateTime(now.AddYears(-1).UtcDateTime);
         var ended = (await connection.QueryAsync<CountRow>("""
             SELECT end_reason AS Key, count(*) AS Count FROM placements
@@ -125,7 +151,7 @@ public sealed class ShortageFigures
             .Select(r =>
             {
                 var days = r.waiting.Select(w => Math.Max(0, today.DayNumber - w.MeasureStart.DayNumber)).Order().ToList();
-                var bands = AgeBands.Select((_, band) => counts.Count(r.waiting.Count(w => AgeBand(w.BirthMonth, today) == band))).ToArray();
+                var bands = ShortageFigures.AgeBands.Select((_, band) => counts.Count(r.waiting.Count(w => AgeBand(w.BirthMonth, today) == band))).ToArray();
                 var total = counts.Count(r.waiting.Count);
                 counts.Sum(total, bands);
                 int PastNorm(WaitingNorms.Status norm) => counts.Count(r.waiting.Count(w => WaitingNorms.IsPast(norm, w.MeasureStart, today)));
@@ -189,42 +215,27 @@ public sealed class ShortageFigures
         {
             RegionCode = regionCode,
             RegionName = regionName,
-            ByCareType = rows.Select(r => new CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overFive), Shown(r.overSix),
+            ByCareType = rows.Select(r => new ShortageFigures.CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overFive), Shown(r.overSix),
                 Shown(r.overNorm), r.median, r.free)).ToList(),
-            ByMunicipality = homes.Select(h => new MunicipalityRow(h.id, h.name, Shown(h.waiting), Shown(h.over))).ToList(),
+            ByMunicipality = homes.Select(h => new ShortageFigures.MunicipalityRow(h.id, h.name, Shown(h.waiting), Shown(h.over))).ToList(),
             WaitingTotal = Shown(trend[^1].cell),
             OverThreeMonthsTotal = Shown(overTotal),
             MonthlyCareTypes = monthlyCareTypes,
-            MonthlyTrend = monthly.Select(m => new MonthPoint(m.monthEnding, m.cells.Select(Shown).ToList(), Shown(m.total))).ToList(),
+            MonthlyTrend = monthly.Select(m => new ShortageFigures.MonthPoint(m.monthEnding, m.cells.Select(Shown).ToList(), Shown(m.total))).ToList(),
             UnplacedReasonsByCareType = unplacedByCareType.ToDictionary(c => c.Key,
                 c => (IReadOnlyDictionary<string, ProtectedCount>)c.Value.ToDictionary(r => r.Key, r => Shown(r.Value))),
             UnplacedReasons = unplaced.ToDictionary(r => r.Key, r => Shown(r.Value)),
             LatestRound = round?.CreatedAt,
             DeclineReasons = declined.ToDictionary(r => r.Key, r => Shown(r.Value)),
-            Trend = trend.Select(t => new WeekPoint(t.weekEnding, Shown(t.cell))).ToList(),
+            Trend = trend.Select(t => new ShortageFigures.WeekPoint(t.weekEnding, Shown(t.cell))).ToList(),
             EndedPlacements = endedCells.ToDictionary(r => r.Key, r => Shown(r.Value)),
             ChildrenMovedAgain = Shown(movedAgainCell),
             ChildrenSplitFromSiblings = Shown(splitCell),
         };
     }
 
-    /// <summary>Largest shown count first, hidden ones last (so their place in the list tells nothing of their size).</summary>
-    public static IEnumerable<KeyValuePair<string, ProtectedCount>> LargestFirst(IReadOnlyDictionary<string, ProtectedCount> counts) =>
-        counts.OrderBy(c => c.Value.Hidden).ThenByDescending(c => c.Value.Hidden ? 0 : c.Value.Value).ThenBy(c => c.Key, StringComparer.Ordinal);
-
     private static int AgeBand(DateOnly birthMonth, DateOnly today)
     {
         return MarketRows.Age(birthMonth, today) switch { < 6 => 0, < 12 => 1, < 18 => 2, _ => 3 };
     }
-}
-
-/// <summary>A published count of children: shown as its number, or as "x" when hidden to protect small counts.</summary>
-public readonly record struct ProtectedCount(int Value, bool Hidden)
-{
-    public const string Mark = "x";
-
-    public override string ToString() => Hidden ? Mark : Value.ToString(Matchmaker.Web.Infrastructure.Dutch.Culture);
-
-    /// <summary>For charts: null where hidden.</summary>
-    public int? Plotted => Hidden ? null : Value;
 }

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Dapper;
+using Matchmaker.Matching.Disclosure;
+using Matchmaker.Matching.Purchasing;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Market;
+
+namespace Matchmaker.Silo.Figures;
+
+/// <summary>The three ways of sharing places the national re-match compares, from least to most shared.</summary>
+public enum Pool { EachRegionAlone, PerExpertiseNetwork, WholeCountry }
+
+/// <summary>
+/// The national re-match: all waiting children of the country (those not already waiting for a provider's answer)
+/// matched three times: every region on its own places, every expertise network's regions sharing their places, and
+/// the whole country as one pool. Counts of children are protected as one table. <see cref="Computation"/> numbers the
+/// re-matches this node computed; with <see cref="MarketVersion"/> and <see cref="ComputedAt"/> it tells a cached view
+/// from a fresh one.
+/// </summary>
+public sealed record RematchFigures(IReadOnlyList<RematchFigures.PoolFigures> Pools, int Children, long SolveMillis, DateTimeOffset ComputedAt,
+    string MarketVersion, long Computation)
+{
+    public sealed record PoolFigures(Pool Pool, ProtectedCount Placed, IReadOnlyList<ProtectedCount> PlacedByPriority,
+        ProtectedCount UnplacedPastThreeMonths, ProtectedCount PlacedOutsideOwnRegion, double? AverageDistanceKm);
+}
+
+/// <summary>A view of the national re-match: its figures when done, or the version it is computing and when to look again.</summary>
+public sealed record RematchView(LaneStatus Status, RematchFigures? Figures, string MarketVersion, TimeSpan RetryAfter);
+
+/// <summary>
+/// How many more children would be placed, and how much nearer, if regions cooperated. The country is solved three times
+/// (about 0.3 s on the national demo): in the <see cref="HeavyLane"/>, once per market version.
+/// </summary>
+public sealed class NationalRematch(Database database, HeavyLane lane, TimeProvider clock)
+{
+    private long _computations;
+
+    /// <summary>How many re-matches this node has computed (not served from the lane's results).</summary>
+    public long Computations => Interlocked.Read(ref _computations);
+
+    /// <summary>
+    /// The re-match of the market as it is now, computed once per <see cref="MarketVersion"/>. <paramref name="waitedFor"/>:
+    /// the version a page was told is computing; its result is shown even when the market has moved on since.
+    /// </summary>
+    public async Task<RematchView> ViewAsync(Guid caller, string? waitedFor, CancellationToken cancellationToken = default)
+    {
+        if (waitedFor is not null && await lane.JoinAsync<RematchFigures>(KeyOf(waitedFor), cancellationToken) is { } joined)
+            return new RematchView(joined.Status, joined.Value, waitedFor, joined.RetryAfter);
+        var version = await MarketVersion.ReadAsync(database, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        var answer = await lane.RunAsync(KeyOf(version.ToString()), $"user/{caller}", () => ComputeAsync(version), cancellationToken);
+        return new RematchView(answer.Status, answer.Value, version.ToString(), answer.RetryAfter);
+    }
+
+    /// <summary>The lane's key of the re-match on one market version.</summary>
+    public static string KeyOf(string marketVersion) => $"national-rematch/{marketVersion}";
+
+    private async Task<RematchFigures> ComputeAsync(MarketVersion version)
+    {
+        var computation = Interlocked.Increment(ref _computations);
+        var today = version.Day;
+        await using var connection = await database.OpenAsync();
+        var networkOf = (await connection.QueryAsync<(string Code, string? Network)>("SELECT code, network_code FROM regions"))
+            .ToDictionary(r => r.Code, r => r.Network ?? r.Code);
+        var market = (await RegionMarket.LoadAsync(connection, null, RoundOptions.Remembering, today))!;
+        var clockwork = Stopwatch.StartNew();
+        var outcomes = new (Pool Pool, Pooling.PoolOutcome Outcome)[]
+        {
+            (Pool.EachRegionAlone, Pooling.Solve(market.Instance, region => region, today)),
+            (Pool.PerExpertiseNetwork, Pooling.Solve(market.Instance, region => networkOf.GetValueOrDefault(region, region), today)),
+            (Pool.WholeCountry, Pooling.Solve(market.Instance, _ => "nl", today)),
+        };
+        var millis = clockwork.ElapsedMilliseconds;
+
+        var counts = new SmallCountProtection();
+        var cells = outcomes.Select(o =>
+        {
+            var byPriority = o.Outcome.Outcome.PlacedByPriority.Select(counts.Count).ToArray();
+            var placed = counts.Count(o.Outcome.Outcome.Placed);
+            counts.Sum(placed, byPriority);
+            return (placed, byPriority, pastNorm: counts.Count(o.Outcome.Outcome.UnplacedPastNorm[2]), outside: counts.Count(o.Outcome.PlacedOutsideOwnRegion));
+        }).ToList();
+        var hidden = counts.Protect();
+        ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
+        var pools = outcomes.Select((o, i) => new RematchFigures.PoolFigures(o.Pool, Shown(cells[i].placed), cells[i].byPriority.Select(Shown).ToList(),
+            Shown(cells[i].pastNorm), Shown(cells[i].outside),
+            o.Outcome.Outcome.Placed >= SmallCountProtection.Threshold ? Math.Round(o.Outcome.Outcome.AverageDistanceKm, 1) : null)).ToList();
+        return new RematchFigures(pools, market.Instance.Requests.Count, millis, clock.GetUtcNow(), version.ToString(), computation);
+    }
+}

@@ -32,7 +32,7 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
     public async Task<Guid> WhatIfRunAsync() => _whatIfRun ??= (await market.App.Services.GetRequiredService<Silo.Figures.WhatIfRuns>()
         .PurchaseAsync(MarketScenario.Region, null, new("gezinshuis", 2, "all", null, []))).RunId;
 
-    /// <summary>Two waiting siblings; returns the first one's request (its group is <c>GROUP-</c> and the same number).</summary>
+    /// <summary>Two waiting siblings; returns the first one's request (its group is <c>GROUP-</c>, these doors' prefix and a number).</summary>
     public async Task<(Guid First, string Group)> NewSiblingGroupAsync()
     {
         var group = $"GROUP-{Prefix}{Interlocked.Increment(ref _children):0000}";

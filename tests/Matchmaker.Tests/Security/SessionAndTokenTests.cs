@@ -12,9 +12,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>Sessions and tokens end when what they stand for ends; guessing is slowed down; a foreign site cannot post with a cookie.</summary>
-[Trait(Lane.Name, Lane.Integration)]
 // A market of its own: its wrong passwords and guessed tokens would use up the failures a client address may have
 // in a minute (RateLimiting:FailuresPerMinute) for the other classes of a shared one.
+[Trait(Lane.Name, Lane.Integration)]
 public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<SharedMarket>
 {
     private const string Rounds = $"/api/v1/regions/{MarketScenario.Region}/matching-rounds";

@@ -4,6 +4,11 @@
 # tests in Debian's Chromium, and the API linter (Spectral, from npm). Installs PostgreSQL, Redis,
 # Chromium and npm if they are missing (Debian, as root). Screenshots land in artifacts/screenshots. Prints
 # "N passed, N failed, N skipped" as its last line and exits non-zero when anything failed.
+#
+#   ./test.sh                  every test
+#   ./test.sh --fast           the fast lane only (trait Lane=fast: matcher, disclosure, grains on SQLite): no
+#                              PostgreSQL, Redis, Chromium or npm is installed or started, only the test project is built
+#   ./test.sh --filter ...     any other argument goes to `dotnet test` (with --fast, a --filter narrows the fast lane)
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -21,39 +26,69 @@ trap stop_servers EXIT
 
 summary() { echo "$1 passed, $2 failed, $3 skipped"; }
 
-ensure_postgres "for the PostgreSQL tests" || { summary 0 1 0; exit 1; }
-ensure_package /usr/bin/redis-server redis-server "for the cluster tests" || { summary 0 1 0; exit 1; }
-ensure_package /usr/bin/chromium chromium "for the browser tests" || { summary 0 1 0; exit 1; }
-ensure_package /usr/bin/npm npm "for the API linter" || { summary 0 1 0; exit 1; }
-# The NL API Design Rules linter: Spectral from npm, with the project's own ruleset (lint/); run by ApiLintTests.
-TOOLS="$ROOT/artifacts/tools"
-if [ ! -x "$TOOLS/node_modules/.bin/spectral" ]; then
-  say "installing the API linter (@stoplight/spectral-cli 6.16.3)"
-  npm install --no-audit --no-fund --prefix "$TOOLS" @stoplight/spectral-cli@6.16.3 >"$LOG_DIR/npm.log" 2>&1 \
-    || say "npm install failed, see $LOG_DIR/npm.log (the linter test will fail)"
-fi
-export MATCHMAKER_SPECTRAL="$TOOLS/node_modules/.bin/spectral"
-start_postgres "$PGDIR" off || { summary 0 1 0; exit 1; }
-start_redis "$REDISDIR" || { summary 0 1 0; exit 1; }
-export MATCHMAKER_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true"
-export MATCHMAKER_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+FAST=0
+ARGS=()
+FILTER=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fast) FAST=1 ;;
+    --filter) FILTER=${2:-}; shift ;;
+    --filter=*) FILTER=${1#--filter=} ;;
+    *) ARGS+=("$1") ;;
+  esac
+  shift
+done
+if [ "$FAST" -eq 1 ]; then FILTER="Lane=fast${FILTER:+&($FILTER)}"; fi
+[ -n "$FILTER" ] && ARGS+=(--filter "$FILTER")
 
-say "building"
-if ! dotnet build Matchmaker.sln -c Release -nologo -v quiet >"$LOG_DIR/build.log" 2>&1; then
+# PostgreSQL, Redis, Chromium and the API linter, for every lane but the fast one.
+prepare_servers() {
+  ensure_postgres "for the PostgreSQL tests" || return 1
+  ensure_package /usr/bin/redis-server redis-server "for the cluster tests" || return 1
+  ensure_package /usr/bin/chromium chromium "for the browser tests" || return 1
+  ensure_package /usr/bin/npm npm "for the API linter" || return 1
+  # The NL API Design Rules linter: Spectral from npm, with the project's own ruleset (lint/); run by ApiLintTests.
+  TOOLS="$ROOT/artifacts/tools"
+  if [ ! -x "$TOOLS/node_modules/.bin/spectral" ]; then
+    say "installing the API linter (@stoplight/spectral-cli 6.16.3)"
+    npm install --no-audit --no-fund --prefix "$TOOLS" @stoplight/spectral-cli@6.16.3 >"$LOG_DIR/npm.log" 2>&1 \
+      || say "npm install failed, see $LOG_DIR/npm.log (the linter test will fail)"
+  fi
+  export MATCHMAKER_SPECTRAL="$TOOLS/node_modules/.bin/spectral"
+  start_postgres "$PGDIR" off || return 1
+  start_redis "$REDISDIR" || return 1
+  export MATCHMAKER_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true"
+  export MATCHMAKER_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+}
+if [ "$FAST" -eq 0 ]; then prepare_servers || { summary 0 1 0; exit 1; }; fi
+
+# The fast lane needs the test project and what it references; everything else builds the whole solution.
+TARGET=Matchmaker.sln
+[ "$FAST" -eq 1 ] && TARGET=tests/Matchmaker.Tests/Matchmaker.Tests.csproj
+say "building $TARGET"
+started=$SECONDS
+if ! dotnet build "$TARGET" -c Release -nologo -v quiet >"$LOG_DIR/build.log" 2>&1; then
   grep -E "error" "$LOG_DIR/build.log" | sort -u | head -30 >&2
   say "build failed, see $LOG_DIR/build.log"
   summary 0 1 0
   exit 1
 fi
 
-say "running the tests"
-dotnet test Matchmaker.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$LOG_DIR/test.log"
+say "built in $((SECONDS - started)) s; running the tests${FILTER:+ ($FILTER)}"
+started=$SECONDS
+dotnet test "$TARGET" -c Release --no-build -nologo ${ARGS[@]+"${ARGS[@]}"} 2>&1 | tee "$LOG_DIR/test.log"
 status=${PIPESTATUS[0]}
+say "tests ran in $((SECONDS - started)) s"
 
 passed=0; failed=0; skipped=0; assemblies=0
 while read -r f p s; do
   failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s)); assemblies=$((assemblies + 1))
 done < <(sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \3 \4/p' "$LOG_DIR/test.log")
+# A console logger of normal or detailed verbosity (e.g. --logger "console;verbosity=normal") sums up differently.
+if [ "$assemblies" -eq 0 ] && grep -qE '^Total tests: [0-9]+' "$LOG_DIR/test.log"; then
+  count() { sed -nE "s/^ +$1: +([0-9]+)\$/\1/p" "$LOG_DIR/test.log" | awk '{ n += $1 } END { print n + 0 }'; }
+  passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped); assemblies=1
+fi
 
 if [ "$assemblies" -eq 0 ]; then
   say "no test results found"

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Matchmaker.Tests.Infrastructure;
+using Matchmaker.Tests.Market;
 using Xunit.Abstractions;
 
 namespace Matchmaker.Tests.Api;
@@ -10,7 +11,9 @@ namespace Matchmaker.Tests.Api;
 /// The OpenAPI document passes the project's Spectral ruleset for the NL API Design Rules (lint/) with 0 errors, and
 /// the linter does catch a document that breaks a rule. <c>MATCHMAKER_SPECTRAL</c> names the linter (./test.sh installs it).
 /// </summary>
-public sealed class ApiLintTests(ITestOutputHelper output)
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(SecurityCollection.Name)]
+public sealed class ApiLintTests(ITestOutputHelper output, SharedMarket markets)
 {
     private static string Ruleset => Path.Combine(WebNode.RepositoryRoot(), "lint", "nl-api-design-rules.yaml");
 
@@ -38,12 +41,7 @@ public sealed class ApiLintTests(ITestOutputHelper output)
 
     private sealed record Finding(string Code, int Severity, string Message, string Path);
 
-    private static async Task<string> DocumentAsync()
-    {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var app = new MatchmakerWebFactory(database);
-        return await app.CreateClient().GetStringAsync("/api/v1/openapi.json");
-    }
+    private async Task<string> DocumentAsync() => await (await markets.ForAsync("sqlite")).App.CreateClient().GetStringAsync("/api/v1/openapi.json");
 
     private static async Task<List<Finding>> LintAsync(string document)
     {

@@ -7,6 +7,7 @@ namespace Matchmaker.Tests.Architecture;
 /// The arrows stay honest: the web binds, authorises and translates, the engine owns the data. No SQL and no database
 /// access in src/Web; every market table written only by the grain that owns it.
 /// </summary>
+[Trait(Lane.Name, Lane.Fast)]
 public sealed partial class EngineArchitectureTests
 {
     private static readonly string Source = Path.Combine(WebNode.RepositoryRoot(), "src");

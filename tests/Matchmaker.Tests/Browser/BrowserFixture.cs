@@ -26,7 +26,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Run the tests with ./test.sh, which installs it (apt-get install -y chromium).");
         Directory.CreateDirectory(ScreenshotFolder);
-        Database = await TestDatabase.CreateAsync("sqlite");
+        Database = await TestDatabase.CreateSeededAsync("sqlite");
         Node = await WebNode.StartAsync(Database);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -38,23 +38,32 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A page signed in as the demo <paramref name="role"/>; <paramref name="bypassCsp"/> only for tests that inject their own tools (axe).</summary>
-    /// <summary>A page signed in with the demo account of <paramref name="role"/> (or not signed in: "anonymous").</summary>
+    private readonly Dictionary<(string Role, string Region), string> _sessions = [];
+
+    /// <summary>
+    /// A page (in a context of its own) signed in with the demo account of <paramref name="role"/> of <paramref name="region"/>,
+    /// or not signed in: "anonymous". The first page of a role signs in through the sign-in page, as a person does; later
+    /// ones start with that session's cookies (about 1.5 s less each). Callers go to the page they want first.
+    /// <paramref name="bypassCsp"/> only for tests that inject their own tools (axe).
+    /// </summary>
     public async Task<IPage> SignedInPageAsync(string role, bool bypassCsp = false, int viewportWidth = 1280, string region = Region)
     {
+        var session = _sessions.GetValueOrDefault((role, region));
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Node.BaseAddress.ToString(),
             BypassCSP = bypassCsp,
             Locale = "nl-NL",
             ViewportSize = new ViewportSize { Width = viewportWidth, Height = 900 },
+            StorageState = session,
         });
         var page = await context.NewPageAsync();
-        if (role == "anonymous") return page;
+        if (role == "anonymous" || session is not null) return page;
         await page.GotoAsync("/account/sign-in");
         await page.SelectOptionAsync("#demo-region", region);
         await page.ClickAsync($"button[name=role][value={role}]");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        _sessions[(role, region)] = await context.StorageStateAsync();
         return page;
     }
 

@@ -2,11 +2,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using Matchmaker.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Matchmaker.Tests.Browser;
 
 /// <summary>The three user groups doing their main tasks in a real browser (Debian Chromium through Playwright).</summary>
+[Trait(Lane.Name, Lane.Browser)]
 [Collection("browser")]
 public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
@@ -393,16 +395,17 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         var market = Matchmaker.Tests.Market.MarketScenario.On(browser.Database, browser.Node);
         var round = await market.Desk.PostAsync($"/api/v1/regions/{BrowserFixture.Region}/matching-rounds", null);
         var roundId = (await round.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var byRole = new Dictionary<string, IPage>();
         foreach (var (role, path) in (await PageTypesAsync()).Append(("desk", $"/tafel/matching?round={roundId}")))
         {
-            var page = await browser.SignedInPageAsync(role);
+            var page = byRole.TryGetValue(role, out var open) ? open : byRole[role] = await browser.SignedInPageAsync(role);
             await page.GotoAsync(path);
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             // Open every details element, so folded explanations are read too.
             await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
             found.AddRange(UiLanguage.FoundIn(await page.InnerTextAsync("body")).Select(hit => $"{path} as {role}: {hit}"));
-            await page.Context.CloseAsync();
         }
+        foreach (var page in byRole.Values) await page.Context.CloseAsync();
 
         Assert.True(found.Count == 0, string.Join("\n", found));
     }
@@ -412,9 +415,10 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
     {
         var pages = await PageTypesAsync();
         var tooWide = new List<string>();
+        var byRole = new Dictionary<string, IPage>();
         foreach (var (role, path) in pages)
         {
-            var page = await browser.SignedInPageAsync(role, viewportWidth: 390);
+            var page = byRole.TryGetValue(role, out var open) ? open : byRole[role] = await browser.SignedInPageAsync(role, viewportWidth: 390);
             await page.GotoAsync(path);
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             var (scroll, inner) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => window.innerWidth"));
@@ -431,8 +435,8 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
                 Path = Path.Combine(browser.ScreenshotFolder, $"phone-{role}-{path.Trim('/').Split('/').Take(2).DefaultIfEmpty("home").Aggregate((a, b) => $"{a}-{b}")}.png"),
                 FullPage = true,
             });
-            await page.Context.CloseAsync();
         }
+        foreach (var page in byRole.Values) await page.Context.CloseAsync();
 
         Assert.True(tooWide.Count == 0, string.Join("\n", tooWide));
     }

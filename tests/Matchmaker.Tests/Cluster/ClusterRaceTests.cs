@@ -4,15 +4,14 @@ using Matchmaker.Tests.Market;
 namespace Matchmaker.Tests.Cluster;
 
 /// <summary>The last unit on real nodes: a cluster on PostgreSQL and Redis, and two clusters that share one database by mistake.</summary>
-public sealed class ClusterRaceTests
+[Trait(Lane.Name, Lane.Cluster)]
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterRaceTests(SharedCluster cluster)
 {
     [Fact]
     public async Task TwoNodesOfOneCluster_SixtyFourHoldsThroughBoth_ExactlyOneGetsTheLastUnit()
     {
-        await using var database = await TestDatabase.CreateAsync("postgres");
-        var cluster = TestRedis.ClusterSettings(TestRedis.NewClusterId());
-        await using var a = await WebNode.StartAsync(database, cluster);
-        await using var b = await WebNode.StartAsync(database, cluster);
+        var (database, a, b, _) = await cluster.StartAsync();
         await using var onA = MarketScenario.On(database, a);
         await using var onB = MarketScenario.On(database, b);
 
@@ -22,7 +21,7 @@ public sealed class ClusterRaceTests
     [Fact]
     public async Task TwoSeparateClustersOnOneDatabase_EachWithItsOwnActivation_StillGiveTheLastUnitToExactlyOne()
     {
-        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var database = await TestDatabase.CreateSeededAsync("postgres");
         // Two one-node clusters (localhost clustering) do not know each other: each activates the offering itself,
         // and only the row's version keeps them from booking the unit twice.
         await using var a = await WebNode.StartAsync(database);

@@ -7,7 +7,7 @@ namespace Matchmaker.Tests.Cluster;
 
 public sealed class ClusterStartupTests
 {
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Cluster)]
     public async Task ANodeWhoseRedisIsNotUpYet_WaitsAndSaysSo_AndStartsOnceRedisAnswers()
     {
         await using var database = await TestDatabase.CreateAsync("postgres");
@@ -29,7 +29,7 @@ public sealed class ClusterStartupTests
         redis.Kill(entireProcessTree: true);
     }
 
-    [Theory]
+    [Theory, Trait(Lane.Name, Lane.Fast)]
     [InlineData("Orleans:Clustering", "zookeeper", "Orleans:Clustering")]
     [InlineData("Orleans:SiloPort", "70000", "Orleans:SiloPort")]
     [InlineData("Orleans:AdvertisedIPAddress", "here", "Orleans:AdvertisedIPAddress")]
@@ -44,7 +44,7 @@ public sealed class ClusterStartupTests
         Assert.DoesNotContain('\n', failure.Message);
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public void RedisClustering_WithoutARedisConnectionString_IsRefused()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Orleans:Clustering"] = "redis" }).Build();

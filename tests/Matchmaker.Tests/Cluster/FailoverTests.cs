@@ -8,12 +8,13 @@ using Xunit.Abstractions;
 
 namespace Matchmaker.Tests.Cluster;
 
+[Trait(Lane.Name, Lane.Cluster)]
 public sealed class FailoverTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task KillingTheNodeOfAHotOfferingUnderLoad_LosesNoAcknowledgedHold_TheOfferingAnswersAgainWithinFiveSeconds_AndItsHoldsStillExpire()
     {
-        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var database = await TestDatabase.CreateSeededAsync("postgres");
         var cluster = TestRedis.ClusterSettings(TestRedis.NewClusterId());
         // A starts first: the regions' grains wake up there, and the hot offering is first called (so placed) there.
         await using var a = await WebNode.StartAsync(database, cluster);

@@ -6,12 +6,13 @@ using Matchmaker.Tests.Market;
 
 namespace Matchmaker.Tests.Cluster;
 
+[Trait(Lane.Name, Lane.Cluster)]
 public sealed class RestartTests
 {
     [Fact]
     public async Task TheOneNode_RestartedAfterAHoldRanOutWhileItWasDown_ExpiresTheHoldRightAfterStart()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateSeededAsync("sqlite");
         Guid holdId;
         MarketScenario.OfferingFacts offering;
         await using (var first = await WebNode.StartAsync(database))

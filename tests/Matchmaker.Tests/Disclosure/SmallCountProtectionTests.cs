@@ -1,7 +1,9 @@
 using Matchmaker.Matching.Disclosure;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Disclosure;
 
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class SmallCountProtectionTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Figures;
 
 /// <summary>The figures area lives in the engine: its pages only bind, call one engine operation and speak Dutch.</summary>
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class FiguresArchitectureTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Matchmaker.Tests.Figures;
 
 /// <summary>The lane itself, without a host: where work runs, who is admitted, and that one key is computed once.</summary>
+[Trait(Infrastructure.Lane.Name, Infrastructure.Lane.Fast)]
 public sealed class HeavyLaneTests
 {
     private static HeavyLane Lane(int capacity = 4, int perCaller = 1, double waitSeconds = 10) =>

@@ -13,6 +13,9 @@ namespace Matchmaker.Tests.Figures;
 /// The heavy lane as the national user and the municipality meet it: a re-match computed once per market version,
 /// 429 with Retry-After and a Dutch page for a caller over its share or a full lane, and the region's runs per day.
 /// </summary>
+// Each test starts its own host: they count the heavy lane's admissions and computations since start, the region's
+// stored runs and its daily cap, all of which a shared market would carry from one test to the next.
+[Trait(Lane.Name, Lane.Integration)]
 public sealed partial class HeavyWorkPageTests
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -6,15 +6,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Foundation;
 
-/// <summary>In production mode no demo account exists: people and systems are added with the Silo's admin commands.</summary>
+/// <summary>
+/// In production mode no demo account exists: people and systems are added with the Silo's admin commands. Each test
+/// starts from the demo database as a demo host's first start leaves it.
+/// </summary>
+[Trait(Lane.Name, Lane.Integration)]
 public sealed class AdminCommandTests
 {
     [Fact]
     public async Task AUserAddedByTheAdminCommand_SignsInWithAPassword_AndATokenAddedByIt_CallsTheApi()
     {
-        await using var test = await TestDatabase.CreateAsync("sqlite");
-        await using (var demo = new MatchmakerWebFactory(test))
-            await demo.CreateClient().GetAsync("/readyz");
+        await using var test = await TestDatabase.CreateSeededAsync("sqlite");
         var environment = new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__Matchmaker"] = test.ConnectionString };
 
         var user = await SiloProcess.RunAsync(["users", "add", "--email", "Bemiddelaar@Rijnmond.example", "--name", "Bemiddelaar", "--role", "desk", "--region", "rijnmond"],
@@ -49,9 +51,7 @@ public sealed class AdminCommandTests
     [InlineData("users add --email x@y.example --name X --role national --region rijnmond", "belongs to no region")]
     public async Task AdminCommands_WithBadInput_SayWhatIsWrong_ExitWith2_AndAddNothing(string command, string message)
     {
-        await using var test = await TestDatabase.CreateAsync("sqlite");
-        await using (var demo = new MatchmakerWebFactory(test))
-            await demo.CreateClient().GetAsync("/readyz");
+        await using var test = await TestDatabase.CreateSeededAsync("sqlite");
         var environment = new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__Matchmaker"] = test.ConnectionString };
 
         var result = await SiloProcess.RunAsync(command.Split(' '), environment, stdin: "a long enough password");
@@ -66,9 +66,7 @@ public sealed class AdminCommandTests
     [Fact]
     public async Task TokensList_ShowsScopesAndExpiry_AndTokensRevoke_EndsATokenAtOnce()
     {
-        await using var test = await TestDatabase.CreateAsync("sqlite");
-        await using (var demo = new MatchmakerWebFactory(test))
-            await demo.CreateClient().GetAsync("/readyz");
+        await using var test = await TestDatabase.CreateSeededAsync("sqlite");
         var environment = new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__Matchmaker"] = test.ConnectionString };
         var token = await SiloProcess.RunAsync(["tokens", "add", "--name", "Regiosysteem", "--role", "desk", "--region", "rijnmond", "--scopes", "capacity:read",
             "--expires-days", "30"], environment);

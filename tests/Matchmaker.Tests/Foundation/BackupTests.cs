@@ -5,6 +5,7 @@ using Matchmaker.Tests.Security;
 namespace Matchmaker.Tests.Foundation;
 
 /// <summary>The embedded database is backed up while Matchmaker runs and writes, and the backup restores to a database that adds up.</summary>
+[Trait(Lane.Name, Lane.Integration)]
 public sealed class BackupTests
 {
     [Fact]

@@ -12,7 +12,7 @@ public sealed class DemoSeedTests
 {
     private static readonly DateOnly AsOf = new(2026, 11, 22);
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public void DemoData_ForTheSameSeedAndDate_IsIdentical()
     {
         var first = JsonSerializer.Serialize(DemoDataGenerator.Generate(7, AsOf, DemoScale.National));
@@ -23,7 +23,7 @@ public sealed class DemoSeedTests
         Assert.NotEqual(first, otherSeed);
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public void DemoData_IsBelievable_NeedsFitAgeAndGender_NamesFitWhatIsOffered_AndEveryMunicipalityIsReal()
     {
         var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, AsOf, DemoScale.National);
@@ -45,7 +45,7 @@ public sealed class DemoSeedTests
         Assert.All(data.Municipalities, m => Assert.Contains((m.RegionCode, m.Name), real));
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public void DemoData_National_HasTheShapeOfTheDutchMarket()
     {
         var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, AsOf, DemoScale.National);
@@ -70,7 +70,7 @@ public sealed class DemoSeedTests
                 Assert.Contains(data.Users, u => u.Email == DemoDataGenerator.DemoEmail(role, region.Code));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task DemoSeed_ReadsBackWhatItWrote_AndASecondSeedChangesNothing(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);
@@ -96,7 +96,7 @@ public sealed class DemoSeedTests
         Assert.Equal(expected.CreatedBy, stored.CreatedBy);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task DemoSeed_AfterReset_StartsAgainFromEmpty(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);
@@ -111,7 +111,7 @@ public sealed class DemoSeedTests
         Assert.True(again.Seeded);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task Timestamps_CompareInTimeOrder_OnBothDatabases(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);
@@ -127,7 +127,7 @@ public sealed class DemoSeedTests
         Assert.Equal(data.Requests.Count(r => r.RegisteredAt > cutOff), newer);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task Offerings_CannotHoldOrOccupyMoreThanTheirTotal(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);

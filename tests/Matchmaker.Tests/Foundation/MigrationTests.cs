@@ -7,7 +7,7 @@ namespace Matchmaker.Tests.Foundation;
 
 public sealed class MigrationTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task Migrations_FromEmpty_ApplyInOrderAndAreIdempotent(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);
@@ -24,7 +24,7 @@ public sealed class MigrationTests
         Assert.Equal(migrator.Known.Select(m => m.Version), status.Applied);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task Migrations_WhenAnAppliedFileWasChanged_AreRefused(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);
@@ -38,7 +38,7 @@ public sealed class MigrationTests
         Assert.Contains("was changed after it was applied", refused.Message);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task Migrations_WhenTheDatabaseIsNewerThanTheCode_AreRefused(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);
@@ -54,7 +54,7 @@ public sealed class MigrationTests
         Assert.Contains("newer than the code", refused.Message);
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public void Migrations_ExistForBothDatabases_WithTheSameNumbersAndNames()
     {
         var sqlite = Migrator.LoadEmbedded(DatabaseProvider.Sqlite).Select(m => m.Name);
@@ -63,7 +63,7 @@ public sealed class MigrationTests
         Assert.Equal(sqlite, postgres);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task AuditLog_IsAppendOnly(string provider)
     {
         await using var test = await TestDatabase.CreateAsync(provider);

@@ -6,7 +6,7 @@ namespace Matchmaker.Tests.Foundation;
 
 public sealed class StartupFailureTests
 {
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public async Task Startup_OnACorruptSqliteFile_FailsWithOneClearLine()
     {
         var file = Path.Combine(Path.GetTempPath(), $"matchmaker-corrupt-{Guid.NewGuid():N}.db");
@@ -27,7 +27,7 @@ public sealed class StartupFailureTests
         }
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public async Task Startup_WhenPostgresIsUnreachable_SaysSoAndWhatToDo()
     {
         await using var database = Database.ForPostgres("Host=127.0.0.1;Port=1;Username=nobody;Timeout=3");
@@ -38,7 +38,7 @@ public sealed class StartupFailureTests
         Assert.Contains("ConnectionStrings:Matchmaker", failure.Message);
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task Startup_WhenPostgresRefusesTheDatabase_NamesTheProblem()
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(TestDatabase.ServerConnectionString) { Database = "no_such_database" };
@@ -49,7 +49,7 @@ public sealed class StartupFailureTests
         Assert.Contains("no_such_database", failure.Message);
     }
 
-    [Theory]
+    [Theory, Trait(Lane.Name, Lane.Fast)]
     [InlineData("postgres", "Host=127.0.0.1;Bogus Keyword=1")]
     [InlineData("postgres", "Username=x")]
     [InlineData("mysql", "")]

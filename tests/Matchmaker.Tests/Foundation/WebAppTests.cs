@@ -3,11 +3,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Matchmaker.Silo.Demo;
 using Matchmaker.Tests.Infrastructure;
+using Matchmaker.Tests.Market;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Foundation;
 
-public sealed class WebAppTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(SecurityCollection.Name)]
+public sealed class WebAppTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task WebApp_OnAFreshDatabase_MigratesSeedsAndIsReady(string provider)
@@ -29,8 +32,7 @@ public sealed class WebAppTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task DemoSignIn_AsADeskOfARegion_KnowsRoleRegionAndOrganisation(string provider)
     {
-        await using var test = await TestDatabase.CreateAsync(provider);
-        await using var app = new MatchmakerWebFactory(test);
+        var app = (await markets.ForAsync(provider)).App;
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var signInPage = await client.GetStringAsync("/account/sign-in");
@@ -47,8 +49,7 @@ public sealed class WebAppTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ApiToken_OfADemoProviderSystem_IdentifiesTheProvider_AndAnUnknownTokenIsRefused(string provider)
     {
-        await using var test = await TestDatabase.CreateAsync(provider);
-        await using var app = new MatchmakerWebFactory(test);
+        var app = (await markets.ForAsync(provider)).App;
         var client = app.CreateClient();
 
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DemoDataGenerator.DemoToken("provider", "rijnmond"));
@@ -64,9 +65,8 @@ public sealed class WebAppTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ProductionMode_OffersNoDemoSignIn_AndRefusesDemoTokens(string provider)
     {
-        await using var test = await TestDatabase.CreateAsync(provider);
-        await using (var demo = new MatchmakerWebFactory(test))
-            await demo.CreateClient().GetAsync("/readyz");
+        // The database as a demo host leaves it; then the host restarts with demo mode off.
+        await using var test = await TestDatabase.CreateSeededAsync(provider);
         await using var app = new MatchmakerWebFactory(test, demo: false);
         var client = app.CreateClient();
 
@@ -81,8 +81,7 @@ public sealed class WebAppTests
     [Fact]
     public async Task UnknownRoutes_GetAReadableNotFoundPage_AndProblemDetailsUnderTheApi()
     {
-        await using var test = await TestDatabase.CreateAsync("sqlite");
-        await using var app = new MatchmakerWebFactory(test);
+        var app = (await markets.ForAsync("sqlite")).App;
         var client = app.CreateClient();
 
         var page = await client.GetAsync("/does/not/exist");

@@ -11,11 +11,12 @@ using Orleans.TestingHost;
 namespace Matchmaker.Tests.Grains;
 
 /// <summary>
-/// One in-process Orleans cluster (two silos) on a PostgreSQL database with the small demo market, shared by the
-/// grain tests; each test uses fresh children (and so fresh request grains) and says which offering it uses.
-/// The regions' timers are slowed down: the tests tick a region themselves.
+/// One in-process Orleans cluster (two silos) on a database with the small demo market, shared by the grain tests;
+/// each test uses fresh children (and so fresh request grains) and says which offering it uses. The regions' timers
+/// are slowed down: the tests tick a region themselves. The grain tests run on both databases: on SQLite in the fast
+/// lane, on PostgreSQL with the integration tests.
 /// </summary>
-public sealed class GrainCluster : IAsyncLifetime
+public abstract class GrainCluster(string provider) : IAsyncLifetime
 {
     public const string Region = "rijnmond";
 
@@ -25,16 +26,15 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync("postgres");
+        Database = await TestDatabase.CreateSeededAsync(provider);
         var settings = new Dictionary<string, string?>
         {
-            ["Database:Provider"] = "postgres",
+            ["Database:Provider"] = provider,
             ["ConnectionStrings:Matchmaker"] = Database.ConnectionString,
             ["Demo:Enabled"] = "true",
             ["Demo:Scale"] = "small",
             ["Engine:TimerSeconds"] = "3600",
         };
-        await new DatabaseStartup(Database.Database, new DemoOptions(true, DemoScale.Small)).PrepareAsync(_ => { });
         // The grain tests take places from the whole market for the region's children: its policy allows every place,
         // so a hold needs no reason here (the policy rule has tests of its own).
         await Database.ExecuteAsync("UPDATE regions SET allow_out_of_region = true, allow_non_contracted = true WHERE code = @Region", new { Region });
@@ -132,8 +132,18 @@ public sealed class GrainCluster : IAsyncLifetime
     public Task ExecuteAsync(string sql, object? parameters = null) => Database.ExecuteAsync(sql, parameters);
 }
 
+public sealed class SqliteGrainCluster() : GrainCluster("sqlite");
+
+public sealed class PostgresGrainCluster() : GrainCluster("postgres");
+
 [CollectionDefinition(Name)]
-public sealed class GrainClusterCollection : ICollectionFixture<GrainCluster>
+public sealed class SqliteGrainClusterCollection : ICollectionFixture<SqliteGrainCluster>
 {
-    public const string Name = "grain cluster";
+    public const string Name = "grain cluster on SQLite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresGrainClusterCollection : ICollectionFixture<PostgresGrainCluster>
+{
+    public const string Name = "grain cluster on PostgreSQL";
 }

@@ -1,10 +1,10 @@
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Grains;
 
-[Collection(GrainClusterCollection.Name)]
-public sealed class OfferingGrainTests(GrainCluster market)
+public abstract class OfferingGrainTests(GrainCluster market)
 {
     [Fact]
     public async Task SixtyFourHoldsAtOnce_OnTheLastUnit_ExactlyOneWins_AndTheCountsAgree()
@@ -101,3 +101,9 @@ public sealed class OfferingGrainTests(GrainCluster market)
         Assert.Equal(RuleCode.NotFound, refused.Code);
     }
 }
+
+[Collection(SqliteGrainClusterCollection.Name), Trait(Lane.Name, Lane.Fast)]
+public sealed class OfferingGrainTestsOnSqlite(SqliteGrainCluster market) : OfferingGrainTests(market);
+
+[Collection(PostgresGrainClusterCollection.Name), Trait(Lane.Name, Lane.Integration)]
+public sealed class OfferingGrainTestsOnPostgres(PostgresGrainCluster market) : OfferingGrainTests(market);

@@ -1,11 +1,11 @@
 using Matchmaker.Silo.Requests;
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Grains;
 
-[Collection(GrainClusterCollection.Name)]
-public sealed class RequestAndRegionGrainTests(GrainCluster market)
+public abstract class RequestAndRegionGrainTests(GrainCluster market)
 {
     [Fact]
     public async Task OneChildHeldOnTenPlacesAtOnce_GetsNoMoreHoldsThanTheRegionAllows()
@@ -90,3 +90,9 @@ public sealed class RequestAndRegionGrainTests(GrainCluster market)
         Assert.Equal(RuleCode.NotFound, refused.Code);
     }
 }
+
+[Collection(SqliteGrainClusterCollection.Name), Trait(Lane.Name, Lane.Fast)]
+public sealed class RequestAndRegionGrainTestsOnSqlite(SqliteGrainCluster market) : RequestAndRegionGrainTests(market);
+
+[Collection(PostgresGrainClusterCollection.Name), Trait(Lane.Name, Lane.Integration)]
+public sealed class RequestAndRegionGrainTestsOnPostgres(PostgresGrainCluster market) : RequestAndRegionGrainTests(market);

@@ -6,6 +6,14 @@ namespace Matchmaker.Tests.Infrastructure;
 /// <summary>The real web app on a test database; demo mode on with the small demo market unless told otherwise.</summary>
 public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true) : WebApplicationFactory<Program>
 {
+    /// <summary>
+    /// A test host does not watch its settings files: each watch takes one of the machine's inotify instances (128 per
+    /// user by default), and many hosts in several test runs at once ran out of them.
+    /// </summary>
+    public const string NoReloadOnChange = "DOTNET_hostBuilder__reloadConfigOnChange";
+
+    static MatchmakerWebFactory() => Environment.SetEnvironmentVariable(NoReloadOnChange, "false");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Test");

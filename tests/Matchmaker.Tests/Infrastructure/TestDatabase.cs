@@ -1,12 +1,15 @@
 using Dapper;
 using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Demo;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Matchmaker.Tests.Infrastructure;
 
 /// <summary>
-/// A fresh, empty database for one test: a temporary SQLite file, or a new database on the PostgreSQL server
-/// named by <c>MATCHMAKER_TEST_POSTGRES</c> (./test.sh starts a throwaway one). A missing server fails the test.
+/// A fresh database for one test (or one shared fixture): a temporary SQLite file, or a new database on the PostgreSQL
+/// server named by <c>MATCHMAKER_TEST_POSTGRES</c> (./test.sh starts a throwaway one). Empty, or with the small demo
+/// market as a host's first start leaves it (<see cref="CreateSeededAsync"/>). A missing server fails the test.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
@@ -28,11 +31,56 @@ public sealed class TestDatabase : IAsyncDisposable
         Database = provider == "sqlite" ? Database.ForSqlite(connectionString) : Database.ForPostgres(connectionString);
     }
 
-    public static async Task<TestDatabase> CreateAsync(string provider)
+    public static async Task<TestDatabase> CreateAsync(string provider) => await CreateAsync(provider, template: null);
+
+    /// <summary>
+    /// A fresh database with the small demo market in it, migrated and seeded exactly as a host's first start does
+    /// (<see cref="DatabaseStartup"/>). The market is seeded once per provider and test run, into a template; every call
+    /// gets a copy of it (SQLite: the file; PostgreSQL: <c>CREATE DATABASE ... TEMPLATE</c>), which takes milliseconds
+    /// where seeding takes seconds. Tests of migrating and seeding themselves use <see cref="CreateAsync(string)"/>.
+    /// </summary>
+    public static async Task<TestDatabase> CreateSeededAsync(string provider)
+    {
+        var template = await Templates.GetOrAdd(provider, p => new Lazy<Task<string>>(() => SeedTemplateAsync(p))).Value;
+        return await CreateAsync(provider, template);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> Templates = new();
+
+    // PostgreSQL copies a template only while nobody else is connected to it: one copy at a time.
+    private static readonly SemaphoreSlim TemplateCopies = new(1, 1);
+
+    /// <summary>Seeds the demo market into a template database of its own; returns its file (SQLite) or name (PostgreSQL).</summary>
+    private static async Task<string> SeedTemplateAsync(string provider)
+    {
+        var template = await CreateAsync(provider, template: null);
+        using (var startup = new DatabaseStartup(template.Database, new DemoOptions(true, DemoScale.Small)))
+            await startup.PrepareAsync(_ => { });
+        if (provider == "sqlite")
+        {
+            // Everything out of the write-ahead log into the file, and no connection left open on it: then the file is the database.
+            await using (var connection = new SqliteConnection(template.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            SqliteConnection.ClearAllPools();
+            var file = new SqliteConnectionStringBuilder(template.ConnectionString).DataSource;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => template._cleanUp();
+            return file;
+        }
+        await template.Database.DisposeAsync();
+        var name = new NpgsqlConnectionStringBuilder(template.ConnectionString).Database!;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => template._cleanUp();
+        return name;
+    }
+
+    private static async Task<TestDatabase> CreateAsync(string provider, string? template)
     {
         if (provider == "sqlite")
         {
             var file = Path.Combine(Path.GetTempPath(), $"matchmaker-test-{Guid.NewGuid():N}.db");
+            if (template is not null) File.Copy(template, file);
             return new TestDatabase(provider, $"Data Source={file}", () =>
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -43,8 +91,24 @@ public sealed class TestDatabase : IAsyncDisposable
 
         var server = ServerConnectionString;
         var name = $"mm_test_{Guid.NewGuid():N}";
-        await using (var admin = new NpgsqlConnection(server))
+        if (template is null)
+        {
+            await using var admin = new NpgsqlConnection(server);
             await admin.ExecuteAsync($"CREATE DATABASE {name}");
+        }
+        else
+        {
+            await TemplateCopies.WaitAsync();
+            try
+            {
+                await using var admin = new NpgsqlConnection(server);
+                await admin.ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {template}");
+            }
+            finally
+            {
+                TemplateCopies.Release();
+            }
+        }
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
         return new TestDatabase(provider, builder.ConnectionString, () =>
         {

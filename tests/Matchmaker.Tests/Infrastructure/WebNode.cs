@@ -62,6 +62,7 @@ public sealed class WebNode : IAsyncDisposable
         start.Environment["Demo__Enabled"] = "true";
         start.Environment["Demo__Scale"] = "small";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment[MatchmakerWebFactory.NoReloadOnChange] = "false";
         start.Environment["Orleans__SiloPort"] = FreePort().ToString();
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key] = value;

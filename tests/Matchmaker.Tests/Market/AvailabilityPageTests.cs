@@ -4,12 +4,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed partial class AvailabilityPageTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFormsCollection.Name)]
+public sealed partial class AvailabilityPageTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheDesksFilters_NarrowThePlaces_AndAChosenChildGetsDistancesAndAMap(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
         // The region contracts the place, so its policy lets the desk see it.
         await market.ExecuteAsync("""
@@ -40,7 +42,7 @@ public sealed partial class AvailabilityPageTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task WrongFilters_AreNamedBesideTheirFields_AllAtOnce_AndNeverAnError500(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var desk = market.App.CreateClient();
         await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
 

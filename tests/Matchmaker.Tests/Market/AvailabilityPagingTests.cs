@@ -6,12 +6,14 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>A region's availability comes in pages, with the total and the link to the next page.</summary>
-public sealed class AvailabilityPagingTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFormsCollection.Name)]
+public sealed class AvailabilityPagingTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Availability_ComesInPages_ThatTogetherHoldEveryOfferingOnce(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var path = $"/api/v1/regions/{MarketScenario.Region}/availability";
 
         var whole = await market.Desk.GetFromJsonAsync<JsonElement>($"{path}?pageSize=500");

@@ -5,12 +5,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed partial class BoardTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketViewsCollection.Name)]
+public sealed partial class BoardTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheBoard_FindsAChildByCaseReference_FiltersByNorm_AndPagesFiftyAtATime(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         for (var i = 0; i < 55; i++) await market.RegisterAsync(MarketScenario.ChildFor(offering, $"BRD-{i:000}"));
         var late = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, "BRD-LATE", urgency: "regular"))!.AsObject();
@@ -41,7 +43,7 @@ public sealed partial class BoardTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheBoard_FiltersByTheMunicipalityTheChildLivesIn_AndTheApiRefusesAMunicipalityOfAnotherRegion(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var here = await market.Database.QueryAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region ORDER BY name", new { region = MarketScenario.Region });
         var elsewhere = await market.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region ORDER BY name", new { region = MarketScenario.OtherRegion });
@@ -71,7 +73,7 @@ public sealed partial class BoardTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheTiles_CountEachWaitingChildAtTheLastNormItPassed(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var requests = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/regions/{MarketScenario.Region}/requests");
         var norms = requests.EnumerateArray().GroupBy(r => r.GetProperty("normStatus").GetString()!).ToDictionary(g => g.Key, g => g.Count());
         var crisis = requests.EnumerateArray().Count(r => r.GetProperty("priority").GetInt32() == 1);

@@ -7,14 +7,16 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>A provider's own system feeds the figures of all its offerings in one call; each row stands or falls on its own.</summary>
-public sealed class CapacityFeedTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFormsCollection.Name)]
+public sealed class CapacityFeedTests(SharedMarket markets)
 {
     private const string Feed = "/api/v1/providers/me/capacity";
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AFeedOfFortyOfferings_AppliesExactlyTheValidRows_AndSaysWhyEachOtherRowWasRefused(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var held = await market.OfferingWithFreeUnitsAsync(free: 2);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(held, "FEED-0001"));
         (await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{held.Id}/holds", new { requestId })).EnsureSuccessStatusCode();
@@ -53,7 +55,7 @@ public sealed class CapacityFeedTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AFeedRacingSixtyFourHolds_NeverDoubleBooks(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 24);
         var children = new List<Guid>();
         for (var i = 0; i < 64; i++)

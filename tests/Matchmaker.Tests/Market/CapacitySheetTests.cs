@@ -8,12 +8,14 @@ using Matchmaker.Tests.Security;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>A small provider edits its figures in a spreadsheet: a preview shows every change and refusal and changes nothing; applying takes all or none.</summary>
-public sealed partial class CapacitySheetTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFormsCollection.Name)]
+public sealed partial class CapacitySheetTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnUploadedSheet_IsPreviewedWithoutChangingAnything_ThenAppliedExactlyAsShown(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var first = await market.OfferingWithFreeUnitsAsync(free: 3);
         var other = await market.OfferingWithFreeUnitsAsync(free: 1, market.OtherProvider);
         var browser = await People.SignedInAsync(market, Silo.Access.Roles.Provider, MarketScenario.Region);
@@ -48,7 +50,7 @@ public sealed partial class CapacitySheetTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task APreviewThatWentStale_AppliesNothing(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var first = await market.OfferingWithFreeUnitsAsync(free: 3);
         var browser = await People.SignedInAsync(market, Silo.Access.Roles.Provider, MarketScenario.Region);
         var sheet = (await browser.GetStringAsync("/aanbieder/bestand?handler=Csv")).TrimStart('\uFEFF');

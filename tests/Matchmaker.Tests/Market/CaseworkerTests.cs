@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class CaseworkerTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFormsCollection.Name)]
+public sealed class CaseworkerTests(SharedMarket markets)
 {
     private static async Task<HttpClient> CaseworkerAsync(MarketScenario market, string region)
     {
@@ -31,7 +33,7 @@ public sealed class CaseworkerTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ACaseworkerFilesARequest_ToTheDeskOfTheRegionWhereTheChildLives_AndFollowsOnlyTheirOwnChildren(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         // The caseworker is of Rijnmond; the child lives in a municipality of Haaglanden.
         var delft = await market.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region ORDER BY name LIMIT 1", new { region = MarketScenario.OtherRegion });
         var caseworker = await CaseworkerAsync(market, MarketScenario.Region);
@@ -60,7 +62,7 @@ public sealed class CaseworkerTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnEmptyOrHalfFilledRequest_ShowsEveryErrorAtOnce_KeepsTheInput_AndFilesNothing(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var caseworker = await CaseworkerAsync(market, MarketScenario.Region);
         var before = await market.ScalarAsync<long>("SELECT count(*) FROM requests");
 

@@ -5,12 +5,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class ConcurrencyTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketViewsCollection.Name)]
+public sealed class ConcurrencyTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task SixtyFourDesksRacingForTheLastUnit_ExactlyOneGetsIt_AndTheOthersHearThePlaceIsTaken(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
 
         await LastUnitRace.RunAndCheckAsync(market, [market.Desk]);
     }
@@ -18,7 +20,7 @@ public sealed class ConcurrencyTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AcceptRacingExpiry_ExactlyOneWins_AndTheUnitsStayConsistent(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 20);
         var outcomes = new List<string>();
         for (var round = 0; round < 12; round++)

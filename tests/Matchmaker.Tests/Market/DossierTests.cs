@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class DossierTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class DossierTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AChildsTimeline_TellsEverythingThatHappened_WithTheProvidersReasonAndNote(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-DOS-0001"));
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
@@ -40,7 +42,7 @@ public sealed class DossierTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task WithdrawingFromTheDossier_AsksAReasonAndAConfirmation_AndTheDossierKeepsTheReason(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-DOS-0002"));
         (await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId })).EnsureSuccessStatusCode();
@@ -76,7 +78,7 @@ public sealed class DossierTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AHoldOutsideTheRegionsPolicy_KeepsTheDesksReason_InTheAuditAndTheDossier(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         await market.OutsidePolicyAsync(offering.Id);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-DOS-0003"));

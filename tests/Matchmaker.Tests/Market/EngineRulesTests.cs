@@ -13,13 +13,15 @@ namespace Matchmaker.Tests.Market;
 /// both win, a place outside the policy needs a reason through the API too, quick clicks all count, a sheet's plan
 /// cannot be forged, caseworkers group only their own children.
 /// </summary>
-public sealed class EngineRulesTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class EngineRulesTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ASplitRacingAGroupHold_SixtyFourWays_NeverLeavesAGroupHoldOnAChildWhoLeftTheGroup(string provider)
     {
         const int groups = 64;
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2 * groups);
         var families = new List<(string Group, Guid First, Guid Second)>();
         for (var i = 0; i < groups; i++)
@@ -58,7 +60,7 @@ public sealed class EngineRulesTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnApiHoldOutsideThePolicy_WithoutAReason_IsRefusedNamingTheField_AndWithOne_IsAuditedWithIt(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         await market.OutsidePolicyAsync(offering.Id);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-POL-0001"));
@@ -81,7 +83,7 @@ public sealed class EngineRulesTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TwoBrowsersClickingPlusOneFiftyTimesEachAtOnce_FreeExactlyAHundredUnits(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 0);
         (await market.Provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity",
             new { totalUnits = offering.HeldUnits + 150, occupiedUnits = 150 })).EnsureSuccessStatusCode();
@@ -111,7 +113,7 @@ public sealed class EngineRulesTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ATamperedForeignOrSpentSheetPlan_ChangesNothing(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
         var owner = await People.SignedInAsync(market, Silo.Access.Roles.Provider, MarketScenario.Region);
         var stranger = await People.SignedInAsync(market, Silo.Access.Roles.Provider, MarketScenario.OtherRegion);
@@ -143,7 +145,7 @@ public sealed class EngineRulesTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task CountsBeyondTheApisLimits_AreNeverStored_ThroughAnyDoor(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
 
         var put = await market.Provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = int.MaxValue, occupiedUnits = 0 });
@@ -163,7 +165,7 @@ public sealed class EngineRulesTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ACaseworker_GroupsOnlyTheirOwnChildren_AndCannotJoinAnotherFamilysGroup(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var rotterdam = await market.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @Region ORDER BY name LIMIT 1",
             new { MarketScenario.Region });
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
@@ -216,7 +218,7 @@ public sealed class EngineRulesTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ANarrowlyScopedToken_Gets401AtEveryPage_AndTheHubOnlyWithEventsRead(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var doors = await Security.Doors.OpenAsync(market);
         var capacityOnly = await TokenAsync(market, "capacity:read");
         var events = await TokenAsync(market, "events:read");

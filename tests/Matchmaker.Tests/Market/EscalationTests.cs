@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class EscalationTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class EscalationTests(SharedMarket markets)
 {
     private static async Task<HttpClient> NetworkUserAsync(MarketScenario market, string seat)
     {
@@ -18,7 +20,7 @@ public sealed class EscalationTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ADeskEscalatesAChildWithAReason_OnceOnly_AndTheDossierSaysSo(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ESC-0001"));
         var escalation = $"/api/v1/regions/{MarketScenario.Region}/requests/{child}/escalation";
@@ -42,7 +44,7 @@ public sealed class EscalationTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheNetworkSeesOnlyEscalatedChildrenOfItsRegions_AndHoldsAPlaceOnTheRegionsBehalf_WithAReasonInTheDossier(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
         var escalated = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ESC-0011"));
         var notEscalated = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ESC-0012"));

@@ -5,12 +5,14 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>Systems pull what happened from an ordered, resumable feed: each caller only its own part.</summary>
-public sealed class EventFeedTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class EventFeedTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AHold_ReachesTheDesksAndTheProvidersFeed_TheProviderWithoutTheRequestId_AndNoOtherRegion(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var deskStart = await CursorAsync(market.Desk);
         var otherStart = await CursorAsync(market.OtherDesk);

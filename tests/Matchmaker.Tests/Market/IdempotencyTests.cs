@@ -5,12 +5,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class IdempotencyTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class IdempotencyTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AHoldSentTwiceWithOneKey_IsAnsweredTwiceTheSame_AndTakesOneUnit(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "IDEM-0001"));
         var key = Guid.NewGuid().ToString();
@@ -27,7 +29,7 @@ public sealed class IdempotencyTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnAcceptAndADeclineSentTwice_PlaceOnce_AndDeclineOnce(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
         var accepted = await HoldAsync(market, offering, "IDEM-0002");
         var declined = await HoldAsync(market, offering, "IDEM-0003");
@@ -52,7 +54,7 @@ public sealed class IdempotencyTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task OneKeyForTwoDifferentHolds_IsRefusedWith422_AndAKeyThatIsNoKey_With400(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
         var first = await market.RegisterAsync(MarketScenario.ChildFor(offering, "IDEM-0004"));
         var second = await market.RegisterAsync(MarketScenario.ChildFor(offering, "IDEM-0005"));

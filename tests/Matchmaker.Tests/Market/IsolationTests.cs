@@ -6,12 +6,14 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>One test per resource: another region's desk, or another provider, gets 404 and changes nothing.</summary>
-public sealed class IsolationTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class IsolationTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Requests_OfAnotherRegion_AreNotFound(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "ISO-0001"));
         var path = $"/api/v1/regions/{MarketScenario.Region}/requests";
@@ -29,7 +31,7 @@ public sealed class IsolationTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AvailabilityMatchingRoundsAndAudit_OfAnotherRegion_AreNotFound(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var round = await market.Desk.PostAsync($"/api/v1/regions/{MarketScenario.Region}/matching-rounds", null);
         var roundId = (await round.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
@@ -44,7 +46,7 @@ public sealed class IsolationTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task HoldsAndPlacements_OfAnotherRegionOrProvider_AreNotFound(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "ISO-0003"));
 
@@ -69,7 +71,7 @@ public sealed class IsolationTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Offerings_OfAnotherProvider_CannotBeChangedOrConfirmed(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
 
         var set = await market.OtherProvider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = 99, occupiedUnits = 0 });

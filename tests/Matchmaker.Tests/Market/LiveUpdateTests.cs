@@ -11,48 +11,42 @@ using Xunit.Abstractions;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>Live availability through SignalR on real web processes: one node on SQLite, a three-node cluster on PostgreSQL and Redis.</summary>
-public sealed class LiveUpdateTests(ITestOutputHelper output)
+[Collection(ClusterCollection.Name)]
+public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode, SharedCluster cluster) : IClassFixture<SharedNode>
 {
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task OnOneNode_ACapacityChange_ReachesTheDeskClientWithItsVersion()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var node = await WebNode.StartAsync(database);
+        var (database, node) = await oneNode.StartAsync();
 
         var latency = await MeasureAsync(database, writeTo: node, listenOn: node);
 
         output.WriteLine($"single node (SQLite): capacity update to event at client, median of 5 after warm-up: {latency.TotalMilliseconds:0.0} ms");
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Cluster)]
     public async Task OnThreeNodes_ACapacityChangeThroughNodeA_ReachesADeskConnectedToNodeC()
     {
-        await using var database = await TestDatabase.CreateAsync("postgres");
-        var cluster = TestRedis.ClusterSettings(TestRedis.NewClusterId());
-        await using var nodeA = await WebNode.StartAsync(database, cluster);
-        await using var nodeB = await WebNode.StartAsync(database, cluster);
-        await using var nodeC = await WebNode.StartAsync(database, cluster);
+        var (database, nodeA, _, nodeC) = await cluster.StartAsync();
 
         var latency = await MeasureAsync(database, writeTo: nodeA, listenOn: nodeC);
 
         output.WriteLine($"three nodes (PostgreSQL + Redis): capacity update on A to event at client on C, median of 5 after warm-up: {latency.TotalMilliseconds:0.0} ms");
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task AClient_WithoutAValidToken_CannotConnectToTheHub()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var node = await WebNode.StartAsync(database);
+        var (_, node) = await oneNode.StartAsync();
         await using var stranger = DeskHub.Connect(node.BaseAddress, "mm_not_a_token");
 
         await Assert.ThrowsAnyAsync<Exception>(() => stranger.StartAsync());
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task AChangeThatWasCommittedButNeverPushed_StillReachesTheDesk_FromTheChangeLog()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var node = await WebNode.StartAsync(database);
+        var (database, node) = await oneNode.StartAsync();
         var offeringId = Guid.NewGuid();
         var events = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
         await using var desk = DeskHub.Connect(node.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));

@@ -6,12 +6,16 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class MarketFlowTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class MarketFlowTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AChild_IsRegisteredMatchedHeldAcceptedAndPlaced_AndThePlacementEndsAgain(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
+        const string Audited = "SELECT count(*) FROM audit_log WHERE action IN ('hold-placed', 'hold-accepted', 'placement-ended', 'request-read')";
+        var auditedBefore = await market.ScalarAsync<long>(Audited);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0001"));
 
@@ -46,13 +50,13 @@ public sealed class MarketFlowTests
         Assert.Equal("placed", request.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.NoContent, ended.StatusCode);
         Assert.Equal(offering.OccupiedUnits, afterEnd.OccupiedUnits);
-        Assert.True(await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action IN ('hold-placed', 'hold-accepted', 'placement-ended', 'request-read')") >= 4);
+        Assert.True(await market.ScalarAsync<long>(Audited) >= auditedBefore + 4);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task EndingAPlacement_WhoseUnitTheProviderAlreadyCountedFree_EndsIt_AndCountsNothingTwice(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0008"));
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
@@ -72,7 +76,7 @@ public sealed class MarketFlowTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheFirstAccept_ReleasesTheChildsOtherHoldsAtOnce(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var first = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(first, "RIJ-TEST-0002"));
         var second = await market.ScalarAsync<Guid>(
@@ -102,7 +106,7 @@ public sealed class MarketFlowTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ADecline_KeepsItsReason_AndFreesTheUnit(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0003"));
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
@@ -120,7 +124,7 @@ public sealed class MarketFlowTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ExpiredHolds_AreReleasedByTheEngine_AndCanNoLongerBeAccepted(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0004"));
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
@@ -138,7 +142,7 @@ public sealed class MarketFlowTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task SiblingsAreHeldTogether_OneUnitEach_AndWithdrawingReleasesTheHold(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
         var older = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0005", siblingGroup: "FAM-1"));
         await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0006", siblingGroup: "FAM-1"));
@@ -157,7 +161,9 @@ public sealed class MarketFlowTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AcceptingOneSiblingsHold_PlacesTheWholeGroupAtThatPlace(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
+        const string AcceptedEvents = "SELECT count(*) FROM outbox WHERE topic = 'holdChanged' AND payload LIKE '%accepted%'";
+        var acceptedBefore = await market.ScalarAsync<long>(AcceptedEvents);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
         var older = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0009", siblingGroup: "FAM-2"));
         var younger = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0010", siblingGroup: "FAM-2"));
@@ -173,13 +179,13 @@ public sealed class MarketFlowTests
         Assert.Equal(offering.HeldUnits, after.HeldUnits);
         foreach (var child in new[] { older, younger })
             Assert.Equal("placed", await market.ScalarAsync<string>("SELECT status FROM requests WHERE id = @child", new { child }));
-        Assert.Equal(2, await market.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE topic = 'holdChanged' AND payload LIKE '%accepted%'"));
+        Assert.Equal(acceptedBefore + 2, await market.ScalarAsync<long>(AcceptedEvents));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AChildWithoutCourtAuthorisation_CannotBeHeldOnASecurePlace(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-TEST-0007"));
         // Whoever changes an offering row moves its version: the offering's grain then reloads before it judges again.
@@ -195,7 +201,7 @@ public sealed class MarketFlowTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Availability_SaysHowFreshEachFigureIs_AndConfirmingRefreshesIt(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         await market.ExecuteAsync("UPDATE offerings SET last_confirmed_at = @old WHERE id = @Id", new { old = DateTimeOffset.UtcNow.AddDays(-10), offering.Id });
         await market.ExecuteAsync("INSERT INTO contracts (region_code, offering_id, budget_ceiling_reached, valid_from) SELECT @Region, @Id, false, @from WHERE NOT EXISTS (SELECT 1 FROM contracts WHERE region_code = @Region AND offering_id = @Id)",

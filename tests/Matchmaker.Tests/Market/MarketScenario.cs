@@ -41,17 +41,22 @@ public sealed class MarketScenario : IAsyncDisposable
         OtherProvider = Client(DemoDataGenerator.DemoToken(Roles.Provider, OtherRegion));
     }
 
+    /// <summary>
+    /// The app in process on a fresh copy of the seeded demo market. Its offerings are handed out fresh
+    /// (<see cref="OfferingWithFreeUnitsAsync"/>), so it can be shared by the tests of a class (<see cref="SharedMarket"/>).
+    /// </summary>
     public static async Task<MarketScenario> StartAsync(string provider)
     {
-        var database = await TestDatabase.CreateAsync(provider);
+        var database = await TestDatabase.CreateSeededAsync(provider);
         var app = new MatchmakerWebFactory(database);
         var scenario = new MarketScenario(database, app, token =>
         {
             var client = app.CreateClient();
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return client;
-        }, ownsDatabase: true);
+        }, ownsDatabase: true) { _freshOfferings = true };
         (await scenario.Desk.GetAsync("/readyz")).EnsureSuccessStatusCode();
+        scenario._seededRegions = await database.QueryAsync<RegionSettings>(SelectRegionSettings);
         return scenario;
     }
 
@@ -84,17 +89,101 @@ public sealed class MarketScenario : IAsyncDisposable
         public long Version { get; init; }
     }
 
-    /// <summary>A non-secure offering of the region's demo provider, set through the API to exactly <paramref name="free"/> free units.</summary>
+    /// <summary>
+    /// A non-secure offering of the region's demo provider (the first one), set through the API to exactly
+    /// <paramref name="free"/> free units. In a scenario started in process (<see cref="StartAsync"/>) each call hands out a
+    /// fresh one, so tests sharing the scenario never share an offering: a copy of that first offering as seeded (same
+    /// location, care, ages, genders, specialisms and contracts), which takes its place in the market; the first one
+    /// itself keeps no free units from then on, nor do the offerings of earlier tests (<see cref="BeginTestAsync"/>).
+    /// </summary>
     public async Task<OfferingFacts> OfferingWithFreeUnitsAsync(int free, HttpClient? provider = null)
     {
         provider ??= Provider;
         var me = await provider.GetFromJsonAsync<Me>("/api/v1/me");
-        var offering = await OfferingAsync(me!.OrganisationId!.Value);
+        var offering = _freshOfferings ? await FreshOfferingAsync(me!.OrganisationId!.Value, provider) : await OfferingAsync(me!.OrganisationId!.Value);
         var response = await provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity",
             new { totalUnits = offering.OccupiedUnits + offering.HeldUnits + free, occupiedUnits = offering.OccupiedUnits });
         response.EnsureSuccessStatusCode();
         return await FactsAsync(offering.Id);
     }
+
+    private bool _freshOfferings;
+    private readonly Dictionary<Guid, Guid> _firstOfferings = [];
+    private readonly List<(Guid Offering, HttpClient Provider)> _handedOut = [];
+    private IReadOnlyList<RegionSettings> _seededRegions = [];
+
+    private async Task<OfferingFacts> FreshOfferingAsync(Guid providerId, HttpClient provider)
+    {
+        if (!_firstOfferings.TryGetValue(providerId, out var first))
+        {
+            first = (await OfferingAsync(providerId)).Id;
+            _firstOfferings[providerId] = first;
+            await CloseAsync(first, provider);
+        }
+        var id = Guid.NewGuid();
+        await using (var connection = await Database.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO offerings (id, location_id, provider_id, care_type, subtype, min_age, max_age, genders, secure, specialisms,
+                                       total_units, occupied_units, held_units, earliest_start, last_confirmed_at, version)
+                SELECT @id, location_id, provider_id, care_type, subtype, min_age, max_age, genders, secure, specialisms,
+                       occupied_units, occupied_units, 0, earliest_start, last_confirmed_at, 1
+                FROM offerings WHERE id = @first
+                """, new { id, first });
+            await connection.ExecuteAsync("""
+                INSERT INTO contracts (region_code, offering_id, budget_ceiling_reached, valid_from)
+                SELECT region_code, @id, budget_ceiling_reached, valid_from FROM contracts WHERE offering_id = @first
+                """, new { id, first });
+        }
+        _handedOut.Add((id, provider));
+        return await FactsAsync(id);
+    }
+
+    /// <summary>The provider closes the offering's free units, through the API as its system would (a unit held or occupied stays).</summary>
+    private async Task CloseAsync(Guid offeringId, HttpClient provider)
+    {
+        var facts = await FactsAsync(offeringId);
+        if (facts.TotalUnits == facts.OccupiedUnits + facts.HeldUnits) return;
+        (await provider.PutAsJsonAsync($"/api/v1/offerings/{offeringId}/capacity",
+            new { totalUnits = facts.OccupiedUnits + facts.HeldUnits, occupiedUnits = facts.OccupiedUnits })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Before each test of a shared scenario: what earlier tests changed beyond their own children and offerings is put
+    /// back. Their offerings keep no free units (so they compete with no later test's), the regions' policies are as
+    /// seeded, and no system has a webhook subscription.
+    /// </summary>
+    public async Task BeginTestAsync()
+    {
+        foreach (var (offering, provider) in _handedOut) await CloseAsync(offering, provider);
+        _handedOut.Clear();
+        var now = await Database.QueryAsync<RegionSettings>(SelectRegionSettings);
+        foreach (var region in _seededRegions.Except(now))
+            await ExecuteAsync("""
+                UPDATE regions SET hold_hours = @HoldHours, max_parallel_holds = @MaxParallelHolds, allow_out_of_region = @AllowOutOfRegion,
+                                   allow_non_contracted = @AllowNonContracted, scheduled_matching = @ScheduledMatching
+                WHERE code = @Code
+                """, region);
+        foreach (var system in new[] { Desk, Provider, OtherDesk, OtherProvider })
+            foreach (var webhook in (await system.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/webhooks")).EnumerateArray())
+                (await system.DeleteAsync($"/api/v1/webhooks/{webhook.GetProperty("id").GetGuid()}")).EnsureSuccessStatusCode();
+    }
+
+    private sealed record RegionSettings
+    {
+        public string Code { get; init; } = "";
+        public int HoldHours { get; init; }
+        public int MaxParallelHolds { get; init; }
+        public bool AllowOutOfRegion { get; init; }
+        public bool AllowNonContracted { get; init; }
+        public bool ScheduledMatching { get; init; }
+    }
+
+    private const string SelectRegionSettings = """
+        SELECT code AS Code, hold_hours AS HoldHours, max_parallel_holds AS MaxParallelHolds, allow_out_of_region AS AllowOutOfRegion,
+               allow_non_contracted AS AllowNonContracted, scheduled_matching AS ScheduledMatching
+        FROM regions ORDER BY code
+        """;
 
     /// <summary>
     /// The region no longer contracts this offering and buys only what it contracts, so the place is outside its policy;

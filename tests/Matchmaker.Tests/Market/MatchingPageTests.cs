@@ -5,12 +5,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class MatchingPageTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketViewsCollection.Name)]
+public sealed class MatchingPageTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AllesKiezen_HoldsEveryProposalOfTheRound_EvenWithoutJavaScript(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
         await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ALLES-01"));
         await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ALLES-02"));

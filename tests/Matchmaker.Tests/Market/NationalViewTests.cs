@@ -8,12 +8,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed partial class NationalViewTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketViewsCollection.Name)]
+public sealed partial class NationalViewTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheNationalUser_SeesEveryRegionSideBySide_ForEveryCareType_AndNoHiddenCountFollowsFromTheTotals(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var national = await NationalAsync(market);
         var hidden = 0;
 
@@ -44,7 +46,7 @@ public sealed partial class NationalViewTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnUnknownCareType_IsNamedBesideItsField_AndRefusedByTheDownloads(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var national = await NationalAsync(market);
 
         var page = await national.GetAsync("/landelijk?zorgvorm=bogus");
@@ -62,7 +64,7 @@ public sealed partial class NationalViewTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task SharingPlacesAcrossRegions_NeverPlacesFewerChildren_ThanEveryRegionAlone(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var national = await NationalAsync(market);
 
         var page = await national.GetStringAsync("/landelijk/herverdeling");

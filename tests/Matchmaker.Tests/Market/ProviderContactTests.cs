@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class ProviderContactTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFormsCollection.Name)]
+public sealed class ProviderContactTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AProviderSetsTheIntakeContactOfALocation_AndTheDeskSeesItBesideThePlace(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
         var location = await market.ScalarAsync<Guid>("SELECT location_id FROM offerings WHERE id = @id", new { id = offering.Id });
         // The region may use the place: contracted, and places outside the region allowed.
@@ -38,7 +40,7 @@ public sealed class ProviderContactTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AWrongPhoneAndEmail_AreNamedBesideTheirFields_KeepWhatWasTyped_AndChangeNothing(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
         var location = await market.ScalarAsync<Guid>("SELECT location_id FROM offerings WHERE id = @id", new { id = offering.Id });
         var before = await market.ScalarAsync<string>("SELECT coalesce(email, '-') FROM location_contacts WHERE location_id = @location", new { location });

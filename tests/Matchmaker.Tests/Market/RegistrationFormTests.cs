@@ -3,12 +3,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class RegistrationFormTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFormsCollection.Name)]
+public sealed class RegistrationFormTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnEmptyOrHalfFilledRegistration_ShowsEveryErrorAtOnce_LinkedToItsField_AndKeepsWhatWasTyped(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var desk = market.App.CreateClient();
         await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
         var form = await desk.GetStringAsync("/tafel/aanvraag");

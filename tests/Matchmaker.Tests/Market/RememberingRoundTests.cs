@@ -5,12 +5,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class RememberingRoundTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFormsCollection.Name)]
+public sealed class RememberingRoundTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task APlaceThatDeclinedAChild_IsNotProposedToItInTheNextRound_UnlessTheDeskAsks(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         await AllowEveryPlaceAsync(market);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 40);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-MEM-0001", urgency: "crisis", maxDistanceKm: 1));
@@ -33,7 +35,7 @@ public sealed class RememberingRoundTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AChildWaitingForAnAnswer_IsLeftOutOfTheRound_AndASecondHoldNeedsTheDesksExplicitChoice(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         await AllowEveryPlaceAsync(market);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 40);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-MEM-0002", urgency: "crisis", maxDistanceKm: 1));
@@ -62,7 +64,7 @@ public sealed class RememberingRoundTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AParallelHold_IsADeliberateAct_WithinTheRegionsLimit_AndAuditedAsSuch(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         await AllowEveryPlaceAsync(market);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-MEM-0003", maxDistanceKm: 400));

@@ -8,13 +8,14 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed partial class ShortageFiguresTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketViewsCollection.Name)]
+public sealed partial class ShortageFiguresTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AMunicipality_GetsAggregatesOnly_AsCsv_WithSmallCountsHidden(string provider)
     {
-        await using var test = await TestDatabase.CreateAsync(provider);
-        await using var app = new MatchmakerWebFactory(test);
+        var app = (await markets.ForAsync(provider)).App;
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         await SignIn.AsDemoAsync(client, "rijnmond", "municipality");
 
@@ -47,8 +48,7 @@ public sealed partial class ShortageFiguresTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task EveryTable_HasItsOwnDownload_WithExactlyItsLinesOfTheWholeDownload_AndAnUnknownTableIsRefused(string provider)
     {
-        await using var test = await TestDatabase.CreateAsync(provider);
-        await using var app = new MatchmakerWebFactory(test);
+        var app = (await markets.ForAsync(provider)).App;
         var client = app.CreateClient();
         await SignIn.AsDemoAsync(client, "rijnmond", "municipality");
         var whole = (await client.GetStringAsync("/gemeente?handler=Csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -71,8 +71,7 @@ public sealed partial class ShortageFiguresTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task NoRegionsPublishedFigures_LetASmallCountBeCalculatedBack(string provider)
     {
-        await using var test = await TestDatabase.CreateAsync(provider);
-        await using var app = new MatchmakerWebFactory(test);
+        var app = (await markets.ForAsync(provider)).App;
         var attacked = 0;
         var hiddenCells = 0;
         foreach (var region in DemoRegions.All)

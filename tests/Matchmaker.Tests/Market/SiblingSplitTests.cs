@@ -5,12 +5,14 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class SiblingSplitTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class SiblingSplitTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ADeskSplitsASiblingGroupWithAReason_AndEachDossierAndTheMunicipalitysFiguresShowIt(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var first = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-SIB-0001", siblingGroup: "RIJ-GROEP-1"));
         var second = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-SIB-0002", siblingGroup: "RIJ-GROEP-1"));
@@ -40,7 +42,7 @@ public sealed class SiblingSplitTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task SiblingsWithAHoldForTheGroup_AreNotSplit_SoNoHoldPlacesThemTogetherAfterwards(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
         var first = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-SIB-0011", siblingGroup: "RIJ-GROEP-2"));
         await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-SIB-0012", siblingGroup: "RIJ-GROEP-2"));

@@ -7,12 +7,14 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>Bad input answers 400 with a ProblemDetails that names each field, and changes nothing.</summary>
-public sealed class ValidationTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketFlowsCollection.Name)]
+public sealed class ValidationTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Capacity_WithNegativeOrInconsistentCounts_IsRefusedFieldByField(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
 
         var negative = await Problem(await market.Provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = -1, occupiedUnits = -2 }));
@@ -32,7 +34,7 @@ public sealed class ValidationTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Requests_WithMissingUnknownOrOutOfRangeFields_AreRefused_AndNothingIsStored(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var before = await market.ScalarAsync<long>("SELECT count(*) FROM requests");
 
         var response = await market.Desk.PostAsJsonAsync($"/api/v1/regions/{MarketScenario.Region}/requests", new
@@ -63,7 +65,7 @@ public sealed class ValidationTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task HoldsAndAnswers_WithoutTheirFields_AreRefused(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "VAL-0001"));
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
@@ -84,7 +86,7 @@ public sealed class ValidationTests
     [Fact]
     public async Task EveryApiResponse_CarriesTheApiVersion_AndTheOpenApiDocumentIsPublic()
     {
-        await using var market = await MarketScenario.StartAsync("sqlite");
+        var market = await markets.ForAsync("sqlite");
         var anonymous = market.App.CreateClient();
 
         var document = await anonymous.GetAsync("/api/v1/openapi.json");

@@ -7,12 +7,14 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Market;
 
 /// <summary>A provider's system is told, by a signed notification without personal data, that there is something to pull.</summary>
-public sealed class WebhookTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketViewsCollection.Name)]
+public sealed class WebhookTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AProposal_ReachesTheProvidersReceiver_SignedAndWithoutPersonalData_AndTheEventsArePulledByItsCursor(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         await using var receiver = new HookReceiver();
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var created = await (await market.Provider.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url })).Content.ReadFromJsonAsync<JsonElement>();
@@ -46,7 +48,7 @@ public sealed class WebhookTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AReceiverThatFails_IsTriedAgainLaterEachTime_ShowsAsFailing_AndCanBePausedAndDeleted(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         await using var receiver = new HookReceiver { Answer = HttpStatusCode.InternalServerError };
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var created = await (await market.Provider.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url })).Content.ReadFromJsonAsync<JsonElement>();
@@ -78,7 +80,7 @@ public sealed class WebhookTests
     [Fact]
     public async Task AWebhookUrl_MustBeHttps_OrHttpToThisMachine()
     {
-        await using var market = await MarketScenario.StartAsync("sqlite");
+        var market = await markets.ForAsync("sqlite");
 
         var plain = await market.Provider.PostAsJsonAsync("/api/v1/webhooks", new { url = "http://hooks.example/x" });
         var relative = await market.Provider.PostAsJsonAsync("/api/v1/webhooks", new { url = "/hook" });

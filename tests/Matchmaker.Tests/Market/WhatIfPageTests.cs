@@ -6,12 +6,15 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-public sealed class WhatIfPageTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketViewsCollection.Name)]
+public sealed class WhatIfPageTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AMunicipalityBuysPlaces_MorePlacesNeverPlaceFewerChildren_AndTheRunIsStoredAndExportedAsShown(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
+        var runsBefore = await market.ScalarAsync<long>(PurchaseRuns);
         var municipality = await MunicipalityAsync(market);
         var careType = await market.ScalarAsync<string>(
             "SELECT care_type FROM requests WHERE region_code = 'rijnmond' AND status = 'open' GROUP BY care_type ORDER BY count(*) DESC, care_type LIMIT 1");
@@ -31,14 +34,14 @@ public sealed class WhatIfPageTests
         Assert.Contains(CareTypes.DutchName(careType), page);
         var csvExtra = csv.Split('\n').Single(l => l.StartsWith("extra geplaatste kinderen;", StringComparison.Ordinal)).Trim().Split(';')[1];
         Assert.Equal(ExtraPlaced(tenJson) is { } n ? (n > 0 ? $"+{n}" : n.ToString()) : "x", csvExtra);
-        Assert.Equal(2L, await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs WHERE region_code = 'rijnmond' AND kind = 'purchase'"));
+        Assert.Equal(runsBefore + 2, await market.ScalarAsync<long>(PurchaseRuns));
         Assert.Contains(ten, await municipality.GetStringAsync("/gemeente/wat-als"));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task PlacesNoWaitingChildCanUse_ChangeNothing(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var municipality = await MunicipalityAsync(market);
         var waitedFor = (await market.Database.QueryAsync<string>("SELECT DISTINCT care_type FROM requests WHERE region_code = 'rijnmond' AND status = 'open'")).ToHashSet();
         var unused = CareTypes.All.Order(StringComparer.Ordinal).First(c => !waitedFor.Contains(c));
@@ -54,7 +57,7 @@ public sealed class WhatIfPageTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheSweep_GivesForEveryWaitedForCareTypeWhatTheSingleWhatIfGivesForThatManyPlaces(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var municipality = await MunicipalityAsync(market);
         var form = await municipality.GetStringAsync("/gemeente/wat-als");
 
@@ -86,7 +89,8 @@ public sealed class WhatIfPageTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnEmptyOrWrongPurchase_ShowsEveryErrorBesideItsField_AndRunsNothing(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
+        var runsBefore = await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs");
         var municipality = await MunicipalityAsync(market);
         var form = await municipality.GetStringAsync("/gemeente/wat-als");
 
@@ -108,13 +112,13 @@ public sealed class WhatIfPageTests
         Assert.DoesNotContain("href=\"#careType\"", tooManyPage);
         Assert.Equal(HttpStatusCode.OK, contract.StatusCode);
         Assert.Contains("href=\"#offering\"", await contract.Content.ReadAsStringAsync());
-        Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs"));
+        Assert.Equal(runsBefore, await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs"));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ARunOfAnotherRegion_IsNotFound(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var municipality = await MunicipalityAsync(market);
         var run = await PurchaseAsync(municipality, "gezinshuis", "2");
         var other = market.App.CreateClient();
@@ -124,6 +128,8 @@ public sealed class WhatIfPageTests
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"{run}?handler=Csv")).StatusCode);
         Assert.DoesNotContain(run, await other.GetStringAsync("/gemeente/wat-als"));
     }
+
+    private const string PurchaseRuns = "SELECT count(*) FROM what_if_runs WHERE region_code = 'rijnmond' AND kind = 'purchase'";
 
     private static string PriorityPolicyVersion => PriorityPolicy.Version;
 

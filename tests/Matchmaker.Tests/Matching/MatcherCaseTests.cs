@@ -1,9 +1,11 @@
 using Request = Matchmaker.Matching.Request;
 using Matchmaker.Matching;
+using Matchmaker.Tests.Infrastructure;
 using static Matchmaker.Tests.Matching.MatchBuilders;
 
 namespace Matchmaker.Tests.Matching;
 
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class MatcherCaseTests
 {
     [Fact]

@@ -2,9 +2,11 @@ using Request = Matchmaker.Matching.Request;
 using FsCheck;
 using FsCheck.Fluent;
 using Matchmaker.Matching;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Matching;
 
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class MatcherPropertyTests
 {
     private static readonly Config Thorough = Config.QuickThrowOnFailure.WithMaxTest(3000);

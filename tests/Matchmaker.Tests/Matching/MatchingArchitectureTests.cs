@@ -5,6 +5,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Matching;
 
 /// <summary>The matching library stays pure: no I/O, no web, no database, no clock or randomness in its decisions.</summary>
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class MatchingArchitectureTests
 {
     [Fact]

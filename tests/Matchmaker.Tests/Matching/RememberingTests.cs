@@ -1,8 +1,10 @@
 using Matchmaker.Matching;
+using Matchmaker.Tests.Infrastructure;
 using static Matchmaker.Tests.Matching.MatchBuilders;
 
 namespace Matchmaker.Tests.Matching;
 
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class RememberingTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Matchmaker.Tests.Infrastructure;
 namespace Matchmaker.Tests.Matching;
 
 /// <summary>The command-line contract of <c>solve</c>, run as a real process on the built Silo.</summary>
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class SolveCommandTests
 {
     private const string ValidPlace = """

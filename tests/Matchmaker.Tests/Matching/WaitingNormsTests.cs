@@ -1,7 +1,9 @@
 using Matchmaker.Matching;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Matching;
 
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class WaitingNormsTests
 {
     // Monday 2 November 2026 as the start of the measure.

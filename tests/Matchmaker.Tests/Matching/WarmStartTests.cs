@@ -1,5 +1,6 @@
 using Matchmaker.Matching;
 using Matchmaker.Matching.Allocation;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Matching;
 
@@ -7,6 +8,7 @@ namespace Matchmaker.Tests.Matching;
 /// The branch and bound over sibling groups starts every branch from its parent's flow. Solving each branch afresh
 /// is the slow road to the same answer, so the two are compared on markets where many groups are split.
 /// </summary>
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class WarmStartTests
 {
     [Fact]

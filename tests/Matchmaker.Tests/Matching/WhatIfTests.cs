@@ -1,9 +1,11 @@
 using Matchmaker.Matching;
 using Matchmaker.Matching.Purchasing;
+using Matchmaker.Tests.Infrastructure;
 using static Matchmaker.Tests.Matching.MatchBuilders;
 
 namespace Matchmaker.Tests.Matching;
 
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class WhatIfTests
 {
     private static readonly DateOnly Today = new(2026, 12, 2);
@@ -111,6 +113,7 @@ public sealed class WhatIfTests
     }
 }
 
+[Trait(Lane.Name, Lane.Fast)]
 public sealed class PoolingTests
 {
     private static readonly DateOnly Today = new(2026, 12, 2);

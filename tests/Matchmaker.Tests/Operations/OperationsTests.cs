@@ -1,17 +1,19 @@
 using System.Net;
 using Matchmaker.Silo.Demo;
 using Matchmaker.Tests.Infrastructure;
+using Matchmaker.Tests.Market;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Operations;
 
-public sealed class OperationsTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(SecurityCollection.Name)]
+public sealed class OperationsTests(SharedMarket markets)
 {
     [Fact]
     public async Task TheOrleansDashboardAndTheMetrics_AreForTheAdministratorOnly()
     {
-        await using var test = await TestDatabase.CreateAsync("sqlite");
-        await using var app = new MatchmakerWebFactory(test);
+        var app = (await markets.ForAsync("sqlite")).App;
         var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false };
         var anonymous = app.CreateClient(options);
         var desk = app.CreateClient(options);

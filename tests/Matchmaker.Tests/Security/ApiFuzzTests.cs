@@ -16,7 +16,9 @@ namespace Matchmaker.Tests.Security;
 /// no body, a broken body, the wrong content type; bad query values and unknown path ids. Not one answer may be a
 /// 5xx, and a refused request (4xx) must leave the market's tables exactly as they were.
 /// </summary>
-public sealed class ApiFuzzTests(ITestOutputHelper output)
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(SecurityCollection.Name)]
+public sealed class ApiFuzzTests(ITestOutputHelper output, SharedMarket markets)
 {
     private static readonly JsonNode?[] BadValues =
     [
@@ -30,7 +32,7 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task EveryOperation_WithBadInput_NeverAnswers500_AndARefusalChangesNothing(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var doors = await Doors.OpenAsync(market);
         var document = await market.Desk.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var failures = new List<string>();

@@ -19,7 +19,8 @@ namespace Matchmaker.Tests.Security;
 /// anonymous gets 401 (API) or the sign-in page, a role not allowed 403 (API) or the no-access page, another tenant
 /// what the table says, an allowed role anything but a refusal or a 5xx.
 /// </summary>
-public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
+[Collection(SecurityCollection.Name)]
+public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, SharedMarket markets)
 {
     private const string AnyRole = "*";
     private const string Anyone = "anyone";
@@ -171,10 +172,10 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/metrics")),
     ];
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task EveryRole_AtEveryApiOperation_GetsWhatTheTableSays(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var doors = await Doors.OpenAsync(market);
         var wrong = new List<string>();
         var checks = 0;
@@ -199,10 +200,10 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
     public async Task EveryRole_AtEveryPageHandler_GetsWhatTheTableSays(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var doors = await Doors.OpenAsync(market);
         var wrong = new List<string>();
         var checks = 0;
@@ -231,11 +232,10 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task TheApiTable_HasEveryOperationOfTheOpenApiDocument_AndNoOther()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var app = new MatchmakerWebFactory(database);
+        var app = (await markets.ForAsync("sqlite")).App;
         var document = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var documented = document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject().Select(method => $"{method.Name.ToUpperInvariant()} {path.Name}"))
@@ -244,7 +244,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output)
         Assert.Equal(documented, Api.Select(door => $"{door.Method} {door.Template}").Order().ToList());
     }
 
-    [Fact]
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public void ThePageTable_HasEveryPageHandler()
     {
         var handlers = typeof(Program).Assembly.GetTypes()

@@ -8,12 +8,14 @@ using Matchmaker.Tests.Market;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>The inputs that answered 500 or were stored when they should not have been: now each a clear 4xx, and nothing stored.</summary>
-public sealed class BadInputTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(SecurityCollection.Name)]
+public sealed class BadInputTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ARequestWithoutItsTextFields_OrWithAnEmptyCaseReference_IsRefusedFieldByField(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var child = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, "X"), JsonSerializerOptions.Web)!.AsObject();
         foreach (var field in new[] { "measureType", "urgency", "careType", "gender", "homePc4" })
@@ -34,7 +36,7 @@ public sealed class BadInputTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ACaseReferenceTakenInTheRegion_InAnyLetterCase_IsRefusedOnRegisterAndOnEdit(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         await market.RegisterAsync(MarketScenario.ChildFor(offering, "RT-CASE-1"));
         var other = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RT-CASE-2"));
@@ -52,7 +54,7 @@ public sealed class BadInputTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnUnknownMatchingRound_OnAHold_IsNotFound_AndNoUnitIsTaken(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RT-ROUND-1"));
 
@@ -65,7 +67,7 @@ public sealed class BadInputTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task DatesOfLongAgo_ForAMeasureStartOrAPlacementStart_AreRefused(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var child = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, "RT-OLD-1"), JsonSerializerOptions.Web)!.AsObject();
         child["measureStart"] = "0001-01-01";
@@ -85,7 +87,7 @@ public sealed class BadInputTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheWrongContentType_Answers415_AndAnUnknownOffering404(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
 
         var plain = await market.Provider.PutAsync($"/api/v1/offerings/{offering.Id}/capacity", new StringContent("totalUnits=3", Encoding.UTF8, "text/plain"));

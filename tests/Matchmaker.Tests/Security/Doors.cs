@@ -14,12 +14,15 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
     private int _children;
     private Guid? _round;
 
+    /// <summary>How the case references of these doors' children begin (<c>DOOR-</c>, then a tag of their own: doors of tests sharing a market never collide).</summary>
+    public string Prefix { get; } = $"DOOR-{Guid.NewGuid():N}"[..13] + "-";
+
     public MarketScenario Market => market;
     public Guid Offering => offering.Id;
 
     public static async Task<Doors> OpenAsync(MarketScenario market) => new(market, await market.OfferingWithFreeUnitsAsync(free: 400));
 
-    public object NewChild() => MarketScenario.ChildFor(offering, $"DOOR-{Interlocked.Increment(ref _children):0000}");
+    public object NewChild() => MarketScenario.ChildFor(offering, $"{Prefix}{Interlocked.Increment(ref _children):0000}");
 
     public Task<Guid> NewRequestAsync() => market.RegisterAsync(NewChild());
 
@@ -29,12 +32,12 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
     public async Task<Guid> WhatIfRunAsync() => _whatIfRun ??= (await market.App.Services.GetRequiredService<Silo.Figures.WhatIfRuns>()
         .PurchaseAsync(MarketScenario.Region, null, new("gezinshuis", 2, "all", null, []))).RunId;
 
-    /// <summary>Two waiting siblings; returns the first one's request (its group is <c>GROUP-</c> and the same number).</summary>
+    /// <summary>Two waiting siblings; returns the first one's request (its group is <c>GROUP-</c>, these doors' prefix and a number).</summary>
     public async Task<(Guid First, string Group)> NewSiblingGroupAsync()
     {
-        var group = $"GROUP-{Interlocked.Increment(ref _children):0000}";
-        var first = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"DOOR-{Interlocked.Increment(ref _children):0000}", siblingGroup: group));
-        await market.RegisterAsync(MarketScenario.ChildFor(offering, $"DOOR-{Interlocked.Increment(ref _children):0000}", siblingGroup: group));
+        var group = $"GROUP-{Prefix}{Interlocked.Increment(ref _children):0000}";
+        var first = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"{Prefix}{Interlocked.Increment(ref _children):0000}", siblingGroup: group));
+        await market.RegisterAsync(MarketScenario.ChildFor(offering, $"{Prefix}{Interlocked.Increment(ref _children):0000}", siblingGroup: group));
         return (first, group);
     }
 

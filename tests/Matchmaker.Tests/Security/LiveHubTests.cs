@@ -6,16 +6,18 @@ using Matchmaker.Silo.Demo;
 using Matchmaker.Tests.Market;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Security;
 
 /// <summary>The live hub: WebSockets only, so a connection stays with the identity that opened it; a provider hears what it needs, not request ids.</summary>
-public sealed class LiveHubTests
+[Trait(Lane.Name, Lane.Integration)]
+public sealed class LiveHubTests(SharedMarket markets) : IClassFixture<SharedMarket>
 {
     [Fact]
     public async Task AnotherIdentity_CannotPollOnAnEstablishedConnection_AndOnlyWebSocketsAreOffered()
     {
-        await using var market = await MarketScenario.StartAsync("sqlite");
+        var market = await markets.ForAsync("sqlite");
         var negotiate = await market.Desk.PostAsync("/hubs/availability/negotiate?negotiateVersion=1", null);
         var offer = await negotiate.Content.ReadFromJsonAsync<JsonElement>();
         var token = offer.GetProperty("connectionToken").GetString();
@@ -30,7 +32,7 @@ public sealed class LiveHubTests
     [Fact]
     public async Task AProvider_HearsAHoldOnItsPlace_WithoutTheRequestId_WhileTheDeskHearsWhichRequest()
     {
-        await using var market = await MarketScenario.StartAsync("sqlite");
+        var market = await markets.ForAsync("sqlite");
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "LIVE-0001"));
         var providerHeard = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,7 +56,7 @@ public sealed class LiveHubTests
     [Theory, MemberData(nameof(Infrastructure.TestDatabase.Providers), MemberType = typeof(Infrastructure.TestDatabase))]
     public async Task ACaseworker_HearsWhatHappensToTheChildTheyFiled_AndNothingOfAnotherChild(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 2);
         var someoneElses = await market.RegisterAsync(MarketScenario.ChildFor(offering, "LIVE-OTHER"));
         // The caseworker files the child with the form, as in real life (a request's caseworker is set when it is filed).

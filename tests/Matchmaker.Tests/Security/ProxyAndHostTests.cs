@@ -1,15 +1,18 @@
 using System.Net;
 using Matchmaker.Tests.Infrastructure;
+using Matchmaker.Tests.Market;
 
 namespace Matchmaker.Tests.Security;
 
 /// <summary>Behind the TLS proxy named in configuration, and only then, requests count as https: Secure cookies and HSTS.</summary>
-public sealed class ProxyAndHostTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(SecurityCollection.Name)]
+public sealed class ProxyAndHostTests(SharedMarket markets)
 {
     [Fact]
     public async Task BehindTheNamedProxy_CookiesAreSecure_AndHstsIsSent()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateSeededAsync("sqlite");
         await using var node = await WebNode.StartAsync(database, new Dictionary<string, string> { ["ForwardedHeaders__KnownProxies"] = "127.0.0.1" });
 
         var (cookie, hsts) = await SignInAsync(node.BaseAddress, forwardedProto: "https");
@@ -24,9 +27,7 @@ public sealed class ProxyAndHostTests
     [Fact]
     public async Task WithoutANamedProxy_ForwardedHeadersAreNotBelieved_AndAForeignHostIsRefused()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var app = new MatchmakerWebFactory(database);
-        var client = app.CreateClient();
+        var client = (await markets.ForAsync("sqlite")).App.CreateClient();
 
         using var forwarded = new HttpRequestMessage(HttpMethod.Get, "/account/sign-in") { Headers = { { "X-Forwarded-Proto", "https" } } };
         var believed = await client.SendAsync(forwarded);

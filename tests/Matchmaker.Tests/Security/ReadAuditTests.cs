@@ -6,12 +6,14 @@ using Matchmaker.Tests.Market;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>Every read that shows a case reference or a child's data leaves a record in the audit log (NEN 7513).</summary>
-public sealed class ReadAuditTests
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(SecurityCollection.Name)]
+public sealed class ReadAuditTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task EveryReadOfAChildsData_LeavesAnAuditRecord_NamingWhoAndWhat(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var doors = await Doors.OpenAsync(market);
         var requestId = await doors.NewRequestAsync();
         await doors.NewHoldAsync();
@@ -46,13 +48,14 @@ public sealed class ReadAuditTests
 
         Assert.Empty(unrecorded);
         Assert.Contains(roundRead.EnumerateArray(), entry => entry.GetProperty("action").GetString() == "matching-round-read"
-            && entry.GetProperty("detail").GetString()!.Contains("DOOR-"));
+            && entry.GetProperty("detail").GetString()!.Contains(doors.Prefix));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ADesk_ExportsItsRegionsAuditLogForAPeriod_AsCsv_AndTheExportIsRecorded(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
+        var exportsBefore = await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'audit-exported'");
         var doors = await Doors.OpenAsync(market);
         await doors.NewHoldAsync();
         const string Export = $"/api/v1/regions/{MarketScenario.Region}/audit/export";
@@ -65,11 +68,11 @@ public sealed class ReadAuditTests
 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("id;at_utc;actor_id;actor_kind;role", lines[0]);
-        Assert.Contains(lines, line => line.Contains(";request-registered;") && line.Contains("DOOR-0001"));
+        Assert.Contains(lines, line => line.Contains(";request-registered;") && line.Contains($"{doors.Prefix}0001"));
         Assert.Contains(lines, line => line.Contains(";hold-placed;"));
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, backwards.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, otherRegion.StatusCode);
-        Assert.Equal(1L, await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'audit-exported'"));
+        Assert.Equal(exportsBefore + 1, await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'audit-exported'"));
     }
 }

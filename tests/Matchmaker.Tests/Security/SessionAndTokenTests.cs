@@ -12,16 +12,20 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Matchmaker.Tests.Security;
 
 /// <summary>Sessions and tokens end when what they stand for ends; guessing is slowed down; a foreign site cannot post with a cookie.</summary>
-public sealed class SessionAndTokenTests
+// A market of its own: its wrong passwords and guessed tokens would use up the failures a client address may have
+// in a minute (RateLimiting:FailuresPerMinute) for the other classes of a shared one.
+[Trait(Lane.Name, Lane.Integration)]
+public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<SharedMarket>
 {
     private const string Rounds = $"/api/v1/regions/{MarketScenario.Region}/matching-rounds";
-    private const string Email = "bemiddelaar@rijnmond.example";
+    // A desk user of its own for each test (xunit makes a new instance per test): the tests share a market.
+    private readonly string Email = $"bemiddelaar-{Guid.NewGuid():N}@rijnmond.example";
     private const string Password = "a long enough password";
 
     [Fact]
     public async Task ADemoCookie_AfterARestartWithDemoModeOff_ReadsAndChangesNothing_AndNoDemoAccountIsLeft()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateSeededAsync("sqlite");
         string cookie;
         await using (var demo = new MatchmakerWebFactory(database))
         {
@@ -44,7 +48,7 @@ public sealed class SessionAndTokenTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ASession_EndsAtTheNextChange_WhenTheUserIsDisabledOrTheirRoleChanges(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         var userId = await AddDeskUserAsync(market.Database);
         var browser = People.Browser(market);
         await SignIn.WithPasswordAsync(browser, Email, Password);
@@ -62,7 +66,7 @@ public sealed class SessionAndTokenTests
     [Fact]
     public async Task UsersDisable_EndsTheSession_AndThePasswordNoLongerWorks()
     {
-        await using var market = await MarketScenario.StartAsync("sqlite");
+        var market = await markets.ForAsync("sqlite");
         await AddDeskUserAsync(market.Database);
         var browser = People.Browser(market);
         await SignIn.WithPasswordAsync(browser, Email, Password);
@@ -81,7 +85,7 @@ public sealed class SessionAndTokenTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AfterFiveWrongPasswords_TheAccountWaits_EvenForTheRightOne_AndAnUnknownAddressIsAnsweredAlike(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
         await AddDeskUserAsync(market.Database);
         for (var i = 0; i < AccountLockoutFreeFailures; i++)
             await SignIn.WithPasswordAsync(People.Browser(market), Email, "wrong password " + i);
@@ -100,7 +104,7 @@ public sealed class SessionAndTokenTests
     [Fact]
     public async Task AnAddressThatGuessesTokens_GetsA429WithRetryAfter_EvenForARightToken()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateSeededAsync("sqlite");
         await using var app = new MatchmakerWebFactory(database);
         await using var strict = app.WithWebHostBuilder(builder => builder.UseSetting("RateLimiting:FailuresPerMinute", "3"));
         HttpClient Client(string token)
@@ -125,7 +129,8 @@ public sealed class SessionAndTokenTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ATokenThatExpiredOrWasRevoked_Answers401WithWwwAuthenticate_AndATokenWithoutTheScope403(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
+        var roundsBefore = await market.ScalarAsync<long>("SELECT count(*) FROM matching_rounds");
         var expired = await AddTokenAsync(market.Database, "capacity:read", DateTimeOffset.UtcNow.AddMinutes(-1));
         var readOnly = await AddTokenAsync(market.Database, "capacity:read", DateTimeOffset.UtcNow.AddDays(1));
         var revoked = await AddTokenAsync(market.Database, "capacity:read", DateTimeOffset.UtcNow.AddDays(1));
@@ -143,13 +148,14 @@ public sealed class SessionAndTokenTests
         Assert.Equal(HttpStatusCode.Forbidden, withoutScope.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withScope.StatusCode);
         Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.Single().Scheme);
-        Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM matching_rounds"));
+        Assert.Equal(roundsBefore, await market.ScalarAsync<long>("SELECT count(*) FROM matching_rounds"));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ACookiePostFromAForeignSite_IsRefused_AndSigningOutNeedsTheFormsToken(string provider)
     {
-        await using var market = await MarketScenario.StartAsync(provider);
+        var market = await markets.ForAsync(provider);
+        var roundsBefore = await market.ScalarAsync<long>("SELECT count(*) FROM matching_rounds");
         var browser = await People.SignedInAsync(market, Roles.Desk, MarketScenario.Region);
 
         using var foreign = new HttpRequestMessage(HttpMethod.Post, Rounds) { Headers = { { "Origin", "https://evil.example" } } };
@@ -166,10 +172,10 @@ public sealed class SessionAndTokenTests
         Assert.Equal(HttpStatusCode.BadRequest, signOutWithoutToken.StatusCode);
         Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode);
         Assert.Equal(HttpStatusCode.Created, fromOwnPage.StatusCode);
-        Assert.Equal(1L, await market.ScalarAsync<long>("SELECT count(*) FROM matching_rounds"));
+        Assert.Equal(roundsBefore + 1, await market.ScalarAsync<long>("SELECT count(*) FROM matching_rounds"));
     }
 
-    private static async Task<Guid> AddDeskUserAsync(TestDatabase database)
+    private async Task<Guid> AddDeskUserAsync(TestDatabase database)
     {
         var id = Guid.NewGuid();
         await database.ExecuteAsync("""

@@ -63,6 +63,8 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
         public string LocationName { get; init; } = "";
         public string Municipality { get; init; } = "";
         public int FreeUnits { get; init; }
+        public double Lat { get; init; }
+        public double Lon { get; init; }
         public double DistanceKm { get; set; }
     }
 
@@ -213,21 +215,18 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
     {
         await using var connection = await database.OpenAsync();
         var centre = await SpotAsync(connection, regionCode, null);
-        var careTypes = (await connection.QueryAsync<string>(
-            "SELECT DISTINCT care_type FROM requests WHERE region_code = @regionCode AND status = 'open'", new { regionCode })).ToHashSet();
-        var offerings = await MarketRows.OfferingsAsync(connection, null);
-        var open = offerings.Where(o => careTypes.Contains(o.CareType) && o.FreeUnits > 0 && !o.ToPlace().ContractedBy.Contains(regionCode)).ToDictionary(o => o.Id);
-        var labels = await connection.QueryAsync<ContractOption>("""
-            SELECT o.id AS Id, o.care_type AS CareType, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality
+        // Contracts with the budget ceiling reached do not count, as for the matcher (MarketRows): the region may contract those again.
+        var options = await connection.QueryAsync<ContractOption>("""
+            SELECT o.id AS Id, o.care_type AS CareType, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality,
+                   o.total_units - o.occupied_units - o.held_units AS FreeUnits, l.lat AS Lat, l.lon AS Lon
             FROM offerings o JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
             JOIN municipalities m ON m.id = l.municipality_id
-            """);
-        return labels.Where(l => open.ContainsKey(l.Id))
-            .Select(l => new ContractOption
-            {
-                Id = l.Id, CareType = l.CareType, ProviderName = l.ProviderName, LocationName = l.LocationName, Municipality = l.Municipality,
-                FreeUnits = open[l.Id].FreeUnits, DistanceKm = Math.Round(Geo.DistanceKm(centre.Lat, centre.Lon, open[l.Id].Lat, open[l.Id].Lon), 1),
-            })
+            WHERE o.total_units - o.occupied_units - o.held_units > 0
+              AND o.care_type IN (SELECT care_type FROM requests WHERE region_code = @regionCode AND status = 'open')
+              AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.offering_id = o.id AND c.region_code = @regionCode AND c.budget_ceiling_reached = false)
+            """, new { regionCode });
+        return options
+            .Select(o => { o.DistanceKm = Math.Round(Geo.DistanceKm(centre.Lat, centre.Lon, o.Lat, o.Lon), 1); return o; })
             .OrderBy(o => o.DistanceKm).ThenBy(o => o.Id).Take(limit).ToList();
     }
 

@@ -53,7 +53,7 @@ public static class FailoverCommand
             var turn = c;
             while (!stop.IsCancellationRequested)
             {
-                var hold = await SendAsync(desks, () => turn++, $"/api/v1/offerings/{offering.Id}/holds", new { requestId = children[c] }, Retried);
+                var hold = await SendAsync(desks, () => turn++, $"/api/v1/offerings/{offering.Id}/holds", new { requestId = children[c], outsidePolicyReason = LoadMarket.OutsidePolicyReason }, Retried);
                 if (hold is null) { Interlocked.Increment(ref failed); continue; }
                 acknowledged.Add(clock.Elapsed.TotalSeconds);
                 var holdId = JsonDocument.Parse(hold).RootElement[0].GetProperty("holdId").GetGuid();

@@ -84,7 +84,7 @@ public static partial class HeavyCommand
     {
         var holds = phase.Holds;
         Console.Out.WriteLine($"hold path {name}: {holds.CyclesPerSecond:0.0} cycles/s, p50 {holds.P50:0.0} ms, p99 {holds.P99:0.0} ms, max {holds.Max:0.0} ms, " +
-            $"{holds.Errors} error(s); Orleans stall/long-turn warnings logged: " +
+            $"{holds.Errors} error(s){(holds.FirstError is { } e ? $" (first: {e})" : "")}; Orleans stall/long-turn warnings logged: " +
             (phase.Stalls.Count == 0 ? "none" : string.Join(", ", phase.Stalls.Select(s => $"{s.Value}× '{s.Key}'")) + $" (first: {phase.FirstStall})"));
     }
 

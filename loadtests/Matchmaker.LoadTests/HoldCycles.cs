@@ -18,8 +18,9 @@ public sealed class HoldCycles
     private int _errors;
     private int _errorsBefore;
     private bool _measuring;
+    private string? _firstError;
 
-    public sealed record Summary(double CyclesPerSecond, double P50, double P99, double Max, int Cycles, int Errors);
+    public sealed record Summary(double CyclesPerSecond, double P50, double P99, double Max, int Cycles, int Errors, string? FirstError = null);
 
     /// <summary>
     /// Opens up the offerings (<paramref name="clients"/> + 2 free units each) and registers a child for each of them
@@ -64,7 +65,7 @@ public sealed class HoldCycles
         await Task.WhenAll(_workers);
         var all = _latencies.SelectMany(l => l).Order().ToList();
         return new Summary(all.Count / _measured.Elapsed.TotalSeconds, LoadMarket.Percentile(all, 0.5), LoadMarket.Percentile(all, 0.99),
-            all.Count > 0 ? all[^1] : 0, all.Count, errors);
+            all.Count > 0 ? all[^1] : 0, all.Count, errors, _firstError);
     }
 
     private async Task CycleAsync(LoadMarket market, List<LoadMarket.Pair> mine, int c)
@@ -80,11 +81,11 @@ public sealed class HoldCycles
             var clock = Stopwatch.StartNew();
             try
             {
-                using var hold = await desk.PostAsJsonAsync($"/api/v1/offerings/{pair.Offering.Id}/holds", new { requestId = pair.RequestId });
-                if (hold.StatusCode != HttpStatusCode.Created) { Interlocked.Increment(ref _errors); continue; }
+                using var hold = await desk.PostAsJsonAsync($"/api/v1/offerings/{pair.Offering.Id}/holds", new { requestId = pair.RequestId, outsidePolicyReason = LoadMarket.OutsidePolicyReason });
+                if (hold.StatusCode != HttpStatusCode.Created) { await FailedAsync("hold", hold); continue; }
                 var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
                 using var decline = await provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/decline", new { reason = "no-capacity" });
-                if (decline.StatusCode != HttpStatusCode.NoContent) { Interlocked.Increment(ref _errors); continue; }
+                if (decline.StatusCode != HttpStatusCode.NoContent) { await FailedAsync("decline", decline); continue; }
             }
             catch (HttpRequestException)
             {
@@ -94,5 +95,11 @@ public sealed class HoldCycles
             if (Volatile.Read(ref _measuring)) _latencies[c].Add(clock.Elapsed.TotalMilliseconds);
         }
         foreach (var provider in providers.Values) provider.Dispose();
+    }
+
+    private async Task FailedAsync(string step, HttpResponseMessage answer)
+    {
+        if (Interlocked.Increment(ref _errors) == 1)
+            _firstError = $"{step}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}";
     }
 }

@@ -13,6 +13,12 @@ public sealed class LoadMarket
 {
     public const string Region = "rijnmond";
 
+    /// <summary>
+    /// The load offerings spread over every region's providers (to spread the grains), so most are outside the load desk's
+    /// region's policy: its holds are the deliberate kind, with a reason, as a desk would make them.
+    /// </summary>
+    public const string OutsidePolicyReason = "Belastingtest: plaatsen in alle regio's";
+
     public sealed record Offering(Guid Id, Guid ProviderId, string ProviderToken, string CareType, int MinAge, int MaxAge, string Gender);
 
     public sealed record Pair(Offering Offering, Guid RequestId);

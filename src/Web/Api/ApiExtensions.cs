@@ -15,6 +15,7 @@ public static class ApiExtensions
             options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails += ProblemCodes.Complete);
         // Field names in validation errors as the client sends them (lowerCamelCase).
         FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
             member is null ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Name);
@@ -32,6 +33,7 @@ public static class ApiExtensions
         services.AddOpenApi("v1", options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
+            ApiContract.Document(options);
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true;
             options.AddDocumentTransformer((document, _, _) =>
             {

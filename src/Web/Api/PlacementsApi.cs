@@ -33,5 +33,5 @@ public static class PlacementsApi
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.PlacementsEnd).Validate(clock => new EndInputValidator(clock))
-            .Describe("endPlacement", "Ends a placement with a date and a reason (planned end, breakdown, move); its unit is free again.");
+            .Produces(204).Refuses(Silo.Market.RuleCode.PlacementCannotEnd).Describe("endPlacement", "Ends a placement with a date and a reason (planned end, breakdown, move); its unit is free again.");
 }

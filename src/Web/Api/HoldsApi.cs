@@ -56,6 +56,9 @@ public static class HoldsApi
             .Produces(204).Refuses(Silo.Market.RuleCode.HoldNotActive).Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures. Takes an Idempotency-Key header.");
         api.MapGet("/holds", ListAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.HoldsRead, Silo.Access.Scopes.ProposalsRead)
             .Produces<List<Silo.Offerings.HoldReads.HoldSummary>>(200).Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");
+        api.MapGet("/holds/{holdId:guid}", FindAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.HoldsRead, Silo.Access.Scopes.ProposalsRead)
+            .Produces<Silo.Offerings.HoldReads.HoldSummary>(200)
+            .Describe("getHold", "One hold, as listHolds shows it (the Location of placeHold): to the desk of its region or the provider of its offering; 404 for anyone else.");
     }
 
     private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, IGrainFactory grains)
@@ -82,6 +85,11 @@ public static class HoldsApi
         await commands.DeclineAsync(Caller.Of(context).ToActor(), holdId, input.Reason ?? "", input.Note, idempotency);
         return TypedResults.NoContent();
     }
+
+    private static async Task<IResult> FindAsync(Guid holdId, HttpContext context, HoldReads holds) =>
+        await holds.FindAsync(Caller.Of(context).ToActor(), holdId) is { } hold
+            ? TypedResults.Ok(hold)
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This hold does not exist or is not yours to see.");
 
     private static async Task<IResult> ListAsync(string? status, HttpContext context, HoldReads holds)
     {

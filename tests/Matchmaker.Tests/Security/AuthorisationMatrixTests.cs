@@ -68,6 +68,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         new("POST", "/holds/{holdId}/decline", "provider", true, async d => $"/api/v1/holds/{await d.NewHoldAsync()}/decline",
             _ => Task.FromResult<object>(new { reason = "safety" })),
         new("GET", "/holds", DeskOrProvider, false, _ => Task.FromResult("/api/v1/holds")),
+        new("GET", "/holds/{holdId}", DeskOrProvider, true, async d => $"/api/v1/holds/{await d.NewHoldAsync()}"),
+        new("GET", "/placements/{placementId}", DeskOrProvider, true, async d => $"/api/v1/placements/{await d.NewPlacementAsync()}"),
         new("GET", "/events", DeskOrProvider, false, _ => Task.FromResult("/api/v1/events?after=0")),
         new("POST", "/webhooks", DeskOrProvider, false, _ => Task.FromResult("/api/v1/webhooks"),
             _ => Task.FromResult<object>(new { url = "https://hooks.example/matchmaker" })),

@@ -12,7 +12,12 @@ public static class ApiExtensions
     public static IServiceCollection AddMatchmakerApi(this IServiceCollection services)
     {
         services.Configure<JsonOptions>(options =>
-            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        {
+            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            // A number is a JSON number: the web defaults also read "12" as 12, which the OpenAPI document then has to
+            // describe as "number or string", and clients generated from it get a type per field instead of a double.
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails += ProblemCodes.Complete);

@@ -13,6 +13,8 @@ public static class ProblemCodes
     public const string MethodNotAllowed = "method-not-allowed";
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string TooManyRequests = "too-many-requests";
+    /// <summary>A status no rule or door names (not expected; documented so that a client can still read it).</summary>
+    public const string Refused = "refused";
 
     /// <summary>The code and a default detail of a problem with this status that no rule named.</summary>
     public static (string Code, string Detail) ForStatus(int status) => status switch
@@ -25,12 +27,12 @@ public static class ProblemCodes
         415 => (UnsupportedMediaType, "Send the body as application/json."),
         429 => (TooManyRequests, "Too many requests from this caller: try again after the Retry-After header's seconds."),
         503 => (RuleProblems.Name(RuleCode.Busy), "Try again in a moment; send the same Idempotency-Key to be safe."),
-        _ => ("refused", "The request was refused."),
+        _ => (Refused, "The request was refused."),
     };
 
     /// <summary>Every code a problem of this API can carry.</summary>
     public static IReadOnlyList<string> All =>
-        [.. Enum.GetValues<RuleCode>().Select(RuleProblems.Name), Unauthorized, Forbidden, MethodNotAllowed, UnsupportedMediaType, TooManyRequests];
+        [.. Enum.GetValues<RuleCode>().Select(RuleProblems.Name), Unauthorized, Forbidden, MethodNotAllowed, UnsupportedMediaType, TooManyRequests, Refused];
 
     /// <summary>Fills in code and detail where the writer of a problem under /api left them out (status code pages, the framework).</summary>
     public static void Complete(Microsoft.AspNetCore.Http.ProblemDetailsContext context)

@@ -26,4 +26,12 @@ public sealed class OpenApiDocumentTests(SharedMarket markets)
         Assert.True(JsonNode.DeepEquals(served, committed),
             "docs/openapi.json differs from the document the API serves: run MATCHMAKER_UPDATE_OPENAPI=1 ./test.sh --filter OpenApiDocumentTests and commit it.");
     }
+
+    [Fact]
+    public void EveryProblemCode_IsExplainedInTheIntegrationGuide()
+    {
+        var guide = File.ReadAllText(Path.Combine(WebNode.RepositoryRoot(), "docs", "integration.md"));
+
+        Assert.Empty(Web.Api.ProblemCodes.All.Where(code => !guide.Contains($"| `{code}` |")));
+    }
 }

@@ -32,6 +32,8 @@ public sealed class OpenApiDocumentTests(SharedMarket markets)
     {
         var guide = File.ReadAllText(Path.Combine(WebNode.RepositoryRoot(), "docs", "integration.md"));
 
-        Assert.Empty(Web.Api.ProblemCodes.All.Where(code => !guide.Contains($"| `{code}` |")));
+        var missing = Web.Api.ProblemCodes.All.Where(code => !guide.Contains($"| `{code}` |")).ToList();
+
+        Assert.True(missing.Count == 0, $"docs/integration.md does not explain: {string.Join(", ", missing)}");
     }
 }

@@ -233,8 +233,10 @@ public sealed class DemoDataGenerator
             var secure = profile.CareType == CareTypes.Secure;
             var motherAndChild = profile.CareType == CareTypes.MotherAndChildHome;
             var genders = motherAndChild ? "f" : _random.NextDouble() switch { < 0.08 => "f", < 0.16 => "m", _ => "f,m,x" };
-            var specialisms = string.Join(",", Specialisms.All.Where(need => (motherAndChild && need == YoungMother)
-                || (_random.NextDouble() < 0.18 && SuitsSomeChildOf(need, maxAge, genders))));
+            // "Jonge moeder met kind" is what a moeder-kindhuis is for; anywhere else it would be offered to eleven-year-olds.
+            var specialisms = string.Join(",", Specialisms.All.Where(need => need == YoungMother
+                ? motherAndChild
+                : _random.NextDouble() < 0.18 && SuitsSomeChildOf(need, maxAge, genders)));
             DateOnly? earliestStart = CareTypes.Ambulatory.Contains(profile.CareType) ? _asOf.AddDays(_random.Next(0, 120)) : null;
             var offering = new OfferingRow(NewId(), location.Id, location.ProviderId, profile.CareType, null, minAge, maxAge, genders,
                 secure, specialisms, total, total - free, 0, earliestStart, _now.AddHours(-ConfirmedHoursAgo()));
@@ -285,8 +287,8 @@ public sealed class DemoDataGenerator
         {
             var region = PickWeightedRegion();
             var profile = PickWeighted(Profiles, p => p.DemandWeight);
-            var waitedDays = (int)(365 * Math.Pow(_random.NextDouble(), 2));
-            var request = NewRequest(region, profile, _now.AddDays(-waitedDays).AddMinutes(-_random.Next(0, 600)), "open", null);
+            var urgency = PickUrgency(profile);
+            var request = NewRequest(region, profile, _now.AddDays(-WaitedDays(urgency)).AddMinutes(-_random.Next(0, 600)), "open", null, urgency);
             _data.Requests.Add(request);
             openCount++;
 
@@ -311,13 +313,34 @@ public sealed class DemoDataGenerator
         }
     }
 
-    private RequestRow NewRequest(DemoRegion region, CareProfile profile, DateTimeOffset registeredAt, string status, DateTimeOffset? closedAt)
+    private string PickUrgency(CareProfile profile) =>
+        profile.CareType == CareTypes.CrisisPlace || profile.CareType == CareTypes.FosterCrisis
+            ? Urgencies.Crisis
+            : _random.NextDouble() switch { < 0.07 => Urgencies.Crisis, < 0.30 => Urgencies.Urgent, _ => Urgencies.Regular };
+
+    /// <summary>How long a waiting child has waited: a crisis days, an urgent child weeks to a few months, a regular one up to a year.</summary>
+    private int WaitedDays(string urgency) => urgency switch
+    {
+        Urgencies.Crisis => _random.Next(0, 15),
+        Urgencies.Urgent => (int)(120 * Math.Pow(_random.NextDouble(), 1.5)),
+        _ => (int)(365 * Math.Pow(_random.NextDouble(), 2)),
+    };
+
+    /// <summary>How far from home a child may be placed: ambulatory care close by, residential and secure care further.</summary>
+    private int MaxDistanceKm(string careType) => careType switch
+    {
+        _ when CareTypes.Ambulatory.Contains(careType) => Pick([15, 20, 25, 30]),
+        CareTypes.Secure or CareTypes.Forensic or CareTypes.Addiction or CareTypes.MotherAndChildHome => Pick([75, 100]),
+        CareTypes.Residential or CareTypes.MentalHealthTreatment or CareTypes.StepDown => Pick([50, 50, 75]),
+        _ => Pick([30, 50, 50]),
+    };
+
+    private RequestRow NewRequest(DemoRegion region, CareProfile profile, DateTimeOffset registeredAt, string status, DateTimeOffset? closedAt,
+        string? urgency = null)
     {
         var municipality = Pick(_municipalitiesByRegion[region.Code]);
         var age = _random.Next(profile.MinAge, Math.Min(profile.MaxAge, 22) + 1);
-        var urgency = profile.CareType == CareTypes.CrisisPlace || profile.CareType == CareTypes.FosterCrisis
-            ? Urgencies.Crisis
-            : _random.NextDouble() switch { < 0.07 => Urgencies.Crisis, < 0.30 => Urgencies.Urgent, _ => Urgencies.Regular };
+        urgency ??= PickUrgency(profile);
         var measure = profile.CareType == CareTypes.Secure ? MeasureTypes.SecureCareAuthorisation
             : urgency == Urgencies.Crisis && _random.NextDouble() < 0.5 ? MeasureTypes.ProvisionalSupervision
             : age >= 12 && _random.NextDouble() < 0.2 ? MeasureTypes.JuvenileProbation
@@ -333,12 +356,13 @@ public sealed class DemoDataGenerator
         var deskUser = _data.Users.First(u => u.Role == Roles.Desk && u.RegionCode == region.Code);
         return new RequestRow(
             NewId(), region.Code, $"{region.Code[..3].ToUpperInvariant()}-{registeredAt.Year}-{sequence:00000}", measure,
-            DateOnly.FromDateTime(registeredAt.UtcDateTime).AddDays(-_random.Next(0, 60)), urgency, profile.CareType, needs,
+            // A crisis is registered the day its measure starts, or a few days after; other children up to two months after.
+            DateOnly.FromDateTime(registeredAt.UtcDateTime).AddDays(-_random.Next(0, urgency == Urgencies.Crisis ? 4 : 60)), urgency, profile.CareType, needs,
             profile.CareType == CareTypes.Secure, new DateOnly(birth.Year, birth.Month, 1),
             gender,
             _random.Next(region.Pc4From, region.Pc4To + 1).ToString("0000"),
             Math.Round(municipality.Lat + Jitter(0.03), 4), Math.Round(municipality.Lon + Jitter(0.04), 4),
-            Pick([30, 50, 50, 75, 100]), null,
+            MaxDistanceKm(profile.CareType), null,
             _random.NextDouble() < 0.4 ? Pick(ChildWishes) : "", _random.NextDouble() < 0.4 ? Pick(ParentWishes) : "",
             status, registeredAt, closedAt, deskUser.Id, municipality.Id);
     }
@@ -353,10 +377,10 @@ public sealed class DemoDataGenerator
             var profile = PickWeighted(Profiles, p => p.DemandWeight);
             if (!offeringsByCareType.TryGetValue(profile.CareType, out var candidates)) continue;
             var registeredAt = _now.AddDays(-_random.Next(30, 730));
-            var waited = _random.Next(3, 250);
-            var placedAt = registeredAt.AddDays(waited);
+            var urgency = PickUrgency(profile);
+            var placedAt = registeredAt.AddDays(Math.Max(1, WaitedDays(urgency)));
             if (placedAt > _now) placedAt = _now.AddDays(-1);
-            var request = NewRequest(region, profile, registeredAt, "placed", placedAt);
+            var request = NewRequest(region, profile, registeredAt, "placed", placedAt, urgency);
             _data.Requests.Add(request);
 
             var nearby = candidates.Where(o => locationRegion[o.LocationId] == region.Code || _nearestRegions[region.Code].Contains(locationRegion[o.LocationId])).ToList();
@@ -383,15 +407,34 @@ public sealed class DemoDataGenerator
         for (var i = 0; i < _scale.DeclinedHolds; i++)
         {
             var request = Pick(closedOrOpen);
-            if (!offeringsByCareType.TryGetValue(request.CareType, out var candidates)) continue;
-            var offering = Pick(candidates);
-            var created = request.RegisteredAt.AddDays(_random.Next(1, 20));
-            if (created > _now) created = _now.AddHours(-_random.Next(2, 48));
+            // Proposed and declined while the child waited: after its registration, before it was placed, and answered before now.
+            var until = request.ClosedAt ?? _now;
+            var waited = until - request.RegisteredAt;
+            if (waited < TimeSpan.FromHours(6) || WithinReach(request, o => true) is not { } offering) continue;
+            var created = request.RegisteredAt + waited * (0.1 + 0.6 * _random.NextDouble());
+            var answered = created + (until - created) * (0.05 + 0.5 * _random.NextDouble());
+            if (answered > created.AddHours(47)) answered = created.AddHours(_random.Next(1, 47));
             _data.Holds.Add(new HoldRow(NewId(), request.RegionCode, request.Id, offering.Id, "declined", created, created.AddHours(48),
-                created.AddHours(_random.Next(1, 47)), PickWeighted(DeclineReasons, r => r == "no-capacity" ? 3 : r == "needs-not-met" ? 3 : 1),
+                answered, PickWeighted(DeclineReasons, r => r == "no-capacity" ? 3 : r == "needs-not-met" ? 3 : 1),
                 _random.NextDouble() < 0.3 ? "Groep is op dit moment te onrustig voor een nieuwe jongere." : null, request.CreatedBy));
         }
     }
+
+    /// <summary>
+    /// An offering a desk would really have proposed to this child: its care type, age and gender, within the child's
+    /// maximum distance from home (and so in or near its region), chosen at random among those; null when none is.
+    /// </summary>
+    private OfferingRow? WithinReach(RequestRow request, Func<OfferingRow, bool> also)
+    {
+        var age = _asOf.Year - request.BirthMonth.Year - (_asOf.Month < request.BirthMonth.Month ? 1 : 0);
+        _locationsById ??= _data.Locations.ToDictionary(l => l.Id);
+        var fitting = _data.Offerings.Where(o => o.CareType == request.CareType && age >= o.MinAge && age <= o.MaxAge
+            && o.Genders.Split(',').Contains(request.Gender) && also(o)
+            && Geo.DistanceKm(request.HomeLat, request.HomeLon, _locationsById[o.LocationId].Lat, _locationsById[o.LocationId].Lon) <= request.MaxDistanceKm).ToList();
+        return fitting.Count == 0 ? null : Pick(fitting);
+    }
+
+    private Dictionary<Guid, LocationRow>? _locationsById;
 
     private void AddActiveHolds()
     {
@@ -400,12 +443,16 @@ public sealed class DemoDataGenerator
         for (var i = 0; i < targetHolds; i++)
         {
             var request = Pick(open);
-            var index = _data.Offerings.FindIndex(_random.Next(_data.Offerings.Count),
-                o => o.CareType == request.CareType && o.TotalUnits - o.OccupiedUnits - o.HeldUnits > 0);
-            if (index < 0) continue;
+            var needs = request.Needs.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            // A running hold is one the matcher would propose: a free unit that meets every need and is secure when needed.
+            if (WithinReach(request, o => o.TotalUnits - o.OccupiedUnits - o.HeldUnits > 0 && o.Secure == request.NeedsSecure
+                    && needs.All(need => o.Specialisms.Split(',').Contains(need))) is not { } free)
+                continue;
+            var index = _data.Offerings.IndexOf(free);
             var offering = _data.Offerings[index];
             _data.Offerings[index] = offering with { HeldUnits = offering.HeldUnits + 1 };
-            var created = _now.AddHours(-_random.Next(1, 20));
+            // Placed in the last day, and never before the child was registered.
+            var created = _now - TimeSpan.FromHours(Math.Min(_random.Next(1, 20), (_now - request.RegisteredAt).TotalHours * 0.8));
             _data.Holds.Add(new HoldRow(NewId(), request.RegionCode, request.Id, offering.Id, "active", created, created.AddHours(48),
                 null, null, null, request.CreatedBy));
         }

@@ -45,6 +45,47 @@ public sealed class DemoSeedTests
         Assert.All(data.Municipalities, m => Assert.Contains((m.RegionCode, m.Name), real));
     }
 
+    [Theory, Trait(Lane.Name, Lane.Fast)]
+    [InlineData(DemoDataGenerator.DefaultSeed)]
+    [InlineData(1)]
+    [InlineData(99)]
+    public void DemoData_IsDatedBeforeNow_WaitsFitTheUrgency_AndHoldsAreWithinReach(int seed)
+    {
+        var data = DemoDataGenerator.Generate(seed, AsOf, DemoScale.National);
+        var now = new DateTimeOffset(AsOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var requests = data.Requests.ToDictionary(r => r.Id);
+        var offerings = data.Offerings.ToDictionary(o => o.Id);
+        var locations = data.Locations.ToDictionary(l => l.Id);
+
+        foreach (var request in data.Requests)
+        {
+            Assert.True(request.RegisteredAt <= now && (request.ClosedAt ?? now) <= now && request.MeasureStart <= AsOf, $"{request.CaseReference} is dated after now");
+            var waitedDays = AsOf.DayNumber - request.MeasureStart.DayNumber;
+            if (request.Status == "open" && request.Urgency == Urgencies.Crisis)
+                Assert.True(waitedDays <= 21, $"{request.CaseReference}: a crisis waiting {waitedDays} days");
+            if (request.Status == "open" && request.Urgency == Urgencies.Urgent)
+                Assert.True(waitedDays <= 200, $"{request.CaseReference}: an urgent child waiting {waitedDays} days");
+            if (CareTypes.Ambulatory.Contains(request.CareType))
+                Assert.True(request.MaxDistanceKm <= 30, $"{request.CaseReference}: {request.CareType} up to {request.MaxDistanceKm} km from home");
+        }
+        foreach (var hold in data.Holds)
+        {
+            var child = requests[hold.RequestId];
+            Assert.True(hold.CreatedAt <= now && (hold.AnsweredAt ?? hold.CreatedAt) <= now, $"hold {hold.Id} is dated after now");
+            Assert.True(hold.CreatedAt >= child.RegisteredAt && (hold.AnsweredAt ?? hold.CreatedAt) >= hold.CreatedAt, $"hold {hold.Id} is out of order");
+            var offering = offerings[hold.OfferingId];
+            var location = locations[offering.LocationId];
+            var distance = Geo.DistanceKm(child.HomeLat, child.HomeLon, location.Lat, location.Lon);
+            Assert.True(distance <= child.MaxDistanceKm, $"{child.CaseReference} held {distance:0} km from home, beyond its {child.MaxDistanceKm} km");
+            Assert.Equal(child.CareType, offering.CareType);
+        }
+        foreach (var placement in data.Placements)
+            Assert.True(placement.CreatedAt <= now && placement.StartDate <= AsOf, $"placement {placement.Id} is dated after now");
+        Assert.All(data.Offerings.Where(o => o.Specialisms.Contains("young-mother")), o => Assert.Equal(CareTypes.MotherAndChildHome, o.CareType));
+        Assert.True(data.Holds.Count(h => h.Status == "active") >= 50, "the desks have running holds to show");
+        Assert.True(data.Holds.Count(h => h.Status == "declined") >= 500, "the figures have declines to count");
+    }
+
     [Fact, Trait(Lane.Name, Lane.Fast)]
     public void DemoData_National_HasTheShapeOfTheDutchMarket()
     {

@@ -20,8 +20,12 @@ ensure_postgres() { [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || install_p
 
 # free_port FROM: the first port from FROM (within 100) that nothing listens on.
 free_port() {
-  local port
+  local port hex
   for port in $(seq "$1" "$(( $1 + 100 ))"); do
+    # Free means no socket uses it as its local port: not a listener, and not the ephemeral end of another
+    # process's connection either (a port in the ephemeral range can be taken by any outgoing connection).
+    hex=$(printf ':%04X ' "$port")
+    if grep -qs "^ *[0-9]*: [0-9A-F]*$hex" /proc/net/tcp /proc/net/tcp6; then continue; fi
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   return 1

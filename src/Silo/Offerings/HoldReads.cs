@@ -148,6 +148,15 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
         return new DeskHolds(running, answered);
     }
 
+    /// <summary>The region's active holds by child and place, with when each ends (a round's page marks the proposals held already).</summary>
+    public async Task<Dictionary<(Guid RequestId, Guid OfferingId), DateTimeOffset>> ActiveOfRegionAsync(string regionCode)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<(Guid RequestId, Guid OfferingId, DateTimeOffset ExpiresAt)>(
+            "SELECT request_id, offering_id, expires_at FROM holds WHERE region_code = @regionCode AND status = 'active'", new { regionCode });
+        return rows.GroupBy(r => (r.RequestId, r.OfferingId)).ToDictionary(g => g.Key, g => g.Max(r => r.ExpiresAt));
+    }
+
     /// <summary>How many of the region's holds end before <paramref name="before"/> (the board's tile).</summary>
     public async Task<int> ExpiringBeforeAsync(string regionCode, DateTimeOffset before)
     {

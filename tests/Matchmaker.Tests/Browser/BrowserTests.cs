@@ -39,7 +39,9 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         var proposal = desk.Locator("#proposals tr", new PageLocatorOptions { HasText = "BRW-0001" });
         await Expect(proposal).ToContainTextAsync(offering.Municipality);
         await proposal.Locator("input[type=checkbox]").CheckAsync();
-        await desk.ClickAsync("button:has-text('Reserveren voor gekozen voorstellen')");
+        await desk.ClickAsync("button:has-text('Gekozen voorstellen controleren')");
+        await Expect(desk.Locator("#check-holds")).ToContainTextAsync("BRW-0001");
+        await desk.ClickAsync("button:has-text('Ja, reserveer deze plek')");
         await Expect(desk.Locator("[role=status]")).ToContainTextAsync("BRW-0001: gereserveerd tot");
 
         var holdId = await browser.ScalarAsync<Guid>("""
@@ -193,7 +195,9 @@ public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper outpu
         await desk.ClickAsync("button:has-text('Nieuwe matchingsronde starten')");
         var proposal = desk.Locator("#proposals tr", new PageLocatorOptions { HasText = "BRW-DAY-01" });
         await proposal.Locator("input[type=checkbox]").CheckAsync();
-        await desk.ClickAsync("button:has-text('Reserveren voor gekozen voorstellen')");
+        await desk.ClickAsync("button:has-text('Gekozen voorstellen controleren')");
+        await Expect(desk.Locator("#check-holds")).ToContainTextAsync("BRW-DAY-01");
+        await desk.ClickAsync("button:has-text('Ja, reserveer deze plek')");
         await Expect(desk.Locator("[role=status]")).ToContainTextAsync("BRW-DAY-01: gereserveerd tot");
         var holdId = await browser.ScalarAsync<Guid>("SELECT id FROM holds WHERE request_id = @requestId AND status = 'active'", new { requestId });
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
@@ -10,7 +11,7 @@ namespace Matchmaker.Tests.Market;
 public sealed class MatchingPageTests(SharedMarket markets)
 {
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task AllesKiezen_HoldsEveryProposalOfTheRound_EvenWithoutJavaScript(string provider)
+    public async Task AllesKiezen_FirstShowsWhatWouldBeHeld_HoldsOnlyWhenConfirmed_AndThenMarksTheProposalsHeld(string provider)
     {
         var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
@@ -18,29 +19,44 @@ public sealed class MatchingPageTests(SharedMarket markets)
         await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ALLES-02"));
         var round = await (await market.Desk.PostAsync($"/api/v1/regions/{MarketScenario.Region}/matching-rounds", null))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var proposals = round.GetProperty("proposals").GetArrayLength();
+        var proposals = round.GetProperty("proposals").EnumerateArray()
+            .Select(p => (Request: p.GetProperty("requestId").GetGuid(), Offering: p.GetProperty("offeringId").GetGuid())).ToList();
         var desk = market.App.CreateClient();
         await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
         var roundId = round.GetProperty("id").GetString();
         var roundPage = await desk.GetStringAsync($"/tafel/matching?round={roundId}");
         var token = SignIn.AntiforgeryToken(roundPage);
+        async Task<long> HeldAsync() => (await Task.WhenAll(proposals.Select(p => market.ScalarAsync<long>(
+            "SELECT count(*) FROM holds WHERE request_id = @request AND offering_id = @offering AND status = 'active'", new { request = p.Request, offering = p.Offering })))).Sum();
 
-        var response = await desk.PostAsync($"/tafel/matching?handler=Hold&round={roundId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        var check = await desk.PostAsync($"/tafel/matching?handler=Check&round={roundId}", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token, ["all"] = "true",
         }));
-        var withoutHold = new List<string>();
-        foreach (var proposal in round.GetProperty("proposals").EnumerateArray())
-            if (await market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE request_id = @id AND offering_id = @offering AND status = 'active'",
-                    new { id = proposal.GetProperty("requestId").GetGuid(), offering = proposal.GetProperty("offeringId").GetGuid() }) == 0)
-                withoutHold.Add(proposal.GetProperty("caseReference").GetString()!);
+        var checkPage = await check.Content.ReadAsStringAsync();
+        var heldAfterCheck = await HeldAsync();
+        // The same selection posted to Hold without the check is shown for checking too, and holds nothing.
+        var withoutCheck = await desk.PostAsync($"/tafel/matching?handler=Hold&round={roundId}", new FormUrlEncodedContent(
+            proposals.Select(p => KeyValuePair.Create("selected", $"{p.Request}:{p.Offering}")).Append(KeyValuePair.Create("__RequestVerificationToken", token))));
+        var heldWithoutCheck = await HeldAsync();
+        var confirmed = await desk.PostAsync($"/tafel/matching?handler=Hold&round={roundId}", new FormUrlEncodedContent(
+            proposals.Select(p => KeyValuePair.Create("selected", $"{p.Request}:{p.Offering}"))
+                .Append(KeyValuePair.Create("checkedByDesk", "true")).Append(KeyValuePair.Create("__RequestVerificationToken", token))));
+        var confirmedPage = await confirmed.Content.ReadAsStringAsync();
+        var afterwards = await desk.GetStringAsync($"/tafel/matching?round={roundId}");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(proposals >= 2, $"the round proposed {proposals}");
-        Assert.Empty(withoutHold);
-        // Each proposal says how urgent the child is and how long it waits, on the page and in the stored round.
-        Assert.All(round.GetProperty("proposals").EnumerateArray(), p => Assert.True(p.GetProperty("waitingDays").GetInt32() >= 0));
+        Assert.True(proposals.Count >= 2, $"the round proposed {proposals.Count}");
+        Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+        Assert.Contains("Controleer wat u reserveert", checkPage);
+        Assert.Contains($"Ja, reserveer deze {proposals.Count} plekken", checkPage);
+        Assert.Equal(0, heldAfterCheck);
+        Assert.Contains("Controleer wat u reserveert", await withoutCheck.Content.ReadAsStringAsync());
+        Assert.Equal(0, heldWithoutCheck);
+        Assert.Equal(proposals.Count, await HeldAsync());
+        Assert.Contains(": gereserveerd tot", confirmedPage);
+        // Afterwards the held proposals say so and cannot be chosen again; "Alles kiezen" offers none of them.
+        Assert.Equal(proposals.Count, Regex.Matches(afterwards, "class=\"held-mark\"").Count);
+        Assert.DoesNotContain("nog niet gereserveerde voorstellen kiezen", afterwards);
         Assert.Matches("; (crisis|spoed|regulier), wacht [0-9]+ dagen", roundPage);
-        Assert.Contains(": gereserveerd tot", await response.Content.ReadAsStringAsync());
     }
 }

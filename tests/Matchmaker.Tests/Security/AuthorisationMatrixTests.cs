@@ -103,6 +103,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         new(typeof(Desk.MatchingModel), "GET", null, "desk", null, _ => Task.FromResult("/tafel/matching")),
         new(typeof(Desk.HoldsModel), "GET", null, "desk", null, _ => Task.FromResult("/tafel/reserveringen")),
         new(typeof(Desk.MatchingModel), "POST", "Run", "desk", null, _ => Task.FromResult("/tafel/matching?handler=Run")),
+        new(typeof(Desk.MatchingModel), "POST", "Check", "desk", null, _ => Task.FromResult("/tafel/matching?handler=Check"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["all"] = "true" })),
         // Another region's child cannot be held: the page answers with the refusal beside the choice.
         new(typeof(Desk.MatchingModel), "POST", "Hold", "desk", 200, _ => Task.FromResult("/tafel/matching?handler=Hold"),
             async d => new Dictionary<string, string> { ["selected"] = $"{await d.NewRequestAsync()}:{d.Offering}" }),

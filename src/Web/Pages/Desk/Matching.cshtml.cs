@@ -1,18 +1,32 @@
 using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Offerings;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages.Desk;
 
-/// <summary>Run a matching round, read the explanation per child, and turn chosen proposals into holds in one action.</summary>
-public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, Journal journal) : PageModel
+/// <summary>
+/// Run a matching round, read the explanation per child, and turn chosen proposals into holds: first a check of what
+/// will be held (each hold keeps a scarce place from everyone else for the region's hold time), then the holds.
+/// </summary>
+public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, Journal journal, HoldReads holdReads) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Round { get; set; }
 
     public MatchingRounds.Round? Result { get; private set; }
     public List<string> Outcomes { get; } = [];
+
+    /// <summary>The round's proposals that are held now (by this round or otherwise), with when the hold ends.</summary>
+    public Dictionary<(Guid RequestId, Guid OfferingId), DateTimeOffset> Held { get; private set; } = [];
+
+    /// <summary>The proposals chosen for holding, shown to be checked before anything is held (null: no check asked).</summary>
+    public List<MatchingRounds.Proposal>? ToCheck { get; private set; }
+
+    public bool IsHeld(MatchingRounds.Proposal proposal) => Held.ContainsKey((proposal.RequestId, proposal.OfferingId));
+
+    public int NotYetHeld => Result?.Proposals.Count(p => !IsHeld(p)) ?? 0;
 
     /// <summary>Chosen holds refused because the child already has one: the desk may place them in parallel, deliberately.</summary>
     public List<(string Choice, string CaseReference)> ParallelToConfirm { get; } = [];
@@ -25,6 +39,24 @@ public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, J
             : await rounds.FindAsync(region, Round.Value, HttpContext.RequestAborted);
         Round ??= Result?.Id;
         if (Result is not null) await Result.AuditReadAsync(journal, Caller.Of(HttpContext).ToActor());
+        Held = await holdReads.ActiveOfRegionAsync(region);
+    }
+
+    /// <summary>
+    /// The check step: the chosen proposals (or, for "Alles kiezen", every one not held yet) listed with child, place and
+    /// distance, and one button that holds them all. Nothing is held here.
+    /// </summary>
+    public async Task<IActionResult> OnPostCheckAsync(string[] selected, bool all)
+    {
+        await OnGetAsync();
+        if (Result is null) return Page();
+        var chosen = all ? Result.Proposals.Where(p => !IsHeld(p)).ToList()
+            : [.. Result.Proposals.Where(p => selected.Contains($"{p.RequestId}:{p.OfferingId}"))];
+        if (chosen.Count == 0)
+            Outcomes.Add(all ? "Alle voorstellen van deze ronde zijn al gereserveerd." : "Kies eerst één of meer voorstellen.");
+        else
+            ToCheck = chosen;
+        return Page();
     }
 
     public async Task<IActionResult> OnPostRunAsync(bool proposeDeclinedAgain, bool alternativesForHeld)
@@ -40,15 +72,14 @@ public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, J
     /// A place outside the region's policy is held only with a reason and a confirmation (<paramref name="outsidePolicy"/>);
     /// the reason goes into the audit and the child's dossier.
     /// </remarks>
-    public async Task<IActionResult> OnPostHoldAsync(string[] selected, bool all, bool parallel, bool outsidePolicy, string? outsidePolicyReason,
-        bool outsidePolicyConfirmed)
+    public async Task<IActionResult> OnPostHoldAsync(string[] selected, bool parallel, bool outsidePolicy, string? outsidePolicyReason,
+        bool outsidePolicyConfirmed, bool checkedByDesk)
     {
         var caller = Caller.Of(HttpContext);
         if (Round is not null)
             Result = await rounds.FindAsync(caller.RegionCode!, Round.Value, HttpContext.RequestAborted);
-        // "Alles kiezen" works without JavaScript: the server takes every proposal of the round.
-        if (all && Result is not null)
-            selected = [.. Result.Proposals.Select(p => $"{p.RequestId}:{p.OfferingId}")];
+        // More than one place at once is held only after the check step, where the desk saw what it holds.
+        if (selected.Length > 1 && !checkedByDesk) return await OnPostCheckAsync(selected, all: false);
         if (selected.Length == 0)
             Outcomes.Add("Kies eerst één of meer voorstellen.");
         var reason = outsidePolicyReason?.Trim();
@@ -78,11 +109,17 @@ public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, J
                 Outcomes.Add($"{reference}: nog geen reservering – dit kind heeft al een reservering die op antwoord van een aanbieder wacht. Een tweede neemt nog een schaarse plek in; bevestig hieronder als dat de bedoeling is.");
                 ParallelToConfirm.Add((choice, reference));
             }
+            catch (MarketRuleException e) when (e.Code == RuleCode.AlreadyHeldHere)
+            {
+                // A sibling held with its group a moment ago (or a place held before): the child has this place.
+                Outcomes.Add($"{reference}: al gereserveerd op deze plek (samen met een broer of zus, of eerder).");
+            }
             catch (MarketRuleException e)
             {
                 Outcomes.Add($"{reference}: geen reservering – {Dutch.Refusal(e.Code)}.");
             }
         }
+        Held = await holdReads.ActiveOfRegionAsync(caller.RegionCode!);
         return Page();
     }
 }

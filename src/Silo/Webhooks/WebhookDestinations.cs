@@ -49,7 +49,8 @@ public sealed class WebhookDestinations
         catch (Exception e) when (e is SocketException or TimeoutException or ArgumentException)
         {
             // A name that does not resolve now may resolve later: it is judged again at every send, so it cannot probe.
-            return uri;
+            // Plain http is only ever for loopback, which always resolves.
+            return uri.Scheme == Uri.UriSchemeHttps ? uri : throw Refused("url is an absolute https URL (http only to loopback, in tests).");
         }
         if (!Allowed(addresses))
             throw Refused("url points at an address that is not allowed: private, loopback, link-local, multicast, unspecified or reserved.");

@@ -32,6 +32,13 @@ public sealed class WebhookDestinationTests
             Answers.TryGetValue(host, out var found) ? Task.FromResult(found) : throw new SocketException((int)SocketError.HostNotFound);
     }
 
+    /// <summary>Hosts of the node's own network as a URL may spell them, no DNS needed: the integration tests use them at both doors.</summary>
+    public static readonly IReadOnlyList<string> OwnNetworkHosts =
+    [
+        "127.0.0.1", "127.1", "2130706433", "0x7f000001", "[::ffff:127.0.0.1]", "[::1]", "localhost", "api.localhost", "10.0.0.1", "172.16.5.4",
+        "192.168.1.1", "100.64.0.1", "169.254.169.254", "[fe80::1]", "224.0.0.1", "0.0.0.0", "[::]", "[fd00::1]", "[::ffff:10.0.0.1]",
+    ];
+
     public static TheoryData<string> RefusedUrls => new()
     {
         "https://127.0.0.1/hook", "https://127.1/hook", "https://2130706433/hook", "https://0x7f000001/hook", "https://0177.0.0.1/hook",
@@ -82,6 +89,16 @@ public sealed class WebhookDestinationTests
         Assert.True(new WebhookDestinations(allowLoopback: true).Allowed([ip]));
         Assert.False(new WebhookDestinations(allowLoopback: true).Allowed([IPAddress.Parse("10.0.0.1")]));
         Assert.False(new WebhookDestinations(allowLoopback: true).Allowed([IPAddress.Parse("169.254.169.254")]));
+    }
+
+    [Fact]
+    public async Task WithTheTestAllowance_PlainHttpStillGoesOnlyToLoopback()
+    {
+        var destinations = new WebhookDestinations(allowLoopback: true, new Dns().ResolveAsync);
+
+        await Assert.ThrowsAsync<MarketRuleException>(() => destinations.JudgeAsync("http://hooks.example.org/hook"));
+        await Assert.ThrowsAsync<MarketRuleException>(() => destinations.JudgeAsync("http://not-in-dns.example.org/hook"));
+        Assert.Equal("http://127.0.0.1:9/hook", (await destinations.JudgeAsync("http://127.0.0.1:9/hook")).OriginalString);
     }
 
     [Fact]

@@ -38,6 +38,35 @@ public sealed class WebhookProbeTests(MarketsWithoutLoopbackHooks markets) : ICl
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ANameTheSystemsResolverMapsToThisMachine_IsRefusedAtRegistration_AndAtSending(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        // The machine's own name resolves through the system's resolver (/etc/hosts, DNS), as kubernetes.default.svc does in a cluster.
+        var name = System.Net.Dns.GetHostName();
+        var resolved = await System.Net.Dns.GetHostAddressesAsync(name);
+        Assert.True(resolved.Length > 0 && resolved.All(a => WebhookAddresses.Classify(a) != WebhookAddresses.Kind.Public),
+            $"this test needs a machine whose name resolves to its own network: {name} is {string.Join(", ", resolved.Select(a => a.ToString()))}");
+        using var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var url = $"https://{name}:{port}/hook";
+        await market.OfferingWithFreeUnitsAsync(free: 1);
+
+        var registered = await market.Desk.PostAsJsonAsync("/api/v1/webhooks", new { url });
+        var id = Guid.NewGuid();
+        await market.ExecuteAsync("""
+            INSERT INTO webhook_subscriptions (id, owner_id, role, region_code, organisation_id, url, secret, status, cursor, created_at)
+            VALUES (@id, @id, 'desk', @region, NULL, @url, 'whsec_probe', 'active', 0, @now)
+            """, new { id, region = MarketScenario.Region, url, now = DateTimeOffset.UtcNow });
+        await market.Grains.GetGrain<IWebhookDispatcherGrain>(0).DeliverDue();
+
+        Assert.Equal(HttpStatusCode.BadRequest, registered.StatusCode);
+        Assert.Equal("webhook-url-not-allowed", (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(DeliveryError.AddressNotAllowed, await market.ScalarAsync<string>("SELECT last_error FROM webhook_subscriptions WHERE id = @id", new { id }));
+        Assert.False(listener.Pending(), "a notification reached the machine's own name");
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AtSending_EverySpellingOfTheNodesOwnNetwork_IsRefusedBeforeAnyConnection_AndShowsOnlyAdresNietToegestaan(string provider)
     {
         var market = await markets.ForAsync(provider);

@@ -49,12 +49,15 @@ prepare_servers() {
   ensure_package /usr/bin/npm npm "for the API linter" || return 1
   # The NL API Design Rules linter: Spectral from npm, with the project's own ruleset (lint/); run by ApiLintTests.
   TOOLS="$ROOT/artifacts/tools"
-  if [ ! -x "$TOOLS/node_modules/.bin/spectral" ]; then
-    say "installing the API linter (@stoplight/spectral-cli 6.16.3)"
-    npm install --no-audit --no-fund --prefix "$TOOLS" @stoplight/spectral-cli@6.16.3 >"$LOG_DIR/npm.log" 2>&1 \
-      || say "npm install failed, see $LOG_DIR/npm.log (the linter test will fail)"
+  # With it, the TypeScript check of the document: openapi-typescript's types, compiled by tsc (TypeScriptContractTests).
+  if [ ! -x "$TOOLS/node_modules/.bin/spectral" ] || [ ! -x "$TOOLS/node_modules/.bin/openapi-typescript" ] || [ ! -x "$TOOLS/node_modules/.bin/tsc" ]; then
+    say "installing the API linter (@stoplight/spectral-cli 6.16.3) and the TypeScript check (openapi-typescript 7.13.0, typescript 5.9.3)"
+    npm install --no-audit --no-fund --prefix "$TOOLS" @stoplight/spectral-cli@6.16.3 openapi-typescript@7.13.0 typescript@5.9.3 >"$LOG_DIR/npm.log" 2>&1 \
+      || say "npm install failed, see $LOG_DIR/npm.log (the linter and TypeScript tests will fail)"
   fi
   export MATCHMAKER_SPECTRAL="$TOOLS/node_modules/.bin/spectral"
+  export MATCHMAKER_OPENAPI_TYPESCRIPT="$TOOLS/node_modules/.bin/openapi-typescript"
+  export MATCHMAKER_TSC="$TOOLS/node_modules/.bin/tsc"
   start_postgres "$PGDIR" off || return 1
   start_redis "$REDISDIR" || return 1
   export MATCHMAKER_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true"

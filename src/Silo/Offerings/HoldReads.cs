@@ -89,14 +89,22 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
         """;
 
     /// <summary>A provider sees the holds on its own offerings, without identity; a desk those of its region.</summary>
-    public async Task<List<HoldSummary>> ListAsync(Actor caller, string status)
+    public Task<List<HoldSummary>> ListAsync(Actor caller, string status) =>
+        ReadAsync(caller, " AND h.status = @status ORDER BY h.expires_at, h.id", new { status });
+
+    /// <summary>One hold, as <see cref="ListAsync"/> shows it, to its desk or its provider only (null for anyone else).</summary>
+    public async Task<HoldSummary?> FindAsync(Actor caller, Guid holdId) =>
+        (await ReadAsync(caller, " AND h.id = @holdId", new { holdId })).SingleOrDefault();
+
+    private async Task<List<HoldSummary>> ReadAsync(Actor caller, string andWhere, object parameters)
     {
         var isProvider = caller.Role == Roles.Provider;
+        var arguments = new DynamicParameters(parameters);
+        arguments.AddDynamicParams(new { organisationId = caller.OrganisationId, regionCode = caller.RegionCode });
         await using var connection = await database.OpenAsync();
         var holds = (await connection.QueryAsync<HoldView>(SelectHolds + (isProvider
-                ? " WHERE o.provider_id = @organisationId AND h.status = @status ORDER BY h.expires_at, h.id"
-                : " WHERE h.region_code = @regionCode AND h.status = @status ORDER BY h.expires_at, h.id"),
-            new { organisationId = caller.OrganisationId, regionCode = caller.RegionCode, status })).ToList();
+                ? " WHERE o.provider_id = @organisationId"
+                : " WHERE h.region_code = @regionCode") + andWhere, arguments)).ToList();
         if (!isProvider && holds.Count > 0)
             // A desk sees the case references: that is a read of the children's requests.
             await journal.AuditAsync(connection, null, caller, "holds-listed", "request", null, caller.RegionCode,

@@ -12,9 +12,15 @@ public static class ApiExtensions
     public static IServiceCollection AddMatchmakerApi(this IServiceCollection services)
     {
         services.Configure<JsonOptions>(options =>
-            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        {
+            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            // A number is a JSON number: the web defaults also read "12" as 12, which the OpenAPI document then has to
+            // describe as "number or string", and clients generated from it get a type per field instead of a double.
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails += ProblemCodes.Complete);
         // Field names in validation errors as the client sends them (lowerCamelCase).
         FluentValidation.ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
             member is null ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Name);
@@ -32,6 +38,7 @@ public static class ApiExtensions
         services.AddOpenApi("v1", options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
+            ApiContract.Document(options);
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true;
             options.AddDocumentTransformer((document, _, _) =>
             {

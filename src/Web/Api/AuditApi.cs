@@ -9,7 +9,7 @@ public static class AuditApi
     public static void MapAuditApi(this RouteGroupBuilder api)
     {
         api.MapGet("/regions/{regionCode}/audit", ReadAsync).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.AuditRead)
-            .Describe("listAuditEntries", "The newest entries of the region's append-only audit log: who did or read what, when.");
+            .Produces<List<Silo.Market.AuditLog.AuditEntry>>(200).Describe("listAuditEntries", "The newest entries of the region's append-only audit log: who did or read what, when.");
         api.MapGet("/regions/{regionCode}/audit/export", AuditExport.WriteAsync).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.AuditRead)
             .Produces(200, contentType: "text/csv")
             .Describe("exportAuditLog", "The region's audit log for a period (from and to, dates, at most 366 days) as CSV (NEN 7513), oldest first. The export is itself recorded.");

@@ -23,18 +23,18 @@ public static class CapacityApi
     public static void MapCapacityApi(this RouteGroupBuilder api)
     {
         api.MapGet("/regions/{regionCode}/availability", GetAvailabilityAsync).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.CapacityRead, Silo.Access.Scopes.HoldsWrite)
-            .Describe("getAvailability", "Offerings the region may use under its policy, with free units, how fresh each figure is, its version, and the event cursor for live updates. Paged (pageSize up to 500, default 100; next is the following page); freeOnly=true leaves out offerings without a free unit.");
+            .Produces<AvailabilityPage>(200).Describe("getAvailability", "Offerings the region may use under its policy, with free units, how fresh each figure is, its version, and the event cursor for live updates. Paged (pageSize up to 500, default 100; next is the following page); freeOnly=true leaves out offerings without a free unit.");
         api.MapGet("/offerings", ListOwnOfferingsAsync).RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.CapacityRead)
-            .Describe("listOwnOfferings", "The calling provider's own offerings with their counts and freshness.");
+            .Produces<List<Silo.Offerings.AvailableOffering>>(200).Describe("listOwnOfferings", "The calling provider's own offerings with their counts and freshness.");
         api.MapPut("/offerings/{offeringId:guid}/capacity", async (Guid offeringId, CapacityInput input, HttpContext context, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<IOfferingGrain>(offeringId)
                     .SetCapacity(Caller.Of(context).ToActor(), input.TotalUnits!.Value, input.OccupiedUnits!.Value, input.EarliestStart)))
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.CapacityWrite).Validate(new CapacityInputValidator())
-            .Describe("setCapacity", "Sets total and occupied units (and the earliest start of a slot); this also confirms the figures. 409 when held units would no longer fit.");
+            .Produces<Silo.Grains.OfferingState>(200).Refuses(Silo.Market.RuleCode.UnitsOutOfRange, Silo.Market.RuleCode.UnitsHeld).Describe("setCapacity", "Sets total and occupied units (and the earliest start of a slot); this also confirms the figures. 409 when held units would no longer fit.");
         api.MapPost("/offerings/{offeringId:guid}/confirm", async (Guid offeringId, HttpContext context, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<IOfferingGrain>(offeringId).Confirm(Caller.Of(context).ToActor())))
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.CapacityWrite)
-            .Describe("confirmCapacity", "Confirms that the figures are still accurate, without changing them.");
+            .Produces<Silo.Grains.OfferingState>(200).Describe("confirmCapacity", "Confirms that the figures are still accurate, without changing them.");
     }
 
     public const int LargestPage = 500;

@@ -39,7 +39,7 @@ public static class CapacityFeedApi
     public static void MapCapacityFeedApi(this RouteGroupBuilder api) =>
         api.MapPut("/providers/me/capacity", FeedAsync)
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.CapacityWrite).Validate(Validator)
-            .Describe("feedCapacity", "Sets total and occupied units (and the earliest start of a slot) of the calling provider's offerings, one row each; every accepted row also confirms its figures. Each row is applied or refused on its own (invalid, unknown-offering, held-units, duplicate), with a result per row.");
+            .Produces<FeedResult>(200).Describe("feedCapacity", "Sets total and occupied units (and the earliest start of a slot) of the calling provider's offerings, one row each; every accepted row also confirms its figures. Each row is applied or refused on its own (invalid, unknown-offering, held-units, duplicate), with a result per row.");
 
     private static async Task<IResult> FeedAsync(Feed feed, HttpContext context, IGrainFactory grains)
     {

@@ -19,5 +19,5 @@ public static class ChildTimelineApi
             return TypedResults.Ok(new TimelineView(timeline.RequestId, timeline.CaseReference, timeline.Status, timeline.Summary, timeline.Siblings,
                 timeline.Holds, timeline.CurrentPlacement, timeline.Entries));
         }).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.RequestsRead)
-          .Describe("getRequestTimeline", "A child's dossier: status, active holds, placement, and everything that happened, oldest first (registered, edited, each round's outcome with its explanation, holds and the provider's answers with reason and note, placement and its end, withdrawal with its reason). The read is audited.");
+          .Produces<TimelineView>(200).Describe("getRequestTimeline", "A child's dossier: status, active holds, placement, and everything that happened, oldest first (registered, edited, each round's outcome with its explanation, holds and the provider's answers with reason and note, placement and its end, withdrawal with its reason). The read is audited.");
 }

@@ -20,5 +20,5 @@ public static class EscalationApi
             if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
             return TypedResults.Ok(await grains.Request(regionCode, requestId).Escalate(caller.ToActor(), input.Reason ?? ""));
         }).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.RequestsWrite)
-          .Describe("escalateRequest", "Escalates an open request beyond the region, to the region's expertise network (bovenregionaal), with a reason. 409 when it is not open, already escalated, or the region belongs to no network.");
+          .Produces<Silo.Requests.Escalation>(200).Refuses(Silo.Market.RuleCode.RequestNotOpen, Silo.Market.RuleCode.AlreadyEscalated, Silo.Market.RuleCode.NoExpertiseNetwork, Silo.Market.RuleCode.RequestChanged).Describe("escalateRequest", "Escalates an open request beyond the region, to the region's expertise network (bovenregionaal), with a reason. 409 when it is not open, already escalated, or the region belongs to no network.");
 }

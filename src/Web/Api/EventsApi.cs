@@ -15,7 +15,7 @@ public static class EventsApi
 
     public static void MapEventsApi(this RouteGroupBuilder api) =>
         api.MapGet("/events", ReadAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Scopes.EventsRead)
-            .Describe("listEvents", "Events after the cursor (after=0 for the first), oldest first, at most limit (default 100, at most 500): a desk's region and every availability change; a provider's own offerings. Resume with the returned cursor.");
+            .Produces<Silo.Market.EventFeed.EventPage>(200).Describe("listEvents", "Events after the cursor (after=0 for the first), oldest first, at most limit (default 100, at most 500): a desk's region and every availability change; a provider's own offerings. Resume with the returned cursor.");
 
     private static async Task<IResult> ReadAsync(long? after, int? limit, HttpContext context, EventFeed events)
     {

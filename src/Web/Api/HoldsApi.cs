@@ -47,15 +47,18 @@ public static class HoldsApi
     {
         api.MapPost("/offerings/{offeringId:guid}/holds", PlaceAsync)
             .RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.HoldsWrite).Validate(HoldValidator).AcceptsIdempotencyKey()
-            .Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, the child already has a hold and parallel is not true, or the child has the region's maximum of parallel holds; 422 (code outside-policy-needs-reason) when the place is outside the region's policy and no outsidePolicyReason is given. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
+            .Produces<Silo.Grains.HoldPlaced[]>(201).Refuses(Silo.Market.RuleCode.PlaceTaken, Silo.Market.RuleCode.PlaceUnsuitable, Silo.Market.RuleCode.AlreadyHeldHere, Silo.Market.RuleCode.TooManyHolds, Silo.Market.RuleCode.ParallelHoldNeedsConfirmation, Silo.Market.RuleCode.RequestChanged, Silo.Market.RuleCode.RequestClosed, Silo.Market.RuleCode.RequestNotOpen, Silo.Market.RuleCode.OutsidePolicyNeedsReason).Describe("placeHold", "Holds a unit for a child of the desk's region (one per open sibling) for the region's hold time. 409 when no unit is free, the place does not suit the child, the child already has a hold and parallel is not true, or the child has the region's maximum of parallel holds; 422 (code outside-policy-needs-reason) when the place is outside the region's policy and no outsidePolicyReason is given. With an Idempotency-Key header a retry returns the first result and takes no second unit.");
         api.MapPost("/holds/{holdId:guid}/accept", AcceptAsync)
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.ProposalsAnswer).Validate(AcceptValidator).AcceptsIdempotencyKey()
-            .Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes. Takes an Idempotency-Key header.");
+            .Produces<AcceptResult>(200).Refuses(Silo.Market.RuleCode.HoldNotActive, Silo.Market.RuleCode.RequestChanged).Describe("acceptHold", "The provider accepts: the child (with siblings held at the same place) is placed from the start date, its other holds are released and its request closes. Takes an Idempotency-Key header.");
         api.MapPost("/holds/{holdId:guid}/decline", DeclineAsync)
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.ProposalsAnswer).AcceptsIdempotencyKey()
-            .Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures. Takes an Idempotency-Key header.");
+            .Produces(204).Refuses(Silo.Market.RuleCode.HoldNotActive).Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures. Takes an Idempotency-Key header.");
         api.MapGet("/holds", ListAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.HoldsRead, Silo.Access.Scopes.ProposalsRead)
-            .Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");
+            .Produces<List<Silo.Offerings.HoldReads.HoldSummary>>(200).Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");
+        api.MapGet("/holds/{holdId:guid}", FindAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.HoldsRead, Silo.Access.Scopes.ProposalsRead)
+            .Produces<Silo.Offerings.HoldReads.HoldSummary>(200)
+            .Describe("getHold", "One hold, as listHolds shows it (the Location of placeHold): to the desk of its region or the provider of its offering; 404 for anyone else.");
     }
 
     private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, IGrainFactory grains)
@@ -82,6 +85,11 @@ public static class HoldsApi
         await commands.DeclineAsync(Caller.Of(context).ToActor(), holdId, input.Reason ?? "", input.Note, idempotency);
         return TypedResults.NoContent();
     }
+
+    private static async Task<IResult> FindAsync(Guid holdId, HttpContext context, HoldReads holds) =>
+        await holds.FindAsync(Caller.Of(context).ToActor(), holdId) is { } hold
+            ? TypedResults.Ok(hold)
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This hold does not exist or is not yours to see.");
 
     private static async Task<IResult> ListAsync(string? status, HttpContext context, HoldReads holds)
     {

@@ -22,7 +22,7 @@ public static class MatchingRoundsApi
             var round = await matching.FindAsync(regionCode, roundId, context.RequestAborted);
             if (round is not null) await round.AuditReadAsync(journal, caller.ToActor());
             return TypedResults.Created($"/api/v1/regions/{regionCode}/matching-rounds/{roundId}", round);
-        }).RequireScope(Silo.Access.Scopes.MatchingRun).Describe("runMatchingRound", "Runs the matcher on the region's open requests and the places it may use; returns and stores the proposals with an explanation per child. A round remembers: a place whose provider declined a child is not proposed to it again (unless proposeDeclinedAgain), and a child with an active hold is left out and listed in waitingForAnswer (unless alternativesForHeld; then no place it holds is proposed to it). The body is optional.");
+        }).RequireScope(Silo.Access.Scopes.MatchingRun).Produces<Silo.Market.MatchingRounds.Round>(201).Describe("runMatchingRound", "Runs the matcher on the region's open requests and the places it may use; returns and stores the proposals with an explanation per child. A round remembers: a place whose provider declined a child is not proposed to it again (unless proposeDeclinedAgain), and a child with an active hold is left out and listed in waitingForAnswer (unless alternativesForHeld; then no place it holds is proposed to it). The body is optional.");
         rounds.MapGet("/{roundId:guid}", async (string regionCode, Guid roundId, HttpContext context, MatchingRounds matching, Journal journal) =>
         {
             var caller = Caller.Of(context);
@@ -31,6 +31,6 @@ public static class MatchingRoundsApi
                 return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This matching round does not exist or is not yours to see.");
             await round.AuditReadAsync(journal, caller.ToActor());
             return TypedResults.Ok(round);
-        }).RequireScope(Silo.Access.Scopes.MatchingRead).Describe("getMatchingRound", "A stored matching round of the region.");
+        }).RequireScope(Silo.Access.Scopes.MatchingRead).Produces<Silo.Market.MatchingRounds.Round>(200).Describe("getMatchingRound", "A stored matching round of the region.");
     }
 }

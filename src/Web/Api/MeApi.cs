@@ -13,5 +13,5 @@ public static class MeApi
             var caller = Caller.From(context.User)!;
             return TypedResults.Ok(new Me(caller.Id, caller.Kind, caller.Name, caller.Role, caller.RegionCode, caller.OrganisationId));
         }).RequireAuthorization(Policies.AnyRole)
-        .Describe("getMe", "Who the caller is as the server sees it: kind, role, region and organisation.");
+        .Produces<MeApi.Me>(200).Describe("getMe", "Who the caller is as the server sees it: kind, role, region and organisation.");
 }

@@ -43,6 +43,38 @@ public static partial class RuleProblems
         _ => (409, "Refused"),
     };
 
+    /// <summary>What the rule means, as the OpenAPI document's example of its refusal says it.</summary>
+    public static string Explain(RuleCode code) => code switch
+    {
+        RuleCode.NotFound => "This does not exist, or is not yours to see.",
+        RuleCode.InvalidInput => "The request is not valid.",
+        RuleCode.UnitsOutOfRange => "Units are whole numbers from 0 to 10,000, and occupied units cannot exceed the total.",
+        RuleCode.CaseReferenceTaken => "Your organisation already filed a request under this case reference.",
+        RuleCode.MunicipalityOutsideRegion => "This municipality is not in the region.",
+        RuleCode.IdempotencyKeyReused => "This Idempotency-Key was sent before with another request.",
+        RuleCode.OutsidePolicyNeedsReason => "This place is outside the region's policy (another region, or not contracted): give outsidePolicyReason to hold it deliberately.",
+        RuleCode.OnBehalfNeedsReason => "A hold on the region's behalf needs a reason.",
+        RuleCode.Busy => "The owner of this data kept losing a race; nothing changed. Try again.",
+        RuleCode.PlaceTaken => "No unit of this offering is free any more.",
+        RuleCode.PlaceUnsuitable => "This place does not suit the child (care type, age, gender, security, needs or distance).",
+        RuleCode.UnitsHeld => "Held units would no longer fit in the new figures.",
+        RuleCode.NoUnitToStep => "There is no free unit to take away.",
+        RuleCode.HoldNotActive => "This hold is no longer active (accepted, declined, released or expired).",
+        RuleCode.PlacementCannotEnd => "This placement has ended already, or cannot end on that date.",
+        RuleCode.AlreadyHeldHere => "The child already has a hold on this offering.",
+        RuleCode.TooManyHolds => "The child has the region's maximum of parallel holds.",
+        RuleCode.ParallelHoldNeedsConfirmation => "The child already has a hold elsewhere: send parallel=true to hold this one too.",
+        RuleCode.RequestChanged => "The request changed while this was decided; read it again and retry.",
+        RuleCode.RequestClosed => "The request is closed.",
+        RuleCode.RequestNotOpen => "The request is not open.",
+        RuleCode.AlreadyEscalated => "The request is escalated already.",
+        RuleCode.NoExpertiseNetwork => "The region has no expertise network to escalate to.",
+        RuleCode.SiblingsHeld => "Siblings of this group are held together; release that hold first.",
+        RuleCode.SheetPlanUnknown => "This upload's plan is not known (or was applied already).",
+        RuleCode.SheetPlanStale => "The figures changed since the upload was read; upload again.",
+        _ => "Refused by a rule of the market.",
+    };
+
     /// <summary>The code as it appears on the wire: <c>PlaceTaken</c> becomes <c>place-taken</c>.</summary>
     public static string Name(RuleCode code) => Words().Replace(code.ToString(), "-$1").ToLowerInvariant();
 

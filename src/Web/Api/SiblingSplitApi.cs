@@ -20,5 +20,5 @@ public static class SiblingSplitApi
             if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
             return TypedResults.Ok(await grains.SiblingGroup(regionCode, siblingGroup).Split(caller.ToActor(), input.Reason ?? ""));
         }).RequireAuthorization(Policies.Desk).RequireScope(Silo.Access.Scopes.RequestsWrite)
-          .Describe("splitSiblingGroup", "The desk decides that the open children of a sibling group may be placed apart, with a reason (recorded per child and counted in the shortage figures). 409 while a sibling has an active hold.");
+          .Produces<Silo.Requests.SiblingSplit>(200).Refuses(Silo.Market.RuleCode.SiblingsHeld, Silo.Market.RuleCode.RequestChanged).Describe("splitSiblingGroup", "The desk decides that the open children of a sibling group may be placed apart, with a reason (recorded per child and counted in the shortage figures). 409 while a sibling has an active hold.");
 }

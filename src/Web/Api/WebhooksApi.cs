@@ -35,13 +35,13 @@ public static class WebhooksApi
     {
         var hooks = api.MapGroup("/webhooks").RequireAuthorization(Policies.DeskOrProvider).RequireScope(Scopes.EventsRead);
         hooks.MapPost("", CreateAsync).Validate(new SubscriptionInputValidator())
-            .Describe("createWebhook", "Registers an https URL that gets a signed notification (HMAC-SHA256, see docs/integration.md) when events after its cursor exist; pull them from /events. The secret is in this answer only. 400 (code webhook-url-not-allowed) when the URL is not https or its host is or resolves to a private, loopback, link-local, multicast or unspecified address; 409 (code too-many-webhooks) beyond 10 subscriptions per owner.");
+            .Produces<Silo.Webhooks.WebhookSubscriptions.Created>(201).Refuses(Silo.Market.RuleCode.WebhookUrlNotAllowed, Silo.Market.RuleCode.TooManyWebhooks).Describe("createWebhook", "Registers an https URL that gets a signed notification (HMAC-SHA256, see docs/integration.md) when events after its cursor exist; pull them from /events. The secret is in this answer only. 400 (code webhook-url-not-allowed) when the URL is not https or its host is or resolves to a private, loopback, link-local, multicast or unspecified address; 409 (code too-many-webhooks) beyond 10 subscriptions per owner.");
         hooks.MapGet("", ListAsync)
-            .Describe("listWebhooks", "The caller's subscriptions with their delivery state: failures in a row, last error (coarse: HTTP 404, geen antwoord, adres niet toegestaan), next attempt.");
+            .Produces<List<Silo.Webhooks.WebhookSubscriptions.Subscription>>(200).Describe("listWebhooks", "The caller's subscriptions with their delivery state: failures in a row, last error (coarse: HTTP 404, geen antwoord, adres niet toegestaan), next attempt.");
         hooks.MapPatch("/{webhookId:guid}", SetStatusAsync).Validate(new StatusInputValidator())
-            .Describe("setWebhookStatus", "Pauses (paused) or resumes (active) a subscription; a resumed one is tried at once.");
+            .Produces<Silo.Webhooks.WebhookSubscriptions.Subscription>(200).Describe("setWebhookStatus", "Pauses (paused) or resumes (active) a subscription; a resumed one is tried at once.");
         hooks.MapDelete("/{webhookId:guid}", DeleteAsync)
-            .Describe("deleteWebhook", "Deletes a subscription.");
+            .Produces(204).Describe("deleteWebhook", "Deletes a subscription.");
     }
 
     private static IResult NotFound() =>

@@ -14,7 +14,8 @@ namespace Matchmaker.Tests.Security;
 /// Reads the OpenAPI document and sends every operation, as the role it is for, one bad thing at a time: each body
 /// field missing, null, of the wrong type, empty, 1 MB long, huge, negative, with control characters or an unknown id;
 /// no body, a broken body, the wrong content type; bad query values and unknown path ids. Not one answer may be a
-/// 5xx, and a refused request (4xx) must leave the market's tables exactly as they were.
+/// 5xx, a refused request (4xx) must leave the market's tables exactly as they were, and every status answered must
+/// be one the operation's OpenAPI description lists.
 /// </summary>
 [Trait(Lane.Name, Lane.Integration)]
 [Collection(SecurityCollection.Name)]
@@ -35,6 +36,7 @@ public sealed class ApiFuzzTests(ITestOutputHelper output, SharedMarket markets)
         var market = await markets.ForAsync(provider);
         var doors = await Doors.OpenAsync(market);
         var document = await market.Desk.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var documented = new Matchmaker.Tests.Api.DocumentedStatuses(await market.Desk.GetFromJsonAsync<JsonElement>("/api/v1/openapi.json"));
         var failures = new List<string>();
         var sent = 0;
         var refused = 0;
@@ -56,6 +58,8 @@ public sealed class ApiFuzzTests(ITestOutputHelper output, SharedMarket markets)
                 var response = await client.SendAsync(request);
                 sent++;
                 var status = (int)response.StatusCode;
+                if (documented.Undocumented(method, path.Name, status, attempt.Description) is { } undocumented)
+                    failures.Add(undocumented);
                 if (status >= 500)
                     failures.Add($"{method} {url[..Math.Min(url.Length, 160)]} [{attempt.Description}]: {status} {Shorten(await response.Content.ReadAsStringAsync())}");
                 else if (status >= 400)

@@ -68,6 +68,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         new("POST", "/holds/{holdId}/decline", "provider", true, async d => $"/api/v1/holds/{await d.NewHoldAsync()}/decline",
             _ => Task.FromResult<object>(new { reason = "safety" })),
         new("GET", "/holds", DeskOrProvider, false, _ => Task.FromResult("/api/v1/holds")),
+        new("GET", "/holds/{holdId}", DeskOrProvider, true, async d => $"/api/v1/holds/{await d.NewHoldAsync()}"),
+        new("GET", "/placements/{placementId}", DeskOrProvider, true, async d => $"/api/v1/placements/{await d.NewPlacementAsync()}"),
         new("GET", "/events", DeskOrProvider, false, _ => Task.FromResult("/api/v1/events?after=0")),
         new("POST", "/webhooks", DeskOrProvider, false, _ => Task.FromResult("/api/v1/webhooks"),
             _ => Task.FromResult<object>(new { url = "https://hooks.example/matchmaker" })),
@@ -177,6 +179,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
     {
         var market = await markets.ForAsync(provider);
         var doors = await Doors.OpenAsync(market);
+        var documented = new Matchmaker.Tests.Api.DocumentedStatuses(await market.App.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/openapi.json"));
         var wrong = new List<string>();
         var checks = 0;
         foreach (var (role, region, browser) in await EveryoneAsync(market))
@@ -194,6 +197,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
                 var expected = Expected(door.Allowed, role, (isOther && door.OtherTenantNotFound) || notOwner ? 404 : null, api: true);
                 if (!Meets(expected, response))
                     wrong.Add($"{role}@{region} {door.Method} {path}: {status}, expected {expected} ({await response.Content.ReadAsStringAsync()})");
+                if (door != Hub && documented.Undocumented(door.Method, door.Template, status, $"{role}@{region}") is { } undocumented)
+                    wrong.Add(undocumented);
             }
         }
         output.WriteLine($"{checks} API checks on {provider}");

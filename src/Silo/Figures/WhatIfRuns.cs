@@ -36,8 +36,17 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
         ("18+", "18 tot en met 23 jaar", 18, 23),
     ];
 
-    /// <summary>A purchase as the form gives it: the place is at the chosen municipality, or the region's centre.</summary>
-    public sealed record PurchaseInput(string CareType, int Units, string AgeBand, Guid? Municipality, IReadOnlyList<string> Specialisms);
+    /// <summary>
+    /// A purchase as the form gives it: the place is at the chosen municipality (its id as sent, judged here: a value
+    /// that is not one of the region's municipalities is refused, never read as the centre), or, when none is given,
+    /// the region's centre.
+    /// </summary>
+    public sealed record PurchaseInput(string CareType, int Units, string AgeBand, string? Municipality, IReadOnlyList<string> Specialisms)
+    {
+        /// <summary>The municipality's id once <see cref="CheckAsync"/> accepted the input; null for the region's centre.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public Guid? Place => string.IsNullOrEmpty(Municipality) ? null : Guid.Parse(Municipality);
+    }
 
     public sealed record Run(Guid Id, string RegionCode, string Kind, DateTimeOffset CreatedAt, string PolicyVersion, long SolveMillis,
         string Description, ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep);
@@ -76,6 +85,8 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
     {
         var problems = await CheckAsync(regionCode, input);
         if (problems.Count > 0) return WhatIfAnswer.Refused(problems);
+        // One spelling of the id, so the same question finds the same stored run.
+        input = input with { Municipality = input.Place?.ToString() };
         return await RunAsync(regionCode, userId, "purchase", input, () => RunPurchaseAsync(regionCode, userId, input), cancellationToken);
     }
 
@@ -128,7 +139,8 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
         if (!CareTypes.All.Contains(input.CareType)) problems.Add(new("careType", WhatIfRule.CareTypeUnknown));
         if (input.Units is < 1 or > WhatIf.MaxUnits) problems.Add(new("units", WhatIfRule.UnitsOutOfRange));
         if (!AgeBands.Any(b => b.Code == input.AgeBand)) problems.Add(new("ageBand", WhatIfRule.AgeBandUnknown));
-        if (input.Municipality is { } municipality && (await MunicipalitiesAsync(regionCode)).All(m => m.Id != municipality))
+        if (!string.IsNullOrEmpty(input.Municipality)
+            && (!Guid.TryParse(input.Municipality, out var municipality) || (await MunicipalitiesAsync(regionCode)).All(m => m.Id != municipality)))
             problems.Add(new("municipality", WhatIfRule.MunicipalityNotInRegion));
         if (input.Specialisms.Any(s => !Specialisms.All.Contains(s))) problems.Add(new("specialisms", WhatIfRule.SpecialismUnknown));
         return problems;
@@ -146,7 +158,7 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
     {
         var band = AgeBands.Single(b => b.Code == input.AgeBand);
         await using var connection = await database.OpenAsync();
-        var spot = await SpotAsync(connection, regionCode, input.Municipality);
+        var spot = await SpotAsync(connection, regionCode, input.Place);
         var today = Today;
         var clockwork = Stopwatch.StartNew();
         var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");

@@ -61,6 +61,11 @@ public static class EngineHosting
         services.AddSingleton<Access.Accounts>();
         services.AddSingleton<Access.ApiClients>();
         services.AddSingleton<Webhooks.WebhookSender>();
+        services.AddSingleton<Webhooks.WebhookSecrets>();
+        services.AddSingleton(provider => Webhooks.WebhookDestinations.FromConfiguration(
+            provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IHostEnvironment>()));
+        // The web host adds it too (cookies); a silo on its own needs it for the webhook secrets. Keys: see docs/security.md.
+        services.AddDataProtection();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
         services.AddMatchmakerFigures();

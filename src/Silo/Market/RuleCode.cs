@@ -45,4 +45,10 @@ public enum RuleCode
     // A provider's spreadsheet
     SheetPlanUnknown = 40,
     SheetPlanStale = 41,
+
+    // A system's webhooks
+    /// <summary>The URL is not https, or its host is or resolves to an address a webhook may not reach (field <c>url</c>).</summary>
+    WebhookUrlNotAllowed = 50,
+    /// <summary>The owner (a provider's organisation, a desk's region) has its maximum of subscriptions.</summary>
+    TooManyWebhooks = 51,
 }

@@ -23,7 +23,7 @@ public static class Answers
         var problems = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(reason)) problems["reason"] = ["reason is required."];
         else if (!DeclineReasons.Contains(reason)) problems["reason"] = [$"reason must be one of {string.Join(", ", DeclineReasons)}."];
-        if (PlainText.HasControlCharacters(note)) problems["note"] = ["note has a control character; send plain text."];
+        if (PlainText.ProblemWith(note, "note") is { } notPlain) problems["note"] = [notPlain];
         else if (note?.Length > MaxNoteLength) problems["note"] = [$"note is at most {MaxNoteLength} characters."];
         else if (reason == "other" && string.IsNullOrWhiteSpace(note)) problems["note"] = ["note is required when the reason is other."];
         if (problems.Count > 0) throw MarketRuleException.Invalid(problems);

@@ -20,7 +20,15 @@ public static class CapacitySheet
 
     public sealed record Refusal(int Line, string Row, RowProblem Problem, int Held = 0);
 
-    public sealed record Reading(IReadOnlyList<Change> Changes, int Unchanged, IReadOnlyList<Refusal> Refused);
+    /// <summary>At most this many refused rows are listed; the rest are counted. A megabyte of junk lines made a preview of 110 MB.</summary>
+    public const int MaxRefusalsListed = 100;
+
+    /// <summary>The changes, the unchanged rows, the first <see cref="MaxRefusalsListed"/> refused rows and how many were refused in all.</summary>
+    public sealed record Reading(IReadOnlyList<Change> Changes, int Unchanged, IReadOnlyList<Refusal> Refused, int RefusedCount)
+    {
+        /// <summary>Refused rows not listed.</summary>
+        public int RefusedNotListed => RefusedCount - Refused.Count;
+    }
 
     public static string Write(IEnumerable<AvailableOffering> offerings)
     {
@@ -40,12 +48,13 @@ public static class CapacitySheet
         int Column(string name) => columns.IndexOf(name);
         var (idColumn, totalColumn, occupiedColumn, startColumn) = (Column("aanbod_id"), Column("totaal"), Column("bezet"), Column("eerste_start"));
         if (idColumn < 0 || totalColumn < 0 || occupiedColumn < 0)
-            return new Reading([], 0, [new Refusal(1, Shortened(header), RowProblem.Header)]);
+            return new Reading([], 0, [new Refusal(1, Shortened(header), RowProblem.Header)], 1);
 
         var byId = own.ToDictionary(o => o.OfferingId);
         var changes = new List<Change>();
         var refused = new List<Refusal>();
         var unchanged = 0;
+        var refusedCount = 0;
         var seen = new HashSet<Guid>();
         for (var i = 1; i < lines.Length; i++)
         {
@@ -74,9 +83,9 @@ public static class CapacitySheet
             else
                 changes.Add(new Change(id, offering.LocationName, offering.CareType, offering.TotalUnits, offering.OccupiedUnits,
                     offering.EarliestStart, total, occupied, start, offering.Version));
-            if (problem is { } refusal) refused.Add(new Refusal(i + 1, Shortened(lines[i]), refusal, held));
+            if (problem is { } refusal && ++refusedCount <= MaxRefusalsListed) refused.Add(new Refusal(i + 1, Shortened(lines[i]), refusal, held));
         }
-        return new Reading(changes, unchanged, refused);
+        return new Reading(changes, unchanged, refused, refusedCount);
     }
 
     /// <summary>An empty cell is no date; a date is yyyy-MM-dd or dd-MM-yyyy.</summary>

@@ -15,9 +15,10 @@ public sealed partial class LocationContacts(Database database, Journal journal,
     public static IReadOnlyList<string> Problems(string? phone, string? email)
     {
         var problems = new List<string>();
-        if (!string.IsNullOrWhiteSpace(phone) && (!PhoneShape().IsMatch(phone.Trim()) || phone.Count(char.IsDigit) is < 10 or > 15))
+        // The shapes alone would let hidden characters through in an e-mail address: both are checked as plain text too.
+        if (!string.IsNullOrWhiteSpace(phone) && (!PhoneShape().IsMatch(phone.Trim()) || phone.Count(char.IsDigit) is < 10 or > 15 || !PlainText.IsPlain(phone)))
             problems.Add("phone");
-        if (!string.IsNullOrWhiteSpace(email) && (email.Trim().Length > 200 || !EmailShape().IsMatch(email.Trim())))
+        if (!string.IsNullOrWhiteSpace(email) && (email.Trim().Length > 200 || !EmailShape().IsMatch(email.Trim()) || !PlainText.IsPlain(email)))
             problems.Add("email");
         return problems;
     }

@@ -18,10 +18,36 @@ public interface IWebhookDispatcherGrain : IGrainWithIntegerKey, IRemindable
     Task<int> DeliverDue();
 }
 
-/// <summary>The HTTP client that posts notifications (5 s time-out, no redirects followed).</summary>
-public sealed class WebhookSender()
+/// <summary>
+/// The HTTP client that posts notifications: 5 s time-out, no redirects followed (a redirect could point anywhere), no
+/// proxy (the proxy would resolve the name, past the check), and a connect step that resolves the host, refuses an
+/// address that is not allowed and connects to the checked address (<see cref="WebhookDestinations.ConnectAsync"/>).
+/// </summary>
+public sealed class WebhookSender(WebhookDestinations destinations)
 {
-    public HttpClient Http { get; } = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) };
+    public WebhookDestinations Destinations => destinations;
+
+    public HttpClient Http { get; } = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+        ConnectCallback = destinations.ConnectAsync,
+    }) { Timeout = TimeSpan.FromSeconds(5) };
+}
+
+/// <summary>
+/// What a subscriber is told of a failed delivery: coarse on purpose. Connection refused, reset, TLS and time-out all
+/// read "geen antwoord", so lastError cannot be used to scan ports or tell hosts apart.
+/// </summary>
+public static class DeliveryError
+{
+    public const string NoAnswer = "geen antwoord";
+    public const string AddressNotAllowed = "adres niet toegestaan";
+    public const string SecretUnreadable = "geheim niet leesbaar";
+
+    public static string Status(int status) => $"HTTP {status}";
 }
 
 /// <summary>
@@ -30,8 +56,8 @@ public sealed class WebhookSender()
 /// data: ids of the subscription and the cursors). Success moves the cursor; a failure waits 2, 4, 8 … up to 3,600 s
 /// and is shown to the subscriber.
 /// </summary>
-public sealed class WebhookDispatcherGrain(Database database, WebhookSender sender, TimeProvider clock, IConfiguration configuration,
-    ILogger<WebhookDispatcherGrain> logger) : Grain, IWebhookDispatcherGrain
+public sealed class WebhookDispatcherGrain(Database database, WebhookSender sender, WebhookSecrets secrets, TimeProvider clock,
+    IConfiguration configuration, ILogger<WebhookDispatcherGrain> logger) : Grain, IWebhookDispatcherGrain
 {
     private sealed class Subscription
     {
@@ -85,23 +111,48 @@ public sealed class WebhookDispatcherGrain(Database database, WebhookSender send
             subscriptionId = subscription.Id, after = subscription.Cursor, latest,
             events = $"/api/v1/events?after={subscription.Cursor}",
         }, Journal.EventJson);
+        var error = await SendAsync(subscription, latest.Value, body);
+        await RecordAsync(subscription, latest.Value, error);
+        return error is null;
+    }
+
+    /// <summary>Posts the notification; null when it was taken, else the coarse error (<see cref="DeliveryError"/>).</summary>
+    private async Task<string?> SendAsync(Subscription subscription, long latest, string body)
+    {
+        // A URL stored before the check (or under a setting since removed) is judged again here.
+        if (sender.Destinations.Parse(subscription.Url) is not { } url) return DeliveryError.AddressNotAllowed;
+        if (secrets.Reveal(subscription.Secret) is not { } secret)
+        {
+            logger.LogError("Webhook {Subscription}: its secret cannot be read with this node's data-protection keys; is the key ring shared?", subscription.Id);
+            return DeliveryError.SecretUnreadable;
+        }
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add(WebhookSignature.IdHeader, $"{subscription.Id}:{latest}");
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString());
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(subscription.Secret, timestamp, body));
-        string? error;
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, body));
         try
         {
             using var response = await sender.Http.SendAsync(request);
-            error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            return response.IsSuccessStatusCode ? null : DeliveryError.Status((int)response.StatusCode);
+        }
+        catch (HttpRequestException e) when (Refused(e))
+        {
+            return DeliveryError.AddressNotAllowed;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            error = e is TaskCanceledException ? "no answer within 5 s" : e.Message;
+            // The detail stays in the node's log, for the operator; the subscriber learns only that nothing answered.
+            logger.LogDebug(e, "Webhook {Subscription}: no answer", subscription.Id);
+            return DeliveryError.NoAnswer;
         }
-        await RecordAsync(subscription, latest.Value, error);
-        return error is null;
+    }
+
+    private static bool Refused(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is WebhookDestinations.AddressRefusedException) return true;
+        return false;
     }
 
     private async Task RecordAsync(Subscription subscription, long latest, string? error)
@@ -125,6 +176,10 @@ public sealed class WebhookDispatcherGrain(Database database, WebhookSender send
                 transaction);
             logger.LogInformation("Webhook {Subscription} failed ({Failures} in a row): {Error}", subscription.Id, failures, error);
         }
+        if (WebhookSecrets.IsPlain(subscription.Secret))
+            // A row from before secrets were encrypted: encrypted now, once (the compare keeps a newer value).
+            await connection.ExecuteAsync("UPDATE webhook_subscriptions SET secret = @encrypted WHERE id = @id AND secret = @plain",
+                new { id = subscription.Id, encrypted = secrets.Protect(subscription.Secret), plain = subscription.Secret }, transaction);
         await transaction.CommitAsync();
     }
 }

@@ -15,7 +15,9 @@ public static class WebhookSignature
     public const string IdHeader = "Webhook-Id";
     public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
-    public static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public const string SecretPrefix = "whsec_";
+
+    public static string NewSecret() => SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static string Sign(string secret, long timestamp, string body) =>
         "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));

@@ -8,10 +8,16 @@ namespace Matchmaker.Silo.Webhooks;
 /// <summary>
 /// Webhook subscriptions: a URL that gets a small signed notification when there are events for it to pull
 /// (<see cref="WebhookSignature"/>). A subscription belongs to the provider's organisation or the desk's region: its
-/// people and systems see and change it, nobody else. Every change is audited.
+/// people and systems see and change it, nobody else. Every change is audited. The URL is judged by
+/// <see cref="WebhookDestinations"/>; an owner has at most <see cref="MaxPerOwner"/> subscriptions; the secret is kept
+/// encrypted with the host's data-protection key ring (<see cref="WebhookSecrets"/>).
 /// </summary>
-public sealed class WebhookSubscriptions(Database database, Journal journal, TimeProvider clock)
+public sealed class WebhookSubscriptions(Database database, Journal journal, TimeProvider clock, WebhookDestinations destinations,
+    WebhookSecrets secrets)
 {
+    /// <summary>Enough for a system and its test twin per purpose; more would let one token fan out probes or load.</summary>
+    public const int MaxPerOwner = 10;
+
     private const string Owned = """
         ((@role = 'provider' AND role = 'provider' AND organisation_id = @organisation) OR (@role = 'desk' AND role = 'desk' AND region_code = @region))
         """;
@@ -38,18 +44,30 @@ public sealed class WebhookSubscriptions(Database database, Journal journal, Tim
         """;
 
     /// <summary>A new subscription from now on (its cursor is the owner's newest event); the secret is in this answer only.</summary>
-    public async Task<Created> CreateAsync(Actor owner, string url)
+    public async Task<Created> CreateAsync(Actor owner, string? url, CancellationToken cancellationToken = default)
     {
+        // Judged before the writer's turn is taken: it may wait for DNS.
+        url = (await destinations.JudgeAsync(url, cancellationToken)).OriginalString;
         var id = Guid.NewGuid();
         var secret = WebhookSignature.NewSecret();
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
+        if (database.Provider == DatabaseProvider.Postgres)
+            // Two creations by one owner at once take turns here, so both cannot pass the count below (SQLite has one writer anyway).
+            await connection.ExecuteAsync(owner.Role == Roles.Provider
+                ? "SELECT id FROM organisations WHERE id = @organisation FOR UPDATE"
+                : "SELECT code FROM regions WHERE code = @region FOR UPDATE", new { organisation = owner.OrganisationId, region = owner.RegionCode }, transaction);
+        var owned = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM webhook_subscriptions WHERE {Owned}",
+            new { role = owner.Role, organisation = owner.OrganisationId, region = owner.RegionCode }, transaction);
+        if (owned >= MaxPerOwner)
+            throw new MarketRuleException(RuleCode.TooManyWebhooks, $"You have {MaxPerOwner} webhook subscriptions, the most allowed; delete one first.");
         var cursor = await connection.ExecuteScalarAsync<long?>($"SELECT max(id) FROM outbox WHERE {EventScope.Where(owner.Role == Roles.Provider)}",
             new { organisation = owner.OrganisationId, region = owner.RegionCode }, transaction) ?? 0;
         await connection.ExecuteAsync("""
             INSERT INTO webhook_subscriptions (id, owner_id, role, region_code, organisation_id, url, secret, status, cursor, created_at)
             VALUES (@id, @owner, @role, @region, @organisation, @url, @secret, 'active', @cursor, @now)
-            """, new { id, owner = owner.Id, role = owner.Role, region = owner.RegionCode, organisation = owner.OrganisationId, url, secret, cursor,
+            """, new { id, owner = owner.Id, role = owner.Role, region = owner.RegionCode, organisation = owner.OrganisationId, url,
+            secret = secrets.Protect(secret), cursor,
             now = clock.GetUtcNow() }, transaction);
         await journal.AuditAsync(connection, transaction, owner, "webhook-created", "webhook", id.ToString(), owner.RegionCode, url);
         await transaction.CommitAsync();

@@ -38,6 +38,8 @@ public static partial class RuleProblems
         RuleCode.SiblingsHeld => (409, "Siblings held together"),
         RuleCode.SheetPlanUnknown => (404, "Not found"),
         RuleCode.SheetPlanStale => (409, "Changed since read"),
+        RuleCode.WebhookUrlNotAllowed => (400, "The request is not valid"),
+        RuleCode.TooManyWebhooks => (409, "Too many webhooks"),
         _ => (409, "Refused"),
     };
 

@@ -17,17 +17,12 @@ public static class WebhooksApi
     public sealed record StatusInput(string? Status);
 
 
+    /// <summary>What the body must hold; where the URL may point is the engine's rule (<see cref="WebhookDestinations"/>).</summary>
     public sealed class SubscriptionInputValidator : AbstractValidator<SubscriptionInput>
     {
         public SubscriptionInputValidator() =>
             RuleFor(x => x.Url).NotEmpty().WithMessage("url is required.")
-                .MaximumLength(2000).WithMessage("url is at most 2000 characters.")
-                .Must(IsAllowed).When(x => !string.IsNullOrEmpty(x.Url), ApplyConditionTo.CurrentValidator)
-                .WithMessage("url is an absolute https URL (http only to this machine: localhost, 127.0.0.1, [::1]).");
-
-        private static bool IsAllowed(string? url) =>
-            Uri.TryCreate(url, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.UserInfo)
-            && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
+                .MaximumLength(2000).WithMessage("url is at most 2000 characters.");
     }
 
     public sealed class StatusInputValidator : AbstractValidator<StatusInput>
@@ -40,9 +35,9 @@ public static class WebhooksApi
     {
         var hooks = api.MapGroup("/webhooks").RequireAuthorization(Policies.DeskOrProvider).RequireScope(Scopes.EventsRead);
         hooks.MapPost("", CreateAsync).Validate(new SubscriptionInputValidator())
-            .Produces<Silo.Webhooks.WebhookSubscriptions.Created>(201).Describe("createWebhook", "Registers a URL that gets a signed notification (HMAC-SHA256, see docs/integration.md) when events after its cursor exist; pull them from /events. The secret is in this answer only.");
+            .Produces<Silo.Webhooks.WebhookSubscriptions.Created>(201).Refuses(Silo.Market.RuleCode.WebhookUrlNotAllowed, Silo.Market.RuleCode.TooManyWebhooks).Describe("createWebhook", "Registers an https URL that gets a signed notification (HMAC-SHA256, see docs/integration.md) when events after its cursor exist; pull them from /events. The secret is in this answer only. 400 (code webhook-url-not-allowed) when the URL is not https or its host is or resolves to a private, loopback, link-local, multicast or unspecified address; 409 (code too-many-webhooks) beyond 10 subscriptions per owner.");
         hooks.MapGet("", ListAsync)
-            .Produces<List<Silo.Webhooks.WebhookSubscriptions.Subscription>>(200).Describe("listWebhooks", "The caller's subscriptions with their delivery state: failures in a row, last error, next attempt.");
+            .Produces<List<Silo.Webhooks.WebhookSubscriptions.Subscription>>(200).Describe("listWebhooks", "The caller's subscriptions with their delivery state: failures in a row, last error (coarse: HTTP 404, geen antwoord, adres niet toegestaan), next attempt.");
         hooks.MapPatch("/{webhookId:guid}", SetStatusAsync).Validate(new StatusInputValidator())
             .Produces<Silo.Webhooks.WebhookSubscriptions.Subscription>(200).Describe("setWebhookStatus", "Pauses (paused) or resumes (active) a subscription; a resumed one is tried at once.");
         hooks.MapDelete("/{webhookId:guid}", DeleteAsync)
@@ -54,7 +49,7 @@ public static class WebhooksApi
 
     private static async Task<IResult> CreateAsync(SubscriptionInput input, HttpContext context, WebhookSubscriptions subscriptions)
     {
-        var created = await subscriptions.CreateAsync(Caller.Of(context).ToActor(), input.Url!);
+        var created = await subscriptions.CreateAsync(Caller.Of(context).ToActor(), input.Url, context.RequestAborted);
         return TypedResults.Created($"/api/v1/webhooks/{created.Id}", created);
     }
 

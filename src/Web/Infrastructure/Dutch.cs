@@ -85,6 +85,8 @@ public static class Dutch
         RuleCode.MunicipalityOutsideRegion => "deze gemeente hoort niet bij de regio van de aanvraag",
         RuleCode.SheetPlanStale => "sinds de controle is er iets veranderd aan uw plekken",
         RuleCode.SheetPlanUnknown => "deze controle is niet (meer) bekend; upload het bestand opnieuw",
+        RuleCode.WebhookUrlNotAllowed => "dit adres is niet toegestaan: alleen https naar een openbaar adres",
+        RuleCode.TooManyWebhooks => "u heeft al het maximum aantal webhooks (10); verwijder er eerst een",
         RuleCode.Busy => "het is even te druk op deze plek; probeer het zo opnieuw",
         RuleCode.NotFound => "niet gevonden, of niet van u",
         _ => "de wijziging kon niet worden uitgevoerd",

@@ -11,6 +11,7 @@ public static class PlainReason
         PlainText.ReasonProblem.Missing => whenMissing,
         PlainText.ReasonProblem.TooLong => $"De reden is hooguit {PlainText.MaxReasonLength} tekens.",
         PlainText.ReasonProblem.ControlCharacters => "De reden bevat een besturingsteken; gebruik gewone tekst.",
+        PlainText.ReasonProblem.HiddenCharacters => "De reden bevat een onzichtbaar teken of een teken dat de leesrichting omdraait; gebruik gewone tekst.",
         _ => null,
     };
 }

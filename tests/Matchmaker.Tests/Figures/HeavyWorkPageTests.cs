@@ -177,7 +177,7 @@ public sealed partial class HeavyWorkPageTests
         var elsewhere = await market.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region ORDER BY id LIMIT 1", new { region = MarketScenario.OtherRegion });
         var national = await SignedInAsync(market, "national");
 
-        var purchase = await runs.PurchaseAsync(MarketScenario.Region, null, new WhatIfRuns.PurchaseInput("bogus", 0, "babies", elsewhere, ["magic"]));
+        var purchase = await runs.PurchaseAsync(MarketScenario.Region, null, new WhatIfRuns.PurchaseInput("bogus", 0, "babies", elsewhere.ToString(), ["magic"]));
         var contract = await runs.ContractAsync(MarketScenario.Region, null, Guid.NewGuid());
         var oddStands = new[] { "%00", "x", new string('9', 2000), "national-rematch%2F..%2F" };
         var pages = await Task.WhenAll(oddStands.Select(stand => national.GetAsync($"/landelijk/herverdeling?stand={stand}")));

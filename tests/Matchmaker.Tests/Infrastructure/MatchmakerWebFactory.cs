@@ -3,8 +3,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Matchmaker.Tests.Infrastructure;
 
-/// <summary>The real web app on a test database; demo mode on with the small demo market unless told otherwise.</summary>
-public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true) : WebApplicationFactory<Program>
+/// <summary>
+/// The real web app on a test database; demo mode on with the small demo market unless told otherwise. Webhooks may
+/// post to the tests' receiver on loopback (<see cref="HookReceiver"/>) unless <paramref name="loopbackHooks"/> is false:
+/// the allowance exists only in the Test and Development environments.
+/// </summary>
+public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true, bool loopbackHooks = true) : WebApplicationFactory<Program>
 {
     /// <summary>
     /// A test host does not watch its settings files: each watch takes one of the machine's inotify instances (128 per
@@ -21,6 +25,7 @@ public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true
         builder.UseSetting("ConnectionStrings:Matchmaker", database.ConnectionString);
         builder.UseSetting("Demo:Enabled", demo ? "true" : "false");
         builder.UseSetting("Demo:Scale", "small");
+        builder.UseSetting(Silo.Webhooks.WebhookDestinations.AllowLoopbackSetting, loopbackHooks ? "true" : "false");
         // Every test app hosts its own one-node silo: each needs a port of its own.
         builder.UseSetting("Orleans:SiloPort", WebNode.FreePort().ToString());
     }

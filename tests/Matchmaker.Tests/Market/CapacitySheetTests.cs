@@ -69,6 +69,24 @@ public sealed partial class CapacitySheetTests(SharedMarket markets)
         Assert.Equal(first.TotalUnits, (await market.FactsAsync(first.Id)).TotalUnits);
     }
 
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AMegabyteOfJunkLines_ListsTheFirstHundredRefusedRows_CountsTheRest_AndChangesNothing(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var browser = await People.SignedInAsync(market, Silo.Access.Roles.Provider, MarketScenario.Region);
+        var header = (await browser.GetStringAsync("/aanbieder/bestand?handler=Csv")).TrimStart('\uFEFF').Split('\n')[0];
+        var junk = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"\n{i:00000};junk;junk;junk;junk;junk;junk;junk;junk;junk"));
+        var versionsBefore = await market.ScalarAsync<long>("SELECT sum(version) FROM offerings");
+
+        var preview = await UploadAsync(browser, header + junk);
+
+        Assert.Equal(Silo.Offerings.CapacitySheet.MaxRefusalsListed, RefusedRow().Matches(preview).Count);
+        Assert.Contains("20000 regel(s) niet mogelijk", preview);
+        Assert.Contains($"Nog {20_000 - Silo.Offerings.CapacitySheet.MaxRefusalsListed} regel(s) kunnen niet", preview);
+        Assert.True(preview.Length < 200_000, $"the preview is {preview.Length} characters");
+        Assert.Equal(versionsBefore, await market.ScalarAsync<long>("SELECT sum(version) FROM offerings"));
+    }
+
     internal static async Task<string> UploadAsync(HttpClient browser, string csv)
     {
         using var form = new MultipartFormDataContent();

@@ -45,10 +45,10 @@ public sealed class MarketScenario : IAsyncDisposable
     /// The app in process on a fresh copy of the seeded demo market. Its offerings are handed out fresh
     /// (<see cref="OfferingWithFreeUnitsAsync"/>), so it can be shared by the tests of a class (<see cref="SharedMarket"/>).
     /// </summary>
-    public static async Task<MarketScenario> StartAsync(string provider)
+    public static async Task<MarketScenario> StartAsync(string provider, bool loopbackHooks = true)
     {
         var database = await TestDatabase.CreateSeededAsync(provider);
-        var app = new MatchmakerWebFactory(database);
+        var app = new MatchmakerWebFactory(database, loopbackHooks: loopbackHooks);
         var scenario = new MarketScenario(database, app, token =>
         {
             var client = app.CreateClient();

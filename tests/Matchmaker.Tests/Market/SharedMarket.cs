@@ -9,14 +9,22 @@ namespace Matchmaker.Tests.Market;
 /// last. Every test gets it reset (<see cref="MarketScenario.BeginTestAsync"/>) and uses children and offerings of its
 /// own; a test that needs a pristine or specially configured host starts its own.
 /// </summary>
-public sealed class SharedMarket : IAsyncLifetime
+public class SharedMarket : IAsyncLifetime
 {
+    private readonly bool _loopbackHooks;
+
+    public SharedMarket() : this(loopbackHooks: true)
+    {
+    }
+
+    protected SharedMarket(bool loopbackHooks) => _loopbackHooks = loopbackHooks;
+
     private readonly ConcurrentDictionary<string, Lazy<Task<MarketScenario>>> _markets = new();
 
     /// <summary>The market on <paramref name="provider"/>, reset for the calling test. A failed start fails every test on it.</summary>
     public async Task<MarketScenario> ForAsync(string provider)
     {
-        var market = await _markets.GetOrAdd(provider, p => new Lazy<Task<MarketScenario>>(() => MarketScenario.StartAsync(p))).Value;
+        var market = await _markets.GetOrAdd(provider, p => new Lazy<Task<MarketScenario>>(() => MarketScenario.StartAsync(p, _loopbackHooks))).Value;
         await market.BeginTestAsync();
         return market;
     }
@@ -29,3 +37,6 @@ public sealed class SharedMarket : IAsyncLifetime
             await started.Value.Result.DisposeAsync();
     }
 }
+
+/// <summary>Markets whose webhooks may not post to loopback, as in production: for the tests that try to make them.</summary>
+public sealed class MarketsWithoutLoopbackHooks() : SharedMarket(loopbackHooks: false);

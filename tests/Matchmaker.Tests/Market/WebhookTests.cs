@@ -78,7 +78,7 @@ public sealed class WebhookTests(SharedMarket markets)
     }
 
     [Fact]
-    public async Task AWebhookUrl_MustBeHttps_OrHttpToThisMachine()
+    public async Task AWebhookUrl_MustBeHttps_OrHttpToLoopbackOnlyUnderTheTestAllowance()
     {
         var market = await markets.ForAsync("sqlite");
 
@@ -86,6 +86,86 @@ public sealed class WebhookTests(SharedMarket markets)
         var relative = await market.Provider.PostAsJsonAsync("/api/v1/webhooks", new { url = "/hook" });
 
         Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Equal("webhook-url-not-allowed", (await plain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, relative.StatusCode);
+        Assert.True((await relative.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("url", out _));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AReceiverThatDoesNotAnswer_ShowsOnlyGeenAntwoord_NotWhyTheConnectionFailed(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        // A port nobody listens on: the connection is refused at once, which the subscriber must not be able to tell apart from a time-out.
+        var closed = $"http://127.0.0.1:{WebNode.FreePort()}/hook";
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        (await market.Provider.PostAsJsonAsync("/api/v1/webhooks", new { url = closed })).EnsureSuccessStatusCode();
+
+        (await market.Provider.PostAsync($"/api/v1/offerings/{offering.Id}/confirm", null)).EnsureSuccessStatusCode();
+        var failing = await FirstFailureAsync(market.Provider);
+
+        Assert.Equal(DeliveryError.NoAnswer, failing.GetProperty("lastError").GetString());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheEleventhSubscriptionOfAnOwner_IsRefused_AndAnotherOwnerIsNotAffected(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+
+        var created = new List<HttpStatusCode>();
+        for (var i = 0; i < WebhookSubscriptions.MaxPerOwner; i++)
+            created.Add((await market.Provider.PostAsJsonAsync("/api/v1/webhooks", new { url = $"https://hooks.example/{i}" })).StatusCode);
+        var eleventh = await market.Provider.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example/11" });
+        var others = await market.OtherProvider.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example/other" });
+
+        Assert.All(created, status => Assert.Equal(HttpStatusCode.Created, status));
+        Assert.Equal(HttpStatusCode.Conflict, eleventh.StatusCode);
+        Assert.Equal("too-many-webhooks", (await eleventh.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(WebhookSubscriptions.MaxPerOwner, (await market.Provider.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).GetArrayLength());
+        Assert.Equal(HttpStatusCode.Created, others.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ASecret_IsStoredEncrypted_AndASecretStoredAsIssuedBefore_StillSigns_AndIsEncryptedAtItsNextDelivery(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        await using var receiver = new HookReceiver();
+        var created = await (await market.Desk.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example/stored" })).Content.ReadFromJsonAsync<JsonElement>();
+        var stored = await market.ScalarAsync<string>("SELECT secret FROM webhook_subscriptions WHERE id = @id", new { id = created.GetProperty("id").GetGuid() });
+        await market.OfferingWithFreeUnitsAsync(free: 1); // an event for the old subscription to be told of
+        const string OldSecret = "whsec_stored-as-issued-before-encryption";
+        var old = Guid.NewGuid();
+        await market.ExecuteAsync("""
+            INSERT INTO webhook_subscriptions (id, owner_id, role, region_code, organisation_id, url, secret, status, cursor, created_at)
+            VALUES (@old, @old, 'desk', @region, NULL, @url, @secret, 'active', 0, @now)
+            """, new { old, region = MarketScenario.Region, url = receiver.Url, secret = OldSecret, now = DateTimeOffset.UtcNow });
+
+        var notification = await receiver.NextAsync(TimeSpan.FromSeconds(20));
+        var after = OldSecret;
+        for (var i = 0; i < 50 && after == OldSecret; i++)
+        {
+            // The dispatcher records the delivery just after the receiver answered.
+            await Task.Delay(100);
+            after = await market.ScalarAsync<string>("SELECT secret FROM webhook_subscriptions WHERE id = @old", new { old });
+        }
+
+        Assert.DoesNotContain(created.GetProperty("secret").GetString()!, stored);
+        Assert.DoesNotContain(WebhookSignature.SecretPrefix, stored);
+        Assert.True(WebhookSignature.Verify(OldSecret, notification.Timestamp, notification.Signature, notification.Body, DateTimeOffset.UtcNow));
+        Assert.NotEqual(OldSecret, after);
+        Assert.DoesNotContain(WebhookSignature.SecretPrefix, after);
+    }
+
+    /// <summary>The caller's first subscription once the dispatcher has recorded a failed delivery.</summary>
+    private static async Task<JsonElement> FirstFailureAsync(HttpClient system)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var first = (await system.GetFromJsonAsync<JsonElement>("/api/v1/webhooks"))[0];
+        while (first.GetProperty("failures").GetInt32() == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            first = (await system.GetFromJsonAsync<JsonElement>("/api/v1/webhooks"))[0];
+        }
+        Assert.True(first.GetProperty("failures").GetInt32() > 0, $"no failure recorded: {first}");
+        return first;
     }
 }

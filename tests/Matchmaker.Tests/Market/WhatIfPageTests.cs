@@ -103,15 +103,39 @@ public sealed class WhatIfPageTests(SharedMarket markets)
         var tooManyPage = await tooMany.Content.ReadAsStringAsync();
         var contract = await municipality.PostAsync("/gemeente/wat-als?handler=Contract", Form(form, new() { ["offering"] = "not-a-guid" }));
 
-        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         foreach (var field in new[] { "careType", "units", "ageBand", "municipality", "specialisms" })
             Assert.Contains($"href=\"#{field}\"", emptyPage);
-        Assert.Equal(HttpStatusCode.OK, tooMany.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
         Assert.Contains("value=\"500\"", tooManyPage);
         Assert.Contains("<option value=\"gezinshuis\" selected=\"selected\"", tooManyPage);
         Assert.DoesNotContain("href=\"#careType\"", tooManyPage);
-        Assert.Equal(HttpStatusCode.OK, contract.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, contract.StatusCode);
         Assert.Contains("href=\"#offering\"", await contract.Content.ReadAsStringAsync());
+        Assert.Equal(runsBefore, await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AMalformedMunicipality_IsRefusedBesideItsField_NeverRunAtTheRegionsCentre(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var runsBefore = await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs");
+        var municipality = await MunicipalityAsync(market);
+        var form = await municipality.GetStringAsync("/gemeente/wat-als");
+
+        var refused = new List<string>();
+        foreach (var odd in new[] { "not-a-guid", "00000000-0000-0000-0000-00000000000g", "1", "' OR 1=1 --", Guid.NewGuid().ToString() })
+        {
+            var response = await municipality.PostAsync("/gemeente/wat-als?handler=Purchase", Form(form, new()
+            {
+                ["Purchase.CareType"] = "gezinshuis", ["Purchase.Units"] = "2", ["Purchase.AgeBand"] = "all", ["Purchase.Municipality"] = odd,
+            }));
+            var page = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.BadRequest && page.Contains("href=\"#municipality\"") && !page.Contains("href=\"#units\""))
+                refused.Add(odd);
+        }
+
+        Assert.Equal(5, refused.Count);
         Assert.Equal(runsBefore, await market.ScalarAsync<long>("SELECT count(*) FROM what_if_runs"));
     }
 

@@ -85,6 +85,77 @@ public sealed class BadInputTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ANullRowInACapacityFeed_IsRefusedBesideOfferings_AndNoRowOfTheFeedIsApplied(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        const string Feed = "/api/v1/providers/me/capacity";
+
+        var onlyNull = await market.Provider.PutAsync(Feed, new StringContent("""{"offerings":[null]}""", Encoding.UTF8, "application/json"));
+        var nullAmongRows = await market.Provider.PutAsync(Feed, new StringContent(
+            $$"""{"offerings":[{"offeringId":"{{offering.Id}}","totalUnits":{{offering.TotalUnits + 5}},"occupiedUnits":0},null]}""", Encoding.UTF8, "application/json"));
+        var nullList = await market.Provider.PutAsync(Feed, new StringContent("""{"offerings":null}""", Encoding.UTF8, "application/json"));
+
+        foreach (var response in new[] { onlyNull, nullAmongRows, nullList })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("offerings", out _));
+        }
+        Assert.Equal(offering.TotalUnits, (await market.FactsAsync(offering.Id)).TotalUnits);
+    }
+
+    /// <summary>Bidi overrides and isolates, and zero-width characters: each hides what the text says from the next reader.</summary>
+    public static readonly string[] Hidden = ["\u202A", "\u202E", "\u2066", "\u2069", "\u200B", "\u200D", "\u2060", "\uFEFF"];
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TextThatHidesWhatItSays_IsRefusedBesideItsField_InEveryFreeTextField_AndNothingChanges(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var doors = await Doors.OpenAsync(market);
+        var outside = await market.OfferingWithFreeUnitsAsync(free: 1);
+        await market.OutsidePolicyAsync(outside.Id);
+        var requestId = await doors.NewRequestAsync();
+        var holdId = await doors.NewHoldAsync();
+        var (_, group) = await doors.NewSiblingGroupAsync();
+        var requestsBefore = await market.ScalarAsync<long>("SELECT count(*) FROM requests");
+        const string R = $"/api/v1/regions/{MarketScenario.Region}";
+
+        var accepted = new List<string>();
+        foreach (var c in Hidden)
+        {
+            var text = $"geen plek{c} in de regio";
+            var child = JsonSerializer.SerializeToNode(doors.NewChild(), JsonSerializerOptions.Web)!.AsObject();
+            child["childWishes"] = text;
+            var attempts = new (string Field, Func<Task<HttpResponseMessage>> Send)[]
+            {
+                ("childWishes", () => market.Desk.PostAsync($"{R}/requests", new StringContent(child.ToJsonString(), Encoding.UTF8, "application/json"))),
+                ("parentWishes", () => market.Desk.PatchAsJsonAsync($"{R}/requests/{requestId}", new { parentWishes = text })),
+                ("siblingGroup", () => market.Desk.PatchAsJsonAsync($"{R}/requests/{requestId}", new { siblingGroup = $"G{c}1" })),
+                ("outsidePolicyReason", () => market.Desk.PostAsJsonAsync($"/api/v1/offerings/{outside.Id}/holds", new { requestId, outsidePolicyReason = text })),
+                ("note", () => market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/decline", new { reason = "other", note = text })),
+                ("reason", () => market.Desk.PostAsJsonAsync($"{R}/requests/{requestId}/escalation", new { reason = text })),
+                ("reason", () => market.Desk.PostAsJsonAsync($"{R}/sibling-groups/{group}/split", new { reason = text })),
+            };
+            foreach (var (field, send) in attempts)
+            {
+                // One after another: each is judged against an unchanged market.
+                var response = await send();
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.BadRequest
+                    || !JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _))
+                    accepted.Add($"{field} with U+{(int)c[0]:X4}: {(int)response.StatusCode} {body}");
+            }
+        }
+
+        Assert.Empty(accepted);
+        Assert.Equal(requestsBefore, await market.ScalarAsync<long>("SELECT count(*) FROM requests"));
+        Assert.Equal("", await market.ScalarAsync<string>("SELECT coalesce(parent_wishes, '') FROM requests WHERE id = @requestId", new { requestId }));
+        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
+        Assert.Equal(outside.HeldUnits, (await market.FactsAsync(outside.Id)).HeldUnits);
+        Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM requests WHERE id = @requestId AND escalated_at IS NOT NULL", new { requestId }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheWrongContentType_Answers415_AndAnUnknownOffering404(string provider)
     {
         var market = await markets.ForAsync(provider);

@@ -84,9 +84,12 @@ public sealed class Doors(MarketScenario market, MarketScenario.OfferingFacts of
         return (_round = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()).Value;
     }
 
-    /// <summary>A webhook subscription of the scenario region's desk.</summary>
+    /// <summary>A webhook subscription of the scenario region's desk; its oldest goes first when the desk has the most it may have.</summary>
     public async Task<Guid> NewWebhookAsync()
     {
+        var existing = await market.Desk.GetFromJsonAsync<JsonElement>("/api/v1/webhooks");
+        if (existing.GetArrayLength() >= Silo.Webhooks.WebhookSubscriptions.MaxPerOwner)
+            (await market.Desk.DeleteAsync($"/api/v1/webhooks/{existing[0].GetProperty("id").GetGuid()}")).EnsureSuccessStatusCode();
         var created = await market.Desk.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example/desk" });
         created.EnsureSuccessStatusCode();
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();

@@ -52,6 +52,38 @@ public sealed class ReadAuditTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheEventFeed_IsAuditedLikeTheReadsItCarries_InTheChildsRegion(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var cursor = await market.ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM outbox");
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "AUDIT-EVENTS-1"));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid().ToString();
+        var auditedBefore = await market.ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM audit_log");
+
+        var providersFeed = await market.Provider.GetFromJsonAsync<JsonElement>($"/api/v1/events?after={cursor}&limit=500");
+        var desksFeed = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/events?after={cursor}&limit=500");
+        var entries = await market.Database.QueryAsync<AuditEntry>(
+            "SELECT action AS Action, role AS Role, region_code AS RegionCode, detail AS Detail FROM audit_log WHERE id > @auditedBefore",
+            new { auditedBefore });
+
+        Assert.Contains(providersFeed.GetProperty("events").EnumerateArray(), e => e.GetProperty("topic").GetString() == "proposalReceived");
+        Assert.Contains(entries, e => e.Action == "proposals-read" && e.Role == "provider" && e.RegionCode == MarketScenario.Region
+            && e.Detail!.Contains(holdId));
+        Assert.Contains(desksFeed.GetProperty("events").EnumerateArray(), e => e.GetProperty("topic").GetString() == "holdChanged");
+        Assert.Contains(entries, e => e.Action == "events-read" && e.Role == "desk" && e.RegionCode == MarketScenario.Region && e.Detail!.Contains(holdId));
+    }
+
+    private sealed class AuditEntry
+    {
+        public string Action { get; init; } = "";
+        public string? Role { get; init; }
+        public string? RegionCode { get; init; }
+        public string? Detail { get; init; }
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ADesk_ExportsItsRegionsAuditLogForAPeriod_AsCsv_AndTheExportIsRecorded(string provider)
     {
         var market = await markets.ForAsync(provider);

@@ -19,7 +19,8 @@ public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
         public string? CareType { get; set; }
         public string? Units { get; set; } = "1";
         public string? AgeBand { get; set; } = "all";
-        public Guid? Municipality { get; set; }
+        /// <summary>As sent: the engine judges it, so a malformed id is refused beside the field instead of binding to the region's centre.</summary>
+        public string? Municipality { get; set; }
         public List<string> Specialisms { get; set; } = [];
     }
 
@@ -72,6 +73,7 @@ public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
                 return Redirect($"/gemeente/wat-als/{answer.RunId}");
             case WhatIfStatus.Refused:
                 foreach (var problem in answer.Problems) Problems[problem.Field] = Sentence(problem.Rule);
+                Response.StatusCode = StatusCodes.Status400BadRequest;
                 await LoadAsync();
                 return Page();
             case WhatIfStatus.Computing:

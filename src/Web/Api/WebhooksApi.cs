@@ -38,6 +38,8 @@ public static class WebhooksApi
             .Produces<Silo.Webhooks.WebhookSubscriptions.Created>(201).Refuses(Silo.Market.RuleCode.WebhookUrlNotAllowed, Silo.Market.RuleCode.TooManyWebhooks).Describe("createWebhook", "Registers an https URL that gets a signed notification (HMAC-SHA256, see docs/integration.md) when events after its cursor exist; pull them from /events. The secret is in this answer only. 400 (code webhook-url-not-allowed) when the URL is not https or its host is or resolves to a private, loopback, link-local, multicast or unspecified address; 409 (code too-many-webhooks) beyond 10 subscriptions per owner.");
         hooks.MapGet("", ListAsync)
             .Produces<List<Silo.Webhooks.WebhookSubscriptions.Subscription>>(200).Describe("listWebhooks", "The caller's subscriptions with their delivery state: failures in a row, last error (coarse: HTTP 404, geen antwoord, adres niet toegestaan), next attempt.");
+        hooks.MapGet("/{webhookId:guid}", FindAsync)
+            .Produces<Silo.Webhooks.WebhookSubscriptions.Subscription>(200).Describe("getWebhook", "One of the caller's subscriptions with its delivery state (the Location of createWebhook); 404 for anyone else's.");
         hooks.MapPatch("/{webhookId:guid}", SetStatusAsync).Validate(new StatusInputValidator())
             .Produces<Silo.Webhooks.WebhookSubscriptions.Subscription>(200).Describe("setWebhookStatus", "Pauses (paused) or resumes (active) a subscription; a resumed one is tried at once.");
         hooks.MapDelete("/{webhookId:guid}", DeleteAsync)
@@ -55,6 +57,11 @@ public static class WebhooksApi
 
     private static async Task<IResult> ListAsync(HttpContext context, WebhookSubscriptions subscriptions) =>
         TypedResults.Ok(await subscriptions.ListAsync(Caller.Of(context).ToActor()));
+
+    private static async Task<IResult> FindAsync(Guid webhookId, HttpContext context, WebhookSubscriptions subscriptions) =>
+        (await subscriptions.ListAsync(Caller.Of(context).ToActor())).FirstOrDefault(s => s.Id == webhookId) is { } found
+            ? TypedResults.Ok(found)
+            : NotFound();
 
     private static async Task<IResult> SetStatusAsync(Guid webhookId, StatusInput input, HttpContext context, WebhookSubscriptions subscriptions) =>
         await subscriptions.SetStatusAsync(Caller.Of(context).ToActor(), webhookId, input.Status!) is { } changed ? TypedResults.Ok(changed) : NotFound();

@@ -74,6 +74,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         new("POST", "/webhooks", DeskOrProvider, false, _ => Task.FromResult("/api/v1/webhooks"),
             _ => Task.FromResult<object>(new { url = "https://hooks.example/matchmaker" })),
         new("GET", "/webhooks", DeskOrProvider, false, _ => Task.FromResult("/api/v1/webhooks")),
+        new("GET", "/webhooks/{webhookId}", DeskOrProvider, true, async d => $"/api/v1/webhooks/{await d.NewWebhookAsync()}", OwnedBy: "desk"),
         new("PATCH", "/webhooks/{webhookId}", DeskOrProvider, true, async d => $"/api/v1/webhooks/{await d.NewWebhookAsync()}",
             _ => Task.FromResult<object>(new { status = "paused" }), OwnedBy: "desk"),
         new("DELETE", "/webhooks/{webhookId}", DeskOrProvider, true, async d => $"/api/v1/webhooks/{await d.NewWebhookAsync()}", OwnedBy: "desk"),

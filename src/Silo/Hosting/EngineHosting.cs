@@ -59,6 +59,7 @@ public static class EngineHosting
         services.AddSingleton<Webhooks.WebhookSubscriptions>();
         services.AddSingleton<Access.Accounts>();
         services.AddSingleton<Access.ApiClients>();
+        services.AddSingleton<Access.SignInThrottle>();
         services.AddSingleton<Webhooks.WebhookSender>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());

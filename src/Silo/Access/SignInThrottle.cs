@@ -135,9 +135,14 @@ public sealed class SignInThrottle(Database database, TimeProvider clock, IConfi
 
     private static string AddressOf(Door door, string address) => $"{(door == Door.Password ? "password" : "token")}@{address}";
 
-    // The e-mail address typed is hashed: the table names no person, and unknown addresses are counted like known ones.
-    private static string AccountOf(string email, string address) =>
-        $"account:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Trim().ToLowerInvariant())))[..32]}@{address}";
+    private static string AccountOf(string email, string address) => AccountPrefix(email) + address;
+
+    /// <summary>
+    /// Where the attempts at an account start (any address follows). The e-mail address typed is hashed: the table names
+    /// no person, and unknown addresses are counted like known ones.
+    /// </summary>
+    public static string AccountPrefix(string email) =>
+        $"account:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Trim().ToLowerInvariant())))[..32]}@";
 
     private sealed class Count
     {

@@ -106,6 +106,24 @@ public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<S
     private const int AccountLockoutFreeFailures = 5;
 
     [Fact]
+    public async Task AfterFiveWrongPasswords_UsersListShowsTheWait_AndUsersResetPasswordEndsIt()
+    {
+        var market = await markets.ForAsync("sqlite");
+        await AddDeskUserAsync(market.Database);
+        for (var i = 0; i < AccountLockoutFreeFailures; i++)
+            await SignIn.WithPasswordAsync(People.Browser(market), Email, "wrong password " + i);
+        var environment = new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__Matchmaker"] = market.Database.ConnectionString };
+
+        var listed = await SiloProcess.RunAsync(["users", "list", "--region", MarketScenario.Region], environment);
+        var reset = await SiloProcess.RunAsync(["users", "reset-password", "--email", Email], environment, stdin: "a new long password\n");
+        var withTheNewOne = await SignIn.WithPasswordAsync(People.Browser(market), Email, "a new long password");
+
+        Assert.Contains(listed.Stdout.Split('\n'), line => line.StartsWith(Email) && line.Contains("waiting at 1 address(es) until"));
+        Assert.Equal(0, reset.Exit);
+        Assert.Equal(HttpStatusCode.Redirect, withTheNewOne.StatusCode);
+    }
+
+    [Fact]
     public async Task AnAddressThatGuessesTokens_GetsA429WithRetryAfter_ButARightTokenFromThereStillWorks()
     {
         await using var database = await TestDatabase.CreateSeededAsync("sqlite");

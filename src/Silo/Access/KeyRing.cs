@@ -56,7 +56,10 @@ public static class KeyRing
             throw new KeyRingConfigurationException(
                 $"{Section}:CertificatePath is not set. In a cluster every node reads the same key ring, encrypted with one certificate that every node has: " +
                 "name a PFX (with DataProtection:CertificatePassword) or a PEM file. See docs/operations.md#the-key-ring.");
-        if ((configuration["Database:Provider"] ?? "sqlite").Trim().ToLowerInvariant() != "sqlite")
+        var provider = (configuration["Database:Provider"] ?? "sqlite").Trim().ToLowerInvariant();
+        if (provider is not ("sqlite" or "postgres" or "postgresql"))
+            Database.FromConfiguration(configuration); // throws the sentence that names a provider it does not know
+        if (provider != "sqlite")
             throw new KeyRingConfigurationException(
                 $"{Section}:CertificatePath is not set. On PostgreSQL the key ring lives in a database that other nodes and backups share: " +
                 "name the certificate that encrypts it (a PFX with DataProtection:CertificatePassword, or a PEM file). See docs/operations.md#the-key-ring.");

@@ -32,6 +32,14 @@ public sealed class KeyRingTests
     }
 
     [Fact, Trait(Lane.Name, Lane.Fast)]
+    public void AnUnknownDatabaseProvider_IsNamedAsSuch_NotAsAMissingCertificate()
+    {
+        var failure = Assert.Throws<Silo.Data.DatabaseConfigurationException>(() => Add(new() { ["Database:Provider"] = "mysql" }, cluster: false));
+
+        Assert.Contains("'mysql'", failure.Message);
+    }
+
+    [Fact, Trait(Lane.Name, Lane.Fast)]
     public void AWrongPassword_AMissingFile_OrACertificateWithoutItsKey_AreRefused_WithoutRepeatingThePassword()
     {
         var withoutKey = Path.Combine(Path.GetTempPath(), $"matchmaker-test-public-{Guid.NewGuid():N}.pem");

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -127,10 +128,18 @@ public sealed class SignInThrottle(Database database, TimeProvider clock, IConfi
     {
         var last = Interlocked.Read(ref _lastSweep);
         if (now.UtcTicks - last < Window.Ticks || Interlocked.CompareExchange(ref _lastSweep, now.UtcTicks, last) != last) return;
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await database.BeginWriteAsync(connection);
-        await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE forget_at < @now", new { now }, transaction);
-        await transaction.CommitAsync();
+        try
+        {
+            await using var connection = await database.OpenAsync();
+            await using var transaction = await database.BeginWriteAsync(connection);
+            await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE forget_at < @now", new { now }, transaction);
+            await transaction.CommitAsync();
+        }
+        catch (DbException e) when (e.IsTransient)
+        {
+            // Two nodes sweeping the same rows at once can deadlock in PostgreSQL; one gives way. The rows are only
+            // housekeeping (expired counts are ignored by every read), and the next sweep removes them.
+        }
     }
 
     private static string AddressOf(Door door, string address) => $"{(door == Door.Password ? "password" : "token")}@{address}";

@@ -23,9 +23,9 @@ public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true
         builder.UseSetting("Demo:Scale", "small");
         // Every test app hosts its own one-node silo: each needs a port of its own.
         builder.UseSetting("Orleans:SiloPort", WebNode.FreePort().ToString());
-        // On SQLite the node makes its key ring's certificate beside the database file; PostgreSQL needs one named.
-        if (database.Provider == "postgres")
-            foreach (var (key, value) in TestKeyRing.Settings)
-                builder.UseSetting(key.Replace("__", ":"), value);
+        // PostgreSQL needs the key ring's certificate named; on SQLite the test names it too, so that no test host
+        // makes one beside the test databases in the shared temp folder (KeyRingTests try that on a folder of their own).
+        foreach (var (key, value) in TestKeyRing.Settings)
+            builder.UseSetting(key.Replace("__", ":"), value);
     }
 }

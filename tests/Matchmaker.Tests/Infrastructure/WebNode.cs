@@ -70,9 +70,9 @@ public sealed class WebNode : IAsyncDisposable
         start.Environment["Orleans__SiloPort"] = FreePort().ToString();
         var home = Directory.CreateTempSubdirectory("matchmaker-node-home-").FullName;
         start.Environment["HOME"] = home;
-        if (database.Provider == "postgres")
-            foreach (var (key, value) in TestKeyRing.Settings)
-                start.Environment[key] = value;
+        // The key ring's certificate, as an operator names it (KeyRingTests clear it to try the generated one).
+        foreach (var (key, value) in TestKeyRing.Settings)
+            start.Environment[key] = value;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 

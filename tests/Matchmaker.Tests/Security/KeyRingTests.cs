@@ -112,27 +112,46 @@ public sealed class KeyRingTests
     }
 
     [Fact, Trait(Lane.Name, Lane.Integration)]
-    public async Task ASingleSqliteNode_EncryptsItsKeys_AndASessionOutlivesARestartInAnotherHomeFolder()
+    public async Task ASingleSqliteNode_WithoutACertificate_EncryptsItsKeys_AndASessionOutlivesARestartInAnotherHomeFolder()
     {
-        await using var database = await TestDatabase.CreateSeededAsync("sqlite");
-        using var browser = new BrowserAcrossNodes(BrowserAcrossNodes.NewAddress());
-        string firstOutput;
-        HttpStatusCode signedIn;
-        await using (var first = await WebNode.StartAsync(database))
+        await using var seeded = await TestDatabase.CreateSeededAsync("sqlite");
+        var folder = Directory.CreateTempSubdirectory("matchmaker-test-single-node-").FullName;
+        var file = Path.Combine(folder, "matchmaker.db");
+        await seeded.ExecuteAsync("VACUUM INTO @file", new { file });
+        // As `dotnet run` starts it: a database in a folder of its own and no certificate named.
+        var settings = new Dictionary<string, string>
         {
-            signedIn = (await browser.SignInAsync(first, first, "Demo", new() { ["region"] = "rijnmond", ["role"] = "desk" })).StatusCode;
-            firstOutput = first.Output;
+            ["ConnectionStrings__Matchmaker"] = $"Data Source={file}", ["DataProtection__CertificatePath"] = "", ["DataProtection__CertificatePassword"] = "",
+        };
+        using var browser = new BrowserAcrossNodes(BrowserAcrossNodes.NewAddress());
+        try
+        {
+            string firstOutput;
+            HttpStatusCode signedIn;
+            await using (var first = await WebNode.StartAsync(seeded, settings))
+            {
+                signedIn = (await browser.SignInAsync(first, first, "Demo", new() { ["region"] = "rijnmond", ["role"] = "desk" })).StatusCode;
+                firstOutput = first.Output;
+            }
+            await using var second = await WebNode.StartAsync(seeded, settings);
+
+            var afterRestart = await browser.GetAsync(second, "/api/v1/me");
+            await using var database = Silo.Data.Database.ForSqlite($"Data Source={file}");
+            await using var connection = await database.OpenAsync();
+            var keys = (await Dapper.SqlMapper.QueryAsync<string>(connection, "SELECT xml FROM data_protection_keys")).ToList();
+
+            Assert.Equal(HttpStatusCode.Redirect, signedIn);
+            Assert.Equal(HttpStatusCode.OK, afterRestart.StatusCode);
+            Assert.True(File.Exists(Path.Combine(folder, KeyRing.GeneratedCertificateFile)));
+            Assert.NotEmpty(keys);
+            Assert.All(keys, xml => Assert.Contains("EncryptedData", xml));
+            Assert.DoesNotContain("No XML encryptor configured", firstOutput + second.Output);
         }
-        await using var second = await WebNode.StartAsync(database);
-
-        var afterRestart = await browser.GetAsync(second, "/api/v1/me");
-        var keys = await database.QueryAsync<string>("SELECT xml FROM data_protection_keys");
-
-        Assert.Equal(HttpStatusCode.Redirect, signedIn);
-        Assert.Equal(HttpStatusCode.OK, afterRestart.StatusCode);
-        Assert.NotEmpty(keys);
-        Assert.All(keys, xml => Assert.Contains("EncryptedData", xml));
-        Assert.DoesNotContain("No XML encryptor configured", firstOutput + second.Output);
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static string Add(Dictionary<string, string?> settings, bool cluster)

@@ -115,6 +115,8 @@ public sealed class WebNode : IAsyncDisposable
             if (Output.Contains(text, StringComparison.Ordinal)) return true;
             await Task.Delay(200);
         }
+        // A process that exited may still have lines on their way from its output pipes: this waits for their end.
+        if (_process.HasExited) await _process.WaitForExitAsync();
         return Output.Contains(text, StringComparison.Ordinal);
     }
 

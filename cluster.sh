@@ -31,6 +31,7 @@ start_node() {
     Database__Provider=postgres ConnectionStrings__Matchmaker="$MATCHMAKER_POSTGRES" Demo__Enabled=true \
     Orleans__Clustering=redis ConnectionStrings__Redis="$MATCHMAKER_REDIS" Orleans__ServiceId=matchmaker Orleans__ClusterId=local \
     Orleans__SiloPort="$(silo_port "$i")" Orleans__AdvertisedIPAddress=127.0.0.1 \
+    DataProtection__CertificatePath="$STATE/key-ring.crt" DataProtection__KeyPath="$STATE/key-ring.key" \
     dotnet "$ROOT/src/Web/bin/Release/net10.0/Matchmaker.Web.dll" --urls "http://127.0.0.1:$(node_port "$i")" --contentRoot "$ROOT/src/Web" \
     >>"$STATE/node$i.log" 2>&1 &
   echo $! >"$STATE/node$i.pid"
@@ -55,6 +56,11 @@ up() {
   mkdir -p "$STATE"
   say "building (Release)"
   dotnet build "$ROOT/src/Web" -c Release -nologo -v quiet >"$STATE/build.log" 2>&1 || { say "build failed, see $STATE/build.log"; exit 1; }
+  # The certificate that encrypts the key ring every node shares (docs/operations.md#the-key-ring): made here, once.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Matchmaker local cluster key ring" \
+    -keyout "$STATE/key-ring.key" -out "$STATE/key-ring.crt" >"$STATE/openssl.log" 2>&1 \
+    || { say "openssl could not make the key ring's certificate, see $STATE/openssl.log"; exit 1; }
+  chmod 600 "$STATE/key-ring.key"
   start_postgres "$STATE/postgres" on || exit 1
   start_redis "$STATE/redis" || exit 1
   cat >"$STATE/env" <<VARS
@@ -77,7 +83,7 @@ down() {
   done
   stop_postgres "$STATE/postgres"
   stop_redis "$STATE/redis"
-  rm -f "$STATE/env"
+  rm -f "$STATE/env" "$STATE/key-ring.key" "$STATE/key-ring.crt"
   say "down"
 }
 

@@ -7,7 +7,8 @@ var builder = WebApplication.CreateBuilder(args);
 if (!builder.TryAddMatchmakerEngine())
     return 1;
 builder.AddMatchmakerAuthentication();
-builder.Services.AddMatchmakerSecurityHeaders(builder.Configuration);
+if (!builder.TryAddMatchmakerSecurityHeaders())
+    return 1;
 builder.Services.AddMatchmakerApi();
 builder.Services.AddMatchmakerLiveUpdates();
 builder.Services.AddMatchmakerHealthChecks();

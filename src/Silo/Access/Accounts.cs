@@ -17,8 +17,6 @@ public sealed class Accounts(Database database)
         public bool IsDemo { get; init; }
         public string SecurityStamp { get; init; } = "";
         public bool Disabled { get; init; }
-        public int FailedSignIns { get; init; }
-        public DateTimeOffset? LockedUntil { get; init; }
     }
 
     /// <summary>What a session check compares with the cookie.</summary>
@@ -32,7 +30,7 @@ public sealed class Accounts(Database database)
     private const string SelectByEmail = """
         SELECT id AS Id, display_name AS DisplayName, role AS Role, region_code AS RegionCode,
                organisation_id AS OrganisationId, password_hash AS PasswordHash, is_demo AS IsDemo, security_stamp AS SecurityStamp,
-               disabled_at IS NOT NULL AS Disabled, failed_sign_ins AS FailedSignIns, locked_until AS LockedUntil
+               disabled_at IS NOT NULL AS Disabled
         FROM users
         WHERE email = @email
         """;
@@ -41,19 +39,6 @@ public sealed class Accounts(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Account>(SelectByEmail + (demoOnly ? " AND is_demo = true" : ""), new { email });
-    }
-
-    public async Task FailedSignInAsync(Guid id, DateTimeOffset? lockedUntil)
-    {
-        await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("UPDATE users SET failed_sign_ins = failed_sign_ins + 1, locked_until = @lockedUntil WHERE id = @id",
-            new { id, lockedUntil });
-    }
-
-    public async Task SignedInAsync(Guid id)
-    {
-        await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @id", new { id });
     }
 
     public async Task<SessionState?> SessionOfAsync(Guid id, CancellationToken cancellationToken)

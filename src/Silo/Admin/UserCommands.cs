@@ -17,7 +17,7 @@ internal static class UserCommands
         "add" => AddAsync(options, configuration),
         "list" => ListAsync(options, configuration),
         "disable" => ChangeAsync(options, configuration, "user-disabled", "disabled_at = @now", "is disabled; their sessions end within a minute"),
-        "enable" => ChangeAsync(options, configuration, "user-enabled", "disabled_at = NULL, failed_sign_ins = 0, locked_until = NULL", "is enabled again"),
+        "enable" => ChangeAsync(options, configuration, "user-enabled", "disabled_at = NULL", "is enabled again", forgetAttempts: true),
         "reset-password" => ResetPasswordAsync(options, configuration),
         "set-role" => SetRoleAsync(options, configuration),
         _ => Task.FromResult(Fail("Use 'users add', 'users list', 'users disable', 'users enable', 'users set-role' or 'users reset-password'.")),
@@ -55,14 +55,22 @@ internal static class UserCommands
     {
         await using var database = Database.FromConfiguration(configuration);
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled, DateTimeOffset? LockedUntil)>("""
-            SELECT email, role, region_code, is_demo, disabled_at, locked_until FROM users
+        var now = DateTimeOffset.UtcNow;
+        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled)>("""
+            SELECT email, role, region_code, is_demo, disabled_at FROM users
             WHERE (@region IS NULL OR region_code = @region)
             ORDER BY email
             """, new { region = options.GetValueOrDefault("region") });
+        // Waits are per account and client address (SignInThrottle): an account can wait at one address and not at another.
+        var waits = (await connection.QueryAsync<(string Key, DateTimeOffset LockedUntil)>(
+                "SELECT key, locked_until FROM sign_in_failures WHERE key LIKE 'account:%' AND locked_until > @now", new { now }))
+            .GroupBy(w => w.Key[..(w.Key.IndexOf('@') + 1)])
+            .ToDictionary(g => g.Key, g => (Addresses: g.Count(), Until: g.Max(w => w.LockedUntil)));
         foreach (var row in rows)
         {
-            var state = row.Disabled is not null ? "disabled" : row.LockedUntil > DateTimeOffset.UtcNow ? $"locked until {row.LockedUntil:u}" : "active";
+            var state = row.Disabled is not null ? "disabled"
+                : waits.TryGetValue(SignInThrottle.AccountPrefix(row.Email), out var wait) ? $"active, waiting at {wait.Addresses} address(es) until {wait.Until:u}"
+                : "active";
             Console.Out.WriteLine($"{row.Email,-44} {row.Role,-13} {row.Region ?? "-",-22} {(row.Demo ? "demo " : "")}{state}");
         }
         return 0;
@@ -70,10 +78,11 @@ internal static class UserCommands
 
     /// <summary>
     /// One change of a person (not a demo user): <paramref name="set"/> with <paramref name="values"/>, a new security stamp
-    /// (which ends their sessions), and an audit record, in one transaction.
+    /// (which ends their sessions), and an audit record, in one transaction; with <paramref name="forgetAttempts"/> the
+    /// waits earned by failed sign-ins at the account, from every address, end too.
     /// </summary>
     private static async Task<int> ChangeAsync(Dictionary<string, string> options, IConfiguration configuration, string action, string set, string said,
-        object? values = null, (string? Region, string Detail)? audit = null)
+        object? values = null, (string? Region, string Detail)? audit = null, bool forgetAttempts = false)
     {
         if (Missing(options, "email") is { } missing) return Fail(missing);
         var email = options["email"].Trim().ToLowerInvariant();
@@ -86,6 +95,9 @@ internal static class UserCommands
         var parameters = new DynamicParameters(values);
         parameters.AddDynamicParams(new { id = user.Value.Id, now = DateTimeOffset.UtcNow, stamp = SecurityStamps.New() });
         await connection.ExecuteAsync($"UPDATE users SET {set}, security_stamp = @stamp WHERE id = @id", parameters, transaction);
+        if (forgetAttempts)
+            await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE key LIKE @account",
+                new { account = SignInThrottle.AccountPrefix(email) + "%" }, transaction);
         await AuditAsync(connection, transaction, action, "user", user.Value.Id.ToString(), audit?.Region ?? user.Value.Region, audit?.Detail ?? email);
         await transaction.CommitAsync();
         Console.Out.WriteLine($"User {email} {said}.");
@@ -97,8 +109,8 @@ internal static class UserCommands
         if (Missing(options, "email") is { } missing) return Fail(missing);
         if (await ReadPasswordAsync() is not { } password) return PasswordProblem();
         var hash = new PasswordHasher<object>().HashPassword(options["email"].Trim().ToLowerInvariant(), password);
-        return await ChangeAsync(options, configuration, "user-password-reset", "password_hash = @hash, failed_sign_ins = 0, locked_until = NULL",
-            "has a new password; their sessions end within a minute", new { hash });
+        return await ChangeAsync(options, configuration, "user-password-reset", "password_hash = @hash",
+            "has a new password; their sessions end within a minute", new { hash }, forgetAttempts: true);
     }
 
     private static async Task<int> SetRoleAsync(Dictionary<string, string> options, IConfiguration configuration)

@@ -60,6 +60,7 @@ public static class EngineHosting
         services.AddSingleton<Webhooks.WebhookSubscriptions>();
         services.AddSingleton<Access.Accounts>();
         services.AddSingleton<Access.ApiClients>();
+        services.AddSingleton<Access.SignInThrottle>();
         services.AddSingleton<Webhooks.WebhookSender>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton(provider => Webhooks.WebhookDestinations.FromConfiguration(

@@ -36,7 +36,6 @@ public static class AuthenticationExtensions
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenScheme, null);
         builder.Services.AddAuthorization();
-        builder.Services.AddSingleton<SignInThrottle>();
         return builder;
     }
 
@@ -55,7 +54,9 @@ public static class AuthenticationExtensions
 
     /// <summary>
     /// A bearer token is valid when it is known, not revoked, not expired and (for demo tokens) demo mode is on. A client
-    /// address that sent too many unknown tokens gets 429 with Retry-After, even for a right one, until its minute is over.
+    /// address that sent too many unknown tokens in a minute (counted for the whole cluster) gets 429 with Retry-After
+    /// for its further unknown ones; a right token is still accepted, so a stranger behind the same address cannot
+    /// stop every system.
     /// </summary>
     private sealed class ApiTokenHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiClients clients,
@@ -70,18 +71,13 @@ public static class AuthenticationExtensions
             var header = Request.Headers.Authorization.ToString();
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
                 return AuthenticateResult.NoResult();
-            if (throttle.Blocked(Context) is { } wait)
-            {
-                _blocked = wait;
-                return AuthenticateResult.Fail("Too many unknown tokens from this address.");
-            }
             var token = header["Bearer ".Length..].Trim();
             if (token.Length is 0 or > 200)
-                return Failed("The bearer token is empty or malformed.");
+                return await FailedAsync("The bearer token is empty or malformed.");
 
             var client = await clients.ByTokenAsync(token, Context.RequestAborted);
             if (client is null)
-                return Failed("The token is unknown or revoked.");
+                return await FailedAsync("The token is unknown or revoked.");
             if (client.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
             {
                 _failure = $"The token expired on {expires:yyyy-MM-dd}.";
@@ -94,11 +90,11 @@ public static class AuthenticationExtensions
             return AuthenticateResult.Success(new AuthenticationTicket(new(identity), ApiTokenScheme));
         }
 
-        private AuthenticateResult Failed(string reason)
+        private async Task<AuthenticateResult> FailedAsync(string reason)
         {
-            throttle.Failed(Context);
+            _blocked = await throttle.AddressFailedAsync(SignInThrottle.Door.Token, ClientAddress.Of(Context));
             _failure = reason;
-            return AuthenticateResult.Fail(reason);
+            return AuthenticateResult.Fail(_blocked is null ? reason : "Too many unknown tokens from this address.");
         }
 
         protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -106,7 +102,7 @@ public static class AuthenticationExtensions
             if (_blocked is { } wait)
             {
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                SignInThrottle.WriteRetryAfter(Context, wait);
+                ClientAddress.WriteRetryAfter(Context, wait);
                 return Task.CompletedTask;
             }
             Response.StatusCode = StatusCodes.Status401Unauthorized;

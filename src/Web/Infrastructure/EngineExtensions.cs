@@ -1,3 +1,4 @@
+using Matchmaker.Silo.Access;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Hosting;
 
@@ -5,15 +6,19 @@ namespace Matchmaker.Web.Infrastructure;
 
 public static class EngineExtensions
 {
-    /// <summary>The data store and the engine's silo, co-hosted in this web node; false (after one line on stderr) for settings that cannot work.</summary>
+    /// <summary>
+    /// The data store, the engine's silo co-hosted in this web node, and the key ring every node shares (cookies and
+    /// forms of one node are accepted by the others); false (after one line on stderr) for settings that cannot work.
+    /// </summary>
     public static bool TryAddMatchmakerEngine(this WebApplicationBuilder builder)
     {
         try
         {
-            builder.AddMatchmakerEngine();
+            var cluster = builder.AddMatchmakerEngine();
+            builder.Services.AddMatchmakerKeyRing(builder.Configuration, cluster.UsesRedis);
             return true;
         }
-        catch (ClusterConfigurationException e)
+        catch (Exception e) when (e is ClusterConfigurationException or KeyRingConfigurationException or DatabaseConfigurationException)
         {
             Console.Error.WriteLine($"Matchmaker cannot start: {e.Message}");
             return false;
@@ -31,6 +36,7 @@ public static class EngineExtensions
         {
             var database = app.Services.GetRequiredService<Database>();
             logger.LogInformation("Database: {Database}", database.Describe);
+            logger.LogInformation("{KeyRing}", app.Services.GetRequiredService<KeyRingDescription>().Text);
             await app.Services.GetRequiredService<DatabaseStartup>().PrepareAsync(line => logger.LogInformation("{Line}", line.Trim()));
         }
         catch (Exception e) when (e is StartupException or DatabaseConfigurationException)

@@ -28,5 +28,9 @@ public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true
         builder.UseSetting(Silo.Webhooks.WebhookDestinations.AllowLoopbackSetting, loopbackHooks ? "true" : "false");
         // Every test app hosts its own one-node silo: each needs a port of its own.
         builder.UseSetting("Orleans:SiloPort", WebNode.FreePort().ToString());
+        // PostgreSQL needs the key ring's certificate named; on SQLite the test names it too, so that no test host
+        // makes one beside the test databases in the shared temp folder (KeyRingTests try that on a folder of their own).
+        foreach (var (key, value) in TestKeyRing.Settings)
+            builder.UseSetting(key.Replace("__", ":"), value);
     }
 }

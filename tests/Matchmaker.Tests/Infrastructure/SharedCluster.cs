@@ -3,7 +3,8 @@ namespace Matchmaker.Tests.Infrastructure;
 /// <summary>
 /// Three real web nodes of one cluster on PostgreSQL and Redis (small demo market), for the tests that need a cluster
 /// but not one of their own (none of them stops a node): started when the first of them asks for it, stopped after the
-/// last. Failover, restart and start-up tests start their own nodes.
+/// last. Failover, restart and start-up tests start their own nodes. Each node has a HOME folder of its own, as on
+/// separate machines, and trusts 127.0.0.1 as its proxy.
 /// </summary>
 public sealed class SharedCluster : IAsyncLifetime
 {
@@ -11,6 +12,9 @@ public sealed class SharedCluster : IAsyncLifetime
     {
         var database = await TestDatabase.CreateSeededAsync("postgres");
         var settings = TestRedis.ClusterSettings(TestRedis.NewClusterId());
+        // The tests are the proxy: each sends its own client addresses (X-Forwarded-For), so the sign-in throttle's
+        // counts of one test never reach another.
+        settings["ForwardedHeaders__KnownProxies"] = "127.0.0.1";
         var nodes = new List<WebNode>();
         try
         {

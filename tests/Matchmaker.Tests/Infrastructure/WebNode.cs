@@ -12,10 +12,14 @@ public sealed class WebNode : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    private WebNode(Process process, Uri baseAddress)
+    /// <summary>The process's own HOME folder, as if each node ran on a machine of its own: nothing is shared through it.</summary>
+    public string Home { get; }
+
+    private WebNode(Process process, Uri baseAddress, string home)
     {
         _process = process;
         BaseAddress = baseAddress;
+        Home = home;
     }
 
     public string Output
@@ -64,11 +68,16 @@ public sealed class WebNode : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment[MatchmakerWebFactory.NoReloadOnChange] = "false";
         start.Environment["Orleans__SiloPort"] = FreePort().ToString();
+        var home = Directory.CreateTempSubdirectory("matchmaker-node-home-").FullName;
+        start.Environment["HOME"] = home;
+        // The key ring's certificate, as an operator names it (KeyRingTests clear it to try the generated one).
+        foreach (var (key, value) in TestKeyRing.Settings)
+            start.Environment[key] = value;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 
         var process = Process.Start(start)!;
-        var node = new WebNode(process, new Uri($"http://127.0.0.1:{port}"));
+        var node = new WebNode(process, new Uri($"http://127.0.0.1:{port}"), home);
         process.OutputDataReceived += (_, e) => node.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -106,6 +115,8 @@ public sealed class WebNode : IAsyncDisposable
             if (Output.Contains(text, StringComparison.Ordinal)) return true;
             await Task.Delay(200);
         }
+        // A process that exited may still have lines on their way from its output pipes: this waits for their end.
+        if (_process.HasExited) await _process.WaitForExitAsync();
         return Output.Contains(text, StringComparison.Ordinal);
     }
 
@@ -172,5 +183,6 @@ public sealed class WebNode : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        Directory.Delete(Home, recursive: true);
     }
 }

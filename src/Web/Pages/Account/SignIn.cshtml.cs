@@ -13,7 +13,7 @@ namespace Matchmaker.Web.Pages.Account;
 
 /// <summary>Sign in with e-mail and password, or (demo mode only) with one click as a demo user of a region.</summary>
 [Microsoft.AspNetCore.Authorization.AllowAnonymous]
-public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrottle throttle, TimeProvider clock) : PageModel
+public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrottle throttle) : PageModel
 {
     // Verified when the address is unknown, so a known and an unknown address take the same time to refuse.
     private static readonly string UnknownUserHash = new PasswordHasher<object>().HashPassword(new object(), "no user has this password");
@@ -42,33 +42,41 @@ public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrot
     {
     }
 
+    /// <summary>
+    /// Counted for the whole cluster (<see cref="SignInThrottle"/>): the client address's failures in a minute, and the
+    /// attempts at this account from this address. A known and an unknown e-mail address are answered alike.
+    /// </summary>
     public async Task<IActionResult> OnPostPasswordAsync()
     {
-        if (throttle.Blocked(HttpContext) is { } wait) return TooManyAttempts(wait);
+        var address = ClientAddress.Of(HttpContext);
+        if (await throttle.AddressBlockedAsync(SignInThrottle.Door.Password, address, HttpContext.RequestAborted) is { } wait)
+            return TooManyAttempts(wait);
         if (!ModelState.IsValid) return Page();
-        var user = await accounts.ByEmailAsync(Input.Email.Trim().ToLowerInvariant(), demoOnly: false, HttpContext.RequestAborted);
-        var now = clock.GetUtcNow();
-        var usable = user is { PasswordHash: not null, IsDemo: false, Disabled: false } && !(user.LockedUntil > now);
+        var email = Input.Email.Trim().ToLowerInvariant();
+        if (await throttle.TakeAttemptAsync(email, address) is not null)
+            return await RefusedAsync(address);
+        var user = await accounts.ByEmailAsync(email, demoOnly: false, HttpContext.RequestAborted);
+        var usable = user is { PasswordHash: not null, IsDemo: false, Disabled: false };
         var matches = new PasswordHasher<object>().VerifyHashedPassword(user ?? new object(), user?.PasswordHash ?? UnknownUserHash, Input.Password)
             != PasswordVerificationResult.Failed;
         if (!usable || !matches)
-        {
-            throttle.Failed(HttpContext);
-            if (user is not null && usable)
-                await accounts.FailedSignInAsync(user.Id, AccountLockout.LockedUntil(user.FailedSignIns + 1, now));
-            ModelState.AddModelError(string.Empty,
-                "Deze combinatie van e-mailadres en wachtwoord kennen we niet. Na vijf mislukte pogingen moet u enkele minuten wachten voor u het opnieuw probeert.");
-            return Page();
-        }
-        if (user!.FailedSignIns > 0)
-            await accounts.SignedInAsync(user.Id);
-        await SignInAsync(user);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : HomeOf(user.Role));
+            return await RefusedAsync(address);
+        await throttle.SucceededAsync(email, address);
+        await SignInAsync(user!);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : HomeOf(user!.Role));
+    }
+
+    private async Task<IActionResult> RefusedAsync(string address)
+    {
+        await throttle.AddressFailedAsync(SignInThrottle.Door.Password, address);
+        ModelState.AddModelError(string.Empty,
+            "Deze combinatie van e-mailadres en wachtwoord kennen we niet. Na vijf mislukte pogingen moet u enkele minuten wachten voor u het opnieuw probeert.");
+        return Page();
     }
 
     private IActionResult TooManyAttempts(TimeSpan wait)
     {
-        SignInThrottle.WriteRetryAfter(HttpContext, wait);
+        ClientAddress.WriteRetryAfter(HttpContext, wait);
         ModelState.AddModelError(string.Empty, $"Te veel mislukte pogingen vanaf dit adres. Probeer het over {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minuut opnieuw.");
         var page = Page();
         page.StatusCode = StatusCodes.Status429TooManyRequests;

@@ -85,7 +85,9 @@ public sealed class MarketFlowTests(SharedMarket markets)
         var secondBefore = await market.FactsAsync(second);
         // The second hold may be refused if that place does not suit the child; the test needs one that does.
         var holdOne = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{first.Id}/holds", new { requestId });
-        var holdTwo = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{second}/holds", new { requestId, parallel = true });
+        // The second place may lie outside the region's policy: the desk holds it deliberately, with a reason.
+        var holdTwo = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{second}/holds",
+            new { requestId, parallel = true, outsidePolicyReason = "Tweede optie buiten de regio" });
         var holdId = (await holdOne.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
 
         await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });

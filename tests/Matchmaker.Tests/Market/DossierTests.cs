@@ -40,6 +40,26 @@ public sealed class DossierTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheDossier_ShowsWhatTheDeskKnowsOfTheChild_AgeMeasureUrgencyHomeDistanceNeedsAndWishes(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-DOS-GEG1", maxDistanceKm: 35));
+        var desk = market.App.CreateClient();
+        await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
+
+        var page = await desk.GetStringAsync($"/tafel/kind/{requestId}");
+
+        Assert.Contains("Gegevens van het kind", page);
+        Assert.Contains($"{MarketScenario.AgeFor(offering)} jaar", page);
+        Assert.Contains("Ondertoezichtstelling", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Spoed", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("postcode 3011", page);
+        Assert.Contains("35 km", page);
+        Assert.Contains("Dicht bij school", page);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task WithdrawingFromTheDossier_AsksAReasonAndAConfirmation_AndTheDossierKeepsTheReason(string provider)
     {
         var market = await markets.ForAsync(provider);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>One child's dossier for the desk: the status on top, the whole timeline, and what the desk can do next.</summary>
-public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains) : PageModel
+public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains, RequestReads requests, Silo.Regions.Municipalities municipalities) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public string? WithdrawReason { get; set; }
@@ -19,6 +19,10 @@ public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains)
     [BindProperty] public bool EscalationConfirmed { get; set; }
 
     public ChildTimeline Timeline { get; private set; } = null!;
+
+    /// <summary>What the desk knows of the child (the dossier's read is audited with the timeline).</summary>
+    public RequestView? Child { get; private set; }
+    public string? MunicipalityName { get; private set; }
     public Dictionary<string, string> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync() => await ShowAsync() ? Page() : NotFound();
@@ -102,6 +106,9 @@ public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains)
         var caller = Caller.Of(HttpContext);
         if (await timelines.ForDeskAsync(caller.ToActor(), caller.RegionCode!, Id, "dossier") is not { } timeline) return false;
         Timeline = timeline;
+        Child = await requests.ReadAsync(caller.RegionCode!, Id);
+        if (Child?.MunicipalityId is { } municipality)
+            MunicipalityName = (await municipalities.ListAsync(caller.RegionCode)).FirstOrDefault(m => m.Id == municipality)?.Name;
         return true;
     }
 }

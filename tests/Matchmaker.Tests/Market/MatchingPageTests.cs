@@ -59,4 +59,35 @@ public sealed class MatchingPageTests(SharedMarket markets)
         Assert.DoesNotContain("nog niet gereserveerde voorstellen kiezen", afterwards);
         Assert.Matches("; (crisis|spoed|regulier), wacht [0-9]+ dagen", roundPage);
     }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnOutsidePolicyHoldWithoutReason_KeepsItsFormOpen_WithEachErrorBesideItsField_AndHoldsNothing(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-BUITEN-01"));
+        var round = await (await market.Desk.PostAsync($"/api/v1/regions/{MarketScenario.Region}/matching-rounds", null))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var roundId = round.GetProperty("id").GetString();
+        var desk = market.App.CreateClient();
+        await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
+        var token = SignIn.AntiforgeryToken(await desk.GetStringAsync($"/tafel/matching?round={roundId}"));
+        var choice = $"{requestId}:{offering.Id}";
+
+        var response = await desk.PostAsync($"/tafel/matching?handler=Hold&round={roundId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["selected"] = choice, ["outsidePolicy"] = "true", ["outsidePolicyReason"] = "  ",
+        }));
+        var page = await response.Content.ReadAsStringAsync();
+        var reasonField = Web.Pages.Desk.MatchingModel.OutsidePolicyFieldId(choice, "reason");
+        var confirmedField = Web.Pages.Desk.MatchingModel.OutsidePolicyFieldId(choice, "confirmed");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("id=\"error-summary\"", page);
+        Assert.Contains($"href=\"#{reasonField}\"", page);
+        Assert.Contains($"href=\"#{confirmedField}\"", page);
+        Assert.Contains($"id=\"{reasonField}-error\"", page);
+        Assert.Contains($"aria-describedby=\"{reasonField}-error\"", page);
+        Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE request_id = @requestId", new { requestId }));
+    }
 }

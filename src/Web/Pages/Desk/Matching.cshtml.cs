@@ -24,6 +24,32 @@ public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, J
     /// <summary>The proposals chosen for holding, shown to be checked before anything is held (null: no check asked).</summary>
     public List<MatchingRounds.Proposal>? ToCheck { get; private set; }
 
+    /// <summary>The outside-policy choice ("requestId:offeringId") whose form was sent incomplete, and what is missing in it.</summary>
+    public string? OutsidePolicyChoice { get; private set; }
+    public Dictionary<string, string> OutsidePolicyErrors { get; } = [];
+    [BindProperty] public string? OutsidePolicyReasonSent { get; set; }
+
+    /// <summary>The id of an outside-policy form's field, as the page names it (for the error summary's links).</summary>
+    public static string OutsidePolicyFieldId(string choice, string field) => $"fix-{choice.Replace(":", "").Replace("-", "")}-{field}";
+
+    /// <summary>The failed choice as the desk knows it: the child's case reference and the place.</summary>
+    public string OutsidePolicyDescription
+    {
+        get
+        {
+            if (OutsidePolicyChoice?.Split(':') is not [var request, var offering] || Result is null) return "";
+            var child = Result.NotPlaced.FirstOrDefault(p => p.RequestId.ToString() == request);
+            var option = child?.Options.FirstOrDefault(o => o.OfferingId.ToString() == offering);
+            var proposal = Result.Proposals.FirstOrDefault(p => p.RequestId.ToString() == request && p.OfferingId.ToString() == offering);
+            return (child?.CaseReference ?? proposal?.CaseReference, option?.ProviderName ?? proposal?.ProviderName) switch
+            {
+                ({ } reference, { } place) => $"{reference} bij {place}",
+                ({ } reference, null) => reference,
+                _ => "de gekozen plek",
+            };
+        }
+    }
+
     public bool IsHeld(MatchingRounds.Proposal proposal) => Held.ContainsKey((proposal.RequestId, proposal.OfferingId));
 
     public int NotYetHeld => Result?.Proposals.Count(p => !IsHeld(p)) ?? 0;
@@ -83,10 +109,20 @@ public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, J
         if (selected.Length == 0)
             Outcomes.Add("Kies eerst één of meer voorstellen.");
         var reason = outsidePolicyReason?.Trim();
-        if (outsidePolicy && (PlainReason.ProblemWith(reason, "missing") is not null || !outsidePolicyConfirmed))
+        if (outsidePolicy && selected.Length > 0)
         {
-            Outcomes.Add("Niets gereserveerd: een plek buiten het beleid van de regio vraagt een reden (hooguit 500 tekens, gewone tekst) en uw bevestiging.");
-            return Page();
+            if (PlainReason.ProblemWith(reason, "Geef de reden waarom u deze plek buiten het beleid van de regio reserveert.") is { } problem)
+                OutsidePolicyErrors["reason"] = problem;
+            if (!outsidePolicyConfirmed)
+                OutsidePolicyErrors["confirmed"] = "Bevestig dat u bewust een plek buiten het beleid van de regio reserveert.";
+            if (OutsidePolicyErrors.Count > 0)
+            {
+                // The form stays open where it was, with each error beside its field and the reason as typed.
+                OutsidePolicyChoice = selected[0];
+                OutsidePolicyReasonSent = outsidePolicyReason;
+                Held = await holdReads.ActiveOfRegionAsync(caller.RegionCode!);
+                return Page();
+            }
         }
         foreach (var choice in selected)
         {

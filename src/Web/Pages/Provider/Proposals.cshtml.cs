@@ -12,13 +12,23 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
 {
     public IReadOnlyList<HoldReads.HoldSummary> Proposals { get; private set; } = [];
     public string? Error { get; private set; }
+
+    /// <summary>The proposal whose answer was refused, the field the error belongs beside (start, reason, note) and what was sent.</summary>
+    public Guid? FailedHold { get; private set; }
+    public string? FailedField { get; private set; }
+    public string? SentReason { get; private set; }
+    public string? SentNote { get; private set; }
+    public DateOnly? SentStart { get; private set; }
+
+    public string? ErrorBeside(Guid holdId, string field) => FailedHold == holdId && FailedField == field ? Error : null;
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, DateOnly? startDate)
     {
-        if (startDate is null) return await FailAsync("Vul een startdatum in.");
+        (FailedHold, SentStart) = (holdId, startDate);
+        if (startDate is null) return await FailAsync("start", "Vul een startdatum in.");
         try
         {
             await commands.AcceptAsync(Caller.Of(HttpContext).ToActor(), holdId, startDate.Value, null);
@@ -27,18 +37,19 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
         }
         catch (MarketRuleException e) when (e.Field == "startDate")
         {
-            return await FailAsync($"De startdatum ligt tussen {Today.AddDays(-90):dd-MM-yyyy} en {Today.AddYears(1):dd-MM-yyyy}.");
+            return await FailAsync("start", $"De startdatum ligt tussen {Today.AddDays(-90):dd-MM-yyyy} en {Today.AddYears(1):dd-MM-yyyy}.");
         }
         catch (MarketRuleException e)
         {
-            return await FailAsync(e.Code == RuleCode.NotFound ? "Dit voorstel bestaat niet (meer)." : $"Niet gelukt: {Dutch.Refusal(e.Code)}.");
+            return await FailAsync("start", e.Code == RuleCode.NotFound ? "Dit voorstel bestaat niet (meer)." : $"Niet gelukt: {Dutch.Refusal(e.Code)}.");
         }
     }
 
     public async Task<IActionResult> OnPostDeclineAsync(Guid holdId, string? reason, string? note)
     {
-        if (reason is null || !Answers.DeclineReasons.Contains(reason)) return await FailAsync("Kies een reden om af te wijzen.");
-        if (reason == "other" && string.IsNullOrWhiteSpace(note)) return await FailAsync("Licht de reden 'Anders' toe.");
+        (FailedHold, SentReason, SentNote) = (holdId, reason, note);
+        if (reason is null || !Answers.DeclineReasons.Contains(reason)) return await FailAsync("reason", "Kies een reden om af te wijzen.");
+        if (reason == "other" && string.IsNullOrWhiteSpace(note)) return await FailAsync("note", "Licht de reden 'Anders' toe.");
         try
         {
             await commands.DeclineAsync(Caller.Of(HttpContext).ToActor(), holdId, reason, note, null);
@@ -47,13 +58,14 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
         }
         catch (MarketRuleException e)
         {
-            return await FailAsync(e.Code == RuleCode.NotFound ? "Dit voorstel bestaat niet (meer)." : $"Niet gelukt: {Dutch.Refusal(e.Code)}.");
+            return await FailAsync(e.Field == "note" ? "note" : "reason",
+                e.Code == RuleCode.NotFound ? "Dit voorstel bestaat niet (meer)." : $"Niet gelukt: {Dutch.Refusal(e.Code)}.");
         }
     }
 
-    private async Task<IActionResult> FailAsync(string message)
+    private async Task<IActionResult> FailAsync(string field, string message)
     {
-        Error = message;
+        (FailedField, Error) = (field, message);
         await LoadAsync();
         return Page();
     }

@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Matchmaker.Tests.Infrastructure;
+
+namespace Matchmaker.Tests.Market;
+
+/// <summary>The provider's proposals page: a refused answer says which proposal and which field, beside that field.</summary>
+[Trait(Lane.Name, Lane.Integration)]
+[Collection(MarketViewsCollection.Name)]
+public sealed class ProposalsPageTests(SharedMarket markets)
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ADeclineWithoutReason_IsRefusedBesideThatProposalsReason_NamingTheProposal_AndKeepsWhatWasTyped(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-AFWIJS-01"));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        var page = market.App.CreateClient();
+        await SignIn.AsDemoAsync(page, MarketScenario.Region, "provider");
+        var token = SignIn.AntiforgeryToken(await page.GetStringAsync("/aanbieder/voorstellen"));
+
+        var response = await page.PostAsync("/aanbieder/voorstellen?handler=Decline", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["holdId"] = holdId.ToString(), ["reason"] = "", ["note"] = "Groep is vol",
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("id=\"error-summary\"", html);
+        Assert.Contains($"href=\"#reason-{holdId}\"", html);
+        Assert.Contains($"id=\"reason-{holdId}-error\"", html);
+        Assert.Contains($"aria-describedby=\"reason-{holdId}-error\"", html);
+        Assert.Contains("Groep is vol</textarea>", html);
+        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
+    }
+}

@@ -33,6 +33,8 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
     public RequestInputValidator(TimeProvider clock)
     {
         var today = () => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // One message per field: the first rule it breaks (an empty date is not also "in the future" and "too long ago").
+        RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(x => x.CaseReference).NotEmpty().WithMessage("Vul het dossiernummer in.")
             .MaximumLength(40).WithMessage("Het dossiernummer is hoogstens 40 tekens.")
             .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "")).WithMessage("Dit lijkt een BSN (8 of 9 cijfers). Gebruik het pseudonieme dossiernummer, nooit een BSN.")
@@ -63,8 +65,8 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
             .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het gender is f, m of x.");
         RuleFor(x => x.HomePc4).NotEmpty().WithMessage("Vul het postcodegebied in.")
             .Matches("^[1-9][0-9]{3}$").When(x => x.HomePc4 is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het postcodegebied is de vier cijfers van een Nederlandse postcode.");
-        RuleFor(x => x.HomeLat).NotNull().WithMessage("Kies de woongemeente (homeLat ontbreekt).").InclusiveBetween(50.5, 53.8).WithMessage("De woonplek ligt in Nederland (homeLat tussen 50,5 en 53,8).");
-        RuleFor(x => x.HomeLon).NotNull().WithMessage("Kies de woongemeente (homeLon ontbreekt).").InclusiveBetween(3.2, 7.3).WithMessage("De woonplek ligt in Nederland (homeLon tussen 3,2 en 7,3).");
+        RuleFor(x => x.HomeLat).NotNull().WithMessage("Kies de woongemeente (homeLat en homeLon).").InclusiveBetween(50.5, 53.8).WithMessage("De woonplek ligt in Nederland (homeLat tussen 50,5 en 53,8).");
+        RuleFor(x => x.HomeLon).NotNull().WithMessage("Kies de woongemeente (homeLat en homeLon).").InclusiveBetween(3.2, 7.3).WithMessage("De woonplek ligt in Nederland (homeLon tussen 3,2 en 7,3).");
         RuleFor(x => x.MaxDistanceKm).NotNull().WithMessage("Vul de maximale afstand in.").InclusiveBetween(1, 400).WithMessage("De maximale afstand ligt tussen 1 en 400 km.");
         RuleFor(x => x.SiblingGroup).Plain();
         RuleFor(x => x.SiblingGroup).MaximumLength(SiblingGroups.MaxLength).WithMessage($"De broers/zussen-code is hoogstens {SiblingGroups.MaxLength} tekens.");

@@ -27,6 +27,11 @@ public sealed class RegistrationFormTests(SharedMarket markets)
         Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
         foreach (var field in new[] { "caseReference", "measureType", "measureStart", "urgency", "careType", "birthMonth", "gender", "municipality" })
             Assert.Contains($"href=\"#{field}\"", emptyPage);
+        // One message per field: an empty start date is only "fill it in", the municipality one sentence without field codes.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(emptyPage, "href=\"#measureStart\""));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(emptyPage, "href=\"#municipality\""));
+        Assert.DoesNotContain("ontbreekt", emptyPage);
+        Assert.DoesNotContain("homeLon", emptyPage);
         Assert.Equal(HttpStatusCode.OK, half.StatusCode);
         Assert.Contains("value=\"RIJ-HALF-0001\"", halfPage);
         Assert.Contains("Bij zijn zus", halfPage);

@@ -42,7 +42,12 @@ public sealed class RequestForm
     public static Dictionary<string, string[]> ErrorsOf(MarketRuleException? refusal, MunicipalityOption? home)
     {
         var errors = refusal is null ? [] : Dutch.FieldErrors(refusal, "caseReference");
-        if (home is null) errors["homeLat"] = ["Kies de gemeente waar het kind woont."];
+        if (home is null)
+        {
+            // Both coordinates come from the one municipality field: one message for it, not one per coordinate.
+            errors.Remove("homeLon");
+            errors["homeLat"] = ["Kies de gemeente waar het kind woont."];
+        }
         return errors;
     }
 }

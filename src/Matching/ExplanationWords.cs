@@ -23,7 +23,8 @@ public abstract class ExplanationWords
     public abstract string NoPlaceOfCareType(string careType);
     public abstract string NoneFits(int places, string careType, int ruledOut, string rule);
     public abstract string RuleBroken(Feasibility.Rule rule, Request request);
-    public abstract string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm);
+    /// <summary><paramref name="free"/>: how many of those places have a free unit now (none: looking beyond the policy cannot help today).</summary>
+    public abstract string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm, int free);
     public abstract string NotProposedAgain(int declined);
 
     protected static string Number(double value, string format, string decimalSeparator) =>
@@ -70,12 +71,15 @@ public abstract class ExplanationWords
             Feasibility.Rule.AlreadyHeld => "already hold a unit for this child",
             _ => "do not fit",
         };
-        public override string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm)
+        public override string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm, int free)
         {
             var parts = new List<string>();
             if (outsideRegion > 0) parts.Add($"{outsideRegion} outside the region");
             if (notContracted > 0) parts.Add($"{notContracted} not contracted by the region");
-            return $"Not placed: only places the region's policy rules out would fit ({string.Join(", ", parts)}); the nearest is {Km(nearestKm)} away.";
+            var total = outsideRegion + notContracted;
+            var now = free == 0 ? (total == 1 ? " It is full now." : " They are all full now.")
+                : $" {free} of them {(free == 1 ? "has" : "have")} a free unit now.";
+            return $"Not placed: only places the region's policy rules out would fit ({string.Join(", ", parts)}); the nearest is {Km(nearestKm)} away.{now}";
         }
         public override string NotProposedAgain(int declined) =>
             $" Not proposed again: {Count(declined, "place whose provider", "places whose providers")} declined this child before.";
@@ -122,12 +126,15 @@ public abstract class ExplanationWords
             Feasibility.Rule.AlreadyHeld => "houden al een plaats voor dit kind vast",
             _ => "passen niet",
         };
-        public override string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm)
+        public override string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm, int free)
         {
             var parts = new List<string>();
             if (outsideRegion > 0) parts.Add($"{outsideRegion} buiten de regio");
             if (notContracted > 0) parts.Add($"{notContracted} niet ingekocht door de regio");
-            return $"Niet geplaatst: alleen plekken die het beleid van de regio uitsluit zouden passen ({string.Join(", ", parts)}); de dichtstbijzijnde ligt op {Km(nearestKm)}.";
+            var total = outsideRegion + notContracted;
+            var now = free == 0 ? (total == 1 ? " Die plek is nu vol." : " Die plekken zijn nu allemaal vol.")
+                : $" {(free == 1 ? "1 ervan heeft" : $"{free} ervan hebben")} nu een vrije plek.";
+            return $"Niet geplaatst: alleen plekken die het beleid van de regio uitsluit zouden passen ({string.Join(", ", parts)}); de dichtstbijzijnde ligt op {Km(nearestKm)}.{now}";
         }
         public override string NotProposedAgain(int declined) =>
             $" Niet opnieuw voorgesteld: {(declined == 1 ? "1 plek waar de aanbieder" : $"{declined} plekken waar de aanbieders")} dit kind eerder afwees.";

@@ -125,7 +125,9 @@ internal sealed class Explanations(MatchingInstance instance, Candidate[][] cand
         var request = instance.Requests[r];
         var outside = candidates[r].Count(c => Feasibility.BrokenPolicy(request, instance.Places[c.Place], instance.Policy) == Feasibility.Rule.Region);
         var notContracted = candidates[r].Length - outside;
-        return words.OnlyPolicyForbidden(outside, notContracted, candidates[r][0].DistanceKm);
+        // Escalating beyond the region helps only if one of those places has a free unit now.
+        var free = candidates[r].Count(c => instance.Places[c.Place].Units > 0);
+        return words.OnlyPolicyForbidden(outside, notContracted, candidates[r][0].DistanceKm, free);
     }
 
     public static double Round(double km) => Math.Round(km, 6);

@@ -156,6 +156,18 @@ public sealed class MatcherCaseTests
     }
 
     [Fact]
+    public void OnlyPlacesOutsideThePolicy_ThatAreFull_SaySo_SoNobodyEscalatesForAPlaceThatIsNotThere()
+    {
+        var policy = new AllocationPolicy(AllowOutOfRegion: false, AllowNonContracted: false);
+        var full = Solve([Place("outside", units: 0, region: "r02", contractedBy: ["r01"])], [Child("child")], policy);
+        var free = Solve([Place("outside", units: 1, region: "r02", contractedBy: ["r01"])], [Child("child")], policy);
+
+        Assert.Equal(ReasonCodes.Policy, full.Left("child").Reason);
+        Assert.Contains("It is full now", full.Left("child").Explanation);
+        Assert.Contains("1 of them has a free unit now", free.Left("child").Explanation);
+    }
+
+    [Fact]
     public void AFullPlace_IsStillListedAsAnOption_AndNamedInTheReason()
     {
         var result = Solve([Place("full", units: 0), Place("other", units: 0, lat: 52.1)], [Child("child")]);

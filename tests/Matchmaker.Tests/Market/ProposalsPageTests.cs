@@ -34,6 +34,8 @@ public sealed class ProposalsPageTests(SharedMarket markets)
         Assert.Contains($"id=\"reason-{holdId}-error\"", html);
         Assert.Contains($"aria-describedby=\"reason-{holdId}-error\"", html);
         Assert.Contains("Groep is vol</textarea>", html);
+        // The start date of the other form is a date the browser can show (yyyy-mm-dd), not text around one.
+        Assert.Matches($"id=\"start-{holdId}\" name=\"startDate\"\\s+value=\"\\d{{4}}-\\d{{2}}-\\d{{2}}\"", html);
         Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
     }
 }

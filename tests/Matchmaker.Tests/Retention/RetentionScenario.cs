@@ -39,6 +39,17 @@ public sealed class RetentionScenario : IAsyncDisposable
         };
     }
 
+    /// <summary>The builders over a database someone else owns (a shared grain cluster's), with the clock at the present.</summary>
+    public static RetentionScenario Over(TestDatabase db)
+    {
+        var clock = new SetClock(DateTimeOffset.UtcNow);
+        return new RetentionScenario
+        {
+            Db = db, Clock = clock, OtherRegion = "",
+            Retention = new RegionRetention(db.Database, new Journal(db.Database, clock), RetentionOptions.Default, clock),
+        };
+    }
+
     public sealed class Child
     {
         public Guid Id { get; init; }

@@ -42,6 +42,17 @@ public sealed class RetentionOptionsTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    [Fact]
+    public void TheEngine_WithABadRetentionSetting_DoesNotStart()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Retention:AuditLogMonths", "36")]);
+
+        var e = Assert.Throws<ClusterConfigurationException>(() => builder.AddMatchmakerEngine());
+
+        Assert.StartsWith("Retention:AuditLogMonths is '36'", e.Message);
+    }
+
     private static IConfiguration Settings(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>($"Retention:{v.Key}", v.Value))).Build();
 }

@@ -129,6 +129,27 @@ public sealed class RetentionTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ManyRequestsAndEntries_AreHandledInBatches_UntilNoneIsLeft(string provider)
+    {
+        await using var s = await RetentionScenario.StartAsync(provider);
+        var children = new List<Guid>();
+        for (var i = 0; i < 130; i++) children.Add(await s.ChildAsync(Region, closedMonthsAgo: 25 + i % 5));
+        for (var i = 0; i < 11; i++)
+            await s.Db.ExecuteAsync("""
+                INSERT INTO audit_log (at, actor_kind, region_code, action, subject_type, detail)
+                SELECT @at, 'system', @Region, 'test-old', 'region', 'old' FROM audit_log WHERE region_code = @Region LIMIT 100
+                """, new { Region, at = s.Now.AddMonths(-61) });
+        var old = await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE region_code = @Region AND at < @cutoff", new { Region, cutoff = s.Now.AddMonths(-60) });
+
+        var run = await s.Retention.RunAsync(Region);
+
+        Assert.True(old > 1000);
+        Assert.Equal(old, run.AuditEntriesRemoved);
+        Assert.True(run.RequestsReduced >= 130);
+        foreach (var child in children) Assert.NotNull((await s.ReadAsync(child)).ReducedAt);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheAuditLog_StillRefusesDeletesAndEditsOutsideTheRetentionsNarrowDoor(string provider)
     {
         await using var s = await RetentionScenario.StartAsync(provider);

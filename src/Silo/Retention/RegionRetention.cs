@@ -75,6 +75,38 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
         return run;
     }
 
+    /// <summary>True when the audit entries without a region (sign-ins, accounts, the command line) are due, as <see cref="IsDueAsync"/>.</summary>
+    public async Task<bool> IsDueWithoutRegionAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var last = await connection.QuerySingleAsync<LastRun>("""
+            SELECT max(at) AS At FROM audit_log WHERE region_code IS NULL AND action = 'retention-run'
+            """);
+        return last.At is not { } at || clock.GetUtcNow() - at >= options.Interval;
+    }
+
+    /// <summary>
+    /// The audit entries that belong to no region, called only by <see cref="AuditRetentionGrain"/>: those older than the
+    /// audit retention removed in batches, the run audited (without a region) with its count.
+    /// </summary>
+    public async Task<int> RunWithoutRegionAsync()
+    {
+        var before = options.AuditEntriesBefore(clock.GetUtcNow());
+        var total = 0;
+        while (true)
+        {
+            var removed = await RemoveAuditEntriesAsync(null, before);
+            total += removed;
+            if (removed < AuditBatch) break;
+        }
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        await journal.AuditAsync(connection, transaction, Actor.System, RunAction, "audit-log", null, null,
+            $"audit entries removed: {total}; audit entries before {before:yyyy-MM-dd}");
+        await transaction.CommitAsync();
+        return total;
+    }
+
     /// <summary>Up to <see cref="RequestBatch"/> requests in one transaction (counted in RequestsReduced).</summary>
     private async Task<RetentionRun> ReduceRequestsAsync(string regionCode, DateTimeOffset closedBefore, DateTimeOffset now)
     {
@@ -148,18 +180,24 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
         text.IndexOf(mark, StringComparison.Ordinal) is var at and >= 0 ? text[..(at + mark.Length)] + Marker : text;
 
     /// <summary>Up to <see cref="AuditBatch"/> entries older than the audit retention, in one transaction.</summary>
-    private async Task<int> RemoveAuditEntriesAsync(string regionCode, DateTimeOffset before)
+    private async Task<int> RemoveAuditEntriesAsync(string? regionCode, DateTimeOffset before)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         // The audit log's trigger lets through only deletes of entries older than audit_log_purge.purge_before, set for this
         // transaction alone: it is cleared again before the commit.
         await connection.ExecuteAsync("UPDATE audit_log_purge SET purge_before = @before WHERE id = 1", new { before }, transaction);
-        var removed = await connection.ExecuteAsync("""
-            DELETE FROM audit_log
-            WHERE region_code = @regionCode AND at < @before
-              AND id IN (SELECT id FROM audit_log WHERE region_code = @regionCode AND at < @before ORDER BY id LIMIT @limit)
-            """, new { regionCode, before, limit = AuditBatch }, transaction);
+        var removed = regionCode is null
+            ? await connection.ExecuteAsync("""
+                DELETE FROM audit_log
+                WHERE region_code IS NULL AND at < @before
+                  AND id IN (SELECT id FROM audit_log WHERE region_code IS NULL AND at < @before ORDER BY id LIMIT @limit)
+                """, new { before, limit = AuditBatch }, transaction)
+            : await connection.ExecuteAsync("""
+                DELETE FROM audit_log
+                WHERE region_code = @regionCode AND at < @before
+                  AND id IN (SELECT id FROM audit_log WHERE region_code = @regionCode AND at < @before ORDER BY id LIMIT @limit)
+                """, new { regionCode, before, limit = AuditBatch }, transaction);
         await connection.ExecuteAsync("UPDATE audit_log_purge SET purge_before = NULL WHERE id = 1", transaction: transaction);
         await transaction.CommitAsync();
         return removed;

@@ -41,6 +41,18 @@ public abstract class RegionRetentionGrainTests(GrainCluster market)
     }
 
     [Fact]
+    public async Task TheAuditRetentionGrain_RemovesOldEntriesWithoutARegion()
+    {
+        var s = RetentionScenario.Over(market.Database);
+        var marker = Guid.NewGuid().ToString();
+        await s.AuditAsync(null, s.Now.AddMonths(-61), "user-signed-in", "user", marker, "old sign-in");
+
+        await market.Grains.GetGrain<IAuditRetentionGrain>(0).Run();
+
+        Assert.Equal(0, await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE subject_id = @marker", new { marker }));
+    }
+
+    [Fact]
     public async Task RetentionOfARegionThatDoesNotExist_IsNotFound()
     {
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() => market.Grains.GetGrain<IRegionGrain>("atlantis").RunRetention());

@@ -116,7 +116,7 @@ public sealed class RetentionScenario : IAsyncDisposable
         return id;
     }
 
-    public async Task AuditAsync(string region, DateTimeOffset at, string action, string subjectType, string? subjectId, string? detail)
+    public async Task AuditAsync(string? region, DateTimeOffset at, string action, string subjectType, string? subjectId, string? detail)
     {
         await using var connection = await Db.Database.OpenAsync();
         await Journal.Append(connection, null, Actor.System with { RegionCode = region }, action, subjectType, subjectId, region, detail, at);

@@ -107,6 +107,25 @@ public sealed class RetentionTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AuditEntriesWithoutARegion_OlderThanTheRetention_AreRemoved_ByARunOfTheirOwn(string provider)
+    {
+        await using var s = await RetentionScenario.StartAsync(provider);
+        await s.AuditAsync(null, s.Now.AddMonths(-61), "user-signed-in", "user", Guid.NewGuid().ToString(), "old sign-in");
+        await s.AuditAsync(null, s.Now.AddMonths(-59), "user-signed-in", "user", Guid.NewGuid().ToString(), "newer sign-in");
+        await s.AuditAsync(Region, s.Now.AddMonths(-61), "request-read", "request", Guid.NewGuid().ToString(), "old read");
+        Assert.True(await s.Retention.IsDueWithoutRegionAsync());
+
+        var removed = await s.Retention.RunWithoutRegionAsync();
+
+        Assert.Equal(1, removed);
+        Assert.Equal(0, await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE detail = 'old sign-in'"));
+        Assert.Equal(2, await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE detail IN ('newer sign-in', 'old read')"));
+        Assert.Equal("audit entries removed: 1", (await s.Db.ScalarAsync<string>(
+            "SELECT detail FROM audit_log WHERE region_code IS NULL AND action = 'retention-run'")).Split(';')[0]);
+        Assert.False(await s.Retention.IsDueWithoutRegionAsync());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ASecondRun_ChangesNothing_AndIsDueOnlyAfterTheInterval(string provider)
     {
         await using var s = await RetentionScenario.StartAsync(provider);

@@ -18,6 +18,12 @@ public interface IRegionGrain : IGrainWithStringKey, IRemindable
     /// <summary>Makes sure the region's clock runs: a reminder wakes the grain wherever it lives, even after its node died.</summary>
     Task Start();
 
+    /// <summary>
+    /// The region's retention (docs/security.md#retention): closed requests reduced, old audit entries removed, the run
+    /// audited. The clock runs it every <c>Retention:IntervalHours</c>; also callable to run it at once.
+    /// </summary>
+    Task<Retention.RetentionRun> RunRetention();
+
     /// <summary>What the clock does on every tick; also callable to run it at once.</summary>
     Task<RegionTick> Tick();
 }
@@ -53,7 +59,8 @@ public sealed record EngineOptions(TimeSpan TimerInterval, TimeSpan ScheduledRou
 /// ran out while no node was up expires at the first tick after start. Units change only through the offerings' grains.
 /// </summary>
 [PreferLocalPlacement]
-public sealed class RegionGrain(Database database, Journal journal, EngineOptions options, TimeProvider clock, ILogger<RegionGrain> logger)
+public sealed class RegionGrain(Database database, Journal journal, EngineOptions options, TimeProvider clock, ILogger<RegionGrain> logger,
+    Retention.RetentionOptions retentionOptions, Retention.RegionRetention retention)
     : Grain, IRegionGrain
 {
     private const string WakeReminder = "wake";
@@ -159,12 +166,26 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
         return round.Id;
     }
 
+    public async Task<Retention.RetentionRun> RunRetention()
+    {
+        await EnsureRegionAsync();
+        return await retention.RunAsync(RegionCode);
+    }
+
     private async Task TickOnTimerAsync(CancellationToken cancellationToken)
     {
         try
         {
             var tick = await Tick();
             if (tick.Expired > 0) logger.LogInformation("Region {Region}: released {Count} expired hold(s)", RegionCode, tick.Expired);
+            // The last run's time lives in the audit log (its retention-run entry): a run missed while no node was up
+            // happens at the first tick after start.
+            if (retentionOptions.Enabled && await retention.IsDueAsync(RegionCode))
+            {
+                var run = await retention.RunAsync(RegionCode);
+                logger.LogInformation("Region {Region}: retention reduced {Requests} closed request(s), removed {Entries} audit entr(ies)",
+                    RegionCode, run.RequestsReduced, run.AuditEntriesRemoved);
+            }
         }
         catch (Exception e) when (e is System.Data.Common.DbException or OrleansException or TimeoutException or MarketRuleException)
         {

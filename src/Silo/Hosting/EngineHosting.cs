@@ -27,6 +27,7 @@ public static class EngineHosting
         // already read above, so Orleans must not see it.
         builder.Configuration.AddInMemoryCollection([new("Orleans:Clustering", null)]);
         var engine = EngineOptions.FromConfiguration(builder.Configuration);
+        Retention.RetentionOptions.FromConfiguration(builder.Configuration); // a bad value stops the start here, in one line
         builder.Services.AddMatchmakerEngineServices();
         builder.Services.AddSingleton(cluster);
         builder.UseOrleans(silo => silo.UseMatchmakerCluster(cluster, engine));
@@ -43,6 +44,8 @@ public static class EngineHosting
         services.AddSingleton<DatabaseStartup>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Journal>();
+        services.AddSingleton(provider => Retention.RetentionOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<Retention.RegionRetention>();
         services.AddSingleton<MatchingRounds>();
         services.AddSingleton<Requests.RequestReads>();
         services.AddSingleton<Offerings.OfferingReads>();

@@ -20,6 +20,7 @@ public sealed class RegionStartup(IGrainFactory grains, Database database, ILogg
                 regions = (await connection.QueryAsync<string>("SELECT code FROM regions ORDER BY code")).ToList();
             await Task.WhenAll(regions.Select(code => grains.GetGrain<IRegionGrain>(code).Start()));
             await grains.GetGrain<Webhooks.IWebhookDispatcherGrain>(0).Start();
+            await grains.GetGrain<Retention.IAuditRetentionGrain>(0).Start();
             logger.LogInformation("Started the clocks of {Count} regions", regions.Count);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or OrleansException or TimeoutException)

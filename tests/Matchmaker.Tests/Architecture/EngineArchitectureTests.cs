@@ -16,11 +16,13 @@ public sealed partial class EngineArchitectureTests
     private static readonly Dictionary<string, string[]> Owners = new()
     {
         ["offerings"] = ["Silo/Grains/OfferingGrain.cs"],
-        ["holds"] = ["Silo/Grains/OfferingGrain.cs"],
+        // Retention (RegionRetention, called only by RegionGrain) clears a closed request's decline notes: free text, not units.
+        ["holds"] = ["Silo/Grains/OfferingGrain.cs", "Silo/Retention/RegionRetention.cs"],
         ["placements"] = ["Silo/Grains/OfferingGrain.cs"],
         // A hold moves its children's rows and an acceptance closes them (OfferingGrain), a request's own changes (RequestGrain),
         // a group's changes (SiblingGroups, called only by RequestGrain and SiblingGroupGrain).
-        ["requests"] = ["Silo/Grains/OfferingGrain.cs", "Silo/Requests/RequestGrain.cs", "Silo/Requests/SiblingGroups.cs"],
+        // and retention's reduction of requests closed long ago (RegionRetention, called only by RegionGrain; it moves the version).
+        ["requests"] = ["Silo/Grains/OfferingGrain.cs", "Silo/Requests/RequestGrain.cs", "Silo/Requests/SiblingGroups.cs", "Silo/Retention/RegionRetention.cs"],
     };
 
     /// <summary>Loading the demo market writes every table once, before the engine starts; nothing else may.</summary>

@@ -1,0 +1,226 @@
+using Dapper;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Market;
+
+namespace Matchmaker.Silo.Retention;
+
+/// <summary>What one region's retention run changed (all zero when there was nothing left to do).</summary>
+[GenerateSerializer, Immutable, Alias("mm.RetentionRun")]
+public sealed record RetentionRun(
+    [property: Id(0)] int RequestsReduced,
+    [property: Id(1)] int HoldsCleared,
+    [property: Id(2)] int AuditEntriesRedacted,
+    [property: Id(3)] int AuditEntriesRemoved);
+
+/// <summary>
+/// One region's retention (AVG), called only by that region's grain (<see cref="RegionGrain.RunRetention"/>), so one
+/// run at a time per region. A request closed (placed, withdrawn) before <see cref="RetentionOptions.ClosedRequestsBefore"/>
+/// is reduced to what the figures need: care type, needs, urgency, measure, dates, status, municipality, outcome codes
+/// stay; free text (wishes, escalation reason, decline notes), the case reference, the caseworker link and the sibling
+/// group go; the birth month becomes its year and the home becomes the centre of its municipality (or region). The
+/// request's audit entries keep who, what, when and which subject; their case reference and free text become
+/// <see cref="Marker"/>. Audit entries older than <see cref="RetentionOptions.AuditEntriesBefore"/> are removed.
+/// Batches of its own transactions, the region in every WHERE; the run writes one audit entry with its counts.
+/// </summary>
+public sealed class RegionRetention(Database database, Journal journal, RetentionOptions options, TimeProvider clock)
+{
+    /// <summary>What replaces removed text; the audit log's trigger lets a detail change only to a text that carries it.</summary>
+    public const string Marker = "[vervallen]";
+    public const string RunAction = "retention-run";
+    private const int RequestBatch = 100;
+    private const int AuditBatch = 1000;
+
+    /// <summary>True when the region never ran its retention, or last ran it an interval ago or longer.</summary>
+    public async Task<bool> IsDueAsync(string regionCode)
+    {
+        await using var connection = await database.OpenAsync();
+        var last = await connection.QuerySingleAsync<LastRun>("""
+            SELECT max(at) AS At FROM audit_log WHERE region_code = @regionCode AND action = 'retention-run'
+            """, new { regionCode });
+        return last.At is not { } at || clock.GetUtcNow() - at >= options.Interval;
+    }
+
+    public async Task<RetentionRun> RunAsync(string regionCode)
+    {
+        var now = clock.GetUtcNow();
+        var closedBefore = options.ClosedRequestsBefore(now);
+        var auditBefore = options.AuditEntriesBefore(now);
+        var run = new RetentionRun(0, 0, 0, 0);
+        while (true)
+        {
+            var batch = await ReduceRequestsAsync(regionCode, closedBefore, now);
+            run = run with
+            {
+                RequestsReduced = run.RequestsReduced + batch.RequestsReduced,
+                HoldsCleared = run.HoldsCleared + batch.HoldsCleared,
+                AuditEntriesRedacted = run.AuditEntriesRedacted + batch.AuditEntriesRedacted,
+            };
+            if (batch.RequestsReduced < RequestBatch) break;
+        }
+        while (true)
+        {
+            var removed = await RemoveAuditEntriesAsync(regionCode, auditBefore);
+            run = run with { AuditEntriesRemoved = run.AuditEntriesRemoved + removed };
+            if (removed < AuditBatch) break;
+        }
+        await using (var connection = await database.OpenAsync())
+        {
+            await using var transaction = await database.BeginWriteAsync(connection);
+            await journal.AuditAsync(connection, transaction, Actor.System with { RegionCode = regionCode }, RunAction, "region", regionCode, regionCode,
+                $"requests reduced: {run.RequestsReduced}; holds cleared: {run.HoldsCleared}; audit entries redacted: {run.AuditEntriesRedacted}; " +
+                $"audit entries removed: {run.AuditEntriesRemoved}; requests closed before {closedBefore:yyyy-MM-dd}, audit entries before {auditBefore:yyyy-MM-dd}");
+            await transaction.CommitAsync();
+        }
+        return run;
+    }
+
+    /// <summary>True when the audit entries without a region (sign-ins, accounts, the command line) are due, as <see cref="IsDueAsync"/>.</summary>
+    public async Task<bool> IsDueWithoutRegionAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var last = await connection.QuerySingleAsync<LastRun>("""
+            SELECT max(at) AS At FROM audit_log WHERE region_code IS NULL AND action = 'retention-run'
+            """);
+        return last.At is not { } at || clock.GetUtcNow() - at >= options.Interval;
+    }
+
+    /// <summary>
+    /// The audit entries that belong to no region, called only by <see cref="AuditRetentionGrain"/>: those older than the
+    /// audit retention removed in batches, the run audited (without a region) with its count.
+    /// </summary>
+    public async Task<int> RunWithoutRegionAsync()
+    {
+        var before = options.AuditEntriesBefore(clock.GetUtcNow());
+        var total = 0;
+        while (true)
+        {
+            var removed = await RemoveAuditEntriesAsync(null, before);
+            total += removed;
+            if (removed < AuditBatch) break;
+        }
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        await journal.AuditAsync(connection, transaction, Actor.System, RunAction, "audit-log", null, null,
+            $"audit entries removed: {total}; audit entries before {before:yyyy-MM-dd}");
+        await transaction.CommitAsync();
+        return total;
+    }
+
+    /// <summary>Up to <see cref="RequestBatch"/> requests in one transaction (counted in RequestsReduced).</summary>
+    private async Task<RetentionRun> ReduceRequestsAsync(string regionCode, DateTimeOffset closedBefore, DateTimeOffset now)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var due = (await connection.QueryAsync<DueRequest>("""
+            SELECT r.id AS Id, r.case_reference AS CaseReference, r.birth_month AS BirthMonth,
+                   coalesce(m.lat, g.lat) AS Lat, coalesce(m.lon, g.lon) AS Lon
+            FROM requests r
+            JOIN regions g ON g.code = r.region_code
+            LEFT JOIN municipalities m ON m.id = r.municipality_id AND m.region_code = r.region_code
+            WHERE r.region_code = @regionCode AND r.status IN ('placed', 'withdrawn') AND r.closed_at < @closedBefore AND r.reduced_at IS NULL
+            ORDER BY r.id
+            LIMIT @limit
+            """, new { regionCode, closedBefore, limit = RequestBatch }, transaction)).ToList();
+        int reduced = 0, holds = 0, redacted = 0;
+        foreach (var request in due)
+        {
+            reduced += await connection.ExecuteAsync("""
+                UPDATE requests
+                SET case_reference = @caseReference, child_wishes = '', parent_wishes = '',
+                    escalation_reason = CASE WHEN escalation_reason IS NULL THEN NULL ELSE @marker END,
+                    birth_month = @birthYear, home_pc4 = '0000', home_lat = @lat, home_lon = @lon,
+                    sibling_group = NULL, caseworker_id = NULL, reduced_at = @now, version = version + 1
+                WHERE id = @id AND region_code = @regionCode AND reduced_at IS NULL
+                """, new
+                {
+                    id = request.Id, regionCode, caseReference = $"{Marker} {request.Id}", marker = Marker,
+                    birthYear = new DateOnly(request.BirthMonth.Year, 1, 1), lat = request.Lat, lon = request.Lon, now,
+                }, transaction);
+            holds += await connection.ExecuteAsync("""
+                UPDATE holds SET decline_note = NULL, sibling_group = NULL
+                WHERE request_id = @id AND region_code = @regionCode AND (decline_note IS NOT NULL OR sibling_group IS NOT NULL)
+                """, new { id = request.Id, regionCode }, transaction);
+            var entries = await connection.QueryAsync<AuditEntry>("""
+                SELECT id AS Id, action AS Action, detail AS Detail FROM audit_log
+                WHERE region_code = @regionCode AND detail IS NOT NULL
+                  AND ((subject_type = 'request' AND subject_id = @subject)
+                    OR (subject_type = 'hold' AND subject_id IN (SELECT CAST(h.id AS TEXT) FROM holds h WHERE h.request_id = @id AND h.region_code = @regionCode)))
+                ORDER BY id
+                """, new { regionCode, subject = request.Id.ToString(), id = request.Id }, transaction);
+            foreach (var entry in entries)
+            {
+                if (Redacted(entry.Action, entry.Detail, request.CaseReference) is not { } detail) continue;
+                redacted += await connection.ExecuteAsync("UPDATE audit_log SET detail = @detail WHERE id = @auditId AND region_code = @regionCode",
+                    new { detail, auditId = entry.Id, regionCode }, transaction);
+            }
+        }
+        await transaction.CommitAsync();
+        return new RetentionRun(reduced, holds, redacted, 0);
+    }
+
+    /// <summary>
+    /// An audit entry's detail without the case reference and the free text that followed a colon (an escalation's or a
+    /// split's reason, a hold's reason outside the policy); null when nothing in it needs to go.
+    /// </summary>
+    public static string? Redacted(string action, string detail, string caseReference)
+    {
+        if (detail.Contains(Marker, StringComparison.Ordinal)) return null;
+        var text = caseReference.Length > 0 ? detail.Replace(caseReference, Marker, StringComparison.Ordinal) : detail;
+        text = action switch
+        {
+            "request-escalated" or "siblings-split" => CutAfter(text, ": "),
+            "hold-placed" => CutAfter(CutAfter(text, OfferingGrain.OutsidePolicyMark), OfferingGrain.OnBehalfMark),
+            _ => text,
+        };
+        return text == detail ? null : text;
+    }
+
+    private static string CutAfter(string text, string mark) =>
+        text.IndexOf(mark, StringComparison.Ordinal) is var at and >= 0 ? text[..(at + mark.Length)] + Marker : text;
+
+    /// <summary>Up to <see cref="AuditBatch"/> entries older than the audit retention, in one transaction.</summary>
+    private async Task<int> RemoveAuditEntriesAsync(string? regionCode, DateTimeOffset before)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        // The audit log's trigger lets through only deletes of entries older than audit_log_purge.purge_before, set for this
+        // transaction alone: it is cleared again before the commit.
+        await connection.ExecuteAsync("UPDATE audit_log_purge SET purge_before = @before WHERE id = 1", new { before }, transaction);
+        var removed = regionCode is null
+            ? await connection.ExecuteAsync("""
+                DELETE FROM audit_log
+                WHERE region_code IS NULL AND at < @before
+                  AND id IN (SELECT id FROM audit_log WHERE region_code IS NULL AND at < @before ORDER BY id LIMIT @limit)
+                """, new { before, limit = AuditBatch }, transaction)
+            : await connection.ExecuteAsync("""
+                DELETE FROM audit_log
+                WHERE region_code = @regionCode AND at < @before
+                  AND id IN (SELECT id FROM audit_log WHERE region_code = @regionCode AND at < @before ORDER BY id LIMIT @limit)
+                """, new { regionCode, before, limit = AuditBatch }, transaction);
+        await connection.ExecuteAsync("UPDATE audit_log_purge SET purge_before = NULL WHERE id = 1", transaction: transaction);
+        await transaction.CommitAsync();
+        return removed;
+    }
+
+    private sealed class LastRun
+    {
+        public DateTimeOffset? At { get; init; }
+    }
+
+    private sealed class DueRequest
+    {
+        public Guid Id { get; init; }
+        public string CaseReference { get; init; } = "";
+        public DateOnly BirthMonth { get; init; }
+        public double Lat { get; init; }
+        public double Lon { get; init; }
+    }
+
+    private sealed class AuditEntry
+    {
+        public long Id { get; init; }
+        public string Action { get; init; } = "";
+        public string Detail { get; init; } = "";
+    }
+}

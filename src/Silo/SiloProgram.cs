@@ -28,6 +28,7 @@ public static class SiloProgram
           users disable|enable --email E
           users set-role --email E --role R [--region C] [--organisation ID]
           users reset-password --email E   (new password on standard input)
+          users reset-mfa --email E  forget the second factor (TOTP, recovery codes); enrols again at next sign-in
                                      each ends the person's sessions within a minute
           tokens add --name N --role R --scopes "S S" [--region C] [--organisation ID] [--expires-days D]
                                      add an API client (default 365 days); prints its token once

@@ -9,6 +9,8 @@ using OtpNet;
 
 namespace Matchmaker.Silo.Access;
 
+public sealed class MfaConfigurationException(string message) : Exception(message);
+
 /// <summary>Why a second-factor step was refused; the sign-in pages say each in one Dutch sentence beside the code field.</summary>
 public enum SecondFactorRefusal
 {
@@ -37,13 +39,15 @@ public sealed class SecondFactors(Database database, IDataProtectionProvider pro
     private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
 
     /// <summary>The roles that must sign in with a second factor, from <c>Mfa:RequiredRoles</c> (empty: none).</summary>
-    public IReadOnlySet<string> RequiredRoles { get; } = ParseRoles(configuration["Mfa:RequiredRoles"] ?? DefaultRequiredRoles);
+    public IReadOnlySet<string> RequiredRoles { get; } = RequiredRolesOf(configuration);
 
-    public static IReadOnlySet<string> ParseRoles(string text)
+    /// <summary><c>Mfa:RequiredRoles</c> read and checked; a name that is no role stops the start (<see cref="MfaConfigurationException"/>).</summary>
+    public static IReadOnlySet<string> RequiredRolesOf(IConfiguration configuration)
     {
+        var text = configuration["Mfa:RequiredRoles"] ?? DefaultRequiredRoles;
         var roles = text.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         if (roles.FirstOrDefault(role => !Roles.All.Contains(role)) is { } unknown)
-            throw new InvalidOperationException(
+            throw new MfaConfigurationException(
                 $"Mfa:RequiredRoles names '{unknown}', which is no role; use a comma-separated list of {string.Join(", ", Roles.All)} (or nothing).");
         return roles;
     }

@@ -81,6 +81,9 @@ public static class PersonSession
         var identity = caller.ToIdentity(CookieAuthenticationDefaults.AuthenticationScheme);
         identity.AddClaim(new Claim(SessionCheck.StampClaim, user.SecurityStamp));
         if (secondFactor is not null) identity.AddClaim(new Claim(SecondFactorClaim, secondFactor));
-        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new(identity));
+        var principal = new ClaimsPrincipal(identity);
+        // A page shown in this same response (the recovery codes) already shows the person signed in, with the sign-out form.
+        context.User = principal;
+        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
     }
 }

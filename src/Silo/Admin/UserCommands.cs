@@ -57,8 +57,8 @@ internal static class UserCommands
         await using var database = Database.FromConfiguration(configuration);
         await using var connection = await database.OpenAsync();
         var now = DateTimeOffset.UtcNow;
-        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled)>("""
-            SELECT email, role, region_code, is_demo, disabled_at FROM users
+        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled, bool Totp)>("""
+            SELECT email, role, region_code, is_demo, disabled_at, totp_secret IS NOT NULL FROM users
             WHERE (@region IS NULL OR region_code = @region)
             ORDER BY email
             """, new { region = options.GetValueOrDefault("region") });
@@ -72,7 +72,7 @@ internal static class UserCommands
             var state = row.Disabled is not null ? "disabled"
                 : waits.TryGetValue(SignInThrottle.AccountPrefix(row.Email), out var wait) ? $"active, waiting at {wait.Addresses} address(es) until {wait.Until:u}"
                 : "active";
-            Console.Out.WriteLine($"{row.Email,-44} {row.Role,-13} {row.Region ?? "-",-22} {(row.Demo ? "demo " : "")}{state}");
+            Console.Out.WriteLine($"{row.Email,-44} {row.Role,-13} {row.Region ?? "-",-22} {(row.Demo ? "demo " : "")}{state}{(row.Totp ? ", with TOTP" : "")}");
         }
         return 0;
     }

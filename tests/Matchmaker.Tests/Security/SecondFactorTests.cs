@@ -153,10 +153,13 @@ public sealed class SecondFactorTests(SharedMarket markets) : IClassFixture<Shar
         var browser = People.Browser(market);
         var enrolment = await SecondStep.SignInAndEnrolAsync(browser, Email, Password);
 
-        var reset = await SiloProcess.RunAsync(["users", "reset-mfa", "--email", Email], new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["Database__Provider"] = market.Database.Provider, ["ConnectionStrings__Matchmaker"] = market.Database.ConnectionString,
-        });
+        };
+        var listedBefore = await SiloProcess.RunAsync(["users", "list", "--region", MarketScenario.Region], environment);
+        var reset = await SiloProcess.RunAsync(["users", "reset-mfa", "--email", Email], environment);
+        var listedAfter = await SiloProcess.RunAsync(["users", "list", "--region", MarketScenario.Region], environment);
         var round = await browser.PostAsync(Rounds, null);
         var next = People.Browser(market);
         var password = await SignIn.WithPasswordAsync(next, Email, Password);
@@ -164,6 +167,8 @@ public sealed class SecondFactorTests(SharedMarket markets) : IClassFixture<Shar
         var enrolAgain = await SecondStep.EnrolAsync(next);
 
         Assert.Equal(0, reset.Exit);
+        Assert.Contains(listedBefore.Stdout.Split('\n'), line => line.StartsWith(Email) && line.TrimEnd().EndsWith("active, with TOTP"));
+        Assert.Contains(listedAfter.Stdout.Split('\n'), line => line.StartsWith(Email) && line.TrimEnd().EndsWith("active"));
         Assert.Equal(HttpStatusCode.Unauthorized, round.StatusCode);
         Assert.Equal("/account/enrol", password.Headers.Location?.ToString());
         Assert.Equal("/account/enrol", oldApp.Headers.Location?.ToString());

@@ -24,10 +24,11 @@ public static class SiloProgram
                                      with --repeat, solve it N more times and print the cold and warm median times
           users add --email E --name N --role R [--region C] [--organisation ID]
                                      add a person (password on standard input, at least 12 characters)
-          users list [--region C]    list people and whether they are active, locked or disabled
+          users list [--region C]    list people and whether they are active, locked or disabled, and have TOTP
           users disable|enable --email E
           users set-role --email E --role R [--region C] [--organisation ID]
           users reset-password --email E   (new password on standard input)
+          users reset-mfa --email E  forget the second factor (TOTP, recovery codes); enrols again at next sign-in
                                      each ends the person's sessions within a minute
           tokens add --name N --role R --scopes "S S" [--region C] [--organisation ID] [--expires-days D]
                                      add an API client (default 365 days); prints its token once

@@ -9,6 +9,7 @@ public sealed class Accounts(Database database)
     public sealed class Account
     {
         public Guid Id { get; init; }
+        public string Email { get; init; } = "";
         public string DisplayName { get; init; } = "";
         public string Role { get; init; } = "";
         public string? RegionCode { get; init; }
@@ -27,18 +28,24 @@ public sealed class Accounts(Database database)
         public bool IsDemo { get; init; }
     }
 
-    private const string SelectByEmail = """
-        SELECT id AS Id, display_name AS DisplayName, role AS Role, region_code AS RegionCode,
+    private const string SelectAccount = """
+        SELECT id AS Id, email AS Email, display_name AS DisplayName, role AS Role, region_code AS RegionCode,
                organisation_id AS OrganisationId, password_hash AS PasswordHash, is_demo AS IsDemo, security_stamp AS SecurityStamp,
                disabled_at IS NOT NULL AS Disabled
         FROM users
-        WHERE email = @email
         """;
 
     public async Task<Account?> ByEmailAsync(string email, bool demoOnly, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Account>(SelectByEmail + (demoOnly ? " AND is_demo = true" : ""), new { email });
+        return await connection.QuerySingleOrDefaultAsync<Account>(SelectAccount + " WHERE email = @email" + (demoOnly ? " AND is_demo = true" : ""), new { email });
+    }
+
+    /// <summary>The account of a half-finished sign-in (password given, second factor not yet).</summary>
+    public async Task<Account?> ByIdAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Account>(SelectAccount + " WHERE id = @id", new { id });
     }
 
     public async Task<SessionState?> SessionOfAsync(Guid id, CancellationToken cancellationToken)

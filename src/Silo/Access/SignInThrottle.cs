@@ -84,10 +84,30 @@ public sealed class SignInThrottle(Database database, TimeProvider clock, IConfi
     /// password is checked, so attempts sent at once cannot slip past the count. Null: go ahead. Otherwise the time
     /// until this address may try this account again. A success forgets the count (<see cref="SucceededAsync"/>).
     /// </summary>
-    public async Task<DateTimeOffset?> TakeAttemptAsync(string email, string address)
+    public Task<DateTimeOffset?> TakeAttemptAsync(string email, string address) => TakeAsync(AccountOf(email, address));
+
+    /// <summary>
+    /// Takes an attempt at a user's second factor, before the code is checked, counted for the account from every address
+    /// together (only someone who knows the password gets this far, so a stranger cannot use it to keep the user out):
+    /// 5 free attempts since the last success, then 1 minute, 2, 4, … up to an hour per further one. Null: go ahead.
+    /// </summary>
+    public Task<DateTimeOffset?> TakeCodeAttemptAsync(Guid userId) => TakeAsync(CodeKey(userId));
+
+    /// <summary>The right code: the attempts at the user's second factor are forgotten.</summary>
+    public async Task CodeSucceededAsync(Guid userId)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE key = @key", new { key = CodeKey(userId) }, transaction);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Where the attempts at a user's second factor are counted (one row for all addresses).</summary>
+    public static string CodeKey(Guid userId) => $"code:{userId:N}";
+
+    private async Task<DateTimeOffset?> TakeAsync(string key)
     {
         var now = clock.GetUtcNow();
-        var key = AccountOf(email, address);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         // No row comes back while the pair waits: the attempt is refused and not counted.

@@ -7,7 +7,7 @@ using static Matchmaker.Silo.Admin.AdminCommands;
 
 namespace Matchmaker.Silo.Admin;
 
-/// <summary><c>users add|list|disable|enable|set-role|reset-password</c>; passwords are read from standard input.</summary>
+/// <summary><c>users add|list|disable|enable|set-role|reset-password|reset-mfa</c>; passwords are read from standard input.</summary>
 internal static class UserCommands
 {
     public const int ShortestPassword = 12;
@@ -20,7 +20,8 @@ internal static class UserCommands
         "enable" => ChangeAsync(options, configuration, "user-enabled", "disabled_at = NULL", "is enabled again", forgetAttempts: true),
         "reset-password" => ResetPasswordAsync(options, configuration),
         "set-role" => SetRoleAsync(options, configuration),
-        _ => Task.FromResult(Fail("Use 'users add', 'users list', 'users disable', 'users enable', 'users set-role' or 'users reset-password'.")),
+        "reset-mfa" => ResetMfaAsync(options, configuration),
+        _ => Task.FromResult(Fail("Use 'users add', 'users list', 'users disable', 'users enable', 'users set-role', 'users reset-password' or 'users reset-mfa'.")),
     };
 
     private static async Task<int> AddAsync(Dictionary<string, string> options, IConfiguration configuration)
@@ -56,8 +57,8 @@ internal static class UserCommands
         await using var database = Database.FromConfiguration(configuration);
         await using var connection = await database.OpenAsync();
         var now = DateTimeOffset.UtcNow;
-        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled)>("""
-            SELECT email, role, region_code, is_demo, disabled_at FROM users
+        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled, bool Totp)>("""
+            SELECT email, role, region_code, is_demo, disabled_at, totp_secret IS NOT NULL FROM users
             WHERE (@region IS NULL OR region_code = @region)
             ORDER BY email
             """, new { region = options.GetValueOrDefault("region") });
@@ -71,7 +72,7 @@ internal static class UserCommands
             var state = row.Disabled is not null ? "disabled"
                 : waits.TryGetValue(SignInThrottle.AccountPrefix(row.Email), out var wait) ? $"active, waiting at {wait.Addresses} address(es) until {wait.Until:u}"
                 : "active";
-            Console.Out.WriteLine($"{row.Email,-44} {row.Role,-13} {row.Region ?? "-",-22} {(row.Demo ? "demo " : "")}{state}");
+            Console.Out.WriteLine($"{row.Email,-44} {row.Role,-13} {row.Region ?? "-",-22} {(row.Demo ? "demo " : "")}{state}{(row.Totp ? ", with TOTP" : "")}");
         }
         return 0;
     }
@@ -111,6 +112,32 @@ internal static class UserCommands
         var hash = new PasswordHasher<object>().HashPassword(options["email"].Trim().ToLowerInvariant(), password);
         return await ChangeAsync(options, configuration, "user-password-reset", "password_hash = @hash",
             "has a new password; their sessions end within a minute", new { hash }, forgetAttempts: true);
+    }
+
+    /// <summary>
+    /// The second factor forgotten (a lost phone): the TOTP secret, its last step, the recovery codes and the waits earned
+    /// by wrong codes go, the user gets a new security stamp (their sessions end within a minute) and enrols again at their
+    /// next sign-in. Audited as <c>user-mfa-reset</c>.
+    /// </summary>
+    private static async Task<int> ResetMfaAsync(Dictionary<string, string> options, IConfiguration configuration)
+    {
+        if (Missing(options, "email") is { } missing) return Fail(missing);
+        var email = options["email"].Trim().ToLowerInvariant();
+        await using var database = Database.FromConfiguration(configuration);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
+            "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
+        if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
+        var id = user.Value.Id;
+        await connection.ExecuteAsync("UPDATE users SET totp_secret = NULL, totp_last_step = NULL, security_stamp = @stamp WHERE id = @id",
+            new { id, stamp = SecurityStamps.New() }, transaction);
+        await connection.ExecuteAsync("DELETE FROM recovery_codes WHERE user_id = @id", new { id }, transaction);
+        await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE key = @key", new { key = SignInThrottle.CodeKey(id) }, transaction);
+        await AuditAsync(connection, transaction, "user-mfa-reset", "user", id.ToString(), user.Value.Region, email);
+        await transaction.CommitAsync();
+        Console.Out.WriteLine($"User {email} has no second factor now and enrols again at the next sign-in; their sessions end within a minute.");
+        return 0;
     }
 
     private static async Task<int> SetRoleAsync(Dictionary<string, string> options, IConfiguration configuration)

@@ -36,6 +36,7 @@ public static class AuthenticationExtensions
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenScheme, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<PendingSignIns>();
         return builder;
     }
 

@@ -16,9 +16,10 @@ public static class EngineExtensions
         {
             var cluster = builder.AddMatchmakerEngine();
             builder.Services.AddMatchmakerKeyRing(builder.Configuration, cluster.UsesRedis);
+            SecondFactors.RequiredRolesOf(builder.Configuration);
             return true;
         }
-        catch (Exception e) when (e is ClusterConfigurationException or KeyRingConfigurationException or DatabaseConfigurationException)
+        catch (Exception e) when (e is ClusterConfigurationException or KeyRingConfigurationException or DatabaseConfigurationException or MfaConfigurationException)
         {
             Console.Error.WriteLine($"Matchmaker cannot start: {e.Message}");
             return false;
@@ -37,6 +38,8 @@ public static class EngineExtensions
             var database = app.Services.GetRequiredService<Database>();
             logger.LogInformation("Database: {Database}", database.Describe);
             logger.LogInformation("{KeyRing}", app.Services.GetRequiredService<KeyRingDescription>().Text);
+            var secondFactor = app.Services.GetRequiredService<SecondFactors>().RequiredRoles;
+            logger.LogInformation("Two-step sign-in (Mfa:RequiredRoles) for local accounts of: {Roles}", secondFactor.Count == 0 ? "no role" : string.Join(", ", secondFactor.Order()));
             await app.Services.GetRequiredService<DatabaseStartup>().PrepareAsync(line => logger.LogInformation("{Line}", line.Trim()));
         }
         catch (Exception e) when (e is StartupException or DatabaseConfigurationException)

@@ -9,7 +9,8 @@ namespace Matchmaker.Web.Infrastructure;
 /// <summary>
 /// A sign-in cookie stands for a user as the database knows them. It is checked again at least every minute and on every
 /// change (a request that is not GET or HEAD): a disabled or deleted user, a new security stamp (role, region,
-/// organisation or password changed) or a demo user while demo mode is off ends the session.
+/// organisation, password or second factor changed), a demo user while demo mode is off, or a session opened without
+/// a second factor for a role that needs one (<c>Mfa:RequiredRoles</c>; a cookie from before it was required) ends it.
 /// </summary>
 public static class SessionCheck
 {
@@ -30,7 +31,9 @@ public static class SessionCheck
         var user = caller is null ? null
             : await services.GetRequiredService<Accounts>().SessionOfAsync(caller.Id, context.HttpContext.RequestAborted);
         var demoEnabled = services.GetRequiredService<DemoOptions>().Enabled;
-        if (user is null || user.Disabled || (user.IsDemo && !demoEnabled) || user.SecurityStamp != stamp)
+        var secondFactorMissing = caller is not null && user is not null && context.Principal!.FindFirst(PersonSession.SecondFactorClaim) is null
+            && services.GetRequiredService<SecondFactors>().IsRequiredFor(caller.Role, user.IsDemo);
+        if (user is null || user.Disabled || (user.IsDemo && !demoEnabled) || user.SecurityStamp != stamp || secondFactorMissing)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

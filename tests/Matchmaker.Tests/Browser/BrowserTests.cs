@@ -10,7 +10,7 @@ namespace Matchmaker.Tests.Browser;
 /// <summary>The three user groups doing their main tasks in a real browser (Debian Chromium through Playwright).</summary>
 [Trait(Lane.Name, Lane.Browser)]
 [Collection("browser")]
-public sealed class BrowserTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task ADeskRegistersAChild_RunsARound_AndHoldsAPlace_TheProviderAccepts_AndTheBoardShowsTheChildPlaced()

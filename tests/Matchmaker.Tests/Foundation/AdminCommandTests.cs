@@ -25,6 +25,8 @@ public sealed class AdminCommandTests
         await using var production = new MatchmakerWebFactory(test, demo: false);
         var browser = production.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var signedIn = await SignIn.WithPasswordAsync(browser, "bemiddelaar@rijnmond.example", "a long enough password");
+        // A desk sees children's data: the password leads to enrolment in two-step verification, which issues the session.
+        var enrolled = await SecondStep.EnrolAsync(browser);
         var me = await browser.GetFromJsonAsync<Me>("/api/v1/me");
         var system = production.CreateClient();
         system.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Stdout.Trim());
@@ -33,7 +35,8 @@ public sealed class AdminCommandTests
         Assert.Equal(0, user.Exit);
         Assert.Equal(0, token.Exit);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal("/tafel", signedIn.Headers.Location?.ToString());
+        Assert.Equal("/account/enrol", signedIn.Headers.Location?.ToString());
+        Assert.Contains("href=\"/tafel\"", await enrolled.Response.Content.ReadAsStringAsync());
         Assert.Equal("desk", me!.Role);
         Assert.Equal("rijnmond", me.RegionCode);
         Assert.Equal(HttpStatusCode.OK, availability.StatusCode);

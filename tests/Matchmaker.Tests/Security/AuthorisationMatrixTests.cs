@@ -24,6 +24,9 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
 {
     private const string AnyRole = "*";
     private const string Anyone = "anyone";
+    // The second step of signing in: open to anyone with a pending sign-in (the right password minutes ago); without one,
+    // every role and anonymous is sent to the sign-in page.
+    private const string PendingSignIn = "pending-sign-in";
     private const string DeskOrProvider = "desk provider";
 
     /// <summary>An API operation: its OpenAPI template, the roles allowed, and whether another tenant gets 404.</summary>
@@ -99,6 +102,12 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
             _ => Task.FromResult(new Dictionary<string, string> { ["Input.Email"] = "niemand@example.nl", ["Input.Password"] = "fout" })),
         new(typeof(Web.Pages.Account.SignInModel), "POST", "Demo", Anyone, null, _ => Task.FromResult("/account/sign-in?handler=Demo"),
             _ => Task.FromResult(new Dictionary<string, string> { ["region"] = "atlantis", ["role"] = "desk" })),
+        new(typeof(Web.Pages.Account.CodeModel), "GET", null, PendingSignIn, null, _ => Task.FromResult("/account/code")),
+        new(typeof(Web.Pages.Account.CodeModel), "POST", null, PendingSignIn, null, _ => Task.FromResult("/account/code"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["Code"] = "123456" })),
+        new(typeof(Web.Pages.Account.EnrolModel), "GET", null, PendingSignIn, null, _ => Task.FromResult("/account/enrol")),
+        new(typeof(Web.Pages.Account.EnrolModel), "POST", null, PendingSignIn, null, _ => Task.FromResult("/account/enrol"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["Code"] = "123456" })),
         new(typeof(Desk.IndexModel), "GET", null, "desk", null, _ => Task.FromResult("/tafel")),
         new(typeof(Desk.AvailabilityModel), "GET", null, "desk", null, _ => Task.FromResult("/tafel/beschikbaarheid")),
         new(typeof(Desk.MatchingModel), "GET", null, "desk", null, _ => Task.FromResult("/tafel/matching")),
@@ -288,6 +297,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
     private static string Expected(string allowed, string role, int? otherTenantStatus, bool api)
     {
         if (allowed == Anyone) return "allowed";
+        if (allowed == PendingSignIn) return "sign-in";
         if (role == People.Anonymous) return api ? "401" : "sign-in";
         if (allowed != AnyRole && !allowed.Split(' ').Contains(role)) return api ? "403" : "no-access";
         return otherTenantStatus?.ToString() ?? "allowed";

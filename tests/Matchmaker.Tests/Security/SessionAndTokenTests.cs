@@ -51,7 +51,7 @@ public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<S
         var market = await markets.ForAsync(provider);
         var userId = await AddDeskUserAsync(market.Database);
         var browser = People.Browser(market);
-        await SignIn.WithPasswordAsync(browser, Email, Password);
+        await SecondStep.SignInAndEnrolAsync(browser, Email, Password);
         var before = await browser.PostAsync(Rounds, null);
 
         await market.ExecuteAsync("UPDATE users SET role = 'municipality', security_stamp = 'changed' WHERE id = @userId", new { userId });
@@ -69,7 +69,7 @@ public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<S
         var market = await markets.ForAsync("sqlite");
         await AddDeskUserAsync(market.Database);
         var browser = People.Browser(market);
-        await SignIn.WithPasswordAsync(browser, Email, Password);
+        await SecondStep.SignInAndEnrolAsync(browser, Email, Password);
 
         var disabled = await SiloProcess.RunAsync(["users", "disable", "--email", Email],
             new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__Matchmaker"] = market.Database.ConnectionString });

@@ -13,7 +13,7 @@ namespace Matchmaker.Web.Pages.Account;
 
 /// <summary>Sign in with e-mail and password, or (demo mode only) with one click as a demo user of a region.</summary>
 [Microsoft.AspNetCore.Authorization.AllowAnonymous]
-public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrottle throttle) : PageModel
+public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrottle throttle, SecondFactors secondFactors, PendingSignIns pending) : PageModel
 {
     // Verified when the address is unknown, so a known and an unknown address take the same time to refuse.
     private static readonly string UnknownUserHash = new PasswordHasher<object>().HashPassword(new object(), "no user has this password");
@@ -62,8 +62,16 @@ public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrot
         if (!usable || !matches)
             return await RefusedAsync(address);
         await throttle.SucceededAsync(email, address);
-        await SignInAsync(user!);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : HomeOf(user!.Role));
+        var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
+        // No session yet for a role that needs a second factor: a short-lived pending sign-in leads to the code, or to
+        // enrolment the first time (or after 'users reset-mfa').
+        if (secondFactors.IsRequiredFor(user!.Role, user.IsDemo))
+        {
+            pending.Start(HttpContext, user, returnUrl);
+            return LocalRedirect(await secondFactors.IsEnrolledAsync(user.Id, HttpContext.RequestAborted) ? CodeModel.Path : EnrolModel.Path);
+        }
+        await PersonSession.SignInAsync(HttpContext, user, secondFactor: null);
+        return LocalRedirect(returnUrl ?? HomeOf(user.Role));
     }
 
     private async Task<IActionResult> RefusedAsync(string address)
@@ -106,7 +114,8 @@ public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrot
             DemoError = "Voor deze regio is geen demo-gebruiker met deze rol. Laad de demo opnieuw met 'seed --reset'.";
             return Page();
         }
-        await SignInAsync(user);
+        // Demo users (demo mode only) sign in without a second factor: the demo and its browser tests stay one click.
+        await PersonSession.SignInAsync(HttpContext, user, secondFactor: null);
         return LocalRedirect(HomeOf(user.Role));
     }
 
@@ -122,12 +131,4 @@ public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrot
         Roles.Admin => "/ops/orleans/",
         _ => "/",
     };
-
-    private Task SignInAsync(Accounts.Account user)
-    {
-        var caller = new Caller(user.Id, "user", user.DisplayName, user.Role, user.RegionCode, user.OrganisationId);
-        var identity = caller.ToIdentity(CookieAuthenticationDefaults.AuthenticationScheme);
-        identity.AddClaim(new System.Security.Claims.Claim(SessionCheck.StampClaim, user.SecurityStamp));
-        return HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new(identity));
-    }
 }

@@ -14,8 +14,9 @@ public sealed class StatusModel : PageModel
     public string Title { get; private set; } = "";
     public string Explanation { get; private set; } = "";
 
-    public void OnGet(int code) => Describe(code);
-    public void OnPost(int code) => Describe(code);
+    // From the route only: a re-executed POST carries the failed form, whose own "code" field (a sign-in code) would win.
+    public void OnGet([FromRoute] int code) => Describe(code);
+    public void OnPost([FromRoute] int code) => Describe(code);
 
     private void Describe(int code)
     {

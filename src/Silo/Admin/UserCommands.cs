@@ -83,7 +83,8 @@ internal static class UserCommands
     /// waits earned by failed sign-ins at the account, from every address, end too.
     /// </summary>
     private static async Task<int> ChangeAsync(Dictionary<string, string> options, IConfiguration configuration, string action, string set, string said,
-        object? values = null, (string? Region, string Detail)? audit = null, bool forgetAttempts = false)
+        object? values = null, (string? Region, string Detail)? audit = null, bool forgetAttempts = false,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Guid, Task>? alsoInTheTransaction = null)
     {
         if (Missing(options, "email") is { } missing) return Fail(missing);
         var email = options["email"].Trim().ToLowerInvariant();
@@ -99,6 +100,7 @@ internal static class UserCommands
         if (forgetAttempts)
             await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE key LIKE @account",
                 new { account = SignInThrottle.AccountPrefix(email) + "%" }, transaction);
+        if (alsoInTheTransaction is not null) await alsoInTheTransaction(connection, transaction, user.Value.Id);
         await AuditAsync(connection, transaction, action, "user", user.Value.Id.ToString(), audit?.Region ?? user.Value.Region, audit?.Detail ?? email);
         await transaction.CommitAsync();
         Console.Out.WriteLine($"User {email} {said}.");
@@ -119,26 +121,14 @@ internal static class UserCommands
     /// by wrong codes go, the user gets a new security stamp (their sessions end within a minute) and enrols again at their
     /// next sign-in. Audited as <c>user-mfa-reset</c>.
     /// </summary>
-    private static async Task<int> ResetMfaAsync(Dictionary<string, string> options, IConfiguration configuration)
-    {
-        if (Missing(options, "email") is { } missing) return Fail(missing);
-        var email = options["email"].Trim().ToLowerInvariant();
-        await using var database = Database.FromConfiguration(configuration);
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await database.BeginWriteAsync(connection);
-        var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
-            "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
-        if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
-        var id = user.Value.Id;
-        await connection.ExecuteAsync("UPDATE users SET totp_secret = NULL, totp_last_step = NULL, security_stamp = @stamp WHERE id = @id",
-            new { id, stamp = SecurityStamps.New() }, transaction);
-        await connection.ExecuteAsync("DELETE FROM recovery_codes WHERE user_id = @id", new { id }, transaction);
-        await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE key = @key", new { key = SignInThrottle.CodeKey(id) }, transaction);
-        await AuditAsync(connection, transaction, "user-mfa-reset", "user", id.ToString(), user.Value.Region, email);
-        await transaction.CommitAsync();
-        Console.Out.WriteLine($"User {email} has no second factor now and enrols again at the next sign-in; their sessions end within a minute.");
-        return 0;
-    }
+    private static Task<int> ResetMfaAsync(Dictionary<string, string> options, IConfiguration configuration) =>
+        ChangeAsync(options, configuration, "user-mfa-reset", "totp_secret = NULL, totp_last_step = NULL",
+            "has no second factor now and enrols again at the next sign-in; their sessions end within a minute",
+            alsoInTheTransaction: async (connection, transaction, id) =>
+            {
+                await connection.ExecuteAsync("DELETE FROM recovery_codes WHERE user_id = @id", new { id }, transaction);
+                await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE key = @key", new { key = SignInThrottle.CodeKey(id) }, transaction);
+            });
 
     private static async Task<int> SetRoleAsync(Dictionary<string, string> options, IConfiguration configuration)
     {

@@ -332,8 +332,8 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
 
     /// <summary>
     /// Runs a command against what this activation knows. A stale version means another activation wrote meanwhile:
-    /// reload, judge again, and leave when idle so the cluster keeps one activation. A write that lost a race on its
-    /// idempotency key answers with the winner's result.
+    /// reload, judge again, and leave when idle so the cluster keeps one activation. A refusal stands only if the row
+    /// is still the one this activation judged. A write that lost a race on its idempotency key answers with the winner's result.
     /// </summary>
     private async Task<T> GuardedAsync<T>(Func<Task<T>> command, Actor? actor = null, IdempotentRequest? idempotency = null)
     {
@@ -352,6 +352,14 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             catch (AnsweredMeanwhile) when (attempt < Attempts && actor is not null && idempotency is not null)
             {
                 // The next attempt finds the stored result.
+            }
+            catch (MarketRuleException) when (attempt < Attempts && _state is not null)
+            {
+                // A refusal judged on what this activation knows stands only if the row has not moved since: another
+                // activation (or an administrator's change) may have freed the unit this one thinks is taken.
+                if (await RowVersionAsync() == _state.Version) throw;
+                logger.LogInformation("Offering {OfferingId}: refused on version {Known}, but the row moved; reloading", OfferingId, _state.Version);
+                await LoadAsync();
             }
             catch (StaleVersion)
             {
@@ -421,6 +429,12 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         held_units AS HeldUnits, total_units - occupied_units - held_units AS FreeUnits, earliest_start AS EarliestStart,
         last_confirmed_at AS LastConfirmedAt, version AS Version
         """;
+
+    private async Task<long?> RowVersionAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long?>("SELECT version FROM offerings WHERE id = @offeringId", new { offeringId = OfferingId });
+    }
 
     private async Task LoadAsync(CancellationToken cancellationToken = default)
     {

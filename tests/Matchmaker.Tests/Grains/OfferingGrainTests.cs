@@ -46,6 +46,22 @@ public abstract class OfferingGrainTests(GrainCluster market)
     }
 
     [Fact]
+    public async Task ARefusalFromAStaleActivation_IsJudgedAgainOnTheRow_WhenAnotherActivationFreedAUnit()
+    {
+        var offering = await market.OfferingWithFreeUnitsAsync(nth: 6, free: 0);
+        var child = await market.ChildForAsync(offering.Id);
+        var refusedWhileFull = await Assert.ThrowsAsync<MarketRuleException>(() => market.HoldAsync(child, offering.Id));
+        // Another activation frees a unit behind this grain's back; this one still remembers the place as full.
+        await market.ExecuteAsync("UPDATE offerings SET total_units = total_units + 1, version = version + 1 WHERE id = @Id", new { offering.Id });
+
+        var held = await market.HoldAsync(child, offering.Id);
+
+        Assert.Equal(RuleCode.PlaceTaken, refusedWhileFull.Code);
+        Assert.Single(held);
+        Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
+    }
+
+    [Fact]
     public async Task AnIdempotentHold_SentAgainAndAtOnce_ReturnsTheFirstResult_AndTakesOneUnit()
     {
         var offering = await market.OfferingWithFreeUnitsAsync(nth: 2, free: 5);

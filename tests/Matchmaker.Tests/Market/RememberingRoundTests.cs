@@ -69,12 +69,8 @@ public sealed class RememberingRoundTests(SharedMarket markets)
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-MEM-0003", maxDistanceKm: 400));
         await HoldAsync(market, offering.Id, requestId);
-        var age = MarketScenario.AgeFor(offering);
-        var other = await market.ScalarAsync<Guid>("""
-            SELECT id FROM offerings WHERE care_type = @CareType AND secure = false AND id <> @Id AND min_age <= @age AND max_age >= @age
-                AND genders LIKE @gender ORDER BY id
-            """, new { offering.CareType, offering.Id, age, gender = $"%{offering.Genders.Split(',')[0]}%" });
-        await market.ExecuteAsync("UPDATE offerings SET total_units = occupied_units + held_units + 1, version = version + 1 WHERE id = @other", new { other });
+        // A second place like the first, opened by its provider (handed out, so it is closed again before the next test).
+        var other = (await market.OfferingWithFreeUnitsAsync(free: 1)).Id;
 
         var withoutSaying = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{other}/holds", new { requestId });
         var parallel = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{other}/holds", new { requestId, parallel = true });

@@ -26,23 +26,56 @@ public static class MarketInstances
     public static MatchingInstance Country(int seed, double siblingShare = 0.0) =>
         Build(seed, requests: 10_000, offerings: 5_000, units: 40_000, regions: 42, siblingShare, new AllocationPolicy(true, true));
 
-    public static MatchingInstance Build(int seed, int requests, int offerings, int units, int regions, double siblingShare, AllocationPolicy policy)
+    public static MatchingInstance Build(int seed, int requests, int offerings, int units, int regions, double siblingShare, AllocationPolicy policy) =>
+        Build(new Random(seed), requests, offerings, regions, siblingShare, policy, CareTypes, UnitsSpreadOver(units, offerings));
+
+    /// <summary>The units of offering <c>i</c>: a share of a fixed total, varied 0.2-1.8 times the mean.</summary>
+    private static Func<Random, int, int> UnitsSpreadOver(int units, int offerings)
+    {
+        var unitsLeft = units;
+        return (random, i) =>
+        {
+            var remainingOfferings = offerings - i;
+            var share = remainingOfferings == 1 ? unitsLeft : Math.Max(0, (int)Math.Round(unitsLeft / (double)remainingOfferings * (0.2 + random.NextDouble() * 1.6)));
+            unitsLeft -= share;
+            return share;
+        };
+    }
+
+    /// <summary>
+    /// An instance of a family (issue 23): the shape fixed, everything else drawn from the seed: 2-8 % of the children in
+    /// sibling groups, 4-16 care types (a random subset, with their weights), 1-16 units per offering.
+    /// </summary>
+    public static (MatchingInstance Instance, string Drawn) Family(string family, int seed)
     {
         var random = new Random(seed);
+        var siblingShare = 0.02 + random.NextDouble() * 0.06;
+        var careTypes = CareTypes.OrderBy(_ => random.Next()).Take(random.Next(4, CareTypes.Length + 1)).ToArray();
+        var drawn = $"{siblingShare:P1} in sibling groups, {careTypes.Length} care types";
+        Func<Random, int, int> units = (r, _) => r.Next(1, 17);
+        var instance = family switch
+        {
+            "region" => Build(random, requests: 500, offerings: 400, regions: 1, siblingShare, new AllocationPolicy(true, false), careTypes, units),
+            "country" => Build(random, requests: 10_000, offerings: 5_000, regions: 42, siblingShare, new AllocationPolicy(true, true), careTypes, units),
+            _ => throw new ArgumentException($"Unknown family '{family}': use region or country."),
+        };
+        return (instance, $"{drawn}, {instance.Places.Sum(p => p.Units):N0} units");
+    }
+
+    private static MatchingInstance Build(Random random, int requests, int offerings, int regions, double siblingShare, AllocationPolicy policy,
+        (string CareType, double OfferWeight, double DemandWeight, int MinAge, int MaxAge)[] careTypes, Func<Random, int, int> unitsOf)
+    {
         // Region centres spread over the land area of the Netherlands (about 50.8-53.4 N, 3.6-7.1 E).
         var centres = Enumerable.Range(0, regions).Select(_ => (Lat: 51.0 + random.NextDouble() * 2.3, Lon: 3.9 + random.NextDouble() * 2.9)).ToArray();
         var spread = regions == 1 ? 0.35 : 0.25;
 
         var places = new List<Place>(offerings);
-        var unitsLeft = units;
         for (var i = 0; i < offerings; i++)
         {
-            var care = Pick(random, CareTypes, c => c.OfferWeight);
+            var care = Pick(random, careTypes, c => c.OfferWeight);
             var region = random.Next(regions);
             var (lat, lon) = Near(random, centres[region], spread);
-            var remainingOfferings = offerings - i;
-            var share = remainingOfferings == 1 ? unitsLeft : Math.Max(0, (int)Math.Round(unitsLeft / (double)remainingOfferings * (0.2 + random.NextDouble() * 1.6)));
-            unitsLeft -= share;
+            var share = unitsOf(random, i);
             var minAge = care.MinAge == 0 && random.NextDouble() < 0.3 ? 0 : care.MinAge;
             var maxAge = minAge == 0 && care.MinAge == 0 && random.NextDouble() < 0.3 ? 12 : care.MaxAge;
             places.Add(new Place($"o{i:00000}", care.CareType, share, minAge, maxAge,
@@ -54,7 +87,7 @@ public static class MarketInstances
         var list = new List<Request>(requests);
         while (list.Count < requests)
         {
-            var care = Pick(random, CareTypes, c => c.DemandWeight);
+            var care = Pick(random, careTypes, c => c.DemandWeight);
             var region = random.Next(regions);
             var (lat, lon) = Near(random, centres[region], spread);
             var size = random.NextDouble() < siblingShare ? Math.Min(random.Next(2, 4), requests - list.Count) : 1;

@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "bench" => RunBenchmarks(args[1..]),
     "instance" => WriteInstance(args[1..]),
     "time" => TimeSolves(args[1..]),
+    "families" => FamiliesCommand.Run(args[1..]) is 0 ? 0 : Usage(),
     "matrix" => args.Length == 3 ? ExpandedMatrix.Write(args[1], args[2]) : Usage(),
     "latency" => await LatencyCommand.RunAsync(args[1..]),
     "cycles" => await CyclesCommand.RunAsync(args[1..]),
@@ -25,8 +26,11 @@ static int Usage()
     Console.Error.WriteLine("""
         Usage: dotnet run -c Release --project loadtests/Matchmaker.LoadTests -- <command>
           bench [BenchmarkDotNet options]        the matcher benchmarks (region and country), e.g. bench --filter '*'
-          instance region|country [seed] [siblingShare]
+          instance region|country|region-family|country-family [seed] [siblingShare]
                                                  write a generated instance as JSON (for the Silo's solve command)
+          families region|country [SEEDS] [RUNS]
+                                                 the matcher on SEEDS generated instances of a family (2-8 % in sibling
+                                                 groups, 4-16 care types, 1-16 units per offering), median and worst
           matrix INSTANCE.json MATRIX.npy       the instance as an assignment matrix (a column per unit) for
                                                  loadtests/scipy/linear_sum_assignment.py
           time region|country [runs] [siblingShare]
@@ -61,6 +65,8 @@ static int RunBenchmarks(string[] args)
 
 static MatchingInstance Make(string size, int seed, double? siblingShare) => size switch
 {
+    "region-family" => MarketInstances.Family("region", seed).Instance,
+    "country-family" => MarketInstances.Family("country", seed).Instance,
     "region" => MarketInstances.Region(seed, siblingShare ?? 0.04),
     "country" => MarketInstances.Country(seed, siblingShare ?? 0.0),
     _ => throw new ArgumentException($"Unknown size '{size}': use region or country."),

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Matchmaker.Matching;
+using Matchmaker.Matching.Allocation;
+using Matchmaker.Matching.Purchasing;
+
+namespace Matchmaker.LoadTests;
+
+/// <summary>
+/// <c>families region|country [SEEDS] [RUNS]</c>: the matcher on SEEDS instances of a family (<see cref="MarketInstances.Family"/>),
+/// each timed warm RUNS times, so a figure holds for the family and not for one lucky instance. Region: the full solve
+/// with explanations and the allocation alone. Country: the national re-match (one pool, allocation only) and the full
+/// solve. Prints one line per seed, then the median and the worst of the seeds' medians.
+/// </summary>
+public static class FamiliesCommand
+{
+    private static readonly DateOnly AsOf = new(2026, 12, 3);
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("region" or "country")) return 2;
+        var seeds = args.Length > 1 ? int.Parse(args[1]) : 10;
+        var runs = args.Length > 2 ? int.Parse(args[2]) : args[0] == "region" ? 50 : 5;
+        var (firstName, secondName) = args[0] == "region" ? ("full solve", "allocation alone") : ("national re-match", "full solve");
+        var first = new List<double>();
+        var second = new List<double>();
+        for (var seed = 1; seed <= seeds; seed++)
+        {
+            var (instance, drawn) = MarketInstances.Family(args[0], seed);
+            Func<object> one = args[0] == "region" ? () => Matcher.Solve(instance) : () => Pooling.Solve(instance, _ => "nl", AsOf);
+            Func<object> two = args[0] == "region" ? () => Matcher.Allocate(instance) : () => Matcher.Solve(instance);
+            WarmUp(one);
+            var a = Median(Timed(runs, one));
+            var b = Median(Timed(runs, two));
+            first.Add(a);
+            second.Add(b);
+            var (placed, branches) = Searched(args[0] == "region" ? instance : Pooled(instance));
+            Console.Out.WriteLine($"seed {seed,2}: {firstName} {a,8:0.00} ms, {secondName} {b,8:0.00} ms; " +
+                $"{instance.Requests.Count:N0} children, {instance.Places.Count:N0} offerings, {drawn}; placed {placed:N0}, {branches:N0} branches");
+        }
+        first.Sort();
+        second.Sort();
+        Console.Out.WriteLine($"{args[0]} family, {seeds} seeds, {runs} warm runs each: " +
+            $"{firstName} median {Median(first):0.00} ms, worst {first[^1]:0.00} ms; {secondName} median {Median(second):0.00} ms, worst {second[^1]:0.00} ms; " +
+            $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
+        return 0;
+    }
+
+    /// <summary>How many children the allocation places, and how many branches its sibling groups took (the size of the search, machine-independent).</summary>
+    private static (int Placed, int Branches) Searched(MatchingInstance instance)
+    {
+        var candidates = Candidates.Find(instance);
+        var placeOf = Allocator.Allocate(instance, candidates, SiblingGroups.Find(instance, candidates), warmStart: true, out var branches);
+        return (placeOf.Count(p => p >= 0), branches);
+    }
+
+    /// <summary>The instance as the national re-match solves it: one pool, every place in it.</summary>
+    private static MatchingInstance Pooled(MatchingInstance instance) => new(
+        instance.Places.Select(p => p with { RegionId = "nl" }).ToList(),
+        instance.Requests.Select(r => r with { RegionId = "nl" }).ToList(),
+        new AllocationPolicy(AllowOutOfRegion: false, AllowNonContracted: true));
+
+    /// <summary>Until the runtime has recompiled the hot code with full optimisation (tiered compilation): a second of runs, at least three.</summary>
+    private static void WarmUp(Func<object> run)
+    {
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < 3 || clock.Elapsed < TimeSpan.FromSeconds(1); i++) run();
+    }
+
+    private static double[] Timed(int runs, Func<object> run)
+    {
+        var times = new double[runs];
+        var clock = new Stopwatch();
+        for (var i = 0; i < runs; i++)
+        {
+            clock.Restart();
+            GC.KeepAlive(run());
+            times[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times;
+    }
+
+    private static double Median(IReadOnlyList<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}

@@ -9,6 +9,9 @@ namespace Matchmaker.Matching.Allocation;
 /// was chosen before); because every augmentation is a shortest path from the tier's own node, and a
 /// path may pass through an earlier tier's node (swapping one of its children for another of the same
 /// tier), the total distance is minimal among all allocations with those counts (level 5).
+/// A search that finds no path has reached every node it can reach: none of them reaches a free unit, and no later
+/// path can change them (a path through one of them would have to end at a free unit), so they are left out of every
+/// later search. Without that, every child that cannot be placed would search its whole part of the market again.
 /// </summary>
 internal sealed class TieredMinCostFlow
 {
@@ -32,6 +35,8 @@ internal sealed class TieredMinCostFlow
     private readonly int[] _parent;
     private readonly int[] _visitStamp;
     private readonly int[] _doneStamp;
+    /// <summary>Nodes a failed search reached: no path through them reaches a free unit, now or later.</summary>
+    private readonly bool[] _dead;
     private int _stamp;
 
     // Reused by every augmentation: a solve makes one augmentation per child placed.
@@ -71,6 +76,7 @@ internal sealed class TieredMinCostFlow
         _parent = new int[nodes];
         _visitStamp = new int[nodes];
         _doneStamp = new int[nodes];
+        _dead = new bool[nodes];
     }
 
     /// <summary>Runs all tiers; returns the place index per request, or -1.</summary>
@@ -110,7 +116,11 @@ internal sealed class TieredMinCostFlow
             }
             Relax(u, queue);
         }
-        if (!reached) return false;
+        if (!reached)
+        {
+            foreach (var v in popped) _dead[v] = true;
+            return false;
+        }
 
         var total = _dist[_sink];
         foreach (var v in popped)
@@ -162,7 +172,7 @@ internal sealed class TieredMinCostFlow
 
     private void TryImprove(int v, long candidate, int from, NodeHeap<long> queue)
     {
-        if (_doneStamp[v] == _stamp) return;
+        if (_doneStamp[v] == _stamp || _dead[v]) return;
         if (_visitStamp[v] == _stamp && _dist[v] <= candidate) return;
         SetDist(v, candidate, from);
         queue.Push(v, candidate);

@@ -59,6 +59,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         await Expect(provider.Locator("h1")).ToHaveTextAsync("Controleer en bevestig");
         await Expect(provider.Locator("#accept-summary")).ToContainTextAsync(DateTime.UtcNow.Date.AddDays(7).ToString("dd-MM-yyyy"));
         Assert.Equal("active", await browser.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
+        await provider.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "provider-accept-check.png"), FullPage = true });
         await provider.ClickAsync("button:has-text('Bevestigen')");
         await Expect(provider.Locator("[role=status]")).ToContainTextAsync("Geaccepteerd");
 

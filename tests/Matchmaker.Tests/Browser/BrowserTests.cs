@@ -52,7 +52,15 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         var section = provider.Locator($"section[data-hold='{holdId}']");
         await Expect(section).ToBeVisibleAsync();
         await Expect(section).Not.ToContainTextAsync("BRW-0001");
+        await Expect(section).ToContainTextAsync("Vervalt");
+        await Expect(section).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"nog \d+ (dag|uur|minu)"));
         await section.Locator("button:has-text('Accepteren')").ClickAsync();
+        // A check step before the binding accept: what is accepted, and from when; nothing is accepted yet.
+        await Expect(provider.Locator("h1")).ToHaveTextAsync("Controleer en bevestig");
+        await Expect(provider.Locator("#accept-summary")).ToContainTextAsync(DateTime.UtcNow.Date.AddDays(7).ToString("dd-MM-yyyy"));
+        Assert.Equal("active", await browser.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
+        await provider.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "provider-accept-check.png"), FullPage = true });
+        await provider.ClickAsync("button:has-text('Bevestigen')");
         await Expect(provider.Locator("[role=status]")).ToContainTextAsync("Geaccepteerd");
 
         await desk.GotoAsync("/tafel?status=placed");
@@ -284,6 +292,51 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
     }
 
     [Fact]
+    public async Task AProviderCountsInPlace_FocusStaysOnTheButton_TheRowSaysItIsSaved_AndAllOfALocationIsConfirmedAtOnce()
+    {
+        var prepared = await browser.PrepareOfferingAsync();
+        var provider = await browser.SignedInPageAsync("provider", viewportWidth: 390);
+        await provider.GotoAsync("/aanbieder");
+        await provider.EvaluateAsync("() => { window.__notReloaded = true; }");
+        var row = provider.Locator($"#o-{prepared.Id}");
+        var before = int.Parse((await row.Locator("[data-figure=free]").TextContentAsync())!.Trim());
+
+        var plus = row.Locator("button:has-text('+1 vrij')");
+        await plus.ClickAsync();
+        await Expect(row.Locator("[data-figure=free]")).ToHaveTextAsync((before + 1).ToString());
+        await Expect(row.Locator("[data-row-notice]")).ToContainTextAsync($"Opgeslagen: {before + 1} vrij");
+        await Expect(plus).ToBeFocusedAsync();
+        await row.Locator("button:has-text('−1 vrij')").ClickAsync();
+        await Expect(row.Locator("[data-figure=free]")).ToHaveTextAsync(before.ToString());
+
+        // A refusal stands beside the row's counts, the page still not reloaded.
+        await row.Locator("input[name=occupiedUnits]").FillAsync("100000");
+        await row.Locator("button:has-text('Opslaan')").ClickAsync();
+        await Expect(row.Locator("[data-row-error]")).ToContainTextAsync("Bezet ligt tussen 0 en het totaal");
+        Assert.Equal(before, await browser.ScalarAsync<int>("SELECT total_units - occupied_units - held_units FROM offerings WHERE id = @Id", new { prepared.Id }));
+
+        var location = await browser.ScalarAsync<Guid>("SELECT location_id FROM offerings WHERE id = @Id", new { prepared.Id });
+        await browser.ScalarAsync<int>("UPDATE offerings SET last_confirmed_at = @old WHERE location_id = @location RETURNING 1",
+            new { old = DateTimeOffset.UtcNow.AddDays(-10), location });
+        var section = provider.Locator($"section[data-location='{location}']");
+        await section.Locator("button:has-text('Alles nog juist')").ClickAsync();
+        await Expect(section.Locator("[data-location-notice]")).ToContainTextAsync("nog steeds juist");
+        await Expect(section.Locator("[data-figure=confirmed]").First).ToHaveTextAsync("minder dan een uur geleden");
+        Assert.Equal(0, await browser.ScalarAsync<int>("SELECT count(*) FROM offerings WHERE location_id = @location AND last_confirmed_at < @recent",
+            new { location, recent = DateTimeOffset.UtcNow.AddMinutes(-5) }));
+        Assert.True(await provider.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the page was reloaded");
+        await provider.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "phone-provider-counts-in-place.png"), FullPage = false });
+
+        // Without JavaScript the same buttons post the form, and the page comes back saying so.
+        var plain = await browser.SignedInPageAsync("provider", javaScript: false);
+        await plain.GotoAsync("/aanbieder");
+        await plain.Locator($"#o-{prepared.Id} button:has-text('+1 vrij')").ClickAsync();
+        await Expect(plain.Locator("[role=status]")).ToContainTextAsync($"Opgeslagen: {before + 1} vrij");
+        await plain.Context.CloseAsync();
+        await provider.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task ACaseworkerFiles_TheDeskSeesItLiveAndEscalates_TheNetworkHoldsOnTheRegionsBehalf_TheProviderAccepts_AndTheCaseworkerSeesThePlacement()
     {
         var prepared = await browser.PrepareOfferingAsync();
@@ -334,6 +387,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         var provider = await browser.SignedInPageAsync("provider", region: "haaglanden");
         await provider.GotoAsync("/aanbieder/voorstellen");
         await provider.Locator($"section[data-hold='{holdId}'] button:has-text('Accepteren')").ClickAsync();
+        await provider.ClickAsync("button:has-text('Bevestigen')");
         await provider.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         // The caseworker's dossier follows without a reload.
@@ -414,35 +468,81 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         Assert.True(found.Count == 0, string.Join("\n", found));
     }
 
-    [Fact]
-    public async Task EveryPageType_FitsAPhoneOf390Pixels_WithoutScrollingSideways()
+    /// <summary>A file name for a page's screenshot: its first two path segments and the first query key ("tafel-matching-round").</summary>
+    private static string ScreenshotName(string path)
     {
-        var pages = await PageTypesAsync();
-        var tooWide = new List<string>();
+        var (route, query) = path.IndexOf('?') is var q and >= 0 ? (path[..q], path[(q + 1)..]) : (path, "");
+        var name = string.Join('-', route.Trim('/').Split('/').Take(2).Where(p => p.Length > 0).DefaultIfEmpty("home"));
+        return query.Length == 0 ? name : $"{name}-{query.Split('=', '&')[0]}";
+    }
+
+    /// <summary>What must be within reach on a phone, per page: the buttons a person came for, and the round's "Waarom".</summary>
+    private static readonly Dictionary<string, string[]> KeyControls = new()
+    {
+        ["/aanbieder"] = ["button:has-text('+1 vrij')", "button:has-text('Opslaan')", "button:has-text('Nog steeds juist')", "button:has-text('Alles nog juist')"],
+        ["/aanbieder/voorstellen"] = ["button:has-text('Accepteren')", "button:has-text('Afwijzen')"],
+        ["/tafel/matching?round="] = ["#proposals td[data-label=Waarom]", "#proposals input[type=checkbox]", "button:has-text('Gekozen voorstellen controleren')"],
+        ["/tafel/aanvraag"] = ["button:has-text('Aanvraag registreren')"],
+        ["/jeugdbeschermer/aanvraag"] = ["button:has-text('Aanvraag indienen')"],
+    };
+
+    [Fact]
+    public async Task EveryPageType_FitsAPhoneOf390Pixels_WithoutScrollingSideways_WithItsKeyButtonsInReach()
+    {
+        const int phone = 390;
+        var prepared = await browser.PrepareOfferingAsync();
+        var market = Matchmaker.Tests.Market.MarketScenario.On(browser.Database, browser.Node);
+        // A proposal for the provider, and a round with proposals for the desk.
+        var child = await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(await market.FactsAsync(prepared.Id), "BRW-PHONE-01", maxDistanceKm: 400));
+        (await market.Desk.PostAsync($"/api/v1/offerings/{prepared.Id}/holds", JsonContent.Create(new { requestId = child }))).EnsureSuccessStatusCode();
+        var round = await market.Desk.PostAsync($"/api/v1/regions/{BrowserFixture.Region}/matching-rounds", null);
+        var roundId = (await round.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var pages = (await PageTypesAsync()).Append(("desk", $"/tafel/matching?round={roundId}")).ToList();
+        var problems = new List<string>();
         var byRole = new Dictionary<string, IPage>();
         foreach (var (role, path) in pages)
         {
-            var page = byRole.TryGetValue(role, out var open) ? open : byRole[role] = await browser.SignedInPageAsync(role, viewportWidth: 390);
+            var page = byRole.TryGetValue(role, out var open) ? open : byRole[role] = await browser.SignedInPageAsync(role, bypassCsp: true, viewportWidth: phone);
             await page.GotoAsync(path);
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             var (scroll, inner) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => window.innerWidth"));
-            if (scroll > inner)
-                tooWide.Add($"{path} as {role}: {scroll} px wide in a {inner} px window, widest: " + await page.EvaluateAsync<string>("""
+            if (scroll > phone || inner != phone)
+                problems.Add($"{path} as {role}: {scroll} px wide in a {inner} px window, widest: " + await page.EvaluateAsync<string>("""
                     () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
                         .filter(e => !e.closest('.table-scroll') || e.classList.contains('table-scroll'))
                         .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
                         .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
                             + ' ' + Math.round(e.getBoundingClientRect().right) + 'px').join(', ')
                     """));
+            // Room at the sides: the page's heading does not touch the screen's edge; the header leaves the screen to the page.
+            var headingLeft = await page.EvaluateAsync<double>("() => document.querySelector('main h1, main h2, main p').getBoundingClientRect().left");
+            if (headingLeft < 12) problems.Add($"{path} as {role}: the page's text starts {headingLeft:0} px from the screen's edge");
+            var header = await page.EvaluateAsync<double>("() => document.querySelector('.site-header').getBoundingClientRect().height + (document.querySelector('.demo-banner')?.getBoundingClientRect().height ?? 0)");
+            if (header > 160) problems.Add($"{path} as {role}: the header takes {header:0} px of a phone's height");
+            foreach (var selector in KeyControls.Where(k => path == k.Key || (k.Key.EndsWith('=') && path.StartsWith(k.Key))).SelectMany(k => k.Value))
+            {
+                var controls = await page.Locator(selector).AllAsync();
+                if (controls.Count == 0) problems.Add($"{path} as {role}: no {selector}");
+                foreach (var control in controls.Take(3))
+                {
+                    var box = await control.EvaluateAsync<double[]>("e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; }");
+                    if (box[0] < 0 || box[1] > phone) problems.Add($"{path} as {role}: {selector} lies at {box[0]:0}-{box[1]:0} px, outside the {phone} px screen");
+                }
+            }
             await page.ScreenshotAsync(new PageScreenshotOptions
             {
-                Path = Path.Combine(browser.ScreenshotFolder, $"phone-{role}-{path.Trim('/').Split('/').Take(2).DefaultIfEmpty("home").Aggregate((a, b) => $"{a}-{b}")}.png"),
+                Path = Path.Combine(browser.ScreenshotFolder, $"phone-{role}-{ScreenshotName(path)}.png"),
                 FullPage = true,
             });
+            if (path.Contains("?round="))
+                await page.Locator("#proposals").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "phone-desk-round-proposals.png") });
+            foreach (var violation in (await AxeAsync(page)).EnumerateArray())
+                if (violation.GetProperty("impact").GetString() is "serious" or "critical")
+                    problems.Add($"{path} as {role} at {phone} px: {violation.GetProperty("impact").GetString()} {violation.GetProperty("id").GetString()} ({violation.GetProperty("target")})");
         }
         foreach (var page in byRole.Values) await page.Context.CloseAsync();
 
-        Assert.True(tooWide.Count == 0, string.Join("\n", tooWide));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]

@@ -38,4 +38,34 @@ public sealed class ProposalsPageTests(SharedMarket markets)
         Assert.Matches($"id=\"start-{holdId}\" name=\"startDate\"\\s+value=\"\\d{{4}}-\\d{{2}}-\\d{{2}}\"", html);
         Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
     }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Accepting_ShowsWhatIsAcceptedFirst_AndBindsOnlyWhenConfirmed(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ACCEPT-01"));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        var page = market.App.CreateClient();
+        await SignIn.AsDemoAsync(page, MarketScenario.Region, "provider");
+        var token = SignIn.AntiforgeryToken(await page.GetStringAsync("/aanbieder/voorstellen"));
+        var start = MarketScenario.InDays(3);
+        Task<HttpResponseMessage> AcceptAsync(params (string, string)[] extra) => page.PostAsync("/aanbieder/voorstellen?handler=Accept",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["holdId"] = holdId.ToString(), ["startDate"] = start }
+                .Concat(extra.Select(e => KeyValuePair.Create(e.Item1, e.Item2)))));
+
+        var check = await AcceptAsync();
+        var checkHtml = await check.Content.ReadAsStringAsync();
+        var statusAfterCheck = await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId });
+        var confirmed = await AcceptAsync(("confirmed", "true"));
+
+        Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+        Assert.Contains("Controleer en bevestig", checkHtml);
+        Assert.Contains(DateOnly.Parse(start).ToString("dd-MM-yyyy"), checkHtml);
+        Assert.DoesNotContain("RIJ-ACCEPT-01", checkHtml);
+        Assert.Equal("active", statusAfterCheck);
+        Assert.Contains("Geaccepteerd: het kind start op", await confirmed.Content.ReadAsStringAsync());
+        Assert.Equal("accepted", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
+    }
 }

@@ -147,6 +147,12 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
                 ["totalUnits"] = (await d.Market.FactsAsync(d.Offering)).TotalUnits.ToString(), ["occupiedUnits"] = (await d.Market.FactsAsync(d.Offering)).OccupiedUnits.ToString() }),
         new(typeof(Provider.IndexModel), "POST", "Confirm", "provider", 404, _ => Task.FromResult("/aanbieder?handler=Confirm"),
             d => Task.FromResult(new Dictionary<string, string> { ["offeringId"] = d.Offering.ToString() })),
+        // Another provider's location: "not found", and its offerings are not confirmed.
+        new(typeof(Provider.IndexModel), "POST", "ConfirmLocation", "provider", 404, _ => Task.FromResult("/aanbieder?handler=ConfirmLocation"),
+            async d => new Dictionary<string, string>
+            {
+                ["locationId"] = (await d.Market.ScalarAsync<Guid>("SELECT location_id FROM offerings WHERE id = @id", new { id = d.Offering })).ToString(),
+            }),
         // Another provider's location: "not found", and its contact stays as it was.
         new(typeof(Provider.IndexModel), "POST", "Contact", "provider", 404, _ => Task.FromResult("/aanbieder?handler=Contact"),
             async d => new Dictionary<string, string>
@@ -157,7 +163,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         new(typeof(Provider.ProposalsModel), "GET", null, "provider", null, _ => Task.FromResult("/aanbieder/voorstellen")),
         // Another provider's proposal: the page says it does not exist, and nothing changes.
         new(typeof(Provider.ProposalsModel), "POST", "Accept", "provider", 200, _ => Task.FromResult("/aanbieder/voorstellen?handler=Accept"),
-            async d => new Dictionary<string, string> { ["holdId"] = (await d.NewHoldAsync()).ToString(), ["startDate"] = MarketScenario.InDays(3) }),
+            async d => new Dictionary<string, string> { ["holdId"] = (await d.NewHoldAsync()).ToString(), ["startDate"] = MarketScenario.InDays(3), ["confirmed"] = "true" }),
         new(typeof(Provider.ProposalsModel), "POST", "Decline", "provider", 200, _ => Task.FromResult("/aanbieder/voorstellen?handler=Decline"),
             async d => new Dictionary<string, string> { ["holdId"] = (await d.NewHoldAsync()).ToString(), ["reason"] = "safety" }),
         new(typeof(Provider.SheetModel), "GET", null, "provider", null, _ => Task.FromResult("/aanbieder/bestand")),

@@ -7,7 +7,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages.Provider;
 
-/// <summary>A provider's offerings: change a count with one click or type it, and confirm that the figures are still right.</summary>
+/// <summary>
+/// A provider's offerings: change a count with one click or type it, and confirm that the figures are still right, one
+/// offering or a whole location at once. Every form works as a plain post; provider-counts.js sends the same forms with
+/// fetch (Accept: application/json) and gets the rows' new figures back, so the page keeps its place and focus.
+/// </summary>
 public sealed class IndexModel(IGrainFactory grains, OfferingReads offerings, LocationContacts contacts) : PageModel
 {
     public IReadOnlyList<AvailableOffering> Offerings { get; private set; } = [];
@@ -28,8 +32,7 @@ public sealed class IndexModel(IGrainFactory grains, OfferingReads offerings, Lo
         try
         {
             var state = await grains.GetGrain<IOfferingGrain>(offeringId).StepFreeUnits(Caller.Of(HttpContext).ToActor(), Math.Sign(step));
-            TempData["Message"] = $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.";
-            return Redirect("/aanbieder#o-" + offeringId);
+            return await SavedAsync([offeringId], $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.", "/aanbieder#o-" + offeringId);
         }
         catch (MarketRuleException e) when (e.Code == RuleCode.NotFound)
         {
@@ -64,8 +67,30 @@ public sealed class IndexModel(IGrainFactory grains, OfferingReads offerings, Lo
         {
             return NotFound();
         }
-        TempData["Message"] = "Bevestigd: de tellingen zijn nog steeds juist.";
-        return Redirect("/aanbieder#o-" + offeringId);
+        return await SavedAsync([offeringId], "Bevestigd: de tellingen zijn nog steeds juist.", "/aanbieder#o-" + offeringId);
+    }
+
+    /// <summary>
+    /// "Alles nog juist": confirms every offering of one of the provider's own locations, each through its grain's own
+    /// confirmation (the grain checks the owner and writes the time), so this is the same as clicking each row.
+    /// </summary>
+    public async Task<IActionResult> OnPostConfirmLocationAsync(Guid locationId)
+    {
+        var caller = Caller.Of(HttpContext);
+        var own = (await offerings.OwnAsync(caller.OrganisationId ?? Guid.Empty)).Where(o => o.LocationId == locationId).ToList();
+        if (own.Count == 0) return NotFound();
+        try
+        {
+            foreach (var offering in own)
+                await grains.GetGrain<IOfferingGrain>(offering.OfferingId).Confirm(caller.ToActor());
+        }
+        catch (MarketRuleException e) when (e.Code == RuleCode.NotFound)
+        {
+            return NotFound();
+        }
+        var message = own.Count == 1 ? $"Bevestigd: de tellingen op {own[0].LocationName} zijn nog steeds juist."
+            : $"Bevestigd: alle {own.Count} tellingen op {own[0].LocationName} zijn nog steeds juist.";
+        return await SavedAsync([.. own.Select(o => o.OfferingId)], message, "/aanbieder#l-" + locationId);
     }
 
     /// <summary>The intake contact of one of the provider's locations; every problem beside its field, what was typed kept.</summary>
@@ -97,8 +122,7 @@ public sealed class IndexModel(IGrainFactory grains, OfferingReads offerings, Lo
         try
         {
             var state = await grains.GetGrain<IOfferingGrain>(offeringId).SetCapacity(Caller.Of(HttpContext).ToActor(), total, occupied, earliestStart);
-            TempData["Message"] = $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.";
-            return Redirect("/aanbieder#o-" + offeringId);
+            return await SavedAsync([offeringId], $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.", "/aanbieder#o-" + offeringId);
         }
         catch (MarketRuleException e) when (e.Code == RuleCode.NotFound)
         {
@@ -114,8 +138,32 @@ public sealed class IndexModel(IGrainFactory grains, OfferingReads offerings, Lo
         }
     }
 
+    /// <summary>The figures of one row as the page shows them, for the script that updates the row in place.</summary>
+    public sealed record RowFigures(Guid OfferingId, int FreeUnits, int HeldUnits, int TotalUnits, int OccupiedUnits, string Confirmed, bool Stale);
+
+    /// <summary>What a fetch gets back: the message, and the changed rows as the read model has them now.</summary>
+    public sealed record CountsAnswer(string Message, IReadOnlyList<RowFigures> Rows, Guid? OfferingId = null);
+
+    private bool WantsJson => Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<IActionResult> SavedAsync(IReadOnlyCollection<Guid> changed, string message, string back)
+    {
+        if (!WantsJson)
+        {
+            TempData["Message"] = message;
+            return Redirect(back);
+        }
+        await LoadAsync();
+        var rows = Offerings.Where(o => changed.Contains(o.OfferingId))
+            .Select(o => new RowFigures(o.OfferingId, o.FreeUnits, o.HeldUnits, o.TotalUnits, o.OccupiedUnits, Dutch.HoursAgo(o.ConfirmedHoursAgo), o.Stale))
+            .ToList();
+        return new JsonResult(new CountsAnswer(message, rows));
+    }
+
     private async Task<IActionResult> FailAsync(Guid offeringId, string message)
     {
+        if (WantsJson)
+            return new JsonResult(new CountsAnswer(message, [], offeringId)) { StatusCode = StatusCodes.Status422UnprocessableEntity };
         Error = message;
         ErrorOffering = offeringId;
         await LoadAsync();

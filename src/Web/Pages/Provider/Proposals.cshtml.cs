@@ -22,13 +22,39 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
 
     public string? ErrorBeside(Guid holdId, string field) => FailedHold == holdId && FailedField == field ? Error : null;
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary>How long until a hold expires, in words ("nog 1 dag en 3 uur", "nog 40 minuten", "verlopen").</summary>
+    public string TimeLeft(DateTimeOffset expiresAt)
+    {
+        var left = expiresAt - Now;
+        if (left <= TimeSpan.Zero) return "verlopen";
+        if (left.TotalHours < 1) return $"nog {Math.Max(1, (int)left.TotalMinutes)} {((int)left.TotalMinutes <= 1 ? "minuut" : "minuten")}";
+        var (days, hours) = ((int)left.TotalDays, left.Hours);
+        var dayWords = days == 0 ? "" : days == 1 ? "1 dag" : $"{days} dagen";
+        var hourWords = hours == 0 ? "" : hours == 1 ? "1 uur" : $"{hours} uur";
+        return "nog " + string.Join(" en ", new[] { dayWords, hourWords }.Where(w => w.Length > 0));
+    }
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, DateOnly? startDate)
+    /// <summary>The proposal being accepted and its start date, shown to check before the binding accept (GOV.UK check your answers).</summary>
+    public HoldReads.HoldSummary? ToAccept { get; private set; }
+
+    /// <summary>
+    /// Accepting binds the provider, so it takes two posts: the first (from the proposal) shows what will be accepted,
+    /// the second ("Bevestigen", with <paramref name="confirmed"/>) accepts. Both run the same start-date check first.
+    /// </summary>
+    public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, DateOnly? startDate, bool confirmed)
     {
         (FailedHold, SentStart) = (holdId, startDate);
         if (startDate is null) return await FailAsync("start", "Vul een startdatum in.");
+        if (!confirmed)
+        {
+            ToAccept = await holds.FindAsync(Caller.Of(HttpContext).ToActor(), holdId);
+            if (ToAccept is null || ToAccept.Status != "active") return await FailAsync("start", "Dit voorstel bestaat niet (meer).");
+            return Page();
+        }
         try
         {
             await commands.AcceptAsync(Caller.Of(HttpContext).ToActor(), holdId, startDate.Value, null);

@@ -54,6 +54,13 @@ public static class OrganisationSignIn
         options.MapInboundClaims = false;
         options.ClaimActions.Remove(AmrClaim);
         options.DisableTelemetry = true;
+        if (provider.Authority.Scheme == Uri.UriSchemeHttp)
+        {
+            // A plain-http provider exists only in Development and Test, beside a plain-http Matchmaker: its correlation and
+            // nonce cookies cannot be Secure there (and SameSite=None needs Secure); the answer is a top-level GET, so Lax holds.
+            options.CorrelationCookie.SecurePolicy = options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.CorrelationCookie.SameSite = options.NonceCookie.SameSite = SameSiteMode.Lax;
+        }
         // Never used to sign in: the ticket is handled below, and only Matchmaker's own session is issued.
         options.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
         options.Events.OnTicketReceived = context => CompleteAsync(context, provider);

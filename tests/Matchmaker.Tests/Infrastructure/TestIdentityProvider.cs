@@ -17,14 +17,13 @@ namespace Matchmaker.Tests.Infrastructure;
 /// <summary>
 /// An organisation's identity provider for the tests: a real OpenID Connect server (OpenIddict, in degraded mode: no
 /// store) on a free loopback port, with one client (<see cref="ClientId"/>, its secret, PKCE required, redirect URIs
-/// under <c>https://localhost/signin-oidc/</c>). Its authorization endpoint asks nobody: it signs in the person the
+/// under <c>/signin-oidc/</c> of https://localhost (the in-process app) or of a web node on http://127.0.0.1). Its authorization endpoint asks nobody: it signs in the person the
 /// test put in <see cref="Next"/> (none: it answers access_denied), with the claims and <c>amr</c> values given.
 /// </summary>
 public sealed class TestIdentityProvider : IAsyncDisposable
 {
     public const string ClientId = "matchmaker-test";
     public const string ClientSecret = "the test client's secret";
-    private const string RedirectPrefix = "https://localhost/signin-oidc/";
 
     /// <summary>Who signs in at the provider: their subject, e-mail address (verified or not) and how (<c>amr</c>, RFC 8176).</summary>
     public sealed record Person(string Subject, string? Email = null, bool EmailVerified = false, string[]? Amr = null, string? Role = null);
@@ -67,7 +66,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             {
                 if (context.ClientId != ClientId)
                     context.Reject(Errors.InvalidClient, "Unknown client.");
-                else if (context.RedirectUri is not { } uri || !uri.StartsWith(RedirectPrefix, StringComparison.Ordinal))
+                else if (!IsRegistered(context.RedirectUri))
                     context.Reject(Errors.InvalidRequest, "This redirect_uri is not registered.");
                 return default;
             }));
@@ -87,6 +86,11 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         await app.StartAsync();
         return self;
     }
+
+    private static bool IsRegistered(string? redirectUri) =>
+        Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) && uri.AbsolutePath.StartsWith("/signin-oidc/", StringComparison.Ordinal)
+        && uri.Query.Length == 0 && ((uri.Scheme == Uri.UriSchemeHttps && uri.Host == "localhost" && uri.IsDefaultPort)
+            || (uri.Scheme == Uri.UriSchemeHttp && uri.Host == "127.0.0.1"));
 
     private IResult Authorize(HttpContext context)
     {

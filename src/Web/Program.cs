@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 if (!builder.TryAddMatchmakerEngine())
     return 1;
 builder.AddMatchmakerAuthentication();
+builder.AddMatchmakerOrganisationSignIn();
 if (!builder.TryAddMatchmakerSecurityHeaders())
     return 1;
 builder.Services.AddMatchmakerApi();
@@ -42,6 +43,7 @@ app.UseAuthorization();
 app.MapMatchmakerHealthChecks();
 app.MapMatchmakerOperations();
 app.MapAccountEndpoints();
+app.MapOrganisationSignIn();
 app.MapMatchmakerApi();
 app.MapMatchmakerLiveUpdates();
 app.MapRazorPages();

@@ -7,7 +7,10 @@ using static Matchmaker.Silo.Admin.AdminCommands;
 
 namespace Matchmaker.Silo.Admin;
 
-/// <summary><c>users add|list|disable|enable|set-role|reset-password|reset-mfa</c>; passwords are read from standard input.</summary>
+/// <summary>
+/// <c>users add|list|disable|enable|set-role|reset-password|reset-mfa|link-login|unlink-login</c>; passwords are read from
+/// standard input (none with <c>--sign-in organisation</c>: the person signs in through their organisation only).
+/// </summary>
 internal static class UserCommands
 {
     public const int ShortestPassword = 12;
@@ -21,7 +24,9 @@ internal static class UserCommands
         "reset-password" => ResetPasswordAsync(options, configuration),
         "set-role" => SetRoleAsync(options, configuration),
         "reset-mfa" => ResetMfaAsync(options, configuration),
-        _ => Task.FromResult(Fail("Use 'users add', 'users list', 'users disable', 'users enable', 'users set-role', 'users reset-password' or 'users reset-mfa'.")),
+        "link-login" => OrganisationLoginCommands.LinkAsync(options, configuration),
+        "unlink-login" => OrganisationLoginCommands.UnlinkAsync(options, configuration),
+        _ => Task.FromResult(Fail("Use 'users add', 'users list', 'users disable', 'users enable', 'users set-role', 'users reset-password', 'users reset-mfa', 'users link-login' or 'users unlink-login'.")),
     };
 
     private static async Task<int> AddAsync(Dictionary<string, string> options, IConfiguration configuration)
@@ -29,7 +34,10 @@ internal static class UserCommands
         if (Missing(options, "email", "name", "role") is { } missing) return Fail(missing);
         var email = options["email"].Trim().ToLowerInvariant();
         if (!IsEmail(email)) return Fail($"--email '{email}' is not an e-mail address.");
-        if (await ReadPasswordAsync() is not { } password) return PasswordProblem();
+        var signIn = options.GetValueOrDefault("sign-in", "password");
+        if (signIn is not ("password" or "organisation")) return Fail("--sign-in must be 'password' (the default) or 'organisation' (no password: only through the organisation's identity provider).");
+        var password = signIn == "password" ? await ReadPasswordAsync() : null;
+        if (signIn == "password" && password is null) return PasswordProblem();
         await using var database = Database.FromConfiguration(configuration);
         var owner = await CheckOwnerAsync(database, options);
         if (owner.Problem is not null) return Fail(owner.Problem);
@@ -44,7 +52,7 @@ internal static class UserCommands
             """, new
         {
             id, email, name = options["name"], role = options["role"], region = owner.Region, organisation = owner.Organisation,
-            hash = new PasswordHasher<object>().HashPassword(email, password), now = DateTimeOffset.UtcNow, stamp = SecurityStamps.New(),
+            hash = password is null ? null : new PasswordHasher<object>().HashPassword(email, password), now = DateTimeOffset.UtcNow, stamp = SecurityStamps.New(),
         }, transaction);
         await AuditAsync(connection, transaction, "user-added", "user", id.ToString(), owner.Region, $"{email} as {options["role"]}");
         await transaction.CommitAsync();

@@ -17,9 +17,11 @@ public static class EngineExtensions
             var cluster = builder.AddMatchmakerEngine();
             builder.Services.AddMatchmakerKeyRing(builder.Configuration, cluster.UsesRedis);
             SecondFactors.RequiredRolesOf(builder.Configuration);
+            IdentityProviders.Of(builder.Configuration, OrganisationSignIns.AllowsHttp(builder.Environment));
             return true;
         }
-        catch (Exception e) when (e is ClusterConfigurationException or KeyRingConfigurationException or DatabaseConfigurationException or MfaConfigurationException)
+        catch (Exception e) when (e is ClusterConfigurationException or KeyRingConfigurationException or DatabaseConfigurationException or MfaConfigurationException
+            or IdentityProviderConfigurationException)
         {
             Console.Error.WriteLine($"Matchmaker cannot start: {e.Message}");
             return false;

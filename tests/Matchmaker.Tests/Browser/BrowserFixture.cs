@@ -6,17 +6,20 @@ using Microsoft.Playwright;
 namespace Matchmaker.Tests.Browser;
 
 /// <summary>
-/// One real Matchmaker node (SQLite, small demo market) and Debian's Chromium driven by Playwright, shared by the
+/// One real Matchmaker node (SQLite, small demo market, the test identity provider configured as
+/// <see cref="IdentityProviderName"/> for the region's people) and Debian's Chromium driven by Playwright, shared by the
 /// browser tests. A missing Chromium fails the tests: ./test.sh installs it.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string Region = "rijnmond";
+    public const string IdentityProviderName = "rijnmond-org";
 
     private IPlaywright? _playwright;
 
     public TestDatabase Database { get; private set; } = null!;
+    public TestIdentityProvider IdentityProvider { get; private set; } = null!;
     public WebNode Node { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string ScreenshotFolder { get; } = Path.Combine(WebNode.RepositoryRoot(), "artifacts", "screenshots");
@@ -27,7 +30,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Run the tests with ./test.sh, which installs it (apt-get install -y chromium).");
         Directory.CreateDirectory(ScreenshotFolder);
         Database = await TestDatabase.CreateSeededAsync("sqlite");
-        Node = await WebNode.StartAsync(Database);
+        IdentityProvider = await TestIdentityProvider.StartAsync();
+        Node = await WebNode.StartAsync(Database, IdentityProvider.SettingsFor(IdentityProviderName, Region, matchByEmail: false)
+            .ToDictionary(setting => setting.Key.Replace(":", "__"), setting => setting.Value));
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -197,5 +202,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (Node is not null) await Node.DisposeAsync();
         if (Database is not null) await Database.DisposeAsync();
+        if (IdentityProvider is not null) await IdentityProvider.DisposeAsync();
     }
 }

@@ -6,9 +6,12 @@ namespace Matchmaker.Tests.Infrastructure;
 /// <summary>
 /// The real web app on a test database; demo mode on with the small demo market unless told otherwise. Webhooks may
 /// post to the tests' receiver on loopback (<see cref="HookReceiver"/>) unless <paramref name="loopbackHooks"/> is false:
-/// the allowance exists only in the Test and Development environments.
+/// the allowance exists only in the Test and Development environments. <paramref name="settings"/> adds to or overrides
+/// the configuration (an identity provider, for example).
 /// </summary>
-public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true, bool loopbackHooks = true) : WebApplicationFactory<Program>
+public sealed class MatchmakerWebFactory(
+    TestDatabase database, bool demo = true, bool loopbackHooks = true, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
 {
     /// <summary>
     /// A test host does not watch its settings files: each watch takes one of the machine's inotify instances (128 per
@@ -32,5 +35,7 @@ public sealed class MatchmakerWebFactory(TestDatabase database, bool demo = true
         // makes one beside the test databases in the shared temp folder (KeyRingTests try that on a folder of their own).
         foreach (var (key, value) in TestKeyRing.Settings)
             builder.UseSetting(key.Replace("__", ":"), value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            builder.UseSetting(key, value);
     }
 }

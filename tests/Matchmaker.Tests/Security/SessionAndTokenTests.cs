@@ -23,6 +23,19 @@ public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<S
     private const string Password = "a long enough password";
 
     [Fact]
+    public async Task TheSignInPage_WithoutAnIdentityProvider_OffersNoOrganisationSignIn()
+    {
+        var market = await markets.ForAsync("sqlite");
+
+        var page = await People.Browser(market).GetStringAsync("/account/sign-in");
+        var start = await People.Browser(market).GetAsync($"/account/organisation/{OrganisationSignInFixture.Name}");
+
+        Assert.Contains("Met e-mailadres en wachtwoord", page);
+        Assert.DoesNotContain("Inloggen via uw organisatie", page);
+        Assert.Equal(HttpStatusCode.NotFound, start.StatusCode);
+    }
+
+    [Fact]
     public async Task ADemoCookie_AfterARestartWithDemoModeOff_ReadsAndChangesNothing_AndNoDemoAccountIsLeft()
     {
         await using var database = await TestDatabase.CreateSeededAsync("sqlite");

@@ -11,9 +11,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matchmaker.Web.Pages.Account;
 
-/// <summary>Sign in with e-mail and password, or (demo mode only) with one click as a demo user of a region.</summary>
+/// <summary>
+/// Sign in with e-mail and password, through the organisation's own identity provider when one is configured
+/// (<see cref="OrganisationSignIn"/>), or (demo mode only) with one click as a demo user of a region.
+/// </summary>
 [Microsoft.AspNetCore.Authorization.AllowAnonymous]
-public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrottle throttle, SecondFactors secondFactors, PendingSignIns pending) : PageModel
+public sealed class SignInModel(
+    Accounts accounts, DemoOptions demo, SignInThrottle throttle, SecondFactors secondFactors, PendingSignIns pending, OrganisationSignIns organisations)
+    : PageModel
 {
     // Verified when the address is unknown, so a known and an unknown address take the same time to refuse.
     private static readonly string UnknownUserHash = new PasswordHasher<object>().HashPassword(new object(), "no user has this password");
@@ -33,6 +38,13 @@ public sealed class SignInModel(Accounts accounts, DemoOptions demo, SignInThrot
 
     [BindProperty] public PasswordInput Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+
+    /// <summary>Why an organisation sign-in came back refused (<see cref="OrganisationSignIn.RefusalText"/>).</summary>
+    [FromQuery(Name = "organisatie")] public string? OrganisationRefusal { get; set; }
+
+    /// <summary>The identity providers configured (<c>IdentityProviders</c>): a button each, none without.</summary>
+    public IReadOnlyList<IdentityProvider> Organisations => organisations.Providers;
+    public string? OrganisationError => OrganisationSignIn.RefusalText(OrganisationRefusal);
 
     public bool DemoEnabled => demo.Enabled;
     public IReadOnlyList<DemoRegion> Regions => DemoRegions.All;

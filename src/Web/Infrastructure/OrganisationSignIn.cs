@@ -1,0 +1,138 @@
+using System.Security.Claims;
+using Matchmaker.Silo.Access;
+using Matchmaker.Web.Pages.Account;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Matchmaker.Web.Infrastructure;
+
+/// <summary>
+/// Sign-in through the organisation's own identity provider (OpenID Connect: authorization code with PKCE, one scheme per
+/// provider in <c>IdentityProviders</c>). <c>GET /account/organisation/{name}</c> sends the person there; the provider
+/// answers at <c>/signin-oidc/{name}</c>, where the engine (<see cref="OrganisationSignIns"/>) decides who that is. The
+/// provider's token opens no session by itself: Matchmaker's own session cookie does, for the user row, after the
+/// second step when the provider reports none (<c>amr</c>) and the role needs one (<c>Mfa:RequiredRoles</c>).
+/// </summary>
+public static class OrganisationSignIn
+{
+    public const string Path = "/account/organisation";
+
+    /// <summary>The session's second-factor claim when the identity provider reported one.</summary>
+    public const string SecondFactorAtProvider = "identity-provider";
+
+    /// <summary>The refusal codes on the sign-in page (<c>?organisatie=...</c>).</summary>
+    public const string UnknownCode = "onbekend", DisabledCode = "uitgeschakeld", FailedCode = "mislukt";
+
+    private const string SubjectClaim = "sub", EmailClaim = "email", EmailVerifiedClaim = "email_verified", AmrClaim = "amr";
+
+    public static WebApplicationBuilder AddMatchmakerOrganisationSignIn(this WebApplicationBuilder builder)
+    {
+        var authentication = builder.Services.AddAuthentication();
+        foreach (var provider in IdentityProviders.Of(builder.Configuration, OrganisationSignIns.AllowsHttp(builder.Environment)))
+            authentication.AddOpenIdConnect(provider.Scheme, provider.DisplayName, options => Configure(options, provider));
+        return builder;
+    }
+
+    private static void Configure(OpenIdConnectOptions options, IdentityProvider provider)
+    {
+        options.Authority = provider.Authority.ToString();
+        // Plain http only where the configuration allows it (Development, Test): see IdentityProviders.
+        options.RequireHttpsMetadata = provider.Authority.Scheme == Uri.UriSchemeHttps;
+        options.ClientId = provider.ClientId;
+        options.ClientSecret = provider.ClientSecret;
+        options.ResponseType = OpenIdConnectResponseType.Code;
+        options.ResponseMode = OpenIdConnectResponseMode.Query;
+        options.UsePkce = true;
+        options.CallbackPath = provider.CallbackPath;
+        options.Scope.Clear();
+        options.Scope.Add("openid");
+        options.Scope.Add("email");
+        options.GetClaimsFromUserInfoEndpoint = false;
+        options.SaveTokens = false;
+        options.MapInboundClaims = false;
+        options.ClaimActions.Remove(AmrClaim);
+        options.DisableTelemetry = true;
+        if (provider.Authority.Scheme == Uri.UriSchemeHttp)
+        {
+            // A plain-http provider exists only in Development and Test, beside a plain-http Matchmaker: its correlation and
+            // nonce cookies cannot be Secure there (and SameSite=None needs Secure); the answer is a top-level GET, so Lax holds.
+            options.CorrelationCookie.SecurePolicy = options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.CorrelationCookie.SameSite = options.NonceCookie.SameSite = SameSiteMode.Lax;
+        }
+        // Never used to sign in: the ticket is handled below, and only Matchmaker's own session is issued.
+        options.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        options.Events.OnTicketReceived = context => CompleteAsync(context, provider);
+        options.Events.OnRemoteFailure = FailedAsync;
+    }
+
+    /// <summary>Sends the person to the named provider; an unknown name is 404.</summary>
+    public static void MapOrganisationSignIn(this WebApplication app) =>
+        app.MapGet(Path + "/{name}", (string name, string? returnUrl, OrganisationSignIns signIns) =>
+            signIns.Named(name) is { } provider
+                ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrNull(returnUrl) ?? "/" }, [provider.Scheme])
+                : Results.NotFound()).AllowAnonymous();
+
+    private static async Task CompleteAsync(TicketReceivedContext context, IdentityProvider provider)
+    {
+        context.HandleResponse();
+        var http = context.HttpContext;
+        var services = http.RequestServices;
+        var claims = context.Principal!;
+        var subject = claims.FindFirst(SubjectClaim);
+        if (subject is null)
+        {
+            http.Response.Redirect(RefusedPath(FailedCode));
+            return;
+        }
+        var person = new ExternalPerson(subject.Issuer, subject.Value, claims.FindFirstValue(EmailClaim),
+            bool.TryParse(claims.FindFirstValue(EmailVerifiedClaim), out var verified) && verified,
+            claims.FindAll(AmrClaim).Select(c => c.Value).ToList());
+        var result = await services.GetRequiredService<OrganisationSignIns>().SignInAsync(provider, person, http.RequestAborted);
+        if (result.Refusal is { } refusal)
+        {
+            http.Response.Redirect(RefusedPath(refusal == OrganisationSignInRefusal.Disabled ? DisabledCode : UnknownCode));
+            return;
+        }
+        var user = result.User!;
+        var returnUrl = LocalOrNull(context.ReturnUri) is { } url && url != "/" ? url : null;
+        var secondFactors = services.GetRequiredService<SecondFactors>();
+        if (!result.SecondFactorDone && secondFactors.IsRequiredFor(user.Role, user.IsDemo))
+        {
+            services.GetRequiredService<PendingSignIns>().Start(http, user, returnUrl);
+            http.Response.Redirect(await secondFactors.IsEnrolledAsync(user.Id, http.RequestAborted) ? CodeModel.Path : EnrolModel.Path);
+            return;
+        }
+        await PersonSession.SignInAsync(http, user, result.SecondFactorDone ? SecondFactorAtProvider : null);
+        http.Response.Redirect(returnUrl ?? SignInModel.HomeOf(user.Role));
+    }
+
+    /// <summary>
+    /// The provider said no (the person cancelled, an error), or the answer does not hold (state, nonce, code or token
+    /// refused): logged, and the sign-in page says it did not work. Never a 500 for a forged or stale callback.
+    /// </summary>
+    private static Task FailedAsync(RemoteFailureContext context)
+    {
+        context.HandleResponse();
+        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrganisationSignIn).FullName!)
+            .LogWarning("Organisation sign-in through {Scheme} failed: {Reason}", context.Scheme.Name, context.Failure?.Message);
+        context.Response.Redirect(RefusedPath(FailedCode));
+        return Task.CompletedTask;
+    }
+
+    private static string RefusedPath(string code) => $"/account/sign-in?organisatie={code}";
+
+    private static string? LocalOrNull(string? url) =>
+        url is { Length: > 0 and < 2000 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url : null;
+
+    /// <summary>The sign-in page's sentence for a refusal code, or null.</summary>
+    public static string? RefusalText(string? code) => code switch
+    {
+        UnknownCode => "U bent bij uw organisatie aangemeld, maar Matchmaker kent u niet. Vraag de beheerder van Matchmaker in uw organisatie om u toegang te geven.",
+        DisabledCode => "Uw account in Matchmaker is uitgeschakeld. Vraag de beheerder van Matchmaker in uw organisatie om u weer toegang te geven.",
+        FailedCode => "Aanmelden via uw organisatie is niet gelukt. Probeer het opnieuw, of meld u aan met uw e-mailadres en wachtwoord.",
+        _ => null,
+    };
+}

@@ -20,11 +20,13 @@ public static class Scopes
     public const string PlacementsEnd = "placements:end";
     public const string AuditRead = "audit:read";
     public const string EventsRead = "events:read";
+    /// <summary>The published figures (a municipality's region, or the national table): aggregates only, today's snapshot.</summary>
+    public const string FiguresRead = "figures:read";
 
     public static readonly IReadOnlyList<string> All =
     [
         RequestsRead, RequestsWrite, MatchingRead, MatchingRun, HoldsRead, HoldsWrite, CapacityRead, CapacityWrite,
-        ProposalsRead, ProposalsAnswer, PlacementsEnd, AuditRead, EventsRead,
+        ProposalsRead, ProposalsAnswer, PlacementsEnd, AuditRead, EventsRead, FiguresRead,
     ];
 
     public static IReadOnlyList<string> Parse(string? text) =>

@@ -7,7 +7,7 @@ public static class FiguresServices
 {
     /// <summary>
     /// The figures area: read models of aggregates (shortage, national) and the heavy operations (national re-match,
-    /// what-if), which share one <see cref="HeavyLane"/> per node.
+    /// what-if), which share one <see cref="HeavyLane"/> per node; the published figures are read through <see cref="FiguresSnapshots"/>.
     /// </summary>
     public static IServiceCollection AddMatchmakerFigures(this IServiceCollection services)
     {
@@ -17,6 +17,7 @@ public static class FiguresServices
         services.AddSingleton<NationalOverview>();
         services.AddSingleton<NationalRematch>();
         services.AddSingleton<WhatIfRuns>();
+        services.AddSingleton<FiguresSnapshots>();
         return services;
     }
 }

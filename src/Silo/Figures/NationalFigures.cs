@@ -19,6 +19,14 @@ public sealed class NationalFigures
     public required string? CareType { get; init; }
     public required IReadOnlyList<RegionRow> Regions { get; init; }
     public required RegionRow Total { get; init; }
+
+    /// <summary>The figures as published: every hidden count's value set to 0, so a stored snapshot holds only what is shown.</summary>
+    public NationalFigures Published()
+    {
+        static ProtectedCount P(ProtectedCount count) => count.Hidden ? new ProtectedCount(0, true) : count;
+        static RegionRow Row(RegionRow row) => row with { Waiting = P(row.Waiting), OverThreeMonths = P(row.OverThreeMonths), PlacedOutsideRegion = P(row.PlacedOutsideRegion) };
+        return new NationalFigures { CareType = CareType, Regions = Regions.Select(Row).ToList(), Total = Row(Total) };
+    }
 }
 
 /// <summary>Reads the <see cref="NationalFigures"/>: every region's open requests, free places and placements, protected as one table.</summary>

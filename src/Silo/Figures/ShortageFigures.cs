@@ -53,6 +53,39 @@ public sealed class ShortageFigures
     /// <summary>Children whose sibling group the desk decided to place apart, in the last 12 months.</summary>
     public required ProtectedCount ChildrenSplitFromSiblings { get; init; }
 
+    /// <summary>
+    /// The figures as published: every hidden count's value and every median not shown set to 0, so a stored snapshot
+    /// holds nothing that the page does not show.
+    /// </summary>
+    public ShortageFigures Published()
+    {
+        static ProtectedCount P(ProtectedCount count) => count.Hidden ? new ProtectedCount(0, true) : count;
+        static IReadOnlyDictionary<string, ProtectedCount> All(IReadOnlyDictionary<string, ProtectedCount> counts) => counts.ToDictionary(c => c.Key, c => P(c.Value));
+        return new ShortageFigures
+        {
+            RegionCode = RegionCode,
+            RegionName = RegionName,
+            ByCareType = ByCareType.Select(r => r with
+            {
+                WaitingByAgeBand = r.WaitingByAgeBand.Select(P).ToArray(), Waiting = P(r.Waiting), OverFiveWorkingDays = P(r.OverFiveWorkingDays),
+                OverSixWeeks = P(r.OverSixWeeks), OverThreeMonths = P(r.OverThreeMonths), MedianWaitingDays = r.ShowsMedian ? r.MedianWaitingDays : 0,
+            }).ToList(),
+            UnplacedReasons = All(UnplacedReasons),
+            LatestRound = LatestRound,
+            DeclineReasons = All(DeclineReasons),
+            Trend = Trend.Select(p => p with { Waiting = P(p.Waiting) }).ToList(),
+            ByMunicipality = ByMunicipality.Select(m => m with { Waiting = P(m.Waiting), OverThreeMonths = P(m.OverThreeMonths) }).ToList(),
+            WaitingTotal = P(WaitingTotal),
+            OverThreeMonthsTotal = P(OverThreeMonthsTotal),
+            MonthlyCareTypes = MonthlyCareTypes,
+            MonthlyTrend = MonthlyTrend.Select(m => m with { ByCareType = m.ByCareType.Select(P).ToList(), Waiting = P(m.Waiting) }).ToList(),
+            UnplacedReasonsByCareType = UnplacedReasonsByCareType.ToDictionary(c => c.Key, c => All(c.Value)),
+            EndedPlacements = All(EndedPlacements),
+            ChildrenMovedAgain = P(ChildrenMovedAgain),
+            ChildrenSplitFromSiblings = P(ChildrenSplitFromSiblings),
+        };
+    }
+
     /// <summary>Largest shown count first, hidden ones last (so their place in the list tells nothing of their size).</summary>
     public static IEnumerable<KeyValuePair<string, ProtectedCount>> LargestFirst(IReadOnlyDictionary<string, ProtectedCount> counts) =>
         counts.OrderBy(c => c.Value.Hidden).ThenByDescending(c => c.Value.Hidden ? 0 : c.Value.Value).ThenBy(c => c.Key, StringComparer.Ordinal);

@@ -145,6 +145,7 @@ public static class ApiExtensions
         api.MapAuditApi();
         api.MapEventsApi();
         api.MapWebhooksApi();
+        api.MapFiguresApi();
     }
 
     /// <summary>Every response under /api carries the API-Version header, errors included.</summary>

@@ -16,6 +16,11 @@ public static class Dutch
 
     public static string CareType(string code) => CareTypes.DutchName(code);
 
+    private static readonly string[] Months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
+
+    /// <summary>"3 december 2026" (written out by hand: the app runs without ICU, so no culture knows Dutch month names).</summary>
+    public static string LongDate(DateOnly day) => $"{day.Day} {Months[day.Month - 1]} {day.Year}";
+
     public static string Urgency(string code) => code switch
     {
         Urgencies.Crisis => "Crisis",

@@ -36,7 +36,8 @@ public sealed partial class NationalViewTests(SharedMarket markets)
             Assert.Empty(attack.SmallCountsFound().Select(f => $"{careType}: {f.What} {f.Value}"));
             Assert.All(rows, r => Assert.False(new[] { r[3], r[4], r[6] }.Any(c => c is "1" or "2" or "3" or "4"), string.Join(';', r)));
             Assert.Equal(regions.Sum(r => int.Parse(r[5])), int.Parse(rows[^1][5]));
-            hidden += rows.Sum(r => new[] { r[3], r[4], r[6] }.Count(c => c == "x"));
+            Assert.All(rows, r => Assert.Equal(new[] { r[3], r[4], r[6] }.Select(c => c == "" ? "ja" : "nee"), new[] { r[7], r[8], r[9] }));
+            hidden += rows.Sum(r => new[] { r[3], r[4], r[6] }.Count(c => c == ""));
         }
         var page = await national.GetStringAsync("/landelijk");
         Assert.Equal(DemoRegions.All.Count, MapDots().Matches(page).Count);
@@ -83,7 +84,7 @@ public sealed partial class NationalViewTests(SharedMarket markets)
         return client;
     }
 
-    private static long? Published(string cell) => cell == "x" ? null : long.Parse(cell.Replace(".", ""), System.Globalization.CultureInfo.InvariantCulture);
+    private static long? Published(string cell) => cell == "" ? null : long.Parse(cell.Replace(".", ""), System.Globalization.CultureInfo.InvariantCulture);
 
     [GeneratedRegex("""<circle class="map-(shortage|hidden)" """)]
     private static partial Regex MapDots();

@@ -85,6 +85,11 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
             _ => Task.FromResult<object>(new { endDate = MarketScenario.InDays(5), reason = "move" })),
         new("GET", "/regions/{regionCode}/audit", "desk", true, _ => Task.FromResult($"{R}/audit")),
         new("GET", "/regions/{regionCode}/audit/export", "desk", true, _ => Task.FromResult($"{R}/audit/export?from={MarketScenario.InDays(-7)}&to={MarketScenario.InDays(0)}")),
+        new("GET", "/figures/regions/{regionCode}/shortage", "municipality", true, _ => Task.FromResult($"/api/v1/figures/regions/{MarketScenario.Region}/shortage")),
+        new("GET", "/figures/regions/{regionCode}/shortage/export", "municipality", true,
+            _ => Task.FromResult($"/api/v1/figures/regions/{MarketScenario.Region}/shortage/export?table=wachtend")),
+        new("GET", "/figures/national", "national", false, _ => Task.FromResult("/api/v1/figures/national")),
+        new("GET", "/figures/national/export", "national", false, _ => Task.FromResult("/api/v1/figures/national/export?careType=gezinshuis")),
     ];
 
     // The live hub is not in the OpenAPI document; it is a door all the same.

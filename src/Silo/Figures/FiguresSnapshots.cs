@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Dapper;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Data;
+
+namespace Matchmaker.Silo.Figures;
+
+/// <summary>Published figures as they stood on <paramref name="Day"/> (UTC): "Stand van" that day, computed at <paramref name="ComputedAt"/>.</summary>
+public sealed record FiguresSnapshot<T>(DateOnly Day, DateTimeOffset ComputedAt, T Figures);
+
+/// <summary>
+/// The publication policy over time: a region's shortage and the national table are published as a snapshot frozen per
+/// UTC day. The first request of the day computes the protected tables and stores them as published, hidden values
+/// not kept (table <c>figures_snapshots</c>); every page, download and API call that day reads that row, so a
+/// registration between two downloads changes nothing until tomorrow and two downloads cannot be differenced. On one
+/// node concurrent first requests share one computation; across nodes the primary key (day, scope, region, care type)
+/// lets the first writer win (its rows inserted in one order, in one transaction) and everyone reads its rows.
+/// Snapshots are kept, so a day's figures can be read back as they were published (no retention yet).
+/// </summary>
+public sealed class FiguresSnapshots(Database database, RegionShortage shortage, NationalOverview overview, TimeProvider clock)
+{
+    private const string RegionScope = "region";
+    private const string NationalScope = "national";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _computing = new(StringComparer.Ordinal);
+
+    private sealed class Stored
+    {
+        public DateOnly Day { get; init; }
+        public DateTimeOffset ComputedAt { get; init; }
+        public string Body { get; init; } = "";
+    }
+
+    /// <summary>How many times this node computed a day's snapshot of a scope (tests: the second request of a day computes nothing).</summary>
+    public int Computations => _computations;
+    private int _computations;
+
+    /// <summary>Today's snapshot of the region's shortage figures. The caller has checked that the region exists and is the caller's.</summary>
+    public async Task<FiguresSnapshot<ShortageFigures>> ShortageAsync(string regionCode)
+    {
+        var stored = await TodaysAsync(RegionScope, regionCode, "", async () => [("", (await shortage.ReadAsync(regionCode)).Published())]);
+        return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<ShortageFigures>(stored.Body, Json)!);
+    }
+
+    /// <summary>
+    /// Today's snapshot of the national table for one care type, or all (null). The first request of the day computes the
+    /// tables of every care type and of all together, and stores them in one transaction: no two national tables of one
+    /// day stand on different moments, so one cannot be differenced against another computed after a registration.
+    /// </summary>
+    public async Task<FiguresSnapshot<NationalFigures>> NationalAsync(string? careType)
+    {
+        if (careType is not null && !CareTypes.All.Contains(careType)) throw new ArgumentException($"Unknown care type '{careType}'.", nameof(careType));
+        var stored = await TodaysAsync(NationalScope, "", careType ?? "", async () =>
+        {
+            var tables = new List<(string, object)>();
+            foreach (var type in CareTypes.All.Order(StringComparer.Ordinal).Prepend(null))
+                tables.Add((type ?? "", (await overview.ReadAsync(type)).Published()));
+            return tables;
+        });
+        return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<NationalFigures>(stored.Body, Json)!);
+    }
+
+    /// <param name="compute">the scope's tables, by care type ("" for all), among them the one asked for</param>
+    private async Task<Stored> TodaysAsync(string scope, string regionCode, string careType, Func<Task<IReadOnlyList<(string CareType, object Figures)>>> compute)
+    {
+        var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (await FindAsync(day, scope, regionCode, careType) is { } stored) return stored;
+        var key = $"{day:yyyyMMdd}/{scope}/{regionCode}";
+        var computing = _computing.GetOrAdd(key, _ => new Lazy<Task>(() => ComputeAndStoreAsync(day, scope, regionCode, careType, compute)));
+        try
+        {
+            await computing.Value;
+        }
+        finally
+        {
+            _computing.TryRemove(new KeyValuePair<string, Lazy<Task>>(key, computing));
+        }
+        // Another node may have stored the day's snapshot first: its row is the one everybody publishes.
+        return await FindAsync(day, scope, regionCode, careType)
+            ?? throw new InvalidOperationException($"The {scope} snapshot of {day:yyyy-MM-dd} was stored but cannot be read back.");
+    }
+
+    private async Task ComputeAndStoreAsync(DateOnly day, string scope, string regionCode, string careType,
+        Func<Task<IReadOnlyList<(string CareType, object Figures)>>> compute)
+    {
+        if (await FindAsync(day, scope, regionCode, careType) is not null) return;
+        var tables = await compute();
+        Interlocked.Increment(ref _computations);
+        var computedAt = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        foreach (var (type, figures) in tables)
+            await connection.ExecuteAsync("""
+                INSERT INTO figures_snapshots (day, scope, region_code, care_type, computed_at, body)
+                VALUES (@day, @scope, @regionCode, @careType, @computedAt, @body)
+                ON CONFLICT (day, scope, region_code, care_type) DO NOTHING
+                """, new { day, scope, regionCode, careType = type, computedAt, body = JsonSerializer.Serialize(figures, figures.GetType(), Json) }, transaction);
+        await transaction.CommitAsync();
+    }
+
+    private async Task<Stored?> FindAsync(DateOnly day, string scope, string regionCode, string careType)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<Stored>("""
+            SELECT day AS Day, computed_at AS ComputedAt, body AS Body FROM figures_snapshots
+            WHERE day = @day AND scope = @scope AND region_code = @regionCode AND care_type = @careType
+            """, new { day, scope, regionCode, careType });
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Matchmaker.Matching;
+using Matchmaker.Silo.Figures;
+using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Infrastructure;
+using Matchmaker.Tests.Market;
+using Matchmaker.Tests.Retention;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Matchmaker.Tests.Figures;
+
+/// <summary>
+/// The publication policy over time (issue 22, item 1): the figures are a snapshot frozen per day, so two downloads
+/// with a registration between them give the same answer and cannot be differenced; the first request of the day
+/// computes it once, even when several ask at once on two nodes; the next day shows what changed.
+/// </summary>
+[Trait(Lane.Name, Lane.Integration)]
+public sealed partial class FiguresSnapshotTests
+{
+    private const string Region = MarketScenario.Region;
+
+    // Its own host: the test counts the snapshots computed and registers a child, which a shared market would carry on.
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoDownloadsTheSameDay_WithAChildRegisteredBetween_GiveTheSameAnswer_ThoughTheFiguresRecomputedNowWouldDiffer(string provider)
+    {
+        await using var market = await MarketScenario.StartAsync(provider);
+        var municipality = await FiguresTokens.PersonAsync(market, "municipality");
+        var national = await FiguresTokens.PersonAsync(market, "national");
+        var system = await FiguresTokens.SystemAsync(market, "municipality", Region, "figures:read");
+        var snapshots = market.App.Services.GetRequiredService<FiguresSnapshots>();
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var downloads = new[]
+        {
+            "/gemeente", "/gemeente?handler=Csv", "/gemeente?handler=Json", "/gemeente?handler=Csv&tabel=wachtend",
+            $"/api/v1/figures/regions/{Region}/shortage", $"/api/v1/figures/regions/{Region}/shortage/export",
+            "/landelijk", "/landelijk?handler=Csv", $"/landelijk?handler=Json&zorgvorm={offering.CareType}",
+        };
+        async Task<List<string>> DownloadAllAsync()
+        {
+            var all = new List<string>();
+            foreach (var path in downloads)
+            {
+                var client = path.StartsWith("/api", StringComparison.Ordinal) ? system : path.StartsWith("/landelijk", StringComparison.Ordinal) ? national : municipality;
+                var text = await client.GetStringAsync(path);
+                all.Add(path.Contains("handler", StringComparison.Ordinal) || path.StartsWith("/api", StringComparison.Ordinal) ? text : string.Concat(Tables().Matches(text).Select(m => m.Value)));
+            }
+            return all;
+        }
+
+        var first = await DownloadAllAsync();
+        var computed = snapshots.Computations;
+        var waiting = await market.ScalarAsync<long>("SELECT count(*) FROM requests WHERE region_code = @Region AND status = 'open'", new { Region });
+        await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-STAND-0001"));
+        var second = await DownloadAllAsync();
+        var recomputed = (await market.App.Services.GetRequiredService<RegionShortage>().ReadAsync(Region)).Published();
+        var published = (await snapshots.ShortageAsync(Region)).Figures;
+
+        Assert.Equal(waiting + 1, await market.ScalarAsync<long>("SELECT count(*) FROM requests WHERE region_code = @Region AND status = 'open'", new { Region }));
+        Assert.All(first, text => Assert.False(string.IsNullOrWhiteSpace(text)));
+        Assert.Equal(first.Count, second.Count);
+        for (var i = 0; i < first.Count; i++)
+            Assert.True(first[i] == second[i], $"{downloads[i]} changed within the day");
+        Assert.Equal(computed, snapshots.Computations);
+        Assert.Contains("Stand van ", first[0]);
+        // Recomputed now, the region's total has moved by the one child: without the snapshot the second download would have shown it.
+        Assert.False(published.WaitingTotal.Hidden);
+        Assert.Equal(published.WaitingTotal.Value + 1, recomputed.WaitingTotal.Value);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheFirstRequestsOfTheDay_OnTwoNodesAtOnce_StoreOneSnapshot_WithoutHiddenValues_AndTheNextDayShowsWhatChanged(string provider)
+    {
+        await using var scenario = await RetentionScenario.StartAsync(provider);
+        var (database, clock) = (scenario.Db.Database, scenario.Clock);
+        FiguresSnapshots Node() => new(database, new RegionShortage(database, new MatchingRounds(database), clock), new NationalOverview(database, clock), clock);
+        var (one, two) = (Node(), Node());
+        var today = DateOnly.FromDateTime(clock.Now.UtcDateTime);
+
+        var atOnce = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? one : two).ShortageAsync(Region)));
+        var nationalAtOnce = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? one : two).NationalAsync(i < 3 ? null : "gezinshuis")));
+        var stored = await scenario.Db.QueryAsync<string>("SELECT scope || '/' || region_code || '/' || care_type FROM figures_snapshots WHERE day = @today", new { today });
+        var bodies = await scenario.Db.QueryAsync<string>("SELECT body FROM figures_snapshots");
+        var computedToday = one.Computations + two.Computations;
+        await scenario.ChildAsync(Region, closedMonthsAgo: null);
+        var later = await two.ShortageAsync(Region);
+        clock.Now = clock.Now.AddDays(1);
+        var tomorrow = await one.ShortageAsync(Region);
+
+        Assert.All(atOnce, snapshot => Assert.Equal(Json(atOnce[0]), Json(snapshot)));
+        Assert.All(nationalAtOnce.Take(3), snapshot => Assert.Equal(Json(nationalAtOnce[0]), Json(snapshot)));
+        Assert.All(nationalAtOnce.Skip(3), snapshot => Assert.Equal(Json(nationalAtOnce[3]), Json(snapshot)));
+        // The national tables of every care type are stored at once, so no two of one day stand on different moments.
+        Assert.Equal(CareTypes.All.Select(c => $"national//{c}").Append("national//").Append($"region/{Region}/").Order(StringComparer.Ordinal),
+            stored.Order(StringComparer.Ordinal));
+        // Each node computed each scope at most once, and what it computed in vain (the other node stored first) nobody sees.
+        Assert.InRange(computedToday, 2, 4);
+        Assert.Equal(computedToday + 1, one.Computations + two.Computations);
+        Assert.Equal(Json(atOnce[0]), Json(later));
+        Assert.Equal(today, later.Day);
+        Assert.Equal(today.AddDays(1), tomorrow.Day);
+        Assert.False(atOnce[0].Figures.WaitingTotal.Hidden || tomorrow.Figures.WaitingTotal.Hidden);
+        Assert.Equal(atOnce[0].Figures.WaitingTotal.Value + 1, tomorrow.Figures.WaitingTotal.Value);
+        // The stored snapshot is the published table: a hidden count's value is not kept.
+        var hidden = bodies.SelectMany(body => Counts(JsonNode.Parse(body))).Where(count => (bool)count["hidden"]!).ToList();
+        Assert.NotEmpty(hidden);
+        Assert.All(hidden, count => Assert.Equal(0, (int)count["value"]!));
+    }
+
+    private static string Json<T>(FiguresSnapshot<T> snapshot) => JsonSerializer.Serialize(snapshot);
+
+    /// <summary>Every protected count in a stored body (an object with value and hidden).</summary>
+    private static IEnumerable<JsonObject> Counts(JsonNode? node) => node switch
+    {
+        JsonObject count when count.ContainsKey("hidden") && count.ContainsKey("value") => [count],
+        JsonObject other => other.SelectMany(property => Counts(property.Value)),
+        JsonArray array => array.SelectMany(Counts),
+        _ => [],
+    };
+
+    [GeneratedRegex("<table.*?</table>", RegexOptions.Singleline)]
+    private static partial Regex Tables();
+}

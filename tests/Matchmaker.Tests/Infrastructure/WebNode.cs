@@ -33,7 +33,7 @@ public sealed class WebNode : IAsyncDisposable
         var node = Launch(database, settings);
         try
         {
-            await node.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            await node.WaitUntilReadyAsync(TimeSpan.FromSeconds(180));
             return node;
         }
         catch

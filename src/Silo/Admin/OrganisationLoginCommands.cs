@@ -22,8 +22,7 @@ internal static class OrganisationLoginCommands
         await using var database = Database.FromConfiguration(configuration);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
-            "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
+        var user = await UserByEmailAsync(connection, transaction, email);
         if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
         var current = await connection.QuerySingleOrDefaultAsync<Guid?>(
             "SELECT user_id FROM organisation_logins WHERE issuer = @issuer AND subject = @subject", new { issuer, subject }, transaction);
@@ -46,8 +45,7 @@ internal static class OrganisationLoginCommands
         await using var database = Database.FromConfiguration(configuration);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
-            "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
+        var user = await UserByEmailAsync(connection, transaction, email);
         if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
         var removed = await connection.ExecuteAsync("DELETE FROM organisation_logins WHERE user_id = @userId", new { userId = user.Value.Id }, transaction);
         await AuditAsync(connection, transaction, "organisation-login-unlinked", "user", user.Value.Id.ToString(), user.Value.Region, $"{removed} link(s)");

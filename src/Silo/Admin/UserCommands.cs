@@ -99,8 +99,7 @@ internal static class UserCommands
         await using var database = Database.FromConfiguration(configuration);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var user = await connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
-            "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
+        var user = await UserByEmailAsync(connection, transaction, email);
         if (user is null) return Fail($"There is no user with e-mail {email}; see 'users list'.");
         var parameters = new DynamicParameters(values);
         parameters.AddDynamicParams(new { id = user.Value.Id, now = DateTimeOffset.UtcNow, stamp = SecurityStamps.New() });

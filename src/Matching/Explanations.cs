@@ -7,13 +7,21 @@ internal sealed class Explanations(MatchingInstance instance, Candidate[][] cand
 {
     public const int OptionCount = 5;
 
-    private readonly List<int>[] _occupants = Occupants(instance, placeOf);
+    private readonly (int Count, int Best)[] _occupants = Occupants(instance, placeOf);
 
-    private static List<int>[] Occupants(MatchingInstance instance, int[] placeOf)
+    /// <summary>Per place: how many children the allocation puts there, and the best-ranked of them (the first in input
+    /// order among equals), found once rather than for every child whose sentence names the place.</summary>
+    private static (int Count, int Best)[] Occupants(MatchingInstance instance, int[] placeOf)
     {
-        var occupants = Enumerable.Range(0, instance.Places.Count).Select(_ => new List<int>()).ToArray();
+        var occupants = new (int Count, int Best)[instance.Places.Count];
         for (var r = 0; r < placeOf.Length; r++)
-            if (placeOf[r] >= 0) occupants[placeOf[r]].Add(r);
+        {
+            if (placeOf[r] < 0) continue;
+            var (count, best) = occupants[placeOf[r]];
+            var ranksHigher = count == 0 || instance.Requests[r].Priority < instance.Requests[best].Priority ||
+                (instance.Requests[r].Priority == instance.Requests[best].Priority && instance.Requests[r].WaitingDays > instance.Requests[best].WaitingDays);
+            occupants[placeOf[r]] = (count + 1, ranksHigher ? r : best);
+        }
         return occupants;
     }
 
@@ -83,10 +91,10 @@ internal sealed class Explanations(MatchingInstance instance, Candidate[][] cand
         foreach (var candidate in places)
         {
             var place = instance.Places[candidate.Place];
-            var occupants = _occupants[candidate.Place];
+            var (occupied, bestOccupant) = _occupants[candidate.Place];
             if (place.Units == 0) { full++; continue; }
-            if (occupants.Count < place.Units) { tooSmall++; continue; }
-            var best = occupants.Select(o => instance.Requests[o]).OrderBy(o => o.Priority).ThenByDescending(o => o.WaitingDays).First();
+            if (occupied < place.Units) { tooSmall++; continue; }
+            var best = instance.Requests[bestOccupant];
             if (best.Priority < request.Priority)
             {
                 higher++;

@@ -14,11 +14,17 @@ public sealed class IdentityProviderConfigurationException(string message) : Exc
 /// <param name="DisplayName">What the sign-in page shows on the button ("Inloggen via uw organisatie: …").</param>
 /// <param name="ClientSecret">From configuration only (an environment variable or a secret store), never the database.</param>
 /// <param name="MatchByEmail">(Default false.) A person without a link yet is matched once by the token's e-mail address, only when the token says it is verified.</param>
+/// <param name="EmailDomains">With <see cref="MatchByEmail"/>, the only address domains it may vouch for (the organisation's own):
+/// a provider's administrator cannot claim the address of someone at another employer.</param>
 /// <param name="SecondFactorMethods">The <c>amr</c> values (RFC 8176) that count as a second factor done at the provider.</param>
 public sealed record IdentityProvider(
     string Name, string DisplayName, Uri Authority, string ClientId, string ClientSecret,
-    string? RegionCode, Guid? OrganisationId, bool MatchByEmail, IReadOnlySet<string> SecondFactorMethods)
+    string? RegionCode, Guid? OrganisationId, bool MatchByEmail, IReadOnlySet<string> SecondFactorMethods, IReadOnlySet<string> EmailDomains)
 {
+    /// <summary>Whether this provider may vouch for <paramref name="email"/>: matching by address is on and the domain is one of its own.</summary>
+    public bool MayVouchFor(string email) =>
+        MatchByEmail && email.LastIndexOf('@') is var at and > 0 && EmailDomains.Contains(email[(at + 1)..].Trim().ToLowerInvariant());
+
     /// <summary>The authentication scheme of this provider in the web host.</summary>
     public string Scheme => $"oidc-{Name}";
 
@@ -63,8 +69,12 @@ public static partial class IdentityProviders
             && (bool.TryParse(m, out var parsed) ? parsed : throw Invalid($"MatchByEmail '{m}' is neither true nor false"));
         var methods = (section["SecondFactorMethods"] ?? DefaultSecondFactorMethods)
             .Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var domains = (section["EmailDomains"] ?? "")
+            .Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => d.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        if (matchByEmail && domains.Count == 0)
+            throw Invalid("MatchByEmail needs EmailDomains: the organisation's own address domains, the only ones the provider may vouch for");
         return new IdentityProvider(name, section["DisplayName"] is { Length: > 0 } d ? d.Trim() : name, authority!, clientId, clientSecret,
-            region, organisation, matchByEmail, methods);
+            region, organisation, matchByEmail, methods, domains);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]

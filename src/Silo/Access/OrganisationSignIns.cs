@@ -65,10 +65,12 @@ public sealed class OrganisationSignIns(Database database, TimeProvider clock, I
         await using var transaction = await database.BeginWriteAsync(connection);
         var user = await connection.QuerySingleOrDefaultAsync<Accounts.Account>(ByLink, new { issuer, subject }, transaction);
         var linked = false;
-        if (user is null && provider.MatchByEmail && person is { EmailVerified: true, Email: { Length: > 0 } email })
+        if (user is null && person is { EmailVerified: true, Email: { Length: > 0 } email } && provider.MayVouchFor(email))
         {
             user = await connection.QuerySingleOrDefaultAsync<Accounts.Account>(ByVerifiedEmail,
                 new { email = email.Trim().ToLowerInvariant(), issuer }, transaction);
+            // Administrators and national users are never found by an address an outside directory vouches for.
+            if (user is { Role: Roles.Admin or Roles.National }) user = null;
             linked = user is not null && Serves(provider, user);
         }
         var refusal = user switch
@@ -79,7 +81,8 @@ public sealed class OrganisationSignIns(Database database, TimeProvider clock, I
             { Disabled: true } => OrganisationSignInRefusal.Disabled,
             _ => (OrganisationSignInRefusal?)null,
         };
-        var secondFactorDone = provider.ReportsSecondFactor(person.Amr);
+        // The sign-in that links a person by address proves only what the provider says: Matchmaker's own second step applies.
+        var secondFactorDone = !linked && provider.ReportsSecondFactor(person.Amr);
         var now = clock.GetUtcNow();
         if (refusal is { } refused)
         {

@@ -125,6 +125,7 @@ public static class OrganisationSignIn
 
     private static string? LocalOrNull(string? url) =>
         url is { Length: > 0 and < 2000 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && !url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
             ? url : null;
 
     /// <summary>The sign-in page's sentence for a refusal code, or null.</summary>

@@ -127,6 +127,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             [$"IdentityProviders:{name}:ClientSecret"] = secret,
             [$"IdentityProviders:{name}:RegionCode"] = regionCode,
             [$"IdentityProviders:{name}:MatchByEmail"] = matchByEmail ? "true" : "false",
+            [$"IdentityProviders:{name}:EmailDomains"] = "rijnmond.example, haaglanden.example",
         };
 
     public async ValueTask DisposeAsync()

@@ -68,4 +68,28 @@ public sealed class ProposalsPageTests(SharedMarket markets)
         Assert.Contains("Geaccepteerd: het kind start op", await confirmed.Content.ReadAsStringAsync());
         Assert.Equal("accepted", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
     }
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ChangingTheStartDateOnTheCheckStep_ReturnsToTheFormWithTheChosenDate_AndNonsenseInTheLinkIsIgnored(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ACCEPT-02"));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        var page = market.App.CreateClient();
+        await SignIn.AsDemoAsync(page, MarketScenario.Region, "provider");
+        var token = SignIn.AntiforgeryToken(await page.GetStringAsync("/aanbieder/voorstellen"));
+        var start = MarketScenario.InDays(5);
+        var check = await (await page.PostAsync("/aanbieder/voorstellen?handler=Accept", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["__RequestVerificationToken"] = token, ["holdId"] = holdId.ToString(), ["startDate"] = start }))).Content.ReadAsStringAsync();
+        var change = System.Text.RegularExpressions.Regex.Match(check, "href=\"([^\"]*)\">Wijzigen").Groups[1].Value.Replace("&amp;", "&");
+
+        var back = await page.GetStringAsync(change);
+        var nonsense = await page.GetAsync($"/aanbieder/voorstellen?voorstel={holdId}&startdatum=gisteren");
+
+        Assert.StartsWith("/aanbieder/voorstellen?", change);
+        Assert.Matches($"id=\"start-{holdId}\" name=\"startDate\"\\s+value=\"{start}\"", back);
+        Assert.Equal(HttpStatusCode.OK, nonsense.StatusCode);
+        Assert.Contains($"value=\"{MarketScenario.InDays(7)}\"", await nonsense.Content.ReadAsStringAsync());
+    }
 }

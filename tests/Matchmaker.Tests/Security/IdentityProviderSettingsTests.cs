@@ -47,6 +47,7 @@ public sealed class IdentityProviderSettingsTests
     [InlineData("Authority", "login.jbwest.example", "must be an absolute https:// address")]
     [InlineData("OrganisationId", "not-a-guid", "is no id")]
     [InlineData("MatchByEmail", "yes", "neither true nor false")]
+    [InlineData("MatchByEmail", "true", "MatchByEmail needs EmailDomains")]
     public void AProviderThatCannotWork_StopsTheStart(string key, string? value, string saying)
     {
         var refused = Assert.Throws<IdentityProviderConfigurationException>(() => Read(With(key, value)));

@@ -143,6 +143,32 @@ public sealed class OrganisationSignInTests(OrganisationSignInFixture fixture) :
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AProviderVouchesOnlyForItsOwnDomains_NeverForAnAdministrator_AndItsSecondFactorDoesNotCountOnTheLinkingSignIn(string provider)
+    {
+        var (database, app) = await fixture.ForAsync(provider);
+        var elsewhere = $"gedetacheerd-{Guid.NewGuid():N}@ander-bureau.example";
+        var admin = $"beheer-{Guid.NewGuid():N}@rijnmond.example";
+        await fixture.AddUserAsync(database, elsewhere, "desk", OrganisationSignInFixture.Region, subject: null);
+        await fixture.AddUserAsync(database, admin, "admin", OrganisationSignInFixture.Region, subject: null);
+        var userId = await fixture.AddUserAsync(database, _email, "desk", OrganisationSignInFixture.Region, subject: null);
+        var signIns = app.Services.GetRequiredService<OrganisationSignIns>();
+        var identityProvider = signIns.Named(OrganisationSignInFixture.Name)!;
+        var issuer = fixture.Provider.Issuer.ToString();
+
+        var otherDomain = await signIns.SignInAsync(identityProvider, new ExternalPerson(issuer, $"x-{Guid.NewGuid():N}", elsewhere, true, ["mfa"]));
+        var administrator = await signIns.SignInAsync(identityProvider, new ExternalPerson(issuer, $"y-{Guid.NewGuid():N}", admin, true, ["mfa"]));
+        var linking = await signIns.SignInAsync(identityProvider, new ExternalPerson(issuer, _subject, _email, true, ["mfa"]));
+        var later = await signIns.SignInAsync(identityProvider, new ExternalPerson(issuer, _subject, _email, true, ["mfa"]));
+
+        Assert.Equal(OrganisationSignInRefusal.UnknownPerson, otherDomain.Refusal);
+        Assert.Equal(OrganisationSignInRefusal.UnknownPerson, administrator.Refusal);
+        Assert.Equal((userId, false), (linking.User?.Id ?? Guid.Empty, linking.SecondFactorDone));
+        Assert.Equal((userId, true), (later.User?.Id ?? Guid.Empty, later.SecondFactorDone));
+        Assert.Equal(0L, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM organisation_logins WHERE user_id IN (SELECT id FROM users WHERE email IN (@elsewhere, @admin))", new { elsewhere, admin }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnAdministrator_AddsAPersonWithoutPassword_AndLinksThem_ThenThePersonSignsInThroughTheProvider_UntilUnlinked(string provider)
     {
         var (database, app) = await fixture.ForAsync(provider);

@@ -38,6 +38,13 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
 
     public async Task OnGetAsync() => await LoadAsync();
 
+    /// <summary>"Wijzigen" on the check step comes back with the proposal and the date chosen there, so the form shows that date again.</summary>
+    [BindProperty(SupportsGet = true, Name = "voorstel")] public Guid? ChangingHold { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "startdatum")] public DateOnly? ChangingStartDate { get; set; }
+
+    public DateOnly? ChangingStart(Guid holdId) => ChangingHold == holdId ? ChangingStartDate : null;
+
     /// <summary>The proposal being accepted and its start date, shown to check before the binding accept (GOV.UK check your answers).</summary>
     public HoldReads.HoldSummary? ToAccept { get; private set; }
 

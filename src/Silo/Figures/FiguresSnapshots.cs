@@ -45,18 +45,17 @@ public sealed class FiguresSnapshots(Database database, RegionShortage shortage,
 
     /// <summary>
     /// Today's snapshot of the national table for one care type, or all (null). The first request of the day computes the
-    /// tables of every care type and of all together, and stores them in one transaction: no two national tables of one
-    /// day stand on different moments, so one cannot be differenced against another computed after a registration.
+    /// tables of every care type and of all together, protected together (a region's count over all care types is the sum
+    /// of its counts per care type), and stores them in one transaction: no two national tables of one day stand on
+    /// different moments, so one cannot be differenced against another computed after a registration.
     /// </summary>
     public async Task<FiguresSnapshot<NationalFigures>> NationalAsync(string? careType)
     {
         if (careType is not null && !CareTypes.All.Contains(careType)) throw new ArgumentException($"Unknown care type '{careType}'.", nameof(careType));
         var stored = await TodaysAsync(NationalScope, "", careType ?? "", async () =>
         {
-            var tables = new List<(string, object)>();
-            foreach (var type in CareTypes.All.Order(StringComparer.Ordinal).Prepend(null))
-                tables.Add((type ?? "", (await overview.ReadAsync(type)).Published()));
-            return tables;
+            var tables = await overview.ReadAllAsync();
+            return tables.Select(table => (table.CareType ?? "", (object)table.Published())).ToList();
         });
         return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<NationalFigures>(stored.Body, Json)!);
     }

@@ -43,50 +43,75 @@ public sealed class NationalOverview(Database database, TimeProvider clock)
     private sealed class WaitingRow
     {
         public string RegionCode { get; init; } = "";
+        public string CareType { get; init; } = "";
         public DateOnly MeasureStart { get; init; }
     }
 
-    /// <param name="careType">one care type, or null for all</param>
-    public async Task<NationalFigures> ReadAsync(string? careType)
+    private sealed record Cells(int Waiting, int Over, int Outside);
+
+    /// <summary>
+    /// The table of all care types first, then one per care type, protected together: a region's count over all care
+    /// types is the sum of its counts per care type, so a count hidden in one table must not follow from the others.
+    /// </summary>
+    public async Task<IReadOnlyList<NationalFigures>> ReadAllAsync()
     {
-        if (careType is not null && !CareTypes.All.Contains(careType)) throw new ArgumentException($"Unknown care type '{careType}'.", nameof(careType));
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var connection = await database.OpenAsync();
         var regions = (await connection.QueryAsync<RegionFacts>("SELECT code AS Code, name AS Name, lat AS Lat, lon AS Lon FROM regions ORDER BY name")).ToList();
         var waiting = (await connection.QueryAsync<WaitingRow>("""
-            SELECT region_code AS RegionCode, measure_start AS MeasureStart FROM requests
-            WHERE status = 'open' AND (@careType IS NULL OR care_type = @careType)
-            """, new { careType })).ToLookup(w => w.RegionCode);
-        var free = (await MarketRows.OfferingsAsync(connection, null))
-            .Where(o => careType is null || o.CareType == careType)
-            .GroupBy(o => o.LocationRegion).ToDictionary(g => g.Key, g => g.Sum(o => Math.Max(0, o.FreeUnits)));
-        var outside = (await connection.QueryAsync<(string RegionCode, long Count)>("""
-            SELECT p.region_code, count(*) FROM placements p
+            SELECT region_code AS RegionCode, care_type AS CareType, measure_start AS MeasureStart FROM requests WHERE status = 'open'
+            """)).ToList();
+        var offerings = await MarketRows.OfferingsAsync(connection, null);
+        var outside = (await connection.QueryAsync<(string RegionCode, string CareType, long Count)>("""
+            SELECT p.region_code, o.care_type, count(*) FROM placements p
             JOIN offerings o ON o.id = p.offering_id JOIN locations l ON l.id = o.location_id JOIN municipalities m ON m.id = l.municipality_id
-            WHERE p.start_date >= @yearAgo AND m.region_code <> p.region_code AND (@careType IS NULL OR o.care_type = @careType)
-            GROUP BY p.region_code
-            """, new { yearAgo = today.AddYears(-1), careType })).ToDictionary(r => r.RegionCode, r => (int)r.Count);
+            WHERE p.start_date >= @yearAgo AND m.region_code <> p.region_code
+            GROUP BY p.region_code, o.care_type
+            """, new { yearAgo = today.AddYears(-1) })).ToList();
 
+        string?[] careTypes = [null, .. CareTypes.All.Order(StringComparer.Ordinal)];
         var counts = new SmallCountProtection();
-        var cells = regions.Select(r => (
-            waiting: counts.Count(waiting[r.Code].Count()),
-            over: counts.Count(waiting[r.Code].Count(w => WaitingNorms.IsPast(WaitingNorms.Status.OverThreeMonths, w.MeasureStart, today))),
-            outside: counts.Count(outside.GetValueOrDefault(r.Code)))).ToList();
-        var totals = (waiting: counts.Count(cells.Sum(c => counts.ValueOf(c.waiting))), over: counts.Count(cells.Sum(c => counts.ValueOf(c.over))),
-            outside: counts.Count(cells.Sum(c => counts.ValueOf(c.outside))));
-        counts.Sum(totals.waiting, cells.Select(c => c.waiting).ToList());
-        counts.Sum(totals.over, cells.Select(c => c.over).ToList());
-        counts.Sum(totals.outside, cells.Select(c => c.outside).ToList());
+        var tables = new List<(string? CareType, List<Cells> Regions, Cells Total)>();
+        foreach (var careType in careTypes)
+        {
+            bool Of(string type) => careType is null || type == careType;
+            var cells = regions.Select(r => new Cells(
+                counts.Count(waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType))),
+                counts.Count(waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType) && WaitingNorms.IsPast(WaitingNorms.Status.OverThreeMonths, w.MeasureStart, today))),
+                counts.Count((int)outside.Where(o => o.RegionCode == r.Code && Of(o.CareType)).Sum(o => o.Count)))).ToList();
+            var total = new Cells(counts.Count(cells.Sum(c => counts.ValueOf(c.Waiting))), counts.Count(cells.Sum(c => counts.ValueOf(c.Over))),
+                counts.Count(cells.Sum(c => counts.ValueOf(c.Outside))));
+            TieTogether(counts, total, cells);
+            tables.Add((careType, cells, total));
+        }
+        // Across the tables: every region's row (and the country's) over all care types is the sum of its rows per care type.
+        var perType = tables.Skip(1).ToList();
+        for (var i = 0; i < regions.Count; i++)
+            TieTogether(counts, tables[0].Regions[i], perType.Select(t => t.Regions[i]).ToList());
+        TieTogether(counts, tables[0].Total, perType.Select(t => t.Total).ToList());
         var hidden = counts.Protect();
         ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
 
-        return new NationalFigures
+        return tables.Select(table =>
         {
-            CareType = careType,
-            Regions = regions.Select((r, i) => new NationalFigures.RegionRow(r.Code, r.Name, r.Lat, r.Lon, Shown(cells[i].waiting), Shown(cells[i].over),
-                free.GetValueOrDefault(r.Code), Shown(cells[i].outside))).ToList(),
-            Total = new NationalFigures.RegionRow("", "Nederland", 0, 0, Shown(totals.waiting), Shown(totals.over), free.Values.Sum(), Shown(totals.outside)),
-        };
+            var free = offerings.Where(o => table.CareType is null || o.CareType == table.CareType)
+                .GroupBy(o => o.LocationRegion).ToDictionary(g => g.Key, g => g.Sum(o => Math.Max(0, o.FreeUnits)));
+            return new NationalFigures
+            {
+                CareType = table.CareType,
+                Regions = regions.Select((r, i) => new NationalFigures.RegionRow(r.Code, r.Name, r.Lat, r.Lon, Shown(table.Regions[i].Waiting),
+                    Shown(table.Regions[i].Over), free.GetValueOrDefault(r.Code), Shown(table.Regions[i].Outside))).ToList(),
+                Total = new NationalFigures.RegionRow("", "Nederland", 0, 0, Shown(table.Total.Waiting), Shown(table.Total.Over), free.Values.Sum(),
+                    Shown(table.Total.Outside)),
+            };
+        }).ToList();
+    }
+
+    private static void TieTogether(SmallCountProtection counts, Cells total, IReadOnlyList<Cells> parts)
+    {
+        counts.Sum(total.Waiting, parts.Select(c => c.Waiting).ToList());
+        counts.Sum(total.Over, parts.Select(c => c.Over).ToList());
+        counts.Sum(total.Outside, parts.Select(c => c.Outside).ToList());
     }
 }

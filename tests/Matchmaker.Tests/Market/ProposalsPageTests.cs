@@ -13,14 +13,7 @@ public sealed class ProposalsPageTests(SharedMarket markets)
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ADeclineWithoutReason_IsRefusedBesideThatProposalsReason_NamingTheProposal_AndKeepsWhatWasTyped(string provider)
     {
-        var market = await markets.ForAsync(provider);
-        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
-        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-AFWIJS-01"));
-        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
-        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
-        var page = market.App.CreateClient();
-        await SignIn.AsDemoAsync(page, MarketScenario.Region, "provider");
-        var token = SignIn.AntiforgeryToken(await page.GetStringAsync("/aanbieder/voorstellen"));
+        var (market, page, token, holdId) = await ProposalOnThePageAsync(provider, "RIJ-AFWIJS-01");
 
         var response = await page.PostAsync("/aanbieder/voorstellen?handler=Decline", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -42,14 +35,7 @@ public sealed class ProposalsPageTests(SharedMarket markets)
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Accepting_ShowsWhatIsAcceptedFirst_AndBindsOnlyWhenConfirmed(string provider)
     {
-        var market = await markets.ForAsync(provider);
-        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
-        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ACCEPT-01"));
-        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
-        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
-        var page = market.App.CreateClient();
-        await SignIn.AsDemoAsync(page, MarketScenario.Region, "provider");
-        var token = SignIn.AntiforgeryToken(await page.GetStringAsync("/aanbieder/voorstellen"));
+        var (market, page, token, holdId) = await ProposalOnThePageAsync(provider, "RIJ-ACCEPT-01");
         var start = MarketScenario.InDays(3);
         Task<HttpResponseMessage> AcceptAsync(params (string, string)[] extra) => page.PostAsync("/aanbieder/voorstellen?handler=Accept",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["holdId"] = holdId.ToString(), ["startDate"] = start }
@@ -71,14 +57,7 @@ public sealed class ProposalsPageTests(SharedMarket markets)
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ChangingTheStartDateOnTheCheckStep_ReturnsToTheFormWithTheChosenDate_AndNonsenseInTheLinkIsIgnored(string provider)
     {
-        var market = await markets.ForAsync(provider);
-        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
-        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ACCEPT-02"));
-        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
-        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
-        var page = market.App.CreateClient();
-        await SignIn.AsDemoAsync(page, MarketScenario.Region, "provider");
-        var token = SignIn.AntiforgeryToken(await page.GetStringAsync("/aanbieder/voorstellen"));
+        var (_, page, token, holdId) = await ProposalOnThePageAsync(provider, "RIJ-ACCEPT-02");
         var start = MarketScenario.InDays(5);
         var check = await (await page.PostAsync("/aanbieder/voorstellen?handler=Accept", new FormUrlEncodedContent(new Dictionary<string, string>
             { ["__RequestVerificationToken"] = token, ["holdId"] = holdId.ToString(), ["startDate"] = start }))).Content.ReadAsStringAsync();
@@ -91,5 +70,18 @@ public sealed class ProposalsPageTests(SharedMarket markets)
         Assert.Matches($"id=\"start-{holdId}\" name=\"startDate\"\\s+value=\"{start}\"", back);
         Assert.Equal(HttpStatusCode.OK, nonsense.StatusCode);
         Assert.Contains($"value=\"{MarketScenario.InDays(7)}\"", await nonsense.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A child held at a fresh place of the demo provider, and that provider's proposals page open (signed in, with its form token).</summary>
+    private async Task<(MarketScenario Market, HttpClient Page, string Token, Guid HoldId)> ProposalOnThePageAsync(string provider, string caseReference)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, caseReference));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        var page = market.App.CreateClient();
+        await SignIn.AsDemoAsync(page, MarketScenario.Region, "provider");
+        return (market, page, SignIn.AntiforgeryToken(await page.GetStringAsync("/aanbieder/voorstellen")), holdId);
     }
 }

@@ -56,6 +56,7 @@ public sealed class OrganisationSignIns(Database database, TimeProvider clock, I
     private const string InsertLink = """
         INSERT INTO organisation_logins (issuer, subject, user_id, linked_by, linked_at)
         VALUES (@issuer, @subject, @userId, @linkedBy, @now)
+        ON CONFLICT (issuer, subject) DO NOTHING
         """;
 
     public async Task<OrganisationSignInResult> SignInAsync(IdentityProvider provider, ExternalPerson person, CancellationToken cancellationToken = default)
@@ -93,9 +94,9 @@ public sealed class OrganisationSignIns(Database database, TimeProvider clock, I
             await transaction.CommitAsync(cancellationToken);
             return new OrganisationSignInResult(null, false, refused);
         }
-        if (linked)
+        // Two first sign-ins of one person at once (a double click) both find no link: the second inserts nothing.
+        if (linked && await connection.ExecuteAsync(InsertLink, new { issuer, subject, userId = user!.Id, linkedBy = $"email:{provider.Name}", now }, transaction) == 1)
         {
-            await connection.ExecuteAsync(InsertLink, new { issuer, subject, userId = user!.Id, linkedBy = $"email:{provider.Name}", now }, transaction);
             await Journal.Append(connection, transaction, PersonOf(user), "organisation-login-linked", "user", user.Id.ToString(), user.RegionCode,
                 $"{provider.Name}: issuer {issuer}, subject {subject}, by verified e-mail address", now);
         }

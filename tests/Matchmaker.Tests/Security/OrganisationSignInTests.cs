@@ -169,6 +169,23 @@ public sealed class OrganisationSignInTests(OrganisationSignInFixture fixture) :
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoFirstSignInsOfOnePersonAtOnce_BothGetIn_AndLinkThemOnce(string provider)
+    {
+        var (database, app) = await fixture.ForAsync(provider);
+        var userId = await fixture.AddUserAsync(database, _email, "municipality", OrganisationSignInFixture.Region, subject: null);
+        var signIns = app.Services.GetRequiredService<OrganisationSignIns>();
+        var identityProvider = signIns.Named(OrganisationSignInFixture.Name)!;
+        var person = new ExternalPerson(fixture.Provider.Issuer.ToString(), _subject, _email, true, ["pwd"]);
+
+        var both = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => signIns.SignInAsync(identityProvider, person))));
+
+        Assert.All(both, signedIn => Assert.Equal(userId, signedIn.User?.Id));
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM organisation_logins WHERE user_id = @userId", new { userId }));
+        Assert.Equal(1L, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE action = 'organisation-login-linked' AND subject_id = @id", new { id = userId.ToString() }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnAdministrator_AddsAPersonWithoutPassword_AndLinksThem_ThenThePersonSignsInThroughTheProvider_UntilUnlinked(string provider)
     {
         var (database, app) = await fixture.ForAsync(provider);

@@ -73,6 +73,8 @@ public sealed class OrganisationSignIns(Database database, TimeProvider clock, I
             // Administrators and national users are never found by an address an outside directory vouches for.
             if (user is { Role: Roles.Admin or Roles.National }) user = null;
             linked = user is not null && Serves(provider, user);
+            // A first sign-in of the same person at the same moment may have linked the address meanwhile: the link says who it is.
+            user ??= await connection.QuerySingleOrDefaultAsync<Accounts.Account>(ByLink, new { issuer, subject }, transaction);
         }
         var refusal = user switch
         {

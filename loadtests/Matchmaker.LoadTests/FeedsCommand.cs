@@ -213,7 +213,7 @@ public static class FeedsCommand
                     lastMinute[o] = minute;
                     lock (heard) heard.Add((now - Volatile.Read(ref _sentAt[o])) * 1000.0 / Stopwatch.Frequency);
                 });
-                await connection.StartAsync();
+                await connection.StartListeningAsync();
                 _connections.Add(connection);
                 _heard.Add(heard);
             }

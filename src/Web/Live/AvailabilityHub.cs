@@ -20,6 +20,8 @@ public interface IAvailabilityClient
     Task holdChanged(JsonElement change);
     Task proposalReceived(JsonElement proposal);
     Task requestChanged(JsonElement change);
+    /// <summary>Sent to the caller alone once its groups are joined: load the snapshot after this, and no change falls between.</summary>
+    Task subscribed();
 }
 #pragma warning restore IDE1006
 
@@ -56,6 +58,8 @@ public sealed class AvailabilityHub(CaseworkersOfRequests caseworkers) : Hub<IAv
             caseworkers.Connected();
         }
         await base.OnConnectedAsync();
+        // The handshake completes before this method runs, so a client's start alone does not mean it hears its groups yet.
+        await Clients.Caller.subscribed();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

@@ -166,7 +166,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         var requestId = await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-LIVE-01", maxDistanceKm: 400));
         var desk = await browser.SignedInPageAsync("desk");
         await desk.GotoAsync("/tafel/reserveringen");
-        await desk.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await desk.WaitForSelectorAsync("html[data-hub=subscribed]");
         await desk.EvaluateAsync("() => { window.__notReloaded = true; }");
 
         var hold = await market.Desk.PostAsync($"/api/v1/offerings/{prepared.Id}/holds",
@@ -276,7 +276,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         var second = await market.RegisterAsync(Matchmaker.Tests.Market.MarketScenario.ChildFor(offering, "BRW-LIVE-12", maxDistanceKm: 400));
         var provider = await browser.SignedInPageAsync("provider");
         await provider.GotoAsync("/aanbieder/voorstellen");
-        await provider.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await provider.WaitForSelectorAsync("html[data-hub=subscribed]");
         await provider.EvaluateAsync("() => { window.__notReloaded = true; }");
 
         var hold = await market.Desk.PostAsync($"/api/v1/offerings/{prepared.Id}/holds", JsonContent.Create(new { requestId = first }));
@@ -344,7 +344,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
             new { region = BrowserFixture.Region, name = prepared.Municipality });
         var desk = await browser.SignedInPageAsync("desk");
         await desk.GotoAsync("/tafel?zoek=BRW-GI-0001");
-        await desk.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await desk.WaitForSelectorAsync("html[data-hub=subscribed]");
         await desk.EvaluateAsync("() => { window.__notReloaded = true; }");
 
         var caseworker = await browser.SignedInPageAsync("caseworker");
@@ -361,6 +361,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         await caseworker.FillAsync("#maxDistanceKm", "400");
         await caseworker.ClickAsync("button:has-text('Aanvraag indienen')");
         await Expect(caseworker.Locator("#status-summary")).ToContainTextAsync("Wacht op een plek");
+        await caseworker.WaitForSelectorAsync("html[data-hub=subscribed]");
         await caseworker.EvaluateAsync("() => window.__notReloaded = true");
 
         await Expect(desk.Locator("main")).ToContainTextAsync("BRW-GI-0001", new LocatorAssertionsToContainTextOptions { Timeout = 5_000 });

@@ -15,4 +15,13 @@ public static class DeskHub
                 options.SkipNegotiation = true;
             })
             .Build();
+
+    /// <summary>Starts the connection and waits until the hub says its groups are joined (a started connection may not hear them yet).</summary>
+    public static async Task StartListeningAsync(this HubConnection connection)
+    {
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = connection.On("subscribed", () => subscribed.TrySetResult());
+        await connection.StartAsync();
+        await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }

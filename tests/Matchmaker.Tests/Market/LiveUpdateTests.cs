@@ -54,7 +54,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
         {
             if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);
         });
-        await desk.StartAsync();
+        await desk.StartListeningAsync();
 
         // What a node leaves behind when it dies between its commit and its push: the change is in the log, and nobody told the nodes.
         var clock = Stopwatch.StartNew();
@@ -87,7 +87,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
         {
             if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);
         });
-        await desk.StartAsync();
+        await desk.StartListeningAsync();
 
         // The first change warms both nodes up; the next five are measured.
         var latencies = new List<TimeSpan>();

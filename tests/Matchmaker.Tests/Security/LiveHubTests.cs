@@ -41,8 +41,8 @@ public sealed class LiveHubTests(SharedMarket markets) : IClassFixture<SharedMar
         await using var desk = Connect(market, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
         provider.On<JsonElement>("holdChanged", change => providerHeard.TrySetResult(change));
         desk.On<JsonElement>("holdChanged", change => deskHeard.TrySetResult(change));
-        await provider.StartAsync();
-        await desk.StartAsync();
+        await provider.StartListeningAsync();
+        await desk.StartListeningAsync();
 
         (await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId })).EnsureSuccessStatusCode();
         var toProvider = await providerHeard.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -84,7 +84,7 @@ public sealed class LiveHubTests(SharedMarket markets) : IClassFixture<SharedMar
             lock (heard) heard.Add(change);
             if (change.GetProperty("requestId").GetGuid() == own) ownHold.TrySetResult();
         });
-        await caseworker.StartAsync();
+        await caseworker.StartListeningAsync();
 
         (await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId = someoneElses })).EnsureSuccessStatusCode();
         (await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId = own })).EnsureSuccessStatusCode();

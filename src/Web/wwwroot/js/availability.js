@@ -72,9 +72,8 @@
   var connection = hub.connection;
   connection.on("availabilityChanged", apply);
   connection.onreconnecting(function () { setState("reconnecting", "opnieuw verbinden…"); });
-  connection.onreconnected(function () { setState("live", "live"); reloadSnapshot(); });
+  // "subscribed" comes after every (re)connect once this page's groups are joined: the snapshot read then misses nothing.
+  connection.on("subscribed", function () { setState("live", "live"); reloadSnapshot(); });
   connection.onclose(function () { setState("offline", "niet live (verbinding verbroken; herlaad de pagina)"); });
-  hub.started
-    .then(function () { setState("live", "live"); return reloadSnapshot(); })
-    .catch(function () { setState("offline", "niet live (verbinding mislukt; herlaad de pagina)"); });
+  hub.started.catch(function () { setState("offline", "niet live (verbinding mislukt; herlaad de pagina)"); });
 })();

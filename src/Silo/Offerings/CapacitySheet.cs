@@ -3,14 +3,21 @@ using System.Text;
 namespace Matchmaker.Silo.Offerings;
 
 /// <summary>
-/// The provider's figures as a spreadsheet (CSV, semicolons, as Dutch spreadsheet programs write it): download, edit
-/// <c>totaal</c>, <c>bezet</c> and <c>eerste_start</c>, upload. Reading an upload judges every row against the offerings
+/// The provider's figures as a spreadsheet (CSV, semicolons, as Dutch spreadsheet programs write it, in plain Dutch:
+/// column names, care types by name, dates as dd-mm-jjjj): download, edit <c>Totaal</c>, <c>Bezet</c> and
+/// <c>Eerste startdatum</c>, upload. Reading an upload judges every row against the offerings
 /// as they are now (by the rules the offering's grain applies, <see cref="CapacityFigures"/>) and changes nothing; the plan
 /// it makes is kept by the engine and applied later only if none of those offerings changed.
 /// </summary>
 public static class CapacitySheet
 {
-    public const string Header = "aanbod_id;locatie;zorgvorm;totaal;bezet;in_behandeling;eerste_start";
+    public const string Header = "Aanbodnummer (niet wijzigen);Locatie;Zorgvorm;Totaal;Bezet;In behandeling;Eerste startdatum";
+
+    /// <summary>The names a column is known by when a sheet comes back: today's, and those of sheets downloaded before.</summary>
+    private static readonly string[] IdColumn = ["aanbodnummer (niet wijzigen)", "aanbodnummer", "aanbod_id"];
+    private static readonly string[] TotalColumn = ["totaal"];
+    private static readonly string[] OccupiedColumn = ["bezet"];
+    private static readonly string[] StartColumn = ["eerste startdatum", "eerste_start"];
 
     public sealed record Change(Guid OfferingId, string Location, string CareType, int OldTotal, int OldOccupied, DateOnly? OldStart,
         int Total, int Occupied, DateOnly? EarliestStart, long Version);
@@ -34,8 +41,8 @@ public static class CapacitySheet
     {
         var csv = new StringBuilder(Header).Append('\n');
         foreach (var o in offerings)
-            csv.Append(string.Join(';', o.OfferingId, Cell(o.LocationName), o.CareType, o.TotalUnits, o.OccupiedUnits, o.HeldUnits,
-                o.EarliestStart?.ToString("yyyy-MM-dd") ?? "")).Append('\n');
+            csv.Append(string.Join(';', o.OfferingId, Cell(o.LocationName), Cell(Matching.CareTypes.DutchName(o.CareType)), o.TotalUnits,
+                o.OccupiedUnits, o.HeldUnits, o.EarliestStart?.ToString("dd-MM-yyyy", CultureInfo.InvariantCulture) ?? "")).Append('\n');
         return csv.ToString();
     }
 
@@ -45,8 +52,8 @@ public static class CapacitySheet
         var header = lines.Length > 0 ? lines[0].TrimStart('\uFEFF') : "";
         var separator = header.Contains(';') ? ';' : ',';
         var columns = Split(header, separator).Select(c => c.Trim().ToLowerInvariant()).ToList();
-        int Column(string name) => columns.IndexOf(name);
-        var (idColumn, totalColumn, occupiedColumn, startColumn) = (Column("aanbod_id"), Column("totaal"), Column("bezet"), Column("eerste_start"));
+        int Column(string[] names) => columns.FindIndex(names.Contains);
+        var (idColumn, totalColumn, occupiedColumn, startColumn) = (Column(IdColumn), Column(TotalColumn), Column(OccupiedColumn), Column(StartColumn));
         if (idColumn < 0 || totalColumn < 0 || occupiedColumn < 0)
             return new Reading([], 0, [new Refusal(1, Shortened(header), RowProblem.Header)], 1);
 

@@ -39,6 +39,8 @@ public sealed partial class CapacitySheetTests(SharedMarket markets)
         var plan = WebUtility.HtmlDecode(PlanInput().Match(preview).Groups[1].Value);
         var apply = await PostAsync(browser, "Apply", new Dictionary<string, string> { ["plan"] = plan });
 
+        Assert.Equal("Aanbodnummer (niet wijzigen);Locatie;Zorgvorm;Totaal;Bezet;In behandeling;Eerste startdatum", lines[0]);
+        Assert.Equal(Matchmaker.Matching.CareTypes.DutchName(first.CareType), cells[2]);
         Assert.Single(ChangeRow().Matches(preview));
         Assert.Equal(4, RefusedRow().Matches(preview).Count);
         Assert.Equal(versionsBefore, versionsAfterPreview);
@@ -81,8 +83,8 @@ public sealed partial class CapacitySheetTests(SharedMarket markets)
         var preview = await UploadAsync(browser, header + junk);
 
         Assert.Equal(Silo.Offerings.CapacitySheet.MaxRefusalsListed, RefusedRow().Matches(preview).Count);
-        Assert.Contains("20000 regel(s) niet mogelijk", preview);
-        Assert.Contains($"Nog {20_000 - Silo.Offerings.CapacitySheet.MaxRefusalsListed} regel(s) kunnen niet", preview);
+        Assert.Contains("20.000 regel(s) niet mogelijk", preview);
+        Assert.Contains("Nog 19.900 regel(s) kunnen niet", preview);
         Assert.True(preview.Length < 200_000, $"the preview is {preview.Length} characters");
         Assert.Equal(versionsBefore, await market.ScalarAsync<long>("SELECT sum(version) FROM offerings"));
     }

@@ -68,14 +68,14 @@ public sealed class SheetModel(CapacitySheets sheets, TimeProvider clock) : Page
     /// <summary>Why a row cannot be applied, in Dutch.</summary>
     public static string Why(CapacitySheet.Refusal refusal) => refusal.Problem switch
     {
-        CapacitySheet.RowProblem.Header => "De eerste regel moet de kolommen aanbod_id, totaal en bezet noemen (download het bestand opnieuw).",
+        CapacitySheet.RowProblem.Header => "De eerste regel moet de kolommen Aanbodnummer, Totaal en Bezet noemen (download het bestand opnieuw).",
         CapacitySheet.RowProblem.NotYours => "Dit aanbod is niet van u of bestaat niet.",
         CapacitySheet.RowProblem.Duplicate => "Dit aanbod staat twee keer in het bestand.",
         CapacitySheet.RowProblem.Total => $"Totaal is een heel getal van 0 tot {CapacityFigures.MaxUnits.ToString("N0", Dutch.Culture)}.",
         CapacitySheet.RowProblem.Occupied => "Bezet is een heel getal van 0 of meer.",
         CapacitySheet.RowProblem.OccupiedAboveTotal => "Bezet kan niet hoger zijn dan het totaal.",
         CapacitySheet.RowProblem.BelowHeld => $"Er zijn {refusal.Held} plek(ken) in behandeling: het totaal moet minstens bezet plus {refusal.Held} zijn.",
-        _ => "Eerste start is een datum (jjjj-mm-dd) tussen een jaar terug en twee jaar vooruit, of leeg.",
+        _ => "Eerste startdatum is een datum (dd-mm-jjjj) tussen een jaar terug en twee jaar vooruit, of leeg.",
     };
 
     private PageResult Fail(string message)

@@ -39,7 +39,7 @@ public static class FiguresCsv
         $"tekorten-{snapshot.Figures.RegionCode}{(table is null ? "" : "-" + table)}-{snapshot.Day:yyyy-MM-dd}.csv";
 
     public static string NationalFileName(FiguresSnapshot<NationalFigures> snapshot) =>
-        $"regios-{snapshot.Figures.CareType ?? "alle"}-{snapshot.Day:yyyy-MM-dd}.csv";
+        $"regios-{(snapshot.Figures.CareType is { } careType ? CareTypeWords.InAddress(careType) : "alle-zorgvormen")}-{snapshot.Day:yyyy-MM-dd}.csv";
 
     /// <summary>All the region's figures, or one table of them (a code of <see cref="ShortageTables"/>, checked by the caller).</summary>
     public static byte[] Shortage(FiguresSnapshot<ShortageFigures> snapshot, string? table)

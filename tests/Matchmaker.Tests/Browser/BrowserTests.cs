@@ -129,7 +129,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
             (municipality, whatIf.Purchase, "municipality-what-if-purchase"),
             (municipality, whatIf.Sweep, "municipality-what-if-sweep"),
             (national, "/landelijk", "national-regions"),
-            (national, "/landelijk?zorgvorm=secure", "national-regions-secure"),
+            (national, "/landelijk?zorgvorm=gesloten-jeugdhulp&sorteer=procent-over-norm&volgorde=af", "national-regions-secure"),
             (national, "/landelijk/herverdeling", "national-rematch"),
             (caseworker, "/jeugdbeschermer", "caseworker-children"),
             (caseworker, "/jeugdbeschermer/aanvraag", "caseworker-request-form"),

@@ -54,6 +54,47 @@ public sealed partial class NationalViewTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SortedByAColumn_TheShownCountsAreInOrder_AndEveryHiddenOneComesLastByName_WhateverItHides(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var national = await NationalAsync(market);
+
+        var (shownSeen, hiddenSeen) = (0, 0);
+        foreach (var (careType, order) in new[] { ("", "af"), ("", "op"), ("begeleide-omgang", "af"), ("begeleide-omgang", "op") })
+        {
+            var page = await national.GetStringAsync($"/landelijk?zorgvorm={careType}&sorteer=wachtend&volgorde={order}");
+            var rows = RegionRows().Matches(page).Select(m => (Name: m.Groups[1].Value, Waiting: m.Groups[2].Value)).ToList();
+            var shown = rows.TakeWhile(r => r.Waiting != "x").Select(r => int.Parse(r.Waiting.Replace(".", ""))).ToList();
+            var hidden = rows.Skip(shown.Count).ToList();
+
+            Assert.Equal(DemoRegions.All.Count, rows.Count);
+            Assert.Equal(order == "af" ? shown.OrderDescending() : shown.Order(), shown);
+            Assert.All(hidden, r => Assert.Equal("x", r.Waiting));
+            Assert.Equal(hidden.Select(r => r.Name).Order(StringComparer.OrdinalIgnoreCase), hidden.Select(r => r.Name));
+            Assert.Contains("aria-sort=\"" + (order == "af" ? "descending" : "ascending") + "\"", page);
+            (shownSeen, hiddenSeen) = (shownSeen + shown.Count, hiddenSeen + hidden.Count);
+        }
+        Assert.True(shownSeen > 0 && hiddenSeen > 0, $"{shownSeen} shown and {hiddenSeen} hidden counts sorted: the test needs both");
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task CareTypesAreNamedInDutchInAddressesAndFileNames_AndAnAddressWithTheOldCodeStillWorks(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var national = await NationalAsync(market);
+
+        var page = await national.GetStringAsync("/landelijk?zorgvorm=begeleide-omgang");
+        var old = await national.GetStringAsync("/landelijk?zorgvorm=supervised-contact");
+        var csv = await national.GetAsync("/landelijk?handler=Csv&zorgvorm=begeleide-omgang");
+
+        Assert.Contains("Regio's naast elkaar: Begeleide omgang", page);
+        Assert.Contains("Regio's naast elkaar: Begeleide omgang", old);
+        Assert.Contains("href=\"/landelijk?handler=Csv&amp;zorgvorm=begeleide-omgang\"", page);
+        Assert.DoesNotContain("supervised-contact", page);
+        Assert.StartsWith("regios-begeleide-omgang-", csv.Content.Headers.ContentDisposition!.FileName!.Trim('"'));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnUnknownCareType_IsNamedBesideItsField_AndRefusedByTheDownloads(string provider)
     {
         var market = await markets.ForAsync(provider);
@@ -95,9 +136,12 @@ public sealed partial class NationalViewTests(SharedMarket markets)
 
     private static long? Published(string cell) => cell == "" ? null : long.Parse(cell.Replace(".", ""), System.Globalization.CultureInfo.InvariantCulture);
 
-    [GeneratedRegex("""<circle class="map-(shortage|hidden)" """)]
+    [GeneratedRegex("""<g class="tile tile-(\d|hidden|none)" data-region="[^"]+">""")]
     private static partial Regex MapDots();
 
     [GeneratedRegex("""</th>\s*<td class="utrecht-table__cell number">([0-9.]+)</td>""")]
     private static partial Regex PoolRows();
+
+    [GeneratedRegex("""<tr class="utrecht-table__row " data-region="[^"]+">\s*<td[^>]*>\d+</td>\s*<th scope="row" class="utrecht-table__cell">([^<]+)</th>\s*<td class="utrecht-table__cell number">([^<]+)</td>""")]
+    private static partial Regex RegionRows();
 }

@@ -1,4 +1,3 @@
-using Matchmaker.Matching;
 using Matchmaker.Silo.Figures;
 using Matchmaker.Web.Api;
 using Matchmaker.Web.Infrastructure;
@@ -9,13 +8,23 @@ namespace Matchmaker.Web.Pages.National;
 
 /// <summary>
 /// All regions side by side for the national role (ministry, NZa, inspectorates): aggregates only, one care type or all,
-/// a schematic map of the shortage per region and the same figures as a table, CSV and JSON (stable URLs, docs/open-data.md).
-/// Today's snapshot (<see cref="FiguresSnapshots"/>): the same all day and the same as the API's (/api/v1/figures/national).
+/// a tile map of the share waiting past the norm and the same figures as a sortable table, CSV and JSON (stable URLs,
+/// docs/open-data.md). Today's snapshot (<see cref="FiguresSnapshots"/>): the same all day and the same as the API's
+/// (/api/v1/figures/national).
 /// </summary>
 public sealed class IndexModel(FiguresSnapshots snapshots) : PageModel
 {
+    /// <summary>The care type as the address names it (<see cref="CareTypeWords"/>); its code is <see cref="CareType"/>.</summary>
     [BindProperty(SupportsGet = true, Name = "zorgvorm")]
-    public string? CareType { get; set; }
+    public string? CareTypeAsked { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "sorteer")]
+    public string? SortAsked { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "volgorde")]
+    public string? OrderAsked { get; set; }
+
+    public string? CareType { get; private set; }
 
     public string? Problem { get; private set; }
 
@@ -25,6 +34,23 @@ public sealed class IndexModel(FiguresSnapshots snapshots) : PageModel
 
     /// <summary>"Stand van 3 december 2026": the day the figures on every table and in every file stand on.</summary>
     public string Stand => $"Stand van {Dutch.LongDate(Snapshot.Day)}";
+
+    public RegionTable.Column SortedBy => RegionTable.ColumnNamed(SortAsked);
+
+    public bool Descending => OrderAsked is null ? SortedBy.DescendingFirst : OrderAsked == "af";
+
+    /// <summary>The regions in the order asked for; unasked, in the snapshot's order (by name, as the downloads).</summary>
+    public IReadOnlyList<NationalFigures.RegionRow> Rows => SortAsked is null && OrderAsked is null ? Figures.Regions : RegionTable.Sorted(Figures.Regions, SortedBy, Descending);
+
+    /// <summary>This page's address with the care type chosen and the given sorting (the words users read, not codes).</summary>
+    public string Address(string? handler = null, RegionTable.Column? sortBy = null, bool? descending = null)
+    {
+        var query = new List<string>();
+        if (handler is not null) query.Add($"handler={handler}");
+        if (CareType is not null) query.Add($"zorgvorm={CareTypeWords.InAddress(CareType)}");
+        if (sortBy is not null) query.Add($"sorteer={sortBy.Name}&volgorde={(descending == true ? "af" : "op")}");
+        return query.Count == 0 ? "/landelijk" : $"/landelijk?{string.Join('&', query)}";
+    }
 
     public async Task OnGetAsync() => Snapshot = await ComputeAsync();
 
@@ -49,11 +75,8 @@ public sealed class IndexModel(FiguresSnapshots snapshots) : PageModel
 
     private async Task<FiguresSnapshot<NationalFigures>> ComputeAsync()
     {
-        if (CareType is not null && !CareTypes.All.Contains(CareType))
-        {
-            Problem = "Kies een zorgvorm uit de lijst.";
-            CareType = null;
-        }
+        CareType = CareTypeWords.FromAddress(CareTypeAsked);
+        if (!string.IsNullOrEmpty(CareTypeAsked) && CareType is null) Problem = "Kies een zorgvorm uit de lijst.";
         return await snapshots.NationalAsync(CareType);
     }
 }

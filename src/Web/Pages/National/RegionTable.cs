@@ -1,0 +1,44 @@
+using Matchmaker.Silo.Figures;
+
+namespace Matchmaker.Web.Pages.National;
+
+/// <summary>
+/// The regions' table sorted by one of its columns. A hidden count is never ordered by its value (the order would tell
+/// what the "x" hides): hidden cells come after every shown one, in either direction, by region name.
+/// </summary>
+public static class RegionTable
+{
+    public sealed record Column(string Name, string Label, bool DescendingFirst, Func<NationalFigures.RegionRow, double?> Value);
+
+    /// <summary>The share of the region's waiting children waiting past the 3-month norm, in whole percents; null when a count is hidden or none wait.</summary>
+    public static int? PercentOverNorm(NationalFigures.RegionRow row) =>
+        row.Waiting.Hidden || row.OverThreeMonths.Hidden || row.Waiting.Value == 0
+            ? null : (int)Math.Round(100.0 * row.OverThreeMonths.Value / row.Waiting.Value, MidpointRounding.AwayFromZero);
+
+    private static double? Shown(ProtectedCount count) => count.Hidden ? null : count.Value;
+
+    public static readonly Column Region = new("regio", "Jeugdregio", false, _ => 0);
+
+    public static readonly IReadOnlyList<Column> Columns =
+    [
+        Region,
+        new("wachtend", "Wachtend", true, row => Shown(row.Waiting)),
+        new("over-norm", "Over 3-maandennorm", true, row => Shown(row.OverThreeMonths)),
+        new("procent-over-norm", "% over de norm", true, row => PercentOverNorm(row)),
+        new("vrij", "Vrije plekken", true, row => row.FreeUnits),
+        new("buiten-regio", "Buiten eigen regio geplaatst", true, row => Shown(row.PlacedOutsideRegion)),
+    ];
+
+    /// <summary>The column an address names; the region's name for none or an unknown one.</summary>
+    public static Column ColumnNamed(string? name) => Columns.FirstOrDefault(c => c.Name == name) ?? Region;
+
+    public static IReadOnlyList<NationalFigures.RegionRow> Sorted(IEnumerable<NationalFigures.RegionRow> rows, Column column, bool descending)
+    {
+        var byName = StringComparer.OrdinalIgnoreCase;
+        if (column == Region)
+            return descending ? [.. rows.OrderByDescending(r => r.Name, byName)] : [.. rows.OrderBy(r => r.Name, byName)];
+        var shown = rows.Where(r => column.Value(r) is not null);
+        var ordered = descending ? shown.OrderByDescending(r => column.Value(r)) : shown.OrderBy(r => column.Value(r));
+        return [.. ordered.ThenBy(r => r.Name, byName), .. rows.Where(r => column.Value(r) is null).OrderBy(r => r.Name, byName)];
+    }
+}

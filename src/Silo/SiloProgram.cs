@@ -64,7 +64,7 @@ public static class SiloProgram
                 "seed" => await SeedAsync(rest),
                 "solve" => await SolveCommand.RunAsync(rest),
                 "run" => await EngineHost.RunAsync(rest),
-                "users" or "tokens" or "organisations" => await AdminCommands.RunAsync(command, rest, Configuration(rest)),
+                "users" or "tokens" or "organisations" or "population" => await AdminCommands.RunAsync(command, rest, Configuration(rest)),
                 "backup" => await BackupCommands.BackupAsync(rest.Where(a => !a.Contains('=')).ToArray(), Configuration(rest)),
                 "restore" => await BackupCommands.RestoreAsync(rest.Where(a => !a.Contains('=')).ToArray(), Configuration(rest)),
                 _ => Fail($"Unknown command '{command}'.\n\n{Usage}"),

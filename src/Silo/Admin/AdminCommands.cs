@@ -9,7 +9,7 @@ namespace Matchmaker.Silo.Admin;
 
 /// <summary>
 /// Accounts for production, where no demo account exists: people (<c>users add|list|disable|enable|set-role|reset-password</c>),
-/// systems (<c>tokens add|list|revoke</c>) and <c>organisations list</c>. Every change of a person's role, password or
+/// systems (<c>tokens add|list|revoke</c>), <c>organisations list</c> and the children per region (<c>population load|list</c>). Every change of a person's role, password or
 /// status gives them a new security stamp, which ends their sessions within a minute; every change is audited.
 /// </summary>
 public static partial class AdminCommands
@@ -25,6 +25,7 @@ public static partial class AdminCommands
         {
             "users" => await UserCommands.RunAsync(verb, options, configuration),
             "tokens" => await TokenCommands.RunAsync(verb, options, configuration),
+            "population" => await PopulationCommands.RunAsync(verb, options, configuration),
             "organisations" when verb == "list" => await ListOrganisationsAsync(options, configuration),
             _ => Fail($"Unknown command '{area} {string.Join(' ', args)}'. Use 'organisations list'."),
         };

@@ -3,6 +3,8 @@ namespace Matchmaker.Silo.Demo;
 // The rows the demo writes, named as the columns they fill (see db/migrations/*/0001_*.sql).
 
 public sealed record RegionRow(string Code, string Name, double Lat, double Lon);
+/// <summary>Children (0 to 17) of a region on 1 January of a year, as an operator would load them from CBS.</summary>
+public sealed record PopulationRow(string RegionCode, int Year, int Children, DateTimeOffset LoadedAt);
 public sealed record MunicipalityRow(Guid Id, string RegionCode, string Name, double Lat, double Lon);
 public sealed record OrganisationRow(Guid Id, string Kind, string Name, string? RegionCode, Guid? MunicipalityId);
 public sealed record UserRow(Guid Id, string Email, string DisplayName, string Role, string? RegionCode, Guid? OrganisationId, DateTimeOffset CreatedAt);

@@ -33,6 +33,7 @@ public sealed class DemoSeeder(Database database)
         }
 
         await Write("regions", "INSERT INTO regions (code, name, lat, lon) VALUES (@Code, @Name, @Lat, @Lon)", data.Regions);
+        await Write("region_population", "INSERT INTO region_population (region_code, year, children, loaded_at) VALUES (@RegionCode, @Year, @Children, @LoadedAt)", data.Population);
         await Write("municipalities", "INSERT INTO municipalities (id, region_code, name, lat, lon) VALUES (@Id, @RegionCode, @Name, @Lat, @Lon)", data.Municipalities);
         await Write("organisations", "INSERT INTO organisations (id, kind, name, region_code, municipality_id) VALUES (@Id, @Kind, @Name, @RegionCode, @MunicipalityId)", data.Organisations);
         await Write("users", """

@@ -80,8 +80,9 @@ public sealed partial class FiguresApiTests(SharedMarket markets)
             Assert.Equal(ByteOrderMark, apiCsv[..3]);
             var rows = apiJson["regions"]!.AsArray().Append(apiJson["total"]).ToList();
             var table = html[html.IndexOf("<table", StringComparison.Ordinal)..html.IndexOf("</table>", StringComparison.Ordinal)];
-            // Per row: number, waiting, past the norm, % past the norm, free, outside; counts with Dutch thousands separators.
-            var shown = NumberCells().Matches(table).Select(m => m.Groups[1].Value.Replace(".", "")).Chunk(6).Select(row => new[] { row[1], row[2], row[4], row[5] }).ToList();
+            // Per row the columns the JSON has too; counts with Dutch thousands separators.
+            var shown = table.Split("<tr class=\"utrecht-table__row").Skip(2)
+                .Select(row => new[] { "wachtend", "over-norm", "vrij", "buiten-regio" }.Select(column => ColumnCell(row, column).Replace(".", "")).ToArray()).ToList();
             Assert.Equal(rows.Select(r => new[] { Cell(r!["waiting"]), Cell(r["overThreeMonths"]), r["freeUnits"]!.ToJsonString(), Cell(r["placedOutsideRegion12Months"]) }), shown);
             Assert.Contains("Stand van ", Captions().Match(html).Value);
         }
@@ -138,6 +139,9 @@ public sealed partial class FiguresApiTests(SharedMarket markets)
     }
 
     private static string Cell(JsonNode? count) => count is null ? "x" : count.ToJsonString();
+
+    private static string ColumnCell(string row, string column) =>
+        Regex.Match(row, $"""<td class="utrecht-table__cell number" data-column="{column}">([^<]*)</td>""").Groups[1].Value;
 
     [GeneratedRegex("""<td class="utrecht-table__cell number">([^<]*)</td>""")]
     private static partial Regex NumberCells();

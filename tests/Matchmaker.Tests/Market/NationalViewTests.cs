@@ -142,6 +142,6 @@ public sealed partial class NationalViewTests(SharedMarket markets)
     [GeneratedRegex("""</th>\s*<td class="utrecht-table__cell number">([0-9.]+)</td>""")]
     private static partial Regex PoolRows();
 
-    [GeneratedRegex("""<tr class="utrecht-table__row " data-region="[^"]+">\s*<td[^>]*>\d+</td>\s*<th scope="row" class="utrecht-table__cell">([^<]+)</th>\s*<td class="utrecht-table__cell number">([^<]+)</td>""")]
+    [GeneratedRegex("""<tr class="utrecht-table__row " data-region="[^"]+">\s*<td[^>]*>\d+</td>\s*<th scope="row" class="utrecht-table__cell">([^<]+)</th>\s*<td class="utrecht-table__cell number" data-column="wachtend">([^<]+)</td>""")]
     private static partial Regex RegionRows();
 }

@@ -12,7 +12,7 @@ namespace Matchmaker.Web.Pages.National;
 /// docs/open-data.md). Today's snapshot (<see cref="FiguresSnapshots"/>): the same all day and the same as the API's
 /// (/api/v1/figures/national).
 /// </summary>
-public sealed class IndexModel(FiguresSnapshots snapshots) : PageModel
+public sealed class IndexModel(FiguresSnapshots snapshots, RegionPopulations populations) : PageModel
 {
     /// <summary>The care type as the address names it (<see cref="CareTypeWords"/>); its code is <see cref="CareType"/>.</summary>
     [BindProperty(SupportsGet = true, Name = "zorgvorm")]
@@ -35,7 +35,10 @@ public sealed class IndexModel(FiguresSnapshots snapshots) : PageModel
     /// <summary>"Stand van 3 december 2026": the day the figures on every table and in every file stand on.</summary>
     public string Stand => $"Stand van {Dutch.LongDate(Snapshot.Day)}";
 
-    public RegionTable.Column SortedBy => RegionTable.ColumnNamed(SortAsked);
+    /// <summary>The table's columns and sorting, with the children per region where the operator loaded them.</summary>
+    public RegionTable Table { get; private set; } = null!;
+
+    public RegionTable.Column SortedBy => Table.ColumnNamed(SortAsked);
 
     public bool Descending => OrderAsked is null ? SortedBy.DescendingFirst : OrderAsked == "af";
 
@@ -52,7 +55,11 @@ public sealed class IndexModel(FiguresSnapshots snapshots) : PageModel
         return query.Count == 0 ? "/landelijk" : $"/landelijk?{string.Join('&', query)}";
     }
 
-    public async Task OnGetAsync() => Snapshot = await ComputeAsync();
+    public async Task OnGetAsync()
+    {
+        Snapshot = await ComputeAsync();
+        Table = new RegionTable(await populations.LatestAsync());
+    }
 
     public async Task<IActionResult> OnGetCsvAsync()
     {

@@ -6,7 +6,7 @@ namespace Matchmaker.Web.Pages.National;
 /// The regions' table sorted by one of its columns. A hidden count is never ordered by its value (the order would tell
 /// what the "x" hides): hidden cells come after every shown one, in either direction, by region name.
 /// </summary>
-public static class RegionTable
+public sealed class RegionTable(IReadOnlyDictionary<string, RegionPopulations.Latest> population)
 {
     public sealed record Column(string Name, string Label, bool DescendingFirst, Func<NationalFigures.RegionRow, double?> Value);
 
@@ -15,14 +15,29 @@ public static class RegionTable
         row.Waiting.Hidden || row.OverThreeMonths.Hidden || row.Waiting.Value == 0
             ? null : (int)Math.Round(100.0 * row.OverThreeMonths.Value / row.Waiting.Value, MidpointRounding.AwayFromZero);
 
+    /// <summary>Children (0 to 17) of the region, or of the country (the total row) when every region has them; null when not loaded.</summary>
+    public int? Children(NationalFigures.RegionRow row) =>
+        row.Code != "" ? population.GetValueOrDefault(row.Code)?.Children
+        : population.Count > 0 ? population.Values.Sum(p => p.Children) : null;
+
+    /// <summary>Waiting children per 10,000 children of the region, to one decimal; null when the count is hidden or no population is loaded.</summary>
+    public double? WaitingPer10000(NationalFigures.RegionRow row) =>
+        row.Waiting.Hidden || Children(row) is not { } children ? null : Math.Round(10_000.0 * row.Waiting.Value / children, 1);
+
+    /// <summary>The years of the population figures shown ("2026", or "2025 en 2026" when regions differ).</summary>
+    public string PopulationYears => string.Join(" en ", population.Values.Select(p => p.Year).Distinct().Order());
+
+    public bool HasPopulation => population.Count > 0;
+
     private static double? Shown(ProtectedCount count) => count.Hidden ? null : count.Value;
 
     public static readonly Column Region = new("regio", "Jeugdregio", false, _ => 0);
 
-    public static readonly IReadOnlyList<Column> Columns =
+    public IReadOnlyList<Column> Columns =>
     [
         Region,
         new("wachtend", "Wachtend", true, row => Shown(row.Waiting)),
+        .. HasPopulation ? [new Column("per-10000", "Wachtend per 10.000 kinderen", true, WaitingPer10000)] : Array.Empty<Column>(),
         new("over-norm", "Over 3-maandennorm", true, row => Shown(row.OverThreeMonths)),
         new("procent-over-norm", "% over de norm", true, row => PercentOverNorm(row)),
         new("vrij", "Vrije plekken", true, row => row.FreeUnits),
@@ -30,7 +45,7 @@ public static class RegionTable
     ];
 
     /// <summary>The column an address names; the region's name for none or an unknown one.</summary>
-    public static Column ColumnNamed(string? name) => Columns.FirstOrDefault(c => c.Name == name) ?? Region;
+    public Column ColumnNamed(string? name) => Columns.FirstOrDefault(c => c.Name == name) ?? Region;
 
     public static IReadOnlyList<NationalFigures.RegionRow> Sorted(IEnumerable<NationalFigures.RegionRow> rows, Column column, bool descending)
     {

@@ -38,6 +38,8 @@ public static class SiloProgram
           restore PATH               put a backup back (refused while Matchmaker runs)
           organisations list [--kind K] [--region C]
                                      list organisations and their ids
+          population load --file F   load children (0-17) per jeugdregio from a CBS export (all lines or none)
+          population list            the newest year loaded per region
 
         The database comes from Database:Provider (sqlite|postgres) and ConnectionStrings:Matchmaker,
         read from appsettings.json, environment variables (Database__Provider, ConnectionStrings__Matchmaker)

@@ -47,7 +47,12 @@ public sealed class WhatIfModel(WhatIfRuns runs) : PageModel
 
     private string RegionCode => Caller.Of(HttpContext).RegionCode!;
 
-    public async Task OnGetAsync() => await LoadAsync();
+    /// <param name="zorgvorm">a care type to start from ("Reken door" on the shortage page), by its word in addresses</param>
+    public async Task OnGetAsync(string? zorgvorm)
+    {
+        Purchase.CareType = CareTypeWords.FromAddress(zorgvorm);
+        await LoadAsync();
+    }
 
     public async Task<IActionResult> OnPostPurchaseAsync()
     {

@@ -13,19 +13,26 @@ namespace Matchmaker.Silo.Figures;
 /// </summary>
 public sealed class NationalFigures
 {
+    /// <param name="WaitingAtMonthEnd">children waiting at each of <see cref="MonthEndings"/> (the table of all care types only; the last is <paramref name="Waiting"/>)</param>
     public sealed record RegionRow(string Code, string Name, double Lat, double Lon, ProtectedCount Waiting, ProtectedCount OverThreeMonths,
-        int FreeUnits, ProtectedCount PlacedOutsideRegion);
+        int FreeUnits, ProtectedCount PlacedOutsideRegion, IReadOnlyList<ProtectedCount>? WaitingAtMonthEnd = null);
 
     public required string? CareType { get; init; }
     public required IReadOnlyList<RegionRow> Regions { get; init; }
     public required RegionRow Total { get; init; }
+    /// <summary>The last day of each of the last 11 months and the snapshot's day: the 12-month trend (all care types only, else null).</summary>
+    public IReadOnlyList<DateOnly>? MonthEndings { get; init; }
 
     /// <summary>The figures as published: every hidden count's value set to 0, so a stored snapshot holds only what is shown.</summary>
     public NationalFigures Published()
     {
         static ProtectedCount P(ProtectedCount count) => count.Hidden ? new ProtectedCount(0, true) : count;
-        static RegionRow Row(RegionRow row) => row with { Waiting = P(row.Waiting), OverThreeMonths = P(row.OverThreeMonths), PlacedOutsideRegion = P(row.PlacedOutsideRegion) };
-        return new NationalFigures { CareType = CareType, Regions = Regions.Select(Row).ToList(), Total = Row(Total) };
+        static RegionRow Row(RegionRow row) => row with
+        {
+            Waiting = P(row.Waiting), OverThreeMonths = P(row.OverThreeMonths), PlacedOutsideRegion = P(row.PlacedOutsideRegion),
+            WaitingAtMonthEnd = row.WaitingAtMonthEnd?.Select(P).ToList(),
+        };
+        return new NationalFigures { CareType = CareType, Regions = Regions.Select(Row).ToList(), Total = Row(Total), MonthEndings = MonthEndings };
     }
 }
 
@@ -49,6 +56,13 @@ public sealed class NationalOverview(Database database, TimeProvider clock)
 
     private sealed record Cells(int Waiting, int Over, int Outside);
 
+    private sealed class HistoryRow
+    {
+        public string RegionCode { get; init; } = "";
+        public DateTimeOffset RegisteredAt { get; init; }
+        public DateTimeOffset? ClosedAt { get; init; }
+    }
+
     /// <summary>
     /// The table of all care types first, then one per care type, protected together: a region's count over all care
     /// types is the sum of its counts per care type, so a count hidden in one table must not follow from the others.
@@ -61,6 +75,14 @@ public sealed class NationalOverview(Database database, TimeProvider clock)
         var regions = (await connection.QueryAsync<RegionFacts>("SELECT code AS Code, name AS Name, lat AS Lat, lon AS Lon FROM regions ORDER BY name")).ToList();
         var waiting = (await connection.QueryAsync<WaitingRow>("""
             SELECT region_code AS RegionCode, care_type AS CareType, measure_start AS MeasureStart FROM requests WHERE status = 'open'
+            """)).ToList();
+        var trendStart = new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(-11);
+        var history = (await connection.QueryAsync<HistoryRow>("""
+            SELECT region_code AS RegionCode, registered_at AS RegisteredAt, closed_at AS ClosedAt FROM requests
+            WHERE status <> 'open' AND closed_at >= @trendStart
+            """, new { trendStart })).ToList();
+        var openSince = (await connection.QueryAsync<HistoryRow>("""
+            SELECT region_code AS RegionCode, registered_at AS RegisteredAt, closed_at AS ClosedAt FROM requests WHERE status = 'open'
             """)).ToList();
         var offerings = await MarketRows.OfferingsAsync(connection, null);
         var outside = (await connection.QueryAsync<(string RegionCode, string CareType, long Count)>("""
@@ -85,6 +107,17 @@ public sealed class NationalOverview(Database database, TimeProvider clock)
             TieTogether(counts, total, cells);
             tables.Add((careType, cells, total));
         }
+        // The 12-month trend of the table of all care types: each region's children waiting at the end of each of the last
+        // 11 months, then now (its waiting cell itself); each month's country total is the sum of its regions.
+        var monthEnds = Enumerable.Range(0, 11).Select(m => new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(m - 10)).ToList();
+        var everWaiting = history.Concat(openSince).ToLookup(r => r.RegionCode);
+        var monthly = regions.Select((r, i) => monthEnds
+            .Select(end => counts.Count(everWaiting[r.Code].Count(w => w.RegisteredAt <= end && (w.ClosedAt is null || w.ClosedAt > end))))
+            .Append(tables[0].Regions[i].Waiting).ToList()).ToList();
+        var monthlyTotal = Enumerable.Range(0, monthEnds.Count).Select(m => counts.Count(monthly.Sum(cells => counts.ValueOf(cells[m]))))
+            .Append(tables[0].Total.Waiting).ToList();
+        for (var m = 0; m < monthEnds.Count; m++)
+            counts.Sum(monthlyTotal[m], monthly.Select(cells => cells[m]).ToList());
         // Across the tables: every region's row (and the country's) over all care types is the sum of its rows per care type.
         var perType = tables.Skip(1).ToList();
         for (var i = 0; i < regions.Count; i++)
@@ -97,13 +130,16 @@ public sealed class NationalOverview(Database database, TimeProvider clock)
         {
             var free = offerings.Where(o => table.CareType is null || o.CareType == table.CareType)
                 .GroupBy(o => o.LocationRegion).ToDictionary(g => g.Key, g => g.Sum(o => Math.Max(0, o.FreeUnits)));
+            var all = table.CareType is null;
             return new NationalFigures
             {
                 CareType = table.CareType,
                 Regions = regions.Select((r, i) => new NationalFigures.RegionRow(r.Code, r.Name, r.Lat, r.Lon, Shown(table.Regions[i].Waiting),
-                    Shown(table.Regions[i].Over), free.GetValueOrDefault(r.Code), Shown(table.Regions[i].Outside))).ToList(),
+                    Shown(table.Regions[i].Over), free.GetValueOrDefault(r.Code), Shown(table.Regions[i].Outside),
+                    all ? monthly[i].Select(Shown).ToList() : null)).ToList(),
                 Total = new NationalFigures.RegionRow("", "Nederland", 0, 0, Shown(table.Total.Waiting), Shown(table.Total.Over), free.Values.Sum(),
-                    Shown(table.Total.Outside)),
+                    Shown(table.Total.Outside), all ? monthlyTotal.Select(Shown).ToList() : null),
+                MonthEndings = all ? [.. monthEnds.Select(end => DateOnly.FromDateTime(end.UtcDateTime).AddDays(-1)), today] : null,
             };
         }).ToList();
     }

@@ -33,9 +33,13 @@ public static class FiguresTables
 
     public sealed record RegionRow(string? Region, string Name, int? Waiting, int? OverThreeMonths, int FreeUnits, int? PlacedOutsideRegion12Months);
 
-    /// <summary>Every region side by side, for one care type or all (the national page /landelijk).</summary>
+    public sealed record RegionCount(string Region, int? Count);
+    /// <summary>Children waiting in the country at the end of a month, and in each region.</summary>
+    public sealed record NationalMonthPoint(DateOnly MonthEnding, int? Waiting, IReadOnlyList<RegionCount> ByRegion);
+
+    /// <summary>Every region side by side, for one care type or all (the national page /landelijk); the 12-month trend with all care types only (else null).</summary>
     public sealed record NationalReport(string? CareType, DateOnly SnapshotDate, DateTimeOffset GeneratedAt, string SmallCountRule,
-        IReadOnlyList<RegionRow> Regions, RegionRow Total);
+        IReadOnlyList<RegionRow> Regions, RegionRow Total, IReadOnlyList<NationalMonthPoint>? MonthlyTrend);
 
     private static int? Shown(ProtectedCount count) => count.Plotted;
 
@@ -66,7 +70,12 @@ public static class FiguresTables
     {
         static RegionRow Row(NationalFigures.RegionRow row) => new(row.Code == "" ? null : row.Code, row.Name, Shown(row.Waiting),
             Shown(row.OverThreeMonths), row.FreeUnits, Shown(row.PlacedOutsideRegion));
-        return new NationalReport(snapshot.Figures.CareType, snapshot.Day, snapshot.ComputedAt, SmallCountRule,
-            snapshot.Figures.Regions.Select(Row).ToList(), Row(snapshot.Figures.Total));
+        var figures = snapshot.Figures;
+        var trend = figures.MonthEndings is { } months && figures.Total.WaitingAtMonthEnd is { } total
+            ? months.Select((month, m) => new NationalMonthPoint(month, Shown(total[m]),
+                figures.Regions.Select(r => new RegionCount(r.Code, r.WaitingAtMonthEnd is { } cells ? Shown(cells[m]) : null)).ToList())).ToList()
+            : null;
+        return new NationalReport(figures.CareType, snapshot.Day, snapshot.ComputedAt, SmallCountRule,
+            figures.Regions.Select(Row).ToList(), Row(figures.Total), trend);
     }
 }

@@ -46,10 +46,36 @@ public sealed partial class NationalViewTests(SharedMarket markets)
         foreach (var name in names)
             foreach (var column in new[] { 3, 4, 6 })
                 attack.Sum($"/{name}/{column}", careTypes.Select(careType => $"{careType}/{name}/{column}").ToArray());
+        // The 12-month trend (JSON and API): each month's country total is the sum of its regions, and the last month is now.
+        var trend = JsonDocument.Parse(await national.GetStringAsync("/landelijk?handler=Json")).RootElement.GetProperty("monthlyTrend").EnumerateArray().ToList();
+        var regionNames = JsonDocument.Parse(await national.GetStringAsync("/landelijk?handler=Json")).RootElement.GetProperty("regions").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("region").GetString()!, r => r.GetProperty("name").GetString()!);
+        for (var m = 0; m < trend.Count; m++)
+        {
+            var byRegion = trend[m].GetProperty("byRegion").EnumerateArray().ToList();
+            var last = m == trend.Count - 1;
+            foreach (var cell in byRegion)
+            {
+                var name = regionNames[cell.GetProperty("region").GetString()!];
+                var count = cell.GetProperty("count");
+                // The last month is the waiting column itself (already in the attack as "/{name}/3").
+                if (!last) attack.Cell($"month{m}/{name}", count.ValueKind == JsonValueKind.Null ? null : count.GetInt64());
+                Assert.False(count.ValueKind == JsonValueKind.Number && count.GetInt32() is >= 1 and <= 4, $"month {m} {name}: {count}");
+            }
+            var total = trend[m].GetProperty("waiting");
+            if (!last)
+            {
+                attack.Cell($"month{m}/Nederland", total.ValueKind == JsonValueKind.Null ? null : total.GetInt64());
+                attack.Sum($"month{m}/Nederland", byRegion.Select(c => $"month{m}/{regionNames[c.GetProperty("region").GetString()!]}").ToArray());
+            }
+            hidden += byRegion.Count(c => c.GetProperty("count").ValueKind == JsonValueKind.Null);
+        }
+        Assert.Equal(12, trend.Count);
 
         Assert.Empty(attack.SmallCountsFound().Select(f => $"{f.What} {f.Value}"));
         var page = await national.GetStringAsync("/landelijk");
         Assert.Equal(DemoRegions.All.Count, MapDots().Matches(page).Count);
+        Assert.Contains("id=\"national-trend\"", page);
         Assert.True(hidden > 0, "the care types with few children should hide some counts");
     }
 

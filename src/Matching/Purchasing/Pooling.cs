@@ -7,7 +7,11 @@ namespace Matchmaker.Matching.Purchasing;
 /// </summary>
 public static class Pooling
 {
-    public sealed record PoolOutcome(Outcome Outcome, int PlacedOutsideOwnRegion);
+    /// <summary>A region's own children in a pooled match: how many got a place, and how many of those outside the region.</summary>
+    public sealed record RegionOutcome(int Placed, int PlacedOutside);
+
+    /// <param name="ByRegion">per region of the children (every region that has a waiting child)</param>
+    public sealed record PoolOutcome(Outcome Outcome, int PlacedOutsideOwnRegion, IReadOnlyDictionary<string, RegionOutcome> ByRegion);
 
     /// <param name="poolOf">the pool of a region (its code when it stands alone)</param>
     public static PoolOutcome Solve(MatchingInstance instance, Func<string, string> poolOf, DateOnly asOf)
@@ -19,9 +23,16 @@ public static class Pooling
             new AllocationPolicy(AllowOutOfRegion: false, AllowNonContracted: true));
         var allocation = Matcher.Allocate(pooled);
         var outside = 0;
+        var byRegion = new Dictionary<string, RegionOutcome>();
         for (var r = 0; r < instance.Requests.Count; r++)
-            if (allocation.PlaceOf[r] >= 0 && instance.Places[allocation.PlaceOf[r]].RegionId != instance.Requests[r].RegionId)
-                outside++;
-        return new PoolOutcome(Outcome.Of(pooled, allocation, asOf), outside);
+        {
+            var region = instance.Requests[r].RegionId;
+            var placed = allocation.PlaceOf[r] >= 0;
+            var elsewhere = placed && instance.Places[allocation.PlaceOf[r]].RegionId != region;
+            if (elsewhere) outside++;
+            var before = byRegion.GetValueOrDefault(region, new RegionOutcome(0, 0));
+            byRegion[region] = new RegionOutcome(before.Placed + (placed ? 1 : 0), before.PlacedOutside + (elsewhere ? 1 : 0));
+        }
+        return new PoolOutcome(Outcome.Of(pooled, allocation, asOf), outside, byRegion);
     }
 }

@@ -17,11 +17,11 @@ internal static class PopulationCommands
                 if (AdminCommands.Missing(options, "file") is { } missing) return AdminCommands.Fail(missing);
                 if (!File.Exists(options["file"])) return AdminCommands.Fail($"No file '{options["file"]}'.");
                 var regions = await RegionsAsync(database);
-                var reading = RegionPopulation.Read(await File.ReadAllTextAsync(options["file"]), regions);
+                var reading = RegionPopulation.Read(await File.ReadAllTextAsync(options["file"]), regions, DateTime.UtcNow.Year);
                 if (reading.Problems.Count > 0)
                 {
-                    foreach (var problem in reading.Problems.Take(20)) Console.Error.WriteLine(problem);
-                    if (reading.Problems.Count > 20) Console.Error.WriteLine($"… and {reading.Problems.Count - 20} more.");
+                    foreach (var problem in reading.Problems) Console.Error.WriteLine(problem);
+                    if (reading.Problems.Count >= RegionPopulation.MaxProblems) Console.Error.WriteLine($"Stopped reading after {RegionPopulation.MaxProblems} problems.");
                     return AdminCommands.Fail("Nothing was loaded: mend the file and load it again.");
                 }
                 await RegionPopulation.StoreAsync(database, reading.Lines, DateTimeOffset.UtcNow);

@@ -125,7 +125,7 @@ public sealed class DemoDataGenerator
         {
             _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon));
             // About 3.4 million children in the country, shared by the regions' weights (rounded to hundreds, as CBS publishes).
-            _data.Population.Add(new PopulationRow(region.Code, _asOf.Year, (int)Math.Round(region.Weight * 740) * 100, _now));
+            _data.Population.Add(new PopulationRow(region.Code, _asOf.Year, (int)Math.Round(region.Weight * 590) * 100, _now));
             // Only real municipalities of the region: a desk or gemeente knows an invented one at a glance.
             var municipalities = region.Municipalities.Select((name, i) => new MunicipalityRow(
                 NewId(), region.Code, name,

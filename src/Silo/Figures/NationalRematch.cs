@@ -19,10 +19,13 @@ public enum Pool { EachRegionAlone, PerExpertiseNetwork, WholeCountry }
 /// from a fresh one.
 /// </summary>
 public sealed record RematchFigures(IReadOnlyList<RematchFigures.PoolFigures> Pools, int Children, long SolveMillis, DateTimeOffset ComputedAt,
-    string MarketVersion, long Computation)
+    string MarketVersion, long Computation, IReadOnlyList<RematchFigures.RegionFigures> Regions)
 {
     public sealed record PoolFigures(Pool Pool, ProtectedCount Placed, IReadOnlyList<ProtectedCount> PlacedByPriority,
         ProtectedCount UnplacedPastThreeMonths, ProtectedCount PlacedOutsideOwnRegion, double? AverageDistanceKm);
+
+    /// <summary>A region's own waiting children under each pool (in the order of <see cref="Pools"/>): placed, and placed outside the region.</summary>
+    public sealed record RegionFigures(string Code, string Name, IReadOnlyList<ProtectedCount> Placed, IReadOnlyList<ProtectedCount> PlacedOutside);
 }
 
 /// <summary>A view of the national re-match: its figures when done, or the version it is computing and when to look again.</summary>
@@ -60,8 +63,8 @@ public sealed class NationalRematch(Database database, HeavyLane lane, TimeProvi
         var computation = Interlocked.Increment(ref _computations);
         var today = version.Day;
         await using var connection = await database.OpenAsync();
-        var networkOf = (await connection.QueryAsync<(string Code, string? Network)>("SELECT code, network_code FROM regions"))
-            .ToDictionary(r => r.Code, r => r.Network ?? r.Code);
+        var regionRows = (await connection.QueryAsync<(string Code, string Name, string? Network)>("SELECT code, name, network_code FROM regions ORDER BY name")).ToList();
+        var networkOf = regionRows.ToDictionary(r => r.Code, r => r.Network ?? r.Code);
         var market = (await RegionMarket.LoadAsync(connection, null, RoundOptions.Remembering, today))!;
         var clockwork = Stopwatch.StartNew();
         var outcomes = new (Pool Pool, Pooling.PoolOutcome Outcome)[]
@@ -80,11 +83,22 @@ public sealed class NationalRematch(Database database, HeavyLane lane, TimeProvi
             counts.Sum(placed, byPriority);
             return (placed, byPriority, pastNorm: counts.Count(o.Outcome.Outcome.UnplacedPastNorm[2]), outside: counts.Count(o.Outcome.PlacedOutsideOwnRegion));
         }).ToList();
+        // Per region: each pool's placed children (and those placed outside) add up to the pool's totals above.
+        var none = new Pooling.RegionOutcome(0, 0);
+        var regionCells = regionRows.Select(region => outcomes.Select(o => o.Outcome.ByRegion.GetValueOrDefault(region.Code, none))
+            .Select(r => (placed: counts.Count(r.Placed), outside: counts.Count(r.PlacedOutside))).ToList()).ToList();
+        for (var p = 0; p < outcomes.Length; p++)
+        {
+            counts.Sum(cells[p].placed, regionCells.Select(r => r[p].placed).ToList());
+            counts.Sum(cells[p].outside, regionCells.Select(r => r[p].outside).ToList());
+        }
         var hidden = counts.Protect();
         ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
         var pools = outcomes.Select((o, i) => new RematchFigures.PoolFigures(o.Pool, Shown(cells[i].placed), cells[i].byPriority.Select(Shown).ToList(),
             Shown(cells[i].pastNorm), Shown(cells[i].outside),
             o.Outcome.Outcome.Placed >= SmallCountProtection.Threshold ? Math.Round(o.Outcome.Outcome.AverageDistanceKm, 1) : null)).ToList();
-        return new RematchFigures(pools, market.Instance.Requests.Count, millis, clock.GetUtcNow(), version.ToString(), computation);
+        var regions = regionRows.Select((region, i) => new RematchFigures.RegionFigures(region.Code, region.Name,
+            regionCells[i].Select(c => Shown(c.placed)).ToList(), regionCells[i].Select(c => Shown(c.outside)).ToList())).ToList();
+        return new RematchFigures(pools, market.Instance.Requests.Count, millis, clock.GetUtcNow(), version.ToString(), computation, regions);
     }
 }

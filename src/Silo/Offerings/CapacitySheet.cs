@@ -95,12 +95,12 @@ public static class CapacitySheet
         return new Reading(changes, unchanged, refused, refusedCount);
     }
 
-    /// <summary>An empty cell is no date; a date is yyyy-MM-dd or dd-MM-yyyy.</summary>
+    /// <summary>An empty cell is no date; a date is yyyy-mm-dd, or d-m-yyyy / d/m/yyyy as Dutch Excel saves it (01-03-2026 or 1-3-2026).</summary>
     private static bool TryDate(string text, out DateOnly? date)
     {
         date = null;
         if (text.Length == 0) return true;
-        if (!DateOnly.TryParseExact(text, ["yyyy-MM-dd", "dd-MM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
+        if (!DateOnly.TryParseExact(text, ["yyyy-MM-dd", "d-M-yyyy", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
         date = parsed;
         return true;
     }

@@ -145,12 +145,51 @@ public sealed partial class NationalViewTests(SharedMarket markets)
         var national = await NationalAsync(market);
 
         var page = await national.GetStringAsync("/landelijk/herverdeling");
-        var table = page[page.IndexOf("id=\"pools\"", StringComparison.Ordinal)..];
+        var start = page.IndexOf("id=\"pools\"", StringComparison.Ordinal);
+        var table = page[start..page.IndexOf("</table>", start, StringComparison.Ordinal)];
         var placed = PoolRows().Matches(table).Select(m => int.Parse(m.Groups[1].Value.Replace(".", ""))).ToList();
 
         Assert.Equal(3, placed.Count);
         Assert.True(placed[0] <= placed[1] && placed[1] <= placed[2], $"placed alone, per network, nationally: {string.Join(", ", placed)}");
         Assert.Contains("id=\"headline\"", page);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheRematchPerRegion_AddsUpToEachPool_AndNoHiddenCountFollowsFromThePoolsTotals(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var national = await NationalAsync(market);
+
+        var page = WebUtility.HtmlDecode(await national.GetStringAsync("/landelijk/herverdeling"));
+        var pools = page[page.IndexOf("id=\"pools\"", StringComparison.Ordinal)..page.IndexOf("id=\"rematch-regions\"", StringComparison.Ordinal)];
+        var poolCells = PoolTotals().Matches(pools).Select(m => m.Groups.Cast<Group>().Skip(1).Select(g => g.Value).ToArray()).ToList();
+        var rows = RematchRegionRows().Matches(page).Select(m => m.Groups.Cast<Group>().Skip(1).Select(g => g.Value).ToArray()).ToList();
+        var attack = new SubtractionAttack();
+        static long? Number(string cell) => cell == "x" ? null : long.Parse(cell.TrimStart('+').Replace("−", "-").Replace(".", ""));
+        for (var pool = 0; pool < 3; pool++)
+        {
+            attack.Cell($"placed/{pool}", Number(poolCells[pool][0]));
+            attack.Cell($"outside/{pool}", Number(poolCells[pool][5]));
+            attack.Sum($"placed/{pool}", rows.Select(r => $"placed/{pool}/{r[0]}").ToArray());
+            attack.Sum($"outside/{pool}", rows.Select(r => $"outside/{pool}/{r[0]}").ToArray());
+        }
+        foreach (var row in rows)
+        {
+            var alone = Number(row[1]);
+            attack.Cell($"placed/0/{row[0]}", alone);
+            attack.Cell($"outside/0/{row[0]}", 0);
+            for (var pool = 1; pool < 3; pool++)
+            {
+                // The page shows a pool's placed count as "extra" over the region alone: known when both are shown.
+                var extra = Number(row[2 * pool]);
+                attack.Cell($"placed/{pool}/{row[0]}", alone is { } a && extra is { } e ? a + e : null);
+                attack.Cell($"outside/{pool}/{row[0]}", Number(row[2 * pool + 1]));
+            }
+            Assert.DoesNotContain(row.Skip(1), c => c is "1" or "2" or "3" or "4");
+        }
+
+        Assert.Equal(DemoRegions.All.Count, rows.Count);
+        Assert.Empty(attack.SmallCountsFound().Select(f => $"{f.What} {f.Value}"));
     }
 
     private static async Task<HttpClient> NationalAsync(MarketScenario market)
@@ -167,6 +206,12 @@ public sealed partial class NationalViewTests(SharedMarket markets)
 
     [GeneratedRegex("""</th>\s*<td class="utrecht-table__cell number">([0-9.]+)</td>""")]
     private static partial Regex PoolRows();
+
+    [GeneratedRegex("""</span></th>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>""")]
+    private static partial Regex PoolTotals();
+
+    [GeneratedRegex("""<tr class="utrecht-table__row" data-region="[^"]+">\s*<th scope="row" class="utrecht-table__cell">([^<]+)</th>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>\s*<td class="utrecht-table__cell number">([^<]+)</td>""")]
+    private static partial Regex RematchRegionRows();
 
     [GeneratedRegex("""<tr class="utrecht-table__row " data-region="[^"]+">\s*<td[^>]*>\d+</td>\s*<th scope="row" class="utrecht-table__cell">([^<]+)</th>\s*<td class="utrecht-table__cell number" data-column="wachtend">([^<]+)</td>""")]
     private static partial Regex RegionRows();

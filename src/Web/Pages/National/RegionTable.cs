@@ -15,17 +15,24 @@ public sealed class RegionTable(IReadOnlyDictionary<string, RegionPopulations.La
         row.Waiting.Hidden || row.OverThreeMonths.Hidden || row.Waiting.Value == 0
             ? null : (int)Math.Round(100.0 * row.OverThreeMonths.Value / row.Waiting.Value, MidpointRounding.AwayFromZero);
 
-    /// <summary>Children (0 to 17) of the region, or of the country (the total row) when every region has them; null when not loaded.</summary>
-    public int? Children(NationalFigures.RegionRow row) =>
+    /// <summary>Children (0 to 17) of the region, or of the country (the total row) when every region of <paramref name="regions"/> has them; null when not loaded.</summary>
+    public long? Children(NationalFigures.RegionRow row, IReadOnlyList<NationalFigures.RegionRow> regions) =>
         row.Code != "" ? population.GetValueOrDefault(row.Code)?.Children
-        : population.Count > 0 ? population.Values.Sum(p => p.Children) : null;
+        : regions.Count > 0 && regions.All(r => population.ContainsKey(r.Code)) ? regions.Sum(r => (long)population[r.Code].Children) : null;
 
     /// <summary>Waiting children per 10,000 children of the region, to one decimal; null when the count is hidden or no population is loaded.</summary>
-    public double? WaitingPer10000(NationalFigures.RegionRow row) =>
-        row.Waiting.Hidden || Children(row) is not { } children ? null : Math.Round(10_000.0 * row.Waiting.Value / children, 1);
+    public double? WaitingPer10000(NationalFigures.RegionRow row, IReadOnlyList<NationalFigures.RegionRow> regions) =>
+        row.Waiting.Hidden || Children(row, regions) is not { } children ? null : Math.Round(10_000.0 * row.Waiting.Value / children, 1);
 
-    /// <summary>The years of the population figures shown ("2026", or "2025 en 2026" when regions differ).</summary>
-    public string PopulationYears => string.Join(" en ", population.Values.Select(p => p.Year).Distinct().Order());
+    /// <summary>The years of the population figures shown: "2026", "2025 en 2026", "2024, 2025 en 2026".</summary>
+    public string PopulationYears
+    {
+        get
+        {
+            var years = population.Values.Select(p => p.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+            return years.Count <= 1 ? string.Concat(years) : $"{string.Join(", ", years[..^1])} en {years[^1]}";
+        }
+    }
 
     public bool HasPopulation => population.Count > 0;
 
@@ -37,7 +44,7 @@ public sealed class RegionTable(IReadOnlyDictionary<string, RegionPopulations.La
     [
         Region,
         new("wachtend", "Wachtend", true, row => Shown(row.Waiting)),
-        .. HasPopulation ? [new Column("per-10000", "Wachtend per 10.000 kinderen", true, WaitingPer10000)] : Array.Empty<Column>(),
+        .. HasPopulation ? [new Column("per-10000", "Wachtend per 10.000 kinderen", true, row => WaitingPer10000(row, []))] : Array.Empty<Column>(),
         new("over-norm", "Over 3-maandennorm", true, row => Shown(row.OverThreeMonths)),
         new("procent-over-norm", "% over de norm", true, row => PercentOverNorm(row)),
         new("vrij", "Vrije plekken", true, row => row.FreeUnits),

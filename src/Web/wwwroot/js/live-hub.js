@@ -8,9 +8,17 @@
     .withUrl("/hubs/availability")
     .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 30000])
     .build();
+  // Settles once: resolved by the first "subscribed"; rejected when the start fails, the connection closes first, or no
+  // "subscribed" comes within 15 s (a node that cannot join the groups), so a page never waits for ever to say it is not live.
   var started = new Promise(function (resolve, reject) {
-    connection.on("subscribed", function () { document.documentElement.setAttribute("data-hub", "subscribed"); resolve(); });
-    connection.start().catch(reject);
+    var timer = setTimeout(function () { reject(new Error("not subscribed")); }, 15000);
+    connection.on("subscribed", function () {
+      clearTimeout(timer);
+      document.documentElement.setAttribute("data-hub", "subscribed");
+      resolve();
+    });
+    connection.onclose(function (error) { clearTimeout(timer); reject(error || new Error("closed")); });
+    connection.start().catch(function (error) { clearTimeout(timer); reject(error); });
   });
   window.matchmakerHub = { connection: connection, started: started };
 })();

@@ -48,6 +48,9 @@
   connection.on("holdChanged", function (change) { changed(words[change.status]); });
   connection.on("requestChanged", function () { changed("Een aanvraag is gewijzigd."); });
   connection.on("proposalReceived", function () { changed("Er is een nieuw voorstel binnengekomen."); });
-  connection.onreconnected(function () { changed(null); });
+  // After a reconnect the part is read again once the hub says the groups are joined again ("subscribed"), so a change
+  // between the reconnect and the join is not missed. The first "subscribed" follows the page's own load: nothing to read.
+  var subscriptions = 0;
+  connection.on("subscribed", function () { if (subscriptions++ > 0) changed(null); });
   hub.started.catch(function () { if (notice) notice.textContent = "Niet live: herlaad de pagina voor de nieuwste stand."; });
 })();

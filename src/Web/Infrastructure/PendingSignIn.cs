@@ -98,7 +98,9 @@ public static class PersonSession
             OrganisationSignIn.ForgetProvider(context);
             return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         }
-        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        // Whole seconds, as the ticket keeps its issued and expires times.
+        var clock = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = clock.AddTicks(-(clock.Ticks % TimeSpan.TicksPerSecond));
         var until = now + through.SessionLifetime;
         var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = until, AllowRefresh = false };
         properties.Items[SessionCheck.OrganisationItem] = through.Name;

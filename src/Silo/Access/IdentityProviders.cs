@@ -30,6 +30,13 @@ public sealed record IdentityProvider(
 
     public string CallbackPath => $"/signin-oidc/{Name}";
 
+    /// <summary>
+    /// How long a Matchmaker session opened through this provider lasts at most (<c>SessionMinutes</c>, default
+    /// <see cref="IdentityProviders.DefaultSessionMinutes"/>), however active the person is: then they go through the provider
+    /// again (silently while their session there lasts), so someone removed at their organisation loses access within it.
+    /// </summary>
+    public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromMinutes(IdentityProviders.DefaultSessionMinutes);
+
     /// <summary>Whether the provider's <c>amr</c> values report a second factor (multi-factor, one-time code, hardware key ...).</summary>
     public bool ReportsSecondFactor(IEnumerable<string> amr) => amr.Any(SecondFactorMethods.Contains);
 }
@@ -42,6 +49,7 @@ public static partial class IdentityProviders
 {
     public const string Section = "IdentityProviders";
     public const string DefaultSecondFactorMethods = "mfa,otp,hwk,sc";
+    public const int DefaultSessionMinutes = 60, LongestSessionMinutes = 8 * 60;
 
     public static IReadOnlyList<IdentityProvider> Of(IConfiguration configuration, bool allowHttp) =>
         configuration.GetSection(Section).GetChildren().Select(section => Read(section, allowHttp)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -73,8 +81,12 @@ public static partial class IdentityProviders
             .Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => d.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
         if (matchByEmail && domains.Count == 0)
             throw Invalid("MatchByEmail needs EmailDomains: the organisation's own address domains, the only ones the provider may vouch for");
+        var minutes = DefaultSessionMinutes;
+        if (section["SessionMinutes"] is { Length: > 0 } text
+            && !(int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out minutes) && minutes is >= 1 and <= LongestSessionMinutes))
+            throw Invalid($"SessionMinutes '{text}' must be a whole number of minutes from 1 to {LongestSessionMinutes} (default {DefaultSessionMinutes})");
         return new IdentityProvider(name, section["DisplayName"] is { Length: > 0 } d ? d.Trim() : name, authority!, clientId, clientSecret,
-            region, organisation, matchByEmail, methods, domains);
+            region, organisation, matchByEmail, methods, domains) { SessionLifetime = TimeSpan.FromMinutes(minutes) };
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]

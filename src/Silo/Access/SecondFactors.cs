@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -62,11 +63,15 @@ public sealed class SecondFactors(Database database, IDataProtectionProvider pro
     public static string OtpAuthUri(string secret, string email) =>
         $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(email)}?secret={secret}&issuer={Uri.EscapeDataString(Issuer)}&algorithm=SHA1&digits=6&period=30";
 
+    /// <summary>Whether the person has a second factor: TOTP or at least one passkey (<see cref="Passkeys"/>).</summary>
     public async Task<bool> IsEnrolledAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM users WHERE id = @userId AND totp_secret IS NOT NULL", new { userId }) > 0;
+            """
+            SELECT count(*) FROM users
+            WHERE id = @userId AND (totp_secret IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = @userId))
+            """, new { userId }) > 0;
     }
 
     /// <summary>
@@ -79,18 +84,14 @@ public sealed class SecondFactors(Database database, IDataProtectionProvider pro
     {
         var userId = user.Id;
         if (Step(secret, code) is not { } step) return (SecondFactorRefusal.CodeWrong, []);
-        var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         var enrolled = await connection.ExecuteAsync("""
             UPDATE users SET totp_secret = @protectedSecret, totp_last_step = @step
-            WHERE id = @userId AND totp_secret IS NULL
+            WHERE id = @userId AND totp_secret IS NULL AND NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = @userId)
             """, new { userId, protectedSecret = _protector.Protect(secret), step }, transaction);
         if (enrolled == 0) return (SecondFactorRefusal.AlreadyEnrolled, []);
-        await connection.ExecuteAsync("DELETE FROM recovery_codes WHERE user_id = @userId", new { userId }, transaction);
-        foreach (var recoveryCode in codes)
-            await connection.ExecuteAsync("INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (@userId, @hash, NULL)",
-                new { userId, hash = HashRecoveryCode(userId, recoveryCode) }, transaction);
+        var codes = await ReplaceRecoveryCodesAsync(connection, transaction, userId);
         await Journal.Append(connection, transaction, PersonOf(user), "mfa-enrolled", "user", userId.ToString(), user.RegionCode,
             $"TOTP with {RecoveryCodeCount} recovery codes");
         await transaction.CommitAsync();
@@ -108,12 +109,13 @@ public sealed class SecondFactors(Database database, IDataProtectionProvider pro
         var typed = Normalise(code);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var stored = await connection.QuerySingleOrDefaultAsync<string?>(
-            "SELECT totp_secret FROM users WHERE id = @userId", new { userId }, transaction);
-        if (stored is null) return SecondFactorRefusal.NotEnrolled;
+        var (stored, passkeys) = await connection.QuerySingleOrDefaultAsync<(string?, long)>(
+            "SELECT totp_secret, (SELECT count(*) FROM passkeys WHERE user_id = @userId) FROM users WHERE id = @userId", new { userId }, transaction);
+        // A person with only a passkey still has recovery codes; a 6-digit code is then simply wrong.
+        if (stored is null && passkeys == 0) return SecondFactorRefusal.NotEnrolled;
         if (typed.Length == 6 && typed.All(char.IsAsciiDigit))
         {
-            if (Reveal(stored) is not { } secret || Step(secret, typed) is not { } step) return SecondFactorRefusal.CodeWrong;
+            if (stored is null || Reveal(stored) is not { } secret || Step(secret, typed) is not { } step) return SecondFactorRefusal.CodeWrong;
             // Only a later step than the last accepted one: the same code (or an older one) cannot be replayed.
             var accepted = await connection.ExecuteAsync("""
                 UPDATE users SET totp_last_step = @step
@@ -136,6 +138,17 @@ public sealed class SecondFactors(Database database, IDataProtectionProvider pro
         }
         await transaction.CommitAsync();
         return null;
+    }
+
+    /// <summary>Ten new recovery codes for <paramref name="userId"/>, stored hashed in place of the old ones; returned to be shown once.</summary>
+    internal static async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(DbConnection connection, DbTransaction transaction, Guid userId)
+    {
+        var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
+        await connection.ExecuteAsync("DELETE FROM recovery_codes WHERE user_id = @userId", new { userId }, transaction);
+        foreach (var recoveryCode in codes)
+            await connection.ExecuteAsync("INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (@userId, @hash, NULL)",
+                new { userId, hash = HashRecoveryCode(userId, recoveryCode) }, transaction);
+        return codes;
     }
 
     /// <summary>The time step at which <paramref name="code"/> is right for <paramref name="secret"/> now, or null.</summary>

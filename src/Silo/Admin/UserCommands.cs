@@ -65,8 +65,10 @@ internal static class UserCommands
         await using var database = Database.FromConfiguration(configuration);
         await using var connection = await database.OpenAsync();
         var now = DateTimeOffset.UtcNow;
-        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled, bool Totp)>("""
-            SELECT email, role, region_code, is_demo, disabled_at, totp_secret IS NOT NULL FROM users
+        var rows = await connection.QueryAsync<(string Email, string Role, string? Region, bool Demo, DateTimeOffset? Disabled, bool Totp, long Passkeys)>("""
+            SELECT email, role, region_code, is_demo, disabled_at, totp_secret IS NOT NULL,
+                   (SELECT count(*) FROM passkeys p WHERE p.user_id = users.id)
+            FROM users
             WHERE (@region IS NULL OR region_code = @region)
             ORDER BY email
             """, new { region = options.GetValueOrDefault("region") });
@@ -80,7 +82,7 @@ internal static class UserCommands
             var state = row.Disabled is not null ? "disabled"
                 : waits.TryGetValue(SignInThrottle.AccountPrefix(row.Email), out var wait) ? $"active, waiting at {wait.Addresses} address(es) until {wait.Until:u}"
                 : "active";
-            Console.Out.WriteLine($"{row.Email,-44} {row.Role,-13} {row.Region ?? "-",-22} {(row.Demo ? "demo " : "")}{state}{(row.Totp ? ", with TOTP" : "")}");
+            Console.Out.WriteLine($"{row.Email,-44} {row.Role,-13} {row.Region ?? "-",-22} {(row.Demo ? "demo " : "")}{state}{(row.Totp ? ", with TOTP" : "")}{(row.Passkeys > 0 ? $", with {row.Passkeys} passkey(s)" : "")}");
         }
         return 0;
     }
@@ -124,7 +126,8 @@ internal static class UserCommands
     }
 
     /// <summary>
-    /// The second factor forgotten (a lost phone): the TOTP secret, its last step, the recovery codes and the waits earned
+    /// The second factor forgotten (a lost phone or key): the TOTP secret, its last step, the passkeys and their open
+    /// challenges, the recovery codes and the waits earned
     /// by wrong codes go, the user gets a new security stamp (their sessions end within a minute) and enrols again at their
     /// next sign-in. Audited as <c>user-mfa-reset</c>.
     /// </summary>
@@ -134,6 +137,8 @@ internal static class UserCommands
             alsoInTheTransaction: async (connection, transaction, id) =>
             {
                 await connection.ExecuteAsync("DELETE FROM recovery_codes WHERE user_id = @id", new { id }, transaction);
+                await connection.ExecuteAsync("DELETE FROM passkeys WHERE user_id = @id", new { id }, transaction);
+                await connection.ExecuteAsync("DELETE FROM passkey_challenges WHERE user_id = @id", new { id }, transaction);
                 await connection.ExecuteAsync("DELETE FROM sign_in_failures WHERE key = @key", new { key = SignInThrottle.CodeKey(id) }, transaction);
             });
 

@@ -65,6 +65,7 @@ public static class EngineHosting
         services.AddSingleton<Access.ApiClients>();
         services.AddSingleton<Access.SignInThrottle>();
         services.AddSingleton<Access.SecondFactors>();
+        services.AddSingleton<Access.Passkeys>();
         services.AddSingleton<Access.OrganisationSignIns>();
         services.AddSingleton<Webhooks.WebhookSender>();
         services.AddSingleton<Webhooks.WebhookSecrets>();

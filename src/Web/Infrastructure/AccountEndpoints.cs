@@ -13,6 +13,7 @@ public static class AccountEndpoints
             if (!await antiforgery.IsRequestValidAsync(context))
                 return Results.Problem(statusCode: 400, title: "Bad request", detail: "Sign out from Matchmaker's own page.");
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            OrganisationSignIn.ForgetProvider(context);
             return Results.Redirect("/");
         }).AllowAnonymous();
 }

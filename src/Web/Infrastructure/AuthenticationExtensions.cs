@@ -49,7 +49,9 @@ public static class AuthenticationExtensions
                 context.Response.Headers.WWWAuthenticate = "Bearer";
             return Task.CompletedTask;
         }
-        context.Response.Redirect(context.RedirectUri);
+        // A person whose organisation session ended goes through their identity provider again, silently while it knows them.
+        context.Response.Redirect(status == StatusCodes.Status401Unauthorized && OrganisationSignIn.ThroughProviderAgain(context.HttpContext) is { } again
+            ? again : context.RedirectUri);
         return Task.CompletedTask;
     }
 

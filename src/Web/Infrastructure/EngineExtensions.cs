@@ -17,11 +17,12 @@ public static class EngineExtensions
             var cluster = builder.AddMatchmakerEngine();
             builder.Services.AddMatchmakerKeyRing(builder.Configuration, cluster.UsesRedis);
             SecondFactors.RequiredRolesOf(builder.Configuration);
+            Passkeys.Configured(builder.Configuration);
             IdentityProviders.Of(builder.Configuration, OrganisationSignIns.AllowsHttp(builder.Environment));
             return true;
         }
         catch (Exception e) when (e is ClusterConfigurationException or KeyRingConfigurationException or DatabaseConfigurationException or MfaConfigurationException
-            or IdentityProviderConfigurationException)
+            or IdentityProviderConfigurationException or PasskeyConfigurationException)
         {
             Console.Error.WriteLine($"Matchmaker cannot start: {e.Message}");
             return false;

@@ -100,11 +100,11 @@ public static class OrganisationSignIn
         var secondFactors = services.GetRequiredService<SecondFactors>();
         if (!result.SecondFactorDone && secondFactors.IsRequiredFor(user.Role, user.IsDemo))
         {
-            services.GetRequiredService<PendingSignIns>().Start(http, user, returnUrl);
+            services.GetRequiredService<PendingSignIns>().Start(http, user, returnUrl, provider.Name);
             http.Response.Redirect(await secondFactors.IsEnrolledAsync(user.Id, http.RequestAborted) ? CodeModel.Path : EnrolModel.Path);
             return;
         }
-        await PersonSession.SignInAsync(http, user, result.SecondFactorDone ? SecondFactorAtProvider : null);
+        await PersonSession.SignInAsync(http, user, result.SecondFactorDone ? SecondFactorAtProvider : null, provider.Name);
         http.Response.Redirect(returnUrl ?? SignInModel.HomeOf(user.Role));
     }
 
@@ -119,6 +119,38 @@ public static class OrganisationSignIn
             .LogWarning("Organisation sign-in through {Scheme} failed: {Reason}", context.Scheme.Name, context.Failure?.Message);
         context.Response.Redirect(RefusedPath(FailedCode));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Names the provider the person last signed in through (no secret: only which button they would press). When their
+    /// session has ended (<see cref="IdentityProvider.SessionLifetime"/>) a page they open sends them through that provider
+    /// again, which answers at once while their session there lasts and asks them to sign in when it does not (they
+    /// left, or were removed). Signing out deletes it.
+    /// </summary>
+    public const string HintCookie = "matchmaker-organisation";
+
+    public static void RememberProvider(HttpContext context, IdentityProvider provider) =>
+        context.Response.Cookies.Append(HintCookie, provider.Name, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps, IsEssential = true, MaxAge = TimeSpan.FromDays(30),
+        });
+
+    public static void ForgetProvider(HttpContext context)
+    {
+        if (context.Request.Cookies.ContainsKey(HintCookie))
+            context.Response.Cookies.Delete(HintCookie, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps });
+    }
+
+    /// <summary>
+    /// Where a person without a session who opens a page (GET) goes: through the identity provider they last signed in
+    /// through (<see cref="HintCookie"/>, a provider still configured), back to that page; null: the sign-in page.
+    /// </summary>
+    public static string? ThroughProviderAgain(HttpContext context)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) || !context.Request.Cookies.TryGetValue(HintCookie, out var name)) return null;
+        if (context.RequestServices.GetRequiredService<OrganisationSignIns>().Named(name) is not { } provider) return null;
+        var back = LocalOrNull(context.Request.PathBase + context.Request.Path + context.Request.QueryString) ?? "/";
+        return $"{Path}/{provider.Name}?returnUrl={Uri.EscapeDataString(back)}";
     }
 
     private static string RefusedPath(string code) => $"/account/sign-in?organisatie={code}";

@@ -23,10 +23,11 @@ public sealed class PendingSignIns(IDataProtectionProvider protection, Accounts 
 
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
 
-    public sealed record Pending(Guid UserId, string Stamp, string? ReturnUrl, string? NewSecret);
+    /// <param name="Organisation">The identity provider the password step was done at, if any: the session it leads to lasts as that provider says.</param>
+    public sealed record Pending(Guid UserId, string Stamp, string? ReturnUrl, string? NewSecret, string? Organisation = null);
 
-    public void Start(HttpContext context, Accounts.Account user, string? returnUrl) =>
-        Write(context, new Pending(user.Id, user.SecurityStamp, returnUrl, null));
+    public void Start(HttpContext context, Accounts.Account user, string? returnUrl, string? organisation = null) =>
+        Write(context, new Pending(user.Id, user.SecurityStamp, returnUrl, null, organisation));
 
     public void Write(HttpContext context, Pending pending) =>
         context.Response.Cookies.Append(CookieName, _protector.Protect(JsonSerializer.Serialize(pending), Lifetime), new CookieOptions
@@ -75,7 +76,13 @@ public static class PersonSession
     /// <summary>Present, with the method, when the session was opened with a second factor (<c>totp</c>, <c>recovery-code</c>).</summary>
     public const string SecondFactorClaim = "matchmaker:mfa";
 
-    public static Task SignInAsync(HttpContext context, Accounts.Account user, string? secondFactor)
+    /// <summary>
+    /// The session cookie. Through an organisation's identity provider (<paramref name="organisation"/>, its name) the
+    /// session ends at a fixed time (<see cref="IdentityProvider.SessionLifetime"/>, kept in the ticket and checked by
+    /// <see cref="SessionCheck"/>; renewals do not move it), and a cookie of its own remembers the provider so that
+    /// the next sign-in goes through it again (<see cref="OrganisationSignIn.HintCookie"/>).
+    /// </summary>
+    public static Task SignInAsync(HttpContext context, Accounts.Account user, string? secondFactor, string? organisation = null)
     {
         var caller = new Caller(user.Id, "user", user.DisplayName, user.Role, user.RegionCode, user.OrganisationId);
         var identity = caller.ToIdentity(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -84,6 +91,21 @@ public static class PersonSession
         var principal = new ClaimsPrincipal(identity);
         // A page shown in this same response (the recovery codes) already shows the person signed in, with the sign-out form.
         context.User = principal;
-        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        var through = context.RequestServices.GetRequiredService<OrganisationSignIns>().Named(organisation);
+        if (through is null)
+        {
+            // Signed in here, with a password: a later page without a session leads to the sign-in page, not to a provider.
+            OrganisationSignIn.ForgetProvider(context);
+            return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        }
+        // Whole seconds, as the ticket keeps its issued and expires times.
+        var clock = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = clock.AddTicks(-(clock.Ticks % TimeSpan.TicksPerSecond));
+        var until = now + through.SessionLifetime;
+        var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = until, AllowRefresh = false };
+        properties.Items[SessionCheck.OrganisationItem] = through.Name;
+        properties.Items[SessionCheck.SignedInUntilItem] = until.ToString("O");
+        OrganisationSignIn.RememberProvider(context, through);
+        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, properties);
     }
 }

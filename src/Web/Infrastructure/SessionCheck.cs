@@ -11,12 +11,22 @@ namespace Matchmaker.Web.Infrastructure;
 /// change (a request that is not GET or HEAD): a disabled or deleted user, a new security stamp (role, region,
 /// organisation, password or second factor changed), a demo user while demo mode is off, or a session opened without
 /// a second factor for a role that needs one (<c>Mfa:RequiredRoles</c>; a cookie from before it was required) ends it.
+/// A session opened through an organisation's identity provider also ends at its fixed time
+/// (<see cref="SignedInUntilItem"/>, <see cref="IdentityProvider.SessionLifetime"/>), checked on every request; renewals keep it.
 /// </summary>
 public static class SessionCheck
 {
     public const string StampClaim = "matchmaker:stamp";
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private const string CheckedAtItem = ".matchmaker-checked";
+    public const string OrganisationItem = ".matchmaker-organisation", SignedInUntilItem = ".matchmaker-until";
+
+    /// <summary>Whether the session is one of an identity provider whose lifetime is over (or whose end cannot be read).</summary>
+    public static bool OrganisationSessionEnded(AuthenticationProperties properties, DateTimeOffset now) =>
+        properties.Items.ContainsKey(OrganisationItem)
+        && !(properties.Items.TryGetValue(SignedInUntilItem, out var text)
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var until)
+            && now < until);
 
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
@@ -24,6 +34,12 @@ public static class SessionCheck
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var isChange = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method);
         var checkedAt = context.Properties.Items.TryGetValue(CheckedAtItem, out var text) && DateTimeOffset.TryParse(text, out var at) ? at : (DateTimeOffset?)null;
+        if (OrganisationSessionEnded(context.Properties, now))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
         if (!isChange && checkedAt is { } last && now - last < Interval && last <= now) return;
 
         var caller = Caller.From(context.Principal!);
@@ -42,6 +58,10 @@ public static class SessionCheck
         if (checkedAt is null || now - checkedAt >= Interval)
         {
             context.Properties.Items[CheckedAtItem] = now.ToString("O");
+            // A renewed cookie keeps the span from issued to expires: the organisation session's end stays where it was.
+            if (context.Properties.Items.TryGetValue(SignedInUntilItem, out var until) && DateTimeOffset.TryParse(until, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.RoundtripKind, out var end))
+                (context.Properties.IssuedUtc, context.Properties.ExpiresUtc) = (now, end);
             context.ShouldRenew = true;
         }
     }

@@ -38,6 +38,13 @@ public sealed class IdentityProviderSettingsTests
     }
 
     [Fact]
+    public void ASessionThroughAProvider_LastsAnHour_UnlessSessionMinutesSaysOtherwise()
+    {
+        Assert.Equal(TimeSpan.FromHours(1), Assert.Single(Read(Complete)).SessionLifetime);
+        Assert.Equal(TimeSpan.FromMinutes(15), Assert.Single(Read(With("SessionMinutes", "15"))).SessionLifetime);
+    }
+
+    [Fact]
     public void NoProvidersConfigured_MeansNone() => Assert.Empty(Read([]));
 
     [Theory]
@@ -48,6 +55,10 @@ public sealed class IdentityProviderSettingsTests
     [InlineData("OrganisationId", "not-a-guid", "is no id")]
     [InlineData("MatchByEmail", "yes", "neither true nor false")]
     [InlineData("MatchByEmail", "true", "MatchByEmail needs EmailDomains")]
+    [InlineData("SessionMinutes", "0", "SessionMinutes '0' must be a whole number of minutes from 1 to 480")]
+    [InlineData("SessionMinutes", "481", "SessionMinutes")]
+    [InlineData("SessionMinutes", "an hour", "SessionMinutes")]
+    [InlineData("SessionMinutes", "-5", "SessionMinutes")]
     public void AProviderThatCannotWork_StopsTheStart(string key, string? value, string saying)
     {
         var refused = Assert.Throws<IdentityProviderConfigurationException>(() => Read(With(key, value)));

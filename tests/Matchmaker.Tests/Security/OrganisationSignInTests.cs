@@ -242,5 +242,77 @@ public sealed class OrganisationSignInTests(OrganisationSignInFixture fixture) :
         Assert.Contains($"href=\"/account/organisation/{OrganisationSignInFixture.Name}\">Inloggen via uw organisatie (Testorganisatie)</a>", page);
     }
 
+    /// <summary>
+    /// Sessions follow the identity provider: one opened through it ends after its lifetime (an hour by default) however
+    /// active the person is, renewals do not move that end, and the next page sends the person through the provider again.
+    /// </summary>
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnOrganisationSession_EndsAfterItsLifetime_AndThePersonGoesThroughTheProviderAgain(string provider)
+    {
+        var (database, app) = await fixture.ForAsync(provider);
+        await fixture.AddUserAsync(database, _email, "desk", OrganisationSignInFixture.Region, _subject);
+        var browser = OrganisationSignInFixture.Browser(app);
+        var tickets = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
+            .Get(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme).TicketDataFormat;
+
+        var signedIn = await fixture.SignInThroughProviderAsync(browser, new Person(_subject, Amr: ["pwd", "mfa"]));
+        var cookies = signedIn.Headers.GetValues("Set-Cookie").ToList();
+        var session = cookies.Single(c => c.StartsWith("matchmaker=", StringComparison.Ordinal)).Split(';')[0]["matchmaker=".Length..];
+        var ticket = tickets.Unprotect(session)!;
+        var (issued, expires, allowRefresh) = (ticket.Properties.IssuedUtc, ticket.Properties.ExpiresUtc, ticket.Properties.AllowRefresh);
+        var until = DateTimeOffset.Parse(ticket.Properties.Items[Matchmaker.Web.Infrastructure.SessionCheck.SignedInUntilItem]!, System.Globalization.CultureInfo.InvariantCulture);
+        var fresh = await WithSessionAsync(app, session, "/api/v1/me");
+        // The same session, its end passed (the cookie's own expiry still ahead): the check refuses it.
+        var now = DateTimeOffset.UtcNow;
+        ticket.Properties.IssuedUtc = now.AddMinutes(-61);
+        ticket.Properties.ExpiresUtc = now.AddMinutes(5);
+        ticket.Properties.Items[Matchmaker.Web.Infrastructure.SessionCheck.SignedInUntilItem] = now.AddSeconds(-1).ToString("O");
+        var ended = tickets.Protect(ticket);
+        var api = await WithSessionAsync(app, ended, "/api/v1/me");
+        var page = await WithSessionAsync(app, ended, "/tafel?tab=wachtend");
+        var atProvider = await browser.GetAsync(page.Headers.Location!.ToString());
+
+        Assert.Equal("/tafel", signedIn.Headers.Location?.ToString());
+        Assert.Equal(TimeSpan.FromHours(1), expires - issued);
+        Assert.Equal(expires, until);
+        Assert.False(allowRefresh);
+        Assert.Equal(OrganisationSignInFixture.Name, ticket.Properties.Items[Matchmaker.Web.Infrastructure.SessionCheck.OrganisationItem]);
+        Assert.Contains(cookies, c => c.StartsWith($"{Matchmaker.Web.Infrastructure.OrganisationSignIn.HintCookie}={OrganisationSignInFixture.Name};", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal($"/account/organisation/{OrganisationSignInFixture.Name}?returnUrl=%2Ftafel%3Ftab%3Dwachtend", page.Headers.Location?.ToString());
+        Assert.StartsWith(fixture.Provider.Issuer.ToString(), atProvider.Headers.Location?.ToString());
+    }
+
+    [Fact]
+    public void TheSessionCheck_RefusesAnOrganisationSessionFromItsEndOn_AndLeavesOtherSessionsAlone()
+    {
+        var now = DateTimeOffset.UtcNow;
+        Microsoft.AspNetCore.Authentication.AuthenticationProperties Session(string? organisation, DateTimeOffset? until)
+        {
+            var properties = new Microsoft.AspNetCore.Authentication.AuthenticationProperties();
+            if (organisation is not null) properties.Items[Matchmaker.Web.Infrastructure.SessionCheck.OrganisationItem] = organisation;
+            if (until is { } end) properties.Items[Matchmaker.Web.Infrastructure.SessionCheck.SignedInUntilItem] = end.ToString("O");
+            return properties;
+        }
+
+        Assert.False(Matchmaker.Web.Infrastructure.SessionCheck.OrganisationSessionEnded(Session("org", now.AddSeconds(1)), now));
+        Assert.True(Matchmaker.Web.Infrastructure.SessionCheck.OrganisationSessionEnded(Session("org", now), now));
+        Assert.True(Matchmaker.Web.Infrastructure.SessionCheck.OrganisationSessionEnded(Session("org", null), now));
+        Assert.False(Matchmaker.Web.Infrastructure.SessionCheck.OrganisationSessionEnded(Session(null, null), now));
+    }
+
+    /// <summary>A request carrying only the given session cookie and the provider hint, as a browser sends them.</summary>
+    private static async Task<HttpResponseMessage> WithSessionAsync(Matchmaker.Tests.Infrastructure.MatchmakerWebFactory app, string session, string path)
+    {
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+            { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://localhost") });
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", $"matchmaker={session}; {Matchmaker.Web.Infrastructure.OrganisationSignIn.HintCookie}={OrganisationSignInFixture.Name}");
+        if (path.StartsWith("/api/", StringComparison.Ordinal)) request.Headers.Add("Accept", "application/json");
+        return await client.SendAsync(request);
+    }
+
     private sealed record Me(Guid Id, string Kind, string Role, string? RegionCode, string? Name = null);
 }

@@ -11,6 +11,7 @@ using Matchmaker.Silo.Market;
 using Matchmaker.Tests.Infrastructure;
 using Matchmaker.Tests.Market;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Matchmaker.Tests.Figures;
 
@@ -21,10 +22,10 @@ namespace Matchmaker.Tests.Figures;
 /// the day's frozen input, to know what the attacker would be after.
 /// </summary>
 [Trait(Lane.Name, Lane.Integration)]
-public sealed class WhatIfDifferencingTests(SharedMarket markets) : IClassFixture<SharedMarket>
+public sealed class WhatIfDifferencingTests(SharedMarket markets, ITestOutputHelper output) : IClassFixture<SharedMarket>
 {
     private const string Region = MarketScenario.Region;
-    private const int MaxUnits = 6;
+    private const int MaxUnits = 7;
 
     /// <summary>Narrower than this, a range for one child's waiting days would tell its measure's start to within a month.</summary>
     private const int RevealingRangeDays = 30;
@@ -40,7 +41,7 @@ public sealed class WhatIfDifferencingTests(SharedMarket markets) : IClassFixtur
         var byCount = children.GroupBy(c => c.CareType).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         var careTypes = byCount.Take(2).Concat(byCount.Skip(2).Where(g => g.Count() < 8).Take(2)).Select(g => g.Key).ToList();
 
-        var attempts = 0;
+        var (attempts, rangesTried, classesLearnt) = (0, 0, 0);
         var exactSmall = new List<string>();
         foreach (var careType in careTypes)
         {
@@ -63,10 +64,14 @@ public sealed class WhatIfDifferencingTests(SharedMarket markets) : IClassFixtur
                     var half = WhatIfDisclosure.WaitingDaysStep / 2.0;
                     var range = (m * (b + half) - n * (a - half)) - (m * (b - half) - n * (a + half));
                     Assert.True(range >= RevealingRangeDays, $"{careType} +{k}/+{k + 1}: one child's waiting days within {range} days");
+                    rangesTried++;
                 }
                 // Urgency and norms: a difference of exactly one child in one class tells that child's class; only ever a class of five or more.
                 foreach (var (cls, size) in LearntClasses(before, after, group))
+                {
                     Assert.True(size >= WhatIfDisclosure.Threshold, $"{careType} +{k}/+{k + 1}: the next child placed is {cls}, a group of {size}");
+                    classesLearnt++;
+                }
             }
             if (Enumerable.Range(0, 4).All(i => Count(runs[i].GetProperty("extraPlaced")) is not null)) exactSmall.Add(careType);
             // The sweep and the what-if give the same figures for the same purchase on the same day.
@@ -75,7 +80,11 @@ public sealed class WhatIfDifferencingTests(SharedMarket markets) : IClassFixtur
                 Assert.Equal(Count(line.GetProperty("extraPlacedByExtraPlaces")[k]), Count(runs[k].GetProperty("extraPlaced")));
         }
 
+        output.WriteLine($"{provider}: care types {string.Join(", ", careTypes.Select(c => $"{c} ({children.Count(x => x.CareType == c)} waiting)"))}; "
+            + $"{attempts} differences, {rangesTried} waiting-day ranges, {classesLearnt} classes learnt (all of 5 or more); exact +1 to +4: {string.Join(", ", exactSmall)}");
         Assert.True(attempts >= 10, $"only {attempts} differences tried");
+        // The control: the same differencing on the figures as the matcher has them (the totals published before) finds children's waiting days.
+        Assert.True(await RecoveredFromUnprotectedAsync(market, careTypes[0]) > 0, "the attack would not even find the old leak");
         // Buyers decide on small purchases: +1 to +4 are answered where five or more children could take the places.
         Assert.Contains(careTypes[0], exactSmall);
         Assert.True(exactSmall.Count >= 1);
@@ -109,6 +118,22 @@ public sealed class WhatIfDifferencingTests(SharedMarket markets) : IClassFixtur
         Assert.Equal(frozen.FrozenAt, (await inputs.TodaysAsync(Region)).FrozenAt);
         // The registered child waits now, but not in the day's input: without the freeze the second run would have seen it.
         Assert.Equal(frozen.Instance.Requests.Count + 1, live.Instance.Requests.Count);
+    }
+
+    /// <summary>
+    /// How many children's exact waiting days the difference of the raw totals of waiting days ended (k and k + 1 places,
+    /// one more child placed) gives away: what the what-if published before this policy.
+    /// </summary>
+    private static async Task<int> RecoveredFromUnprotectedAsync(MarketScenario market, string careType)
+    {
+        var frozen = await market.App.Services.GetRequiredService<WhatIfInputs>().TodaysAsync(Region);
+        var lat = await market.ScalarAsync<double>("SELECT lat FROM regions WHERE code = @Region", new { Region });
+        var lon = await market.ScalarAsync<double>("SELECT lon FROM regions WHERE code = @Region", new { Region });
+        var waiting = frozen.Instance.Requests.Where(r => r.CareType == careType).Select(r => (long)r.WaitingDays).ToHashSet();
+        var runs = Enumerable.Range(1, MaxUnits)
+            .Select(units => WhatIf.Buy(frozen.Instance, new Purchase(careType, units, 0, 23, Specialisms.All, lat, lon), Region, frozen.Day)).ToList();
+        return Enumerable.Range(1, MaxUnits - 1).Count(k => runs[k].AdditionallyPlaced == runs[k - 1].AdditionallyPlaced + 1
+            && waiting.Contains(runs[k].WaitingDaysEnded - runs[k - 1].WaitingDaysEnded));
     }
 
     /// <summary>The classes whose membership the difference between two runs tells of the one more child placed, with their size in the care type.</summary>

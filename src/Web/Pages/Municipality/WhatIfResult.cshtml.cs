@@ -90,7 +90,7 @@ public sealed class WhatIfResultModel(WhatIfRuns runs) : PageModel
 
     public static string WaitingDays(int? days) => days?.ToString("N0", Dutch.Culture) ?? "minder dan 5 kinderen";
 
-    public static string Day(DateOnly day) => day.ToString("d MMMM yyyy", Dutch.Culture);
+    public static string Day(DateOnly day) => Dutch.LongDate(day);
 
     private Task<WhatIfRuns.Run?> FindAsync(Guid id) => runs.FindAsync(Caller.Of(HttpContext).RegionCode!, id);
 }

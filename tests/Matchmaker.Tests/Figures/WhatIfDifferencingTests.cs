@@ -213,3 +213,44 @@ public sealed class WhatIfDifferencingTests(SharedMarket markets, ITestOutputHel
         return response.Headers.Location!.OriginalString;
     }
 }
+
+/// <summary>The day's what-if input (migration 0018): frozen once per region and day, even by two nodes at once; kept for its day only.</summary>
+[Trait(Lane.Name, Lane.Integration)]
+public sealed class WhatIfInputsTests
+{
+    private const string Region = MarketScenario.Region;
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoNodesFreezeTheDayOnce_WithoutCaseReferences_TheNextDaySeesTheNewChild_AndNoOlderDayIsKept(string provider)
+    {
+        await using var scenario = await Matchmaker.Tests.Retention.RetentionScenario.StartAsync(provider);
+        var (database, clock) = (scenario.Db.Database, scenario.Clock);
+        var (one, two) = (new WhatIfInputs(database, clock), new WhatIfInputs(database, clock));
+        var today = DateOnly.FromDateTime(clock.Now.UtcDateTime);
+
+        var atOnce = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? one : two).TodaysAsync(Region)));
+        var freezesToday = one.Freezes + two.Freezes;
+        var body = await scenario.Db.ScalarAsync<string>("SELECT body FROM what_if_inputs WHERE region_code = @Region AND day = @today", new { Region, today });
+        var references = await scenario.Db.QueryAsync<string>("SELECT case_reference FROM requests WHERE region_code = @Region", new { Region });
+        await scenario.ChildAsync(Region, closedMonthsAgo: null);
+        var later = await two.TodaysAsync(Region);
+        clock.Now = clock.Now.AddDays(1);
+        var tomorrow = await one.TodaysAsync(Region);
+        var daysKept = await scenario.Db.QueryAsync<string>("SELECT CAST(day AS TEXT) FROM what_if_inputs WHERE region_code = @Region", new { Region });
+        clock.Now = clock.Now.AddDays(1);
+        await scenario.Retention.RunAsync(Region);
+
+        Assert.All(atOnce, frozen => Assert.Equal(atOnce[0].FrozenAt, frozen.FrozenAt));
+        // At most once per node; what a node froze in vain (the other stored first) nobody computes on.
+        Assert.InRange(freezesToday, 1, 2);
+        Assert.NotEmpty(atOnce[0].Instance.Requests);
+        Assert.All(references, reference => Assert.DoesNotContain(reference, body));
+        Assert.DoesNotContain("fam-", body);
+        Assert.Equal(atOnce[0].FrozenAt, later.FrozenAt);
+        Assert.Equal(atOnce[0].Instance.Requests.Count, later.Instance.Requests.Count);
+        Assert.Equal(today.AddDays(1), tomorrow.Day);
+        Assert.Equal(atOnce[0].Instance.Requests.Count + 1, tomorrow.Instance.Requests.Count);
+        Assert.Single(daysKept);
+        Assert.Equal(0L, await scenario.Db.ScalarAsync<long>("SELECT count(*) FROM what_if_inputs WHERE region_code = @Region", new { Region }));
+    }
+}

@@ -47,17 +47,20 @@ public static class WhatIf
     {
         var byPriority = new int[3];
         var pastNorm = new int[3];
-        foreach (var request in instance.Requests)
+        var members = new HashSet<int>();
+        for (var r = 0; r < instance.Requests.Count; r++)
         {
+            var request = instance.Requests[r];
             if (Feasibility.BrokenByKind(request, place) is not null) continue;
             if (Geo.DistanceKm(request.Lat, request.Lon, place.Lat, place.Lon) > request.MaxDistanceKm) continue;
             if (Feasibility.BrokenPolicy(request, place, instance.Policy) is not null) continue;
+            members.Add(r);
             byPriority[request.Priority - 1]++;
             var measureStart = asOf.AddDays(-request.WaitingDays);
             for (var n = 0; n < pastNorm.Length; n++)
                 if (WaitingNorms.IsPast(Outcome.PastNorms[n], measureStart, asOf)) pastNorm[n]++;
         }
-        return new PurchaseCandidates(byPriority.Sum(), byPriority, pastNorm);
+        return new PurchaseCandidates(byPriority.Sum(), byPriority, pastNorm, members);
     }
 
     /// <summary>
@@ -127,7 +130,8 @@ public sealed record SweepRow(string CareType, IReadOnlyList<Comparison> ByUnits
 /// The waiting children who could take a kind of place at all (capacity aside): how many, per priority class (crisis,
 /// urgent, regular) and past each norm (5 working days, 6 weeks, 3 months, as in <see cref="Outcome"/>).
 /// </summary>
-public sealed record PurchaseCandidates(int Count, IReadOnlyList<int> ByPriority, IReadOnlyList<int> PastNorm);
+/// <param name="Members">which children they are (indices into the instance's requests): for comparing runs of one day, never published</param>
+public sealed record PurchaseCandidates(int Count, IReadOnlyList<int> ByPriority, IReadOnlyList<int> PastNorm, IReadOnlySet<int> Members);
 
 /// <summary>
 /// What an allocation gives the waiting children: how many are placed (per priority class), the days the placed ones

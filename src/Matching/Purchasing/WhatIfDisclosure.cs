@@ -26,6 +26,16 @@ public static class WhatIfDisclosure
     /// <summary>An average distance is rounded to this many kilometres.</summary>
     public const int DistanceStepKm = 5;
 
+    /// <summary>
+    /// Runs of one day about different children: a run whose candidates overlap an earlier run's of the same day (same
+    /// input) must differ from them by 0 or five or more children on each side, or its counts are hidden. Otherwise the
+    /// difference of the two runs (say 50 places with every specialism, and 50 without one) would be about the one to
+    /// four children only one of them could take. Runs about disjoint groups (other care types) are independent.
+    /// </summary>
+    public static bool IsApart(IReadOnlySet<int> candidates, IEnumerable<IReadOnlySet<int>> earlier) =>
+        earlier.All(other => !other.Overlaps(candidates)
+            || (IsLargeEnough(candidates.Count(c => !other.Contains(c))) && IsLargeEnough(other.Count(c => !candidates.Contains(c)))));
+
     /// <summary>A group whose size may stand behind an exact count: nobody in it, or five or more.</summary>
     public static bool IsLargeEnough(int group) => group == 0 || group >= Threshold;
 

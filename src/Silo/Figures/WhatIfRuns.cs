@@ -104,7 +104,7 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
     {
         var option = (await ContractOptionsAsync(regionCode)).FirstOrDefault(o => o.Id == offeringId);
         if (option is null) return WhatIfAnswer.Refused([new WhatIfProblem("offering", WhatIfRule.OfferingNotAnOption)]);
-        return await RunAsync(regionCode, userId, "contract", new { offeringId = option.Id }, () => RunContractAsync(regionCode, userId, option), cancellationToken);
+        return await RunAsync(regionCode, userId, "contract", new ContractInput(option.Id), () => RunContractAsync(regionCode, userId, option), cancellationToken);
     }
 
     /// <summary>For every care type the region's children wait for: 1 to 10 extra places that fit every waiting child's needs, at the region's centre.</summary>
@@ -191,7 +191,8 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
         var candidates = WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(purchase, regionCode), frozen.Day);
         var description = $"{input.Units} {(input.Units == 1 ? "plek" : "plekken")} {CareTypes.DutchName(input.CareType)} inkopen, {band.Label}, in {spot.Name}"
             + (input.Specialisms.Count == 0 ? ", zonder specialisme" : $", met {string.Join(", ", input.Specialisms.Select(Specialisms.DutchName))}");
-        return await StoreAsync(regionCode, userId, "purchase", input, frozen, description, Publish(comparison, candidates), null, clockwork.ElapsedMilliseconds);
+        return await StoreAsync(regionCode, userId, "purchase", input, frozen, description,
+            earlier => (Publish(comparison, candidates, WhatIfDisclosure.IsApart(candidates.Members, earlier)), null), clockwork.ElapsedMilliseconds);
     }
 
     private async Task<Guid?> RunContractAsync(string regionCode, Guid? userId, ContractOption option)
@@ -203,8 +204,8 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
         var place = frozen.Instance.Places.Single(p => p.Id == option.Id.ToString());
         var candidates = WhatIf.CandidatesFor(frozen.Instance, WhatIf.Contracted(place, regionCode), frozen.Day);
         var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {CareTypes.DutchName(option.CareType)}, {option.FreeUnits} vrij";
-        return await StoreAsync(regionCode, userId, "contract", new { offeringId = option.Id }, frozen, description, Publish(comparison, candidates), null,
-            clockwork.ElapsedMilliseconds);
+        return await StoreAsync(regionCode, userId, "contract", new ContractInput(option.Id), frozen, description,
+            earlier => (Publish(comparison, candidates, WhatIfDisclosure.IsApart(candidates.Members, earlier)), null), clockwork.ElapsedMilliseconds);
     }
 
     private async Task<Guid?> RunSweepAsync(string regionCode, Guid? userId)
@@ -214,15 +215,67 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
             spot = await SpotAsync(connection, regionCode, null);
         var frozen = await inputs.TodaysAsync(regionCode);
         var clockwork = Stopwatch.StartNew();
-        var instance = frozen.Instance;
+        var (careTypes, placeFor) = SweepPlaces(frozen.Instance, spot);
+        var rows = WhatIf.Sweep(frozen.Instance, careTypes, placeFor, regionCode, frozen.Day, SweepSteps);
+        var description = $"Waarde van 1 tot {SweepSteps} extra plekken per zorgvorm, in {spot.Name}, passend bij de zorgbehoeften van de wachtende kinderen";
+        return await StoreAsync(regionCode, userId, "sweep", new { steps = SweepSteps }, frozen, description, earlier => (null, rows.Select(row =>
+        {
+            var shown = WhatIfDisclosure.ShowsExtraPlaced(row.Candidates) && WhatIfDisclosure.IsApart(row.Candidates.Members, earlier);
+            return new SweepLine(row.CareType, row.ByUnits.Select(step => Signed(step.AdditionallyPlaced, shown)).ToList());
+        }).ToList()), clockwork.ElapsedMilliseconds);
+    }
+
+    /// <summary>The sweep's care types (those the frozen children wait for) and, per care type, a place at the spot fitting every need of its children.</summary>
+    private static (IReadOnlyList<string> CareTypes, Func<string, Purchase> PlaceFor) SweepPlaces(MatchingInstance instance, (string Name, double Lat, double Lon) spot)
+    {
         var careTypes = instance.Requests.Select(r => r.CareType).Distinct().OrderBy(CareTypes.DutchName, StringComparer.InvariantCultureIgnoreCase).ToList();
         var needs = instance.Requests.ToLookup(r => r.CareType, r => r.Needs);
-        Purchase PlaceFor(string careType) => new(careType, 1, 0, 23, [.. needs[careType].SelectMany(n => n).Distinct().Order(StringComparer.Ordinal)], spot.Lat, spot.Lon);
-        var rows = WhatIf.Sweep(instance, careTypes, PlaceFor, regionCode, frozen.Day, SweepSteps);
-        var lines = rows.Select(row => new SweepLine(row.CareType,
-            row.ByUnits.Select(step => Signed(step.AdditionallyPlaced, WhatIfDisclosure.ShowsExtraPlaced(row.Candidates))).ToList())).ToList();
-        var description = $"Waarde van 1 tot {SweepSteps} extra plekken per zorgvorm, in {spot.Name}, passend bij de zorgbehoeften van de wachtende kinderen";
-        return await StoreAsync(regionCode, userId, "sweep", new { steps = SweepSteps }, frozen, description, null, lines, clockwork.ElapsedMilliseconds);
+        return (careTypes, careType => new Purchase(careType, 1, 0, 23, [.. needs[careType].SelectMany(n => n).Distinct().Order(StringComparer.Ordinal)], spot.Lat, spot.Lon));
+    }
+
+    private sealed record ContractInput(Guid OfferingId);
+
+    /// <summary>
+    /// The candidates (children who could take the places) of every run the region stored today on this input: what a new
+    /// run's candidates are compared with (<see cref="WhatIfDisclosure.IsApart"/>). Recomputed from the stored questions on
+    /// the frozen input, so no list of children is ever stored with a run.
+    /// </summary>
+    private async Task<List<IReadOnlySet<int>>> EarlierCandidatesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+        string regionCode, FrozenMarket frozen)
+    {
+        var sets = new List<IReadOnlySet<int>>();
+        var runs = await connection.QueryAsync<StoredQuestion>("""
+            SELECT kind AS Kind, inputs AS Inputs, result AS Result FROM what_if_runs WHERE region_code = @regionCode AND created_at >= @dayStart
+            """, new { regionCode, dayStart = DayStart }, transaction);
+        foreach (var run in runs)
+        {
+            if (JsonSerializer.Deserialize<StoredResult>(run.Result, Json) is not { } result || result.InputDay != frozen.Day) continue;
+            switch (run.Kind)
+            {
+                case "purchase" when JsonSerializer.Deserialize<PurchaseInput>(run.Inputs, Json) is { } input:
+                    var band = AgeBands.Single(b => b.Code == input.AgeBand);
+                    var spot = await SpotAsync(connection, regionCode, input.Place, transaction);
+                    var purchase = new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon);
+                    sets.Add(WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(purchase, regionCode), frozen.Day).Members);
+                    break;
+                case "contract" when JsonSerializer.Deserialize<ContractInput>(run.Inputs, Json) is { } contract
+                                     && frozen.Instance.Places.FirstOrDefault(p => p.Id == contract.OfferingId.ToString()) is { } place:
+                    sets.Add(WhatIf.CandidatesFor(frozen.Instance, WhatIf.Contracted(place, regionCode), frozen.Day).Members);
+                    break;
+                case "sweep":
+                    var (careTypes, placeFor) = SweepPlaces(frozen.Instance, await SpotAsync(connection, regionCode, null, transaction));
+                    sets.AddRange(careTypes.Select(c => WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(placeFor(c), regionCode), frozen.Day).Members));
+                    break;
+            }
+        }
+        return sets;
+    }
+
+    private sealed class StoredQuestion
+    {
+        public string Kind { get; init; } = "";
+        public string Inputs { get; init; } = "";
+        public string Result { get; init; } = "";
     }
 
     public async Task<Run?> FindAsync(string regionCode, Guid id)
@@ -279,14 +332,15 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
     /// Publishes a comparison's changes under <see cref="WhatIfDisclosure"/>: exact counts where the children they are about
     /// (<paramref name="candidates"/>) are 0 or five or more, hidden (stored as 0) otherwise; averages rounded, over five or more.
     /// </summary>
-    private static ChangeFigures Publish(Comparison comparison, PurchaseCandidates candidates)
+    /// <param name="apart">false when the candidates differ from an earlier run's of the day by one to four children: then every count is hidden</param>
+    private static ChangeFigures Publish(Comparison comparison, PurchaseCandidates candidates, bool apart)
     {
-        var total = WhatIfDisclosure.ShowsExtraPlaced(candidates);
+        var total = apart && WhatIfDisclosure.ShowsExtraPlaced(candidates);
         return new ChangeFigures(
             Signed(comparison.AdditionallyPlaced, total),
-            WhatIfDisclosure.ShowsByPriority(candidates) ? comparison.AdditionallyPlacedByPriority.Select(p => Signed(p, shown: true)).ToList() : null,
-            comparison.PastNormPlaced.Select((n, norm) => Signed(n, WhatIfDisclosure.ShowsPastNorm(candidates, norm))).ToList(),
-            WhatIfDisclosure.AverageWaitingDays(comparison, candidates),
+            total && WhatIfDisclosure.ShowsByPriority(candidates) ? comparison.AdditionallyPlacedByPriority.Select(p => Signed(p, shown: true)).ToList() : null,
+            comparison.PastNormPlaced.Select((n, norm) => Signed(n, total && WhatIfDisclosure.ShowsPastNorm(candidates, norm))).ToList(),
+            total ? WhatIfDisclosure.AverageWaitingDays(comparison, candidates) : null,
             WhatIfDisclosure.AverageDistanceKm(comparison.Before), WhatIfDisclosure.AverageDistanceKm(comparison.After));
     }
 
@@ -294,12 +348,13 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
     private static SignedCount Signed(int change, bool shown) =>
         shown ? new SignedCount(change < 0, new ProtectedCount(Math.Abs(change), false)) : new SignedCount(false, new ProtectedCount(0, true));
 
-    private static async Task<(string Name, double Lat, double Lon)> SpotAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? municipality)
+    private static async Task<(string Name, double Lat, double Lon)> SpotAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? municipality,
+        System.Data.Common.DbTransaction? transaction = null)
     {
         var spot = municipality is null
-            ? await connection.QuerySingleAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM regions WHERE code = @regionCode", new { regionCode })
+            ? await connection.QuerySingleAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM regions WHERE code = @regionCode", new { regionCode }, transaction)
             : await connection.QuerySingleAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM municipalities WHERE region_code = @regionCode AND id = @municipality",
-                new { regionCode, municipality });
+                new { regionCode, municipality }, transaction);
         return (municipality is null ? $"het midden van {spot.Name}" : spot.Name, spot.Lat, spot.Lon);
     }
 
@@ -307,18 +362,20 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
     /// Stores a run unless the region has stored its runs for today (then null). On the pool, with a connection of its own:
     /// a write holds SQLite's writer turn (and row locks on PostgreSQL) and must not wait for a lane thread meanwhile.
     /// </summary>
+    /// <param name="publish">the figures to publish, given the candidates of the runs stored today before this one</param>
     private Task<Guid?> StoreAsync(string regionCode, Guid? userId, string kind, object question, FrozenMarket frozen, string description,
-        ChangeFigures? change, IReadOnlyList<SweepLine>? sweep, long solveMillis) => Task.Run(async () =>
+        Func<IReadOnlyList<IReadOnlySet<int>>, (ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep)> publish, long solveMillis) => Task.Run(async () =>
     {
         var id = Guid.NewGuid();
-        var stored = new StoredResult(description, change, sweep, frozen.Day, frozen.FrozenAt, WhatIfDisclosure.Version);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        // Runs of one region are counted one writer at a time: SQLite has one writer; on PostgreSQL the region's row is locked.
+        // Runs of one region are counted, and compared with each other, one writer at a time: SQLite has one writer; on PostgreSQL the region's row is locked.
         if (database.Provider == DatabaseProvider.Postgres)
             await connection.ExecuteAsync("SELECT code FROM regions WHERE code = @regionCode FOR UPDATE", new { regionCode }, transaction);
         if (await connection.ExecuteScalarAsync<int>(CountStoredToday, new { regionCode, dayStart = DayStart }, transaction) >= options.WhatIfRunsPerRegionPerDay)
             return (Guid?)null;
+        var (change, sweep) = publish(await EarlierCandidatesAsync(connection, transaction, regionCode, frozen));
+        var stored = new StoredResult(description, change, sweep, frozen.Day, frozen.FrozenAt, WhatIfDisclosure.Version);
         await connection.ExecuteAsync("""
             INSERT INTO what_if_runs (id, region_code, kind, created_at, created_by, policy_version, solve_millis, inputs, result)
             VALUES (@id, @regionCode, @kind, @createdAt, @userId, @policyVersion, @solveMillis, @inputs, @result)

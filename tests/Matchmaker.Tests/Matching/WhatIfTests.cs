@@ -52,6 +52,19 @@ public sealed class WhatIfTests
     }
 
     [Fact]
+    public void RunsOfOneDay_ThatDifferByOneToFourChildren_AreNotApart_DisjointOnesAre()
+    {
+        IReadOnlySet<int> Set(params int[] members) => members.ToHashSet();
+        var seven = Set(1, 2, 3, 4, 5, 6, 7);
+
+        Assert.False(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6), [seven]));
+        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7), [seven]));
+        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2), [Set(3, 4, 5)]));
+        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), [seven]));
+        Assert.False(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7, 8), [seven, Set(20)]));
+    }
+
+    [Fact]
     public void APlaceNobodyCanUse_ChangesNothing()
     {
         var instance = RandomInstances.Small(7, siblings: true, maxRequests: 12, maxPlaces: 5);

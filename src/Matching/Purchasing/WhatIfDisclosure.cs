@@ -8,7 +8,8 @@ namespace Matchmaker.Matching.Purchasing;
 /// children they are about has 0 or at least <see cref="Threshold"/> children: the candidates (the children who could
 /// take the bought places at all), each priority class of them, and on each side of a norm. Then a difference between
 /// two runs (k and k + 1 places) tells at most that one more of five or more children gets a place, or that it is one of
-/// five or more crisis children: never the urgency or waiting of an identifiable child. Attributes of persons (their
+/// five or more crisis children: never the urgency or waiting of an identifiable child; and runs of one day about groups
+/// that differ by one to four children publish no count (<see cref="IsApart"/>). Attributes of persons (their
 /// waiting days, distances) are published only as averages over at least <see cref="Threshold"/> children, rounded to
 /// <see cref="WaitingDaysStep"/> days and <see cref="DistanceStepKm"/> km, so the difference of two such averages
 /// leaves a range of 100 days or more for any one child's wait. Pure: counts in, decisions out.

@@ -24,11 +24,43 @@ public static class WhatIf
     {
         var index = instance.Places.ToList().FindIndex(p => p.Id == placeId);
         if (index < 0) throw new ArgumentException($"No place '{placeId}' in the instance.", nameof(placeId));
-        var place = instance.Places[index];
-        var contracted = place with { ContractedBy = place.ContractedBy.Contains(regionId) ? place.ContractedBy : [.. place.ContractedBy, regionId] };
         var places = instance.Places.ToArray();
-        places[index] = contracted;
+        places[index] = Contracted(places[index], regionId);
         return new Comparison(Evaluate(instance, asOf), Evaluate(instance with { Places = places }, asOf));
+    }
+
+    /// <summary>The place as it is once the region contracts it.</summary>
+    public static Place Contracted(Place place, string regionId) =>
+        place with { ContractedBy = place.ContractedBy.Contains(regionId) ? place.ContractedBy : [.. place.ContractedBy, regionId] };
+
+    /// <summary>The place a purchase adds: its care type, ages and specialisms at its spot, open to every gender, contracted by the region.</summary>
+    public static Place PlaceOf(Purchase purchase, string regionId) =>
+        new($"what-if:{purchase.CareType}", purchase.CareType, purchase.Units, purchase.MinAge, purchase.MaxAge, AllGenders,
+            purchase.CareType == CareTypes.Secure, purchase.Specialisms, purchase.Lat, purchase.Lon, regionId, [regionId]);
+
+    /// <summary>
+    /// The waiting children who could take <paramref name="place"/> at all, capacity aside (care type, security, age,
+    /// gender, needs, distance, the region's policy): the group a purchase of such places is about. Counted in all, per
+    /// priority and past each norm; <see cref="WhatIfDisclosure"/> publishes a count only where its group is large enough.
+    /// </summary>
+    public static PurchaseCandidates CandidatesFor(MatchingInstance instance, Place place, DateOnly asOf)
+    {
+        var byPriority = new int[3];
+        var pastNorm = new int[3];
+        var members = new HashSet<int>();
+        for (var r = 0; r < instance.Requests.Count; r++)
+        {
+            var request = instance.Requests[r];
+            if (Feasibility.BrokenByKind(request, place) is not null) continue;
+            if (Geo.DistanceKm(request.Lat, request.Lon, place.Lat, place.Lon) > request.MaxDistanceKm) continue;
+            if (Feasibility.BrokenPolicy(request, place, instance.Policy) is not null) continue;
+            members.Add(r);
+            byPriority[request.Priority - 1]++;
+            var measureStart = asOf.AddDays(-request.WaitingDays);
+            for (var n = 0; n < pastNorm.Length; n++)
+                if (WaitingNorms.IsPast(Outcome.PastNorms[n], measureStart, asOf)) pastNorm[n]++;
+        }
+        return new PurchaseCandidates(byPriority.Sum(), byPriority, pastNorm, members);
     }
 
     /// <summary>
@@ -49,7 +81,7 @@ public static class WhatIf
             var steps = Enumerable.Range(1, maxUnits)
                 .Select(units => new Comparison(before, Evaluate(With(part, placeFor(careType) with { Units = units }, regionId), asOf)))
                 .ToList();
-            return new SweepRow(careType, steps);
+            return new SweepRow(careType, steps, CandidatesFor(part, PlaceOf(placeFor(careType), regionId), asOf));
         }).ToList();
     }
 
@@ -57,9 +89,7 @@ public static class WhatIf
     public static MatchingInstance With(MatchingInstance instance, Purchase purchase, string regionId)
     {
         Validate(purchase);
-        var place = new Place($"what-if:{purchase.CareType}", purchase.CareType, purchase.Units, purchase.MinAge, purchase.MaxAge, AllGenders,
-            purchase.CareType == CareTypes.Secure, purchase.Specialisms, purchase.Lat, purchase.Lon, regionId, [regionId]);
-        return instance with { Places = [.. instance.Places, place] };
+        return instance with { Places = [.. instance.Places, PlaceOf(purchase, regionId)] };
     }
 
     private static void Validate(Purchase purchase)
@@ -93,8 +123,15 @@ public static class WhatIf
 /// <summary>Extra units the region could buy: one care type, an age range, the specialisms they offer, at one spot.</summary>
 public sealed record Purchase(string CareType, int Units, int MinAge, int MaxAge, IReadOnlyList<string> Specialisms, double Lat, double Lon);
 
-/// <summary>One care type's sweep: the comparison after buying 1, 2, … places of it.</summary>
-public sealed record SweepRow(string CareType, IReadOnlyList<Comparison> ByUnits);
+/// <summary>One care type's sweep: the comparison after buying 1, 2, … places of it, and the children such places could take.</summary>
+public sealed record SweepRow(string CareType, IReadOnlyList<Comparison> ByUnits, PurchaseCandidates Candidates);
+
+/// <summary>
+/// The waiting children who could take a kind of place at all (capacity aside): how many, per priority class (crisis,
+/// urgent, regular) and past each norm (5 working days, 6 weeks, 3 months, as in <see cref="Outcome"/>).
+/// </summary>
+/// <param name="Members">which children they are (indices into the instance's requests): for comparing runs of one day, never published</param>
+public sealed record PurchaseCandidates(int Count, IReadOnlyList<int> ByPriority, IReadOnlyList<int> PastNorm, IReadOnlySet<int> Members);
 
 /// <summary>
 /// What an allocation gives the waiting children: how many are placed (per priority class), the days the placed ones
@@ -102,7 +139,7 @@ public sealed record SweepRow(string CareType, IReadOnlyList<Comparison> ByUnits
 /// </summary>
 public sealed record Outcome(int Placed, IReadOnlyList<int> PlacedByPriority, long WaitingDaysOfPlaced, double DistanceKm, IReadOnlyList<int> UnplacedPastNorm)
 {
-    private static readonly WaitingNorms.Status[] PastNorms =
+    internal static readonly WaitingNorms.Status[] PastNorms =
         [WaitingNorms.Status.OverFiveWorkingDays, WaitingNorms.Status.OverSixWeeks, WaitingNorms.Status.OverThreeMonths];
 
     public double AverageDistanceKm => Placed == 0 ? 0 : DistanceKm / Placed;

@@ -16,6 +16,7 @@ public static class FiguresServices
         services.AddSingleton<RegionShortage>();
         services.AddSingleton<NationalOverview>();
         services.AddSingleton<NationalRematch>();
+        services.AddSingleton<WhatIfInputs>();
         services.AddSingleton<WhatIfRuns>();
         services.AddSingleton<FiguresSnapshots>();
         services.AddSingleton<RegionPopulations>();

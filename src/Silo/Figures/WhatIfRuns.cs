@@ -12,14 +12,16 @@ namespace Matchmaker.Silo.Figures;
 
 /// <summary>
 /// What-if runs for purchasing: the matcher re-run on the region's waiting children (those not already waiting for a
-/// provider's answer) with places the region could buy or contract. Only changes are published, as counts of children
-/// under the same small-count rule as the shortage figures; a run is stored with its inputs, the policy version and
-/// exactly what was published, so reading it back or exporting it later shows the same figures.
-/// Runs go through the <see cref="HeavyLane"/>: the same question on the same market version gets the run already stored
-/// (nothing computed, nothing stored again), a municipality has one run computing at a time, and a region stores at most
-/// <see cref="FiguresOptions.WhatIfRunsPerRegionPerDay"/> runs a day.
+/// provider's answer) with places the region could buy or contract, on the input frozen for the day
+/// (<see cref="WhatIfInputs"/>). Only changes are published, under <see cref="WhatIfDisclosure"/>: extra children placed
+/// (in all, per priority, past each norm) as exact counts where the children they are about are 0 or five or more,
+/// waiting days and distances only as rounded averages over five or more. A run is stored with its inputs, the policy
+/// versions and exactly what was published, so reading it back or exporting it later shows the same figures.
+/// Runs go through the <see cref="HeavyLane"/>: the same question on the same day gets the run already stored (nothing
+/// computed, nothing stored again; the input is the same, so the answer would be too), a municipality has one run
+/// computing at a time, and a region stores at most <see cref="FiguresOptions.WhatIfRunsPerRegionPerDay"/> runs a day.
 /// </summary>
-public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions options, TimeProvider clock)
+public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs inputs, FiguresOptions options, TimeProvider clock)
 {
     public const int SweepSteps = 10;
 
@@ -48,14 +50,21 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
         public Guid? Place => string.IsNullOrEmpty(Municipality) ? null : Guid.Parse(Municipality);
     }
 
+    /// <param name="InputDay">the day whose frozen input the run computed on ("Stand van"); null for runs stored before inputs were frozen</param>
+    /// <param name="InputFrozenAt">when that input was frozen</param>
+    /// <param name="DisclosureVersion">the publication rule (<see cref="WhatIfDisclosure.Version"/>); null before it</param>
     public sealed record Run(Guid Id, string RegionCode, string Kind, DateTimeOffset CreatedAt, string PolicyVersion, long SolveMillis,
-        string Description, ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep);
+        string Description, ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep, DateOnly? InputDay, DateTimeOffset? InputFrozenAt, string? DisclosureVersion);
 
-    /// <summary>What a purchase changes for the waiting children. Negative changes are shown with their sign.</summary>
+    /// <summary>
+    /// What a purchase changes for the waiting children (<see cref="WhatIfDisclosure"/>). Negative changes are shown with
+    /// their sign; a hidden count is about fewer than five children; <paramref name="ExtraPlacedByPriority"/> is null when
+    /// a priority class of the children who could take the places has one to four; the averages are null below five children.
+    /// </summary>
     public sealed record ChangeFigures(SignedCount ExtraPlaced, IReadOnlyList<SignedCount>? ExtraPlacedByPriority, IReadOnlyList<SignedCount> FewerPastNorm,
-        long? WaitingDaysEnded, double? AverageDistanceBeforeKm, double? AverageDistanceAfterKm);
+        int? AverageWaitingDaysOfExtraPlaced, double? AverageDistanceBeforeKm, double? AverageDistanceAfterKm);
 
-    /// <summary>One care type's sweep: extra children placed after buying 1, 2, … places.</summary>
+    /// <summary>One care type's sweep: extra children placed after buying 1, 2, … places (all hidden when fewer than five children could take them).</summary>
     public sealed record SweepLine(string CareType, IReadOnlyList<SignedCount> ExtraPlaced)
     {
         /// <summary>The largest visible effect, for ranking care types: where one more euro helps most.</summary>
@@ -71,7 +80,7 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
         public string ProviderName { get; init; } = "";
         public string LocationName { get; init; } = "";
         public string Municipality { get; init; } = "";
-        public int FreeUnits { get; init; }
+        public int FreeUnits { get; set; }
         public double Lat { get; init; }
         public double Lon { get; init; }
         public double DistanceKm { get; set; }
@@ -95,7 +104,7 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
     {
         var option = (await ContractOptionsAsync(regionCode)).FirstOrDefault(o => o.Id == offeringId);
         if (option is null) return WhatIfAnswer.Refused([new WhatIfProblem("offering", WhatIfRule.OfferingNotAnOption)]);
-        return await RunAsync(regionCode, userId, "contract", new { offeringId = option.Id }, () => RunContractAsync(regionCode, userId, option), cancellationToken);
+        return await RunAsync(regionCode, userId, "contract", new ContractInput(option.Id), () => RunContractAsync(regionCode, userId, option), cancellationToken);
     }
 
     /// <summary>For every care type the region's children wait for: 1 to 10 extra places that fit every waiting child's needs, at the region's centre.</summary>
@@ -112,14 +121,15 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
     private const string CountStoredToday = "SELECT count(*) FROM what_if_runs WHERE region_code = @regionCode AND created_at >= @dayStart";
 
     /// <summary>
-    /// The question (kind and inputs) on the market as it is now: the run stored for it on this market version, or a new
-    /// run if the lane admits the caller and the region has runs left today.
+    /// The question (kind and inputs) on the day's frozen input: the run stored for it today (on any node), or a new run if
+    /// the lane admits the caller and the region has runs left today.
     /// </summary>
-    private async Task<WhatIfAnswer> RunAsync(string regionCode, Guid? userId, string kind, object inputs, Func<Task<Guid?>> run,
+    private async Task<WhatIfAnswer> RunAsync(string regionCode, Guid? userId, string kind, object question, Func<Task<Guid?>> run,
         CancellationToken cancellationToken)
     {
-        var version = await MarketVersion.ReadAsync(database, Today, cancellationToken);
-        var key = $"what-if/{regionCode}/{kind}/{JsonSerializer.Serialize(inputs, Json)}/{version}";
+        var asked = JsonSerializer.Serialize(question, Json);
+        if (await StoredAsync(regionCode, kind, asked) is { } stored) return WhatIfAnswer.Stored(stored);
+        var key = $"what-if/{regionCode}/{kind}/{asked}/{Today:yyyyMMdd}";
         if (!lane.Knows(key) && await StoredTodayAsync(regionCode) >= options.WhatIfRunsPerRegionPerDay) return WhatIfAnswer.DailyCapReached(UntilTomorrow);
         var answer = await lane.RunAsync(key, $"user/{userId}", run, cancellationToken);
         return answer switch
@@ -130,6 +140,20 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
             { Status: LaneStatus.Running } => new WhatIfAnswer(WhatIfStatus.Computing, Guid.Empty, [], answer.RetryAfter),
             _ => new WhatIfAnswer(WhatIfStatus.Busy, Guid.Empty, [], answer.RetryAfter),
         };
+    }
+
+    /// <summary>The run stored today for the same question under the same rules, if any: replayed, never recomputed.</summary>
+    private async Task<Guid?> StoredAsync(string regionCode, string kind, string asked)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<RunRow>("""
+            SELECT id AS Id, region_code AS RegionCode, kind AS Kind, created_at AS CreatedAt, policy_version AS PolicyVersion,
+                   solve_millis AS SolveMillis, result AS Result
+            FROM what_if_runs
+            WHERE region_code = @regionCode AND kind = @kind AND inputs = @asked AND created_at >= @dayStart AND policy_version = @policyVersion
+            ORDER BY created_at, id
+            """, new { regionCode, kind, asked, dayStart = DayStart, policyVersion = PriorityPolicy.Version });
+        return rows.Select(r => r.ToRun()).FirstOrDefault(r => r.InputDay == Today && r.DisclosureVersion == WhatIfDisclosure.Version)?.Id;
     }
 
     /// <summary>What is wrong with a purchase, in the order of its fields; empty when it can run.</summary>
@@ -157,48 +181,101 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
     private async Task<Guid?> RunPurchaseAsync(string regionCode, Guid? userId, PurchaseInput input)
     {
         var band = AgeBands.Single(b => b.Code == input.AgeBand);
-        await using var connection = await database.OpenAsync();
-        var spot = await SpotAsync(connection, regionCode, input.Place);
-        var today = Today;
+        (string Name, double Lat, double Lon) spot;
+        await using (var connection = await database.OpenAsync())
+            spot = await SpotAsync(connection, regionCode, input.Place);
+        var frozen = await inputs.TodaysAsync(regionCode);
         var clockwork = Stopwatch.StartNew();
-        var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
-        var comparison = WhatIf.Buy(market.Instance, new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon),
-            regionCode, today);
+        var purchase = new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon);
+        var comparison = WhatIf.Buy(frozen.Instance, purchase, regionCode, frozen.Day);
+        var candidates = WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(purchase, regionCode), frozen.Day);
         var description = $"{input.Units} {(input.Units == 1 ? "plek" : "plekken")} {CareTypes.DutchName(input.CareType)} inkopen, {band.Label}, in {spot.Name}"
             + (input.Specialisms.Count == 0 ? ", zonder specialisme" : $", met {string.Join(", ", input.Specialisms.Select(Specialisms.DutchName))}");
-        return await StoreAsync(regionCode, userId, "purchase", input, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
+        return await StoreAsync(regionCode, userId, "purchase", input, frozen, description,
+            earlier => (Publish(comparison, candidates, WhatIfDisclosure.IsApart(candidates.Members, earlier)), null), clockwork.ElapsedMilliseconds);
     }
 
     private async Task<Guid?> RunContractAsync(string regionCode, Guid? userId, ContractOption option)
     {
-        await using var connection = await database.OpenAsync();
-        var today = Today;
+        var frozen = await inputs.TodaysAsync(regionCode);
         var clockwork = Stopwatch.StartNew();
-        var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
-        var comparison = WhatIf.Contract(market.Instance, option.Id.ToString(), regionCode, today);
-        var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {CareTypes.DutchName(option.CareType)}, nu {option.FreeUnits} vrij";
-        return await StoreAsync(regionCode, userId, "contract", new { offeringId = option.Id }, description, Publish(comparison), null, clockwork.ElapsedMilliseconds);
+        // The options come from the same frozen input (ContractOptionsAsync), so the place is in it.
+        var comparison = WhatIf.Contract(frozen.Instance, option.Id.ToString(), regionCode, frozen.Day);
+        var place = frozen.Instance.Places.Single(p => p.Id == option.Id.ToString());
+        var candidates = WhatIf.CandidatesFor(frozen.Instance, WhatIf.Contracted(place, regionCode), frozen.Day);
+        var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {CareTypes.DutchName(option.CareType)}, {option.FreeUnits} vrij";
+        return await StoreAsync(regionCode, userId, "contract", new ContractInput(option.Id), frozen, description,
+            earlier => (Publish(comparison, candidates, WhatIfDisclosure.IsApart(candidates.Members, earlier)), null), clockwork.ElapsedMilliseconds);
     }
 
     private async Task<Guid?> RunSweepAsync(string regionCode, Guid? userId)
     {
-        await using var connection = await database.OpenAsync();
-        var today = Today;
-        var spot = await SpotAsync(connection, regionCode, null);
+        (string Name, double Lat, double Lon) spot;
+        await using (var connection = await database.OpenAsync())
+            spot = await SpotAsync(connection, regionCode, null);
+        var frozen = await inputs.TodaysAsync(regionCode);
         var clockwork = Stopwatch.StartNew();
-        var market = await RegionMarket.LoadAsync(connection, regionCode, RoundOptions.Remembering, today) ?? throw new InvalidOperationException("No such region.");
-        var careTypes = market.Instance.Requests.Select(r => r.CareType).Distinct().OrderBy(CareTypes.DutchName, StringComparer.InvariantCultureIgnoreCase).ToList();
-        var needs = market.Instance.Requests.ToLookup(r => r.CareType, r => r.Needs);
-        Purchase PlaceFor(string careType) => new(careType, 1, 0, 23, [.. needs[careType].SelectMany(n => n).Distinct().Order(StringComparer.Ordinal)], spot.Lat, spot.Lon);
-        var rows = WhatIf.Sweep(market.Instance, careTypes, PlaceFor, regionCode, today, SweepSteps);
-
-        var counts = new SmallCountProtection();
-        var cells = rows.Select(row => row.ByUnits.Select(step => counts.Count(Math.Abs(step.AdditionallyPlaced))).ToArray()).ToList();
-        var hidden = counts.Protect();
-        var lines = rows.Select((row, i) => new SweepLine(row.CareType,
-            row.ByUnits.Select((step, k) => new SignedCount(step.AdditionallyPlaced < 0, new ProtectedCount(counts.ValueOf(cells[i][k]), hidden[cells[i][k]]))).ToList())).ToList();
+        var (careTypes, placeFor) = SweepPlaces(frozen.Instance, spot);
+        var rows = WhatIf.Sweep(frozen.Instance, careTypes, placeFor, regionCode, frozen.Day, SweepSteps);
         var description = $"Waarde van 1 tot {SweepSteps} extra plekken per zorgvorm, in {spot.Name}, passend bij de zorgbehoeften van de wachtende kinderen";
-        return await StoreAsync(regionCode, userId, "sweep", new { steps = SweepSteps }, description, null, lines, clockwork.ElapsedMilliseconds);
+        return await StoreAsync(regionCode, userId, "sweep", new { steps = SweepSteps }, frozen, description, earlier => (null, rows.Select(row =>
+        {
+            var shown = WhatIfDisclosure.ShowsExtraPlaced(row.Candidates) && WhatIfDisclosure.IsApart(row.Candidates.Members, earlier);
+            return new SweepLine(row.CareType, row.ByUnits.Select(step => Signed(step.AdditionallyPlaced, shown)).ToList());
+        }).ToList()), clockwork.ElapsedMilliseconds);
+    }
+
+    /// <summary>The sweep's care types (those the frozen children wait for) and, per care type, a place at the spot fitting every need of its children.</summary>
+    private static (IReadOnlyList<string> CareTypes, Func<string, Purchase> PlaceFor) SweepPlaces(MatchingInstance instance, (string Name, double Lat, double Lon) spot)
+    {
+        var careTypes = instance.Requests.Select(r => r.CareType).Distinct().OrderBy(CareTypes.DutchName, StringComparer.InvariantCultureIgnoreCase).ToList();
+        var needs = instance.Requests.ToLookup(r => r.CareType, r => r.Needs);
+        return (careTypes, careType => new Purchase(careType, 1, 0, 23, [.. needs[careType].SelectMany(n => n).Distinct().Order(StringComparer.Ordinal)], spot.Lat, spot.Lon));
+    }
+
+    private sealed record ContractInput(Guid OfferingId);
+
+    /// <summary>
+    /// The candidates (children who could take the places) of every run the region stored today on this input: what a new
+    /// run's candidates are compared with (<see cref="WhatIfDisclosure.IsApart"/>). Recomputed from the stored questions on
+    /// the frozen input, so no list of children is ever stored with a run.
+    /// </summary>
+    private async Task<List<IReadOnlySet<int>>> EarlierCandidatesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+        string regionCode, FrozenMarket frozen)
+    {
+        var sets = new List<IReadOnlySet<int>>();
+        var runs = await connection.QueryAsync<StoredQuestion>("""
+            SELECT kind AS Kind, inputs AS Inputs, result AS Result FROM what_if_runs WHERE region_code = @regionCode AND created_at >= @dayStart
+            """, new { regionCode, dayStart = DayStart }, transaction);
+        foreach (var run in runs)
+        {
+            if (JsonSerializer.Deserialize<StoredResult>(run.Result, Json) is not { } result || result.InputDay != frozen.Day) continue;
+            switch (run.Kind)
+            {
+                case "purchase" when JsonSerializer.Deserialize<PurchaseInput>(run.Inputs, Json) is { } input:
+                    var band = AgeBands.Single(b => b.Code == input.AgeBand);
+                    var spot = await SpotAsync(connection, regionCode, input.Place, transaction);
+                    var purchase = new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon);
+                    sets.Add(WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(purchase, regionCode), frozen.Day).Members);
+                    break;
+                case "contract" when JsonSerializer.Deserialize<ContractInput>(run.Inputs, Json) is { } contract
+                                     && frozen.Instance.Places.FirstOrDefault(p => p.Id == contract.OfferingId.ToString()) is { } place:
+                    sets.Add(WhatIf.CandidatesFor(frozen.Instance, WhatIf.Contracted(place, regionCode), frozen.Day).Members);
+                    break;
+                case "sweep":
+                    var (careTypes, placeFor) = SweepPlaces(frozen.Instance, await SpotAsync(connection, regionCode, null, transaction));
+                    sets.AddRange(careTypes.Select(c => WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(placeFor(c), regionCode), frozen.Day).Members));
+                    break;
+            }
+        }
+        return sets;
+    }
+
+    private sealed class StoredQuestion
+    {
+        public string Kind { get; init; } = "";
+        public string Inputs { get; init; } = "";
+        public string Result { get; init; } = "";
     }
 
     public async Task<Run?> FindAsync(string regionCode, Guid id)
@@ -222,59 +299,62 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
             """, new { regionCode, limit })).Select(r => r.ToRun()).ToList();
     }
 
-    /// <summary>Places with free units the region has not contracted, of the care types its children wait for, nearest the region's centre first.</summary>
+    /// <summary>
+    /// Places with free units the region has not contracted, of the care types its children wait for, nearest the region's
+    /// centre first: from the day's frozen input (freezing it if this is the day's first what-if), so the list, like the
+    /// runs, does not move with a registration during the day. Names and spots are read now (they are not about children).
+    /// </summary>
     public async Task<IReadOnlyList<ContractOption>> ContractOptionsAsync(string regionCode, int limit = 100)
     {
+        var frozen = await inputs.TodaysAsync(regionCode);
+        var waitedFor = frozen.Instance.Requests.Select(r => r.CareType).ToHashSet(StringComparer.Ordinal);
+        // ContractedBy leaves out contracts with the budget ceiling reached, as for the matcher (MarketRows): the region may contract those again.
+        var free = frozen.Instance.Places
+            .Where(p => p.Units > 0 && waitedFor.Contains(p.CareType) && !p.ContractedBy.Contains(regionCode) && Guid.TryParse(p.Id, out _))
+            .ToDictionary(p => Guid.Parse(p.Id), p => p.Units);
         await using var connection = await database.OpenAsync();
         var centre = await SpotAsync(connection, regionCode, null);
-        // Contracts with the budget ceiling reached do not count, as for the matcher (MarketRows): the region may contract those again.
-        var options = await connection.QueryAsync<ContractOption>("""
+        var offerings = await connection.QueryAsync<ContractOption>("""
             SELECT o.id AS Id, o.care_type AS CareType, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality,
-                   o.total_units - o.occupied_units - o.held_units AS FreeUnits, l.lat AS Lat, l.lon AS Lon
+                   l.lat AS Lat, l.lon AS Lon
             FROM offerings o JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
             JOIN municipalities m ON m.id = l.municipality_id
-            WHERE o.total_units - o.occupied_units - o.held_units > 0
-              AND o.care_type IN (SELECT care_type FROM requests WHERE region_code = @regionCode AND status = 'open')
-              AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.offering_id = o.id AND c.region_code = @regionCode AND c.budget_ceiling_reached = false)
-            """, new { regionCode });
-        return options
-            .Select(o => { o.DistanceKm = Math.Round(Geo.DistanceKm(centre.Lat, centre.Lon, o.Lat, o.Lon), 1); return o; })
+            """);
+        return offerings
+            .Where(o => free.ContainsKey(o.Id))
+            .Select(o => { o.FreeUnits = free[o.Id]; o.DistanceKm = Math.Round(Geo.DistanceKm(centre.Lat, centre.Lon, o.Lat, o.Lon), 1); return o; })
             .OrderBy(o => o.DistanceKm).ThenBy(o => o.Id).Take(limit).ToList();
     }
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    /// <summary>Publishes a comparison's changes: counts of children under the small-count rule; sums and distances only where their count shows.</summary>
-    private static ChangeFigures Publish(Comparison comparison)
+    /// <summary>
+    /// Publishes a comparison's changes under <see cref="WhatIfDisclosure"/>: exact counts where the children they are about
+    /// (<paramref name="candidates"/>) are 0 or five or more, hidden (stored as 0) otherwise; averages rounded, over five or more.
+    /// </summary>
+    /// <param name="apart">false when the candidates differ from an earlier run's of the day by one to four children: then every count is hidden</param>
+    private static ChangeFigures Publish(Comparison comparison, PurchaseCandidates candidates, bool apart)
     {
-        var counts = new SmallCountProtection();
-        var extra = counts.Count(Math.Abs(comparison.AdditionallyPlaced));
-        var byPriority = comparison.AdditionallyPlacedByPriority;
-        int[]? priorityCells = null;
-        if (comparison.AdditionallyPlaced >= 0 && byPriority.All(p => p >= 0))
-        {
-            priorityCells = byPriority.Select(counts.Count).ToArray();
-            counts.Sum(extra, priorityCells);
-        }
-        var normCells = comparison.PastNormPlaced.Select(n => counts.Count(Math.Abs(n))).ToArray();
-        var hidden = counts.Protect();
-        SignedCount Shown(int cell, int signed) => new(signed < 0, new ProtectedCount(counts.ValueOf(cell), hidden[cell]));
-        var extraShown = Shown(extra, comparison.AdditionallyPlaced);
-        // The placed children's averages are shown only for five or more placed, like the shortage page's medians.
-        double? Average(Outcome outcome) => outcome.Placed >= SmallCountProtection.Threshold ? Math.Round(outcome.AverageDistanceKm, 1) : null;
-        return new ChangeFigures(extraShown,
-            priorityCells?.Select((cell, p) => Shown(cell, byPriority[p])).ToList(),
-            normCells.Select((cell, n) => Shown(cell, comparison.PastNormPlaced[n])).ToList(),
-            extraShown.Count.Hidden ? null : comparison.WaitingDaysEnded,
-            Average(comparison.Before), Average(comparison.After));
+        var total = apart && WhatIfDisclosure.ShowsExtraPlaced(candidates);
+        return new ChangeFigures(
+            Signed(comparison.AdditionallyPlaced, total),
+            total && WhatIfDisclosure.ShowsByPriority(candidates) ? comparison.AdditionallyPlacedByPriority.Select(p => Signed(p, shown: true)).ToList() : null,
+            comparison.PastNormPlaced.Select((n, norm) => Signed(n, total && WhatIfDisclosure.ShowsPastNorm(candidates, norm))).ToList(),
+            total ? WhatIfDisclosure.AverageWaitingDays(comparison, candidates) : null,
+            WhatIfDisclosure.AverageDistanceKm(comparison.Before), WhatIfDisclosure.AverageDistanceKm(comparison.After));
     }
 
-    private static async Task<(string Name, double Lat, double Lon)> SpotAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? municipality)
+    /// <summary>A change as published: its value and sign when shown; hidden, it keeps neither (stored as 0).</summary>
+    private static SignedCount Signed(int change, bool shown) =>
+        shown ? new SignedCount(change < 0, new ProtectedCount(Math.Abs(change), false)) : new SignedCount(false, new ProtectedCount(0, true));
+
+    private static async Task<(string Name, double Lat, double Lon)> SpotAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? municipality,
+        System.Data.Common.DbTransaction? transaction = null)
     {
         var spot = municipality is null
-            ? await connection.QuerySingleAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM regions WHERE code = @regionCode", new { regionCode })
+            ? await connection.QuerySingleAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM regions WHERE code = @regionCode", new { regionCode }, transaction)
             : await connection.QuerySingleAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM municipalities WHERE region_code = @regionCode AND id = @municipality",
-                new { regionCode, municipality });
+                new { regionCode, municipality }, transaction);
         return (municipality is null ? $"het midden van {spot.Name}" : spot.Name, spot.Lat, spot.Lon);
     }
 
@@ -282,25 +362,27 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
     /// Stores a run unless the region has stored its runs for today (then null). On the pool, with a connection of its own:
     /// a write holds SQLite's writer turn (and row locks on PostgreSQL) and must not wait for a lane thread meanwhile.
     /// </summary>
-    private Task<Guid?> StoreAsync(string regionCode, Guid? userId, string kind, object inputs, string description,
-        ChangeFigures? change, IReadOnlyList<SweepLine>? sweep, long solveMillis) => Task.Run(async () =>
+    /// <param name="publish">the figures to publish, given the candidates of the runs stored today before this one</param>
+    private Task<Guid?> StoreAsync(string regionCode, Guid? userId, string kind, object question, FrozenMarket frozen, string description,
+        Func<IReadOnlyList<IReadOnlySet<int>>, (ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep)> publish, long solveMillis) => Task.Run(async () =>
     {
         var id = Guid.NewGuid();
-        var stored = new StoredResult(description, change, sweep);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        // Runs of one region are counted one writer at a time: SQLite has one writer; on PostgreSQL the region's row is locked.
+        // Runs of one region are counted, and compared with each other, one writer at a time: SQLite has one writer; on PostgreSQL the region's row is locked.
         if (database.Provider == DatabaseProvider.Postgres)
             await connection.ExecuteAsync("SELECT code FROM regions WHERE code = @regionCode FOR UPDATE", new { regionCode }, transaction);
         if (await connection.ExecuteScalarAsync<int>(CountStoredToday, new { regionCode, dayStart = DayStart }, transaction) >= options.WhatIfRunsPerRegionPerDay)
             return (Guid?)null;
+        var (change, sweep) = publish(await EarlierCandidatesAsync(connection, transaction, regionCode, frozen));
+        var stored = new StoredResult(description, change, sweep, frozen.Day, frozen.FrozenAt, WhatIfDisclosure.Version);
         await connection.ExecuteAsync("""
             INSERT INTO what_if_runs (id, region_code, kind, created_at, created_by, policy_version, solve_millis, inputs, result)
             VALUES (@id, @regionCode, @kind, @createdAt, @userId, @policyVersion, @solveMillis, @inputs, @result)
             """, new
         {
             id, regionCode, kind, createdAt = clock.GetUtcNow(), userId, policyVersion = PriorityPolicy.Version, solveMillis,
-            inputs = JsonSerializer.Serialize(inputs, Json), result = JsonSerializer.Serialize(stored, Json),
+            inputs = JsonSerializer.Serialize(question, Json), result = JsonSerializer.Serialize(stored, Json),
         }, transaction);
         await transaction.CommitAsync();
         return id;
@@ -313,7 +395,8 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private sealed record StoredResult(string Description, ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep);
+    private sealed record StoredResult(string Description, ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep,
+        DateOnly? InputDay = null, DateTimeOffset? InputFrozenAt = null, string? DisclosureVersion = null);
 
     private sealed class SpotRow
     {
@@ -335,7 +418,8 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, FiguresOptions
         public Run ToRun()
         {
             var stored = JsonSerializer.Deserialize<StoredResult>(Result, Json)!;
-            return new Run(Id, RegionCode, Kind, CreatedAt, PolicyVersion, SolveMillis, stored.Description, stored.Change, stored.Sweep);
+            return new Run(Id, RegionCode, Kind, CreatedAt, PolicyVersion, SolveMillis, stored.Description, stored.Change, stored.Sweep,
+                stored.InputDay, stored.InputFrozenAt, stored.DisclosureVersion);
         }
     }
 }

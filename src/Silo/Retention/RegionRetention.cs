@@ -67,6 +67,9 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
         await using (var connection = await database.OpenAsync())
         {
             await using var transaction = await database.BeginWriteAsync(connection);
+            // The what-if input is kept for its day only (docs/open-data.md): a region that ran no what-if since loses yesterday's here.
+            await connection.ExecuteAsync("DELETE FROM what_if_inputs WHERE region_code = @regionCode AND day < @today",
+                new { regionCode, today = DateOnly.FromDateTime(now.UtcDateTime) }, transaction);
             await journal.AuditAsync(connection, transaction, Actor.System with { RegionCode = regionCode }, RunAction, "region", regionCode, regionCode,
                 $"requests reduced: {run.RequestsReduced}; holds cleared: {run.HoldsCleared}; audit entries redacted: {run.AuditEntriesRedacted}; " +
                 $"audit entries removed: {run.AuditEntriesRemoved}; requests closed before {closedBefore:yyyy-MM-dd}, audit entries before {auditBefore:yyyy-MM-dd}");

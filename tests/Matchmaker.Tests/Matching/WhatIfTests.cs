@@ -28,6 +28,43 @@ public sealed class WhatIfTests
     }
 
     [Fact]
+    public void ExactCounts_StandOnlyOnGroupsOfNoneOrFiveOrMore_AndAveragesAreRoundedOverFiveOrMore()
+    {
+        var children = Enumerable.Range(0, 7).Select(i => Child($"q{i}", priority: i < 5 ? 3 : 1, waitingDays: 10 + 30 * i)).ToList();
+        var instance = new MatchingInstance([Place("full", units: 0)], children, AllocationPolicy.Unrestricted);
+        var place = WhatIf.PlaceOf(Residential(1), "r01");
+
+        var all = WhatIf.CandidatesFor(instance, place, Today);
+        var five = WhatIf.CandidatesFor(instance with { Requests = children[..5] }, place, Today);
+        var three = WhatIf.CandidatesFor(instance with { Requests = children[..3] }, place, Today);
+        var six = WhatIf.Buy(instance, Residential(6), "r01", Today);
+
+        Assert.Equal(new[] { 2, 0, 5 }, all.ByPriority);
+        Assert.True(WhatIfDisclosure.ShowsExtraPlaced(all));
+        Assert.False(WhatIfDisclosure.ShowsByPriority(all));
+        Assert.True(WhatIfDisclosure.ShowsByPriority(five));
+        Assert.False(WhatIfDisclosure.ShowsExtraPlaced(three));
+        Assert.True(WhatIfDisclosure.ShowsExtraPlaced(WhatIf.CandidatesFor(instance with { Requests = [] }, place, Today)));
+        Assert.Equal(6, six.AdditionallyPlaced);
+        Assert.Equal(WhatIfDisclosure.RoundTo(six.WaitingDaysEnded / 6.0, 10), WhatIfDisclosure.AverageWaitingDays(six, all));
+        Assert.Equal(0, WhatIfDisclosure.AverageWaitingDays(six, all)!.Value % 10);
+        Assert.Null(WhatIfDisclosure.AverageWaitingDays(WhatIf.Buy(instance, Residential(4), "r01", Today), all));
+    }
+
+    [Fact]
+    public void RunsOfOneDay_ThatDifferByOneToFourChildren_AreNotApart_DisjointOnesAre()
+    {
+        IReadOnlySet<int> Set(params int[] members) => members.ToHashSet();
+        var seven = Set(1, 2, 3, 4, 5, 6, 7);
+
+        Assert.False(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6), [seven]));
+        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7), [seven]));
+        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2), [Set(3, 4, 5)]));
+        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), [seven]));
+        Assert.False(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7, 8), [seven, Set(20)]));
+    }
+
+    [Fact]
     public void APlaceNobodyCanUse_ChangesNothing()
     {
         var instance = RandomInstances.Small(7, siblings: true, maxRequests: 12, maxPlaces: 5);

@@ -122,7 +122,7 @@ public sealed class DemoDataGenerator
     {
         foreach (var region in DemoRegions.All)
         {
-            _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon));
+            _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon, DeskPhone(region), $"zorgbemiddeling.{region.Code}@{DemoEmailDomain}"));
             // Only real municipalities of the region: a desk or gemeente knows an invented one at a glance.
             var municipalities = region.Municipalities.Select((name, i) => new MunicipalityRow(
                 NewId(), region.Code, name,
@@ -190,6 +190,13 @@ public sealed class DemoDataGenerator
         foreach (var region in DemoRegions.All)
             _data.Users.Add(new UserRow(NewId(), DemoEmail(Roles.Network, region.Code), $"Demo-{DemoNetworks.Of(region.Code).Name}", Roles.Network,
                 region.Code, null, created));
+    }
+
+    /// <summary>The desk's line: a 088 number (the Dutch prefix for organisations), one per region, invented for the demo.</summary>
+    private static string DeskPhone(DemoRegion region)
+    {
+        var index = DemoRegions.All.ToList().IndexOf(region);
+        return $"088 000 {10 + index:00} 00";
     }
 
     private static string Unique(string name, HashSet<string> used)
@@ -360,7 +367,8 @@ public sealed class DemoDataGenerator
             DateOnly.FromDateTime(registeredAt.UtcDateTime).AddDays(-_random.Next(0, urgency == Urgencies.Crisis ? 4 : 60)), urgency, profile.CareType, needs,
             profile.CareType == CareTypes.Secure, new DateOnly(birth.Year, birth.Month, 1),
             gender,
-            _random.Next(region.Pc4From, region.Pc4To + 1).ToString("0000"),
+            // A PC4 of an area near the municipality, so the pair passes the engine's rule (one draw, as before).
+            Requests.PostcodeAreas.Near(municipality.Lat, municipality.Lon, _random.Next(0, 1_000_000)),
             Math.Round(municipality.Lat + Jitter(0.03), 4), Math.Round(municipality.Lon + Jitter(0.04), 4),
             MaxDistanceKm(profile.CareType), null,
             _random.NextDouble() < 0.4 ? Pick(ChildWishes) : "", _random.NextDouble() < 0.4 ? Pick(ParentWishes) : "",

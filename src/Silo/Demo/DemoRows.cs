@@ -2,7 +2,8 @@ namespace Matchmaker.Silo.Demo;
 
 // The rows the demo writes, named as the columns they fill (see db/migrations/*/0001_*.sql).
 
-public sealed record RegionRow(string Code, string Name, double Lat, double Lon);
+/// <summary>A region, with its desk's functional phone number and mailbox (demo values: never a person's).</summary>
+public sealed record RegionRow(string Code, string Name, double Lat, double Lon, string DeskPhone, string DeskEmail);
 public sealed record MunicipalityRow(Guid Id, string RegionCode, string Name, double Lat, double Lon);
 public sealed record OrganisationRow(Guid Id, string Kind, string Name, string? RegionCode, Guid? MunicipalityId);
 public sealed record UserRow(Guid Id, string Email, string DisplayName, string Role, string? RegionCode, Guid? OrganisationId, DateTimeOffset CreatedAt);

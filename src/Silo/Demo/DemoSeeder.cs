@@ -32,7 +32,7 @@ public sealed class DemoSeeder(Database database)
             counts.Add((table, rows.Count));
         }
 
-        await Write("regions", "INSERT INTO regions (code, name, lat, lon) VALUES (@Code, @Name, @Lat, @Lon)", data.Regions);
+        await Write("regions", "INSERT INTO regions (code, name, lat, lon, desk_phone, desk_email) VALUES (@Code, @Name, @Lat, @Lon, @DeskPhone, @DeskEmail)", data.Regions);
         await Write("municipalities", "INSERT INTO municipalities (id, region_code, name, lat, lon) VALUES (@Id, @RegionCode, @Name, @Lat, @Lon)", data.Municipalities);
         await Write("organisations", "INSERT INTO organisations (id, kind, name, region_code, municipality_id) VALUES (@Id, @Kind, @Name, @RegionCode, @MunicipalityId)", data.Organisations);
         await Write("users", """

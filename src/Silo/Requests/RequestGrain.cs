@@ -53,7 +53,8 @@ public sealed record Escalation(
 /// with the row's version in the WHERE clause, and only then answers and pushes the change.
 /// </summary>
 [PreferLocalPlacement]
-public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, TimeProvider clock, ILogger<RequestGrain> logger)
+public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, HomeAreaOptions homeArea, TimeProvider clock,
+    ILogger<RequestGrain> logger)
     : Grain, IRequestGrain
 {
     private const int Attempts = 3;
@@ -76,7 +77,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                     "SELECT name FROM organisations WHERE id = @organisation", new { organisation = filer.OrganisationId }, transaction)) };
             if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM requests WHERE id = @id", new { id = RequestId }, transaction) > 0)
                 throw new MarketRuleException(RuleCode.RequestChanged, "A request with this id exists already.");
-            await JudgeInRegionAsync(connection, transaction, input, except: null);
+            await JudgeInRegionAsync(connection, transaction, input, except: null, judgeHome: true);
             if (group is not null) await JoinGroupAsync(connection, transaction, group);
             await connection.ExecuteAsync("""
                 INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
@@ -123,7 +124,9 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         await using (var connection = await database.OpenAsync())
         {
             await using var transaction = await database.BeginWriteAsync(connection);
-            await JudgeInRegionAsync(connection, transaction, merged, except: RequestId);
+            // The home PC4 is judged against the municipality when either changes (a pair stored before the rule stays editable).
+            await JudgeInRegionAsync(connection, transaction, merged, except: RequestId,
+                judgeHome: merged.HomePc4 != current.HomePc4 || merged.MunicipalityId != current.MunicipalityId);
             if (group != current.SiblingGroup)
             {
                 // Leaving a group (or joining another) while held for it would split a group hold.
@@ -285,7 +288,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
     }
 
     /// <summary>The rules that need the region's other requests and municipalities.</summary>
-    private async Task JudgeInRegionAsync(DbConnection connection, DbTransaction transaction, RequestInput input, Guid? except)
+    private async Task JudgeInRegionAsync(DbConnection connection, DbTransaction transaction, RequestInput input, Guid? except, bool judgeHome)
     {
         // Case references are unique in a region regardless of letter case (RT-1 and rt-1 are one child).
         if (await connection.ExecuteScalarAsync<long>("""
@@ -294,10 +297,17 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                 """, new { regionCode = RegionCode, caseReference = input.CaseReference, except = except ?? Guid.Empty }, transaction) > 0)
             throw new MarketRuleException(RuleCode.CaseReferenceTaken,
                 "The region already has a request with this case reference (a caseworker's: filed by their own institution).", "caseReference");
-        if (input.MunicipalityId is { } municipalityId && await connection.ExecuteScalarAsync<long>(
-                "SELECT count(*) FROM municipalities WHERE id = @municipalityId AND region_code = @regionCode",
-                new { municipalityId, regionCode = RegionCode }, transaction) == 0)
-            throw new MarketRuleException(RuleCode.MunicipalityOutsideRegion, "This municipality is not one of the request's region.", "municipalityId");
+        if (input.MunicipalityId is not { } municipalityId) return;
+        var centre = await connection.QuerySingleOrDefaultAsync<MunicipalityCentre>(
+                "SELECT lat AS Lat, lon AS Lon FROM municipalities WHERE id = @municipalityId AND region_code = @regionCode",
+                new { municipalityId, regionCode = RegionCode }, transaction)
+            ?? throw new MarketRuleException(RuleCode.MunicipalityOutsideRegion, "This municipality is not one of the request's region.", "municipalityId");
+        // No official PC4-to-gemeente table: the PC4's area must lie near the municipality (3011 is Rotterdam, not Aalten).
+        var distance = PostcodeAreas.DistanceKm(input.HomePc4, centre.Lat, centre.Lon);
+        if (judgeHome && (distance is null || distance > homeArea.MaxKm))
+            throw new MarketRuleException(RuleCode.HomePc4OutsideMunicipality,
+                $"The home PC4 {input.HomePc4} lies {(distance is { } km ? $"{km:0} km" : "unknown")} from the chosen municipality (at most {homeArea.MaxKm:0} km).",
+                "homePc4");
     }
 
     /// <summary>
@@ -373,6 +383,12 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         public bool AllowNonContracted { get; init; }
         public int ActiveHolds { get; init; }
         public int HeldHere { get; init; }
+    }
+
+    private sealed class MunicipalityCentre
+    {
+        public double Lat { get; init; }
+        public double Lon { get; init; }
     }
 
     private sealed class EscalationFacts

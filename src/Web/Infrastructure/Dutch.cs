@@ -88,6 +88,7 @@ public static class Dutch
         RuleCode.NoExpertiseNetwork => "de regio hoort (nog) bij geen expertisenetwerk; de beheerder wijst er een toe",
         RuleCode.CaseReferenceTaken => "dit dossiernummer is al in gebruik",
         RuleCode.MunicipalityOutsideRegion => "deze gemeente hoort niet bij de regio van de aanvraag",
+        RuleCode.HomePc4OutsideMunicipality => "dit postcodegebied ligt niet in of bij de gekozen gemeente; controleer de postcode en de gemeente",
         RuleCode.SheetPlanStale => "sinds de controle is er iets veranderd aan uw plekken",
         RuleCode.SheetPlanUnknown => "deze controle is niet (meer) bekend; upload het bestand opnieuw",
         RuleCode.WebhookUrlNotAllowed => "dit adres is niet toegestaan: alleen https naar een openbaar adres",

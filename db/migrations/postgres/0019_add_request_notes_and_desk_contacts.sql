@@ -6,6 +6,8 @@ CREATE TABLE request_notes (
     request_id  uuid NOT NULL REFERENCES requests (id),
     kind        text NOT NULL CHECK (kind IN ('information', 'urgency-changed', 'distance-asked')),
     text        text NOT NULL,
+    -- urgency-changed: 'from>to'; distance-asked: the child's maximum distance (km) when the network asked.
+    detail      text,
     author_id   uuid NOT NULL,
     author_role text NOT NULL,
     created_at  timestamptz NOT NULL

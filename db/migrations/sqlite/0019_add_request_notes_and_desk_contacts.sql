@@ -9,6 +9,8 @@ CREATE TABLE request_notes (
     request_id  TEXT NOT NULL REFERENCES requests (id),
     kind        TEXT NOT NULL CHECK (kind IN ('information', 'urgency-changed', 'distance-asked')),
     text        TEXT NOT NULL,
+    -- urgency-changed: 'from>to'; distance-asked: the child's maximum distance (km) when the network asked.
+    detail      TEXT,
     author_id   TEXT NOT NULL,
     author_role TEXT NOT NULL,
     created_at  TEXT NOT NULL

@@ -21,13 +21,7 @@ public static class Dutch
     /// <summary>"3 december 2026" (written out by hand: the app runs without ICU, so no culture knows Dutch month names).</summary>
     public static string LongDate(DateOnly day) => $"{day.Day} {Months[day.Month - 1]} {day.Year}";
 
-    public static string Urgency(string code) => code switch
-    {
-        Urgencies.Crisis => "Crisis",
-        Urgencies.Urgent => "Spoed",
-        Urgencies.Regular => "Regulier",
-        _ => code,
-    };
+    public static string Urgency(string code) => DutchWords.Urgency(code);
 
     public static string Priority(int priority) => priority switch { 1 => "1 (crisis)", 2 => "2 (spoed)", _ => "3 (regulier)" };
 

@@ -122,7 +122,7 @@ public sealed class DemoDataGenerator
     {
         foreach (var region in DemoRegions.All)
         {
-            _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon, DeskPhone(region), $"zorgbemiddeling.{region.Code}@{DemoEmailDomain}"));
+            _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon, DeskPhone(region), DeskEmail(region)));
             // Only real municipalities of the region: a desk or gemeente knows an invented one at a glance.
             var municipalities = region.Municipalities.Select((name, i) => new MunicipalityRow(
                 NewId(), region.Code, name,
@@ -192,7 +192,17 @@ public sealed class DemoDataGenerator
                 region.Code, null, created));
     }
 
-    /// <summary>The desk's line: a 088 number (the Dutch prefix for organisations), one per region, invented for the demo.</summary>
+    /// <summary>Every demo region's desk contact (a demo database seeded before the contacts gets them at start-up).</summary>
+    public static IEnumerable<RegionRow> DeskContacts() =>
+        DemoRegions.All.Select(region => new RegionRow(region.Code, region.Name, region.Lat, region.Lon, DeskPhone(region), DeskEmail(region)));
+
+    /// <summary>The desk's functional mailbox, on the demo's reserved .example domain: no mail reaches anyone.</summary>
+    private static string DeskEmail(DemoRegion region) => $"zorgbemiddeling.{region.Code}@{DemoEmailDomain}";
+
+    /// <summary>
+    /// The desk's line: a 088 number (the Dutch prefix for organisations' central numbers), one per region, invented for the
+    /// demo. Unlike a location's intake contact this one is a phone number on purpose: the caseworker's question is who to call.
+    /// </summary>
     private static string DeskPhone(DemoRegion region)
     {
         var index = DemoRegions.All.ToList().IndexOf(region);

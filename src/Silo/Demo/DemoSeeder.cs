@@ -96,6 +96,7 @@ public sealed class DemoSeeder(Database database)
         await AddExpertiseNetworksAsync(connection, transaction);
         await AddRequestMunicipalitiesAsync(connection, transaction);
         await AddLocationContactsAsync(connection, transaction);
+        await AddDeskContactsAsync(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -117,6 +118,15 @@ public sealed class DemoSeeder(Database database)
                 INSERT INTO location_contacts (location_id, phone, email, updated_at, updated_by) VALUES (@Id, NULL, @email, @now, NULL)
                 """, new { location.Id, email = $"intake@{(domain.Length == 0 ? "aanbieder" : domain)}.example", now }, transaction);
         }
+    }
+
+    /// <summary>A demo database seeded before regions had a desk contact: each demo region gets the seed's line and mailbox.</summary>
+    private static async Task AddDeskContactsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        foreach (var region in DemoDataGenerator.DeskContacts())
+            await connection.ExecuteAsync("""
+                UPDATE regions SET desk_phone = @DeskPhone, desk_email = @DeskEmail WHERE code = @Code AND desk_phone IS NULL AND desk_email IS NULL
+                """, region, transaction);
     }
 
     private sealed class LocationOfProvider

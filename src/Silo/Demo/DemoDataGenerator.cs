@@ -197,7 +197,7 @@ public sealed class DemoDataGenerator
         DemoRegions.All.Select(region => new RegionRow(region.Code, region.Name, region.Lat, region.Lon, DeskPhone(region), DeskEmail(region)));
 
     /// <summary>The desk's functional mailbox, on the demo's reserved .example domain: no mail reaches anyone.</summary>
-    private static string DeskEmail(DemoRegion region) => $"zorgbemiddeling.{region.Code}@{DemoEmailDomain}";
+    private static string DeskEmail(DemoRegion region) => $"zorgbemiddeling-{region.Code}@{DemoEmailDomain}";
 
     /// <summary>
     /// The desk's line: a 088 number (the Dutch prefix for organisations' central numbers), one per region, invented for the

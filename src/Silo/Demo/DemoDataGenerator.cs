@@ -123,7 +123,7 @@ public sealed class DemoDataGenerator
     {
         foreach (var region in DemoRegions.All)
         {
-            _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon));
+            _data.Regions.Add(new RegionRow(region.Code, region.Name, region.Lat, region.Lon, DeskPhone(region), DeskEmail(region)));
             // About 3.4 million children in the country, shared by the regions' weights (rounded to hundreds, as CBS publishes).
             _data.Population.Add(new PopulationRow(region.Code, _asOf.Year, (int)Math.Round(region.Weight * 590) * 100, _now));
             // Only real municipalities of the region: a desk or gemeente knows an invented one at a glance.
@@ -193,6 +193,23 @@ public sealed class DemoDataGenerator
         foreach (var region in DemoRegions.All)
             _data.Users.Add(new UserRow(NewId(), DemoEmail(Roles.Network, region.Code), $"Demo-{DemoNetworks.Of(region.Code).Name}", Roles.Network,
                 region.Code, null, created));
+    }
+
+    /// <summary>Every demo region's desk contact (a demo database seeded before the contacts gets them at start-up).</summary>
+    public static IEnumerable<RegionRow> DeskContacts() =>
+        DemoRegions.All.Select(region => new RegionRow(region.Code, region.Name, region.Lat, region.Lon, DeskPhone(region), DeskEmail(region)));
+
+    /// <summary>The desk's functional mailbox, on the demo's reserved .example domain: no mail reaches anyone.</summary>
+    private static string DeskEmail(DemoRegion region) => $"zorgbemiddeling-{region.Code}@{DemoEmailDomain}";
+
+    /// <summary>
+    /// The desk's line: a 088 number (the Dutch prefix for organisations' central numbers), one per region, invented for the
+    /// demo. Unlike a location's intake contact this one is a phone number on purpose: the caseworker's question is who to call.
+    /// </summary>
+    private static string DeskPhone(DemoRegion region)
+    {
+        var index = DemoRegions.All.ToList().IndexOf(region);
+        return $"088 000 {10 + index:00} 00";
     }
 
     private static string Unique(string name, HashSet<string> used)
@@ -363,7 +380,8 @@ public sealed class DemoDataGenerator
             DateOnly.FromDateTime(registeredAt.UtcDateTime).AddDays(-_random.Next(0, urgency == Urgencies.Crisis ? 4 : 60)), urgency, profile.CareType, needs,
             profile.CareType == CareTypes.Secure, new DateOnly(birth.Year, birth.Month, 1),
             gender,
-            _random.Next(region.Pc4From, region.Pc4To + 1).ToString("0000"),
+            // A PC4 of an area near the municipality, so the pair passes the engine's rule (one draw, as before).
+            Requests.PostcodeAreas.Near(municipality.Lat, municipality.Lon, _random.Next(0, 1_000_000)),
             Math.Round(municipality.Lat + Jitter(0.03), 4), Math.Round(municipality.Lon + Jitter(0.04), 4),
             MaxDistanceKm(profile.CareType), null,
             _random.NextDouble() < 0.4 ? Pick(ChildWishes) : "", _random.NextDouble() < 0.4 ? Pick(ParentWishes) : "",

@@ -32,7 +32,7 @@ public sealed class DemoSeeder(Database database)
             counts.Add((table, rows.Count));
         }
 
-        await Write("regions", "INSERT INTO regions (code, name, lat, lon) VALUES (@Code, @Name, @Lat, @Lon)", data.Regions);
+        await Write("regions", "INSERT INTO regions (code, name, lat, lon, desk_phone, desk_email) VALUES (@Code, @Name, @Lat, @Lon, @DeskPhone, @DeskEmail)", data.Regions);
         await Write("region_population", "INSERT INTO region_population (region_code, year, children, loaded_at) VALUES (@RegionCode, @Year, @Children, @LoadedAt)", data.Population);
         await Write("municipalities", "INSERT INTO municipalities (id, region_code, name, lat, lon) VALUES (@Id, @RegionCode, @Name, @Lat, @Lon)", data.Municipalities);
         await Write("organisations", "INSERT INTO organisations (id, kind, name, region_code, municipality_id) VALUES (@Id, @Kind, @Name, @RegionCode, @MunicipalityId)", data.Organisations);
@@ -97,6 +97,7 @@ public sealed class DemoSeeder(Database database)
         await AddExpertiseNetworksAsync(connection, transaction);
         await AddRequestMunicipalitiesAsync(connection, transaction);
         await AddLocationContactsAsync(connection, transaction);
+        await AddDeskContactsAsync(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -118,6 +119,15 @@ public sealed class DemoSeeder(Database database)
                 INSERT INTO location_contacts (location_id, phone, email, updated_at, updated_by) VALUES (@Id, NULL, @email, @now, NULL)
                 """, new { location.Id, email = $"intake@{(domain.Length == 0 ? "aanbieder" : domain)}.example", now }, transaction);
         }
+    }
+
+    /// <summary>A demo database seeded before regions had a desk contact: each demo region gets the seed's line and mailbox.</summary>
+    private static async Task AddDeskContactsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        foreach (var region in DemoDataGenerator.DeskContacts())
+            await connection.ExecuteAsync("""
+                UPDATE regions SET desk_phone = @DeskPhone, desk_email = @DeskEmail WHERE code = @Code AND desk_phone IS NULL AND desk_email IS NULL
+                """, region, transaction);
     }
 
     private sealed class LocationOfProvider

@@ -48,6 +48,7 @@ public static class EngineHosting
         services.AddSingleton<Retention.RegionRetention>();
         services.AddSingleton<MatchingRounds>();
         services.AddSingleton<Requests.RequestReads>();
+        services.AddSingleton(provider => Requests.HomeAreaOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Offerings.OfferingReads>();
         services.AddSingleton<Offerings.CapacitySheets>();
         services.AddSingleton<Requests.ChildTimelines>();

@@ -39,6 +39,14 @@ public static class DutchWords
         _ => "reden onbekend",
     };
 
+    public static string Urgency(string code) => code switch
+    {
+        Matching.Urgencies.Crisis => "Crisis",
+        Matching.Urgencies.Urgent => "Spoed",
+        Matching.Urgencies.Regular => "Regulier",
+        _ => code,
+    };
+
     public static string WithdrawReason(string code) => code switch
     {
         WithdrawalReasons.NoLongerNeeded => "Hulp niet meer nodig",

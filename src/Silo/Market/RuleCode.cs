@@ -41,6 +41,8 @@ public enum RuleCode
     AlreadyEscalated = 33,
     NoExpertiseNetwork = 34,
     SiblingsHeld = 35,
+    /// <summary>The home PC4 cannot lie in the chosen municipality (its area is too far from it, or unknown; field <c>homePc4</c>).</summary>
+    HomePc4OutsideMunicipality = 36,
 
     // A provider's spreadsheet
     SheetPlanUnknown = 40,

@@ -41,8 +41,14 @@ public static class NationalPlaces
             MarketRows.Split(Specialisms), Lat, Lon, LocationRegion, []);
     }
 
-    /// <summary>The suitable free places, nearest first; and how many more would suit if the child could live further from home.</summary>
-    public sealed record Found(IReadOnlyList<Row> Suitable, int OnlyTooFar);
+    /// <summary>
+    /// The suitable free places, nearest first; and the near misses: places that would suit if the child could live
+    /// further from home (only the distance is against them), nearest first.
+    /// </summary>
+    public sealed record Found(IReadOnlyList<Row> Suitable, IReadOnlyList<Row> TooFar)
+    {
+        public int OnlyTooFar => TooFar.Count;
+    }
 
     internal static async Task<Found> ForAsync(Database database, EscalatedChildren.Child child, DateOnly today)
     {
@@ -68,16 +74,16 @@ public static class NationalPlaces
         var request = new Matching.Request(child.Id.ToString(), child.CareType, MarketRows.Age(child.BirthMonth, today), child.Gender, 0, 0, child.NeedsSecure,
             MarketRows.Split(child.Needs), child.HomeLat, child.HomeLon, child.MaxDistanceKm, child.RegionCode, child.SiblingGroup, notAgain, []);
         var suitable = new List<Row>();
-        var onlyTooFar = 0;
+        var tooFar = new List<Row>();
         foreach (var row in rows)
         {
             row.DistanceKm = Geo.DistanceKm(child.HomeLat, child.HomeLon, row.Lat, row.Lon);
             switch (Feasibility.BrokenIgnoringPolicy(request, row.ToPlace(), row.DistanceKm))
             {
                 case null: suitable.Add(row); break;
-                case Feasibility.Rule.Distance: onlyTooFar++; break;
+                case Feasibility.Rule.Distance: tooFar.Add(row); break;
             }
         }
-        return new Found([.. suitable.OrderBy(r => r.DistanceKm).ThenBy(r => r.OfferingId)], onlyTooFar);
+        return new Found([.. suitable.OrderBy(r => r.DistanceKm).ThenBy(r => r.OfferingId)], [.. tooFar.OrderBy(r => r.DistanceKm).ThenBy(r => r.OfferingId)]);
     }
 }

@@ -15,7 +15,8 @@ public sealed class ChildTimeline
 {
     /// <summary>
     /// One thing that happened. <c>Kind</c>: registered, edited, round-proposed, round-not-placed, round-waiting,
-    /// hold-placed, hold-accepted, hold-declined, hold-expired, hold-released, placed, placement-ended, siblings-split, escalated, withdrawn.
+    /// hold-placed, hold-accepted, hold-declined, hold-expired, hold-released, placed, placement-ended, siblings-split, escalated, withdrawn,
+    /// information (the caseworker's), urgency-changed (by the caseworker, with the reason), distance-asked (by the expertise network).
     /// </summary>
     public sealed record Entry(DateTimeOffset At, string Kind, string Text, Guid? OfferingId = null, string? ProviderName = null,
         DateTimeOffset? ExpiresAt = null, string? Reason = null, string? Note = null);
@@ -29,6 +30,10 @@ public sealed class ChildTimeline
     public required string CaseReference { get; init; }
     public required string Status { get; init; }
     public required string CareType { get; init; }
+    public required string Urgency { get; init; }
+    public required int MaxDistanceKm { get; init; }
+    /// <summary>The request row's version as read: a change asked on it is refused when the request changed since.</summary>
+    public required long Version { get; init; }
     public required string? SiblingGroup { get; init; }
     public required IReadOnlyList<string> Siblings { get; init; }
     public required IReadOnlyList<ActiveHold> Holds { get; init; }
@@ -49,6 +54,7 @@ public sealed class ChildTimeline
         await using var connection = await database.OpenAsync();
         var request = await connection.QuerySingleOrDefaultAsync<RequestFacts>("""
             SELECT r.id AS Id, r.case_reference AS CaseReference, r.status AS Status, r.care_type AS CareType, r.sibling_group AS SiblingGroup,
+                   r.urgency AS Urgency, r.max_distance_km AS MaxDistanceKm, r.version AS Version,
                    r.registered_at AS RegisteredAt, r.closed_at AS ClosedAt, r.caseworker_id AS CaseworkerId, r.escalated_at AS EscalatedAt,
                    r.escalation_reason AS EscalationReason, n.name AS NetworkName
             FROM requests r JOIN regions g ON g.code = r.region_code LEFT JOIN expertise_networks n ON n.code = g.network_code
@@ -84,6 +90,11 @@ public sealed class ChildTimeline
             WHERE region_code = @regionCode AND subject_type = 'request' AND subject_id = @id AND action IN ('request-edited', 'request-withdrawn', 'siblings-split', 'request-escalated')
             ORDER BY at, id
             """, new { regionCode, id = requestId.ToString() })).ToList();
+        var notes = (await connection.QueryAsync<NoteFacts>("""
+            SELECT created_at AS At, kind AS Kind, text AS Text, detail AS Detail FROM request_notes
+            WHERE request_id = @requestId AND region_code = @regionCode
+            ORDER BY created_at, id
+            """, new { requestId, regionCode })).ToList();
         var rounds = (await connection.QueryAsync<string>("""
             SELECT result FROM matching_rounds WHERE region_code = @regionCode AND created_at >= @registeredAt ORDER BY created_at DESC, id LIMIT @limit
             """, new { regionCode, registeredAt = request.RegisteredAt, limit = RoundsLooked })).Select(json => JsonSerializer.Deserialize<MatchingRounds.Round>(json, Journal.EventJson)!).ToList();
@@ -98,6 +109,7 @@ public sealed class ChildTimeline
             "siblings-split" => new Entry(a.At, "siblings-split", $"Broers en zussen mogen apart geplaatst worden: {SplitReason(a.Detail)}", Note: SplitReason(a.Detail)),
             _ => new Entry(a.At, "withdrawn", $"Aanvraag ingetrokken{WithdrawnBecause(a.Detail)}.", Reason: ReasonCode(a.Detail)),
         }));
+        entries.AddRange(notes.Select(NoteEntry));
         foreach (var round in rounds)
         {
             if (round.Proposals.FirstOrDefault(p => p.RequestId == requestId) is { } proposal)
@@ -147,6 +159,9 @@ public sealed class ChildTimeline
             CaseReference = request.CaseReference,
             Status = request.Status,
             CareType = request.CareType,
+            Urgency = request.Urgency,
+            MaxDistanceKm = request.MaxDistanceKm,
+            Version = request.Version,
             SiblingGroup = request.SiblingGroup,
             Siblings = siblings,
             Holds = holds.Where(h => h.Status == "active").Select(h => new ActiveHold(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.ExpiresAt)).ToList(),
@@ -169,6 +184,19 @@ public sealed class ChildTimeline
         _ when Holds.Count == 1 => $"Wacht op antwoord van {Holds[0].ProviderName} (reservering verloopt {Local(Holds[0].ExpiresAt)}).",
         _ when Holds.Count > 1 => $"Wacht op antwoord van {Holds.Count} aanbieders (eerste reservering verloopt {Local(Holds.Min(h => h.ExpiresAt))}).",
         _ => "Wacht op een plek.",
+    };
+
+    /// <summary>A line of request_notes in the dossier: what the caseworker added or changed, what the network asked.</summary>
+    private static Entry NoteEntry(NoteFacts note) => note.Kind switch
+    {
+        "information" => new Entry(note.At, "information", $"Informatie van de jeugdbeschermer: “{note.Text}”", Note: note.Text),
+        "urgency-changed" when note.Detail?.Split('>') is [var from, var to] => new Entry(note.At, "urgency-changed",
+            $"Urgentie door de jeugdbeschermer gewijzigd van {DutchWords.Urgency(from).ToLowerInvariant()} naar {DutchWords.Urgency(to).ToLowerInvariant()}: {note.Text}",
+            Reason: to, Note: note.Text),
+        "distance-asked" => new Entry(note.At, "distance-asked",
+            $"Het expertisenetwerk vraagt de tafel de maximale afstand van {note.Detail} km te verruimen: verder van huis zijn er passende plekken." +
+            (note.Text.Length == 0 ? "" : $" Toelichting: “{note.Text}”"), Reason: note.Detail, Note: note.Text.Length == 0 ? null : note.Text),
+        _ => new Entry(note.At, note.Kind, note.Text, Note: note.Text),
     };
 
     public static string Local(DateTimeOffset at) => at.ToLocalTime().ToString("dd-MM-yyyy HH:mm", DutchWords.Culture);
@@ -194,6 +222,9 @@ public sealed class ChildTimeline
         public string CaseReference { get; init; } = "";
         public string Status { get; init; } = "";
         public string CareType { get; init; } = "";
+        public string Urgency { get; init; } = "";
+        public int MaxDistanceKm { get; init; }
+        public long Version { get; init; }
         public string? SiblingGroup { get; init; }
         public DateTimeOffset RegisteredAt { get; init; }
         public DateTimeOffset? ClosedAt { get; init; }
@@ -201,6 +232,14 @@ public sealed class ChildTimeline
         public DateTimeOffset? EscalatedAt { get; init; }
         public string? EscalationReason { get; init; }
         public string? NetworkName { get; init; }
+    }
+
+    private sealed class NoteFacts
+    {
+        public DateTimeOffset At { get; init; }
+        public string Kind { get; init; } = "";
+        public string Text { get; init; } = "";
+        public string? Detail { get; init; }
     }
 
     private sealed class HoldFacts

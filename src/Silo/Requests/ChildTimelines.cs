@@ -16,7 +16,7 @@ public sealed class ChildTimelines(Database database, Journal journal)
     }
 
     /// <summary>The caseworker who filed the child, in whichever region; for anyone else the child does not exist.</summary>
-    public async Task<(ChildTimeline Timeline, string RegionName)?> ForCaseworkerAsync(Actor caseworker, Guid requestId)
+    public async Task<(ChildTimeline Timeline, string RegionName, string RegionCode)?> ForCaseworkerAsync(Actor caseworker, Guid requestId)
     {
         RegionOfChild? found;
         await using (var connection = await database.OpenAsync())
@@ -26,7 +26,58 @@ public sealed class ChildTimelines(Database database, Journal journal)
                 """, new { requestId, caseworker = caseworker.Id });
         if (found is null || await ChildTimeline.ReadAsync(database, found.Code, requestId) is not { } timeline) return null;
         await journal.AuditReadAsync(caseworker, "request-read", "request", requestId.ToString(), found.Code, $"{timeline.CaseReference} (caseworker)");
-        return (timeline, found.Name);
+        return (timeline, found.Name, found.Code);
+    }
+
+    /// <summary>Who handles the child: the desk of its region, and the provider that holds a place for it or has placed it.</summary>
+    public sealed record Handlers(DeskContact Desk, IReadOnlyList<ProviderContact> Providers);
+
+    /// <summary>The desk's functional line and mailbox (null when the region has not given them).</summary>
+    public sealed record DeskContact(string RegionName, string? Phone, string? Email);
+
+    /// <summary>A provider's intake contact at the location; <c>Stage</c> is held (deciding) or placed.</summary>
+    public sealed record ProviderContact(string ProviderName, string LocationName, string? Phone, string? Email, string Stage);
+
+    /// <summary>Who handles the child, for the caseworker who filed it; null for anyone else (the child does not exist for them).</summary>
+    public async Task<Handlers?> HandlersForCaseworkerAsync(Actor caseworker, Guid requestId)
+    {
+        await using var connection = await database.OpenAsync();
+        var desk = await connection.QuerySingleOrDefaultAsync<DeskRow>("""
+            SELECT g.name AS RegionName, g.desk_phone AS Phone, g.desk_email AS Email
+            FROM requests r JOIN regions g ON g.code = r.region_code
+            WHERE r.id = @requestId AND r.caseworker_id = @caseworker
+            """, new { requestId, caseworker = caseworker.Id });
+        if (desk is null) return null;
+        var providers = (await connection.QueryAsync<ProviderRow>("""
+            SELECT p.name AS ProviderName, l.name AS LocationName, c.phone AS Phone, c.email AS Email, 'held' AS Stage, h.created_at AS Since
+            FROM holds h JOIN offerings o ON o.id = h.offering_id JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            LEFT JOIN location_contacts c ON c.location_id = l.id
+            WHERE h.request_id = @requestId AND h.status = 'active'
+            UNION ALL
+            SELECT p.name AS ProviderName, l.name AS LocationName, c.phone AS Phone, c.email AS Email, 'placed' AS Stage, pl.created_at AS Since
+            FROM placements pl JOIN offerings o ON o.id = pl.offering_id JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            LEFT JOIN location_contacts c ON c.location_id = l.id
+            WHERE pl.request_id = @requestId AND pl.end_date IS NULL
+            ORDER BY Since
+            """, new { requestId })).Select(p => new ProviderContact(p.ProviderName, p.LocationName, p.Phone, p.Email, p.Stage)).ToList();
+        return new Handlers(new DeskContact(desk.RegionName, desk.Phone, desk.Email), providers);
+    }
+
+    private sealed class DeskRow
+    {
+        public string RegionName { get; init; } = "";
+        public string? Phone { get; init; }
+        public string? Email { get; init; }
+    }
+
+    private sealed class ProviderRow
+    {
+        public string ProviderName { get; init; } = "";
+        public string LocationName { get; init; } = "";
+        public string? Phone { get; init; }
+        public string? Email { get; init; }
+        public string Stage { get; init; } = "";
+        public DateTimeOffset Since { get; init; }
     }
 
     private sealed class RegionOfChild

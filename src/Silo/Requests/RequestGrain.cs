@@ -27,6 +27,24 @@ public interface IRequestGrain : IGrainWithStringKey
     /// <summary>The desk withdraws the open request (the reason goes into the audit); its holds are released.</summary>
     Task Withdraw(Actor desk, string? reason);
 
+    /// <summary>The caseworker who filed the open request adds information for the desk: a note in the child's dossier.</summary>
+    Task AddInformation(Actor caseworker, string? text);
+
+    /// <summary>
+    /// The caseworker who filed the open request changes its urgency, with a reason, on the version they read
+    /// (<paramref name="knownVersion"/>): a request changed since is refused, never overwritten.
+    /// </summary>
+    Task ChangeUrgency(Actor caseworker, string? urgency, string? reason, long knownVersion);
+
+    /// <summary>The caseworker who filed the open request withdraws it with one of the withdrawal reasons; its holds are released.</summary>
+    Task WithdrawAsCaseworker(Actor caseworker, string? reason);
+
+    /// <summary>
+    /// The expertise network asks the desk to widen the escalated child's maximum distance (with an optional note): an entry
+    /// in the dossier. True when asked now; false when it was asked already at this distance (a repeated click changes nothing).
+    /// </summary>
+    Task<bool> AskWiderDistance(Actor network, string? note);
+
     /// <summary>The desk escalates the open request to its region's expertise network, with a reason.</summary>
     Task<Escalation> Escalate(Actor desk, string reason);
 
@@ -53,7 +71,8 @@ public sealed record Escalation(
 /// with the row's version in the WHERE clause, and only then answers and pushes the change.
 /// </summary>
 [PreferLocalPlacement]
-public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, TimeProvider clock, ILogger<RequestGrain> logger)
+public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, HomeAreaOptions homeArea, TimeProvider clock,
+    ILogger<RequestGrain> logger)
     : Grain, IRequestGrain
 {
     private const int Attempts = 3;
@@ -76,7 +95,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                     "SELECT name FROM organisations WHERE id = @organisation", new { organisation = filer.OrganisationId }, transaction)) };
             if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM requests WHERE id = @id", new { id = RequestId }, transaction) > 0)
                 throw new MarketRuleException(RuleCode.RequestChanged, "A request with this id exists already.");
-            await JudgeInRegionAsync(connection, transaction, input, except: null);
+            await JudgeInRegionAsync(connection, transaction, input, except: null, judgeHome: true);
             if (group is not null) await JoinGroupAsync(connection, transaction, group);
             await connection.ExecuteAsync("""
                 INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
@@ -123,7 +142,9 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         await using (var connection = await database.OpenAsync())
         {
             await using var transaction = await database.BeginWriteAsync(connection);
-            await JudgeInRegionAsync(connection, transaction, merged, except: RequestId);
+            // The home PC4 is judged against the municipality when either changes (a pair stored before the rule stays editable).
+            await JudgeInRegionAsync(connection, transaction, merged, except: RequestId,
+                judgeHome: merged.HomePc4 != current.HomePc4 || merged.MunicipalityId != current.MunicipalityId);
             if (group != current.SiblingGroup)
             {
                 // Leaving a group (or joining another) while held for it would split a group hold.
@@ -154,24 +175,145 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         OfRegion(desk);
         if (reason is not null && !WithdrawalReasons.All.Contains(reason))
             throw MarketRuleException.Invalid("reason", $"reason is one of {string.Join(", ", WithdrawalReasons.All)}.");
+        await WithdrawAsync(desk, reason, caseworker: null);
+    }
+
+    public async Task WithdrawAsCaseworker(Actor caseworker, string? reason)
+    {
+        OfCaseworker(caseworker);
+        if (reason is null || !WithdrawalReasons.All.Contains(reason))
+            throw MarketRuleException.Invalid("reason", $"reason is required, one of {string.Join(", ", WithdrawalReasons.All)}.");
+        await WithdrawAsync(caseworker, reason, caseworker.Id);
+    }
+
+    /// <summary>Withdraws the open request (the filing caseworker's only, when <paramref name="caseworker"/> is given), then releases its holds.</summary>
+    private async Task WithdrawAsync(Actor actor, string? reason, Guid? caseworker)
+    {
         HoldAt[] active;
         await using (var connection = await database.OpenAsync())
         {
             await using var transaction = await database.BeginWriteAsync(connection);
-            var version = await connection.QuerySingleOrDefaultAsync<long?>("""
-                UPDATE requests SET status = 'withdrawn', closed_at = @now, version = version + 1
-                WHERE id = @requestId AND region_code = @regionCode AND status = 'open'
-                RETURNING version
-                """, new { requestId = RequestId, regionCode = RegionCode, now = clock.GetUtcNow() }, transaction)
-                ?? throw await NotOpenAsync(connection, transaction, "withdrawn");
+            var version = await connection.QuerySingleOrDefaultAsync<long?>(caseworker is null
+                ? """
+                  UPDATE requests SET status = 'withdrawn', closed_at = @now, version = version + 1
+                  WHERE id = @requestId AND region_code = @regionCode AND status = 'open'
+                  RETURNING version
+                  """
+                : """
+                  UPDATE requests SET status = 'withdrawn', closed_at = @now, version = version + 1
+                  WHERE id = @requestId AND region_code = @regionCode AND status = 'open' AND caseworker_id = @caseworker
+                  RETURNING version
+                  """, new { requestId = RequestId, regionCode = RegionCode, now = clock.GetUtcNow(), caseworker }, transaction)
+                ?? throw await NotOpenAsync(connection, transaction, "withdrawn", caseworker);
             var record = journal.Record();
-            record.Audit(desk, "request-withdrawn", "request", RequestId.ToString(), RegionCode, reason is null ? null : $"reason: {reason}");
+            record.Audit(actor, "request-withdrawn", "request", RequestId.ToString(), RegionCode, reason is null ? null : $"reason: {reason}");
             Changed(record, "withdrawn", version);
             active = await HoldAt.ActiveOfAsync(connection, transaction, [RequestId]);
             await CommitAsync(connection, transaction, record);
         }
-        await ReleaseAsync(desk, active);
+        // As the desk's withdrawal: each hold is released by its offering's grain, which gives the unit back.
+        await ReleaseAsync(actor, active);
     }
+
+    /// <summary>The longest note a caseworker adds to a dossier.</summary>
+    public const int MaxInformationLength = 2000;
+
+    public async Task AddInformation(Actor caseworker, string? text)
+    {
+        OfCaseworker(caseworker);
+        text = text?.Trim();
+        if (string.IsNullOrEmpty(text)) throw MarketRuleException.Invalid("text", "text is required.");
+        if (text.Length > MaxInformationLength) throw MarketRuleException.Invalid("text", $"text is at most {MaxInformationLength} characters.");
+        if (PlainText.ProblemWith(text, "text") is { } problem) throw MarketRuleException.Invalid("text", problem);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        // Moving the row's version tells the desk's open dossier (and an edit judged at the same time) that the child changed.
+        var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+            UPDATE requests SET version = version + 1
+            WHERE id = @requestId AND region_code = @regionCode AND status = 'open' AND caseworker_id = @caseworker
+            RETURNING version
+            """, new { requestId = RequestId, regionCode = RegionCode, caseworker = caseworker.Id }, transaction)
+            ?? throw await NotOpenAsync(connection, transaction, "added to", caseworker.Id);
+        await NoteAsync(connection, transaction, caseworker, "information", text, null);
+        var record = journal.Record();
+        record.Audit(caseworker, "request-information-added", "request", RequestId.ToString(), RegionCode, $"{text.Length} characters");
+        Changed(record, "open", version);
+        await CommitAsync(connection, transaction, record);
+    }
+
+    public async Task ChangeUrgency(Actor caseworker, string? urgency, string? reason, long knownVersion)
+    {
+        OfCaseworker(caseworker);
+        if (urgency is null || !Matching.Urgencies.All.Contains(urgency))
+            throw MarketRuleException.Invalid("urgency", "urgency is crisis, urgent or regular.");
+        reason = PlainText.JudgeReason(reason);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var current = await connection.QuerySingleOrDefaultAsync<UrgencyFacts>("""
+            SELECT status AS Status, urgency AS Urgency, version AS Version FROM requests
+            WHERE id = @requestId AND region_code = @regionCode AND caseworker_id = @caseworker
+            """, new { requestId = RequestId, regionCode = RegionCode, caseworker = caseworker.Id }, transaction)
+            ?? throw MarketRuleException.NotFound("This request");
+        if (current.Status != "open") throw new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {current.Status}; its urgency no longer changes.");
+        if (current.Version != knownVersion)
+            throw new MarketRuleException(RuleCode.RequestChanged, "The request was changed since you read it; read it again.", "urgency");
+        if (current.Urgency == urgency) throw MarketRuleException.Invalid("urgency", $"The urgency is {urgency} already.");
+        // The priority follows from the urgency when the desk's board and the matcher read the request, as after the desk's edit.
+        var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+            UPDATE requests SET urgency = @urgency, version = version + 1
+            WHERE id = @requestId AND region_code = @regionCode AND status = 'open' AND caseworker_id = @caseworker AND version = @knownVersion
+            RETURNING version
+            """, new { urgency, requestId = RequestId, regionCode = RegionCode, caseworker = caseworker.Id, knownVersion }, transaction)
+            ?? throw new MarketRuleException(RuleCode.RequestChanged, "The request was changed since you read it; read it again.", "urgency");
+        await NoteAsync(connection, transaction, caseworker, "urgency-changed", reason, $"{current.Urgency}>{urgency}");
+        var record = journal.Record();
+        record.Audit(caseworker, "request-urgency-changed", "request", RequestId.ToString(), RegionCode, $"{current.Urgency} -> {urgency}");
+        Changed(record, "open", version);
+        await CommitAsync(connection, transaction, record);
+    }
+
+    public async Task<bool> AskWiderDistance(Actor network, string? note)
+    {
+        if (network.Role != Roles.Network) throw MarketRuleException.NotFound("This request");
+        note = note?.Trim() ?? "";
+        if (note.Length > PlainText.MaxReasonLength) throw MarketRuleException.Invalid("note", $"note is at most {PlainText.MaxReasonLength} characters.");
+        if (PlainText.ProblemWith(note, "note") is { } problem) throw MarketRuleException.Invalid("note", problem);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        // Only the network of the child's region sees an escalated child (as NetworkReads): anyone else finds nothing.
+        var child = await connection.QuerySingleOrDefaultAsync<DistanceFacts>("""
+            SELECT r.status AS Status, r.max_distance_km AS MaxDistanceKm
+            FROM requests r JOIN regions g ON g.code = r.region_code
+            WHERE r.id = @requestId AND r.region_code = @regionCode AND r.escalated_at IS NOT NULL
+              AND g.network_code = (SELECT s.network_code FROM regions s WHERE s.code = @seat)
+            """, new { requestId = RequestId, regionCode = RegionCode, seat = network.RegionCode }, transaction)
+            ?? throw MarketRuleException.NotFound("This request");
+        if (child.Status != "open") throw new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {child.Status}.");
+        var distance = child.MaxDistanceKm.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (await connection.ExecuteScalarAsync<long>("""
+                SELECT count(*) FROM request_notes
+                WHERE request_id = @requestId AND region_code = @regionCode AND kind = 'distance-asked' AND detail = @distance
+                """, new { requestId = RequestId, regionCode = RegionCode, distance }, transaction) > 0)
+            return false;
+        var version = await connection.QuerySingleOrDefaultAsync<long?>("""
+            UPDATE requests SET version = version + 1 WHERE id = @requestId AND region_code = @regionCode AND status = 'open'
+            RETURNING version
+            """, new { requestId = RequestId, regionCode = RegionCode }, transaction)
+            ?? throw new MarketRuleException(RuleCode.RequestChanged, "The request was changed meanwhile; read it again.");
+        await NoteAsync(connection, transaction, network, "distance-asked", note, distance);
+        var record = journal.Record();
+        record.Audit(network, "distance-asked", "request", RequestId.ToString(), RegionCode, $"max {distance} km");
+        Changed(record, "open", version);
+        await CommitAsync(connection, transaction, record);
+        return true;
+    }
+
+    private async Task NoteAsync(DbConnection connection, DbTransaction transaction, Actor author, string kind, string text, string? detail) =>
+        await connection.ExecuteAsync("""
+            INSERT INTO request_notes (id, region_code, request_id, kind, text, detail, author_id, author_role, created_at)
+            VALUES (@id, @regionCode, @requestId, @kind, @text, @detail, @authorId, @authorRole, @now)
+            """, new { id = Guid.NewGuid(), regionCode = RegionCode, requestId = RequestId, kind, text, detail, authorId = author.Id,
+                authorRole = author.Role, now = clock.GetUtcNow() }, transaction);
 
     public async Task<Escalation> Escalate(Actor desk, string reason)
     {
@@ -278,6 +420,12 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         if (actor.RegionCode != RegionCode) throw MarketRuleException.NotFound("This request");
     }
 
+    /// <summary>Only a caseworker follows up a request (and only their own: the statements say caseworker_id); anyone else finds nothing.</summary>
+    private static void OfCaseworker(Actor actor)
+    {
+        if (actor.Role != Roles.Caseworker) throw MarketRuleException.NotFound("This request");
+    }
+
     private void Judge(RequestInput input)
     {
         var validation = new RequestInputValidator(clock).Validate(input);
@@ -285,7 +433,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
     }
 
     /// <summary>The rules that need the region's other requests and municipalities.</summary>
-    private async Task JudgeInRegionAsync(DbConnection connection, DbTransaction transaction, RequestInput input, Guid? except)
+    private async Task JudgeInRegionAsync(DbConnection connection, DbTransaction transaction, RequestInput input, Guid? except, bool judgeHome)
     {
         // Case references are unique in a region regardless of letter case (RT-1 and rt-1 are one child).
         if (await connection.ExecuteScalarAsync<long>("""
@@ -294,10 +442,17 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                 """, new { regionCode = RegionCode, caseReference = input.CaseReference, except = except ?? Guid.Empty }, transaction) > 0)
             throw new MarketRuleException(RuleCode.CaseReferenceTaken,
                 "The region already has a request with this case reference (a caseworker's: filed by their own institution).", "caseReference");
-        if (input.MunicipalityId is { } municipalityId && await connection.ExecuteScalarAsync<long>(
-                "SELECT count(*) FROM municipalities WHERE id = @municipalityId AND region_code = @regionCode",
-                new { municipalityId, regionCode = RegionCode }, transaction) == 0)
-            throw new MarketRuleException(RuleCode.MunicipalityOutsideRegion, "This municipality is not one of the request's region.", "municipalityId");
+        if (input.MunicipalityId is not { } municipalityId) return;
+        var centre = await connection.QuerySingleOrDefaultAsync<MunicipalityCentre>(
+                "SELECT lat AS Lat, lon AS Lon FROM municipalities WHERE id = @municipalityId AND region_code = @regionCode",
+                new { municipalityId, regionCode = RegionCode }, transaction)
+            ?? throw new MarketRuleException(RuleCode.MunicipalityOutsideRegion, "This municipality is not one of the request's region.", "municipalityId");
+        // No official PC4-to-gemeente table: the PC4's area must lie near the municipality (3011 is Rotterdam, not Aalten).
+        var distance = PostcodeAreas.DistanceKm(input.HomePc4, centre.Lat, centre.Lon);
+        if (judgeHome && (distance is null || distance > homeArea.MaxKm))
+            throw new MarketRuleException(RuleCode.HomePc4OutsideMunicipality,
+                $"The home PC4 {input.HomePc4} lies {(distance is { } km ? $"{km:0} km" : "unknown")} from the chosen municipality (at most {homeArea.MaxKm:0} km).",
+                "homePc4");
     }
 
     /// <summary>
@@ -314,10 +469,15 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
                 "The sibling group has a hold waiting for a provider's answer; a child can join it once that is answered or released.", "siblingGroup");
     }
 
-    private async Task<MarketRuleException> NotOpenAsync(DbConnection connection, DbTransaction transaction, string verb)
+    private async Task<MarketRuleException> NotOpenAsync(DbConnection connection, DbTransaction transaction, string verb, Guid? caseworker = null)
     {
-        var status = await connection.QuerySingleOrDefaultAsync<string>("SELECT status FROM requests WHERE id = @requestId AND region_code = @regionCode",
-            new { requestId = RequestId, regionCode = RegionCode }, transaction);
+        // A caseworker learns nothing of a request they did not file, not even that it is closed.
+        var status = caseworker is null
+            ? await connection.QuerySingleOrDefaultAsync<string>("SELECT status FROM requests WHERE id = @requestId AND region_code = @regionCode",
+                new { requestId = RequestId, regionCode = RegionCode }, transaction)
+            : await connection.QuerySingleOrDefaultAsync<string>(
+                "SELECT status FROM requests WHERE id = @requestId AND region_code = @regionCode AND caseworker_id = @caseworker",
+                new { requestId = RequestId, regionCode = RegionCode, caseworker }, transaction);
         return status is null
             ? MarketRuleException.NotFound("This request")
             : new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {status} and cannot be {verb}.");
@@ -373,6 +533,25 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         public bool AllowNonContracted { get; init; }
         public int ActiveHolds { get; init; }
         public int HeldHere { get; init; }
+    }
+
+    private sealed class UrgencyFacts
+    {
+        public string Status { get; init; } = "";
+        public string Urgency { get; init; } = "";
+        public long Version { get; init; }
+    }
+
+    private sealed class DistanceFacts
+    {
+        public string Status { get; init; } = "";
+        public int MaxDistanceKm { get; init; }
+    }
+
+    private sealed class MunicipalityCentre
+    {
+        public double Lat { get; init; }
+        public double Lon { get; init; }
     }
 
     private sealed class EscalationFacts

@@ -144,6 +144,9 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
                 UPDATE holds SET decline_note = NULL, sibling_group = NULL
                 WHERE request_id = @id AND region_code = @regionCode AND (decline_note IS NOT NULL OR sibling_group IS NOT NULL)
                 """, new { id = request.Id, regionCode }, transaction);
+            // What the caseworker and the network wrote about the child (information, why the urgency changed) goes with it.
+            await connection.ExecuteAsync("DELETE FROM request_notes WHERE request_id = @id AND region_code = @regionCode",
+                new { id = request.Id, regionCode }, transaction);
             var entries = await connection.QueryAsync<AuditEntry>("""
                 SELECT id AS Id, action AS Action, detail AS Detail FROM audit_log
                 WHERE region_code = @regionCode AND detail IS NOT NULL

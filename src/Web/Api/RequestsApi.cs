@@ -14,13 +14,13 @@ public static class RequestsApi
     {
         var requests = api.MapGroup("/regions/{regionCode}/requests").RequireAuthorization(Policies.Desk);
         requests.MapPost("", CreateAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
-            .Produces<Silo.Requests.RequestView>(201).Refuses(Silo.Market.RuleCode.CaseReferenceTaken, Silo.Market.RuleCode.MunicipalityOutsideRegion).Describe("registerRequest", "Registers a request for a child of the region, under a pseudonymous case reference (never a name or BSN).");
+            .Produces<Silo.Requests.RequestView>(201).Refuses(Silo.Market.RuleCode.CaseReferenceTaken, Silo.Market.RuleCode.MunicipalityOutsideRegion, Silo.Market.RuleCode.HomePc4OutsideMunicipality).Describe("registerRequest", "Registers a request for a child of the region, under a pseudonymous case reference (never a name or BSN).");
         requests.MapGet("", ListAsync).RequireScope(Silo.Access.Scopes.RequestsRead)
             .Produces<List<Silo.Requests.RequestView>>(200).Describe("listRequests", "The region's requests by priority and waiting time (default: open). The read is audited.");
         requests.MapGet("/{requestId:guid}", GetAsync).RequireScope(Silo.Access.Scopes.RequestsRead)
             .Produces<Silo.Requests.RequestView>(200).Describe("getRequest", "One request of the region. The read is audited.");
         requests.MapPatch("/{requestId:guid}", UpdateAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
-            .Produces<Silo.Requests.RequestView>(200).Refuses(Silo.Market.RuleCode.RequestNotOpen, Silo.Market.RuleCode.RequestChanged, Silo.Market.RuleCode.MunicipalityOutsideRegion).Describe("editRequest", "Edits an open request: the fields sent replace the stored ones, and the result is validated as a whole.");
+            .Produces<Silo.Requests.RequestView>(200).Refuses(Silo.Market.RuleCode.RequestNotOpen, Silo.Market.RuleCode.RequestChanged, Silo.Market.RuleCode.MunicipalityOutsideRegion, Silo.Market.RuleCode.HomePc4OutsideMunicipality).Describe("editRequest", "Edits an open request: the fields sent replace the stored ones, and the result is validated as a whole.");
         requests.MapDelete("/{requestId:guid}", WithdrawAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
             .Produces(204).Refuses(Silo.Market.RuleCode.RequestNotOpen, Silo.Market.RuleCode.RequestChanged).Describe("withdrawRequest", "Withdraws an open request and releases its holds. Optional reason (kept in the audit and the dossier): no-longer-needed, placed-elsewhere, measure-ended, duplicate, other.");
     }

@@ -21,13 +21,7 @@ public static class Dutch
     /// <summary>"3 december 2026" (written out by hand: the app runs without ICU, so no culture knows Dutch month names).</summary>
     public static string LongDate(DateOnly day) => $"{day.Day} {Months[day.Month - 1]} {day.Year}";
 
-    public static string Urgency(string code) => code switch
-    {
-        Urgencies.Crisis => "Crisis",
-        Urgencies.Urgent => "Spoed",
-        Urgencies.Regular => "Regulier",
-        _ => code,
-    };
+    public static string Urgency(string code) => DutchWords.Urgency(code);
 
     public static string Priority(int priority) => priority switch { 1 => "1 (crisis)", 2 => "2 (spoed)", _ => "3 (regulier)" };
 
@@ -88,6 +82,7 @@ public static class Dutch
         RuleCode.NoExpertiseNetwork => "de regio hoort (nog) bij geen expertisenetwerk; de beheerder wijst er een toe",
         RuleCode.CaseReferenceTaken => "dit dossiernummer is al in gebruik",
         RuleCode.MunicipalityOutsideRegion => "deze gemeente hoort niet bij de regio van de aanvraag",
+        RuleCode.HomePc4OutsideMunicipality => "dit postcodegebied ligt niet in of bij de gekozen gemeente; controleer de postcode en de gemeente",
         RuleCode.SheetPlanStale => "sinds de controle is er iets veranderd aan uw plekken",
         RuleCode.SheetPlanUnknown => "deze controle is niet (meer) bekend; upload het bestand opnieuw",
         RuleCode.WebhookUrlNotAllowed => "dit adres is niet toegestaan: alleen https naar een openbaar adres",

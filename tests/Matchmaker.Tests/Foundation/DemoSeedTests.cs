@@ -86,6 +86,43 @@ public sealed class DemoSeedTests
         Assert.True(data.Holds.Count(h => h.Status == "declined") >= 500, "the figures have declines to count");
     }
 
+    [Theory, Trait(Lane.Name, Lane.Fast)]
+    [InlineData(DemoDataGenerator.DefaultSeed)]
+    [InlineData(3)]
+    public void EveryDemoChildsHomePc4_LiesNearItsMunicipality_AsTheEngineRequires_AndEveryDeskHasAContact(int seed)
+    {
+        var data = DemoDataGenerator.Generate(seed, AsOf, DemoScale.National);
+        var municipalities = data.Municipalities.ToDictionary(m => m.Id);
+
+        var tooFar = data.Requests.Where(r => r.MunicipalityId is { } id
+                && Silo.Requests.PostcodeAreas.DistanceKm(r.HomePc4, municipalities[id].Lat, municipalities[id].Lon) is not (not null and <= Silo.Requests.PostcodeAreas.DefaultMaxKm))
+            .Select(r => $"{r.CaseReference}: {r.HomePc4} with {municipalities[r.MunicipalityId!.Value].Name}").ToList();
+
+        Assert.True(tooFar.Count == 0, string.Join("\n", tooFar.Take(10)));
+        Assert.All(data.Regions, r => Assert.Matches("^088 ", r.DeskPhone));
+        Assert.All(data.Regions, r => Assert.EndsWith("@" + DemoDataGenerator.DemoEmailDomain, r.DeskEmail));
+    }
+
+    [Theory, Trait(Lane.Name, Lane.Fast)]
+    [InlineData("3011", 51.92, 4.48, true)]   // Rotterdam with Rotterdam
+    [InlineData("7121", 51.93, 6.58, true)]   // Aalten with Aalten
+    [InlineData("3011", 51.93, 6.58, false)]  // Rotterdam's PC4 with Aalten
+    [InlineData("9711", 51.44, 5.47, false)]  // Groningen's PC4 with Eindhoven
+    public void APc4_LiesNearAMunicipality_OnlyWhenTheyCanBelongTogether(string pc4, double lat, double lon, bool together)
+    {
+        Assert.Equal(together, Silo.Requests.PostcodeAreas.DistanceKm(pc4, lat, lon) <= Silo.Requests.PostcodeAreas.DefaultMaxKm);
+    }
+
+    [Fact, Trait(Lane.Name, Lane.Fast)]
+    public void EveryPc4From1000To9999_HasOneArea()
+    {
+        var areas = Silo.Requests.PostcodeAreas.All;
+
+        Assert.All(Enumerable.Range(1000, 9000), n => Assert.Single(areas, a => a.From <= n && n <= a.To));
+        Assert.Null(Silo.Requests.PostcodeAreas.Of("0123"));
+        Assert.Null(Silo.Requests.PostcodeAreas.Of("12a4"));
+    }
+
     [Fact, Trait(Lane.Name, Lane.Fast)]
     public void DemoData_National_HasTheShapeOfTheDutchMarket()
     {

@@ -143,9 +143,21 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
             _ => Task.FromResult(new Dictionary<string, string> { ["Form.CaseReference"] = "" })),
         // Only the caseworker who filed the child sees it; another caseworker gets "not found".
         new(typeof(Web.Pages.Caseworker.ChildModel), "GET", null, "caseworker", 404, async d => $"/jeugdbeschermer/kind/{await d.NewCaseworkersChildAsync()}"),
+        // The follow-up of a filed child: only the caseworker who filed it; for another caseworker it does not exist.
+        new(typeof(Web.Pages.Caseworker.ChildModel), "POST", "Information", "caseworker", 404,
+            async d => $"/jeugdbeschermer/kind/{await d.NewCaseworkersChildAsync()}?handler=Information",
+            _ => Task.FromResult(new Dictionary<string, string> { ["InformationText"] = "De school is gewisseld" })),
+        new(typeof(Web.Pages.Caseworker.ChildModel), "POST", "Urgency", "caseworker", 404,
+            async d => $"/jeugdbeschermer/kind/{await d.NewCaseworkersChildAsync()}?handler=Urgency",
+            _ => Task.FromResult(new Dictionary<string, string> { ["Urgency"] = "crisis", ["UrgencyReason"] = "Thuis onveilig", ["KnownVersion"] = "1" })),
+        new(typeof(Web.Pages.Caseworker.ChildModel), "POST", "Withdraw", "caseworker", 404,
+            async d => $"/jeugdbeschermer/kind/{await d.NewCaseworkersChildAsync()}?handler=Withdraw",
+            _ => Task.FromResult(new Dictionary<string, string> { ["WithdrawReason"] = "duplicate", ["WithdrawConfirmed"] = "true" })),
         new(typeof(Web.Pages.Network.IndexModel), "GET", null, "network", null, _ => Task.FromResult("/bovenregionaal")),
         // A network sees the escalated children of its own regions only.
         new(typeof(Web.Pages.Network.ChildModel), "GET", null, "network", 404, async d => $"/bovenregionaal/kind/{await d.NewEscalatedRequestAsync()}"),
+        new(typeof(Web.Pages.Network.ChildModel), "POST", "AskDistance", "network", 404, async d => $"/bovenregionaal/kind/{await d.NewEscalatedRequestAsync()}?handler=AskDistance",
+            _ => Task.FromResult(new Dictionary<string, string> { ["DistanceNote"] = "Verder weg is plek" })),
         new(typeof(Web.Pages.Network.ChildModel), "POST", "Hold", "network", 404, async d => $"/bovenregionaal/kind/{await d.NewEscalatedRequestAsync()}?handler=Hold",
             d => Task.FromResult(new Dictionary<string, string> { ["OfferingId"] = d.Offering.ToString(), ["HoldReason"] = "Buiten de regio is wel plek", ["HoldConfirmed"] = "true" })),
         new(typeof(Provider.IndexModel), "GET", null, "provider", null, _ => Task.FromResult("/aanbieder")),

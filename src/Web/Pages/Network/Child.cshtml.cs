@@ -20,9 +20,10 @@ public sealed class ChildModel(NetworkReads networks, IGrainFactory grains, Time
     [BindProperty] public string? HoldReason { get; set; }
     [BindProperty] public bool HoldConfirmed { get; set; }
     [BindProperty] public bool Parallel { get; set; }
+    [BindProperty] public string? DistanceNote { get; set; }
 
     public EscalatedChildren.Child Child { get; private set; } = null!;
-    public NationalPlaces.Found Places { get; private set; } = new([], 0);
+    public NationalPlaces.Found Places { get; private set; } = new([], []);
     public Dictionary<string, string> Errors { get; } = [];
     public DateOnly Today { get; private set; }
 
@@ -54,6 +55,33 @@ public sealed class ChildModel(NetworkReads networks, IGrainFactory grains, Time
                 : $"Niet gereserveerd: {Dutch.Refusal(e.Code)}.";
             return Page();
         }
+    }
+
+    /// <summary>
+    /// Places would suit if the child could live further from home: the network asks the child's desk, with one action,
+    /// to widen the maximum distance. The ask lands in the dossier; asked again at the same distance, nothing new happens.
+    /// </summary>
+    public async Task<IActionResult> OnPostAskDistanceAsync()
+    {
+        if (!await ShowAsync()) return NotFound();
+        var note = DistanceNote?.Trim();
+        if (note is { Length: > PlainText.MaxReasonLength }) Errors["distance-note"] = $"De toelichting is hooguit {PlainText.MaxReasonLength} tekens.";
+        else if (!PlainText.IsPlain(note)) Errors["distance-note"] = "De toelichting bevat een onzichtbaar teken, een besturingsteken of een teken dat de leesrichting omdraait; gebruik gewone tekst.";
+        if (Errors.Count > 0) return Page();
+        bool asked;
+        try
+        {
+            asked = await grains.Request(Child.RegionCode, Id).AskWiderDistance(Caller.Of(HttpContext).ToActor(), note);
+        }
+        catch (MarketRuleException e) when (e.Code != RuleCode.NotFound)
+        {
+            Errors["distance-note"] = e.Code == RuleCode.RequestNotOpen ? "Dit kind wacht niet meer op een plek." : Dutch.Sentence(Dutch.Refusal(e.Code));
+            return Page();
+        }
+        TempData["Message"] = asked
+            ? $"De tafel van {Child.RegionName} is gevraagd de maximale afstand te verruimen; het verzoek staat in het dossier."
+            : $"Dit verzoek staat al in het dossier; de tafel van {Child.RegionName} beslist erover.";
+        return Redirect($"/bovenregionaal/kind/{Id}");
     }
 
     private async Task<bool> ShowAsync()

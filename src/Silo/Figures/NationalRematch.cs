@@ -15,12 +15,27 @@ public enum Pool { EachRegionAlone, PerExpertiseNetwork, WholeCountry }
 /// The national re-match: all waiting children of the country (those not already waiting for a provider's answer)
 /// matched three times: every region on its own places, every expertise network's regions sharing their places, and
 /// the whole country as one pool. Counts of children are protected as one table. <see cref="Computation"/> numbers the
-/// re-matches this node computed; with <see cref="MarketVersion"/> and <see cref="ComputedAt"/> it tells a cached view
-/// from a fresh one.
+/// re-matches the node that computed it had computed; with <see cref="Day"/> (yyyy-MM-dd, the UTC day it stands on) and
+/// <see cref="ComputedAt"/> it tells a stored view from a fresh one.
 /// </summary>
 public sealed record RematchFigures(IReadOnlyList<RematchFigures.PoolFigures> Pools, int Children, long SolveMillis, DateTimeOffset ComputedAt,
-    string MarketVersion, long Computation, IReadOnlyList<RematchFigures.RegionFigures> Regions)
+    string Day, long Computation, IReadOnlyList<RematchFigures.RegionFigures> Regions)
 {
+    /// <summary>The figures as published: every hidden count's value set to 0, so the stored row holds only what is shown.</summary>
+    public RematchFigures Published()
+    {
+        static ProtectedCount P(ProtectedCount count) => count.Hidden ? new ProtectedCount(0, true) : count;
+        return this with
+        {
+            Pools = Pools.Select(p => p with
+            {
+                Placed = P(p.Placed), PlacedByPriority = p.PlacedByPriority.Select(P).ToList(), UnplacedPastThreeMonths = P(p.UnplacedPastThreeMonths),
+                PlacedOutsideOwnRegion = P(p.PlacedOutsideOwnRegion),
+            }).ToList(),
+            Regions = Regions.Select(r => r with { Placed = r.Placed.Select(P).ToList(), PlacedOutside = r.PlacedOutside.Select(P).ToList() }).ToList(),
+        };
+    }
+
     public sealed record PoolFigures(Pool Pool, ProtectedCount Placed, IReadOnlyList<ProtectedCount> PlacedByPriority,
         ProtectedCount UnplacedPastThreeMonths, ProtectedCount PlacedOutsideOwnRegion, double? AverageDistanceKm);
 
@@ -28,40 +43,70 @@ public sealed record RematchFigures(IReadOnlyList<RematchFigures.PoolFigures> Po
     public sealed record RegionFigures(string Code, string Name, IReadOnlyList<ProtectedCount> Placed, IReadOnlyList<ProtectedCount> PlacedOutside);
 }
 
-/// <summary>A view of the national re-match: its figures when done, or the version it is computing and when to look again.</summary>
-public sealed record RematchView(LaneStatus Status, RematchFigures? Figures, string MarketVersion, TimeSpan RetryAfter);
+/// <summary>A view of the national re-match: its figures when done, or the day it is computing and when to look again.</summary>
+public sealed record RematchView(LaneStatus Status, RematchFigures? Figures, string Day, TimeSpan RetryAfter);
 
 /// <summary>
 /// How many more children would be placed, and how much nearer, if regions cooperated. The country is solved three times
-/// (about 0.3 s on the national demo): in the <see cref="HeavyLane"/>, once per market version.
+/// (about 0.3 s on the national demo) once per UTC day, in the <see cref="HeavyLane"/>, on the market of that moment;
+/// published like the other figures as the day's snapshot (table <c>rematch_snapshots</c>): every view that day, on any
+/// node, shows the same figures, so two views around a registration cannot be differenced.
 /// </summary>
 public sealed class NationalRematch(Database database, HeavyLane lane, TimeProvider clock)
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     private long _computations;
 
     /// <summary>How many re-matches this node has computed (not served from the lane's results).</summary>
     public long Computations => Interlocked.Read(ref _computations);
 
     /// <summary>
-    /// The re-match of the market as it is now, computed once per <see cref="MarketVersion"/>. <paramref name="waitedFor"/>:
-    /// the version a page was told is computing; its result is shown even when the market has moved on since.
+    /// Today's re-match: the stored one, or computed now (once per day and node; across nodes the first stored wins).
+    /// <paramref name="waitedFor"/>: the day a page was told is computing; its result is shown even after midnight.
     /// </summary>
     public async Task<RematchView> ViewAsync(Guid caller, string? waitedFor, CancellationToken cancellationToken = default)
     {
         if (waitedFor is not null && await lane.JoinAsync<RematchFigures>(KeyOf(waitedFor), cancellationToken) is { } joined)
             return new RematchView(joined.Status, joined.Value, waitedFor, joined.RetryAfter);
-        var version = await MarketVersion.ReadAsync(database, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
-        var answer = await lane.RunAsync(KeyOf(version.ToString()), $"user/{caller}", () => ComputeAsync(version), cancellationToken);
-        return new RematchView(answer.Status, answer.Value, version.ToString(), answer.RetryAfter);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var day = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (await StoredAsync(today, cancellationToken) is { } stored) return new RematchView(LaneStatus.Done, stored, day, TimeSpan.Zero);
+        var answer = await lane.RunAsync(KeyOf(day), $"user/{caller}", () => ComputeAndStoreAsync(today), cancellationToken);
+        return new RematchView(answer.Status, answer.Value, day, answer.RetryAfter);
     }
 
-    /// <summary>The lane's key of the re-match on one market version.</summary>
-    public static string KeyOf(string marketVersion) => $"national-rematch/{marketVersion}";
+    /// <summary>The lane's key of the re-match of one day (yyyy-MM-dd).</summary>
+    public static string KeyOf(string day) => $"national-rematch/{day}";
 
-    private async Task<RematchFigures> ComputeAsync(MarketVersion version)
+    private async Task<RematchFigures?> StoredAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var body = await connection.QuerySingleOrDefaultAsync<string>("SELECT body FROM rematch_snapshots WHERE day = @day", new { day });
+        return body is null ? null : System.Text.Json.JsonSerializer.Deserialize<RematchFigures>(body, Json);
+    }
+
+    private async Task<RematchFigures> ComputeAndStoreAsync(DateOnly today)
+    {
+        if (await StoredAsync(today, CancellationToken.None) is { } stored) return stored;
+        var figures = (await ComputeAsync(today)).Published();
+        await using (var connection = await database.OpenAsync())
+        await using (var transaction = await database.BeginWriteAsync(connection))
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO rematch_snapshots (day, computed_at, body) VALUES (@today, @computedAt, @body)
+                ON CONFLICT (day) DO NOTHING
+                """, new { today, computedAt = figures.ComputedAt, body = System.Text.Json.JsonSerializer.Serialize(figures, Json) }, transaction);
+            await transaction.CommitAsync();
+        }
+        // Another node may have stored the day's re-match first: its row is the one everybody publishes.
+        return await StoredAsync(today, CancellationToken.None)
+            ?? throw new InvalidOperationException($"The re-match of {today:yyyy-MM-dd} was stored but cannot be read back.");
+    }
+
+    private async Task<RematchFigures> ComputeAsync(DateOnly today)
     {
         var computation = Interlocked.Increment(ref _computations);
-        var today = version.Day;
         await using var connection = await database.OpenAsync();
         var regionRows = (await connection.QueryAsync<(string Code, string Name, string? Network)>("SELECT code, name, network_code FROM regions ORDER BY name")).ToList();
         var networkOf = regionRows.ToDictionary(r => r.Code, r => r.Network ?? r.Code);
@@ -99,6 +144,7 @@ public sealed class NationalRematch(Database database, HeavyLane lane, TimeProvi
             o.Outcome.Outcome.Placed >= SmallCountProtection.Threshold ? Math.Round(o.Outcome.Outcome.AverageDistanceKm, 1) : null)).ToList();
         var regions = regionRows.Select((region, i) => new RematchFigures.RegionFigures(region.Code, region.Name,
             regionCells[i].Select(c => Shown(c.placed)).ToList(), regionCells[i].Select(c => Shown(c.outside)).ToList())).ToList();
-        return new RematchFigures(pools, market.Instance.Requests.Count, millis, clock.GetUtcNow(), version.ToString(), computation, regions);
+        return new RematchFigures(pools, market.Instance.Requests.Count, millis, clock.GetUtcNow(),
+            today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), computation, regions);
     }
 }

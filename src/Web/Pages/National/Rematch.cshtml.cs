@@ -8,12 +8,13 @@ namespace Matchmaker.Web.Pages.National;
 
 /// <summary>
 /// The national re-match (<see cref="NationalRematch"/>): how many more children would be placed, and how much nearer,
-/// if regions shared their places per expertise network or nationally. Computed in the engine's heavy lane once per
-/// market version; while it computes the page says so and fills in by itself (with JavaScript) or refreshes (without).
+/// if regions shared their places per expertise network or nationally. Computed in the engine's heavy lane once per day
+/// and published as that day's snapshot; while it computes the page says so and fills in by itself (with JavaScript) or
+/// refreshes (without).
 /// </summary>
 public sealed class RematchModel(NationalRematch rematch) : PageModel
 {
-    /// <summary>The market version a "bezig" page waits for (its refresh comes back with it).</summary>
+    /// <summary>The day (yyyy-MM-dd) a "bezig" page waits for (its refresh comes back with it).</summary>
     [BindProperty(SupportsGet = true, Name = "stand")]
     public string? WaitedFor { get; set; }
 
@@ -22,7 +23,7 @@ public sealed class RematchModel(NationalRematch rematch) : PageModel
     public RematchFigures Figures => View.Figures!;
 
     /// <summary>Where the "bezig" page asks again: the version it waits for, or just the page when the lane had no room.</summary>
-    public string RetryUrl => View.Status == LaneStatus.Running ? $"/landelijk/herverdeling?stand={Uri.EscapeDataString(View.MarketVersion)}" : "/landelijk/herverdeling";
+    public string RetryUrl => View.Status == LaneStatus.Running ? $"/landelijk/herverdeling?stand={Uri.EscapeDataString(View.Day)}" : "/landelijk/herverdeling";
 
     public async Task<IActionResult> OnGetAsync()
     {

@@ -89,6 +89,6 @@ public static partial class IdentityProviders
             region, organisation, matchByEmail, methods, domains) { SessionLifetime = TimeSpan.FromMinutes(minutes) };
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,39}\z")]
     private static partial Regex NamePattern();
 }

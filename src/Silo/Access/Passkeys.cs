@@ -52,6 +52,9 @@ public sealed class Passkeys(Database database, TimeProvider clock, IConfigurati
     public const string Section = "Passkeys";
     public const string EnrolPurpose = "enrol", SignInPurpose = "sign-in";
     public static readonly TimeSpan ChallengeLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many challenges one person may have open for one purpose; the oldest goes when another is asked for.</summary>
+    public const int OpenChallengesPerPurpose = 3;
     private const int LongestAnswer = 64 * 1024;
 
     private readonly RelyingParty? _configured = Configured(configuration);
@@ -258,6 +261,14 @@ public sealed class Passkeys(Database database, TimeProvider clock, IConfigurati
         await using var transaction = await database.BeginWriteAsync(connection);
         // Expired challenges go as new ones come: the table holds only what is still usable.
         await connection.ExecuteAsync("DELETE FROM passkey_challenges WHERE expires_at <= @now", new { now }, transaction);
+        // A person keeps a few open challenges per purpose (two tabs, a retry), not one per reload: a thousand reloads
+        // must not leave a thousand rows.
+        await connection.ExecuteAsync($"""
+            DELETE FROM passkey_challenges
+            WHERE user_id = @userId AND purpose = @purpose AND id NOT IN (
+                SELECT id FROM passkey_challenges WHERE user_id = @userId AND purpose = @purpose
+                ORDER BY expires_at DESC LIMIT {OpenChallengesPerPurpose - 1})
+            """, new { userId, purpose }, transaction);
         await connection.ExecuteAsync("""
             INSERT INTO passkey_challenges (id, user_id, purpose, options, expires_at) VALUES (@id, @userId, @purpose, @optionsJson, @expires)
             """, new { id, userId, purpose, optionsJson, expires = now + ChallengeLifetime }, transaction);

@@ -17,12 +17,13 @@ public static class PlainText
 
     /// <summary>
     /// Characters that are not seen but change what is seen: bidirectional embeddings, overrides and isolates
-    /// (U+202A-202E, U+2066-2069; U+202E shows "reden: geen" as something else to the next reader) and zero-width
-    /// characters (U+200B-200D, U+2060, U+FEFF) that make two texts look the same.
+    /// (U+202A-202E, U+2066-2069; U+202E shows "reden: geen" as something else to the next reader), the directional
+    /// marks (U+200E, U+200F, U+061C) that turn the order of words and numbers around them, and zero-width characters
+    /// (U+200B-200D, U+2060, U+FEFF) that make two texts look the same.
     /// </summary>
     public static bool HasHiddenCharacters(string? text) =>
-        text is not null && text.Any(c => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or (>= '\u200B' and <= '\u200D')
-            or '\u2060' or '\uFEFF');
+        text is not null && text.Any(c => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or (>= '\u200B' and <= '\u200F')
+            or '\u061C' or '\u2060' or '\uFEFF');
 
     /// <summary>The shared check: neither control characters nor hidden ones.</summary>
     public static bool IsPlain(string? text) => !HasControlCharacters(text) && !HasHiddenCharacters(text);
@@ -30,7 +31,7 @@ public static class PlainText
     /// <summary>What is wrong with a free-text field that is not plain, in English for the API; null when it is plain.</summary>
     public static string? ProblemWith(string? text, string field) =>
         HasControlCharacters(text) ? $"{field} has a control character; send plain text."
-        : HasHiddenCharacters(text) ? $"{field} has an invisible or direction-changing character (U+200B-200D, U+202A-202E, U+2060, U+2066-2069, U+FEFF); send plain text."
+        : HasHiddenCharacters(text) ? $"{field} has an invisible or direction-changing character (U+061C, U+200B-200F, U+202A-202E, U+2060, U+2066-2069, U+FEFF); send plain text."
         : null;
 
     public enum ReasonProblem { Missing, TooLong, ControlCharacters, HiddenCharacters }

@@ -38,7 +38,7 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
         RuleFor(x => x.CaseReference).NotEmpty().WithMessage("Vul het dossiernummer in.")
             .MaximumLength(40).WithMessage("Het dossiernummer is hoogstens 40 tekens.")
             .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "")).WithMessage("Dit lijkt een BSN (8 of 9 cijfers). Gebruik het pseudonieme dossiernummer, nooit een BSN.")
-            .Matches("^[A-Za-z0-9][A-Za-z0-9._/-]*$").When(x => !string.IsNullOrEmpty(x.CaseReference), ApplyConditionTo.CurrentValidator)
+            .Matches(@"^[A-Za-z0-9][A-Za-z0-9._/-]*\z").When(x => !string.IsNullOrEmpty(x.CaseReference), ApplyConditionTo.CurrentValidator)
             .WithMessage("Het dossiernummer bestaat uit letters, cijfers en . _ / - (geen namen, geen spaties).");
         RuleFor(x => x.MeasureType).NotEmpty().WithMessage("Kies de maatregel.")
             .Must(m => MeasureTypes.All.Contains(m!)).When(x => x.MeasureType is not null, ApplyConditionTo.CurrentValidator)
@@ -64,7 +64,7 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
         RuleFor(x => x.Gender).NotEmpty().WithMessage("Kies het gender.")
             .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het gender is f, m of x.");
         RuleFor(x => x.HomePc4).NotEmpty().WithMessage("Vul het postcodegebied in.")
-            .Matches("^[1-9][0-9]{3}$").When(x => x.HomePc4 is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het postcodegebied is de vier cijfers van een Nederlandse postcode.");
+            .Matches(@"^[1-9][0-9]{3}\z").When(x => x.HomePc4 is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het postcodegebied is de vier cijfers van een Nederlandse postcode.");
         RuleFor(x => x.HomeLat).NotNull().WithMessage("Kies de woongemeente (homeLat en homeLon).").InclusiveBetween(50.5, 53.8).WithMessage("De woonplek ligt in Nederland (homeLat tussen 50,5 en 53,8).");
         RuleFor(x => x.HomeLon).NotNull().WithMessage("Kies de woongemeente (homeLat en homeLon).").InclusiveBetween(3.2, 7.3).WithMessage("De woonplek ligt in Nederland (homeLon tussen 3,2 en 7,3).");
         RuleFor(x => x.MaxDistanceKm).NotNull().WithMessage("Vul de maximale afstand in.").InclusiveBetween(1, 400).WithMessage("De maximale afstand ligt tussen 1 en 400 km.");
@@ -76,7 +76,7 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
         RuleFor(x => x.ParentWishes).MaximumLength(2000).WithMessage("De wensen van de ouders zijn hoogstens 2000 tekens.");
     }
 
-    [GeneratedRegex("^[0-9]{8,9}$")]
+    [GeneratedRegex(@"^[0-9]{8,9}\z")]
     private static partial Regex LooksLikeBsn();
 
     public static DateOnly? ParseMonth(string? month) =>

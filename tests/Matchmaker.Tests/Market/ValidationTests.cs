@@ -63,6 +63,23 @@ public sealed class ValidationTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ACaseReferenceOrPostcodeArea_EndingInALineBreak_IsRefused_AndNothingIsStored(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var before = await market.ScalarAsync<long>("SELECT count(*) FROM requests");
+
+        var child = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, "VAL-NL\n"), JsonSerializerOptions.Web)!.AsObject();
+        child["homePc4"] = "3011\n";
+        var problem = await Problem(await market.Desk.PostAsync($"/api/v1/regions/{MarketScenario.Region}/requests",
+            new StringContent(child.ToJsonString(), Encoding.UTF8, "application/json")));
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("caseReference", out _), problem.ToString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("homePc4", out _), problem.ToString());
+        Assert.Equal(before, await market.ScalarAsync<long>("SELECT count(*) FROM requests"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task HoldsAndAnswers_WithoutTheirFields_AreRefused(string provider)
     {
         var market = await markets.ForAsync(provider);

@@ -104,8 +104,8 @@ public sealed class BadInputTests(SharedMarket markets)
         Assert.Equal(offering.TotalUnits, (await market.FactsAsync(offering.Id)).TotalUnits);
     }
 
-    /// <summary>Bidi overrides and isolates, and zero-width characters: each hides what the text says from the next reader.</summary>
-    public static readonly string[] Hidden = ["\u202A", "\u202E", "\u2066", "\u2069", "\u200B", "\u200D", "\u2060", "\uFEFF"];
+    /// <summary>Bidi overrides, isolates and marks, and zero-width characters: each hides what the text says from the next reader.</summary>
+    public static readonly string[] Hidden = ["\u202A", "\u202E", "\u2066", "\u2069", "\u200E", "\u200F", "\u061C", "\u200B", "\u200D", "\u2060", "\uFEFF"];
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TextThatHidesWhatItSays_IsRefusedBesideItsField_InEveryFreeTextField_AndNothingChanges(string provider)

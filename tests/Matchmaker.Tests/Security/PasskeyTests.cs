@@ -78,6 +78,23 @@ public sealed partial class PasskeyTests(SharedMarket markets) : IClassFixture<S
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task APersonAskingForChallengesAgainAndAgain_KeepsOnlyTheNewestFew_AndTheNewestStillWorks(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var user = await AddDeskUserAsync(market);
+        var passkeys = market.App.Services.GetRequiredService<Passkeys>();
+        var party = passkeys.For("http://localhost")!;
+
+        var challenges = new List<PasskeyChallenge>();
+        for (var i = 0; i < 20; i++) challenges.Add(await passkeys.BeginEnrolmentAsync(user, party));
+
+        Assert.Equal(Passkeys.OpenChallengesPerPurpose,
+            await market.ScalarAsync<long>("SELECT count(*) FROM passkey_challenges WHERE user_id = @id", new { id = user.Id }));
+        Assert.Null(await passkeys.TakeChallengeAsync(user.Id, challenges[0].Id, Passkeys.EnrolPurpose));
+        Assert.Equal(challenges[^1].OptionsJson, await passkeys.TakeChallengeAsync(user.Id, challenges[^1].Id, Passkeys.EnrolPurpose));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task UsersResetMfa_RemovesThePasskeys_AndIsAudited(string provider)
     {
         var market = await markets.ForAsync(provider);

@@ -27,6 +27,14 @@ public abstract class ExplanationWords
     public abstract string OnlyPolicyForbidden(int outsideRegion, int notContracted, double nearestKm, int free);
     public abstract string NotProposedAgain(int declined);
 
+    // Why a place was proposed (ProposalReasons), for the provider who decides.
+    public abstract string ProposedByRound();
+    public abstract string ChosenByDesk();
+    public abstract string FitsTheChild(IReadOnlyList<string> needs);
+    public abstract string WithinMaxDistance();
+    public abstract string PolicyStanding(bool inRegion, bool contracted);
+    public abstract string DeliberatelyBecause(bool byNetwork, string reason);
+
     protected static string Number(double value, string format, string decimalSeparator) =>
         value.ToString(format, CultureInfo.InvariantCulture).Replace(".", decimalSeparator);
 
@@ -83,6 +91,15 @@ public abstract class ExplanationWords
         }
         public override string NotProposedAgain(int declined) =>
             $" Not proposed again: {Count(declined, "place whose provider", "places whose providers")} declined this child before.";
+        public override string ProposedByRound() => "The matcher proposed this place in a matching round of the desk.";
+        public override string ChosenByDesk() => "The desk chose this place itself.";
+        public override string FitsTheChild(IReadOnlyList<string> needs) =>
+            $"Fits the child: care type, age and gender{(needs.Count == 0 ? "" : $", and the place offers what it needs ({string.Join(", ", needs)})")}.";
+        public override string WithinMaxDistance() => "Within the child's maximum distance from home.";
+        public override string PolicyStanding(bool inRegion, bool contracted) =>
+            $"{(inRegion ? "Inside" : "Outside")} the child's region, {(contracted ? "and contracted by it" : "and not contracted by it (or its budget ceiling is reached)")}.";
+        public override string DeliberatelyBecause(bool byNetwork, string reason) =>
+            byNetwork ? $"The expertise network held this place on the region's behalf, because: {reason}" : $"The desk held this place outside the region's policy on purpose, because: {reason}";
     }
 
     private sealed class DutchWords : ExplanationWords
@@ -138,5 +155,14 @@ public abstract class ExplanationWords
         }
         public override string NotProposedAgain(int declined) =>
             $" Niet opnieuw voorgesteld: {(declined == 1 ? "1 plek waar de aanbieder" : $"{declined} plekken waar de aanbieders")} dit kind eerder afwees.";
+        public override string ProposedByRound() => "De matcher stelde deze plek voor in een matchingsronde van de tafel.";
+        public override string ChosenByDesk() => "De tafel koos deze plek zelf.";
+        public override string FitsTheChild(IReadOnlyList<string> needs) =>
+            $"Past bij het kind: soort zorg, leeftijd en gender{(needs.Count == 0 ? "" : $", en de plek biedt wat het nodig heeft ({string.Join(", ", needs.Select(Specialisms.DutchName))})")}.";
+        public override string WithinMaxDistance() => "Ligt binnen de maximale afstand van huis die voor het kind geldt.";
+        public override string PolicyStanding(bool inRegion, bool contracted) =>
+            $"Ligt {(inRegion ? "in" : "buiten")} de regio van het kind, {(contracted ? "en die regio heeft de plek ingekocht" : "en die regio heeft de plek niet ingekocht (of het budgetplafond is bereikt)")}.";
+        public override string DeliberatelyBecause(bool byNetwork, string reason) =>
+            byNetwork ? $"Het expertisenetwerk hield deze plek vast namens de regio, omdat: {reason}" : $"De tafel hield deze plek bewust buiten het beleid van de regio vast, omdat: {reason}";
     }
 }

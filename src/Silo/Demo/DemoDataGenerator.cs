@@ -203,14 +203,10 @@ public sealed class DemoDataGenerator
     private static string DeskEmail(DemoRegion region) => $"zorgbemiddeling-{region.Code}@{DemoEmailDomain}";
 
     /// <summary>
-    /// The desk's line: a 088 number (the Dutch prefix for organisations' central numbers), one per region, invented for the
-    /// demo. Unlike a location's intake contact this one is a phone number on purpose: the caseworker's question is who to call.
+    /// The demo desks have no phone line, only the functional mailbox: any Dutch number made up for a demo could be somebody's
+    /// (no range is reserved for fiction), and a demo is shown to people who might call it. The pages then show the mailbox only.
     /// </summary>
-    private static string DeskPhone(DemoRegion region)
-    {
-        var index = DemoRegions.All.ToList().IndexOf(region);
-        return $"088 000 {10 + index:00} 00";
-    }
+    private static string? DeskPhone(DemoRegion region) => null;
 
     private static string Unique(string name, HashSet<string> used)
     {

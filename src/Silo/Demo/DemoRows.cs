@@ -3,7 +3,7 @@ namespace Matchmaker.Silo.Demo;
 // The rows the demo writes, named as the columns they fill (see db/migrations/*/0001_*.sql).
 
 /// <summary>A region, with its desk's functional phone number and mailbox (demo values: never a person's).</summary>
-public sealed record RegionRow(string Code, string Name, double Lat, double Lon, string DeskPhone, string DeskEmail);
+public sealed record RegionRow(string Code, string Name, double Lat, double Lon, string? DeskPhone, string DeskEmail);
 /// <summary>Children (0 to 17) of a region on 1 January of a year, as an operator would load them from CBS.</summary>
 public sealed record PopulationRow(string RegionCode, int Year, int Children, DateTimeOffset LoadedAt);
 public sealed record MunicipalityRow(Guid Id, string RegionCode, string Name, double Lat, double Lon);

@@ -121,9 +121,15 @@ public sealed class DemoSeeder(Database database)
         }
     }
 
-    /// <summary>A demo database seeded before regions had a desk contact: each demo region gets the seed's line and mailbox.</summary>
+    /// <summary>
+    /// A demo database seeded before regions had a desk contact: each demo region gets the seed's mailbox. One seeded with the
+    /// invented 088 000 … lines loses them (they could be somebody's number); a desk's own contact is left alone.
+    /// </summary>
     private static async Task AddDeskContactsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
     {
+        await connection.ExecuteAsync("""
+            UPDATE regions SET desk_phone = NULL WHERE desk_phone LIKE '088 000 %' AND desk_email LIKE @demoMailbox
+            """, new { demoMailbox = "%@" + DemoDataGenerator.DemoEmailDomain }, transaction);
         foreach (var region in DemoDataGenerator.DeskContacts())
             await connection.ExecuteAsync("""
                 UPDATE regions SET desk_phone = @DeskPhone, desk_email = @DeskEmail WHERE code = @Code AND desk_phone IS NULL AND desk_email IS NULL

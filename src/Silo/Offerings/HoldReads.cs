@@ -40,11 +40,24 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
         public string? DeclineReason { get; init; }
         public string ChildWishes { get; init; } = "";
         public string ParentWishes { get; init; } = "";
+        public string MeasureType { get; init; } = "";
+        public DateTimeOffset RegisteredAt { get; init; }
+        public Guid? MatchingRoundId { get; init; }
+        public string RegionName { get; init; } = "";
+        public string? DeskPhone { get; init; }
+        public string? DeskEmail { get; init; }
     }
 
+    /// <summary>
+    /// A hold as its reader sees it. While it is active it also carries what the provider needs to decide (issue 21): the
+    /// measure (<see cref="MeasureType"/>, a code as in the requests API), the days the child has waited since it was
+    /// registered, why this place (plain Dutch sentences) and how to reach the desk of the child's region. Once the hold is
+    /// answered, expired or released those four are null: the decision is made, so the provider no longer needs them.
+    /// </summary>
     public sealed record HoldSummary(Guid HoldId, Guid OfferingId, string ProviderName, string LocationName, string Status, DateTimeOffset CreatedAt,
         DateTimeOffset ExpiresAt, string CareType, string Urgency, IReadOnlyList<string> Needs, int Age, string Gender, double DistanceKm,
-        bool WithSiblings, string ChildWishes, string ParentWishes, Guid? RequestId, string? CaseReference, string? DeclineReason);
+        bool WithSiblings, string ChildWishes, string ParentWishes, Guid? RequestId, string? CaseReference, string? DeclineReason,
+        string? MeasureType, int? DaysWaited, IReadOnlyList<string>? WhyThisPlace, Requests.ChildTimelines.DeskContact? Desk);
 
     public sealed class RunningHold
     {
@@ -80,9 +93,12 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
                r.birth_month AS BirthMonth, r.gender AS Gender, r.home_lat AS HomeLat, r.home_lon AS HomeLon,
                l.lat AS LocationLat, l.lon AS LocationLon, h.sibling_group AS SiblingGroup,
                r.id AS RequestId, r.case_reference AS CaseReference, h.decline_reason AS DeclineReason,
-               r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes
+               r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes,
+               r.measure_type AS MeasureType, r.registered_at AS RegisteredAt, h.matching_round_id AS MatchingRoundId,
+               g.name AS RegionName, g.desk_phone AS DeskPhone, g.desk_email AS DeskEmail
         FROM holds h
-        JOIN requests r ON r.id = h.request_id
+        JOIN requests r ON r.id = h.request_id AND r.region_code = h.region_code
+        JOIN regions g ON g.code = h.region_code
         JOIN offerings o ON o.id = h.offering_id
         JOIN organisations p ON p.id = o.provider_id
         JOIN locations l ON l.id = o.location_id
@@ -115,10 +131,58 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
                 await journal.AuditAsync(connection, null, caller, "proposals-read", "hold", null, region.Key,
                     string.Join(",", region.Select(h => h.HoldId)));
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return holds.Select(h => new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
-            h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), MarketRows.Age(h.BirthMonth, today),
-            h.Gender, Math.Round(Geo.DistanceKm(h.HomeLat, h.HomeLon, h.LocationLat, h.LocationLon), 1), h.SiblingGroup is not null,
-            h.ChildWishes, h.ParentWishes, isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason)).ToList();
+        var whyByHold = await WhyThisPlaceAsync(connection, holds.Where(h => h.Status == "active").ToList(), today);
+        return holds.Select(h =>
+        {
+            // Only while the provider still has to decide (see HoldSummary); an answered hold keeps only what it showed before.
+            var open = h.Status == "active";
+            return new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
+                h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), MarketRows.Age(h.BirthMonth, today),
+                h.Gender, Math.Round(Geo.DistanceKm(h.HomeLat, h.HomeLon, h.LocationLat, h.LocationLon), 1), h.SiblingGroup is not null,
+                h.ChildWishes, h.ParentWishes, isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason,
+                open ? h.MeasureType : null,
+                open ? Math.Max(0, today.DayNumber - DateOnly.FromDateTime(h.RegisteredAt.UtcDateTime).DayNumber) : null,
+                open ? whyByHold.GetValueOrDefault(h.HoldId, []) : null,
+                open ? new Requests.ChildTimelines.DeskContact(h.RegionName, h.DeskPhone, h.DeskEmail) : null);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Why each open hold's place was proposed, in the matcher's words (<see cref="ProposalReasons"/>): the child and the place as
+    /// the matcher reads them, and the reason the desk gave when it held the place outside its policy (kept in the hold's audit
+    /// line, which the retention run cuts; the desk's form says the provider reads it).
+    /// </summary>
+    private static async Task<Dictionary<Guid, IReadOnlyList<string>>> WhyThisPlaceAsync(System.Data.Common.DbConnection connection,
+        List<HoldView> open, DateOnly today)
+    {
+        var why = new Dictionary<Guid, IReadOnlyList<string>>();
+        foreach (var hold in open)
+        {
+            var request = await connection.QuerySingleOrDefaultAsync<MarketRows.RequestRow>(
+                MarketRows.SelectRequests + " WHERE id = @RequestId AND region_code = @RegionCode", new { hold.RequestId, hold.RegionCode });
+            var offering = await MarketRows.OfferingAsync(connection, null, hold.OfferingId);
+            if (request is null || offering is null) continue;
+            var placed = await connection.QueryFirstOrDefaultAsync<PlacedNote>("""
+                SELECT detail AS Detail, role AS Role FROM audit_log
+                WHERE region_code = @RegionCode AND action = 'hold-placed' AND subject_id = @holdId
+                ORDER BY id
+                """, new { hold.RegionCode, holdId = hold.HoldId.ToString() });
+            var detail = placed?.Detail ?? "";
+            var reason = ReasonAfter(detail, Grains.OfferingGrain.OutsidePolicyMark) ?? ReasonAfter(detail, Grains.OfferingGrain.OnBehalfMark);
+            var distance = Geo.DistanceKm(hold.HomeLat, hold.HomeLon, hold.LocationLat, hold.LocationLon);
+            why[hold.HoldId] = ProposalReasons.For(request.ToRequest(today), offering.ToPlace(), distance, hold.MatchingRoundId is not null,
+                reason, placed?.Role == Roles.Network, ExplanationWords.Dutch);
+        }
+        return why;
+    }
+
+    private static string? ReasonAfter(string detail, string mark) =>
+        detail.IndexOf(mark, StringComparison.Ordinal) is var at and >= 0 ? detail[(at + mark.Length)..] : null;
+
+    private sealed class PlacedNote
+    {
+        public string? Detail { get; init; }
+        public string? Role { get; init; }
     }
 
     /// <summary>The region's running holds and the providers' answers of the last day (the desk's "Lopende reserveringen").</summary>

@@ -12,7 +12,8 @@ public static class HoldsApi
 {
     /// <summary>
     /// <c>parallel</c>: a second (third …) hold for a child that already has one, deliberately. <c>outsidePolicyReason</c>:
-    /// why the desk holds a place its region's policy rules out (outside the region, or not contracted); kept in the audit and the dossier.
+    /// why the desk holds a place its region's policy rules out (outside the region, or not contracted); kept in the audit and the dossier,
+    /// and shown to the provider with the proposal (whyThisPlace) while it is open.
     /// </summary>
     public sealed record HoldInput(Guid? RequestId, Guid? MatchingRoundId, bool? Parallel, string? OutsidePolicyReason);
 
@@ -55,11 +56,18 @@ public static class HoldsApi
             .RequireAuthorization(Policies.Provider).RequireScope(Silo.Access.Scopes.ProposalsAnswer).AcceptsIdempotencyKey()
             .Produces(204).Refuses(Silo.Market.RuleCode.HoldNotActive).Describe("declineHold", "The provider declines with a reason from the list (and a note); the unit is free again. Reasons feed the shortage figures. Takes an Idempotency-Key header.");
         api.MapGet("/holds", ListAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.HoldsRead, Silo.Access.Scopes.ProposalsRead)
-            .Produces<List<Silo.Offerings.HoldReads.HoldSummary>>(200).Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region.");
+            .Produces<List<Silo.Offerings.HoldReads.HoldSummary>>(200).Describe("listHolds", "Holds by status (default active): a provider's proposals without the child's identity, or a desk's holds in its region. " + OpenFacts);
         api.MapGet("/holds/{holdId:guid}", FindAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Silo.Access.Scopes.HoldsRead, Silo.Access.Scopes.ProposalsRead)
             .Produces<Silo.Offerings.HoldReads.HoldSummary>(200)
-            .Describe("getHold", "One hold, as listHolds shows it (the Location of placeHold): to the desk of its region or the provider of its offering; 404 for anyone else.");
+            .Describe("getHold", "One hold, as listHolds shows it (the Location of placeHold): to the desk of its region or the provider of its offering; 404 for anyone else. " + OpenFacts);
     }
+
+    /// <summary>What an open hold carries besides the child's facts (issue 21), said once for both reads.</summary>
+    private const string OpenFacts =
+        "While a hold is active it also carries what the provider needs to decide: measureType (the court order, a code as in the requests API), " +
+        "daysWaited (whole days since the child was registered), whyThisPlace (the matcher's reasons for this child at this place, in Dutch, with the desk's " +
+        "reason when it held the place outside its policy) and desk (the functional phone and mailbox of the child's region's desk; either may be null). " +
+        "For an accepted, declined, expired or released hold these four are null.";
 
     private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, IGrainFactory grains)
     {

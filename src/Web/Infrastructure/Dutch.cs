@@ -36,6 +36,9 @@ public static class Dutch
         _ => code,
     };
 
+    /// <summary>How long a child has waited since it was registered: "wacht 23 dagen", "wacht 1 dag", "wacht sinds vandaag".</summary>
+    public static string Waited(int days) => days switch { <= 0 => "wacht sinds vandaag", 1 => "wacht 1 dag", _ => $"wacht {days} dagen" };
+
     public static string Status(string code) => code switch
     {
         "open" => "Wacht",

@@ -54,10 +54,17 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         await Expect(section).Not.ToContainTextAsync("BRW-0001");
         await Expect(section).ToContainTextAsync("Vervalt");
         await Expect(section).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"nog \d+ (dag|uur|minu)"));
+        // What the desk needs the provider to know (issue 21): the measure, the wait, why this place, and how to reach the desk.
+        await Expect(section.Locator("[data-fact=measure]")).ToHaveTextAsync("Ondertoezichtstelling (OTS)");
+        await Expect(section.Locator("[data-fact=waited]")).ToHaveTextAsync("wacht sinds vandaag");
+        await Expect(section.Locator("[data-fact=why]")).ToContainTextAsync("De matcher stelde deze plek voor in een matchingsronde van de tafel.");
+        await Expect(section.Locator("[data-fact=desk] a[href^='mailto:']")).ToBeVisibleAsync();
+        await provider.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "provider-proposal-card.png"), FullPage = true });
         await section.Locator("button:has-text('Accepteren')").ClickAsync();
         // A check step before the binding accept: what is accepted, and from when; nothing is accepted yet.
         await Expect(provider.Locator("h1")).ToHaveTextAsync("Controleer en bevestig");
         await Expect(provider.Locator("#accept-summary")).ToContainTextAsync(DateTime.UtcNow.Date.AddDays(7).ToString("dd-MM-yyyy"));
+        await Expect(provider.Locator("#accept-summary")).ToContainTextAsync("Ondertoezichtstelling (OTS)");
         Assert.Equal("active", await browser.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
         await provider.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "provider-accept-check.png"), FullPage = true });
         await provider.ClickAsync("button:has-text('Bevestigen')");

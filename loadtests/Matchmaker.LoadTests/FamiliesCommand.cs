@@ -7,7 +7,7 @@ namespace Matchmaker.LoadTests;
 
 /// <summary>
 /// <c>families region|country [SEEDS] [RUNS]</c>: the matcher on SEEDS instances of a family (<see cref="MarketInstances.Family"/>),
-/// each timed warm RUNS times, so a figure holds for the family and not for one lucky instance. Region: the full solve
+/// each timed warm RUNS times (0: only the branch counts, one cold run each), so a figure holds for the family and not for one lucky instance. Region: the full solve
 /// with explanations and the allocation alone. Country: the national re-match (one pool, allocation only) and the full
 /// solve. Prints one line per seed, then the median and the worst of the seeds' medians.
 /// </summary>
@@ -26,6 +26,14 @@ public static class FamiliesCommand
         for (var seed = 1; seed <= seeds; seed++)
         {
             var (instance, drawn) = MarketInstances.Family(args[0], seed);
+            if (runs == 0)
+            {
+                // Branch counts only: machine-independent, and quick to compare before and after a change of the search.
+                var clock = Stopwatch.StartNew();
+                var (placedOnly, branchesOnly) = Searched(args[0] == "region" ? instance : Pooled(instance));
+                Console.Out.WriteLine($"seed {seed,2}: placed {placedOnly:N0}, {branchesOnly:N0} branches ({clock.Elapsed.TotalMilliseconds:0} ms cold, one run); {drawn}");
+                continue;
+            }
             Func<object> one = args[0] == "region" ? () => Matcher.Solve(instance) : () => Pooling.Solve(instance, _ => "nl", AsOf);
             Func<object> two = args[0] == "region" ? () => Matcher.Allocate(instance) : () => Matcher.Solve(instance);
             WarmUp(one);
@@ -37,6 +45,7 @@ public static class FamiliesCommand
             Console.Out.WriteLine($"seed {seed,2}: {firstName} {a,8:0.00} ms, {secondName} {b,8:0.00} ms; " +
                 $"{instance.Requests.Count:N0} children, {instance.Places.Count:N0} offerings, {drawn}; placed {placed:N0}, {branches:N0} branches");
         }
+        if (runs == 0) return 0;
         first.Sort();
         second.Sort();
         Console.Out.WriteLine($"{args[0]} family, {seeds} seeds, {runs} warm runs each: " +

@@ -30,7 +30,8 @@ static int Usage()
                                                  write a generated instance as JSON (for the Silo's solve command)
           families region|country [SEEDS] [RUNS]
                                                  the matcher on SEEDS generated instances of a family (2-8 % in sibling
-                                                 groups, 4-16 care types, 1-16 units per offering), median and worst
+                                                 groups, 4-16 care types, 1-16 units per offering), median and worst;
+                                                 RUNS 0: only the branch counts of the sibling groups per seed
           matrix INSTANCE.json MATRIX.npy       the instance as an assignment matrix (a column per unit) for
                                                  loadtests/scipy/linear_sum_assignment.py
           time region|country [runs] [siblingShare]

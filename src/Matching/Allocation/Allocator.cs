@@ -13,7 +13,10 @@ internal static class Allocator
 
     /// <param name="warmStart">branches start from their parent's flow (false: each is solved afresh; for comparison)</param>
     /// <param name="branches">how many branches the sibling groups took, over all parts</param>
-    public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups, bool warmStart, out int branches)
+    /// <param name="inRankingOrder">branch on the best-ranked split group and search branches in a fixed order (the search
+    /// before it chose by what a split costs; for comparison)</param>
+    public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups, bool warmStart, out int branches,
+        bool inRankingOrder = false)
     {
         branches = 0;
         var requestCount = instance.Requests.Count;
@@ -63,7 +66,7 @@ internal static class Allocator
         {
             var places = placesByComponent.TryGetValue(root, out var list) ? list : [];
             var problem = ComponentProblem.Build(instance, requests, places, edges, groups);
-            var search = new ComponentSearch(problem, warmStart);
+            var search = new ComponentSearch(problem, warmStart, inRankingOrder);
             var local = search.Run();
             branches += search.BranchesSolved;
             for (var i = 0; i < requests.Count; i++)

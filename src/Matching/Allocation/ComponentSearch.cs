@@ -78,14 +78,22 @@ internal sealed class ComponentProblem
 /// leave none out; a branch whose bound is not better than the best allocation found is cut, so the result is
 /// optimal on every instance. Branching on the flow's own places rather than on every place that could take the
 /// group keeps the tree small: the last branch's bound usually falls below the best found and is cut at once.
+/// Two choices keep it smaller still, and neither can change the value found (any group and any order of branches
+/// searches the same allocations): a node solves all its branches first and searches the one with the best bound first,
+/// so the best allocation is found early; and it branches on the split group whose split cost most where it was last
+/// branched on (the fall from the node's bound to its best branch), so the bounds of every deeper node fall early and
+/// fewer alternatives of the groups whose split costs little stay above the best found. Branching in ranking order
+/// instead, the country family's worst seeds took 1,149 and 1,584 branches; now 465 and 359.
 /// </summary>
-internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart = true)
+internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart = true, bool inRankingOrder = false)
 {
     public const int Free = -2;
     private const int NotPlaced = -1;
 
     private AllocationValue? _best;
     private int[]? _bestPlaceOf;
+    /// <summary>Per group, what its split cost where it was last branched on (null: not branched on yet).</summary>
+    private AllocationValue?[] _costOfSplit = [];
 
     /// <summary>How many branches had their relaxation solved (warm or afresh): the size of the search.</summary>
     public int BranchesSolved { get; private set; }
@@ -100,6 +108,7 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         // Most parts split no sibling group: then the relaxation is the answer, and no branch needs a warm start.
         if (FirstSplitGroup(placeOf, fixedPlace) < 0) return placeOf;
         var flow = warmStart ? RepairableFlow.Start(problem, capacity, fixedPlace, excluded, placeOf) : null;
+        _costOfSplit = new AllocationValue?[problem.Groups.Length];
         Search(new Node(capacity, fixedPlace, excluded, default, placeOf, flow));
         return _bestPlaceOf ?? Enumerable.Repeat(NotPlaced, problem.RequestCount).ToArray();
     }
@@ -111,11 +120,8 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
 
     private void Search(Node node)
     {
-        var (capacity, fixedPlace, excluded, fixedValue, placeOf, flow) = node;
-        var value = fixedValue;
-        for (var r = 0; r < placeOf.Length; r++)
-            if (fixedPlace[r] == Free && placeOf[r] >= 0)
-                value += problem.ValueOf(r, placeOf[r]);
+        var (_, fixedPlace, _, _, placeOf, _) = node;
+        var value = BoundOf(node);
         if (_best is { } best && value.CompareTo(best) <= 0) return;
 
         var split = FirstSplitGroup(placeOf, fixedPlace);
@@ -128,39 +134,78 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
             return;
         }
 
-        var members = problem.Groups[split];
+        var places = BranchPlaces(node, split);
+        var branches = places.Select(place => FixedAt(node, split, place)).Append(Elsewhere(node, split, places))
+            .Select((branch, order) => (Branch: branch, Bound: BoundOf(branch), Order: order))
+            .OrderByDescending(b => inRankingOrder ? default : b.Bound).ThenBy(b => b.Order)
+            .ToArray();
+        if (!inRankingOrder) _costOfSplit[split] = Fall(value, branches.Max(b => b.Bound));
+        foreach (var (branch, _, _) in branches)
+        {
+            // An allocation found in an earlier branch may already match this node's bound: then no branch here can beat it.
+            if (_best is { } found && value.CompareTo(found) <= 0) return;
+            Search(branch);
+        }
+    }
+
+    /// <summary>The places of a split group's branches: where the node's relaxation put one of its members (and the whole group fits).</summary>
+    private int[] BranchPlaces(Node node, int group)
+    {
+        var members = problem.Groups[group];
+        var (capacity, placeOf) = (node.Capacity, node.PlaceOf);
         // Every member may use exactly the group's places (see SiblingGroups), so a member's place can take them all.
-        var branches = members.Select(m => placeOf[m])
+        return members.Select(m => placeOf[m])
             .Where(p => p >= 0 && capacity[p] >= members.Length)
             .Distinct()
             .OrderByDescending(p => members.Count(m => placeOf[m] == p))
             .ThenBy(p => members.Sum(m => problem.CostOf(m, p)))
             .ThenBy(p => p)
             .ToArray();
-        foreach (var place in branches)
-        {
-            // An allocation found in an earlier branch may already match this node's bound: then no branch here can beat it.
-            if (_best is { } found && value.CompareTo(found) <= 0) return;
-            var nextCapacity = (int[])capacity.Clone();
-            nextCapacity[place] -= members.Length;
-            var nextFixed = (int[])fixedPlace.Clone();
-            var nextValue = fixedValue;
-            foreach (var m in members)
-            {
-                nextFixed[m] = place;
-                nextValue += problem.ValueOf(m, place);
-            }
-            var (nextPlaceOf, nextFlow) = Relax(flow, nextCapacity, nextFixed, excluded, f => f.Fix(split, place));
-            Search(new Node(nextCapacity, nextFixed, excluded, nextValue, nextPlaceOf, nextFlow));
-        }
-        if (_best is { } incumbent && value.CompareTo(incumbent) <= 0) return;
-        // The rest: the group at none of those places (there is at least one: a split group has a member placed, and the
-        // flow only places a sibling where the whole group fits). Once every place is excluded, the group is not placed.
-        var nextExcluded = (int[]?[])excluded.Clone();
-        nextExcluded[split] = [.. excluded[split] ?? [], .. branches];
-        var (restPlaceOf, restFlow) = Relax(flow, capacity, fixedPlace, nextExcluded, f => f.Exclude(split));
-        Search(new Node(capacity, fixedPlace, nextExcluded, fixedValue, restPlaceOf, restFlow));
     }
+
+    /// <summary>The branch with the whole group at <paramref name="place"/>, its relaxation solved.</summary>
+    private Node FixedAt(Node node, int group, int place)
+    {
+        var members = problem.Groups[group];
+        var nextCapacity = (int[])node.Capacity.Clone();
+        nextCapacity[place] -= members.Length;
+        var nextFixed = (int[])node.FixedPlace.Clone();
+        var nextValue = node.FixedValue;
+        foreach (var m in members)
+        {
+            nextFixed[m] = place;
+            nextValue += problem.ValueOf(m, place);
+        }
+        var (nextPlaceOf, nextFlow) = Relax(node.Flow, nextCapacity, nextFixed, node.Excluded, f => f.Fix(group, place));
+        return new Node(nextCapacity, nextFixed, node.Excluded, nextValue, nextPlaceOf, nextFlow);
+    }
+
+    /// <summary>
+    /// The rest: the group at none of those places (there is at least one: a split group has a member placed, and the
+    /// flow only places a sibling where the whole group fits). Once every place is excluded, the group is not placed.
+    /// </summary>
+    private Node Elsewhere(Node node, int group, int[] places)
+    {
+        var nextExcluded = (int[]?[])node.Excluded.Clone();
+        nextExcluded[group] = [.. node.Excluded[group] ?? [], .. places];
+        var (restPlaceOf, restFlow) = Relax(node.Flow, node.Capacity, node.FixedPlace, nextExcluded, f => f.Exclude(group));
+        return new Node(node.Capacity, node.FixedPlace, nextExcluded, node.FixedValue, restPlaceOf, restFlow);
+    }
+
+    /// <summary>The relaxation's value at a node (its bound): the fixed groups, and every other child where the relaxation put it.</summary>
+    private AllocationValue BoundOf(Node node)
+    {
+        var value = node.FixedValue;
+        for (var r = 0; r < node.PlaceOf.Length; r++)
+            if (node.FixedPlace[r] == Free && node.PlaceOf[r] >= 0)
+                value += problem.ValueOf(r, node.PlaceOf[r]);
+        return value;
+    }
+
+    /// <summary>How far a bound fell, level by level; the more it fell, the greater the result compares.</summary>
+    private static AllocationValue Fall(AllocationValue from, AllocationValue to) => new(
+        from.Priority1 - to.Priority1, from.Priority2 - to.Priority2, from.Priority3 - to.Priority3,
+        from.WaitingDays - to.WaitingDays, from.Distance - to.Distance);
 
     /// <summary>A branch's relaxation: the parent's flow brought in line with the branch's arrays, or solved afresh without one.</summary>
     private (int[] PlaceOf, RepairableFlow? Flow) Relax(
@@ -221,15 +266,24 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         return new TieredMinCostFlow(edgePlace, edgeCost, capacity, [.. tiers]).Solve();
     }
 
+    /// <summary>
+    /// The split group to branch on, or -1 when none is split: the one whose split cost most where it was last branched on;
+    /// groups not branched on yet after those, in ranking order (so at the root: the best-ranked split group).
+    /// </summary>
     private int FirstSplitGroup(int[] placeOf, int[] fixedPlace)
     {
+        var chosen = -1;
         for (var g = 0; g < problem.Groups.Length; g++)
         {
             var members = problem.Groups[g];
             if (fixedPlace[members[0]] != Free) continue;
             var first = placeOf[members[0]];
-            if (members.Any(m => placeOf[m] != first)) return g;
+            if (members.All(m => placeOf[m] == first)) continue;
+            if (chosen < 0 || CostsMore(g, chosen)) chosen = g;
         }
-        return -1;
+        return chosen;
     }
+
+    private bool CostsMore(int group, int than) =>
+        _costOfSplit.Length > 0 && _costOfSplit[group] is { } cost && (_costOfSplit[than] is not { } other || cost.CompareTo(other) > 0);
 }

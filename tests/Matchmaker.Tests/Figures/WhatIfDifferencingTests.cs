@@ -218,6 +218,47 @@ public sealed class WhatIfDifferencingTests(SharedMarket markets, ITestOutputHel
     }
 
     /// <summary>
+    /// A run of the day that cannot be read back (here an age band no form offers) cannot be audited against: the next
+    /// run is stored and shown, publishing nothing, never a 500; once the day's runs read back again, the same children get
+    /// their counts.
+    /// </summary>
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnEarlierRunThatCannotBeReadBack_MakesTheNextRunPublishNothing_NotFail(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var municipality = await MunicipalityAsync(market);
+        var frozen = await market.App.Services.GetRequiredService<WhatIfInputs>().TodaysAsync(Region);
+        var careType = frozen.Instance.Requests.GroupBy(r => r.CareType).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        var broken = Guid.NewGuid();
+        await market.ExecuteAsync("""
+            INSERT INTO what_if_runs (id, region_code, kind, created_at, created_by, policy_version, solve_millis, inputs, result)
+            VALUES (@broken, @Region, 'purchase', @now, NULL, @policy, 0, @inputs, @result)
+            """, new
+        {
+            broken, Region, now = DateTimeOffset.UtcNow, policy = PriorityPolicy.Version,
+            inputs = """{"careType":"gezinshuis","units":2,"ageBand":"9-99","municipality":null,"specialisms":[]}""",
+            result = $$"""{"description":"kapot","change":null,"sweep":null,"inputDay":"{{frozen.Day:yyyy-MM-dd}}"}""",
+        });
+        JsonElement hidden;
+        try
+        {
+            hidden = (await JsonAsync(municipality, await PurchaseAsync(municipality, careType, 11))).GetProperty("change");
+        }
+        finally
+        {
+            await market.ExecuteAsync("DELETE FROM what_if_runs WHERE id = @broken", new { broken });
+        }
+        var shown = (await JsonAsync(municipality, await PurchaseAsync(municipality, careType, 12))).GetProperty("change");
+
+        Assert.Null(Count(hidden.GetProperty("extraPlaced")));
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("extraPlacedByPriority").ValueKind);
+        Assert.All(hidden.GetProperty("fewerWithoutPlacePastNorm").EnumerateObject(), norm => Assert.Null(Count(norm.Value)));
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("averageWaitingDaysOfExtraPlaced").ValueKind);
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("averageDistanceAfterKm").ValueKind);
+        Assert.NotNull(Count(shown.GetProperty("extraPlaced")));
+    }
+
+    /// <summary>
     /// How many children's exact waiting days the difference of the raw totals of waiting days ended (k and k + 1 places,
     /// one more child placed) gives away: what the what-if published before this policy.
     /// </summary>

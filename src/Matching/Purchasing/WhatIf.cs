@@ -63,6 +63,11 @@ public static class WhatIf
         return new PurchaseCandidates(byPriority.Sum(), byPriority, pastNorm, members);
     }
 
+    /// <summary>Every child of the instance, by position, as <see cref="WhatIfDisclosure.Decide"/> audits it: priority class and the norms it waited past.</summary>
+    public static IReadOnlyList<ChildClass> ClassesOf(MatchingInstance instance, DateOnly asOf) =>
+        [.. instance.Requests.Select(request => new ChildClass(request.Priority,
+            [.. Outcome.PastNorms.Select(norm => WaitingNorms.IsPast(norm, asOf.AddDays(-request.WaitingDays), asOf))]))];
+
     /// <summary>
     /// For every care type, the comparison after buying 1 to <paramref name="maxUnits"/> places of <paramref name="placeFor"/>
     /// that care type. Each care type is solved on its own part of the market (its children, their siblings' care types
@@ -81,7 +86,8 @@ public static class WhatIf
             var steps = Enumerable.Range(1, maxUnits)
                 .Select(units => new Comparison(before, Evaluate(With(part, placeFor(careType) with { Units = units }, regionId), asOf)))
                 .ToList();
-            return new SweepRow(careType, steps, CandidatesFor(part, PlaceOf(placeFor(careType), regionId), asOf));
+            // The candidates as positions in the whole instance (not in the part), like every other run's: runs are compared by them.
+            return new SweepRow(careType, steps, CandidatesFor(instance, PlaceOf(placeFor(careType), regionId), asOf));
         }).ToList();
     }
 
@@ -123,7 +129,7 @@ public static class WhatIf
 /// <summary>Extra units the region could buy: one care type, an age range, the specialisms they offer, at one spot.</summary>
 public sealed record Purchase(string CareType, int Units, int MinAge, int MaxAge, IReadOnlyList<string> Specialisms, double Lat, double Lon);
 
-/// <summary>One care type's sweep: the comparison after buying 1, 2, … places of it, and the children such places could take.</summary>
+/// <summary>One care type's sweep: the comparison after buying 1, 2, … places of it, and the children such places could take (positions in the whole instance).</summary>
 public sealed record SweepRow(string CareType, IReadOnlyList<Comparison> ByUnits, PurchaseCandidates Candidates);
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Matchmaker.Matching;
@@ -16,8 +17,8 @@ public sealed record FrozenMarket(DateOnly Day, DateTimeOffset FrozenAt, Matchin
 /// of the day loads the region's market as a matching round sees it (<see cref="RegionMarket"/>: the waiting children
 /// without those waiting for a provider's answer, the places of their care types, the region's policy) and stores it;
 /// every run that day computes on that row, so a child registered, placed or withdrawn during the day changes no
-/// what-if figure until tomorrow, and two runs cannot be differenced over time. The children are stored under run-local
-/// pseudonyms (no case reference, no birth month, no name); only today's row is kept: freezing a new day deletes the
+/// what-if figure until tomorrow, and two runs cannot be differenced over time. The children are stored in a shuffled order
+/// under pseudonyms of the copy (no case reference, no birth month, no name, nothing in the order); only today's row is kept: freezing a new day deletes the
 /// region's older days in the same transaction (and the retention run deletes them for regions that ran nothing since).
 /// As <see cref="FiguresSnapshots"/>: one computation per node at a time, and the first writer of two nodes wins.
 /// </summary>
@@ -74,17 +75,28 @@ public sealed class WhatIfInputs(Database database, TimeProvider clock)
         await transaction.CommitAsync();
     }
 
-    /// <summary>The instance with every child's id and sibling group replaced by a pseudonym of this copy (k1, g1, …), in the same order.</summary>
+    /// <summary>
+    /// The instance as the what-if needs it: the children in an order shuffled for this copy (a cryptographic shuffle, so
+    /// neither the order nor the pseudonyms k1, k2, … say who registered first), every id and sibling group replaced by a
+    /// pseudonym of this copy (k1, g1, …). <see cref="Request.HeldPlaces"/> is dropped: the input leaves out the children
+    /// a place is held for (<see cref="RoundOptions.Remembering"/>), so no child here holds one, and nothing is kept that
+    /// says otherwise. <see cref="Request.DeclinedPlaces"/> is kept: the matcher never proposes a child a place whose
+    /// provider declined it (as a matching round does), so without it the what-if would place children where the round
+    /// cannot, and count places a purchase does not need to replace.
+    /// </summary>
     private static MatchingInstance Pseudonymised(MatchingInstance instance)
     {
+        var shuffled = instance.Requests.ToArray();
+        RandomNumberGenerator.Shuffle(shuffled.AsSpan());
         var groups = new Dictionary<string, string>(StringComparer.Ordinal);
         return instance with
         {
-            Requests = instance.Requests.Select((r, i) => r with
+            Requests = shuffled.Select((r, i) => r with
             {
                 Id = $"k{i + 1}",
                 SiblingGroup = r.SiblingGroup is null ? null
                     : groups.TryGetValue(r.SiblingGroup, out var g) ? g : groups[r.SiblingGroup] = $"g{groups.Count + 1}",
+                HeldPlaces = null,
             }).ToList(),
         };
     }

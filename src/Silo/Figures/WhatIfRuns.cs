@@ -189,10 +189,11 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
         var purchase = new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon);
         var comparison = WhatIf.Buy(frozen.Instance, purchase, regionCode, frozen.Day);
         var candidates = WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(purchase, regionCode), frozen.Day);
+        var children = WhatIf.ClassesOf(frozen.Instance, frozen.Day);
         var description = $"{input.Units} {(input.Units == 1 ? "plek" : "plekken")} {CareTypes.DutchName(input.CareType)} inkopen, {band.Label}, in {spot.Name}"
             + (input.Specialisms.Count == 0 ? ", zonder specialisme" : $", met {string.Join(", ", input.Specialisms.Select(Specialisms.DutchName))}");
         return await StoreAsync(regionCode, userId, "purchase", input, frozen, description,
-            earlier => (Publish(comparison, candidates, WhatIfDisclosure.IsApart(candidates.Members, earlier)), null), clockwork.ElapsedMilliseconds);
+            earlier => (Publish(comparison, candidates, Decide(candidates, earlier, children)), null), clockwork.ElapsedMilliseconds);
     }
 
     private async Task<Guid?> RunContractAsync(string regionCode, Guid? userId, ContractOption option)
@@ -203,9 +204,10 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
         var comparison = WhatIf.Contract(frozen.Instance, option.Id.ToString(), regionCode, frozen.Day);
         var place = frozen.Instance.Places.Single(p => p.Id == option.Id.ToString());
         var candidates = WhatIf.CandidatesFor(frozen.Instance, WhatIf.Contracted(place, regionCode), frozen.Day);
+        var children = WhatIf.ClassesOf(frozen.Instance, frozen.Day);
         var description = $"{option.ProviderName}, {option.LocationName} ({option.Municipality}) contracteren: {CareTypes.DutchName(option.CareType)}, {option.FreeUnits} vrij";
         return await StoreAsync(regionCode, userId, "contract", new ContractInput(option.Id), frozen, description,
-            earlier => (Publish(comparison, candidates, WhatIfDisclosure.IsApart(candidates.Members, earlier)), null), clockwork.ElapsedMilliseconds);
+            earlier => (Publish(comparison, candidates, Decide(candidates, earlier, children)), null), clockwork.ElapsedMilliseconds);
     }
 
     private async Task<Guid?> RunSweepAsync(string regionCode, Guid? userId)
@@ -216,13 +218,23 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
         var frozen = await inputs.TodaysAsync(regionCode);
         var clockwork = Stopwatch.StartNew();
         var (careTypes, placeFor) = SweepPlaces(frozen.Instance, spot);
+        // Every row's candidates are positions in the whole frozen input (WhatIf.Sweep), as the earlier runs' are.
         var rows = WhatIf.Sweep(frozen.Instance, careTypes, placeFor, regionCode, frozen.Day, SweepSteps);
+        var children = WhatIf.ClassesOf(frozen.Instance, frozen.Day);
         var description = $"Waarde van 1 tot {SweepSteps} extra plekken per zorgvorm, in {spot.Name}, passend bij de zorgbehoeften van de wachtende kinderen";
-        return await StoreAsync(regionCode, userId, "sweep", new { steps = SweepSteps }, frozen, description, earlier => (null, rows.Select(row =>
+        return await StoreAsync(regionCode, userId, "sweep", new { steps = SweepSteps }, frozen, description, earlier =>
         {
-            var shown = WhatIfDisclosure.ShowsExtraPlaced(row.Candidates) && WhatIfDisclosure.IsApart(row.Candidates.Members, earlier);
-            return new SweepLine(row.CareType, row.ByUnits.Select(step => Signed(step.AdditionallyPlaced, shown)).ToList());
-        }).ToList()), clockwork.ElapsedMilliseconds);
+            // Each line is audited against the runs before it and the lines of this sweep before it (lines publish counts only).
+            var published = earlier?.ToList();
+            var lines = new List<SweepLine>();
+            foreach (var row in rows)
+            {
+                var shown = Decide(row.Candidates, published, children).Counts;
+                if (shown) published!.Add(new PublishedGroup(row.Candidates.Members, false, Publication.Nothing.PastNorm));
+                lines.Add(new SweepLine(row.CareType, row.ByUnits.Select(step => Signed(step.AdditionallyPlaced, shown)).ToList()));
+            }
+            return (null, lines);
+        }, clockwork.ElapsedMilliseconds);
     }
 
     /// <summary>The sweep's care types (those the frozen children wait for) and, per care type, a place at the spot fitting every need of its children.</summary>
@@ -235,40 +247,106 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
 
     private sealed record ContractInput(Guid OfferingId);
 
+    /// <summary>What a run may publish (<see cref="WhatIfDisclosure.Decide"/>); nothing when the day's earlier runs could not be read.</summary>
+    private static Publication Decide(PurchaseCandidates candidates, IReadOnlyList<PublishedGroup>? earlier, IReadOnlyList<ChildClass> children) =>
+        earlier is null ? Publication.Nothing : WhatIfDisclosure.Decide(candidates, earlier, children);
+
     /// <summary>
-    /// The candidates (children who could take the places) of every run the region stored today on this input: what a new
-    /// run's candidates are compared with (<see cref="WhatIfDisclosure.IsApart"/>). Recomputed from the stored questions on
-    /// the frozen input, so no list of children is ever stored with a run.
+    /// What every run the region stored today on this input published about its candidates (children who could take the
+    /// places): what a new run is audited against (<see cref="WhatIfDisclosure.Decide"/>). The candidates are recomputed
+    /// from the stored questions on the frozen input, as positions in the whole input, so no list of children is ever
+    /// stored with a run; what each run published is read from its stored figures. Null when a run of today cannot be
+    /// read back (an unknown age band, municipality or offering, a broken row): then the new run publishes nothing,
+    /// rather than being compared with less than the day published.
     /// </summary>
-    private async Task<List<IReadOnlySet<int>>> EarlierCandidatesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+    private async Task<List<PublishedGroup>?> EarlierPublishedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
         string regionCode, FrozenMarket frozen)
     {
-        var sets = new List<IReadOnlySet<int>>();
+        var groups = new List<PublishedGroup>();
         var runs = await connection.QueryAsync<StoredQuestion>("""
             SELECT kind AS Kind, inputs AS Inputs, result AS Result FROM what_if_runs WHERE region_code = @regionCode AND created_at >= @dayStart
+            ORDER BY created_at, id
             """, new { regionCode, dayStart = DayStart }, transaction);
         foreach (var run in runs)
         {
-            if (JsonSerializer.Deserialize<StoredResult>(run.Result, Json) is not { } result || result.InputDay != frozen.Day) continue;
+            StoredResult? result;
+            try
+            {
+                result = JsonSerializer.Deserialize<StoredResult>(run.Result, Json);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+            if (result is null) return null;
+            // A run computed on another day's input (begun before midnight) is about other positions: not comparable.
+            if (result.InputDay != frozen.Day) continue;
+            var published = await PublishedByAsync(connection, transaction, regionCode, frozen, run, result);
+            if (published is null) return null;
+            groups.AddRange(published);
+        }
+        return groups;
+    }
+
+    /// <summary>The groups one stored run published (none when its counts were hidden); null when it cannot be read back.</summary>
+    private static async Task<IReadOnlyList<PublishedGroup>?> PublishedByAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+        string regionCode, FrozenMarket frozen, StoredQuestion run, StoredResult result)
+    {
+        try
+        {
             switch (run.Kind)
             {
-                case "purchase" when JsonSerializer.Deserialize<PurchaseInput>(run.Inputs, Json) is { } input:
-                    var band = AgeBands.Single(b => b.Code == input.AgeBand);
-                    var spot = await SpotAsync(connection, regionCode, input.Place, transaction);
+                case "purchase":
+                {
+                    if (JsonSerializer.Deserialize<PurchaseInput>(run.Inputs, Json) is not { } input || input.Specialisms is null
+                        || AgeBands.FirstOrDefault(b => b.Code == input.AgeBand) is not { Code: not null } band
+                        || input.Units is < 1 or > WhatIf.MaxUnits) return null;
+                    Guid? municipality = null;
+                    if (!string.IsNullOrEmpty(input.Municipality))
+                    {
+                        if (!Guid.TryParse(input.Municipality, out var id)) return null;
+                        municipality = id;
+                    }
+                    if (await TrySpotAsync(connection, regionCode, municipality, transaction) is not { } spot) return null;
                     var purchase = new Purchase(input.CareType, input.Units, band.MinAge, band.MaxAge, input.Specialisms, spot.Lat, spot.Lon);
-                    sets.Add(WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(purchase, regionCode), frozen.Day).Members);
-                    break;
-                case "contract" when JsonSerializer.Deserialize<ContractInput>(run.Inputs, Json) is { } contract
-                                     && frozen.Instance.Places.FirstOrDefault(p => p.Id == contract.OfferingId.ToString()) is { } place:
-                    sets.Add(WhatIf.CandidatesFor(frozen.Instance, WhatIf.Contracted(place, regionCode), frozen.Day).Members);
-                    break;
+                    return GroupOf(result.Change, WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(purchase, regionCode), frozen.Day).Members);
+                }
+                case "contract":
+                {
+                    if (JsonSerializer.Deserialize<ContractInput>(run.Inputs, Json) is not { } contract
+                        || frozen.Instance.Places.FirstOrDefault(p => p.Id == contract.OfferingId.ToString()) is not { } place) return null;
+                    return GroupOf(result.Change, WhatIf.CandidatesFor(frozen.Instance, WhatIf.Contracted(place, regionCode), frozen.Day).Members);
+                }
                 case "sweep":
-                    var (careTypes, placeFor) = SweepPlaces(frozen.Instance, await SpotAsync(connection, regionCode, null, transaction));
-                    sets.AddRange(careTypes.Select(c => WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(placeFor(c), regionCode), frozen.Day).Members));
-                    break;
+                {
+                    if (result.Sweep is null || await TrySpotAsync(connection, regionCode, null, transaction) is not { } centre) return null;
+                    var (careTypes, placeFor) = SweepPlaces(frozen.Instance, centre);
+                    var groups = new List<PublishedGroup>();
+                    foreach (var line in result.Sweep)
+                    {
+                        if (line.ExtraPlaced is null || !careTypes.Contains(line.CareType)) return null;
+                        if (line.ExtraPlaced.All(c => c.Count.Hidden)) continue;
+                        groups.Add(new PublishedGroup(WhatIf.CandidatesFor(frozen.Instance, WhatIf.PlaceOf(placeFor(line.CareType), regionCode), frozen.Day).Members,
+                            false, Publication.Nothing.PastNorm));
+                    }
+                    return groups;
+                }
+                default:
+                    return null;
             }
         }
-        return sets;
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What a purchase or contract published: its candidates with the breakdowns it showed; nothing when its counts were hidden.</summary>
+    private static IReadOnlyList<PublishedGroup>? GroupOf(ChangeFigures? change, IReadOnlySet<int> candidates)
+    {
+        if (change?.FewerPastNorm is not { Count: WhatIfDisclosure.NormCount } pastNorm) return null;
+        if (change.ExtraPlaced.Count.Hidden) return [];
+        return [new PublishedGroup(candidates, change.ExtraPlacedByPriority is not null, [.. pastNorm.Select(n => !n.Count.Hidden)])];
     }
 
     private sealed class StoredQuestion
@@ -332,21 +410,35 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
     /// Publishes a comparison's changes under <see cref="WhatIfDisclosure"/>: exact counts where the children they are about
     /// (<paramref name="candidates"/>) are 0 or five or more, hidden (stored as 0) otherwise; averages rounded, over five or more.
     /// </summary>
-    /// <param name="apart">false when the candidates differ from an earlier run's of the day by one to four children: then every count is hidden</param>
-    private static ChangeFigures Publish(Comparison comparison, PurchaseCandidates candidates, bool apart)
+    /// <param name="publication">what <see cref="WhatIfDisclosure.Decide"/> allows, given the day's earlier runs</param>
+    private static ChangeFigures Publish(Comparison comparison, PurchaseCandidates candidates, Publication publication)
     {
-        var total = apart && WhatIfDisclosure.ShowsExtraPlaced(candidates);
+        var total = publication.Counts;
         return new ChangeFigures(
             Signed(comparison.AdditionallyPlaced, total),
-            total && WhatIfDisclosure.ShowsByPriority(candidates) ? comparison.AdditionallyPlacedByPriority.Select(p => Signed(p, shown: true)).ToList() : null,
-            comparison.PastNormPlaced.Select((n, norm) => Signed(n, total && WhatIfDisclosure.ShowsPastNorm(candidates, norm))).ToList(),
+            total && publication.ByPriority ? comparison.AdditionallyPlacedByPriority.Select(p => Signed(p, shown: true)).ToList() : null,
+            comparison.PastNormPlaced.Select((n, norm) => Signed(n, total && publication.PastNorm[norm])).ToList(),
             total ? WhatIfDisclosure.AverageWaitingDays(comparison, candidates) : null,
-            WhatIfDisclosure.AverageDistanceKm(comparison.Before), WhatIfDisclosure.AverageDistanceKm(comparison.After));
+            // Without the purchase: the same on every run of the day (the frozen input), so it depends on no question.
+            WhatIfDisclosure.AverageDistanceKm(comparison.Before),
+            // With it: moved by the children the purchase places, so only where its counts may be published.
+            total ? WhatIfDisclosure.AverageDistanceKm(comparison.After) : null);
     }
 
     /// <summary>A change as published: its value and sign when shown; hidden, it keeps neither (stored as 0).</summary>
     private static SignedCount Signed(int change, bool shown) =>
         shown ? new SignedCount(change < 0, new ProtectedCount(Math.Abs(change), false)) : new SignedCount(false, new ProtectedCount(0, true));
+
+    /// <summary>The spot as <see cref="SpotAsync"/> gives it; null when the region or municipality is not (or no longer) there.</summary>
+    private static async Task<(string Name, double Lat, double Lon)?> TrySpotAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? municipality,
+        System.Data.Common.DbTransaction transaction)
+    {
+        var spot = municipality is null
+            ? await connection.QueryFirstOrDefaultAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM regions WHERE code = @regionCode", new { regionCode }, transaction)
+            : await connection.QueryFirstOrDefaultAsync<SpotRow>("SELECT name AS Name, lat AS Lat, lon AS Lon FROM municipalities WHERE region_code = @regionCode AND id = @municipality",
+                new { regionCode, municipality }, transaction);
+        return spot is null ? null : (municipality is null ? $"het midden van {spot.Name}" : spot.Name, spot.Lat, spot.Lon);
+    }
 
     private static async Task<(string Name, double Lat, double Lon)> SpotAsync(System.Data.Common.DbConnection connection, string regionCode, Guid? municipality,
         System.Data.Common.DbTransaction? transaction = null)
@@ -362,9 +454,9 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
     /// Stores a run unless the region has stored its runs for today (then null). On the pool, with a connection of its own:
     /// a write holds SQLite's writer turn (and row locks on PostgreSQL) and must not wait for a lane thread meanwhile.
     /// </summary>
-    /// <param name="publish">the figures to publish, given the candidates of the runs stored today before this one</param>
+    /// <param name="publish">the figures to publish, given what the runs stored today before this one published (null: they could not be read, publish nothing)</param>
     private Task<Guid?> StoreAsync(string regionCode, Guid? userId, string kind, object question, FrozenMarket frozen, string description,
-        Func<IReadOnlyList<IReadOnlySet<int>>, (ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep)> publish, long solveMillis) => Task.Run(async () =>
+        Func<IReadOnlyList<PublishedGroup>?, (ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep)> publish, long solveMillis) => Task.Run(async () =>
     {
         var id = Guid.NewGuid();
         await using var connection = await database.OpenAsync();
@@ -374,7 +466,7 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
             await connection.ExecuteAsync("SELECT code FROM regions WHERE code = @regionCode FOR UPDATE", new { regionCode }, transaction);
         if (await connection.ExecuteScalarAsync<int>(CountStoredToday, new { regionCode, dayStart = DayStart }, transaction) >= options.WhatIfRunsPerRegionPerDay)
             return (Guid?)null;
-        var (change, sweep) = publish(await EarlierCandidatesAsync(connection, transaction, regionCode, frozen));
+        var (change, sweep) = publish(await EarlierPublishedAsync(connection, transaction, regionCode, frozen));
         var stored = new StoredResult(description, change, sweep, frozen.Day, frozen.FrozenAt, WhatIfDisclosure.Version);
         await connection.ExecuteAsync("""
             INSERT INTO what_if_runs (id, region_code, kind, created_at, created_by, policy_version, solve_millis, inputs, result)

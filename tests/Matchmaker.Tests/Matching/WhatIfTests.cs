@@ -52,16 +52,21 @@ public sealed class WhatIfTests
     }
 
     [Fact]
-    public void RunsOfOneDay_ThatDifferByOneToFourChildren_AreNotApart_DisjointOnesAre()
+    public void TheSweepsCandidates_ArePositionsInTheWholeInstance_AsEveryOtherRunsAre()
     {
-        IReadOnlySet<int> Set(params int[] members) => members.ToHashSet();
-        var seven = Set(1, 2, 3, 4, 5, 6, 7);
+        for (var seed = 0; seed < 60; seed++)
+        {
+            var instance = RandomInstances.Small(seed, siblings: true, maxRequests: 12, maxPlaces: 5);
+            var careTypes = instance.Requests.Select(r => r.CareType).Distinct().Order().ToList();
+            Purchase PlaceFor(string careType) => new(careType, 1, 0, 23, ["lvb", "trauma"], 51.92, 4.48);
 
-        Assert.False(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6), [seven]));
-        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7), [seven]));
-        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2), [Set(3, 4, 5)]));
-        Assert.True(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), [seven]));
-        Assert.False(WhatIfDisclosure.IsApart(Set(1, 2, 3, 4, 5, 6, 7, 8), [seven, Set(20)]));
+            foreach (var row in WhatIf.Sweep(instance, careTypes, PlaceFor, "r01", Today, maxUnits: 1))
+            {
+                var whole = WhatIf.CandidatesFor(instance, WhatIf.PlaceOf(PlaceFor(row.CareType), "r01"), Today);
+                Assert.Equal(whole.Members.Order(), row.Candidates.Members.Order());
+                Assert.All(row.Candidates.Members, member => Assert.Equal(row.CareType, instance.Requests[member].CareType));
+            }
+        }
     }
 
     [Fact]

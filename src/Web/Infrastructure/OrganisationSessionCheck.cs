@@ -119,7 +119,9 @@ public sealed class OrganisationSessionCheck(
 
     private static string? RefreshTokenOf(string body) => Field(body, "refresh_token");
 
-    private static string? ErrorOf(string body) => Field(body, "error");
+    // The provider's own words go into the audit log: a short, plain code only.
+    private static string? ErrorOf(string body) =>
+        Field(body, "error") is { } error ? new string(error.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-').Take(64).ToArray()) : null;
 
     private static string? Field(string body, string name)
     {

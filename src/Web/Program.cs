@@ -44,6 +44,7 @@ app.MapMatchmakerHealthChecks();
 app.MapMatchmakerOperations();
 app.MapAccountEndpoints();
 app.MapOrganisationSignIn();
+app.MapBackchannelLogout();
 app.MapMatchmakerApi();
 app.MapMatchmakerLiveUpdates();
 app.MapRazorPages();

@@ -37,6 +37,16 @@ public sealed record IdentityProvider(
     /// </summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromMinutes(IdentityProviders.DefaultSessionMinutes);
 
+    /// <summary>
+    /// How often an open session is checked again at this provider (<c>RevalidateSeconds</c>, default
+    /// <see cref="IdentityProviders.DefaultRevalidateSeconds"/>; zero: on every request): its refresh token is redeemed, and
+    /// a refusal ends the session at once. The check is shared by every node through the database.
+    /// </summary>
+    public TimeSpan RevalidateInterval { get; init; } = TimeSpan.FromSeconds(IdentityProviders.DefaultRevalidateSeconds);
+
+    /// <summary>The path where this provider posts its back-channel logout tokens (OpenID Connect Back-Channel Logout 1.0).</summary>
+    public string BackchannelLogoutPath => $"{CallbackPath}/backchannel-logout";
+
     /// <summary>Whether the provider's <c>amr</c> values report a second factor (multi-factor, one-time code, hardware key ...).</summary>
     public bool ReportsSecondFactor(IEnumerable<string> amr) => amr.Any(SecondFactorMethods.Contains);
 }
@@ -50,6 +60,7 @@ public static partial class IdentityProviders
     public const string Section = "IdentityProviders";
     public const string DefaultSecondFactorMethods = "mfa,otp,hwk,sc";
     public const int DefaultSessionMinutes = 60, LongestSessionMinutes = 8 * 60;
+    public const int DefaultRevalidateSeconds = 60, LongestRevalidateSeconds = 60 * 60;
 
     public static IReadOnlyList<IdentityProvider> Of(IConfiguration configuration, bool allowHttp) =>
         configuration.GetSection(Section).GetChildren().Select(section => Read(section, allowHttp)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -85,8 +96,13 @@ public static partial class IdentityProviders
         if (section["SessionMinutes"] is { Length: > 0 } text
             && !(int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out minutes) && minutes is >= 1 and <= LongestSessionMinutes))
             throw Invalid($"SessionMinutes '{text}' must be a whole number of minutes from 1 to {LongestSessionMinutes} (default {DefaultSessionMinutes})");
+        var seconds = DefaultRevalidateSeconds;
+        if (section["RevalidateSeconds"] is { Length: > 0 } every
+            && !(int.TryParse(every, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seconds) && seconds is >= 0 and <= LongestRevalidateSeconds))
+            throw Invalid($"RevalidateSeconds '{every}' must be a whole number of seconds from 0 (every request) to {LongestRevalidateSeconds} (default {DefaultRevalidateSeconds})");
         return new IdentityProvider(name, section["DisplayName"] is { Length: > 0 } d ? d.Trim() : name, authority!, clientId, clientSecret,
-            region, organisation, matchByEmail, methods, domains) { SessionLifetime = TimeSpan.FromMinutes(minutes) };
+            region, organisation, matchByEmail, methods, domains)
+            { SessionLifetime = TimeSpan.FromMinutes(minutes), RevalidateInterval = TimeSpan.FromSeconds(seconds) };
     }
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,39}\z")]

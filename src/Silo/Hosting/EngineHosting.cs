@@ -68,6 +68,7 @@ public static class EngineHosting
         services.AddSingleton<Access.SecondFactors>();
         services.AddSingleton<Access.Passkeys>();
         services.AddSingleton<Access.OrganisationSignIns>();
+        services.AddSingleton<Access.OrganisationSessions>();
         services.AddSingleton<Webhooks.WebhookSender>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton(provider => Webhooks.WebhookDestinations.FromConfiguration(

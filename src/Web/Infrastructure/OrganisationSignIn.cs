@@ -25,13 +25,17 @@ public static class OrganisationSignIn
     /// <summary>The refusal codes on the sign-in page (<c>?organisatie=...</c>).</summary>
     public const string UnknownCode = "onbekend", DisabledCode = "uitgeschakeld", FailedCode = "mislukt";
 
-    private const string SubjectClaim = "sub", EmailClaim = "email", EmailVerifiedClaim = "email_verified", AmrClaim = "amr";
+    private const string SubjectClaim = "sub", EmailClaim = "email", EmailVerifiedClaim = "email_verified", AmrClaim = "amr", SessionIdClaim = "sid";
+
+    /// <summary>Where the token response's refresh token waits, in this request only, for the session's row.</summary>
+    private const string RefreshTokenItem = ".matchmaker-refresh-token";
 
     public static WebApplicationBuilder AddMatchmakerOrganisationSignIn(this WebApplicationBuilder builder)
     {
         var authentication = builder.Services.AddAuthentication();
         foreach (var provider in IdentityProviders.Of(builder.Configuration, OrganisationSignIns.AllowsHttp(builder.Environment)))
             authentication.AddOpenIdConnect(provider.Scheme, provider.DisplayName, options => Configure(options, provider));
+        builder.Services.AddSingleton<OrganisationSessionCheck>();
         return builder;
     }
 
@@ -49,6 +53,8 @@ public static class OrganisationSignIn
         options.Scope.Clear();
         options.Scope.Add("openid");
         options.Scope.Add("email");
+        // A refresh token lets Matchmaker ask the provider again, while the session lasts, whether the person still counts.
+        options.Scope.Add("offline_access");
         options.GetClaimsFromUserInfoEndpoint = false;
         options.SaveTokens = false;
         options.MapInboundClaims = false;
@@ -63,6 +69,11 @@ public static class OrganisationSignIn
         }
         // Never used to sign in: the ticket is handled below, and only Matchmaker's own session is issued.
         options.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        options.Events.OnTokenResponseReceived = context =>
+        {
+            context.HttpContext.Items[RefreshTokenItem] = context.TokenEndpointResponse.RefreshToken;
+            return Task.CompletedTask;
+        };
         options.Events.OnTicketReceived = context => CompleteAsync(context, provider);
         options.Events.OnRemoteFailure = FailedAsync;
     }
@@ -96,15 +107,19 @@ public static class OrganisationSignIn
             return;
         }
         var user = result.User!;
+        // The session's row, which the provider can end (back-channel logout, or refusing the refresh token later on).
+        var session = await services.GetRequiredService<OrganisationSessions>().StartAsync(provider, user, subject.Value,
+            claims.FindFirstValue(SessionIdClaim) is { Length: > 0 and <= 255 } sid ? sid : null,
+            services.GetRequiredService<OrganisationSessionCheck>().Protect(http.Items[RefreshTokenItem] as string), http.RequestAborted);
         var returnUrl = LocalOrNull(context.ReturnUri) is { } url && url != "/" ? url : null;
         var secondFactors = services.GetRequiredService<SecondFactors>();
         if (!result.SecondFactorDone && secondFactors.IsRequiredFor(user.Role, user.IsDemo))
         {
-            services.GetRequiredService<PendingSignIns>().Start(http, user, returnUrl, provider.Name);
+            services.GetRequiredService<PendingSignIns>().Start(http, user, returnUrl, provider.Name, session);
             http.Response.Redirect(await secondFactors.IsEnrolledAsync(user.Id, http.RequestAborted) ? CodeModel.Path : EnrolModel.Path);
             return;
         }
-        await PersonSession.SignInAsync(http, user, result.SecondFactorDone ? SecondFactorAtProvider : null, provider.Name);
+        await PersonSession.SignInAsync(http, user, result.SecondFactorDone ? SecondFactorAtProvider : null, provider.Name, session);
         http.Response.Redirect(returnUrl ?? SignInModel.HomeOf(user.Role));
     }
 

@@ -24,10 +24,11 @@ public sealed class PendingSignIns(IDataProtectionProvider protection, Accounts 
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
 
     /// <param name="Organisation">The identity provider the password step was done at, if any: the session it leads to lasts as that provider says.</param>
-    public sealed record Pending(Guid UserId, string Stamp, string? ReturnUrl, string? NewSecret, string? Organisation = null);
+    /// <param name="OrganisationSession">With <paramref name="Organisation"/>, the session's server-side row (<see cref="OrganisationSessions"/>).</param>
+    public sealed record Pending(Guid UserId, string Stamp, string? ReturnUrl, string? NewSecret, string? Organisation = null, string? OrganisationSession = null);
 
-    public void Start(HttpContext context, Accounts.Account user, string? returnUrl, string? organisation = null) =>
-        Write(context, new Pending(user.Id, user.SecurityStamp, returnUrl, null, organisation));
+    public void Start(HttpContext context, Accounts.Account user, string? returnUrl, string? organisation = null, string? organisationSession = null) =>
+        Write(context, new Pending(user.Id, user.SecurityStamp, returnUrl, null, organisation, organisationSession));
 
     public void Write(HttpContext context, Pending pending) =>
         context.Response.Cookies.Append(CookieName, _protector.Protect(JsonSerializer.Serialize(pending), Lifetime), new CookieOptions
@@ -80,9 +81,10 @@ public static class PersonSession
     /// The session cookie. Through an organisation's identity provider (<paramref name="organisation"/>, its name) the
     /// session ends at a fixed time (<see cref="IdentityProvider.SessionLifetime"/>, kept in the ticket and checked by
     /// <see cref="SessionCheck"/>; renewals do not move it), and a cookie of its own remembers the provider so that
-    /// the next sign-in goes through it again (<see cref="OrganisationSignIn.HintCookie"/>).
+    /// the next sign-in goes through it again (<see cref="OrganisationSignIn.HintCookie"/>). The ticket names the session's
+    /// server-side row (<paramref name="organisationSession"/>), which the provider can end (<see cref="OrganisationSessionCheck"/>).
     /// </summary>
-    public static Task SignInAsync(HttpContext context, Accounts.Account user, string? secondFactor, string? organisation = null)
+    public static Task SignInAsync(HttpContext context, Accounts.Account user, string? secondFactor, string? organisation = null, string? organisationSession = null)
     {
         var caller = new Caller(user.Id, "user", user.DisplayName, user.Role, user.RegionCode, user.OrganisationId);
         var identity = caller.ToIdentity(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -105,6 +107,7 @@ public static class PersonSession
         var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = until, AllowRefresh = false };
         properties.Items[SessionCheck.OrganisationItem] = through.Name;
         properties.Items[SessionCheck.SignedInUntilItem] = until.ToString("O");
+        if (organisationSession is not null) properties.Items[SessionCheck.OrganisationSessionItem] = organisationSession;
         OrganisationSignIn.RememberProvider(context, through);
         return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, properties);
     }

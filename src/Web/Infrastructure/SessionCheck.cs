@@ -13,6 +13,8 @@ namespace Matchmaker.Web.Infrastructure;
 /// a second factor for a role that needs one (<c>Mfa:RequiredRoles</c>; a cookie from before it was required) ends it.
 /// A session opened through an organisation's identity provider also ends at its fixed time
 /// (<see cref="SignedInUntilItem"/>, <see cref="IdentityProvider.SessionLifetime"/>), checked on every request; renewals keep it.
+/// Such a session also has a row of its own (<see cref="OrganisationSessionItem"/>, <see cref="OrganisationSessionCheck"/>),
+/// read on every request: a back-channel logout or the provider's refusal ends it there, for every node at once.
 /// </summary>
 public static class SessionCheck
 {
@@ -20,6 +22,7 @@ public static class SessionCheck
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private const string CheckedAtItem = ".matchmaker-checked";
     public const string OrganisationItem = ".matchmaker-organisation", SignedInUntilItem = ".matchmaker-until";
+    public const string OrganisationSessionItem = ".matchmaker-organisation-session";
 
     /// <summary>Whether the session is one of an identity provider whose lifetime is over (or whose end cannot be read).</summary>
     public static bool OrganisationSessionEnded(AuthenticationProperties properties, DateTimeOffset now) =>
@@ -28,13 +31,26 @@ public static class SessionCheck
             && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var until)
             && now < until);
 
+    /// <summary>
+    /// A session of an identity provider stands while its row does (on every request: one primary-key read, and at most
+    /// every RevalidateSeconds a question to the provider); one without a row (from before rows were kept) does not.
+    /// </summary>
+    private static async Task<bool> OrganisationSessionStandsAsync(CookieValidatePrincipalContext context)
+    {
+        if (!context.Properties.Items.ContainsKey(OrganisationItem)) return true;
+        return Caller.From(context.Principal!) is { } caller
+            && context.Properties.Items.TryGetValue(OrganisationSessionItem, out var id) && id is { Length: > 0 and <= 64 }
+            && await context.HttpContext.RequestServices.GetRequiredService<OrganisationSessionCheck>()
+                .StillStandsAsync(id, caller, context.HttpContext.RequestAborted);
+    }
+
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var isChange = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method);
         var checkedAt = context.Properties.Items.TryGetValue(CheckedAtItem, out var text) && DateTimeOffset.TryParse(text, out var at) ? at : (DateTimeOffset?)null;
-        if (OrganisationSessionEnded(context.Properties, now))
+        if (OrganisationSessionEnded(context.Properties, now) || !await OrganisationSessionStandsAsync(context))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

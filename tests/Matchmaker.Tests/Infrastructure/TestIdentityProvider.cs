@@ -7,7 +7,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -44,6 +48,18 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>The token requests the provider refused (a wrong secret, a wrong PKCE verifier ...), by error.</summary>
     public ConcurrentQueue<string> RefusedTokenRequests { get; } = new();
 
+    /// <summary>The subjects whose refresh tokens were redeemed (Matchmaker asking again whether the person still counts).</summary>
+    public ConcurrentQueue<string> RefreshRequests { get; } = new();
+
+    /// <summary>People removed here: their refresh tokens are refused with invalid_grant from now on.</summary>
+    public ConcurrentDictionary<string, bool> Removed { get; } = new();
+
+    /// <summary>While true, the token endpoint answers 503 (the provider is down).</summary>
+    public bool Down { get; set; }
+
+    /// <summary>The session id (<c>sid</c>) of the last sign-in here, per subject.</summary>
+    public ConcurrentDictionary<string, string> SessionOf { get; } = new();
+
     public static async Task<TestIdentityProvider> StartAsync()
     {
         var port = WebNode.FreePort();
@@ -56,8 +72,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         {
             options.SetIssuer(issuer);
             options.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
-            options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
-            options.RegisterScopes(Scopes.Email);
+            options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange().AllowRefreshTokenFlow();
+            options.RegisterScopes(Scopes.Email, Scopes.OfflineAccess);
             options.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
             options.EnableDegradedMode();
             options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
@@ -79,9 +95,32 @@ public sealed class TestIdentityProvider : IAsyncDisposable
                 }
                 return default;
             }));
+            // A person removed here can no longer renew: the refresh token's subject is looked up as a real provider does.
+            options.AddEventHandler<HandleTokenRequestContext>(handler => handler
+                .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Exchange.AttachPrincipal.Descriptor.Order + 1_000)
+                .UseInlineHandler(context =>
+                {
+                    if (!context.Request.IsRefreshTokenGrantType()) return default;
+                    var subject = context.Principal?.GetClaim(Claims.Subject) ?? "";
+                    self?.RefreshRequests.Enqueue(subject);
+                    if (self?.Removed.ContainsKey(subject) == true)
+                        context.Reject(Errors.InvalidGrant, "The person is no longer known here.");
+                    return default;
+                }));
         });
         var app = builder.Build();
         self = new TestIdentityProvider(app, issuer);
+        app.Use(async (context, next) =>
+        {
+            if (self.Down && context.Request.Path.StartsWithSegments("/connect/token"))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            await next(context);
+        });
+        // After the switch above: OpenIddict answers its endpoints in the authentication middleware.
+        app.UseAuthentication();
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], (HttpContext context) => self.Authorize(context));
         await app.StartAsync();
         return self;
@@ -99,6 +138,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             return Results.Forbid(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         var identity = new ClaimsIdentity("test-identity-provider", Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, person.Subject));
+        var session = $"sid-{Guid.NewGuid():N}";
+        identity.AddClaim(new Claim("sid", session));
+        SessionOf[person.Subject] = session;
         if (person.Email is not null)
         {
             identity.AddClaim(new Claim(Claims.Email, person.Email));
@@ -112,6 +154,29 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         identity.SetScopes(request.GetScopes());
         identity.SetDestinations(_ => [Destinations.IdentityToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// A back-channel logout token as this provider signs it (with its own signing key, the one its JWKS publishes):
+    /// <paramref name="claims"/> beside the defaults (iss, aud, iat, exp, jti, the logout event); a null value leaves a
+    /// default out. <paramref name="signingKey"/>: another key (a forger's).
+    /// </summary>
+    public string? SigningKeyId =>
+        _app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.First().Key.KeyId;
+
+    public string LogoutToken(IDictionary<string, object?> claims, SigningCredentials? signingKey = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var payload = new Dictionary<string, object?>
+        {
+            ["iss"] = Issuer.ToString(), ["aud"] = ClientId, ["iat"] = now.ToUnixTimeSeconds(), ["exp"] = now.AddMinutes(2).ToUnixTimeSeconds(),
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["events"] = new Dictionary<string, object> { ["http://schemas.openid.net/event/backchannel-logout"] = new Dictionary<string, object>() },
+        };
+        foreach (var (key, value) in claims) payload[key] = value;
+        var credentials = signingKey ?? _app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.First();
+        return new JsonWebTokenHandler().CreateToken(System.Text.Json.JsonSerializer.Serialize(payload.Where(p => p.Value is not null).ToDictionary()),
+            credentials, new Dictionary<string, object> { ["typ"] = "logout+jwt" });
     }
 
     /// <summary>

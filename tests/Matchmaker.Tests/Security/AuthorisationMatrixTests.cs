@@ -28,6 +28,10 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
     // every role and anonymous is sent to the sign-in page.
     private const string PendingSignIn = "pending-sign-in";
     private const string DeskOrProvider = "desk provider";
+    // An identity provider's back-channel logout: no session and no role opens it, only a logout token signed by a
+    // configured provider. The matrix's market configures none, so every caller gets 404 whatever their session; with a
+    // provider, OrganisationSessionTests try what a hostile caller sends.
+    private const string SignedByIdentityProvider = "signed-by-identity-provider";
 
     /// <summary>An API operation: its OpenAPI template, the roles allowed, and whether another tenant gets 404.</summary>
     /// <summary><paramref name="OwnedBy"/>: when the thing belongs to one of the allowed roles, the others get 404.</summary>
@@ -211,6 +215,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         new(typeof(Web.Pages.Municipality.WhatIfResultModel), "GET", "Json", "municipality", 404, async d => $"/gemeente/wat-als/{await d.WhatIfRunAsync()}?handler=Json"),
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/ops/orleans/")),
         new(null, "GET", null, "admin", null, _ => Task.FromResult("/metrics")),
+        new(null, "POST", null, SignedByIdentityProvider, null, _ => Task.FromResult("/signin-oidc/rijnmond-org/backchannel-logout"),
+            _ => Task.FromResult(new Dictionary<string, string> { ["logout_token"] = "not.a.token" })),
     ];
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
@@ -325,6 +331,7 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
     {
         if (allowed == Anyone) return "allowed";
         if (allowed == PendingSignIn) return "sign-in";
+        if (allowed == SignedByIdentityProvider) return "404";
         if (role == People.Anonymous) return api ? "401" : "sign-in";
         if (allowed != AnyRole && !allowed.Split(' ').Contains(role)) return api ? "403" : "no-access";
         return otherTenantStatus?.ToString() ?? "allowed";

@@ -45,6 +45,15 @@ public sealed class IdentityProviderSettingsTests
     }
 
     [Fact]
+    public void ASessionThroughAProvider_IsCheckedThereEveryMinute_UnlessRevalidateSecondsSaysOtherwise()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(1), Assert.Single(Read(Complete)).RevalidateInterval);
+        Assert.Equal(TimeSpan.Zero, Assert.Single(Read(With("RevalidateSeconds", "0"))).RevalidateInterval);
+        Assert.Equal(TimeSpan.FromSeconds(300), Assert.Single(Read(With("RevalidateSeconds", "300"))).RevalidateInterval);
+        Assert.Equal("/signin-oidc/jb-west/backchannel-logout", Assert.Single(Read(Complete)).BackchannelLogoutPath);
+    }
+
+    [Fact]
     public void NoProvidersConfigured_MeansNone() => Assert.Empty(Read([]));
 
     [Theory]
@@ -59,6 +68,9 @@ public sealed class IdentityProviderSettingsTests
     [InlineData("SessionMinutes", "481", "SessionMinutes")]
     [InlineData("SessionMinutes", "an hour", "SessionMinutes")]
     [InlineData("SessionMinutes", "-5", "SessionMinutes")]
+    [InlineData("RevalidateSeconds", "-1", "RevalidateSeconds '-1' must be a whole number of seconds from 0 (every request) to 3600")]
+    [InlineData("RevalidateSeconds", "3601", "RevalidateSeconds")]
+    [InlineData("RevalidateSeconds", "a minute", "RevalidateSeconds")]
     public void AProviderThatCannotWork_StopsTheStart(string key, string? value, string saying)
     {
         var refused = Assert.Throws<IdentityProviderConfigurationException>(() => Read(With(key, value)));

@@ -52,7 +52,7 @@ public sealed class CodeModel(PendingSignIns pendingSignIns, SecondFactors secon
         }
         await throttle.CodeSucceededAsync(user.Id);
         PendingSignIns.End(HttpContext);
-        await PersonSession.SignInAsync(HttpContext, user, "passkey", pending.Organisation);
+        await PersonSession.SignInAsync(HttpContext, user, "passkey", pending.Organisation, pending.OrganisationSession);
         return LocalRedirect(pending.ReturnUrl is { } url && Url.IsLocalUrl(url) ? url : SignInModel.HomeOf(user.Role));
     }
 
@@ -93,7 +93,7 @@ public sealed class CodeModel(PendingSignIns pendingSignIns, SecondFactors secon
         }
         await throttle.CodeSucceededAsync(user.Id);
         PendingSignIns.End(HttpContext);
-        await PersonSession.SignInAsync(HttpContext, user, Code!.Count(char.IsLetterOrDigit) == 6 ? "totp" : "recovery-code", pending.Organisation);
+        await PersonSession.SignInAsync(HttpContext, user, Code!.Count(char.IsLetterOrDigit) == 6 ? "totp" : "recovery-code", pending.Organisation, pending.OrganisationSession);
         return LocalRedirect(pending.ReturnUrl is { } url && Url.IsLocalUrl(url) ? url : SignInModel.HomeOf(user.Role));
     }
 

@@ -69,7 +69,7 @@ public sealed class EnrolModel(PendingSignIns pendingSignIns, SecondFactors seco
         }
         await throttle.CodeSucceededAsync(user.Id);
         PendingSignIns.End(HttpContext);
-        await PersonSession.SignInAsync(HttpContext, user, "passkey", pending.Organisation);
+        await PersonSession.SignInAsync(HttpContext, user, "passkey", pending.Organisation, pending.OrganisationSession);
         RecoveryCodes = recoveryCodes;
         Next = pending.ReturnUrl is { } url && Url.IsLocalUrl(url) ? url : SignInModel.HomeOf(user.Role);
         return Page();
@@ -116,7 +116,7 @@ public sealed class EnrolModel(PendingSignIns pendingSignIns, SecondFactors seco
         }
         await throttle.CodeSucceededAsync(user.Id);
         PendingSignIns.End(HttpContext);
-        await PersonSession.SignInAsync(HttpContext, user, "totp", pending.Organisation);
+        await PersonSession.SignInAsync(HttpContext, user, "totp", pending.Organisation, pending.OrganisationSession);
         RecoveryCodes = recoveryCodes;
         Next = pending.ReturnUrl is { } url && Url.IsLocalUrl(url) ? url : SignInModel.HomeOf(user.Role);
         // Shown once: not kept by the browser's cache.

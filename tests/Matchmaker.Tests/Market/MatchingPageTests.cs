@@ -87,7 +87,7 @@ public sealed class MatchingPageTests(SharedMarket markets)
         Assert.Contains($"href=\"#{reasonField}\"", page);
         Assert.Contains($"href=\"#{confirmedField}\"", page);
         Assert.Contains($"id=\"{reasonField}-error\"", page);
-        Assert.Contains($"aria-describedby=\"{reasonField}-error\"", page);
+        Assert.Matches($"aria-describedby=\"[^\"]*\\b{reasonField}-error\\b[^\"]*\"", page);
         Assert.Equal(0L, await market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE request_id = @requestId", new { requestId }));
     }
 }

@@ -29,6 +29,18 @@ public sealed class ChildTimelines(Database database, Journal journal)
         return (timeline, found.Name, found.Code);
     }
 
+    /// <summary>
+    /// The region of a child the caseworker filed (the request grain's key), unread and unaudited: the grain itself judges
+    /// the change again. Null for anyone else's child, which does not exist for them.
+    /// </summary>
+    public async Task<string?> RegionForCaseworkerAsync(Actor caseworker, Guid requestId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<string?>("""
+            SELECT region_code FROM requests WHERE id = @requestId AND caseworker_id = @caseworker
+            """, new { requestId, caseworker = caseworker.Id });
+    }
+
     /// <summary>Who handles the child: the desk of its region, and the provider that holds a place for it or has placed it.</summary>
     public sealed record Handlers(DeskContact Desk, IReadOnlyList<ProviderContact> Providers);
 

@@ -407,10 +407,10 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
     public async Task<HoldSwap> SwapHold(Actor desk, Guid currentHoldId, Guid offeringId, string? outsidePolicyReason)
     {
         OfRegion(desk);
-        HoldAt current;
+        CurrentHold current;
         await using (var connection = await database.OpenAsync())
-            current = await connection.QuerySingleOrDefaultAsync<HoldAt>("""
-                SELECT id AS HoldId, offering_id AS OfferingId FROM holds
+            current = await connection.QuerySingleOrDefaultAsync<CurrentHold>("""
+                SELECT id AS HoldId, offering_id AS OfferingId, matching_round_id AS MatchingRoundId FROM holds
                 WHERE id = @currentHoldId AND request_id = @requestId AND region_code = @regionCode AND status = 'active'
                 """, new { currentHoldId, requestId = RequestId, regionCode = RegionCode })
                 ?? throw new MarketRuleException(RuleCode.HoldNotActive, "The hold to swap is no longer active (answered, released or expired).", "holdId");
@@ -424,7 +424,8 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         {
             try
             {
-                var command = await HoldCommandAsync(desk, offeringId, null, parallel: true, outsidePolicyReason, null, replacing: 1);
+                // The new hold stays the round's proposal, as the one it replaces was (the desk can swap again).
+                var command = await HoldCommandAsync(desk, offeringId, current.MatchingRoundId, parallel: true, outsidePolicyReason, null, replacing: 1);
                 placed = await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command.Command!);
                 break;
             }
@@ -622,6 +623,13 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         public bool AllowNonContracted { get; init; }
         public int ActiveHolds { get; init; }
         public int HeldHere { get; init; }
+    }
+
+    private sealed class CurrentHold
+    {
+        public Guid HoldId { get; init; }
+        public Guid OfferingId { get; init; }
+        public Guid? MatchingRoundId { get; init; }
     }
 
     private sealed class UrgencyFacts

@@ -31,6 +31,7 @@ public sealed class DossierSearchTests(SharedMarket markets)
     private static Task<long> ActiveHoldsAsync(MarketScenario market, Guid child) =>
         market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE request_id = @child AND status = 'active'", new { child });
 
+    // Where the round would put the child depends on every other open child of the shared market: ChildSearchTests says it.
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task SearchAgain_ShowsTheChildsBestFreePlacesNow_WithDistanceAndFreeUnits_AndHoldsNothing(string provider)
     {
@@ -48,7 +49,6 @@ public sealed class DossierSearchTests(SharedMarket markets)
         Assert.Contains($"data-offering=\"{offering.Id}\"", page);
         Assert.Contains("3 plekken vrij", page);
         Assert.Contains("0,0 km van huis", page);
-        Assert.Contains("hier zou de matcher dit kind nu voorstellen", page);
         Assert.Equal(0, await ActiveHoldsAsync(market, child));
         Assert.Equal(0, (await market.FactsAsync(offering.Id)).HeldUnits);
     }

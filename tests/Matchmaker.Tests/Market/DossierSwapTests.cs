@@ -24,6 +24,16 @@ public sealed class DossierSwapTests(SharedMarket markets)
     {
         var first = await market.OfferingWithFreeUnitsAsync(free: 2);
         var second = await market.OfferingWithFreeUnitsAsync(free: 2);
+        // The two places move to a location of their own, 1 km away, so they are the child's nearest two and the round's
+        // five best places name both (the used-up copies of earlier tests stay at the old location).
+        var location = Guid.NewGuid();
+        await market.ExecuteAsync("""
+            INSERT INTO locations (id, provider_id, name, municipality_id, pc4, lat, lon)
+            SELECT @location, provider_id, name, municipality_id, pc4, lat + 0.009, lon FROM locations WHERE id = (SELECT location_id FROM offerings WHERE id = @first)
+            """, new { location, first = first.Id });
+        foreach (var id in new[] { first.Id, second.Id })
+            await market.ExecuteAsync("UPDATE offerings SET location_id = @location, version = version + 1 WHERE id = @id", new { location, id });
+        first = await market.FactsAsync(first.Id);
         var child = await market.RegisterAsync(MarketScenario.ChildFor(first, reference, urgency: "crisis"));
         var round = await (await market.Desk.PostAsync($"/api/v1/regions/{MarketScenario.Region}/matching-rounds", null)).Content.ReadFromJsonAsync<JsonElement>();
         var proposal = round.GetProperty("proposals").EnumerateArray().Single(p => p.GetProperty("requestId").GetGuid() == child);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Matchmaker.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -121,5 +123,29 @@ public sealed class DossierSearchTests(SharedMarket markets)
         Assert.Equal(HttpStatusCode.NotFound, search.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, hold.StatusCode);
         Assert.Equal(0, await ActiveHoldsAsync(market, child));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task BesideAProvidersNo_TheDossierShowsItsIntakeContact_ToCallBack(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ZOEK-0005"));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId = child });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        (await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/decline", new { reason = "needs-not-met" })).EnsureSuccessStatusCode();
+        await market.ExecuteAsync("""
+            INSERT INTO location_contacts (location_id, phone, email, updated_at, updated_by)
+            SELECT location_id, '010 765 43 21', 'intake-terugbellen@aanbieder.example', @now, NULL FROM offerings WHERE id = @offering
+            ON CONFLICT (location_id) DO UPDATE SET phone = excluded.phone, email = excluded.email
+            """, new { offering = offering.Id, now = DateTimeOffset.UtcNow });
+        var desk = await DeskAsync(market);
+
+        var page = await desk.GetStringAsync(Dossier(child));
+
+        var declines = page[page.IndexOf("id=\"declines\"", StringComparison.Ordinal)..];
+        Assert.Contains($"data-hold=\"{holdId}\"", declines);
+        Assert.Contains("href=\"tel:0107654321\"", declines);
+        Assert.Contains("href=\"mailto:intake-terugbellen@aanbieder.example\"", declines);
     }
 }

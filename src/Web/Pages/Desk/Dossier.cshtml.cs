@@ -33,6 +33,9 @@ public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains,
 
     public List<Proposal> Proposals { get; } = [];
 
+    /// <summary>The providers that declined the child, with their intake contact beside each "no".</summary>
+    public IReadOnlyList<ChildTimelines.DeclineContact> Declines { get; private set; } = [];
+
     /// <summary>The swap the desk is checking ("Controleer en bevestig"): nothing has changed yet. Null: no check open.</summary>
     public (Proposal From, MatchingRounds.Option To)? SwapToCheck { get; private set; }
 
@@ -257,6 +260,7 @@ public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains,
         if (await timelines.ForDeskAsync(caller.ToActor(), caller.RegionCode!, Id, "dossier") is not { } timeline) return false;
         Timeline = timeline;
         Child = await requests.ReadAsync(caller.RegionCode!, Id);
+        Declines = await timelines.DeclinesForDeskAsync(caller.RegionCode!, Id);
         Proposals.Clear();
         foreach (var hold in timeline.Holds)
         {

@@ -30,6 +30,17 @@ internal sealed class Explanations(MatchingInstance instance, Candidate[][] cand
             .Select(c => new PlaceOption(instance.Places[c.Place].Id, Round(c.DistanceKm), instance.Places[c.Place].Units, c.AllowedByPolicy))
             .ToList();
 
+    /// <summary>
+    /// The child's best places that can take it now: a free unit, within the region's policy first (those the desk may
+    /// simply hold), then nearest. A place outside the policy still shows, last, for a deliberate hold with a reason.
+    /// </summary>
+    public IReadOnlyList<PlaceOption> FreeOptions(int r) =>
+        candidates[r].Where(c => instance.Places[c.Place].Units > 0)
+            .OrderByDescending(c => c.AllowedByPolicy).ThenBy(c => c.DistanceKm).ThenBy(c => c.Place)
+            .Take(OptionCount)
+            .Select(c => new PlaceOption(instance.Places[c.Place].Id, Round(c.DistanceKm), instance.Places[c.Place].Units, c.AllowedByPolicy))
+            .ToList();
+
     public string Placed(int r)
     {
         var request = instance.Requests[r];

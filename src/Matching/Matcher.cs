@@ -43,6 +43,23 @@ public static class Matcher
     }
 
     /// <summary>
+    /// Searches again for one child (a desk's "zoek opnieuw"): the same allocation and explanation a round would give it
+    /// now, and its best places with a free unit. Null when the child is not in the instance.
+    /// </summary>
+    public static ChildSearch? SearchFor(MatchingInstance instance, string requestId, ExplanationWords? words = null)
+    {
+        var r = -1;
+        for (var i = 0; i < instance.Requests.Count && r < 0; i++)
+            if (string.Equals(instance.Requests[i].Id, requestId, StringComparison.Ordinal)) r = i;
+        if (r < 0) return null;
+        var (candidates, groups, placeOf, _) = Run(instance);
+        var explanations = new Explanations(instance, candidates, groups, placeOf, words ?? ExplanationWords.English);
+        return placeOf[r] >= 0
+            ? new ChildSearch(requestId, instance.Places[placeOf[r]].Id, explanations.Placed(r), explanations.FreeOptions(r))
+            : new ChildSearch(requestId, null, explanations.NotPlaced(r).Explanation, explanations.FreeOptions(r));
+    }
+
+    /// <summary>
     /// The same optimal allocation as <see cref="Solve"/>, without explanations: the place index of every request (or -1)
     /// and its distance, for callers that solve one region many times over (what-if runs, sweeps).
     /// </summary>

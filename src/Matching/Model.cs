@@ -35,6 +35,12 @@ public static class ReasonCodes
 /// <summary>One of a child's nearest feasible places, free or not: real choice and near misses for the desk.</summary>
 public sealed record PlaceOption(string Place, double DistanceKm, int FreeUnits, bool AllowedByPolicy);
 
+/// <summary>
+/// One child's search again on the market as it is now: where the whole allocation would put it (<paramref name="ProposedPlace"/>,
+/// null when nowhere), why, and its best places that have a unit free now (within the policy first, then nearest).
+/// </summary>
+public sealed record ChildSearch(string Request, string? ProposedPlace, string Explanation, IReadOnlyList<PlaceOption> FreePlaces);
+
 public sealed record Assignment(string Request, string Place, double DistanceKm, string Explanation, IReadOnlyList<PlaceOption> Options);
 
 public sealed record Unassigned(string Request, string Reason, string Explanation, IReadOnlyList<PlaceOption> Options);

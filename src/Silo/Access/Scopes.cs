@@ -22,11 +22,20 @@ public static class Scopes
     public const string EventsRead = "events:read";
     /// <summary>The published figures (a municipality's region, or the national table): aggregates only, today's snapshot.</summary>
     public const string FiguresRead = "figures:read";
+    /// <summary>A caseworker's system reads the children it filed (status, urgency, version), and nothing of anyone else's.</summary>
+    public const string FollowUpRead = "follow-up:read";
+    /// <summary>A caseworker's system adds information for the desk to a child it filed.</summary>
+    public const string FollowUpInform = "follow-up:inform";
+    /// <summary>A caseworker's system changes the urgency of a child it filed, with a reason.</summary>
+    public const string FollowUpUrgency = "follow-up:urgency";
+    /// <summary>A caseworker's system withdraws the request of a child it filed, with a reason.</summary>
+    public const string FollowUpWithdraw = "follow-up:withdraw";
 
     public static readonly IReadOnlyList<string> All =
     [
         RequestsRead, RequestsWrite, MatchingRead, MatchingRun, HoldsRead, HoldsWrite, CapacityRead, CapacityWrite,
         ProposalsRead, ProposalsAnswer, PlacementsEnd, AuditRead, EventsRead, FiguresRead,
+        FollowUpRead, FollowUpInform, FollowUpUrgency, FollowUpWithdraw,
     ];
 
     public static IReadOnlyList<string> Parse(string? text) =>

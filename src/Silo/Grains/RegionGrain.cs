@@ -15,6 +15,13 @@ public interface IRegionGrain : IGrainWithStringKey, IRemindable
     /// <summary>Runs the matcher on the region's open requests and the places it may use; stores the round and returns its id.</summary>
     Task<Guid> RunMatchingRound(Actor actor, RoundOptions options);
 
+    /// <summary>
+    /// Searches again for one open child of the region (the desk's "zoek opnieuw voor dit kind"): the matcher on the
+    /// region's market as it is now, as a round would run it with this child in it even while it waits for an answer.
+    /// Nothing is stored or held. Null when the child is not an open request of the desk's region.
+    /// </summary>
+    Task<ChildSearchResult?> SearchForChild(Actor desk, Guid requestId);
+
     /// <summary>Makes sure the region's clock runs: a reminder wakes the grain wherever it lives, even after its node died.</summary>
     Task Start();
 
@@ -36,6 +43,20 @@ public interface IRegionGrain : IGrainWithStringKey, IRemindable
 public sealed record RoundOptions([property: Id(0)] bool ProposeDeclinedAgain, [property: Id(1)] bool AlternativesForHeld)
 {
     public static readonly RoundOptions Remembering = new(false, false);
+}
+
+/// <summary>
+/// A desk's search again for one child: where a round would propose it now (<c>ProposedOffering</c>, or null: nowhere),
+/// the matcher's explanation, and its best places with a free unit. <c>OutsidePolicy</c>: null within the region's policy,
+/// else <c>other-region</c> or <c>not-contracted</c> (held only deliberately, with a reason).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mm.ChildSearchResult")]
+public sealed record ChildSearchResult([property: Id(0)] Guid RequestId, [property: Id(1)] string CaseReference, [property: Id(2)] Guid? ProposedOffering,
+    [property: Id(3)] string Explanation, [property: Id(4)] IReadOnlyList<ChildSearchResult.Place> Places)
+{
+    [GenerateSerializer, Immutable, Alias("mm.ChildSearchResult.Place")]
+    public sealed record Place([property: Id(0)] Guid OfferingId, [property: Id(1)] string ProviderName, [property: Id(2)] string LocationName,
+        [property: Id(3)] string Municipality, [property: Id(4)] double DistanceKm, [property: Id(5)] int FreeUnits, [property: Id(6)] string? OutsidePolicy);
 }
 
 [GenerateSerializer, Immutable, Alias("mm.RegionTick")]
@@ -120,11 +141,7 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
         var (instance, requests, offerings, held) = (market.Instance, market.Requests, market.Offerings, market.Held);
         var result = Matcher.Solve(instance, ExplanationWords.Dutch);
 
-        var labels = (await connection.QueryAsync<OfferingLabel>("""
-            SELECT o.id AS Id, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality
-            FROM offerings o JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
-            JOIN municipalities m ON m.id = l.municipality_id
-            """)).ToDictionary(l => l.Id);
+        var labels = await LabelsAsync(connection);
         var byId = requests.ToDictionary(r => r.Id.ToString());
         var freeUnits = offerings.ToDictionary(o => o.Id, o => o.FreeUnits);
         IReadOnlyList<MatchingRounds.Option> Options(IReadOnlyList<PlaceOption> placeOptions) => placeOptions.Select(o =>
@@ -165,6 +182,38 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
         await transaction.CommitAsync();
         return round.Id;
     }
+
+    public async Task<ChildSearchResult?> SearchForChild(Actor desk, Guid requestId)
+    {
+        if (desk.Role != Access.Roles.Desk || desk.RegionCode != RegionCode) return null;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        await using var connection = await database.OpenAsync();
+        var market = await RegionMarket.LoadAsync(connection, RegionCode, new RoundOptions(false, AlternativesForHeld: true), today) ?? throw NoSuchRegion();
+        var child = requestId.ToString();
+        if (market.Requests.FirstOrDefault(r => r.Id == requestId) is not { } request) return null;
+        // The other children compete as in a default round: those waiting for an answer keep their hold and stay out.
+        var waiting = market.Held.Select(h => h.RequestId.ToString()).ToHashSet();
+        var instance = market.Instance with { Requests = [.. market.Instance.Requests.Where(r => r.Id == child || !waiting.Contains(r.Id))] };
+        var search = Matcher.SearchFor(instance, child, ExplanationWords.Dutch)!;
+        var labels = await LabelsAsync(connection);
+        ChildSearchResult.Place Describe(PlaceOption option)
+        {
+            var label = labels[Guid.Parse(option.Place)];
+            var place = instance.Places.First(p => p.Id == option.Place);
+            var broken = Feasibility.BrokenPolicy(instance.Requests.First(r => r.Id == child), place, instance.Policy);
+            return new ChildSearchResult.Place(label.Id, label.ProviderName, label.LocationName, label.Municipality, option.DistanceKm, option.FreeUnits,
+                broken switch { Feasibility.Rule.Region => "other-region", Feasibility.Rule.Contract => "not-contracted", _ => null });
+        }
+        return new ChildSearchResult(requestId, request.CaseReference, search.ProposedPlace is { } proposed ? Guid.Parse(proposed) : null,
+            search.Explanation, [.. search.FreePlaces.Select(Describe)]);
+    }
+
+    private static async Task<Dictionary<Guid, OfferingLabel>> LabelsAsync(System.Data.Common.DbConnection connection) =>
+        (await connection.QueryAsync<OfferingLabel>("""
+            SELECT o.id AS Id, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality
+            FROM offerings o JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            JOIN municipalities m ON m.id = l.municipality_id
+            """)).ToDictionary(l => l.Id);
 
     public async Task<Retention.RetentionRun> RunRetention()
     {

@@ -22,7 +22,8 @@ public sealed class ChildTimeline
         DateTimeOffset? ExpiresAt = null, string? Reason = null, string? Note = null);
 
     /// <summary>A hold of the child now, for the status line and its countdown.</summary>
-    public sealed record ActiveHold(Guid HoldId, Guid OfferingId, string ProviderName, string LocationName, DateTimeOffset ExpiresAt);
+    /// <summary>A hold waiting for the provider's answer; <c>MatchingRoundId</c>: the round that proposed it (null: the desk's own pick).</summary>
+    public sealed record ActiveHold(Guid HoldId, Guid OfferingId, string ProviderName, string LocationName, DateTimeOffset ExpiresAt, Guid? MatchingRoundId = null);
 
     public sealed record Placement(Guid PlacementId, string ProviderName, string LocationName, DateOnly StartDate, DateOnly? EndDate, string? EndReason);
 
@@ -66,7 +67,7 @@ public sealed class ChildTimeline
             """, new { regionCode, group = request.SiblingGroup, requestId })).ToList();
         var holds = (await connection.QueryAsync<HoldFacts>("""
             SELECT h.id AS HoldId, h.offering_id AS OfferingId, h.status AS Status, h.created_at AS CreatedAt, h.expires_at AS ExpiresAt,
-                   h.answered_at AS AnsweredAt, h.decline_reason AS DeclineReason, h.decline_note AS DeclineNote,
+                   h.answered_at AS AnsweredAt, h.decline_reason AS DeclineReason, h.decline_note AS DeclineNote, h.matching_round_id AS MatchingRoundId,
                    p.name AS ProviderName, l.name AS LocationName
             FROM holds h JOIN offerings o ON o.id = h.offering_id JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
             WHERE h.request_id = @requestId AND h.region_code = @regionCode
@@ -164,7 +165,7 @@ public sealed class ChildTimeline
             Version = request.Version,
             SiblingGroup = request.SiblingGroup,
             Siblings = siblings,
-            Holds = holds.Where(h => h.Status == "active").Select(h => new ActiveHold(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.ExpiresAt)).ToList(),
+            Holds = holds.Where(h => h.Status == "active").Select(h => new ActiveHold(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.ExpiresAt, h.MatchingRoundId)).ToList(),
             CurrentPlacement = current is null ? null
                 : new Placement(current.PlacementId, current.ProviderName, current.LocationName, current.StartDate, current.EndDate, current.EndReason),
             Entries = [.. entries.OrderBy(e => e.At).ThenBy(e => EntryOrder(e.Kind))],
@@ -252,6 +253,7 @@ public sealed class ChildTimeline
         public DateTimeOffset? AnsweredAt { get; init; }
         public string? DeclineReason { get; init; }
         public string? DeclineNote { get; init; }
+        public Guid? MatchingRoundId { get; init; }
         public string ProviderName { get; init; } = "";
         public string LocationName { get; init; } = "";
     }

@@ -29,6 +29,36 @@ public sealed class ChildTimelines(Database database, Journal journal)
         return (timeline, found.Name, found.Code);
     }
 
+    /// <summary>A provider's "no" for the child, with the location's intake contact (null where the provider gave none), to call back.</summary>
+    public sealed record DeclineContact(Guid HoldId, string ProviderName, string LocationName, DateTimeOffset? DeclinedAt, string? Reason,
+        string? Phone, string? Email);
+
+    /// <summary>The declines of a child of the desk's region, oldest first, each with the provider's intake contact.</summary>
+    public async Task<IReadOnlyList<DeclineContact>> DeclinesForDeskAsync(string regionCode, Guid requestId)
+    {
+        await using var connection = await database.OpenAsync();
+        return [.. await connection.QueryAsync<DeclineContact>("""
+            SELECT h.id AS HoldId, p.name AS ProviderName, l.name AS LocationName, h.answered_at AS DeclinedAt, h.decline_reason AS Reason,
+                   c.phone AS Phone, c.email AS Email
+            FROM holds h JOIN offerings o ON o.id = h.offering_id JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+            LEFT JOIN location_contacts c ON c.location_id = l.id
+            WHERE h.request_id = @requestId AND h.region_code = @regionCode AND h.status = 'declined'
+            ORDER BY h.answered_at, h.id
+            """, new { requestId, regionCode })];
+    }
+
+    /// <summary>
+    /// The region of a child the caseworker filed (the request grain's key), unread and unaudited: the grain itself judges
+    /// the change again. Null for anyone else's child, which does not exist for them.
+    /// </summary>
+    public async Task<string?> RegionForCaseworkerAsync(Actor caseworker, Guid requestId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<string?>("""
+            SELECT region_code FROM requests WHERE id = @requestId AND caseworker_id = @caseworker
+            """, new { requestId, caseworker = caseworker.Id });
+    }
+
     /// <summary>Who handles the child: the desk of its region, and the provider that holds a place for it or has placed it.</summary>
     public sealed record Handlers(DeskContact Desk, IReadOnlyList<ProviderContact> Providers);
 

@@ -16,6 +16,14 @@ namespace Matchmaker.Silo.Requests;
 /// together; the hold's transaction moves the version of every sibling's row, and anything that changes a group
 /// (a split, a child joining) moves them too, so two such changes cannot both win.
 /// </summary>
+/// <summary>The information is in the dossier; <c>Version</c> is the request's version after it (a next urgency change names it).</summary>
+[GenerateSerializer, Immutable, Alias("mm.InformationAdded")]
+public sealed record InformationAdded([property: Id(0)] long Version);
+
+/// <summary>A swap: the new hold(s) (one per sibling held together), and whether the old one was released now (else the region's reconciler does).</summary>
+[GenerateSerializer, Immutable, Alias("mm.HoldSwap")]
+public sealed record HoldSwap([property: Id(0)] HoldPlaced[] Placed, [property: Id(1)] bool OldReleased);
+
 public interface IRequestGrain : IGrainWithStringKey
 {
     /// <summary>A desk registers a child of its region, or a caseworker files one with the desk of the region the child lives in.</summary>
@@ -27,14 +35,18 @@ public interface IRequestGrain : IGrainWithStringKey
     /// <summary>The desk withdraws the open request (the reason goes into the audit); its holds are released.</summary>
     Task Withdraw(Actor desk, string? reason);
 
-    /// <summary>The caseworker who filed the open request adds information for the desk: a note in the child's dossier.</summary>
-    Task AddInformation(Actor caseworker, string? text);
+    /// <summary>
+    /// The caseworker who filed the open request adds information for the desk: a note in the child's dossier. With an
+    /// <paramref name="idempotency"/> key a retry answers the first result and adds no second note.
+    /// </summary>
+    Task<InformationAdded> AddInformation(Actor caseworker, string? text, IdempotentRequest? idempotency);
 
     /// <summary>
     /// The caseworker who filed the open request changes its urgency, with a reason, on the version they read
     /// (<paramref name="knownVersion"/>): a request changed since is refused, never overwritten.
     /// </summary>
-    Task ChangeUrgency(Actor caseworker, string? urgency, string? reason, long knownVersion);
+    /// <returns>The request's version after the change.</returns>
+    Task<long> ChangeUrgency(Actor caseworker, string? urgency, string? reason, long knownVersion);
 
     /// <summary>The caseworker who filed the open request withdraws it with one of the withdrawal reasons; its holds are released.</summary>
     Task WithdrawAsCaseworker(Actor caseworker, string? reason);
@@ -55,6 +67,13 @@ public interface IRequestGrain : IGrainWithStringKey
     /// </summary>
     Task<HoldPlaced[]> PlaceHold(Actor desk, Guid offeringId, Guid? matchingRoundId, bool parallel, string? outsidePolicyReason,
         IdempotentRequest? idempotency);
+
+    /// <summary>
+    /// The desk swaps the child's open proposal (its active hold <paramref name="currentHoldId"/>) for another place. The
+    /// new hold is placed first, judged as any hold with the current one counted as leaving; only once it stands is the
+    /// current one released through its offering. A refused new hold leaves the current one exactly as it was.
+    /// </summary>
+    Task<HoldSwap> SwapHold(Actor desk, Guid currentHoldId, Guid offeringId, string? outsidePolicyReason);
 
     /// <summary>The provider accepts a hold: the child is placed at that offering, then every other hold of the child is released.</summary>
     Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency);
@@ -218,7 +237,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
     /// <summary>The longest note a caseworker adds to a dossier.</summary>
     public const int MaxInformationLength = 2000;
 
-    public async Task AddInformation(Actor caseworker, string? text)
+    public async Task<InformationAdded> AddInformation(Actor caseworker, string? text, IdempotentRequest? idempotency)
     {
         OfCaseworker(caseworker);
         text = text?.Trim();
@@ -227,6 +246,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         if (PlainText.ProblemWith(text, "text") is { } problem) throw MarketRuleException.Invalid("text", problem);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
+        if (await Idempotency.StoredAsync<InformationAdded>(connection, transaction, caseworker, idempotency) is { } stored) return stored;
         // Moving the row's version tells the desk's open dossier (and an edit judged at the same time) that the child changed.
         var version = await connection.QuerySingleOrDefaultAsync<long?>("""
             UPDATE requests SET version = version + 1
@@ -235,13 +255,21 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             """, new { requestId = RequestId, regionCode = RegionCode, caseworker = caseworker.Id }, transaction)
             ?? throw await NotOpenAsync(connection, transaction, "added to", caseworker.Id);
         await NoteAsync(connection, transaction, caseworker, "information", text, null);
+        var added = new InformationAdded(version);
+        if (!await Idempotency.RememberAsync(connection, transaction, caseworker, idempotency, added, clock.GetUtcNow()))
+        {
+            // Another call with the same key got there first (this grain runs one call at a time, so only across a failover).
+            await transaction.RollbackAsync();
+            return (await Idempotency.StoredAsync<InformationAdded>(database, caseworker, idempotency))!;
+        }
         var record = journal.Record();
         record.Audit(caseworker, "request-information-added", "request", RequestId.ToString(), RegionCode, $"{text.Length} characters");
         Changed(record, "open", version);
         await CommitAsync(connection, transaction, record);
+        return added;
     }
 
-    public async Task ChangeUrgency(Actor caseworker, string? urgency, string? reason, long knownVersion)
+    public async Task<long> ChangeUrgency(Actor caseworker, string? urgency, string? reason, long knownVersion)
     {
         OfCaseworker(caseworker);
         if (urgency is null || !Matching.Urgencies.All.Contains(urgency))
@@ -270,6 +298,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         record.Audit(caseworker, "request-urgency-changed", "request", RequestId.ToString(), RegionCode, $"{current.Urgency} -> {urgency}");
         Changed(record, "open", version);
         await CommitAsync(connection, transaction, record);
+        return version;
     }
 
     public async Task<bool> AskWiderDistance(Actor network, string? note)
@@ -300,7 +329,17 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             RETURNING version
             """, new { requestId = RequestId, regionCode = RegionCode }, transaction)
             ?? throw new MarketRuleException(RuleCode.RequestChanged, "The request was changed meanwhile; read it again.");
-        await NoteAsync(connection, transaction, network, "distance-asked", note, distance);
+        // The unique index (migration 0025) keeps one ask per child and distance even when two nodes ask at once.
+        if (await connection.ExecuteAsync("""
+                INSERT INTO request_notes (id, region_code, request_id, kind, text, detail, author_id, author_role, created_at)
+                VALUES (@id, @regionCode, @requestId, 'distance-asked', @note, @distance, @authorId, @authorRole, @now)
+                ON CONFLICT (region_code, request_id, detail) WHERE kind = 'distance-asked' DO NOTHING
+                """, new { id = Guid.NewGuid(), regionCode = RegionCode, requestId = RequestId, note, distance, authorId = network.Id,
+                    authorRole = network.Role, now = clock.GetUtcNow() }, transaction) == 0)
+        {
+            await transaction.RollbackAsync();
+            return false;
+        }
         var record = journal.Record();
         record.Audit(network, "distance-asked", "request", RequestId.ToString(), RegionCode, $"max {distance} km");
         Changed(record, "open", version);
@@ -353,7 +392,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         {
             try
             {
-                var command = await HoldCommandAsync(desk, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency);
+                var command = await HoldCommandAsync(desk, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency, replacing: 0);
                 if (command.Stored is { } stored) return stored;
                 return await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command.Command!);
             }
@@ -365,9 +404,59 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         }
     }
 
-    /// <summary>The child, the region's rules and the child's holds in one read, judged: the command for the offering's grain.</summary>
+    public async Task<HoldSwap> SwapHold(Actor desk, Guid currentHoldId, Guid offeringId, string? outsidePolicyReason)
+    {
+        OfRegion(desk);
+        CurrentHold current;
+        await using (var connection = await database.OpenAsync())
+            current = await connection.QuerySingleOrDefaultAsync<CurrentHold>("""
+                SELECT id AS HoldId, offering_id AS OfferingId, matching_round_id AS MatchingRoundId FROM holds
+                WHERE id = @currentHoldId AND request_id = @requestId AND region_code = @regionCode AND status = 'active'
+                """, new { currentHoldId, requestId = RequestId, regionCode = RegionCode })
+                ?? throw new MarketRuleException(RuleCode.HoldNotActive, "The hold to swap is no longer active (answered, released or expired).", "holdId");
+        if (current.OfferingId == offeringId)
+            throw new MarketRuleException(RuleCode.AlreadyHeldHere, "This child already has a hold on this place.", "offeringId");
+        // First the new hold: if it is refused (no unit free, the place does not suit, outside the policy without a reason),
+        // this throws before anything else happened, and the current hold is as it was. This grain runs one call at a time,
+        // so the provider cannot accept the current hold between the two steps (accepting goes through this grain too).
+        HoldPlaced[] placed;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // The new hold stays the round's proposal, as the one it replaces was (the desk can swap again).
+                var command = await HoldCommandAsync(desk, offeringId, current.MatchingRoundId, parallel: true, outsidePolicyReason, null, replacing: 1);
+                placed = await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command.Command!);
+                break;
+            }
+            catch (MarketRuleException changed) when (changed.Code == RuleCode.RequestChanged && attempt < Attempts)
+            {
+                logger.LogInformation("Request {RequestId} changed while a swap was placed; judging again", RequestId);
+            }
+        }
+        // Then the old place goes back: the holds there of the children just held elsewhere (siblings move together).
+        HoldAt[] old;
+        await using (var connection = await database.OpenAsync())
+            old = [.. (await HoldAt.ActiveOfAsync(connection, null, placed.Select(p => p.RequestId))).Where(h => h.OfferingId == current.OfferingId)];
+        try
+        {
+            await GrainFactory.GetGrain<IOfferingGrain>(current.OfferingId).EndHolds(desk, [.. old.Select(h => h.HoldId)], "released");
+            return new HoldSwap(placed, OldReleased: true);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or DbException)
+        {
+            // Nothing is lost: the child holds the new place; the old hold ends by the region's reconciler or its expiry.
+            logger.LogWarning(e, "Swap for request {RequestId}: the new hold stands, the old one at {OfferingId} could not be released yet", RequestId, current.OfferingId);
+            return new HoldSwap(placed, OldReleased: false);
+        }
+    }
+
+    /// <summary>
+    /// The child, the region's rules and the child's holds in one read, judged: the command for the offering's grain.
+    /// <paramref name="replacing"/>: holds of the child that this one replaces (a swap), not counted against the limits.
+    /// </summary>
     private async Task<(HoldPlaced[]? Stored, HoldCommand? Command)> HoldCommandAsync(Actor desk, Guid offeringId, Guid? matchingRoundId, bool parallel,
-        string? outsidePolicyReason, IdempotentRequest? idempotency)
+        string? outsidePolicyReason, IdempotentRequest? idempotency, int replacing)
     {
         await using var connection = await database.OpenAsync();
         if (await Idempotency.StoredAsync<HoldPlaced[]>(connection, null, desk, idempotency) is { } stored)
@@ -388,10 +477,11 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         var (child, region) = found[0];
         if (region.HeldHere > 0)
             throw new MarketRuleException(RuleCode.AlreadyHeldHere, "This child already has a hold on this place.", "offeringId");
-        if (region.ActiveHolds >= region.MaxParallelHolds)
+        var others = region.ActiveHolds - replacing;
+        if (others >= region.MaxParallelHolds)
             throw new MarketRuleException(RuleCode.TooManyHolds,
                 $"This child already has {region.ActiveHolds} holds; the region allows {region.MaxParallelHolds} at once.");
-        if (region.ActiveHolds > 0 && !parallel)
+        if (others > 0 && !parallel)
             throw new MarketRuleException(RuleCode.ParallelHoldNeedsConfirmation,
                 $"This child already has {region.ActiveHolds} hold(s) waiting for a provider's answer. Another hold takes a second scarce place: " +
                 $"place it only deliberately, as a parallel hold (at most {region.MaxParallelHolds} at once).", "parallel");
@@ -403,7 +493,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         // The group was split (or the child left it) between the two reads: judge again.
         if (children.All(c => c.Id != RequestId))
             throw new MarketRuleException(RuleCode.RequestChanged, "The child's sibling group changed meanwhile; try again.");
-        return (null, new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency, region.ActiveHolds, outsidePolicyReason,
+        return (null, new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency, others, outsidePolicyReason,
             region.AllowOutOfRegion, region.AllowNonContracted));
     }
 
@@ -533,6 +623,13 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         public bool AllowNonContracted { get; init; }
         public int ActiveHolds { get; init; }
         public int HeldHere { get; init; }
+    }
+
+    private sealed class CurrentHold
+    {
+        public Guid HoldId { get; init; }
+        public Guid OfferingId { get; init; }
+        public Guid? MatchingRoundId { get; init; }
     }
 
     private sealed class UrgencyFacts

@@ -139,6 +139,7 @@ public static class ApiExtensions
         api.MapChildTimelineApi();
         api.MapSiblingSplitApi();
         api.MapEscalationApi();
+        api.MapFollowUpApi();
         api.MapMatchingRoundsApi();
         api.MapHoldsApi();
         api.MapPlacementsApi();

@@ -196,6 +196,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException("no value");
     }
 
+    public async Task ExecuteAsync(string sql, object? parameters = null)
+    {
+        await using var connection = await Database.Database.OpenAsync();
+        await connection.ExecuteAsync(sql, parameters);
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();

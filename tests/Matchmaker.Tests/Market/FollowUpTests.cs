@@ -95,7 +95,7 @@ public sealed partial class FollowUpTests(SharedMarket markets)
         var bidi = await CaseworkerPostAsync(caseworker, child, "Information", new() { ["InformationText"] = "Reden: geen \u202Eetalp" });
         var empty = await CaseworkerPostAsync(caseworker, child, "Information", new() { ["InformationText"] = "   " });
         var zeroWidth = await Assert.ThrowsAsync<MarketRuleException>(() =>
-            market.Grains.Request(MarketScenario.Region, child).AddInformation(caseworkerActor, "Vader\u200B belt"));
+            market.Grains.Request(MarketScenario.Region, child).AddInformation(caseworkerActor, "Vader\u200B belt", null));
 
         Assert.Equal(HttpStatusCode.OK, bidi.StatusCode);
         Assert.Contains("leesrichting omdraait", await bidi.Content.ReadAsStringAsync());
@@ -176,10 +176,10 @@ public sealed partial class FollowUpTests(SharedMarket markets)
         var withdraw = await CaseworkerPostAsync(colleague, child, "Withdraw", new() { ["WithdrawReason"] = "duplicate", ["WithdrawConfirmed"] = "true" });
         var refusals = new[]
         {
-            await Assert.ThrowsAsync<MarketRuleException>(() => grain.AddInformation(otherCaseworker, "Niet van mij")),
+            await Assert.ThrowsAsync<MarketRuleException>(() => grain.AddInformation(otherCaseworker, "Niet van mij", null)),
             await Assert.ThrowsAsync<MarketRuleException>(() => grain.ChangeUrgency(otherCaseworker, "crisis", "Niet van mij", 1)),
             await Assert.ThrowsAsync<MarketRuleException>(() => grain.WithdrawAsCaseworker(otherCaseworker, "duplicate")),
-            await Assert.ThrowsAsync<MarketRuleException>(() => grain.AddInformation(desk, "Ik ben de tafel")),
+            await Assert.ThrowsAsync<MarketRuleException>(() => grain.AddInformation(desk, "Ik ben de tafel", null)),
             await Assert.ThrowsAsync<MarketRuleException>(() => grain.ChangeUrgency(desk, "crisis", "Ik ben de tafel", 1)),
             await Assert.ThrowsAsync<MarketRuleException>(() => grain.WithdrawAsCaseworker(desk, "duplicate")),
             await Assert.ThrowsAsync<MarketRuleException>(() => grain.AskWiderDistance(desk, null)),
@@ -331,6 +331,38 @@ public sealed partial class FollowUpTests(SharedMarket markets)
         Assert.Contains("id=\"distance-asked\"", desksDossier);
         Assert.Equal(1L, await market.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE action = 'distance-asked' AND subject_id = @id AND role = 'network'", new { id = child.ToString() }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoAsksAtOnce_StoreOneRow_AndNeitherIsA500_AndTheDatabaseItselfRefusesASecond(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-FU-0010", maxDistanceKm: 5));
+        (await market.Desk.PostAsJsonAsync($"/api/v1/regions/{MarketScenario.Region}/requests/{child}/escalation",
+            new { reason = "Geen plek binnen 5 km" })).EnsureSuccessStatusCode();
+        var first = await SignedInAsync(market, MarketScenario.OtherRegion, "network");
+        var second = await SignedInAsync(market, MarketScenario.OtherRegion, "network");
+        var page = $"/bovenregionaal/kind/{child}";
+        var forms = new List<(HttpClient Network, Dictionary<string, string> Form)>();
+        foreach (var network in new[] { first, second })
+            forms.Add((network, new Dictionary<string, string> { ["DistanceNote"] = "Op 30 km is plek",
+                ["__RequestVerificationToken"] = SignIn.AntiforgeryToken(await network.GetStringAsync("/bovenregionaal")) }));
+
+        var answers = await Task.WhenAll(forms.Select(f => f.Network.PostAsync($"{page}?handler=AskDistance", new FormUrlEncodedContent(f.Form))));
+        // Beside the engine, the database: a second row for the same child and distance cannot be written at all.
+        var sneaked = await Record.ExceptionAsync(() => market.ExecuteAsync("""
+            INSERT INTO request_notes (id, region_code, request_id, kind, text, detail, author_id, author_role, created_at)
+            SELECT @id, region_code, request_id, kind, text, detail, author_id, author_role, created_at FROM request_notes
+            WHERE request_id = @child AND kind = 'distance-asked'
+            """, new { id = Guid.NewGuid(), child }));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode));
+        Assert.Equal(1L, await market.ScalarAsync<long>(
+            "SELECT count(*) FROM request_notes WHERE request_id = @child AND kind = 'distance-asked'", new { child }));
+        Assert.NotNull(sneaked);
+        Assert.Equal(1L, await market.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE action = 'distance-asked' AND subject_id = @id", new { id = child.ToString() }));
     }
 
     private static async Task<Actor> CaseworkerActorAsync(MarketScenario market) =>

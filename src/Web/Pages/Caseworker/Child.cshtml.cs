@@ -41,7 +41,7 @@ public sealed class ChildModel(ChildTimelines timelines, IGrainFactory grains) :
         else if (text.Length > RequestGrain.MaxInformationLength) Errors["information-text"] = $"De informatie is hooguit {RequestGrain.MaxInformationLength} tekens.";
         else if (!PlainText.IsPlain(text)) Errors["information-text"] = "De informatie bevat een onzichtbaar teken, een besturingsteken of een teken dat de leesrichting omdraait; gebruik gewone tekst.";
         if (Errors.Count > 0) return Page();
-        return await DoAsync(grain => grain.AddInformation(Caller.Of(HttpContext).ToActor(), text), "information-text",
+        return await DoAsync(grain => grain.AddInformation(Caller.Of(HttpContext).ToActor(), text, null), "information-text",
             "De informatie staat in het dossier; de tafel ziet haar meteen.");
     }
 

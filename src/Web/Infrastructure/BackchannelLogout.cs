@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 using Matchmaker.Silo.Access;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
@@ -24,6 +26,7 @@ public static class BackchannelLogout
     public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
     private const int LongestToken = 16 * 1024;
+    private const int LongestBody = 20 * 1024;
 
     public static void MapBackchannelLogout(this WebApplication app) =>
         app.MapPost("/signin-oidc/{name}/backchannel-logout", LogoutAsync).AllowAnonymous().DisableAntiforgery();
@@ -41,9 +44,7 @@ public static class BackchannelLogout
             return Results.Json(new { error = "invalid_request", error_description = why }, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (!context.Request.HasFormContentType) return Refused("send the logout_token as a form field");
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        if (form["logout_token"] is not [{ Length: > 0 and <= LongestToken } token]) return Refused("one logout_token is required");
+        if (await ReadTokenAsync(context) is not { } token) return Refused("send one logout_token as a urlencoded form field of at most 16 KB");
 
         var options = oidc.Get(provider.Scheme);
         var (logout, why) = await ValidateAsync(token, provider, options, clock.GetUtcNow(), context.RequestAborted);
@@ -52,6 +53,33 @@ public static class BackchannelLogout
         if (ended is null) return Refused("this logout token was used before");
         logger.LogInformation("Back-channel logout for {Provider}: {Ended} session(s) ended", provider.Name, ended);
         return Results.Ok();
+    }
+
+    /// <summary>
+    /// The one field of a urlencoded form, read within small limits: the door is anonymous, so a multipart body, a large
+    /// or endless body, or a form of many fields is refused (null) before it costs memory, never a 500.
+    /// </summary>
+    private static async Task<string?> ReadTokenAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            return null;
+        if (request.ContentLength > LongestBody) return null;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = LongestBody;
+        context.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions
+        {
+            ValueCountLimit = 8, KeyLengthLimit = 64, ValueLengthLimit = LongestToken, BufferBodyLengthLimit = LongestBody,
+        }));
+        try
+        {
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            return form["logout_token"] is [{ Length: > 0 and <= LongestToken } token] ? token : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>What a valid logout token says: who, or which session at the provider, and its id.</summary>

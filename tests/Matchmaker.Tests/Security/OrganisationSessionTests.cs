@@ -194,6 +194,13 @@ public sealed class OrganisationSessionTests(OrganisationSignInFixture fixture) 
             answers[what] = (await PostLogoutAsync(app, token)).StatusCode;
         var noToken = await app.CreateClient().PostAsync(LogoutPath, new FormUrlEncodedContent(new Dictionary<string, string>()));
         var json = await app.CreateClient().PostAsync(LogoutPath, new StringContent($"{{\"logout_token\":\"{once}\"}}", Encoding.UTF8, "application/json"));
+        var realToken = idp.LogoutToken(sub);
+        using var multipart = new MultipartFormDataContent { { new StringContent(realToken), "logout_token" } };
+        var asMultipart = await app.CreateClient().PostAsync(LogoutPath, multipart);
+        var huge = await app.CreateClient().PostAsync(LogoutPath, new StringContent(
+            "logout_token=" + realToken + "&padding=" + new string('x', 200_000), Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var manyFields = await app.CreateClient().PostAsync(LogoutPath, new FormUrlEncodedContent(
+            Enumerable.Range(0, 50).Select(i => KeyValuePair.Create($"f{i}", "x")).Append(KeyValuePair.Create("logout_token", realToken))));
         var unknownProvider = await app.CreateClient().PostAsync("/signin-oidc/onbekend/backchannel-logout",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["logout_token"] = idp.LogoutToken(sub) }));
 
@@ -201,6 +208,10 @@ public sealed class OrganisationSessionTests(OrganisationSignInFixture fixture) 
         Assert.All(answers, answer => Assert.True(answer.Value == HttpStatusCode.BadRequest, $"{answer.Key}: {answer.Value}"));
         Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, json.StatusCode);
+        // A body the door does not read (multipart, 200 KB, 51 fields) is refused before it is read, never a 500.
+        Assert.Equal(HttpStatusCode.BadRequest, asMultipart.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, manyFields.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknownProvider.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/me")).StatusCode);
         Assert.Equal(0L, await database.ScalarAsync<long>(

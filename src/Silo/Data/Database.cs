@@ -91,6 +91,10 @@ public sealed class Database : IAsyncDisposable
             throw new DatabaseConfigurationException("ConnectionStrings:Matchmaker names no Host for PostgreSQL.");
         // The same few statements run again and again: prepared once per connection, PostgreSQL skips parsing and planning.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        // A connection back in the pool is otherwise reset with seven statements (RESET ALL, DISCARD SEQUENCES, UNLISTEN …)
+        // sent with its next command, six times per hold-and-decline cycle; Matchmaker changes no session state (no SET,
+        // LISTEN or temporary table; the migration lock is released by hand), so there is nothing to reset.
+        builder.NoResetOnClose = true;
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new Database(DatabaseProvider.Postgres, dataSource, null,
             $"PostgreSQL database '{builder.Database ?? builder.Username}' at {builder.Host}:{builder.Port}");

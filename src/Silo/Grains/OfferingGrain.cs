@@ -141,21 +141,23 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             var expiresAt = now.AddHours(command.HoldHours);
             var placed = command.Children.Select(child => new HoldPlaced(Guid.NewGuid(), child.Id, OfferingId, expiresAt)).ToArray();
             var desk = command.Desk;
-            await WriteAsync("held_units = held_units + @units", new { units }, async (connection, transaction, updated, record) =>
+            await using var connection = await database.OpenAsync();
+            await using var transaction = await database.BeginWriteAsync(connection);
+            if (!await Idempotency.RememberAsync(connection, transaction, desk, command.Idempotency, placed, now))
+                throw new AnsweredMeanwhile();
+            await MoveUnitsAsync(connection, transaction, UnitsMove.Hold(units), (updated, record) =>
             {
-                if (!await Idempotency.RememberAsync(connection, transaction, desk, command.Idempotency, placed, now))
-                    throw new AnsweredMeanwhile();
-                await GuardChildrenAsync(connection, transaction, command.Children);
+                GuardChildren(record, command.Children);
                 foreach (var (hold, child) in placed.Zip(command.Children))
                 {
-                    await connection.ExecuteAsync("""
+                    record.Write("""
                         INSERT INTO holds (id, region_code, request_id, offering_id, status, created_at, expires_at, created_by, matching_round_id, sibling_group)
                         VALUES (@HoldId, @regionCode, @RequestId, @OfferingId, 'active', @now, @ExpiresAt, @createdBy, @matchingRoundId, @group)
                         """, new
                     {
                         hold.HoldId, regionCode = desk.RegionCode, hold.RequestId, hold.OfferingId, now, hold.ExpiresAt, createdBy = desk.Id,
                         matchingRoundId = command.MatchingRoundId, group = child.SiblingGroup,
-                    }, transaction);
+                    });
                     var distance = Geo.DistanceKm(child.HomeLat, child.HomeLon, place.Lat, place.Lon);
                     record.Publish(new MarketEvent(MarketEvent.HoldChanged, desk.RegionCode, state.ProviderId, hold.HoldId.ToString(), updated.Version,
                         new HoldChangedPayload(hold.HoldId, child.Id, OfferingId, "active", expiresAt)));
@@ -167,6 +169,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         (reason is not null ? $"; {reasonMark}{reason}" : ""));
                 }
                 Availability(record, updated);
+                return Task.CompletedTask;
             });
             return placed;
         }, command.Desk, command.Idempotency);
@@ -197,7 +200,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
                     """, new { now, accepted.RegionCode, accepted.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
                 List<EndedHold> holds = [accepted, .. siblings];
-                return (holds.Count, "held_units = held_units - @units, occupied_units = occupied_units + @units", async (updated, record) =>
+                return (UnitsMove.Place(holds.Count), async (updated, record) =>
                 {
                     var placed = holds.Select(h => h.RequestId).ToArray();
                     if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, placed, now))
@@ -250,7 +253,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
                     """, new { now, reason, note, declined.RegionCode, declined.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
                 List<EndedHold> holds = [declined, .. siblings];
-                return (holds.Count, "held_units = held_units - @units", async (updated, record) =>
+                return (UnitsMove.GiveBack(holds.Count), async (updated, record) =>
                 {
                     if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, "declined", now))
                         throw new AnsweredMeanwhile();
@@ -283,7 +286,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     if (hold is not null) holds.Add(hold);
                 }
                 ended = holds.Count;
-                return (holds.Count, "held_units = held_units - @units", (updated, record) =>
+                return (UnitsMove.GiveBack(holds.Count), (updated, record) =>
                 {
                     foreach (var hold in holds)
                         record.Audit(actor, $"hold-{status}", "hold", hold.HoldId.ToString(), hold.RegionCode);
@@ -321,7 +324,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                 await journal.AuditAsync(connection, transaction, actor, "placement-ended", "placement", placementId.ToString(), ended.RegionCode, reason);
                 // The provider may already have counted the unit free by hand; then there is nothing to free.
                 var freed = State.OccupiedUnits > 0 ? 1 : 0;
-                return (freed, "occupied_units = occupied_units - @units", (updated, record) =>
+                return (UnitsMove.EndPlacement(freed), (updated, record) =>
                 {
                     Availability(record, updated);
                     return Task.CompletedTask;
@@ -381,20 +384,44 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
 
     /// <summary>
     /// The shape of every change that starts at the hold or placement rows: the first step ends or answers rows and
-    /// says how many units move and how (SET clause with @units); zero units means nothing to change here.
+    /// says how many units move and how; zero units means nothing to change here.
     /// </summary>
     private async Task WriteWithHoldsAsync(
-        Func<DbConnection, DbTransaction, Task<(int Units, string Set, Func<OfferingState, ChangeRecord, Task> Then)>> first)
+        Func<DbConnection, DbTransaction, Task<(UnitsMove Move, Func<OfferingState, ChangeRecord, Task> Then)>> first)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var (units, set, rest) = await first(connection, transaction);
-        if (units == 0)
+        var (move, rest) = await first(connection, transaction);
+        if (move.Units == 0)
         {
             await transaction.CommitAsync();
             return;
         }
-        await FinishAsync(connection, transaction, set, new { units }, rest);
+        await MoveUnitsAsync(connection, transaction, move, rest);
+    }
+
+    /// <summary>
+    /// Units move (a hold, an answer, a placement ending): the offering's guarded update travels in the change record's
+    /// one round trip with the change's own statements, audit and change log. Its WHERE clause holds every count this
+    /// activation knows, so when it finds the row, the row afterwards is exactly <see cref="UnitsMove.Apply"/> of them;
+    /// when it does not, the version is stale and the transaction is never committed.
+    /// </summary>
+    private async Task MoveUnitsAsync(DbConnection connection, DbTransaction transaction, UnitsMove move, Func<OfferingState, ChangeRecord, Task> rest)
+    {
+        var known = State;
+        var updated = move.Apply(known);
+        var record = journal.Record();
+        record.Guard($"""
+            UPDATE offerings SET {move.Set}, version = version + 1
+            WHERE id = @offeringId AND version = @known AND total_units = @total AND occupied_units = @occupied AND held_units = @held
+            RETURNING version
+            """, new { units = move.Units, offeringId = OfferingId, known = known.Version, total = known.TotalUnits, occupied = known.OccupiedUnits, held = known.HeldUnits },
+            () => new StaleVersion(known.Version));
+        await rest(updated, record);
+        var changes = await record.WriteAsync(connection, transaction);
+        await transaction.CommitAsync();
+        _state = updated;
+        feed.Publish(changes);
     }
 
     /// <summary>The guarded update of the offering row, the rest of the change, its record, the commit; then the new state is kept and pushed.</summary>
@@ -448,15 +475,15 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     /// The hold's children are the ones their request grain judged: each row's version moves here, in the hold's own
     /// transaction, only if nobody changed it since (a sibling split, a child joining the group, another hold of the group).
     /// </summary>
-    private static async Task GuardChildrenAsync(DbConnection connection, DbTransaction transaction, IEnumerable<MarketRows.RequestRow> children)
+    private static void GuardChildren(ChangeRecord record, IEnumerable<MarketRows.RequestRow> children)
     {
         foreach (var child in children)
-            if (await connection.QuerySingleOrDefaultAsync<long?>("""
-                    UPDATE requests SET version = version + 1
-                    WHERE id = @Id AND region_code = @RegionCode AND version = @Version AND status = 'open'
-                    RETURNING version
-                    """, new { child.Id, child.RegionCode, child.Version }, transaction) is null)
-                throw new MarketRuleException(RuleCode.RequestChanged, "The child's request or sibling group changed meanwhile; try again.");
+            record.Guard("""
+                UPDATE requests SET version = version + 1
+                WHERE id = @Id AND region_code = @RegionCode AND version = @Version AND status = 'open'
+                RETURNING version
+                """, new { child.Id, child.RegionCode, child.Version },
+                () => new MarketRuleException(RuleCode.RequestChanged, "The child's request or sibling group changed meanwhile; try again."));
     }
 
     /// <summary>How the audit detail of a hold placed outside the region's policy introduces the desk's reason.</summary>
@@ -511,6 +538,23 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     private sealed class StaleVersion(long known) : Exception($"Offering version {known} is stale.")
     {
         public long Known { get; } = known;
+    }
+
+    /// <summary>How a change moves the offering's units: its SET clause (with <c>@units</c>) and the same arithmetic on the counts.</summary>
+    private sealed record UnitsMove(string Set, int Units, int Held, int Occupied)
+    {
+        public static UnitsMove Hold(int units) => new("held_units = held_units + @units", units, units, 0);
+        public static UnitsMove GiveBack(int units) => new("held_units = held_units - @units", units, -units, 0);
+        public static UnitsMove Place(int units) => new("held_units = held_units - @units, occupied_units = occupied_units + @units", units, -units, units);
+        public static UnitsMove EndPlacement(int units) => new("occupied_units = occupied_units - @units", units, 0, -units);
+
+        public OfferingState Apply(OfferingState known) => new()
+        {
+            Id = known.Id, ProviderId = known.ProviderId, CareType = known.CareType, TotalUnits = known.TotalUnits,
+            OccupiedUnits = known.OccupiedUnits + Occupied, HeldUnits = known.HeldUnits + Held,
+            FreeUnits = known.TotalUnits - known.OccupiedUnits - Occupied - known.HeldUnits - Held,
+            EarliestStart = known.EarliestStart, LastConfirmedAt = known.LastConfirmedAt, Version = known.Version + 1,
+        };
     }
 
     /// <summary>Another call with the same idempotency key committed first.</summary>

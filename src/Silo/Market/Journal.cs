@@ -71,12 +71,22 @@ public sealed record MarketChange(
 
 /// <summary>
 /// What one change leaves behind (audit entries and live changes), collected while the change is judged and written
-/// in one round trip just before the commit: two multi-row INSERTs sent as one command.
+/// in one round trip just before the commit: two multi-row INSERTs sent as one command. A change may put its own
+/// statements in that round trip too: guards (a conditional UPDATE … RETURNING that must find its row, or the change is
+/// refused) and writes, in the order given, before the audit and change-log rows. A refused guard throws after the
+/// round trip; the caller's transaction, never committed, undoes whatever the others wrote.
 /// </summary>
-public sealed class ChangeRecord(TimeProvider clock)
+public sealed partial class ChangeRecord(TimeProvider clock)
 {
     private readonly List<(Actor Actor, string Action, string SubjectType, string? SubjectId, string? RegionCode, string? Detail)> _audit = [];
     private readonly List<MarketEvent> _events = [];
+    private readonly List<(string Sql, object Parameters, Func<Exception>? Refusal)> _statements = [];
+
+    /// <summary>A statement that must return a row (<c>UPDATE … WHERE version = … RETURNING …</c>); without one, <paramref name="refusal"/> is thrown.</summary>
+    public void Guard(string sql, object parameters, Func<Exception> refusal) => _statements.Add((sql, parameters, refusal));
+
+    /// <summary>A statement that returns no rows (an INSERT or UPDATE without RETURNING).</summary>
+    public void Write(string sql, object parameters) => _statements.Add((sql, parameters, null));
 
     public void Audit(Actor actor, string action, string subjectType, string? subjectId, string? regionCode, string? detail = null) =>
         _audit.Add((actor, action, subjectType, subjectId, regionCode, detail));
@@ -89,6 +99,8 @@ public sealed class ChangeRecord(TimeProvider clock)
         var now = clock.GetUtcNow();
         var parameters = new DynamicParameters(new { now });
         var sql = new System.Text.StringBuilder();
+        for (var i = 0; i < _statements.Count; i++)
+            sql.Append(Numbered(_statements[i].Sql, _statements[i].Parameters, i, parameters)).Append(";\n");
         if (_audit.Count > 0)
         {
             sql.Append("INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail) VALUES ");
@@ -111,7 +123,10 @@ public sealed class ChangeRecord(TimeProvider clock)
         var payloads = _events.Select(e => JsonSerializer.Serialize(e.Payload, e.Payload.GetType(), Journal.EventJson)).ToList();
         if (_events.Count == 0)
         {
-            if (sql.Length > 0) await connection.ExecuteAsync(sql.ToString(), parameters, transaction);
+            if (_statements.Any(statement => statement.Refusal is not null))
+                await ReadGuardsAsync(await connection.QueryMultipleAsync(sql.ToString(), parameters, transaction), withEvents: false);
+            else if (sql.Length > 0)
+                await connection.ExecuteAsync(sql.ToString(), parameters, transaction);
             return [];
         }
         sql.Append("INSERT INTO outbox (region_code, provider_id, topic, aggregate_id, aggregate_version, payload, created_at) VALUES ");
@@ -128,11 +143,38 @@ public sealed class ChangeRecord(TimeProvider clock)
         }
         sql.Append(" RETURNING id AS Sequence, topic AS Topic, aggregate_id AS AggregateId");
         // Matched back by topic and thing: within one change each pair is there once.
-        var sequences = (await connection.QueryAsync<Logged>(sql.ToString(), parameters, transaction))
-            .ToDictionary(row => (row.Topic, row.AggregateId), row => row.Sequence);
+        var logged = _statements.Any(statement => statement.Refusal is not null)
+            ? await ReadGuardsAsync(await connection.QueryMultipleAsync(sql.ToString(), parameters, transaction), withEvents: true)
+            : await connection.QueryAsync<Logged>(sql.ToString(), parameters, transaction);
+        var sequences = logged.ToDictionary(row => (row.Topic, row.AggregateId), row => row.Sequence);
         return _events.Select((e, i) => new MarketChange(sequences[(e.Topic, e.AggregateId)], e.Topic, e.RegionCode, e.ProviderId, e.AggregateId,
             e.AggregateVersion, payloads[i])).ToList();
     }
+
+    /// <summary>Each guard's rows in turn (every statement with RETURNING is one result; the others yield none), then the change log's.</summary>
+    private async Task<IEnumerable<Logged>> ReadGuardsAsync(SqlMapper.GridReader results, bool withEvents)
+    {
+        await using (results)
+        {
+            Exception? refused = null;
+            foreach (var (_, _, refusal) in _statements)
+                if (refusal is not null && !(await results.ReadAsync()).Any())
+                    refused ??= refusal();
+            if (refused is not null) throw refused;
+            return withEvents ? (await results.ReadAsync<Logged>()).ToList() : [];
+        }
+    }
+
+    /// <summary>The statement with its parameters renamed <c>@name</c> → <c>@name_sN</c>, so the statements of one command never share a name.</summary>
+    private static string Numbered(string sql, object values, int index, DynamicParameters into)
+    {
+        foreach (var property in values.GetType().GetProperties())
+            into.Add($"{property.Name}_s{index}", property.GetValue(values));
+        return ParameterName().Replace(sql, match => $"{match.Value}_s{index}");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![@\w])@\w+")]
+    private static partial System.Text.RegularExpressions.Regex ParameterName();
 
     private sealed class Logged
     {

@@ -18,9 +18,13 @@ public static class FanoutCommand
     {
         if (args.Length < 2 || !int.TryParse(args[1], out var clients) || clients is < 1 or > 20_000)
         {
-            Console.Error.WriteLine("Usage: fanout NODE[,NODE...] CLIENTS [CHANGES=20]");
+            Console.Error.WriteLine("Usage: fanout NODE[,NODE...] CLIENTS [CHANGES=20] [--signalr-client]");
             return 2;
         }
+        // The official client costs the console about 50 µs of CPU per message received (issue 23): at 5,000 desks on
+        // the nodes' own two cores it was a large part of what it measured. The raw client speaks the same protocol.
+        var official = args.Contains("--signalr-client");
+        args = [.. args.Where(a => a != "--signalr-client")];
         var market = new LoadMarket(LoadMarket.ParseNodes(args[0]));
         var changes = args.Length > 2 ? int.Parse(args[2]) : 20;
         var offering = (await market.OfferingsAsync(1))[0];
@@ -33,7 +37,9 @@ public static class FanoutCommand
         // received[client][change]: the moment the client heard change n (totalUnits = baseTotal + n + 1).
         var received = new long[clients][];
         var clock = Stopwatch.StartNew();
-        var connections = new HubConnection[clients];
+        var connections = new HubConnection?[clients];
+        var raws = new RawDeskClient?[clients];
+        var offeringText = System.Text.Encoding.UTF8.GetBytes(offering.Id.ToString());
         var regions = Matchmaker.Silo.Demo.DemoRegions.All;
         var connecting = Stopwatch.StartNew();
         var failed = 0;
@@ -42,28 +48,42 @@ public static class FanoutCommand
             await Task.WhenAll(batch.Select(async c =>
             {
                 received[c] = new long[changes];
-                var connection = DeskHub.Connect(market.Nodes[c % market.Nodes.Count], LoadMarket.DemoToken("desk", regions[c % regions.Count].Code));
-                connection.On<JsonElement>("availabilityChanged", change =>
+                void Heard(int totalUnits)
                 {
-                    if (change.GetProperty("offeringId").GetGuid() != offering.Id) return;
-                    var n = change.GetProperty("totalUnits").GetInt32() - baseTotal - 1;
+                    var n = totalUnits - baseTotal - 1;
                     if (n >= 0 && n < changes && received[c][n] == 0) received[c][n] = clock.ElapsedTicks;
-                });
+                }
+                var node = market.Nodes[c % market.Nodes.Count];
+                var token = LoadMarket.DemoToken("desk", regions[c % regions.Count].Code);
                 try
                 {
-                    await connection.StartAsync();
+                    if (official)
+                    {
+                        var connection = connections[c] = DeskHub.Connect(node, token);
+                        connection.On<JsonElement>("availabilityChanged", change =>
+                        {
+                            if (change.GetProperty("offeringId").GetGuid() == offering.Id) Heard(change.GetProperty("totalUnits").GetInt32());
+                        });
+                        await connection.StartAsync();
+                    }
+                    else
+                        await (raws[c] = new RawDeskClient(node, token)).StartAsync(offeringText, Heard);
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException or System.Net.WebSockets.WebSocketException or TimeoutException)
                 {
                     Interlocked.Increment(ref failed);
                 }
-                connections[c] = connection;
             }));
         }
         Console.Out.WriteLine($"{clients - failed} of {clients} desk clients connected over {market.Nodes.Count} node(s) in {connecting.Elapsed.TotalSeconds:0.0} s");
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         var sent = new long[changes];
+        // Whether the load console itself is the bottleneck: its own CPU and the machine's while the changes go out.
+        var console = Process.GetCurrentProcess();
+        var consoleBefore = console.TotalProcessorTime;
+        var machineBefore = MachineCpu.Read();
+        var window = Stopwatch.StartNew();
         for (var n = 0; n < changes; n++)
         {
             sent[n] = clock.ElapsedTicks;
@@ -72,12 +92,15 @@ public static class FanoutCommand
             await Task.Delay(500);
         }
         await Task.Delay(TimeSpan.FromSeconds(5));
+        console.Refresh();
+        var consoleShare = (console.TotalProcessorTime - consoleBefore).TotalSeconds / window.Elapsed.TotalSeconds;
+        var machine = MachineCpu.Read().BusySince(machineBefore);
 
         var latencies = new List<double>();
         var missed = 0;
         for (var c = 0; c < clients; c++)
         {
-            if (connections[c].State != HubConnectionState.Connected) continue;
+            if (!(connections[c]?.State == HubConnectionState.Connected || raws[c]?.Connected == true)) continue;
             for (var n = 0; n < changes; n++)
             {
                 if (received[c][n] == 0) missed++;
@@ -87,7 +110,11 @@ public static class FanoutCommand
         latencies.Sort();
         Console.Out.WriteLine($"{changes} changes to {clients - failed} clients: p50 {LoadMarket.Percentile(latencies, 0.5):0.0} ms, " +
             $"p99 {LoadMarket.Percentile(latencies, 0.99):0.0} ms, max {(latencies.Count > 0 ? latencies[^1] : 0):0.0} ms, {missed} missed");
-        foreach (var batch in connections.Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
+        var consoleMsPerChange = consoleShare * window.Elapsed.TotalMilliseconds / changes;
+        Console.Out.WriteLine($"load console CPU {consoleShare:P0} of one core over the {window.Elapsed.TotalSeconds:0} s of changes " +
+            $"({consoleMsPerChange:0} ms of CPU per change received by all its clients); the machine's {Environment.ProcessorCount} cores {machine:P0} busy");
+        foreach (var batch in connections.OfType<HubConnection>().Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
+        foreach (var batch in raws.OfType<RawDeskClient>().Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
         return 0;
     }
 }

@@ -54,6 +54,9 @@ public sealed partial class BrowserTests
         await Expect(desk.Locator("#swap-summary")).ToContainTextAsync("buiten het beleid van de regio");
         await desk.ClickAsync("button:has-text('Ja, wissel naar deze plek')");
         await Expect(desk.Locator("#swap-reason-error")).ToContainTextAsync(reference);
+        // The reason travels to the provider with the proposal: the field says so, and a screen reader hears it with the error.
+        await Expect(desk.Locator("#swap-reason-hint")).ToContainTextAsync("De aanbieder leest deze reden");
+        await Expect(desk.Locator("#swap-reason")).ToHaveAttributeAsync("aria-describedby", "swap-reason-hint swap-reason-error");
         Assert.Equal("error-summary", await desk.EvaluateAsync<string>("() => document.activeElement.id"));
         Assert.Equal(inPolicy.Id, await browser.ScalarAsync<Guid>("SELECT offering_id FROM holds WHERE request_id = @child AND status = 'active'", new { child }));
         await desk.WaitForLoadStateAsync(LoadState.NetworkIdle);

@@ -386,6 +386,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         await network.ClickAsync("a:has-text('BRW-GI-0001')");
         await Expect(network.Locator($"#place-{elsewhere}")).ToBeVisibleAsync();
         await network.CheckAsync($"#place-{elsewhere}");
+        await Expect(network.Locator("#hold-reason-hint")).ToContainTextAsync("De aanbieder leest deze reden");
         await network.FillAsync("#hold-reason", "Passende plek, de regio heeft geen andere");
         await network.CheckAsync("#hold-confirmed");
         await network.ClickAsync("button:has-text('Reserveren namens de regio')");

@@ -63,23 +63,25 @@ public sealed class OrganisationSessionCheck(
         // Another request (on any node) is asking the provider right now: its answer lands in the row for the next request.
         if (!await sessions.ClaimCheckAsync(id, state.NextCheckAt, now + CheckTurn, cancellationToken)) return true;
 
+        // From the claim on, the check is finished even if the request goes away: a provider that rotates refresh tokens
+        // has spent the old one once it answered, and the new one must reach the row. The ask has its own timeout.
         var refreshToken = Unprotect(state.ProtectedRefreshToken);
         var (answer, newRefreshToken, reason) = refreshToken is null
             ? (Answer.No, null, "no refresh token to ask the identity provider with")
-            : await AskAsync(provider, refreshToken, cancellationToken);
+            : await AskAsync(provider, refreshToken, CancellationToken.None);
         switch (answer)
         {
             case Answer.Yes:
-                await sessions.ConfirmedAsync(id, Protect(newRefreshToken ?? refreshToken), now + provider.RevalidateInterval, cancellationToken);
+                await sessions.ConfirmedAsync(id, Protect(newRefreshToken ?? refreshToken), now + provider.RevalidateInterval, CancellationToken.None);
                 return true;
             case Answer.Unreachable when now - state.CheckedAt < UnreachableGrace:
                 logger.LogWarning("Identity provider {Provider} could not re-check session {Session}: {Reason}; kept until {Until}",
                     provider.Name, id, reason, state.CheckedAt + UnreachableGrace);
-                await sessions.RetryAtAsync(id, now + provider.RevalidateInterval, cancellationToken);
+                await sessions.RetryAtAsync(id, now + provider.RevalidateInterval, CancellationToken.None);
                 return true;
             default:
                 logger.LogInformation("Organisation session {Session} of user {User} ended: {Reason}", id, caller.Id, reason);
-                await sessions.EndAsync(id, person, $"{provider.Name}: {reason}", cancellationToken);
+                await sessions.EndAsync(id, person, $"{provider.Name}: {reason}", CancellationToken.None);
                 return false;
         }
     }

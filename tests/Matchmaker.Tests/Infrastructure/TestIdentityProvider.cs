@@ -57,6 +57,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>While true, the token endpoint answers 503 (the provider is down).</summary>
     public bool Down { get; set; }
 
+    /// <summary>How long the token endpoint waits before it answers (a slow provider).</summary>
+    public TimeSpan Slow { get; set; }
+
     /// <summary>The session id (<c>sid</c>) of the last sign-in here, per subject.</summary>
     public ConcurrentDictionary<string, string> SessionOf { get; } = new();
 
@@ -117,6 +120,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
             }
+            if (self.Slow > TimeSpan.Zero && context.Request.Path.StartsWithSegments("/connect/token"))
+                await Task.Delay(self.Slow, CancellationToken.None);
             await next(context);
         });
         // After the switch above: OpenIddict answers its endpoints in the authentication middleware.

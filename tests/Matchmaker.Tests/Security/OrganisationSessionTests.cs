@@ -106,6 +106,38 @@ public sealed class OrganisationSessionTests(OrganisationSignInFixture fixture) 
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ARequestThatGoesAwayWhileTheProviderIsAsked_StillKeepsTheProvidersAnswer(string provider)
+    {
+        var (database, app) = await fixture.ForAsync(provider);
+        var userId = await fixture.AddUserAsync(database, _email, "desk", OrganisationSignInFixture.Region, _subject);
+        var browser = OrganisationSignInFixture.Browser(app);
+        await fixture.SignInThroughProviderAsync(browser, new Person(_subject, Amr: ["pwd", "mfa"]));
+        var lastYes = DateTimeOffset.UtcNow.AddMinutes(-2);
+        await IntervalPassesAsync(database, userId, lastYes);
+        fixture.Provider.Slow = TimeSpan.FromSeconds(1);
+        try
+        {
+            // The browser gives up while Matchmaker waits for the provider; a provider that rotates refresh tokens has
+            // spent the old one by the time it answers, so its answer (and new token) must still reach the session's row.
+            using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => browser.GetAsync("/api/v1/me", impatient.Token));
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+            while (Refreshes(_subject) == 0 && DateTimeOffset.UtcNow < deadline) await Task.Delay(50);
+            await Task.Delay(500);
+        }
+        finally
+        {
+            fixture.Provider.Slow = TimeSpan.Zero;
+        }
+
+        Assert.Equal(1, Refreshes(_subject));
+        var checkedAt = await database.ScalarAsync<DateTimeOffset>("SELECT checked_at FROM organisation_sessions WHERE user_id = @userId", new { userId });
+        Assert.True(checkedAt > lastYes.AddMinutes(1), $"the provider's yes was not kept: checked_at {checkedAt:O}");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(1, Refreshes(_subject));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ABackchannelLogout_EndsThePersonsSessionsOnEveryNode_AndNoOneElses(string provider)
     {
         var (database, app) = await fixture.ForAsync(provider);

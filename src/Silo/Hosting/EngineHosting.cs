@@ -64,6 +64,7 @@ public static class EngineHosting
         services.AddSingleton<Webhooks.WebhookSubscriptions>();
         services.AddSingleton<Access.Accounts>();
         services.AddSingleton<Access.ApiClients>();
+        services.AddSingleton<Access.LiveCallers>();
         services.AddSingleton<Access.SignInThrottle>();
         services.AddSingleton<Access.SecondFactors>();
         services.AddSingleton<Access.Passkeys>();

@@ -31,7 +31,7 @@ public interface IAvailabilityClient
 /// hears only about the children they filed. A client cannot join any other group.
 /// </summary>
 [Authorize(Policy = Policies.Live)]
-public sealed class AvailabilityHub(CaseworkersOfRequests caseworkers) : Hub<IAvailabilityClient>
+public sealed class AvailabilityHub(CaseworkersOfRequests caseworkers, LiveConnections connections) : Hub<IAvailabilityClient>
 {
     public const string Path = "/hubs/availability";
     public const string AllDesks = "desks";
@@ -43,6 +43,7 @@ public sealed class AvailabilityHub(CaseworkersOfRequests caseworkers) : Hub<IAv
     public override async Task OnConnectedAsync()
     {
         var caller = Caller.From(Context.User!);
+        if (caller is not null) connections.Opened(Context, caller);
         if (caller?.Role == Roles.Desk && caller.RegionCode is not null)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, RegionGroup(caller.RegionCode));
@@ -64,6 +65,7 @@ public sealed class AvailabilityHub(CaseworkersOfRequests caseworkers) : Hub<IAv
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        connections.Closed(Context.ConnectionId);
         if (Caller.From(Context.User!)?.Role == Roles.Caseworker) caseworkers.Disconnected();
         return base.OnDisconnectedAsync(exception);
     }
@@ -111,6 +113,8 @@ public static class LiveExtensions
         services.AddSignalR();
         services.AddSingleton<CaseworkersOfRequests>();
         services.AddHostedService(provider => provider.GetRequiredService<CaseworkersOfRequests>());
+        services.AddSingleton<LiveConnections>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveConnections>());
         services.AddSingleton<IMarketEventSink, HubEventSink>();
         // This node receives every committed change through its observer, and catches up what a push missed.
         services.AddSingleton<LiveFeedForwarder>();

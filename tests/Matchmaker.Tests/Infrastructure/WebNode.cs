@@ -68,6 +68,8 @@ public sealed class WebNode : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment[MatchmakerWebFactory.NoReloadOnChange] = "false";
         start.Environment["Orleans__SiloPort"] = FreePort().ToString();
+        // Open sockets are re-checked every second here (30 s in production), so a test sees a session's end close them.
+        start.Environment["Live__RecheckSeconds"] = "1";
         var home = Directory.CreateTempSubdirectory("matchmaker-node-home-").FullName;
         start.Environment["HOME"] = home;
         // The key ring's certificate, as an operator names it (KeyRingTests clear it to try the generated one).

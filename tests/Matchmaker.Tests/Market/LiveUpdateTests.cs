@@ -44,6 +44,57 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
     }
 
     [Fact, Trait(Lane.Name, Lane.Integration)]
+    public async Task AnOpenSocket_WhoseTokenIsRevokedOrWhoseSessionEnded_IsClosed_AndTheOthersStay()
+    {
+        var (database, node) = await oneNode.StartAsync();
+        var token = ApiTokens.NewToken();
+        await database.ExecuteAsync("""
+            INSERT INTO api_clients (id, name, token_hash, role, region_code, organisation_id, scopes, is_demo, created_at)
+            VALUES (@id, 'Regiosysteem', @hash, 'desk', @region, NULL, 'events:read', false, @now)
+            """, new { id = Guid.NewGuid(), hash = ApiTokens.Hash(token), region = MarketScenario.Region, now = DateTimeOffset.UtcNow });
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = node.BaseAddress };
+        var signedIn = await SignIn.AsDemoWithoutCookieJarAsync(http, MarketScenario.Region, Roles.Desk);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("matchmaker=", StringComparison.Ordinal));
+        await using var system = DeskHub.Connect(node.BaseAddress, token);
+        await using var person = new HubConnectionBuilder()
+            .WithUrl(new Uri(node.BaseAddress, "/hubs/availability"), options =>
+            {
+                options.Headers["Cookie"] = cookie;
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+            }).Build();
+        await using var other = DeskHub.Connect(node.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
+        var systemClosed = Closing(system);
+        var personClosed = Closing(person);
+        await system.StartListeningAsync();
+        await person.StartListeningAsync();
+        await other.StartListeningAsync();
+
+        await database.ExecuteAsync("UPDATE api_clients SET revoked_at = @now WHERE token_hash = @hash", new { now = DateTimeOffset.UtcNow, hash = ApiTokens.Hash(token) });
+        await systemClosed.WaitAsync(TimeSpan.FromSeconds(15));
+        var personAfterRevoke = person.State;
+        // The demo desk's role or password changed elsewhere: a new security stamp ends the session, and its socket.
+        await database.ExecuteAsync("UPDATE users SET security_stamp = @stamp WHERE is_demo = true AND role = 'desk' AND region_code = @region",
+            new { stamp = Guid.NewGuid().ToString("N"), region = MarketScenario.Region });
+        await personClosed.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(HubConnectionState.Connected, personAfterRevoke);
+        Assert.Equal(HubConnectionState.Connected, other.State);
+        await Assert.ThrowsAnyAsync<Exception>(() => system.StartAsync());
+    }
+
+    private static Task Closing(HubConnection connection)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return closed.Task;
+    }
+
+    [Fact, Trait(Lane.Name, Lane.Integration)]
     public async Task AChangeThatWasCommittedButNeverPushed_StillReachesTheDesk_FromTheChangeLog()
     {
         var (database, node) = await oneNode.StartAsync();

@@ -128,6 +128,12 @@ public static class BackchannelLogout
         }
         var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
+            // Explicitly typed logout tokens (logout+jwt), or untyped and plain JWTs of older providers; never another kind
+            // of token (an access token, at+jwt), and only the asymmetric algorithms the provider signs ID tokens with.
+            TypeValidator = (type, _, _) => type is null or "" or "JWT" or "logout+jwt"
+                ? type ?? ""
+                : throw new SecurityTokenInvalidTypeException($"A logout token is not typed '{type}'."),
+            ValidAlgorithms = configuration.IdTokenSigningAlgValuesSupported.Where(alg => alg is not ("none" or "HS256" or "HS384" or "HS512")).DefaultIfEmpty("RS256").ToList(),
             ValidIssuer = configuration.Issuer,
             ValidAudience = provider.ClientId,
             IssuerSigningKeys = configuration.SigningKeys,

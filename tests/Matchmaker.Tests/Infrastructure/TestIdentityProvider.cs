@@ -169,7 +169,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     public string? SigningKeyId =>
         _app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.First().Key.KeyId;
 
-    public string LogoutToken(IDictionary<string, object?> claims, SigningCredentials? signingKey = null)
+    public string LogoutToken(IDictionary<string, object?> claims, SigningCredentials? signingKey = null, string type = "logout+jwt")
     {
         var now = DateTimeOffset.UtcNow;
         var payload = new Dictionary<string, object?>
@@ -181,7 +181,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         foreach (var (key, value) in claims) payload[key] = value;
         var credentials = signingKey ?? _app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.First();
         return new JsonWebTokenHandler().CreateToken(System.Text.Json.JsonSerializer.Serialize(payload.Where(p => p.Value is not null).ToDictionary()),
-            credentials, new Dictionary<string, object> { ["typ"] = "logout+jwt" });
+            credentials, new Dictionary<string, object> { ["typ"] = type });
     }
 
     /// <summary>

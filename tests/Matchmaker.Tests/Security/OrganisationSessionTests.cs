@@ -218,6 +218,7 @@ public sealed class OrganisationSessionTests(OrganisationSignInFixture fixture) 
                 { ["iat"] = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds(), ["exp"] = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds() }),
             ["without jti"] = idp.LogoutToken(With("jti", null)),
             ["neither sub nor sid"] = idp.LogoutToken(new Dictionary<string, object?> { ["sub"] = null }),
+            ["typed as an access token"] = idp.LogoutToken(sub, type: "at+jwt"),
             ["replayed"] = once,
             ["no JWT at all"] = "not-a-token",
         };

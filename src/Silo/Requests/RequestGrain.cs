@@ -404,6 +404,8 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         }
     }
 
+    private const int ReleaseAttempts = 3;
+
     public async Task<HoldSwap> SwapHold(Actor desk, Guid currentHoldId, Guid offeringId, string? outsidePolicyReason)
     {
         OfRegion(desk);
@@ -438,16 +440,26 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         HoldAt[] old;
         await using (var connection = await database.OpenAsync())
             old = [.. (await HoldAt.ActiveOfAsync(connection, null, placed.Select(p => p.RequestId))).Where(h => h.OfferingId == current.OfferingId)];
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await GrainFactory.GetGrain<IOfferingGrain>(current.OfferingId).EndHolds(desk, [.. old.Select(h => h.HoldId)], "released");
-            return new HoldSwap(placed, OldReleased: true);
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException or DbException)
-        {
-            // Nothing is lost: the child holds the new place; the old hold ends by the region's reconciler or its expiry.
-            logger.LogWarning(e, "Swap for request {RequestId}: the new hold stands, the old one at {OfferingId} could not be released yet", RequestId, current.OfferingId);
-            return new HoldSwap(placed, OldReleased: false);
+            try
+            {
+                await GrainFactory.GetGrain<IOfferingGrain>(current.OfferingId).EndHolds(desk, [.. old.Select(h => h.HoldId)], "released");
+                return new HoldSwap(placed, OldReleased: true);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or DbException)
+            {
+                if (attempt < ReleaseAttempts)
+                {
+                    // A node moving or the database away for a moment: the offering's grain is asked again shortly.
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
+                    continue;
+                }
+                // Nothing is lost: the child holds the new place; the old hold stays until the desk releases it or it expires,
+                // and the desk is told so (OldReleased false).
+                logger.LogWarning(e, "Swap for request {RequestId}: the new hold stands, the old one at {OfferingId} could not be released", RequestId, current.OfferingId);
+                return new HoldSwap(placed, OldReleased: false);
+            }
         }
     }
 

@@ -151,7 +151,7 @@ public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains,
         {
             var swapped = await grains.Request(caller.RegionCode!, Id).SwapHold(caller.ToActor(), from.Hold.HoldId, to.OfferingId, outside ? reason : null);
             TempData["Message"] = $"{Timeline.CaseReference} is nu gereserveerd bij {to.ProviderName} tot {swapped.Placed[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}; " +
-                (swapped.OldReleased ? $"de plek bij {from.Hold.ProviderName} is vrijgegeven." : $"de plek bij {from.Hold.ProviderName} komt zo vrij.");
+                (swapped.OldReleased ? $"de plek bij {from.Hold.ProviderName} is vrijgegeven." : $"de plek bij {from.Hold.ProviderName} kon niet worden vrijgegeven en blijft gereserveerd tot {from.Hold.ExpiresAt.ToLocalTime():dd-MM HH:mm}, tenzij de aanbieder eerder antwoordt.");
             return Redirect($"/tafel/kind/{Id}");
         }
         catch (MarketRuleException refusal) when (refusal.Code == RuleCode.OutsidePolicyNeedsReason)

@@ -17,6 +17,7 @@ public sealed class Database : IAsyncDisposable
     public const string DefaultSqliteConnectionString = "Data Source=data/matchmaker.db";
 
     private readonly NpgsqlDataSource? _postgres;
+    private readonly string? _postgresConnectionString;
     private readonly string? _sqliteConnectionString;
     private readonly SemaphoreSlim _sqliteWriters = new(1, 1);
     private SqliteConnection? _sqliteWriter;
@@ -31,10 +32,11 @@ public sealed class Database : IAsyncDisposable
 
     static Database() => DapperTypeHandlers.Register();
 
-    private Database(DatabaseProvider provider, NpgsqlDataSource? postgres, string? sqlite, string describe)
+    private Database(DatabaseProvider provider, NpgsqlDataSource? postgres, string? sqlite, string describe, string? postgresConnectionString = null)
     {
         Provider = provider;
         _postgres = postgres;
+        _postgresConnectionString = postgresConnectionString;
         _sqliteConnectionString = sqlite;
         Describe = describe;
     }
@@ -97,7 +99,19 @@ public sealed class Database : IAsyncDisposable
         builder.NoResetOnClose = true;
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new Database(DatabaseProvider.Postgres, dataSource, null,
-            $"PostgreSQL database '{builder.Database ?? builder.Username}' at {builder.Host}:{builder.Port}");
+            $"PostgreSQL database '{builder.Database ?? builder.Username}' at {builder.Host}:{builder.Port}", builder.ConnectionString);
+    }
+
+    /// <summary>
+    /// A PostgreSQL connection of its own, outside the pool, to LISTEN on (it stays open as long as its owner listens;
+    /// keep-alives notice a connection that died quietly); null on SQLite, which has no notifications.
+    /// </summary>
+    public async Task<NpgsqlConnection?> OpenListenerAsync(CancellationToken cancellationToken)
+    {
+        if (_postgresConnectionString is null) return null;
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_postgresConnectionString) { Pooling = false, KeepAlive = 5 }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)

@@ -63,6 +63,8 @@ public static class EngineHosting
         services.AddSingleton<EventFeed>();
         services.AddSingleton<Webhooks.WebhookSubscriptions>();
         services.AddSingleton<Access.Accounts>();
+        services.AddSingleton<Access.ApiTokenMemory>();
+        services.AddHostedService(provider => provider.GetRequiredService<Access.ApiTokenMemory>());
         services.AddSingleton<Access.ApiClients>();
         services.AddSingleton<Access.LiveCallers>();
         services.AddSingleton<Access.SignInThrottle>();

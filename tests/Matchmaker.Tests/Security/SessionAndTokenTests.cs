@@ -8,6 +8,7 @@ using Matchmaker.Tests.Infrastructure;
 using Matchmaker.Tests.Market;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Matchmaker.Tests.Security;
 
@@ -159,6 +160,33 @@ public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<S
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
         Assert.NotNull(blocked.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AKnownToken_IsRememberedOnlyWhereTheNodeHearsChanges_AndARevocationEndsItAtOnce(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var memory = market.App.Services.GetRequiredService<ApiTokenMemory>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (provider == "postgres" && !memory.Listening && DateTimeOffset.UtcNow < deadline) await Task.Delay(50);
+        var token = await AddTokenAsync(market.Database, "capacity:read", DateTimeOffset.UtcNow.AddDays(1));
+        var path = $"/api/v1/regions/{MarketScenario.Region}/availability";
+
+        var first = await market.Client(token).GetAsync(path);
+        var rememberedAfterUse = memory.Remembered;
+        // Revoked behind the node's back, by plain SQL as an operator might: the table's trigger tells the node.
+        await market.ExecuteAsync("UPDATE api_clients SET revoked_at = @now WHERE token_hash = @hash", new { now = DateTimeOffset.UtcNow, hash = ApiTokens.Hash(token) });
+        var answers = new List<HttpStatusCode>();
+        var refused = DateTimeOffset.UtcNow.AddSeconds(2);
+        do answers.Add((await market.Client(token).GetAsync(path)).StatusCode);
+        while (answers[^1] != HttpStatusCode.Unauthorized && DateTimeOffset.UtcNow < refused);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(provider == "postgres", memory.Listening);
+        Assert.True(provider == "postgres" ? rememberedAfterUse > 0 : rememberedAfterUse == 0, $"{rememberedAfterUse} token(s) remembered on {provider}");
+        Assert.Equal(HttpStatusCode.Unauthorized, answers[^1]);
+        // The notice arrives when the revocation commits: at most a request or two in flight meanwhile, never a minute's worth.
+        Assert.True(answers.Count <= 3, $"answered {string.Join(", ", answers)} before refusing");
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

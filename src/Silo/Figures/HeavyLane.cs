@@ -58,7 +58,8 @@ public sealed class HeavyLane : IDisposable
         Task<T> task;
         lock (_gate)
         {
-            if (_results.TryGetValue(key, out var known))
+            // A failure is not a result, even in the moment before Finished takes it out: it is computed again.
+            if (_results.TryGetValue(key, out var known) && !known.Task.IsFaulted && !known.Task.IsCanceled)
             {
                 task = (Task<T>)known.Task;
             }
@@ -86,7 +87,7 @@ public sealed class HeavyLane : IDisposable
         Task<T> task;
         lock (_gate)
         {
-            if (!_results.TryGetValue(key, out var known)) return null;
+            if (!_results.TryGetValue(key, out var known) || known.Task.IsFaulted || known.Task.IsCanceled) return null;
             task = (Task<T>)known.Task;
         }
         return await WaitAsync(task, cancellationToken);
@@ -95,7 +96,7 @@ public sealed class HeavyLane : IDisposable
     /// <summary>Whether the key is computing or computed (a request for it costs nothing new).</summary>
     public bool Knows(string key)
     {
-        lock (_gate) return _results.ContainsKey(key);
+        lock (_gate) return _results.TryGetValue(key, out var known) && !known.Task.IsFaulted && !known.Task.IsCanceled;
     }
 
     /// <summary>How many computations are admitted now (running or waiting for a lane thread).</summary>

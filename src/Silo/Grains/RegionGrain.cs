@@ -187,6 +187,21 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
     {
         if (desk.Role != Access.Roles.Desk || desk.RegionCode != RegionCode) return null;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // Asked again on an unchanged market (a refresh, the page after a refused form, a desk clicking on and on): the
+        // same answer without a new solve, so one desk's repeats do not hold up the region's rounds and ticks.
+        var version = await Figures.MarketVersion.ReadAsync(database, today);
+        if (_searches.TryGetValue(requestId, out var kept) && kept.Version == version) return kept.Result;
+        var result = await SearchAsync(requestId, today);
+        if (_searches.Count >= KeptSearches) _searches.Clear();
+        _searches[requestId] = (version, result);
+        return result;
+    }
+
+    private const int KeptSearches = 256;
+    private readonly Dictionary<Guid, (Figures.MarketVersion Version, ChildSearchResult? Result)> _searches = [];
+
+    private async Task<ChildSearchResult?> SearchAsync(Guid requestId, DateOnly today)
+    {
         await using var connection = await database.OpenAsync();
         var market = await RegionMarket.LoadAsync(connection, RegionCode, new RoundOptions(false, AlternativesForHeld: true), today) ?? throw NoSuchRegion();
         var child = requestId.ToString();
@@ -195,7 +210,7 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
         var waiting = market.Held.Select(h => h.RequestId.ToString()).ToHashSet();
         var instance = market.Instance with { Requests = [.. market.Instance.Requests.Where(r => r.Id == child || !waiting.Contains(r.Id))] };
         var search = Matcher.SearchFor(instance, child, ExplanationWords.Dutch)!;
-        var labels = await LabelsAsync(connection);
+        var labels = await LabelsAsync(connection, search.FreePlaces.Select(option => Guid.Parse(option.Place)));
         ChildSearchResult.Place Describe(PlaceOption option)
         {
             var label = labels[Guid.Parse(option.Place)];
@@ -208,12 +223,23 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
             search.Explanation, [.. search.FreePlaces.Select(Describe)]);
     }
 
+    /// <summary>The names of a few places (a search's best options): one primary-key read each, not the country's list.</summary>
+    private static async Task<Dictionary<Guid, OfferingLabel>> LabelsAsync(System.Data.Common.DbConnection connection, IEnumerable<Guid> offerings)
+    {
+        var labels = new Dictionary<Guid, OfferingLabel>();
+        foreach (var id in offerings.Distinct())
+            labels[id] = await connection.QuerySingleAsync<OfferingLabel>($"{SelectLabels} WHERE o.id = @id", new { id });
+        return labels;
+    }
+
+    private const string SelectLabels = """
+        SELECT o.id AS Id, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality
+        FROM offerings o JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
+        JOIN municipalities m ON m.id = l.municipality_id
+        """;
+
     private static async Task<Dictionary<Guid, OfferingLabel>> LabelsAsync(System.Data.Common.DbConnection connection) =>
-        (await connection.QueryAsync<OfferingLabel>("""
-            SELECT o.id AS Id, p.name AS ProviderName, l.name AS LocationName, m.name AS Municipality
-            FROM offerings o JOIN organisations p ON p.id = o.provider_id JOIN locations l ON l.id = o.location_id
-            JOIN municipalities m ON m.id = l.municipality_id
-            """)).ToDictionary(l => l.Id);
+        (await connection.QueryAsync<OfferingLabel>(SelectLabels)).ToDictionary(l => l.Id);
 
     public async Task<Retention.RetentionRun> RunRetention()
     {

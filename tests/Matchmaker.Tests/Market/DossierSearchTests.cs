@@ -56,6 +56,30 @@ public sealed class DossierSearchTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SearchingAgain_OnAnUnchangedMarket_AnswersTheSame_AndAfterAChange_ShowsTheMarketAsItIsNow(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 3);
+        var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ZOEK-0010"));
+        var desk = await DeskAsync(market);
+
+        var first = await desk.GetStringAsync($"{Dossier(child)}?handler=Search");
+        var again = await desk.GetStringAsync($"{Dossier(child)}?handler=Search");
+        var changed = await market.Provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity",
+            new { totalUnits = offering.OccupiedUnits + offering.HeldUnits + 1, occupiedUnits = offering.OccupiedUnits });
+        var afterChange = await desk.GetStringAsync($"{Dossier(child)}?handler=Search");
+
+        // What the list says of this place: the text of its item up to the next one.
+        string FreeAt(string page) => System.Text.RegularExpressions.Regex.Match(page,
+            $"data-offering=\"{offering.Id}\"(?:(?!data-offering=).)*? – (\\d+ plekk?e?n? vrij)", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+
+        Assert.Equal("3 plekken vrij", FreeAt(first));
+        Assert.Equal("3 plekken vrij", FreeAt(again));
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("1 plek vrij", FreeAt(afterChange));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Reserveer_HoldsTheChosenPlace_ThroughTheOfferingsGrain(string provider)
     {
         var market = await markets.ForAsync(provider);

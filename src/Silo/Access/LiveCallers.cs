@@ -35,14 +35,15 @@ public sealed class LiveCallers(Database database, DemoOptions demo, TimeProvide
         return standing;
     }
 
-    /// <summary>The organisation sessions among <paramref name="ids"/> that have not ended.</summary>
+    /// <summary>The organisation sessions among <paramref name="ids"/> that have not ended: neither ended there nor past their fixed end.</summary>
     public async Task<HashSet<string>> OrganisationSessionsStandingAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         var standing = new HashSet<string>(StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         foreach (var batch in ids.Chunk(Batch))
             standing.UnionWith(await ByIdsAsync<string>(connection,
-                "SELECT id FROM organisation_sessions WHERE id {0} AND ended_at IS NULL", batch, new { }));
+                "SELECT id FROM organisation_sessions WHERE id {0} AND ended_at IS NULL AND ends_at > @now", batch, new { now }));
         return standing;
     }
 

@@ -24,8 +24,6 @@ public sealed class LiveConnections(LiveCallers callers, IConfiguration configur
 
     private readonly ConcurrentDictionary<string, Open> _open = new(StringComparer.Ordinal);
 
-    public int Count => _open.Count;
-
     public void Opened(HubCallerContext context, Caller caller)
     {
         var properties = context.GetHttpContext()?.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties;

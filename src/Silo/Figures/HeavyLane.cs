@@ -59,7 +59,7 @@ public sealed class HeavyLane : IDisposable
         lock (_gate)
         {
             // A failure is not a result, even in the moment before Finished takes it out: it is computed again.
-            if (_results.TryGetValue(key, out var known) && !known.Task.IsFaulted && !known.Task.IsCanceled)
+            if (_results.TryGetValue(key, out var known) && !Failed(known.Task))
             {
                 task = (Task<T>)known.Task;
             }
@@ -87,7 +87,7 @@ public sealed class HeavyLane : IDisposable
         Task<T> task;
         lock (_gate)
         {
-            if (!_results.TryGetValue(key, out var known) || known.Task.IsFaulted || known.Task.IsCanceled) return null;
+            if (!_results.TryGetValue(key, out var known) || Failed(known.Task)) return null;
             task = (Task<T>)known.Task;
         }
         return await WaitAsync(task, cancellationToken);
@@ -96,7 +96,7 @@ public sealed class HeavyLane : IDisposable
     /// <summary>Whether the key is computing or computed (a request for it costs nothing new).</summary>
     public bool Knows(string key)
     {
-        lock (_gate) return _results.TryGetValue(key, out var known) && !known.Task.IsFaulted && !known.Task.IsCanceled;
+        lock (_gate) return _results.TryGetValue(key, out var known) && !Failed(known.Task);
     }
 
     /// <summary>How many computations are admitted now (running or waiting for a lane thread).</summary>
@@ -119,6 +119,9 @@ public sealed class HeavyLane : IDisposable
         }
         return new LaneAnswer<T>(LaneStatus.Done, await task, TimeSpan.Zero);
     }
+
+    /// <summary>A computation that ended without a result: never joined, taken out by <see cref="Finished"/>.</summary>
+    private static bool Failed(Task computation) => computation.IsFaulted || computation.IsCanceled;
 
     private void Finished(string key, string caller, Task done, TimeSpan took)
     {

@@ -33,6 +33,76 @@ public static class Feasibility
         return null;
     }
 
+    /// <summary>
+    /// <see cref="BrokenByKind"/> for every pair of one market, worked out once per place and per child: the genders and
+    /// specialisms become bits, so that the matcher, which asks it for every child and every nearby place of its kind of
+    /// care, compares numbers instead of lists of strings. Whether a rule is broken, not which: the same answer as
+    /// <see cref="BrokenByKind"/> is null (the care type is compared by the caller, which only asks about places of the
+    /// child's kind). More than 64 specialisms or genders in one market: every pair is asked of <see cref="BrokenByKind"/>.
+    /// </summary>
+    internal sealed class KindTable
+    {
+        private readonly IReadOnlyList<Place> _places;
+        private readonly ulong[] _genders;
+        private readonly ulong[] _specialisms;
+        private readonly Dictionary<string, int> _genderBit = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _specialismBit = new(StringComparer.Ordinal);
+        private readonly bool _asked;
+
+        public KindTable(IReadOnlyList<Place> places)
+        {
+            _places = places;
+            _genders = new ulong[places.Count];
+            _specialisms = new ulong[places.Count];
+            for (var p = 0; p < places.Count; p++)
+            {
+                _genders[p] = Bits(places[p].Genders, _genderBit);
+                _specialisms[p] = Bits(places[p].Specialisms, _specialismBit);
+            }
+            _asked = _genderBit.Count > 64 || _specialismBit.Count > 64;
+        }
+
+        /// <summary>A child's side of the table: its gender's bit and its needs' bits (0 and false when no place offers one).</summary>
+        public Child Of(Request request)
+        {
+            if (_asked) return new Child(request, 0, 0, Possible: true);
+            var gender = _genderBit.TryGetValue(request.Gender, out var bit) ? 1UL << bit : 0;
+            ulong needs = 0;
+            foreach (var need in request.Needs)
+            {
+                if (!_specialismBit.TryGetValue(need, out var needBit)) return new Child(request, gender, 0, Possible: false);
+                needs |= 1UL << needBit;
+            }
+            return new Child(request, gender, needs, Possible: gender != 0);
+        }
+
+        /// <summary>Whether the place (of the child's care type) breaks none of the kind rules for the child.</summary>
+        public bool Fits(in Child child, int place)
+        {
+            if (_asked) return BrokenByKind(child.Request, _places[place]) is null;
+            var request = child.Request;
+            var target = _places[place];
+            return child.Possible
+                && request.NeedsSecure == target.Secure
+                && request.Age >= target.MinAge && request.Age <= target.MaxAge
+                && (_genders[place] & child.Gender) != 0
+                && (child.Needs & ~_specialisms[place]) == 0;
+        }
+
+        public readonly record struct Child(Request Request, ulong Gender, ulong Needs, bool Possible);
+
+        private static ulong Bits(IReadOnlyList<string> names, Dictionary<string, int> bitOf)
+        {
+            ulong bits = 0;
+            foreach (var name in names)
+            {
+                if (!bitOf.TryGetValue(name, out var bit)) bitOf[name] = bit = bitOf.Count;
+                if (bit < 64) bits |= 1UL << bit;
+            }
+            return bits;
+        }
+    }
+
     /// <summary>The rules of this child's history with the place (last of the order above).</summary>
     internal static Rule? BrokenByHistory(Request request, Place place)
     {

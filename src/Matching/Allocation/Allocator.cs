@@ -21,22 +21,30 @@ internal static class Allocator
         branches = 0;
         var requestCount = instance.Requests.Count;
         var placeCount = instance.Places.Count;
-        var edges = new (int Place, long Cost)[requestCount][];
+        var edges = new Edges(new int[requestCount][], new long[requestCount][]);
+        var place = new List<int>();
+        var cost = new List<long>();
         for (var r = 0; r < requestCount; r++)
         {
-            var usable = candidates[r]
-                .Where(c => c.AllowedByPolicy && instance.Places[c.Place].Units > 0)
-                .Select(c => (c.Place, Cost: AllocationValue.DistanceUnits(c.DistanceKm)));
+            place.Clear();
+            cost.Clear();
             var group = groups.GroupOf[r];
-            if (group >= 0)
-                usable = usable.Where(e => groups.PlacesForGroup[group].Contains(e.Place));
-            edges[r] = usable.OrderBy(e => e.Place).ToArray();
+            var forGroup = group >= 0 ? groups.PlacesForGroup[group] : null;
+            foreach (var c in candidates[r])
+            {
+                if (!c.AllowedByPolicy || instance.Places[c.Place].Units <= 0 || forGroup?.Contains(c.Place) == false) continue;
+                place.Add(c.Place);
+                cost.Add(AllocationValue.DistanceUnits(c.DistanceKm));
+            }
+            edges.Place[r] = place.ToArray();
+            edges.Cost[r] = cost.ToArray();
+            Array.Sort(edges.Place[r], edges.Cost[r]);
         }
 
         var components = new UnionFind(requestCount + placeCount);
         for (var r = 0; r < requestCount; r++)
-            foreach (var (place, _) in edges[r])
-                components.Union(r, requestCount + place);
+            foreach (var p in edges.Place[r])
+                components.Union(r, requestCount + p);
         foreach (var members in groups.Members)
             for (var i = 1; i < members.Length; i++)
                 components.Union(members[0], members[i]);
@@ -46,7 +54,7 @@ internal static class Allocator
         var requestsByComponent = new Dictionary<int, List<int>>();
         for (var r = 0; r < requestCount; r++)
         {
-            if (edges[r].Length == 0 && groups.GroupOf[r] < 0) continue;
+            if (edges.Place[r].Length == 0 && groups.GroupOf[r] < 0) continue;
             var root = components.Find(r);
             if (!requestsByComponent.TryGetValue(root, out var list))
                 requestsByComponent[root] = list = [];
@@ -62,10 +70,12 @@ internal static class Allocator
             list.Add(p);
         }
 
+        var localPlace = new int[placeCount];
         foreach (var (root, requests) in requestsByComponent.OrderBy(c => c.Value[0]))
         {
             var places = placesByComponent.TryGetValue(root, out var list) ? list : [];
-            var problem = ComponentProblem.Build(instance, requests, places, edges, groups);
+            for (var i = 0; i < places.Count; i++) localPlace[places[i]] = i;
+            var problem = ComponentProblem.Build(instance, requests, places, edges, localPlace, groups);
             var search = new ComponentSearch(problem, warmStart, inRankingOrder);
             var local = search.Run();
             branches += search.BranchesSolved;
@@ -74,6 +84,9 @@ internal static class Allocator
         }
         return placeOf;
     }
+
+    /// <summary>Per request, the places it may use in this allocation (ascending) and their distance costs.</summary>
+    internal sealed record Edges(int[][] Place, long[][] Cost);
 
     private sealed class UnionFind
     {

@@ -8,40 +8,59 @@ internal static class Candidates
 {
     public static Candidate[][] Find(MatchingInstance instance)
     {
-        var placesByCareType = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        for (var p = 0; p < instance.Places.Count; p++)
-        {
-            var careType = instance.Places[p].CareType;
-            if (!placesByCareType.TryGetValue(careType, out var list))
-                placesByCareType[careType] = list = [];
-            list.Add(p);
-        }
+        var points = new HaversinePoint[instance.Places.Count];
+        for (var p = 0; p < points.Length; p++) points[p] = new HaversinePoint(instance.Places[p].Lat, instance.Places[p].Lon);
+        var maps = PlaceMap.ByCareType(instance.Places);
+        var kinds = new Feasibility.KindTable(instance.Places);
+        var nearestFirst = new NearestFirst();
 
-        var points = instance.Places.Select(p => new HaversinePoint(p.Lat, p.Lon)).ToArray();
         var result = new Candidate[instance.Requests.Count][];
         var found = new List<Candidate>();
         for (var r = 0; r < instance.Requests.Count; r++)
         {
             var request = instance.Requests[r];
             found.Clear();
-            if (placesByCareType.TryGetValue(request.CareType, out var places))
+            if (maps.TryGetValue(request.CareType, out var map))
             {
+                var child = kinds.Of(request);
                 var home = new HaversinePoint(request.Lat, request.Lon);
                 var beyond = HaversinePoint.SurelyBeyond(request.MaxDistanceKm);
-                foreach (var p in places)
+                foreach (var p in map.Near(request.Lat, request.Lon, request.MaxDistanceKm))
                 {
                     // The same rules as Feasibility.BrokenIgnoringPolicy, cheapest first: only whether one is broken matters here.
                     if (points[p].TermTo(home) > beyond) continue;
                     var place = instance.Places[p];
-                    if (Feasibility.BrokenByKind(request, place) is not null) continue;
+                    if (!kinds.Fits(child, p)) continue;
                     var distance = points[p].DistanceKmTo(home);
                     if (distance > request.MaxDistanceKm || Feasibility.BrokenByHistory(request, place) is not null) continue;
                     found.Add(new Candidate(p, distance, Feasibility.BrokenPolicy(request, place, instance.Policy) is null));
                 }
             }
-            found.Sort((a, b) => a.DistanceKm != b.DistanceKm ? a.DistanceKm.CompareTo(b.DistanceKm) : a.Place.CompareTo(b.Place));
-            result[r] = found.ToArray();
+            result[r] = nearestFirst.Sorted(found);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Sorts by distance with the distance's bits as keys (a non-negative double's bits order as the double does), the
+    /// runtime's fast path for number keys; then orders places at exactly the same distance by place.
+    /// </summary>
+    private sealed class NearestFirst
+    {
+        private long[] _keys = new long[64];
+
+        public Candidate[] Sorted(List<Candidate> found)
+        {
+            var sorted = found.ToArray();
+            if (_keys.Length < sorted.Length) _keys = new long[Math.Max(sorted.Length, _keys.Length * 2)];
+            var keys = _keys.AsSpan(0, sorted.Length);
+            for (var i = 0; i < sorted.Length; i++)
+                keys[i] = double.IsNaN(sorted[i].DistanceKm) ? long.MinValue : BitConverter.DoubleToInt64Bits(sorted[i].DistanceKm + 0.0);
+            keys.Sort(sorted.AsSpan());
+            for (var i = 1; i < sorted.Length; i++)
+                for (var j = i; j > 0 && keys[j] == keys[j - 1] && sorted[j].Place < sorted[j - 1].Place; j--)
+                    (sorted[j], sorted[j - 1]) = (sorted[j - 1], sorted[j]);
+            return sorted;
+        }
     }
 }

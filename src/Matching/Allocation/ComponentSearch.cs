@@ -18,10 +18,8 @@ internal sealed class ComponentProblem
     public int RequestCount => Priority.Length;
 
     public static ComponentProblem Build(
-        MatchingInstance instance, List<int> requests, List<int> places, (int Place, long Cost)[][] edges, SiblingGroups groups)
+        MatchingInstance instance, List<int> requests, List<int> places, Allocator.Edges edges, int[] localPlace, SiblingGroups groups)
     {
-        var localPlace = new Dictionary<int, int>();
-        for (var i = 0; i < places.Count; i++) localPlace[places[i]] = i;
         var localRequest = new Dictionary<int, int>();
         for (var i = 0; i < requests.Count; i++) localRequest[requests[i]] = i;
 
@@ -29,10 +27,11 @@ internal sealed class ComponentProblem
         var edgeCost = new long[requests.Count][];
         for (var i = 0; i < requests.Count; i++)
         {
-            var own = edges[requests[i]];
-            edgePlace[i] = own.Select(e => localPlace[e.Place]).ToArray();
-            edgeCost[i] = own.Select(e => e.Cost).ToArray();
-            Array.Sort(edgePlace[i], edgeCost[i]);
+            // The part's places are in ascending order, so their local indices keep the edges in order.
+            var own = edges.Place[requests[i]];
+            edgePlace[i] = new int[own.Length];
+            for (var e = 0; e < own.Length; e++) edgePlace[i][e] = localPlace[own[e]];
+            edgeCost[i] = edges.Cost[requests[i]];
         }
         var rankOrder = Enumerable.Range(0, requests.Count)
             .OrderBy(i => instance.Requests[requests[i]].Priority)

@@ -83,6 +83,9 @@ internal sealed class ComponentProblem
 /// branched on (the fall from the node's bound to its best branch), so the bounds of every deeper node fall early and
 /// fewer alternatives of the groups whose split costs little stay above the best found. Branching in ranking order
 /// instead, the country family's worst seeds took 1,149 and 1,584 branches; now 465 and 359.
+/// A branch's repair is told what it must beat (the best allocation found, less its fixed groups) and stops as soon as
+/// its dual bound shows it cannot (<see cref="RepairableFlow"/>): most branches are cut that way, before their repair has
+/// read the whole part. Such a branch is left out, as it would have been cut on entry.
 /// </summary>
 internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart = true, bool inRankingOrder = false)
 {
@@ -91,6 +94,9 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
 
     private AllocationValue? _best;
     private int[]? _bestPlaceOf;
+    /// <summary>The best allocation's value in the flows' scale (null without flows or before one is found): what a branch must beat.</summary>
+    private Int128? _bestScaled;
+    private RepairableFlow? _rootFlow;
     /// <summary>Per group, what its split cost where it was last branched on (null: not branched on yet).</summary>
     private AllocationValue?[] _costOfSplit = [];
 
@@ -107,19 +113,22 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         // Most parts split no sibling group: then the relaxation is the answer, and no branch needs a warm start.
         if (FirstSplitGroup(placeOf, fixedPlace) < 0) return placeOf;
         var flow = warmStart ? RepairableFlow.Start(problem, capacity, fixedPlace, excluded, placeOf) : null;
+        _rootFlow = flow;
         _costOfSplit = new AllocationValue?[problem.Groups.Length];
-        Search(new Node(capacity, fixedPlace, excluded, default, placeOf, flow));
+        Search(new Node(capacity, fixedPlace, excluded, default, Int128.Zero, placeOf, flow));
         return _bestPlaceOf ?? Enumerable.Repeat(NotPlaced, problem.RequestCount).ToArray();
     }
 
     /// <param name="Excluded">per group, the places it may no longer use (null: none)</param>
     /// <param name="PlaceOf">the node's relaxation: the place of every request not fixed</param>
+    /// <param name="FixedScaled">the fixed groups' value in the flows' scale (0 without flows)</param>
     /// <param name="Flow">that relaxation as a flow its branches start from (null: they solve afresh)</param>
-    private sealed record Node(int[] Capacity, int[] FixedPlace, int[]?[] Excluded, AllocationValue FixedValue, int[] PlaceOf, RepairableFlow? Flow);
+    private sealed record Node(
+        int[] Capacity, int[] FixedPlace, int[]?[] Excluded, AllocationValue FixedValue, Int128 FixedScaled, int[] PlaceOf, RepairableFlow? Flow);
 
     private void Search(Node node)
     {
-        var (_, fixedPlace, _, _, placeOf, _) = node;
+        var (_, fixedPlace, _, _, _, placeOf, _) = node;
         var value = BoundOf(node);
         if (_best is { } best && value.CompareTo(best) <= 0) return;
 
@@ -130,15 +139,19 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
             _bestPlaceOf = new int[placeOf.Length];
             for (var r = 0; r < placeOf.Length; r++)
                 _bestPlaceOf[r] = fixedPlace[r] == Free ? placeOf[r] : fixedPlace[r];
+            _bestScaled = ScaledValueOf(_bestPlaceOf);
             return;
         }
 
         var places = BranchPlaces(node, split);
+        // A branch whose repair showed it cannot beat the best found is null: it would be cut on entry anyway.
         var branches = places.Select(place => FixedAt(node, split, place)).Append(Elsewhere(node, split, places))
-            .Select((branch, order) => (Branch: branch, Bound: BoundOf(branch), Order: order))
+            .Select((branch, order) => (Branch: branch, Order: order))
+            .Where(b => b.Branch is not null)
+            .Select(b => (Branch: b.Branch!, Bound: BoundOf(b.Branch!), b.Order))
             .OrderByDescending(b => inRankingOrder ? default : b.Bound).ThenBy(b => b.Order)
             .ToArray();
-        if (!inRankingOrder) _costOfSplit[split] = Fall(value, branches.Max(b => b.Bound));
+        if (!inRankingOrder && branches.Length > 0) _costOfSplit[split] = Fall(value, branches.Max(b => b.Bound));
         foreach (var (branch, _, _) in branches)
         {
             // An allocation found in an earlier branch may already match this node's bound: then no branch here can beat it.
@@ -162,33 +175,48 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
             .ToArray();
     }
 
-    /// <summary>The branch with the whole group at <paramref name="place"/>, its relaxation solved.</summary>
-    private Node FixedAt(Node node, int group, int place)
+    /// <summary>The branch with the whole group at <paramref name="place"/>, its relaxation solved; null when it was cut while solving.</summary>
+    private Node? FixedAt(Node node, int group, int place)
     {
         var members = problem.Groups[group];
         var nextCapacity = (int[])node.Capacity.Clone();
         nextCapacity[place] -= members.Length;
         var nextFixed = (int[])node.FixedPlace.Clone();
         var nextValue = node.FixedValue;
+        var nextScaled = node.FixedScaled;
         foreach (var m in members)
         {
             nextFixed[m] = place;
             nextValue += problem.ValueOf(m, place);
+            if (node.Flow is { } flow) nextScaled += flow.ValueOf(m, place);
         }
-        var (nextPlaceOf, nextFlow) = Relax(node.Flow, nextCapacity, nextFixed, node.Excluded, f => f.Fix(group, place));
-        return new Node(nextCapacity, nextFixed, node.Excluded, nextValue, nextPlaceOf, nextFlow);
+        var (nextPlaceOf, nextFlow) = Relax(node.Flow, nextCapacity, nextFixed, node.Excluded, f => f.Fix(group, place, Beat(nextScaled)));
+        return nextPlaceOf is null ? null : new Node(nextCapacity, nextFixed, node.Excluded, nextValue, nextScaled, nextPlaceOf, nextFlow);
     }
 
     /// <summary>
     /// The rest: the group at none of those places (there is at least one: a split group has a member placed, and the
     /// flow only places a sibling where the whole group fits). Once every place is excluded, the group is not placed.
     /// </summary>
-    private Node Elsewhere(Node node, int group, int[] places)
+    private Node? Elsewhere(Node node, int group, int[] places)
     {
         var nextExcluded = (int[]?[])node.Excluded.Clone();
         nextExcluded[group] = [.. node.Excluded[group] ?? [], .. places];
-        var (restPlaceOf, restFlow) = Relax(node.Flow, node.Capacity, node.FixedPlace, nextExcluded, f => f.Exclude(group));
-        return new Node(node.Capacity, node.FixedPlace, nextExcluded, node.FixedValue, restPlaceOf, restFlow);
+        var (restPlaceOf, restFlow) = Relax(node.Flow, node.Capacity, node.FixedPlace, nextExcluded, f => f.Exclude(group, Beat(node.FixedScaled)));
+        return restPlaceOf is null ? null : new Node(node.Capacity, node.FixedPlace, nextExcluded, node.FixedValue, node.FixedScaled, restPlaceOf, restFlow);
+    }
+
+    /// <summary>What a branch's free children must be worth, beyond its fixed groups, to beat the best found (null: nothing to beat yet).</summary>
+    private Int128? Beat(Int128 fixedScaled) => _bestScaled is { } best ? best - fixedScaled : null;
+
+    /// <summary>An allocation's value in the flows' scale.</summary>
+    private Int128? ScaledValueOf(int[] placeOf)
+    {
+        if (_rootFlow is not { } flow) return null;
+        var value = Int128.Zero;
+        for (var r = 0; r < placeOf.Length; r++)
+            if (placeOf[r] >= 0) value += flow.ValueOf(r, placeOf[r]);
+        return value;
     }
 
     /// <summary>The relaxation's value at a node (its bound): the fixed groups, and every other child where the relaxation put it.</summary>
@@ -206,15 +234,17 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         from.Priority1 - to.Priority1, from.Priority2 - to.Priority2, from.Priority3 - to.Priority3,
         from.WaitingDays - to.WaitingDays, from.Distance - to.Distance);
 
-    /// <summary>A branch's relaxation: the parent's flow brought in line with the branch's arrays, or solved afresh without one.</summary>
-    private (int[] PlaceOf, RepairableFlow? Flow) Relax(
-        RepairableFlow? parent, int[] capacity, int[] fixedPlace, int[]?[] excluded, Action<RepairableFlow> repair)
+    /// <summary>
+    /// A branch's relaxation: the parent's flow brought in line with the branch's arrays, or solved afresh without one.
+    /// No relaxation (null) when the repair showed the branch cannot beat the best found.
+    /// </summary>
+    private (int[]? PlaceOf, RepairableFlow? Flow) Relax(
+        RepairableFlow? parent, int[] capacity, int[] fixedPlace, int[]?[] excluded, Func<RepairableFlow, bool> repair)
     {
         BranchesSolved++;
         if (parent is null) return (SolveRelaxation(capacity, fixedPlace, excluded), null);
         var flow = parent.Branch(capacity, fixedPlace, excluded);
-        repair(flow);
-        return (flow.PlaceOf, flow);
+        return repair(flow) ? (flow.PlaceOf, flow) : (null, null);
     }
 
     private int[] SolveRelaxation(int[] capacity, int[] fixedPlace, int[]?[] excluded)

@@ -35,6 +35,8 @@ internal sealed class RepairableFlow
     private int _notPlaced;
     private Int128[] _potential;
     private int[] _imbalance;
+    /// <summary>The cost of the flow as it stands (balanced or not): minus the value of the free children's allocation, in the weights' scale.</summary>
+    private Int128 _cost;
 
     private RepairableFlow(ComponentProblem problem, Int128[] weight, int[] capacity, int[] fixedPlace, int[]?[] excluded)
     {
@@ -76,6 +78,7 @@ internal sealed class RepairableFlow
             {
                 flow._chosen[r] = true;
                 flow.Link(r, placeOf[r]);
+                flow._cost += flow._costAtPlace[r] - weight[r];
                 flow._toSink[placeOf[r]]++;
             }
             else flow._notPlaced++;
@@ -106,11 +109,17 @@ internal sealed class RepairableFlow
         return copy;
     }
 
+    /// <summary>What placing the child at the place is worth in the weights' scale (the levels of <see cref="AllocationValue"/> as one number).</summary>
+    public Int128 ValueOf(int r, int place) => _weight[r] - _problem.CostOf(r, place);
+
     /// <summary>The place of every request in the flow (-1: not placed, or fixed by a branch).</summary>
     public int[] PlaceOf => (int[])_placeOf.Clone();
 
-    /// <summary>The whole group went to <paramref name="place"/> (the node's arrays say so): its members leave the flow, the place has fewer units.</summary>
-    public void Fix(int group, int place)
+    /// <summary>
+    /// The whole group went to <paramref name="place"/> (the node's arrays say so): its members leave the flow, the place has fewer units.
+    /// False when the flow was shown not to be worth more than <paramref name="atMost"/> before it was balanced (see <see cref="Repair"/>).
+    /// </summary>
+    public bool Fix(int group, int place, Int128? atMost)
     {
         foreach (var r in _problem.Groups[group]) Remove(r);
         // Siblings of larger groups may no longer use a place that cannot take them all.
@@ -127,16 +136,16 @@ internal sealed class RepairableFlow
             _imbalance[_n + place] += over;
             _imbalance[_sink] -= over;
         }
-        Repair();
+        return Repair(atMost);
     }
 
-    /// <summary>The group may not use some places any more (the node's arrays say which).</summary>
-    public void Exclude(int group)
+    /// <summary>The group may not use some places any more (the node's arrays say which). False as for <see cref="Fix"/>.</summary>
+    public bool Exclude(int group, Int128? atMost)
     {
         foreach (var r in _problem.Groups[group])
             if (_placeOf[r] >= 0 && !Allowed(r, _placeOf[r]))
                 Unplace(r);
-        Repair();
+        return Repair(atMost);
     }
 
     /// <summary>A child taken out of the flow: the branch fixed it.</summary>
@@ -146,6 +155,7 @@ internal sealed class RepairableFlow
         {
             // Its unit at the place is still sent on to T: the place is short of one unit, T has one too many.
             var place = _placeOf[r];
+            _cost += _weight[r] - _costAtPlace[r];
             Unlink(r);
             _imbalance[_n + place]--;
             _imbalance[_sink]++;
@@ -160,6 +170,7 @@ internal sealed class RepairableFlow
     private void Unplace(int r)
     {
         var place = _placeOf[r];
+        _cost -= _costAtPlace[r];
         Unlink(r);
         _imbalance[r]++;
         _imbalance[_n + place]--;
@@ -295,8 +306,16 @@ internal sealed class RepairableFlow
         }
     }
 
-    /// <summary>Sends every unit left over along a shortest path to a node short of one, until the flow is balanced again.</summary>
-    private void Repair()
+    /// <summary>
+    /// Sends every unit left over along a shortest path to a node short of one, until the flow is balanced again; true then.
+    /// False, with the flow left unbalanced, once the balanced flow surely would not be worth more than <paramref name="atMost"/>.
+    /// "Surely" is the dual bound of what the units left over still cost: with potentials π valid for the residual graph and
+    /// b(v) the units a node has over (negative: short), sending them costs at least −Σ b(v)·π(v); while a search has reached
+    /// reduced distance D without meeting a node short of a unit, π + min(d, D) is valid too, which adds D for every unit
+    /// still to send. So a branch that cannot beat the best allocation found is cut as soon as the search passes that
+    /// distance, without reading the rest of its market.
+    /// </summary>
+    private bool Repair(Int128? atMost)
     {
         var nodes = _sink + 1;
         var search = new ShortestPathStep
@@ -316,21 +335,30 @@ internal sealed class RepairableFlow
             search.Round = round;
             search.Heap.Clear();
             popped.Clear();
+            var leftOver = 0;
+            var sentAtLeast = Int128.Zero;
             for (var v = 0; v < nodes; v++)
+            {
+                if (_imbalance[v] != 0) sentAtLeast -= _imbalance[v] * _potential[v];
                 if (_imbalance[v] > 0)
                 {
+                    leftOver += _imbalance[v];
                     search.Reached[v] = round;
                     search.Distance[v] = Int128.Zero;
                     search.Parent[v] = -1;
                     search.Heap.Push(v + nodes, Int128.Zero);
                 }
-            if (search.Heap.IsEmpty) return;
+            }
+            if (search.Heap.IsEmpty) return true;
+            // The final cost is at least _cost + sentAtLeast + D·leftOver; the branch is cut once that leaves it no better than atMost.
+            var cutAt = atMost is { } limit ? CeilingDivide(-limit - _cost - sentAtLeast, leftOver) : (Int128?)null;
 
             var target = -1;
             while (search.Heap.TryPop(out var entry, out var key))
             {
                 var u = entry < nodes ? entry : entry - nodes;
                 if (search.Done[u] == round || key != search.Distance[u]) continue;
+                if (key >= cutAt) return false;
                 search.Done[u] = round;
                 popped.Add(u);
                 if (_imbalance[u] < 0)
@@ -345,17 +373,21 @@ internal sealed class RepairableFlow
             if (target < 0) throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.");
 
             var total = search.Distance[target];
-            foreach (var v in popped)
-                _potential[v] += search.Distance[v] - total;
-            // Applied from the start of the path: a child leaves its place before it takes another.
             var path = new List<int>();
             for (var v = target; v >= 0; v = search.Parent[v]) path.Add(v);
             path.Reverse();
+            // A path's reduced length is its cost plus the potential of where it starts, less that of where it ends.
+            _cost += total - _potential[path[0]] + _potential[target];
+            foreach (var v in popped)
+                _potential[v] += search.Distance[v] - total;
+            // Applied from the start of the path: a child leaves its place before it takes another.
             for (var i = 0; i + 1 < path.Count; i++) Push(path[i], path[i + 1]);
             _imbalance[path[0]]--;
             _imbalance[target]++;
         }
     }
+
+    private static Int128 CeilingDivide(Int128 a, int b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 
     private struct ShortestPathStep : IArcVisitor
     {

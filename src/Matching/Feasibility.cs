@@ -43,6 +43,9 @@ public static class Feasibility
     internal sealed class KindTable
     {
         private readonly IReadOnlyList<Place> _places;
+        private readonly bool[] _secure;
+        private readonly int[] _minAge;
+        private readonly int[] _maxAge;
         private readonly ulong[] _genders;
         private readonly ulong[] _specialisms;
         private readonly Dictionary<string, int> _genderBit = new(StringComparer.Ordinal);
@@ -52,10 +55,14 @@ public static class Feasibility
         public KindTable(IReadOnlyList<Place> places)
         {
             _places = places;
+            _secure = new bool[places.Count];
+            _minAge = new int[places.Count];
+            _maxAge = new int[places.Count];
             _genders = new ulong[places.Count];
             _specialisms = new ulong[places.Count];
             for (var p = 0; p < places.Count; p++)
             {
+                (_secure[p], _minAge[p], _maxAge[p]) = (places[p].Secure, places[p].MinAge, places[p].MaxAge);
                 _genders[p] = Bits(places[p].Genders, _genderBit);
                 _specialisms[p] = Bits(places[p].Specialisms, _specialismBit);
             }
@@ -81,10 +88,9 @@ public static class Feasibility
         {
             if (_asked) return BrokenByKind(child.Request, _places[place]) is null;
             var request = child.Request;
-            var target = _places[place];
             return child.Possible
-                && request.NeedsSecure == target.Secure
-                && request.Age >= target.MinAge && request.Age <= target.MaxAge
+                && request.NeedsSecure == _secure[place]
+                && request.Age >= _minAge[place] && request.Age <= _maxAge[place]
                 && (_genders[place] & child.Gender) != 0
                 && (child.Needs & ~_specialisms[place]) == 0;
         }

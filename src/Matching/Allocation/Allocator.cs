@@ -21,6 +21,8 @@ internal static class Allocator
         branches = 0;
         var requestCount = instance.Requests.Count;
         var placeCount = instance.Places.Count;
+        var units = new int[placeCount];
+        for (var p = 0; p < placeCount; p++) units[p] = instance.Places[p].Units;
         var edges = new Edges(new int[requestCount][], new long[requestCount][]);
         var place = new List<int>();
         var cost = new List<long>();
@@ -32,7 +34,7 @@ internal static class Allocator
             var forGroup = group >= 0 ? groups.PlacesForGroup[group] : null;
             foreach (var c in candidates[r])
             {
-                if (!c.AllowedByPolicy || instance.Places[c.Place].Units <= 0 || forGroup?.Contains(c.Place) == false) continue;
+                if (!c.AllowedByPolicy || units[c.Place] <= 0 || forGroup?.Contains(c.Place) == false) continue;
                 place.Add(c.Place);
                 cost.Add(AllocationValue.DistanceUnits(c.DistanceKm));
             }

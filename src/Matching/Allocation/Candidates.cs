@@ -28,11 +28,11 @@ internal static class Candidates
                 foreach (var p in map.Near(request.Lat, request.Lon, request.MaxDistanceKm))
                 {
                     // The same rules as Feasibility.BrokenIgnoringPolicy, cheapest first: only whether one is broken matters here.
-                    if (points[p].TermTo(home) > beyond) continue;
-                    var place = instance.Places[p];
-                    if (!kinds.Fits(child, p)) continue;
+                    if (points[p].TermTo(home) > beyond || !kinds.Fits(child, p)) continue;
                     var distance = points[p].DistanceKmTo(home);
-                    if (distance > request.MaxDistanceKm || Feasibility.BrokenByHistory(request, place) is not null) continue;
+                    if (distance > request.MaxDistanceKm) continue;
+                    var place = instance.Places[p];
+                    if (Feasibility.BrokenByHistory(request, place) is not null) continue;
                     found.Add(new Candidate(p, distance, Feasibility.BrokenPolicy(request, place, instance.Policy) is null));
                 }
             }

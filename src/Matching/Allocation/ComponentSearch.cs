@@ -27,10 +27,11 @@ internal sealed class ComponentProblem
         var edgeCost = new long[requests.Count][];
         for (var i = 0; i < requests.Count; i++)
         {
-            // The part's places are in ascending order, so their local indices keep the edges in order.
+            // The part's places are in ascending order, so their local indices keep the edges in order. Each request is in
+            // one part, and nothing reads its edges in the market's indices after this: they are turned into the part's here.
             var own = edges.Place[requests[i]];
-            edgePlace[i] = new int[own.Length];
-            for (var e = 0; e < own.Length; e++) edgePlace[i][e] = localPlace[own[e]];
+            for (var e = 0; e < own.Length; e++) own[e] = localPlace[own[e]];
+            edgePlace[i] = own;
             edgeCost[i] = edges.Cost[requests[i]];
         }
         var rankOrder = Enumerable.Range(0, requests.Count)

@@ -35,6 +35,8 @@ internal sealed class RepairableFlow
     private int _notPlaced;
     private Int128[] _potential;
     private int[] _imbalance;
+    /// <summary>The searches' working arrays, shared by every flow of one search tree (its branches are repaired one at a time).</summary>
+    private readonly RepairScratch _scratch;
     /// <summary>The cost of the flow as it stands (balanced or not): minus the value of the free children's allocation, in the weights' scale.</summary>
     private Int128 _cost;
 
@@ -58,6 +60,7 @@ internal sealed class RepairableFlow
         _toSink = new int[places];
         _potential = new Int128[_sink + 1];
         _imbalance = new int[_sink + 1];
+        _scratch = new RepairScratch(_sink + 1);
         Array.Fill(_placeOf, -1);
         Array.Fill(_firstOccupant, -1);
     }
@@ -318,20 +321,21 @@ internal sealed class RepairableFlow
     private bool Repair(Int128? atMost)
     {
         var nodes = _sink + 1;
+        var scratch = _scratch;
         var search = new ShortestPathStep
         {
             Flow = this,
-            Distance = new Int128[nodes],
-            Parent = new int[nodes],
-            Reached = new int[nodes],
-            Done = new int[nodes],
-            Heap = new NodeHeap<Int128>(nodes),
+            Distance = scratch.Distance,
+            Parent = scratch.Parent,
+            Reached = scratch.Reached,
+            Done = scratch.Done,
+            Heap = scratch.Heap,
         };
-        var popped = new List<int>();
-        var round = 0;
+        var popped = scratch.Popped;
+        var path = scratch.Path;
         while (true)
         {
-            round++;
+            var round = ++scratch.Round;
             search.Round = round;
             search.Heap.Clear();
             popped.Clear();
@@ -373,7 +377,7 @@ internal sealed class RepairableFlow
             if (target < 0) throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.");
 
             var total = search.Distance[target];
-            var path = new List<int>();
+            path.Clear();
             for (var v = target; v >= 0; v = search.Parent[v]) path.Add(v);
             path.Reverse();
             // A path's reduced length is its cost plus the potential of where it starts, less that of where it ends.
@@ -385,6 +389,19 @@ internal sealed class RepairableFlow
             _imbalance[path[0]]--;
             _imbalance[target]++;
         }
+    }
+
+    /// <summary>Arrays of one search round, marked by the round's number rather than cleared between rounds.</summary>
+    private sealed class RepairScratch(int nodes)
+    {
+        public readonly Int128[] Distance = new Int128[nodes];
+        public readonly int[] Parent = new int[nodes];
+        public readonly int[] Reached = new int[nodes];
+        public readonly int[] Done = new int[nodes];
+        public readonly NodeHeap<Int128> Heap = new(nodes);
+        public readonly List<int> Popped = [];
+        public readonly List<int> Path = [];
+        public int Round;
     }
 
     private static Int128 CeilingDivide(Int128 a, int b) => a >= 0 ? (a + b - 1) / b : -(-a / b);

@@ -23,7 +23,7 @@ internal static class Allocator
         var placeCount = instance.Places.Count;
         var units = new int[placeCount];
         for (var p = 0; p < placeCount; p++) units[p] = instance.Places[p].Units;
-        var edges = new Edges(new int[requestCount][], new long[requestCount][]);
+        var edges = new Edges(new int[requestCount][], new long[requestCount][], new int[requestCount][]);
         var place = new List<int>();
         var cost = new List<long>();
         for (var r = 0; r < requestCount; r++)
@@ -38,9 +38,21 @@ internal static class Allocator
                 place.Add(c.Place);
                 cost.Add(AllocationValue.DistanceUnits(c.DistanceKm));
             }
-            edges.Place[r] = place.ToArray();
-            edges.Cost[r] = cost.ToArray();
-            Array.Sort(edges.Place[r], edges.Cost[r]);
+            // The candidates come nearest first: remember that order while the edges are put in order of place.
+            var byPlace = place.ToArray();
+            var nearness = new int[byPlace.Length];
+            for (var i = 0; i < nearness.Length; i++) nearness[i] = i;
+            Array.Sort(byPlace, nearness);
+            var costs = new long[byPlace.Length];
+            var byCost = new int[byPlace.Length];
+            for (var i = 0; i < byPlace.Length; i++)
+            {
+                costs[i] = cost[nearness[i]];
+                byCost[nearness[i]] = i;
+            }
+            edges.Place[r] = byPlace;
+            edges.Cost[r] = costs;
+            edges.ByCost[r] = byCost;
         }
 
         var components = new UnionFind(requestCount + placeCount);
@@ -87,8 +99,8 @@ internal static class Allocator
         return placeOf;
     }
 
-    /// <summary>Per request, the places it may use in this allocation (ascending) and their distance costs.</summary>
-    internal sealed record Edges(int[][] Place, long[][] Cost);
+    /// <summary>Per request, the places it may use in this allocation (ascending), their distance costs, and their indices nearest first.</summary>
+    internal sealed record Edges(int[][] Place, long[][] Cost, int[][] ByCost);
 
     private sealed class UnionFind
     {

@@ -8,6 +8,8 @@ internal sealed class ComponentProblem
     /// <summary>Per request: usable local places, ascending, and their distance costs.</summary>
     public required int[][] EdgePlace { get; init; }
     public required long[][] EdgeCost { get; init; }
+    /// <summary>Per request, the indices of its edges from the cheapest to the dearest.</summary>
+    public required int[][] EdgeByCost { get; init; }
     public required int[] Capacity { get; init; }
     /// <summary>Sibling groups (local request indices), best-ranked group first.</summary>
     public required int[][] Groups { get; init; }
@@ -57,6 +59,7 @@ internal sealed class ComponentProblem
             WaitingDays = requests.Select(r => instance.Requests[r].WaitingDays).ToArray(),
             EdgePlace = edgePlace,
             EdgeCost = edgeCost,
+            EdgeByCost = requests.Select(r => edges.ByCost[r]).ToArray(),
             Capacity = places.Select(p => instance.Places[p].Units).ToArray(),
             Groups = localGroups,
             GroupOf = groupOf,
@@ -253,6 +256,7 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         var n = problem.RequestCount;
         var edgePlace = new int[n][];
         var edgeCost = new long[n][];
+        var edgeByCost = new int[n][];
         for (var r = 0; r < n; r++)
         {
             var group = problem.GroupOf[r];
@@ -260,6 +264,7 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
             {
                 edgePlace[r] = [];
                 edgeCost[r] = [];
+                edgeByCost[r] = [];
             }
             else if (group >= 0)
             {
@@ -270,11 +275,16 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
                     .Where(i => capacity[problem.EdgePlace[r][i]] >= size && (notHere is null || Array.IndexOf(notHere, problem.EdgePlace[r][i]) < 0)).ToArray();
                 edgePlace[r] = keep.Select(i => problem.EdgePlace[r][i]).ToArray();
                 edgeCost[r] = keep.Select(i => problem.EdgeCost[r][i]).ToArray();
+                var kept = new int[problem.EdgePlace[r].Length];
+                Array.Fill(kept, -1);
+                for (var k = 0; k < keep.Length; k++) kept[keep[k]] = k;
+                edgeByCost[r] = problem.EdgeByCost[r].Where(i => kept[i] >= 0).Select(i => kept[i]).ToArray();
             }
             else
             {
                 edgePlace[r] = problem.EdgePlace[r];
                 edgeCost[r] = problem.EdgeCost[r];
+                edgeByCost[r] = problem.EdgeByCost[r];
             }
         }
 
@@ -293,7 +303,7 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
             previous = r;
         }
         if (current.Count > 0) tiers.Add([.. current]);
-        return new TieredMinCostFlow(edgePlace, edgeCost, capacity, [.. tiers]).Solve();
+        return new TieredMinCostFlow(edgePlace, edgeCost, edgeByCost, capacity, [.. tiers]).Solve();
     }
 
     /// <summary>

@@ -21,6 +21,10 @@ internal sealed class TieredMinCostFlow
     private readonly int _sink;
     private readonly int[][] _edgePlace;
     private readonly long[][] _edgeCost;
+    /// <summary>Per request, its edges' indices from the cheapest to the dearest.</summary>
+    private readonly int[][] _edgeByCost;
+    /// <summary>Per request popped in this search, the first of its edges (in order of cost) not yet relaxed.</summary>
+    private readonly int[] _nextEdge;
     private readonly int[] _capacity;
     private readonly int[][] _tierMembers;
     private readonly int[] _tierOf;
@@ -46,10 +50,13 @@ internal sealed class TieredMinCostFlow
 
     /// <param name="edgePlace">per request, the places it may use (ascending place index)</param>
     /// <param name="edgeCost">per request, the cost (scaled distance, non-negative) of each of those places</param>
+    /// <param name="edgeByCost">per request, the indices of its edges from the cheapest to the dearest</param>
     /// <param name="capacity">free units per place</param>
     /// <param name="tierMembers">the tiers, best first; each lists its requests in a fixed order. Requests in no tier take no part.</param>
-    public TieredMinCostFlow(int[][] edgePlace, long[][] edgeCost, int[] capacity, int[][] tierMembers)
+    public TieredMinCostFlow(int[][] edgePlace, long[][] edgeCost, int[][] edgeByCost, int[] capacity, int[][] tierMembers)
     {
+        _edgeByCost = edgeByCost;
+        _nextEdge = new int[edgePlace.Length];
         _requests = edgePlace.Length;
         _places = capacity.Length;
         _tierCount = tierMembers.Length;
@@ -104,8 +111,14 @@ internal sealed class TieredMinCostFlow
         SetDist(source, 0, -1);
         queue.Push(source, 0);
         var reached = false;
+        var nodes = _sink + 1;
         while (queue.TryPop(out var u, out var key))
         {
+            if (u >= nodes)
+            {
+                RelaxEdges(u - nodes, key, queue);
+                continue;
+            }
             if (_doneStamp[u] == _stamp || key != _dist[u]) continue;
             _doneStamp[u] = _stamp;
             popped.Add(u);
@@ -135,17 +148,8 @@ internal sealed class TieredMinCostFlow
         if (u < _requests)
         {
             var r = u;
-            var current = _placeOf[r];
-            var places = _edgePlace[r];
-            var costs = _edgeCost[r];
-            var from = du + _potential[u];
-            var potential = _potential;
-            for (var i = 0; i < places.Length; i++)
-            {
-                if (places[i] == current) continue;
-                var v = _requests + places[i];
-                TryImprove(v, from + costs[i] - potential[v], u, queue);
-            }
+            _nextEdge[r] = 0;
+            RelaxEdges(r, du, queue);
             if (_chosen[r])
             {
                 // Un-choose this child so another child of the same tier can take its turn.
@@ -168,6 +172,37 @@ internal sealed class TieredMinCostFlow
                 if (!_chosen[r])
                     TryImprove(r, du + _potential[u] - _potential[r], u, queue);
         }
+    }
+
+    /// <summary>
+    /// Relaxes the request's edges, cheapest first, as far as they can reach within <paramref name="key"/>, and leaves the rest
+    /// in the heap as one entry (the request's index after every node's) keyed by what the next edge can reach at best.
+    /// A place's potential never rises above 0 (it starts there and a search only lowers it), so an edge's reduced cost
+    /// is at least its cost plus the request's potential; the edges of a dear place far away are then often never read,
+    /// because the search reaches the sink first.
+    /// </summary>
+    private void RelaxEdges(int r, long key, NodeHeap<long> queue)
+    {
+        var from = _dist[r] + _potential[r];
+        var places = _edgePlace[r];
+        var costs = _edgeCost[r];
+        var order = _edgeByCost[r];
+        var current = _placeOf[r];
+        var potential = _potential;
+        var i = _nextEdge[r];
+        for (; i < order.Length; i++)
+        {
+            var e = order[i];
+            if (from + costs[e] > key)
+            {
+                queue.Push(_sink + 1 + r, from + costs[e]);
+                break;
+            }
+            if (places[e] == current) continue;
+            var v = _requests + places[e];
+            TryImprove(v, from + costs[e] - potential[v], r, queue);
+        }
+        _nextEdge[r] = i;
     }
 
     private void TryImprove(int v, long candidate, int from, NodeHeap<long> queue)

@@ -1,6 +1,10 @@
+using System.Runtime.InteropServices;
+
 namespace Matchmaker.Matching.Allocation;
 
 /// <summary>A place that passes every rule for a child except possibly the purchasing policy; capacity aside.</summary>
+/// <remarks>Packed to 16 bytes (not 24): a national market holds one and a half million of them.</remarks>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal readonly record struct Candidate(int Place, double DistanceKm, bool AllowedByPolicy);
 
 /// <summary>For every request, the places that fit it, nearest first (ties by place order).</summary>

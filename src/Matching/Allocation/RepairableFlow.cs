@@ -37,6 +37,8 @@ internal sealed class RepairableFlow
     private int[] _imbalance;
     /// <summary>The searches' working arrays, shared by every flow of one search tree (its branches are repaired one at a time).</summary>
     private readonly RepairScratch _scratch;
+    /// <summary>The children's edges cheapest first as the search tree started (shared, like the scratch); null before <see cref="Start"/> has the potentials.</summary>
+    private EdgesByStartCost? _edgesByStartCost;
     /// <summary>The cost of the flow as it stands (balanced or not): minus the value of the free children's allocation, in the weights' scale.</summary>
     private Int128 _cost;
 
@@ -87,6 +89,7 @@ internal sealed class RepairableFlow
             else flow._notPlaced++;
         }
         flow.FindPotentials();
+        flow._edgesByStartCost = new EdgesByStartCost(problem, (Int128[])flow._potential.Clone(), flow._n);
         return flow;
     }
 
@@ -360,9 +363,18 @@ internal sealed class RepairableFlow
             var target = -1;
             while (search.Heap.TryPop(out var entry, out var key))
             {
+                if (key >= cutAt) return false;
+                if (entry >= 2 * nodes)
+                {
+                    // The rest of a child's edges, from the first that could reach this far.
+                    var child = entry - 2 * nodes;
+                    search.From = child;
+                    search.FromPotential = _potential[child] + search.Distance[child];
+                    RelaxEdges(child, key, ref search);
+                    continue;
+                }
                 var u = entry < nodes ? entry : entry - nodes;
                 if (search.Done[u] == round || key != search.Distance[u]) continue;
-                if (key >= cutAt) return false;
                 search.Done[u] = round;
                 popped.Add(u);
                 if (_imbalance[u] < 0)
@@ -372,7 +384,14 @@ internal sealed class RepairableFlow
                 }
                 search.From = u;
                 search.FromPotential = _potential[u] + key;
-                ForEachArc(u, ref search);
+                if (u < _n)
+                {
+                    if (!Free(u)) continue;
+                    if (_chosen[u]) search.Arc(_source, _weight[u]);
+                    scratch.NextEdge[u] = 0;
+                    RelaxEdges(u, key, ref search);
+                }
+                else ForEachArc(u, ref search);
             }
             if (target < 0) throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.");
 
@@ -391,9 +410,42 @@ internal sealed class RepairableFlow
         }
     }
 
+    /// <summary>
+    /// A child's edges to places, cheapest first by their bound (<see cref="EdgesByStartCost"/>), as far as they can reach
+    /// within <paramref name="key"/>; the rest stay in the heap as one entry keyed by the next edge's bound. The same arcs
+    /// as <see cref="ForEachArc"/>, read lazily.
+    /// </summary>
+    private void RelaxEdges(int r, Int128 key, ref ShortestPathStep search)
+    {
+        var (order, bound) = _edgesByStartCost!.Of(r);
+        var places = _problem.EdgePlace[r];
+        var costs = _problem.EdgeCost[r];
+        var current = _placeOf[r];
+        var sibling = _problem.GroupOf[r] >= 0;
+        var from = search.FromPotential;
+        var next = _scratch.NextEdge;
+        var i = next[r];
+        // At least a few edges a time, read eagerly: cheaper than a trip through the heap for each.
+        var eager = i + 8;
+        for (; i < order.Length; i++)
+        {
+            if (i >= eager && from + bound[i] > key)
+            {
+                search.Heap.Push(2 * search.Distance.Length + r, from + bound[i]);
+                break;
+            }
+            var place = places[order[i]];
+            if (place == current || (sibling && !Allowed(r, place))) continue;
+            search.Arc(_n + place, costs[order[i]]);
+        }
+        next[r] = i;
+    }
+
     /// <summary>Arrays of one search round, marked by the round's number rather than cleared between rounds.</summary>
     private sealed class RepairScratch(int nodes)
     {
+        /// <summary>Per child reached in this round, the first of its edges (in <see cref="EdgesByStartCost"/> order) not yet read.</summary>
+        public readonly int[] NextEdge = new int[nodes];
         public readonly Int128[] Distance = new Int128[nodes];
         public readonly int[] Parent = new int[nodes];
         public readonly int[] Reached = new int[nodes];

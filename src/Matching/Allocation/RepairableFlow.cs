@@ -217,19 +217,9 @@ internal sealed class RepairableFlow
             var places = _problem.EdgePlace[u];
             var costs = _problem.EdgeCost[u];
             var current = _placeOf[u];
-            // Only a sibling's places can be closed to it: the others' arcs skip the question.
-            if (_problem.GroupOf[u] < 0)
-            {
-                for (var i = 0; i < places.Length; i++)
-                    if (places[i] != current)
-                        visit.Arc(_n + places[i], costs[i]);
-            }
-            else
-            {
-                for (var i = 0; i < places.Length; i++)
-                    if (places[i] != current && Allowed(u, places[i]))
-                        visit.Arc(_n + places[i], costs[i]);
-            }
+            for (var i = 0; i < places.Length; i++)
+                if (places[i] != current && Allowed(u, places[i]))
+                    visit.Arc(_n + places[i], costs[i]);
             if (_chosen[u]) visit.Arc(_source, _weight[u]);
         }
         else if (u < _source)

@@ -58,21 +58,32 @@ public static class MarketGrains
 /// The changes that start from a hold's or a placement's id: a plain read finds the owning grain (the child's request,
 /// or the offering), then one call. Refusals come back as <see cref="MarketRuleException"/>.
 /// </summary>
-public sealed class HoldCommands(Database database, IGrainFactory grains)
+public sealed class HoldCommands(Database database, IGrainFactory grains, HoldOwners owners)
 {
+    /// <summary>The desk holds a place for a child (and its open siblings); this node remembers where the holds live.</summary>
+    public async Task<HoldPlaced[]> PlaceAsync(Actor desk, Guid requestId, Guid offeringId, Guid? matchingRoundId,
+        IdempotentRequest? idempotency, bool parallel = false, string? outsidePolicyReason = null)
+    {
+        var holds = await grains.PlaceHoldAsync(desk, requestId, offeringId, matchingRoundId, idempotency, parallel, outsidePolicyReason);
+        owners.Remember(desk.RegionCode ?? "", holds);
+        return holds;
+    }
+
     /// <summary>The provider accepts; returns the placements made (one per sibling placed with the child).</summary>
     public async Task<Guid[]> AcceptAsync(Actor provider, Guid holdId, DateOnly startDate, IdempotentRequest? idempotency)
     {
-        var (offeringId, key) = await RequestGrainKey.OfHoldAsync(database, holdId) ?? throw MarketRuleException.NotFound("This hold");
+        var (offeringId, key) = await owners.OfAsync(database, holdId) ?? throw MarketRuleException.NotFound("This hold");
         await grains.GetGrain<IRequestGrain>(key).Accept(provider, holdId, offeringId, startDate, idempotency);
+        owners.Forget(holdId);
         await using var connection = await database.OpenAsync();
         return [.. await connection.QueryAsync<Guid>("SELECT id FROM placements WHERE hold_id = @holdId ORDER BY id", new { holdId })];
     }
 
     public async Task DeclineAsync(Actor provider, Guid holdId, string reason, string? note, IdempotentRequest? idempotency)
     {
-        var (offeringId, _) = await RequestGrainKey.OfHoldAsync(database, holdId) ?? throw MarketRuleException.NotFound("This hold");
+        var (offeringId, _) = await owners.OfAsync(database, holdId) ?? throw MarketRuleException.NotFound("This hold");
         await grains.GetGrain<IOfferingGrain>(offeringId).Decline(provider, holdId, reason, note, idempotency);
+        owners.Forget(holdId);
     }
 
     public async Task EndPlacementAsync(Actor actor, Guid placementId, DateOnly endDate, string reason)

@@ -57,6 +57,7 @@ public static class EngineHosting
         services.AddSingleton<Regions.Municipalities>();
         services.AddSingleton<Offerings.HoldReads>();
         services.AddSingleton<Offerings.PlacementReads>();
+        services.AddSingleton<Grains.HoldOwners>();
         services.AddSingleton<Grains.HoldCommands>();
         services.AddSingleton<Networks.NetworkReads>();
         services.AddSingleton<Offerings.LocationContacts>();

@@ -69,11 +69,11 @@ public static class HoldsApi
         "reason when it held the place outside its policy) and desk (the functional phone and mailbox of the child's region's desk; either may be null). " +
         "For an accepted, declined, expired or released hold these four are null.";
 
-    private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> PlaceAsync(Guid offeringId, HoldInput input, HttpContext context, HoldCommands commands)
     {
         if (!IdempotencyHeader.TryRead(context, $"placeHold {offeringId} {input.RequestId} {input.MatchingRoundId} {input.Parallel} {input.OutsidePolicyReason}", out var idempotency, out var problem))
             return problem!;
-        var holds = await grains.PlaceHoldAsync(Caller.Of(context).ToActor(), input.RequestId!.Value, offeringId, input.MatchingRoundId, idempotency,
+        var holds = await commands.PlaceAsync(Caller.Of(context).ToActor(), input.RequestId!.Value, offeringId, input.MatchingRoundId, idempotency,
             input.Parallel ?? false, input.OutsidePolicyReason);
         return TypedResults.Created($"/api/v1/holds/{holds[0].HoldId}", holds);
     }

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matchmaker.Web.Pages.Desk;
 
 /// <summary>One child's dossier for the desk: the status on top, the whole timeline, and what the desk can do next.</summary>
-public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains, RequestReads requests, Silo.Regions.Municipalities municipalities,
+public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains, HoldCommands commands, RequestReads requests, Silo.Regions.Municipalities municipalities,
     MatchingRounds rounds) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
@@ -88,7 +88,7 @@ public sealed class DossierModel(ChildTimelines timelines, IGrainFactory grains,
             var caller = Caller.Of(HttpContext);
             try
             {
-                var holds = await grains.PlaceHoldAsync(caller.ToActor(), Id, offering, null, null, HoldParallel, OutsidePolicy ? reason : null);
+                var holds = await commands.PlaceAsync(caller.ToActor(), Id, offering, null, null, HoldParallel, OutsidePolicy ? reason : null);
                 TempData["Message"] = $"{Timeline.CaseReference} is gereserveerd tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}" +
                     $"{(holds.Length > 1 ? $" (met {holds.Length - 1} broer/zus)" : "")}; de aanbieder beslist.";
                 return Redirect($"/tafel/kind/{Id}");

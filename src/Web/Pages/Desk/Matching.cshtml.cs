@@ -11,7 +11,7 @@ namespace Matchmaker.Web.Pages.Desk;
 /// Run a matching round, read the explanation per child, and turn chosen proposals into holds: first a check of what
 /// will be held (each hold keeps a scarce place from everyone else for the region's hold time), then the holds.
 /// </summary>
-public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, Journal journal, HoldReads holdReads) : PageModel
+public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, HoldCommands commands, Journal journal, HoldReads holdReads) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Round { get; set; }
 
@@ -136,7 +136,7 @@ public sealed class MatchingModel(MatchingRounds rounds, IGrainFactory grains, J
                 ?? Result?.NotPlaced.FirstOrDefault(p => p.RequestId == requestId)?.CaseReference ?? requestId.ToString();
             try
             {
-                var holds = await grains.PlaceHoldAsync(caller.ToActor(), requestId, offeringId, Round, null, parallel, outsidePolicy ? reason : null);
+                var holds = await commands.PlaceAsync(caller.ToActor(), requestId, offeringId, Round, null, parallel, outsidePolicy ? reason : null);
                 Outcomes.Add($"{reference}: gereserveerd tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}{(holds.Length > 1 ? $" (met {holds.Length - 1} broer/zus)" : "")}" +
                     $"{(parallel ? ", bewust naast een andere reservering" : "")}.");
             }

@@ -13,7 +13,7 @@ namespace Matchmaker.Web.Pages.Network;
 /// such hold is a step past the region's own choice, so it asks a reason and a confirmation, and both go into the
 /// audit and the child's dossier.
 /// </summary>
-public sealed class ChildModel(NetworkReads networks, IGrainFactory grains, TimeProvider clock) : PageModel
+public sealed class ChildModel(NetworkReads networks, IGrainFactory grains, HoldCommands commands, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public Guid? OfferingId { get; set; }
@@ -44,7 +44,7 @@ public sealed class ChildModel(NetworkReads networks, IGrainFactory grains, Time
         var onBehalf = new Actor(caller.Id, caller.Kind, Roles.Network, Child.RegionCode, null);
         try
         {
-            var holds = await grains.PlaceHoldAsync(onBehalf, Id, OfferingId!.Value, null, null, Parallel, HoldReason!.Trim());
+            var holds = await commands.PlaceAsync(onBehalf, Id, OfferingId!.Value, null, null, Parallel, HoldReason!.Trim());
             TempData["Message"] = $"Plek gereserveerd namens {Child.RegionName} tot {holds[0].ExpiresAt.ToLocalTime():dd-MM HH:mm}; de aanbieder beslist.";
             return Redirect($"/bovenregionaal/kind/{Id}");
         }

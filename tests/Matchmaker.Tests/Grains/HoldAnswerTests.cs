@@ -1,0 +1,88 @@
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Grains;
+using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Infrastructure;
+
+namespace Matchmaker.Tests.Grains;
+
+/// <summary>Answering a hold by its id: the node remembers where the holds it placed live, and the grains still judge every answer.</summary>
+public abstract class HoldAnswerTests(GrainCluster market)
+{
+    /// <summary>A database that cannot be opened: whatever is answered without it came from memory.</summary>
+    private static readonly Database Unreachable = Database.ForSqlite("Data Source=/nonexistent/matchmaker/unreachable.db;Mode=ReadOnly");
+
+    [Fact]
+    public async Task HoldsPlacedHere_AreFoundWithoutARead_WhereTheDatabaseSaysTheyLive()
+    {
+        var owners = new HoldOwners();
+        var commands = new HoldCommands(market.Database.Database, market.Grains, owners);
+        var offering = await market.OfferingWithFreeUnitsAsync(nth: 7, free: 2);
+        var group = $"grn-{Guid.NewGuid():N}"[..20];
+        var first = await market.ChildForAsync(offering.Id, group);
+        await market.ChildForAsync(offering.Id, group);
+
+        var holds = await commands.PlaceAsync(GrainCluster.Desk, first, offering.Id, null, null);
+
+        Assert.Equal(2, holds.Length);
+        foreach (var hold in holds)
+            Assert.Equal(await RequestGrainKey.OfHoldAsync(market.Database.Database, hold.HoldId), await owners.OfAsync(Unreachable, hold.HoldId));
+    }
+
+    [Fact]
+    public async Task ADecline_OfARememberedHold_FreesTheUnits_AndIsForgotten_SoAnAnswerAgainIsJudgedFromTheRows()
+    {
+        var owners = new HoldOwners();
+        var commands = new HoldCommands(market.Database.Database, market.Grains, owners);
+        var offering = await market.OfferingWithFreeUnitsAsync(nth: 8, free: 2);
+        var group = $"grn-{Guid.NewGuid():N}"[..20];
+        var first = await market.ChildForAsync(offering.Id, group);
+        await market.ChildForAsync(offering.Id, group);
+        var holds = await commands.PlaceAsync(GrainCluster.Desk, first, offering.Id, null, null);
+        var provider = await market.ProviderOfAsync(offering.Id);
+
+        await commands.DeclineAsync(provider, holds[0].HoldId, "needs-not-met", null, null);
+        await Assert.ThrowsAnyAsync<Exception>(() => owners.OfAsync(Unreachable, holds[0].HoldId));
+        var again = await Assert.ThrowsAsync<MarketRuleException>(() => commands.DeclineAsync(provider, holds[0].HoldId, "needs-not-met", null, null));
+
+        Assert.Equal(2L, await market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE offering_id = @Id AND status = 'declined'", new { offering.Id }));
+        Assert.Equal(offering.HeldUnits, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
+        Assert.Equal(RuleCode.HoldNotActive, again.Code);
+    }
+
+    [Fact]
+    public async Task AnotherProvider_AnsweringARememberedHold_FindsNoSuchHold_AndTheHoldStaysActive()
+    {
+        var owners = new HoldOwners();
+        var commands = new HoldCommands(market.Database.Database, market.Grains, owners);
+        var offering = await market.OfferingWithFreeUnitsAsync(nth: 9, free: 1);
+        var held = (await commands.PlaceAsync(GrainCluster.Desk, await market.ChildForAsync(offering.Id), offering.Id, null, null)).Single();
+        var stranger = new Actor(Guid.NewGuid(), "api-client", "provider", null, Guid.NewGuid());
+
+        var declined = await Assert.ThrowsAsync<MarketRuleException>(() => commands.DeclineAsync(stranger, held.HoldId, "needs-not-met", null, null));
+        var accepted = await Assert.ThrowsAsync<MarketRuleException>(() =>
+            commands.AcceptAsync(stranger, held.HoldId, DateOnly.FromDateTime(DateTime.UtcNow), null));
+
+        Assert.Equal(RuleCode.NotFound, declined.Code);
+        Assert.Equal(RuleCode.NotFound, accepted.Code);
+        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @HoldId", new { held.HoldId }));
+    }
+
+    [Fact]
+    public async Task AHoldThatDoesNotExist_IsNotFound_AndNotRemembered()
+    {
+        var owners = new HoldOwners();
+        var commands = new HoldCommands(market.Database.Database, market.Grains, owners);
+        var provider = await market.ProviderOfAsync((await market.OfferingWithFreeUnitsAsync(nth: 10, free: 0)).Id);
+
+        var refused = await Assert.ThrowsAsync<MarketRuleException>(() => commands.DeclineAsync(provider, Guid.NewGuid(), "needs-not-met", null, null));
+
+        Assert.Equal(RuleCode.NotFound, refused.Code);
+        Assert.Equal(0, owners.Count);
+    }
+}
+
+[Collection(SqliteGrainClusterCollection.Name), Trait(Lane.Name, Lane.Fast)]
+public sealed class HoldAnswerTestsOnSqlite(SqliteGrainCluster market) : HoldAnswerTests(market);
+
+[Collection(PostgresGrainClusterCollection.Name), Trait(Lane.Name, Lane.Integration)]
+public sealed class HoldAnswerTestsOnPostgres(PostgresGrainCluster market) : HoldAnswerTests(market);

@@ -12,7 +12,7 @@ namespace Matchmaker.Matching.Allocation;
 /// Nodes: requests 0..n-1, places n..n+m-1, the source S (one unit per child) and the sink T; S→T carries the children
 /// not placed. The starting flow is the tiered flow's optimum; its potentials come from one shortest-path pass.
 /// </summary>
-internal sealed class RepairableFlow
+internal sealed partial class RepairableFlow
 {
     private readonly ComponentProblem _problem;
     private readonly Int128[] _weight;
@@ -39,6 +39,8 @@ internal sealed class RepairableFlow
     private readonly RepairScratch _scratch;
     /// <summary>The children's edges cheapest first as the search tree started (shared, like the scratch); null before <see cref="Start"/> has the potentials.</summary>
     private EdgesByStartCost? _edgesByStartCost;
+    /// <summary>The arcs into each place, for the searches that run backwards (shared, like the scratch).</summary>
+    private readonly EdgesIntoPlaces _edgesIntoPlaces;
     /// <summary>The cost of the flow as it stands (balanced or not): minus the value of the free children's allocation, in the weights' scale.</summary>
     private Int128 _cost;
 
@@ -63,6 +65,7 @@ internal sealed class RepairableFlow
         _potential = new Int128[_sink + 1];
         _imbalance = new int[_sink + 1];
         _scratch = new RepairScratch(_sink + 1);
+        _edgesIntoPlaces = new EdgesIntoPlaces(problem, places);
         Array.Fill(_placeOf, -1);
         Array.Fill(_firstOccupant, -1);
     }
@@ -113,6 +116,36 @@ internal sealed class RepairableFlow
         copy._potential = (Int128[])_potential.Clone();
         copy._imbalance = (int[])_imbalance.Clone();
         return copy;
+    }
+
+    /// <summary>For tests: called on this thread with every flow a repair has balanced.</summary>
+    [ThreadStatic] internal static Action<RepairableFlow>? Balanced;
+
+    /// <summary>How many of the searches that repaired this flow and its ancestors ran backwards.</summary>
+    internal int SearchesBackward { get; private set; }
+
+    /// <summary>Whether every residual arc has a non-negative reduced cost: what makes the repairs' shortest paths and early stops exact.</summary>
+    internal bool PotentialsAreValid()
+    {
+        var check = new PotentialCheck { Flow = this, Valid = true };
+        for (var u = 0; u <= _sink && check.Valid; u++)
+        {
+            check.From = u;
+            ForEachArc(u, ref check);
+        }
+        return check.Valid;
+    }
+
+    private struct PotentialCheck : IArcVisitor
+    {
+        public RepairableFlow Flow;
+        public int From;
+        public bool Valid;
+
+        public void Arc(int to, Int128 cost)
+        {
+            if (cost + Flow._potential[From] - Flow._potential[to] < 0) Valid = false;
+        }
     }
 
     /// <summary>What placing the child at the place is worth in the weights' scale (the levels of <see cref="AllocationValue"/> as one number).</summary>
@@ -307,11 +340,71 @@ internal sealed class RepairableFlow
     /// False, with the flow left unbalanced, once the balanced flow surely would not be worth more than <paramref name="atMost"/>.
     /// "Surely" is the dual bound of what the units left over still cost: with potentials π valid for the residual graph and
     /// b(v) the units a node has over (negative: short), sending them costs at least −Σ b(v)·π(v); while a search has reached
-    /// reduced distance D without meeting a node short of a unit, π + min(d, D) is valid too, which adds D for every unit
-    /// still to send. So a branch that cannot beat the best allocation found is cut as soon as the search passes that
-    /// distance, without reading the rest of its market.
+    /// reduced distance D without meeting the other side, π + min(d, D) (forwards) or π − min(d, D) (backwards) is valid too,
+    /// which adds D for every unit still to send. So a branch that cannot beat the best allocation found is cut as soon as
+    /// the search passes that distance, without reading the rest of its market.
     /// </summary>
     private bool Repair(Int128? atMost)
+    {
+        var nodes = _sink + 1;
+        var scratch = _scratch;
+        var path = scratch.Path;
+        while (true)
+        {
+            var round = ++scratch.Round;
+            var leftOver = 0;
+            var sentAtLeast = Int128.Zero;
+            for (var v = 0; v < nodes; v++)
+            {
+                if (_imbalance[v] == 0) continue;
+                sentAtLeast -= _imbalance[v] * _potential[v];
+                if (_imbalance[v] > 0) leftOver += _imbalance[v];
+            }
+            if (leftOver == 0)
+            {
+                Balanced?.Invoke(this);
+                return true;
+            }
+            // The final cost is at least _cost + sentAtLeast + D·leftOver; the branch is cut once that leaves it no better than atMost.
+            var cutAt = atMost is { } limit ? CeilingDivide(-limit - _cost - sentAtLeast, leftOver) : (Int128?)null;
+            // A unit over at T (a fixed sibling left its place) would start the search at every place that is not full, all
+            // at reduced distance 0; searched from the places short of a unit instead, it ends at the first of those.
+            var backward = _imbalance[_sink] > 0;
+            if (backward) SearchesBackward++;
+            var (from, to) = backward ? SearchBackward(round, cutAt) : SearchForward(round, cutAt);
+            if (from < 0) return false;
+
+            path.Clear();
+            var total = scratch.Distance[backward ? from : to];
+            if (backward)
+                for (var v = from; v >= 0; v = scratch.Parent[v]) path.Add(v);
+            else
+            {
+                for (var v = to; v >= 0; v = scratch.Parent[v]) path.Add(v);
+                path.Reverse();
+            }
+            // A path's reduced length is its cost plus the potential of where it starts, less that of where it ends.
+            _cost += total - _potential[from] + _potential[to];
+            if (backward)
+            {
+                // π − min(d, total), d the distance to the places short of a unit: potentials only fall (see EdgesByStartCost).
+                for (var v = 0; v < nodes; v++) _potential[v] -= total;
+                foreach (var v in scratch.Popped) _potential[v] += total - scratch.Distance[v];
+            }
+            else
+                foreach (var v in scratch.Popped) _potential[v] += scratch.Distance[v] - total;
+            // Applied from the start of the path: a child leaves its place before it takes another.
+            for (var i = 0; i + 1 < path.Count; i++) Push(path[i], path[i + 1]);
+            _imbalance[from]--;
+            _imbalance[to]++;
+        }
+    }
+
+    /// <summary>
+    /// Dijkstra from every node with a unit over to the nearest short of one; (from, to) of that path, or (-1, -1) once the
+    /// search passes <paramref name="cutAt"/>. Distances and parents are left in the scratch.
+    /// </summary>
+    private (int From, int To) SearchForward(int round, Int128? cutAt)
     {
         var nodes = _sink + 1;
         var scratch = _scratch;
@@ -323,81 +416,52 @@ internal sealed class RepairableFlow
             Reached = scratch.Reached,
             Done = scratch.Done,
             Heap = scratch.Heap,
+            Round = round,
         };
-        var popped = scratch.Popped;
-        var path = scratch.Path;
-        while (true)
+        search.Heap.Clear();
+        scratch.Popped.Clear();
+        for (var v = 0; v < nodes; v++)
         {
-            var round = ++scratch.Round;
-            search.Round = round;
-            search.Heap.Clear();
-            popped.Clear();
-            var leftOver = 0;
-            var sentAtLeast = Int128.Zero;
-            for (var v = 0; v < nodes; v++)
-            {
-                if (_imbalance[v] != 0) sentAtLeast -= _imbalance[v] * _potential[v];
-                if (_imbalance[v] > 0)
-                {
-                    leftOver += _imbalance[v];
-                    search.Reached[v] = round;
-                    search.Distance[v] = Int128.Zero;
-                    search.Parent[v] = -1;
-                    search.Heap.Push(v + nodes, Int128.Zero);
-                }
-            }
-            if (search.Heap.IsEmpty) return true;
-            // The final cost is at least _cost + sentAtLeast + D·leftOver; the branch is cut once that leaves it no better than atMost.
-            var cutAt = atMost is { } limit ? CeilingDivide(-limit - _cost - sentAtLeast, leftOver) : (Int128?)null;
-
-            var target = -1;
-            while (search.Heap.TryPop(out var entry, out var key))
-            {
-                if (key >= cutAt) return false;
-                if (entry >= 2 * nodes)
-                {
-                    // The rest of a child's edges, from the first that could reach this far.
-                    var child = entry - 2 * nodes;
-                    search.From = child;
-                    search.FromPotential = _potential[child] + search.Distance[child];
-                    RelaxEdges(child, key, ref search);
-                    continue;
-                }
-                var u = entry < nodes ? entry : entry - nodes;
-                if (search.Done[u] == round || key != search.Distance[u]) continue;
-                search.Done[u] = round;
-                popped.Add(u);
-                if (_imbalance[u] < 0)
-                {
-                    target = u;
-                    break;
-                }
-                search.From = u;
-                search.FromPotential = _potential[u] + key;
-                if (u < _n)
-                {
-                    if (!Free(u)) continue;
-                    if (_chosen[u]) search.Arc(_source, _weight[u]);
-                    scratch.NextEdge[u] = 0;
-                    RelaxEdges(u, key, ref search);
-                }
-                else ForEachArc(u, ref search);
-            }
-            if (target < 0) throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.");
-
-            var total = search.Distance[target];
-            path.Clear();
-            for (var v = target; v >= 0; v = search.Parent[v]) path.Add(v);
-            path.Reverse();
-            // A path's reduced length is its cost plus the potential of where it starts, less that of where it ends.
-            _cost += total - _potential[path[0]] + _potential[target];
-            foreach (var v in popped)
-                _potential[v] += search.Distance[v] - total;
-            // Applied from the start of the path: a child leaves its place before it takes another.
-            for (var i = 0; i + 1 < path.Count; i++) Push(path[i], path[i + 1]);
-            _imbalance[path[0]]--;
-            _imbalance[target]++;
+            if (_imbalance[v] <= 0) continue;
+            search.Reached[v] = round;
+            search.Distance[v] = Int128.Zero;
+            search.Parent[v] = -1;
+            search.Heap.Push(v + nodes, Int128.Zero);
         }
+        while (search.Heap.TryPop(out var entry, out var key))
+        {
+            if (key >= cutAt) return (-1, -1);
+            if (entry >= 2 * nodes)
+            {
+                // The rest of a child's edges, from the first that could reach this far.
+                var child = entry - 2 * nodes;
+                search.From = child;
+                search.FromPotential = _potential[child] + search.Distance[child];
+                RelaxEdges(child, key, ref search);
+                continue;
+            }
+            var u = entry < nodes ? entry : entry - nodes;
+            if (search.Done[u] == round || key != search.Distance[u]) continue;
+            search.Done[u] = round;
+            scratch.Popped.Add(u);
+            if (_imbalance[u] < 0)
+            {
+                var start = u;
+                while (search.Parent[start] >= 0) start = search.Parent[start];
+                return (start, u);
+            }
+            search.From = u;
+            search.FromPotential = _potential[u] + key;
+            if (u < _n)
+            {
+                if (!Free(u)) continue;
+                if (_chosen[u]) search.Arc(_source, _weight[u]);
+                scratch.NextEdge[u] = 0;
+                RelaxEdges(u, key, ref search);
+            }
+            else ForEachArc(u, ref search);
+        }
+        throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.");
     }
 
     /// <summary>

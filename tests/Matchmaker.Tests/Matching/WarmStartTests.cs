@@ -35,6 +35,35 @@ public sealed class WarmStartTests
         Assert.True(branched >= 100, $"only {branched} of 200 markets split a sibling group");
     }
 
+    [Fact]
+    public void EveryFlowARepairBalanced_HasNoResidualArcWithANegativeReducedCost_WhicheverWayItsSearchesRan()
+    {
+        var (balanced, invalid, searchedBackward) = (0, 0, 0);
+        RepairableFlow.Balanced = flow =>
+        {
+            balanced++;
+            if (!flow.PotentialsAreValid()) invalid++;
+            if (flow.SearchesBackward > 0) searchedBackward++;
+        };
+        try
+        {
+            for (var seed = 0; seed < 200; seed++)
+            {
+                var instance = RandomInstances.Crowded(seed);
+                var candidates = Candidates.Find(instance);
+                Allocator.Allocate(instance, candidates, SiblingGroups.Find(instance, candidates), warmStart: true, out _);
+            }
+        }
+        finally
+        {
+            RepairableFlow.Balanced = null;
+        }
+
+        Assert.Equal(0, invalid);
+        // Both kinds of search must have run: a sibling fixed away from its place leaves a unit over at T (searched backwards).
+        Assert.True(searchedBackward >= 100 && balanced - searchedBackward >= 100, $"{balanced} flows balanced, {searchedBackward} with backward searches");
+    }
+
     private static Dictionary<string, string> AsAllocation(MatchingInstance instance, int[] placeOf) =>
         Enumerable.Range(0, placeOf.Length).Where(r => placeOf[r] >= 0)
             .ToDictionary(r => instance.Requests[r].Id, r => instance.Places[placeOf[r]].Id);

@@ -21,16 +21,7 @@ internal sealed partial class RepairableFlow
             Heap = scratch.Heap,
             Round = round,
         };
-        search.Heap.Clear();
-        scratch.Popped.Clear();
-        for (var v = 0; v < nodes; v++)
-        {
-            if (_imbalance[v] >= 0) continue;
-            search.Reached[v] = round;
-            search.Distance[v] = Int128.Zero;
-            search.Parent[v] = -1;
-            search.Heap.Push(v + nodes, Int128.Zero);
-        }
+        scratch.Start(round, _imbalance, over: false);
         while (search.Heap.TryPop(out var entry, out var key))
         {
             if (key >= cutAt) return (-1, -1);

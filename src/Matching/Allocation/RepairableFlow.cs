@@ -418,16 +418,7 @@ internal sealed partial class RepairableFlow
             Heap = scratch.Heap,
             Round = round,
         };
-        search.Heap.Clear();
-        scratch.Popped.Clear();
-        for (var v = 0; v < nodes; v++)
-        {
-            if (_imbalance[v] <= 0) continue;
-            search.Reached[v] = round;
-            search.Distance[v] = Int128.Zero;
-            search.Parent[v] = -1;
-            search.Heap.Push(v + nodes, Int128.Zero);
-        }
+        scratch.Start(round, _imbalance, over: true);
         while (search.Heap.TryPop(out var entry, out var key))
         {
             if (key >= cutAt) return (-1, -1);
@@ -508,6 +499,21 @@ internal sealed partial class RepairableFlow
         public readonly List<int> Popped = [];
         public readonly List<int> Path = [];
         public int Round;
+
+        /// <summary>A search's start: every node with a unit over (<paramref name="over"/>) or short of one, at distance 0.</summary>
+        public void Start(int round, int[] imbalance, bool over)
+        {
+            Heap.Clear();
+            Popped.Clear();
+            for (var v = 0; v < imbalance.Length; v++)
+            {
+                if (over ? imbalance[v] <= 0 : imbalance[v] >= 0) continue;
+                Reached[v] = round;
+                Distance[v] = Int128.Zero;
+                Parent[v] = -1;
+                Heap.Push(v + imbalance.Length, Int128.Zero);
+            }
+        }
     }
 
     private static Int128 CeilingDivide(Int128 a, int b) => a >= 0 ? (a + b - 1) / b : -(-a / b);

@@ -20,6 +20,7 @@ internal sealed partial class RepairableFlow
             Done = scratch.Done,
             Heap = scratch.Heap,
             Round = round,
+            Beyond = cutAt ?? Int128.MaxValue,
         };
         scratch.Start(round, _imbalance, over: false);
         while (search.Heap.TryPop(out var entry, out var key))
@@ -39,7 +40,7 @@ internal sealed partial class RepairableFlow
             search.ToBase = key - _potential[u];
             ForEachArcInto(u, ref search);
         }
-        throw new InvalidOperationException("No node with a unit over reaches one short of a unit: the flow cannot be balanced.");
+        return cutAt is null ? throw new InvalidOperationException("No node with a unit over reaches one short of a unit: the flow cannot be balanced.") : (-1, -1);
     }
 
     /// <summary>Calls <paramref name="visit"/> with every residual arc into <paramref name="v"/> (its tail) and its cost: <see cref="ForEachArc"/> read from the other end.</summary>
@@ -90,18 +91,22 @@ internal sealed partial class RepairableFlow
         public int To;
         /// <summary>The distance from <see cref="To"/> to the end, less its potential: an arc's tail is that plus the arc's cost plus the tail's potential away.</summary>
         public Int128 ToBase;
+        /// <summary>No node this far or farther is popped before the search ends (it has reached a node with a unit over as near, or the cut).</summary>
+        public Int128 Beyond;
 
         /// <param name="from">the arc's tail (it runs from there into <see cref="To"/>)</param>
         public void Arc(int from, Int128 cost)
         {
             if (Done[from] == Round) return;
             var candidate = ToBase + cost + Flow._potential[from];
-            if (Reached[from] == Round && Distance[from] <= candidate) return;
+            if (candidate >= Beyond || (Reached[from] == Round && Distance[from] <= candidate)) return;
             Reached[from] = Round;
             Distance[from] = candidate;
             Parent[from] = To;
             // Among nodes as near, one with a unit over comes out of the heap first: the search ends there, no further.
-            Heap.Push(Flow._imbalance[from] > 0 ? from : from + Distance.Length, candidate);
+            var over = Flow._imbalance[from] > 0;
+            if (over) Beyond = candidate;
+            Heap.Push(over ? from : from + Distance.Length, candidate);
         }
     }
 }

@@ -417,6 +417,7 @@ internal sealed partial class RepairableFlow
             Done = scratch.Done,
             Heap = scratch.Heap,
             Round = round,
+            Beyond = cutAt ?? Int128.MaxValue,
         };
         scratch.Start(round, _imbalance, over: true);
         while (search.Heap.TryPop(out var entry, out var key))
@@ -452,7 +453,8 @@ internal sealed partial class RepairableFlow
             }
             else ForEachArc(u, ref search);
         }
-        throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.");
+        // Nothing left nearer than the cut (nodes at or beyond it are not queued); without a cut the flow cannot be balanced.
+        return cutAt is null ? throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.") : (-1, -1);
     }
 
     /// <summary>
@@ -474,6 +476,8 @@ internal sealed partial class RepairableFlow
         var eager = i + 8;
         for (; i < order.Length; i++)
         {
+            // Sorted by bound: no later edge reaches a node before the search ends.
+            if (from + bound[i] >= search.Beyond) break;
             if (i >= eager && from + bound[i] > key)
             {
                 search.Heap.Push(2 * search.Distance.Length + r, from + bound[i]);
@@ -529,17 +533,21 @@ internal sealed partial class RepairableFlow
         public int Round;
         public int From;
         public Int128 FromPotential;
+        /// <summary>No node this far or farther is popped before the search ends (it has reached a node short of a unit as near, or the cut).</summary>
+        public Int128 Beyond;
 
         public void Arc(int to, Int128 cost)
         {
             if (Done[to] == Round) return;
             var candidate = FromPotential + cost - Flow._potential[to];
-            if (Reached[to] == Round && Distance[to] <= candidate) return;
+            if (candidate >= Beyond || (Reached[to] == Round && Distance[to] <= candidate)) return;
             Reached[to] = Round;
             Distance[to] = candidate;
             Parent[to] = From;
             // Among nodes as near, one short of a unit comes out of the heap first: the search ends there, no further.
-            Heap.Push(Flow._imbalance[to] < 0 ? to : to + Distance.Length, candidate);
+            var short_ = Flow._imbalance[to] < 0;
+            if (short_) Beyond = candidate;
+            Heap.Push(short_ ? to : to + Distance.Length, candidate);
         }
     }
 }

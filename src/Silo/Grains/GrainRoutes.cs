@@ -56,7 +56,8 @@ public static class MarketGrains
 
 /// <summary>
 /// The changes that start from a hold's or a placement's id: a plain read finds the owning grain (the child's request,
-/// or the offering), then one call. Refusals come back as <see cref="MarketRuleException"/>.
+/// or the offering; for a hold this node placed, <see cref="HoldOwners"/> remembers it), then one call. Refusals come back
+/// as <see cref="MarketRuleException"/>.
 /// </summary>
 public sealed class HoldCommands(Database database, IGrainFactory grains, HoldOwners owners)
 {

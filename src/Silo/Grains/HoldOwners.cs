@@ -16,6 +16,7 @@ public sealed class HoldOwners
     private readonly ConcurrentDictionary<Guid, (Guid OfferingId, string RequestKey)> _known = new();
     private int _count; // about the dictionary's count, which would take all its locks to ask
 
+    /// <summary>How many holds are remembered (exact, so it takes every lock of the dictionary: for tests and operators, not the hot path).</summary>
     public int Count => _known.Count;
 
     public async Task<(Guid OfferingId, string RequestKey)?> OfAsync(Database database, Guid holdId)

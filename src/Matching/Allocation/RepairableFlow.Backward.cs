@@ -4,10 +4,10 @@ internal sealed partial class RepairableFlow
 {
     /// <summary>
     /// Dijkstra on the reversed residual graph, from every node short of a unit to the nearest with a unit over: the same
-    /// shortest path as <see cref="SearchForward"/> finds, read from its end. (from, to) of that path, or (-1, -1) once the
-    /// search passes <paramref name="cutAt"/>. The scratch's distances are to the end, its parents point along the path.
+    /// shortest path as <see cref="SearchForward"/> finds, read from its end: the node with a unit over it reached, or -1
+    /// once the search passes <paramref name="cutAt"/>. The scratch's distances are to the end, its parents point along the path.
     /// </summary>
-    private (int From, int To) SearchBackward(int round, Int128? cutAt)
+    private int SearchBackward(int round, Int128? cutAt)
     {
         var nodes = _sink + 1;
         var scratch = _scratch;
@@ -25,22 +25,17 @@ internal sealed partial class RepairableFlow
         scratch.Start(round, _imbalance, over: false);
         while (search.Heap.TryPop(out var entry, out var key))
         {
-            if (key >= cutAt) return (-1, -1);
+            if (key >= cutAt) return -1;
             var u = entry < nodes ? entry : entry - nodes;
             if (search.Done[u] == round || key != search.Distance[u]) continue;
             search.Done[u] = round;
             scratch.Popped.Add(u);
-            if (_imbalance[u] > 0)
-            {
-                var end = u;
-                while (search.Parent[end] >= 0) end = search.Parent[end];
-                return (u, end);
-            }
+            if (_imbalance[u] > 0) return u;
             search.To = u;
             search.ToBase = key - _potential[u];
             ForEachArcInto(u, ref search);
         }
-        return cutAt is null ? throw new InvalidOperationException("No node with a unit over reaches one short of a unit: the flow cannot be balanced.") : (-1, -1);
+        return cutAt is null ? throw new InvalidOperationException("No node with a unit over reaches one short of a unit: the flow cannot be balanced.") : -1;
     }
 
     /// <summary>Calls <paramref name="visit"/> with every residual arc into <paramref name="v"/> (its tail) and its cost: <see cref="ForEachArc"/> read from the other end.</summary>
@@ -104,9 +99,9 @@ internal sealed partial class RepairableFlow
             Distance[from] = candidate;
             Parent[from] = To;
             // Among nodes as near, one with a unit over comes out of the heap first: the search ends there, no further.
-            var over = Flow._imbalance[from] > 0;
-            if (over) Beyond = candidate;
-            Heap.Push(over ? from : from + Distance.Length, candidate);
+            var endsSearch = Flow._imbalance[from] > 0;
+            if (endsSearch) Beyond = candidate;
+            Heap.Push(endsSearch ? from : from + Distance.Length, candidate);
         }
     }
 }

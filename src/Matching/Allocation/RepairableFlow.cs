@@ -371,18 +371,15 @@ internal sealed partial class RepairableFlow
             // at reduced distance 0; searched from the places short of a unit instead, it ends at the first of those.
             var backward = _imbalance[_sink] > 0;
             if (backward) SearchesBackward++;
-            var (from, to) = backward ? SearchBackward(round, cutAt) : SearchForward(round, cutAt);
-            if (from < 0) return false;
+            var reached = backward ? SearchBackward(round, cutAt) : SearchForward(round, cutAt);
+            if (reached < 0) return false;
 
+            // Parents lead back to the start forwards, on to the end backwards.
             path.Clear();
-            var total = scratch.Distance[backward ? from : to];
-            if (backward)
-                for (var v = from; v >= 0; v = scratch.Parent[v]) path.Add(v);
-            else
-            {
-                for (var v = to; v >= 0; v = scratch.Parent[v]) path.Add(v);
-                path.Reverse();
-            }
+            for (var v = reached; v >= 0; v = scratch.Parent[v]) path.Add(v);
+            if (!backward) path.Reverse();
+            var (from, to) = (path[0], path[^1]);
+            var total = scratch.Distance[reached];
             // A path's reduced length is its cost plus the potential of where it starts, less that of where it ends.
             _cost += total - _potential[from] + _potential[to];
             if (backward)
@@ -401,10 +398,10 @@ internal sealed partial class RepairableFlow
     }
 
     /// <summary>
-    /// Dijkstra from every node with a unit over to the nearest short of one; (from, to) of that path, or (-1, -1) once the
-    /// search passes <paramref name="cutAt"/>. Distances and parents are left in the scratch.
+    /// Dijkstra from every node with a unit over to the nearest short of one: that node, or -1 once the search passes
+    /// <paramref name="cutAt"/>. Distances and parents (towards the start) are left in the scratch.
     /// </summary>
-    private (int From, int To) SearchForward(int round, Int128? cutAt)
+    private int SearchForward(int round, Int128? cutAt)
     {
         var nodes = _sink + 1;
         var scratch = _scratch;
@@ -422,7 +419,7 @@ internal sealed partial class RepairableFlow
         scratch.Start(round, _imbalance, over: true);
         while (search.Heap.TryPop(out var entry, out var key))
         {
-            if (key >= cutAt) return (-1, -1);
+            if (key >= cutAt) return -1;
             if (entry >= 2 * nodes)
             {
                 // The rest of a child's edges, from the first that could reach this far.
@@ -436,12 +433,7 @@ internal sealed partial class RepairableFlow
             if (search.Done[u] == round || key != search.Distance[u]) continue;
             search.Done[u] = round;
             scratch.Popped.Add(u);
-            if (_imbalance[u] < 0)
-            {
-                var start = u;
-                while (search.Parent[start] >= 0) start = search.Parent[start];
-                return (start, u);
-            }
+            if (_imbalance[u] < 0) return u;
             search.From = u;
             search.FromPotential = _potential[u] + key;
             if (u < _n)
@@ -454,7 +446,7 @@ internal sealed partial class RepairableFlow
             else ForEachArc(u, ref search);
         }
         // Nothing left nearer than the cut (nodes at or beyond it are not queued); without a cut the flow cannot be balanced.
-        return cutAt is null ? throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.") : (-1, -1);
+        return cutAt is null ? throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.") : -1;
     }
 
     /// <summary>
@@ -545,9 +537,9 @@ internal sealed partial class RepairableFlow
             Distance[to] = candidate;
             Parent[to] = From;
             // Among nodes as near, one short of a unit comes out of the heap first: the search ends there, no further.
-            var short_ = Flow._imbalance[to] < 0;
-            if (short_) Beyond = candidate;
-            Heap.Push(short_ ? to : to + Distance.Length, candidate);
+            var endsSearch = Flow._imbalance[to] < 0;
+            if (endsSearch) Beyond = candidate;
+            Heap.Push(endsSearch ? to : to + Distance.Length, candidate);
         }
     }
 }

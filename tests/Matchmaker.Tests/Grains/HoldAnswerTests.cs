@@ -16,12 +16,8 @@ public abstract class HoldAnswerTests(GrainCluster market)
     {
         var owners = new HoldOwners();
         var commands = new HoldCommands(market.Database.Database, market.Grains, owners);
-        var offering = await market.OfferingWithFreeUnitsAsync(nth: 7, free: 2);
-        var group = $"grn-{Guid.NewGuid():N}"[..20];
-        var first = await market.ChildForAsync(offering.Id, group);
-        await market.ChildForAsync(offering.Id, group);
 
-        var holds = await commands.PlaceAsync(GrainCluster.Desk, first, offering.Id, null, null);
+        var (_, holds) = await TwoSiblingsHeldAsync(commands, nth: 7);
 
         Assert.Equal(2, holds.Length);
         foreach (var hold in holds)
@@ -33,11 +29,7 @@ public abstract class HoldAnswerTests(GrainCluster market)
     {
         var owners = new HoldOwners();
         var commands = new HoldCommands(market.Database.Database, market.Grains, owners);
-        var offering = await market.OfferingWithFreeUnitsAsync(nth: 8, free: 2);
-        var group = $"grn-{Guid.NewGuid():N}"[..20];
-        var first = await market.ChildForAsync(offering.Id, group);
-        await market.ChildForAsync(offering.Id, group);
-        var holds = await commands.PlaceAsync(GrainCluster.Desk, first, offering.Id, null, null);
+        var (offering, holds) = await TwoSiblingsHeldAsync(commands, nth: 8);
         var provider = await market.ProviderOfAsync(offering.Id);
 
         await commands.DeclineAsync(provider, holds[0].HoldId, "needs-not-met", null, null);
@@ -47,6 +39,16 @@ public abstract class HoldAnswerTests(GrainCluster market)
         Assert.Equal(2L, await market.ScalarAsync<long>("SELECT count(*) FROM holds WHERE offering_id = @Id AND status = 'declined'", new { offering.Id }));
         Assert.Equal(offering.HeldUnits, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
         Assert.Equal(RuleCode.HoldNotActive, again.Code);
+    }
+
+    /// <summary>Two siblings of one group held together at the n-th offering, which had exactly two units free.</summary>
+    private async Task<(OfferingState Offering, HoldPlaced[] Holds)> TwoSiblingsHeldAsync(HoldCommands commands, int nth)
+    {
+        var offering = await market.OfferingWithFreeUnitsAsync(nth, free: 2);
+        var group = $"grn-{Guid.NewGuid():N}"[..20];
+        var first = await market.ChildForAsync(offering.Id, group);
+        await market.ChildForAsync(offering.Id, group);
+        return (offering, await commands.PlaceAsync(GrainCluster.Desk, first, offering.Id, null, null));
     }
 
     [Fact]

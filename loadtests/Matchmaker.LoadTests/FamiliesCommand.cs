@@ -68,12 +68,9 @@ public static class FamiliesCommand
         instance.Requests.Select(r => r with { RegionId = "nl" }).ToList(),
         new AllocationPolicy(AllowOutOfRegion: false, AllowNonContracted: true));
 
-    /// <summary>Until the runtime has recompiled the hot code with full optimisation (tiered compilation): a second of runs, at least three.</summary>
-    private static void WarmUp(Func<object> run)
-    {
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < 3 || clock.Elapsed < TimeSpan.FromSeconds(1); i++) run();
-    }
+    /// <summary>Until the runtime has recompiled the hot code with full optimisation (tiered compilation): see <see cref="Silo.WarmCode"/>.</summary>
+    private static void WarmUp(Func<object> run) =>
+        Silo.WarmCode.Run(() => GC.KeepAlive(run()), atLeast: TimeSpan.FromSeconds(1), atMost: TimeSpan.FromSeconds(60));
 
     private static double[] Timed(int runs, Func<object> run)
     {

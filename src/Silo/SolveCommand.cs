@@ -5,7 +5,7 @@ namespace Matchmaker.Silo;
 
 /// <summary>
 /// <c>solve INSTANCE.json</c>: the matcher on an instance file, result as JSON on standard output.
-/// <c>solve INSTANCE.json --repeat N</c>: after a first, cold solve and 1.5 s of warm-up solves, times N solves and N
+/// <c>solve INSTANCE.json --repeat N</c>: after a first, cold solve and warm-up solves (<see cref="WarmCode"/>), times N solves and N
 /// allocations alone (no explanations) and prints the times instead
 /// (cold, warm median, fastest, slowest), so anyone can time the matcher on an instance of their own.
 /// Invalid input: one line on standard error naming the first problem and its path, exit code 2, nothing on standard output.
@@ -61,9 +61,9 @@ public static class SolveCommand
         var clock = Stopwatch.StartNew();
         var first = Matcher.Solve(instance);
         var cold = clock.Elapsed.TotalMilliseconds;
-        // Warm means after the runtime has finished compiling the hot code again with full optimisation (tiered
-        // compilation does that in the background after the first calls): about a second of solves first.
-        while (clock.Elapsed < TimeSpan.FromSeconds(1.5)) Matcher.Solve(instance);
+        // Warm means after the runtime has finished compiling the hot code again with full optimisation: on two cores
+        // that took 2-3 s of solves of a region (1.5 s, as before, still timed partly unoptimised code).
+        WarmCode.Run(() => Matcher.Solve(instance), atLeast: TimeSpan.FromSeconds(1.5), atMost: TimeSpan.FromSeconds(60));
         var solve = Repeat(repeat, () => Matcher.Solve(instance));
         // The allocation alone (no explanations): what an assignment solver's kernel is compared with.
         var allocate = Repeat(repeat, () => Matcher.Allocate(instance));

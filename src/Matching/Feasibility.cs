@@ -118,10 +118,13 @@ public static class Feasibility
         return null;
     }
 
-    public static Rule? BrokenPolicy(Request request, Place place, AllocationPolicy policy)
+    public static Rule? BrokenPolicy(Request request, Place place, AllocationPolicy policy) => BrokenPolicy(request.RegionId, place, policy);
+
+    /// <summary>The policy rules depend on the child only through its region.</summary>
+    internal static Rule? BrokenPolicy(string childRegion, Place place, AllocationPolicy policy)
     {
-        if (!policy.AllowOutOfRegion && !string.Equals(place.RegionId, request.RegionId, StringComparison.Ordinal)) return Rule.Region;
-        if (!policy.AllowNonContracted && !Contains(place.ContractedBy, request.RegionId)) return Rule.Contract;
+        if (!policy.AllowOutOfRegion && !string.Equals(place.RegionId, childRegion, StringComparison.Ordinal)) return Rule.Region;
+        if (!policy.AllowNonContracted && !Contains(place.ContractedBy, childRegion)) return Rule.Contract;
         return null;
     }
 

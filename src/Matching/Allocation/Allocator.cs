@@ -26,7 +26,7 @@ internal static class Allocator
         var edges = new Edges(new int[requestCount][], new long[requestCount][], new int[requestCount][]);
         var place = new List<int>();
         var cost = new List<long>();
-        var nearnessOf = new int[16];
+        var inPlaceOrder = new InPlaceOrder(instance.Places);
         for (var r = 0; r < requestCount; r++)
         {
             place.Clear();
@@ -40,11 +40,7 @@ internal static class Allocator
                 cost.Add(AllocationValue.DistanceUnits(c.DistanceKm));
             }
             // The candidates come nearest first: remember that order while the edges are put in order of place.
-            var byPlace = place.ToArray();
-            if (nearnessOf.Length < byPlace.Length) nearnessOf = new int[Math.Max(byPlace.Length, nearnessOf.Length * 2)];
-            var nearness = nearnessOf.AsSpan(0, byPlace.Length);
-            for (var i = 0; i < nearness.Length; i++) nearness[i] = i;
-            byPlace.AsSpan().Sort(nearness);
+            var (byPlace, nearness) = inPlaceOrder.Of(place, instance.Requests[r].CareType);
             var costs = new long[byPlace.Length];
             var byCost = new int[byPlace.Length];
             for (var i = 0; i < byPlace.Length; i++)

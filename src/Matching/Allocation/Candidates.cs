@@ -16,10 +16,10 @@ internal static class Candidates
         for (var p = 0; p < points.Length; p++) points[p] = new HaversinePoint(instance.Places[p].Lat, instance.Places[p].Lon);
         var maps = PlaceMap.ByCareType(instance.Places);
         var kinds = new Feasibility.KindTable(instance.Places);
-        var nearestFirst = new NearestFirst();
+        var policy = new PolicyByRegion(instance);
+        var found = new Found();
 
         var result = new Candidate[instance.Requests.Count][];
-        var found = new List<Candidate>();
         for (var r = 0; r < instance.Requests.Count; r++)
         {
             var request = instance.Requests[r];
@@ -29,41 +29,102 @@ internal static class Candidates
                 var child = kinds.Of(request);
                 var home = new HaversinePoint(request.Lat, request.Lon);
                 var beyond = HaversinePoint.SurelyBeyond(request.MaxDistanceKm);
+                var history = request.DeclinedPlaces is { Count: > 0 } || request.HeldPlaces is { Count: > 0 };
+                var allowed = policy.Of(request.RegionId);
                 foreach (var p in map.Near(request.Lat, request.Lon, request.MaxDistanceKm))
                 {
                     // The same rules as Feasibility.BrokenIgnoringPolicy, cheapest first: only whether one is broken matters here.
                     if (points[p].TermTo(home) > beyond || !kinds.Fits(child, p)) continue;
                     var distance = points[p].DistanceKmTo(home);
                     if (distance > request.MaxDistanceKm) continue;
-                    var place = instance.Places[p];
-                    if (Feasibility.BrokenByHistory(request, place) is not null) continue;
-                    found.Add(new Candidate(p, distance, Feasibility.BrokenPolicy(request, place, instance.Policy) is null));
+                    if (history && Feasibility.BrokenByHistory(request, instance.Places[p]) is not null) continue;
+                    found.Add(p, distance, allowed.Allows(p));
                 }
             }
-            result[r] = nearestFirst.Sorted(found);
+            result[r] = found.NearestFirst();
         }
         return result;
     }
 
     /// <summary>
-    /// Sorts by distance with the distance's bits as keys (a non-negative double's bits order as the double does), the
-    /// runtime's fast path for number keys; then orders places at exactly the same distance by place.
+    /// Whether the purchasing policy allows each place for children of one region, asked once per region and place
+    /// (the policy depends on the child only through its region; a market has a few regions and many children).
     /// </summary>
-    private sealed class NearestFirst
+    private sealed class PolicyByRegion(MatchingInstance instance)
     {
-        private long[] _keys = new long[64];
+        private readonly Dictionary<string, Answers> _byRegion = new(StringComparer.Ordinal);
+        private readonly bool _allowsAll = instance.Policy is { AllowOutOfRegion: true, AllowNonContracted: true };
 
-        public Candidate[] Sorted(List<Candidate> found)
+        public Answers Of(string region)
         {
-            var sorted = found.ToArray();
-            if (_keys.Length < sorted.Length) _keys = new long[Math.Max(sorted.Length, _keys.Length * 2)];
-            var keys = _keys.AsSpan(0, sorted.Length);
+            if (_allowsAll) return Answers.All;
+            if (!_byRegion.TryGetValue(region, out var answers))
+                _byRegion[region] = answers = new Answers(region, instance, new sbyte[instance.Places.Count]);
+            return answers;
+        }
+
+        /// <summary>Per place: 0 not asked yet, 1 allowed, -1 not.</summary>
+        public sealed class Answers(string region, MatchingInstance? instance, sbyte[]? known)
+        {
+            public static readonly Answers All = new("", null, null);
+
+            public bool Allows(int place)
+            {
+                if (known is null) return true;
+                if (known[place] == 0) known[place] = Feasibility.BrokenPolicy(region, instance!.Places[place], instance.Policy) is null ? (sbyte)1 : (sbyte)-1;
+                return known[place] > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One child's candidates as they are found, then sorted nearest first with the distance's bits as keys (a
+    /// non-negative double's bits order as the double does) and the candidate's index as the item, the runtime's fast
+    /// path for number keys; places at exactly the same distance are then put in order of place.
+    /// </summary>
+    private sealed class Found
+    {
+        private int[] _place = new int[64];
+        private double[] _distance = new double[64];
+        private bool[] _allowed = new bool[64];
+        private long[] _keys = new long[64];
+        private int[] _index = new int[64];
+        private int _count;
+
+        public void Clear() => _count = 0;
+
+        public void Add(int place, double distanceKm, bool allowedByPolicy)
+        {
+            if (_count == _place.Length)
+            {
+                var size = _count * 2;
+                Array.Resize(ref _place, size);
+                Array.Resize(ref _distance, size);
+                Array.Resize(ref _allowed, size);
+                _keys = new long[size];
+                _index = new int[size];
+            }
+            (_place[_count], _distance[_count], _allowed[_count]) = (place, distanceKm, allowedByPolicy);
+            _count++;
+        }
+
+        public Candidate[] NearestFirst()
+        {
+            if (_count == 0) return [];
+            var keys = _keys.AsSpan(0, _count);
+            var index = _index.AsSpan(0, _count);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = double.IsNaN(_distance[i]) ? long.MinValue : BitConverter.DoubleToInt64Bits(_distance[i] + 0.0);
+                index[i] = i;
+            }
+            keys.Sort(index);
+            for (var i = 1; i < index.Length; i++)
+                for (var j = i; j > 0 && keys[j] == keys[j - 1] && _place[index[j]] < _place[index[j - 1]]; j--)
+                    (index[j], index[j - 1]) = (index[j - 1], index[j]);
+            var sorted = new Candidate[_count];
             for (var i = 0; i < sorted.Length; i++)
-                keys[i] = double.IsNaN(sorted[i].DistanceKm) ? long.MinValue : BitConverter.DoubleToInt64Bits(sorted[i].DistanceKm + 0.0);
-            keys.Sort(sorted.AsSpan());
-            for (var i = 1; i < sorted.Length; i++)
-                for (var j = i; j > 0 && keys[j] == keys[j - 1] && sorted[j].Place < sorted[j - 1].Place; j--)
-                    (sorted[j], sorted[j - 1]) = (sorted[j - 1], sorted[j]);
+                sorted[i] = new Candidate(_place[index[i]], _distance[index[i]], _allowed[index[i]]);
             return sorted;
         }
     }

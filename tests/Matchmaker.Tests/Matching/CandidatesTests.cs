@@ -48,6 +48,34 @@ public sealed class CandidatesTests
         Assert.Empty(found[2]);
     }
 
+    [Fact]
+    public void AChildsPlacesPutInOrderOfPlace_AreSortedAndRememberWhereEachCameFrom_WhetherPickedFromTheirKindOrSorted()
+    {
+        var random = new Random(7);
+        for (var round = 0; round < 300; round++)
+        {
+            var places = Enumerable.Range(0, random.Next(1, 60))
+                .Select(i => new Place($"p{i}", random.Next(3) == 0 ? "gezinshuis" : "residential", 1, 0, 18, ["f"], false, [], 52, 5, "r01", ["r01"]))
+                .ToList();
+            var order = new InPlaceOrder(places);
+            for (var child = 0; child < 5; child++)
+            {
+                // Most lists hold places of the child's kind only (as Candidates.Find gives them), some many, some few; a
+                // few hold another kind's place or one place twice, which only a sort puts in order.
+                var kind = random.Next(2) == 0 ? "residential" : "gezinshuis";
+                var pool = Enumerable.Range(0, places.Count).Where(p => places[p].CareType == kind || random.Next(10) == 0).ToList();
+                var given = pool.OrderBy(_ => random.Next()).Take(random.Next(0, pool.Count + 1)).ToList();
+                if (given.Count > 0 && random.Next(10) == 0) given.Add(given[0]);
+
+                var (byPlace, nearness) = order.Of(given, kind);
+
+                Assert.Equal(given.Order(), byPlace);
+                for (var i = 0; i < byPlace.Length; i++) Assert.Equal(byPlace[i], given[nearness[i]]);
+                Assert.Equal(given.Count, nearness.Take(given.Count).Distinct().Count());
+            }
+        }
+    }
+
     private static Candidate[] AskingEveryPlace(MatchingInstance instance, Request request) =>
         instance.Places
             .Select((place, p) => (Place: place, Index: p, Km: Geo.DistanceKm(request.Lat, request.Lon, place.Lat, place.Lon)))

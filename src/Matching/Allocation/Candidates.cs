@@ -78,16 +78,21 @@ internal static class Candidates
     }
 
     /// <summary>
-    /// One child's candidates as they are found, then sorted nearest first with the distance's bits as keys (a
-    /// non-negative double's bits order as the double does) and the candidate's index as the item, the runtime's fast
-    /// path for number keys; places at exactly the same distance are then put in order of place.
+    /// One child's candidates as they are found, then sorted nearest first, places at exactly the same distance in order
+    /// of place. Keys are the distance's bits (a non-negative double's bits order as the double does; NaN first). Mostly
+    /// a bucket sort: the distances spread over as many buckets as there are candidates, a bucket's index never falls as
+    /// the distance grows, so after one pass only neighbours in a bucket are out of order and an insertion sort finishes.
+    /// When many share a bucket (places clustered at one spot), a comparison sort instead.
     /// </summary>
-    private sealed class Found
+    internal sealed class Found
     {
         private int[] _place = new int[64];
         private double[] _distance = new double[64];
         private bool[] _allowed = new bool[64];
         private long[] _keys = new long[64];
+        private long[] _sortedKeys = new long[64];
+        private int[] _bucket = new int[64];
+        private int[] _start = new int[65];
         private int[] _index = new int[64];
         private int _count;
 
@@ -102,6 +107,9 @@ internal static class Candidates
                 Array.Resize(ref _distance, size);
                 Array.Resize(ref _allowed, size);
                 _keys = new long[size];
+                _sortedKeys = new long[size];
+                _bucket = new int[size];
+                _start = new int[size + 1];
                 _index = new int[size];
             }
             (_place[_count], _distance[_count], _allowed[_count]) = (place, distanceKm, allowedByPolicy);
@@ -110,22 +118,69 @@ internal static class Candidates
 
         public Candidate[] NearestFirst()
         {
-            if (_count == 0) return [];
-            var keys = _keys.AsSpan(0, _count);
-            var index = _index.AsSpan(0, _count);
-            for (var i = 0; i < keys.Length; i++)
+            var n = _count;
+            if (n == 0) return [];
+            var keys = _keys.AsSpan(0, n);
+            var farthest = 0.0;
+            for (var i = 0; i < n; i++)
             {
-                keys[i] = double.IsNaN(_distance[i]) ? long.MinValue : BitConverter.DoubleToInt64Bits(_distance[i] + 0.0);
-                index[i] = i;
+                var distance = _distance[i];
+                keys[i] = double.IsNaN(distance) ? long.MinValue : BitConverter.DoubleToInt64Bits(distance + 0.0);
+                if (distance > farthest) farthest = distance;
             }
+            var index = _index.AsSpan(0, n);
+            if (!InBuckets(n, farthest, index)) SortedByComparison(index);
+            var sorted = new Candidate[n];
+            for (var i = 0; i < n; i++)
+                sorted[i] = new Candidate(_place[index[i]], _distance[index[i]], _allowed[index[i]]);
+            return sorted;
+        }
+
+        /// <summary>The candidates in order into <paramref name="index"/>; false (nothing done) when too many share a bucket.</summary>
+        private bool InBuckets(int n, double farthest, Span<int> index)
+        {
+            var scale = farthest > 0 ? (n - 1) / farthest : 0;
+            if (!double.IsFinite(scale)) scale = 0;
+            var start = _start.AsSpan(0, n + 1);
+            start.Clear();
+            for (var i = 0; i < n; i++)
+            {
+                var distance = _distance[i];
+                // Multiplying by a positive number and truncating both keep the order; NaN goes first, as its key does.
+                var bucket = double.IsNaN(distance) ? 0 : Math.Min(n - 1, (int)(distance * scale));
+                _bucket[i] = bucket;
+                start[bucket + 1]++;
+            }
+            long work = 0;
+            for (var b = 1; b <= n; b++)
+            {
+                work += (long)start[b] * start[b];
+                start[b] += start[b - 1];
+            }
+            if (work > 8L * n) return false;
+            for (var i = 0; i < n; i++) index[start[_bucket[i]]++] = i;
+            for (var i = 1; i < n; i++)
+            {
+                var item = index[i];
+                var j = i;
+                for (; j > 0 && Nearer(item, index[j - 1]); j--) index[j] = index[j - 1];
+                index[j] = item;
+            }
+            return true;
+        }
+
+        /// <summary>The keys' fast path of the runtime's sort on a copy of them, then places at the same distance in order of place.</summary>
+        private void SortedByComparison(Span<int> index)
+        {
+            var keys = _sortedKeys.AsSpan(0, index.Length);
+            _keys.AsSpan(0, index.Length).CopyTo(keys);
+            for (var i = 0; i < index.Length; i++) index[i] = i;
             keys.Sort(index);
             for (var i = 1; i < index.Length; i++)
                 for (var j = i; j > 0 && keys[j] == keys[j - 1] && _place[index[j]] < _place[index[j - 1]]; j--)
                     (index[j], index[j - 1]) = (index[j - 1], index[j]);
-            var sorted = new Candidate[_count];
-            for (var i = 0; i < sorted.Length; i++)
-                sorted[i] = new Candidate(_place[index[i]], _distance[index[i]], _allowed[index[i]]);
-            return sorted;
         }
+
+        private bool Nearer(int a, int b) => _keys[a] < _keys[b] || (_keys[a] == _keys[b] && _place[a] < _place[b]);
     }
 }

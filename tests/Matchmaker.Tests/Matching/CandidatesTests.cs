@@ -49,6 +49,32 @@ public sealed class CandidatesTests
     }
 
     [Fact]
+    public void CandidatesAreSortedNearestFirst_TiesInOrderOfPlace_SpreadOutOrClusteredAtOneSpot()
+    {
+        var random = new Random(11);
+        var found = new Candidates.Found();
+        for (var round = 0; round < 2_000; round++)
+        {
+            // Distances drawn from few values (ties), from a cluster and an outlier (many in one bucket), or spread out.
+            var count = random.Next(0, round % 10 == 0 ? 400 : 40);
+            var shape = random.Next(3);
+            var given = Enumerable.Range(0, count).Select(_ => new Candidate(
+                random.Next(1_000),
+                shape switch
+                {
+                    0 => random.Next(4) * 2.5,
+                    1 => random.Next(20) == 0 ? 150 : 3 + random.Next(3) * 1e-9,
+                    _ => random.NextDouble() * 80,
+                },
+                random.Next(2) == 0)).DistinctBy(c => c.Place).ToList();
+            found.Clear();
+            foreach (var c in given) found.Add(c.Place, c.DistanceKm, c.AllowedByPolicy);
+
+            Assert.Equal(given.OrderBy(c => c.DistanceKm).ThenBy(c => c.Place), found.NearestFirst());
+        }
+    }
+
+    [Fact]
     public void AChildsPlacesPutInOrderOfPlace_AreSortedAndRememberWhereEachCameFrom_WhetherPickedFromTheirKindOrSorted()
     {
         var random = new Random(7);

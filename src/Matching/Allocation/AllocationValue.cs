@@ -18,6 +18,9 @@ internal readonly record struct AllocationValue(long Priority1, long Priority2, 
     public static AllocationValue operator +(AllocationValue a, AllocationValue b) => new(
         a.Priority1 + b.Priority1, a.Priority2 + b.Priority2, a.Priority3 + b.Priority3, a.WaitingDays + b.WaitingDays, a.Distance + b.Distance);
 
+    public static AllocationValue operator -(AllocationValue a, AllocationValue b) => new(
+        a.Priority1 - b.Priority1, a.Priority2 - b.Priority2, a.Priority3 - b.Priority3, a.WaitingDays - b.WaitingDays, a.Distance - b.Distance);
+
     /// <summary>Positive when this allocation is better.</summary>
     public int CompareTo(AllocationValue other)
     {

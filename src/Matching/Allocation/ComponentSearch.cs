@@ -226,6 +226,8 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
     /// <summary>The relaxation's value at a node (its bound): the fixed groups, and every other child where the relaxation put it.</summary>
     private AllocationValue BoundOf(Node node)
     {
+        // The flow kept its value with every change; its places are the node's relaxation.
+        if (node.Flow is { } flow) return node.FixedValue + flow.PlacedValue;
         var value = node.FixedValue;
         for (var r = 0; r < node.PlaceOf.Length; r++)
             if (node.FixedPlace[r] == Free && node.PlaceOf[r] >= 0)

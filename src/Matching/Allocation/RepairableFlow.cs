@@ -43,6 +43,8 @@ internal sealed partial class RepairableFlow
     private readonly EdgesIntoPlaces _edgesIntoPlaces;
     /// <summary>The cost of the flow as it stands (balanced or not): minus the value of the free children's allocation, in the weights' scale.</summary>
     private Int128 _cost;
+    /// <summary>The value of the free children's allocation as it stands, level by level: kept with every link, so a bound needs no pass over the part.</summary>
+    private AllocationValue _placedValue;
 
     private RepairableFlow(ComponentProblem problem, Int128[] weight, int[] capacity, int[] fixedPlace, int[]?[] excluded)
     {
@@ -136,6 +138,15 @@ internal sealed partial class RepairableFlow
         return check.Valid;
     }
 
+    /// <summary>Whether <see cref="PlacedValue"/> is the value of the places as they stand, summed afresh.</summary>
+    internal bool PlacedValueIsExact()
+    {
+        var value = default(AllocationValue);
+        for (var r = 0; r < _n; r++)
+            if (_placeOf[r] >= 0) value += _problem.ValueOf(r, _placeOf[r]);
+        return value == _placedValue;
+    }
+
     private struct PotentialCheck : IArcVisitor
     {
         public RepairableFlow Flow;
@@ -153,6 +164,9 @@ internal sealed partial class RepairableFlow
 
     /// <summary>The place of every request in the flow (-1: not placed, or fixed by a branch).</summary>
     public int[] PlaceOf => (int[])_placeOf.Clone();
+
+    /// <summary>The value of <see cref="PlaceOf"/>: the free children where the flow puts them.</summary>
+    public AllocationValue PlacedValue => _placedValue;
 
     /// <summary>
     /// The whole group went to <paramref name="place"/> (the node's arrays say so): its members leave the flow, the place has fewer units.
@@ -226,6 +240,7 @@ internal sealed partial class RepairableFlow
     {
         _placeOf[r] = place;
         _costAtPlace[r] = _problem.CostOf(r, place);
+        _placedValue += AllocationValue.Of(_problem.Priority[r], _problem.WaitingDays[r], _costAtPlace[r]);
         _previousOccupant[r] = -1;
         _nextOccupant[r] = _firstOccupant[place];
         if (_firstOccupant[place] >= 0) _previousOccupant[_firstOccupant[place]] = r;
@@ -235,6 +250,7 @@ internal sealed partial class RepairableFlow
     private void Unlink(int r)
     {
         var place = _placeOf[r];
+        _placedValue -= AllocationValue.Of(_problem.Priority[r], _problem.WaitingDays[r], _costAtPlace[r]);
         if (_previousOccupant[r] >= 0) _nextOccupant[_previousOccupant[r]] = _nextOccupant[r];
         else _firstOccupant[place] = _nextOccupant[r];
         if (_nextOccupant[r] >= 0) _previousOccupant[_nextOccupant[r]] = _previousOccupant[r];

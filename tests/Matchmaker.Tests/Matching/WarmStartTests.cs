@@ -36,13 +36,15 @@ public sealed class WarmStartTests
     }
 
     [Fact]
-    public void EveryFlowARepairBalanced_HasNoResidualArcWithANegativeReducedCost_WhicheverWayItsSearchesRan()
+    public void EveryFlowARepairBalanced_HasNoResidualArcWithANegativeReducedCost_AndKnowsTheValueOfItsPlaces_WhicheverWayItsSearchesRan()
     {
-        var (balanced, invalid, searchedBackward) = (0, 0, 0);
+        var (balanced, invalid, searchedBackward, misvalued) = (0, 0, 0, 0);
         RepairableFlow.Balanced = flow =>
         {
             balanced++;
             if (!flow.PotentialsAreValid()) invalid++;
+            // The bound of a branch is read off the flow's running value, not summed over the part.
+            if (!flow.PlacedValueIsExact()) misvalued++;
             if (flow.SearchesBackward > 0) searchedBackward++;
         };
         try
@@ -60,6 +62,7 @@ public sealed class WarmStartTests
         }
 
         Assert.Equal(0, invalid);
+        Assert.Equal(0, misvalued);
         // Both kinds of search must have run: a sibling fixed away from its place leaves a unit over at T (searched backwards).
         Assert.True(searchedBackward >= 100 && balanced - searchedBackward >= 100, $"{balanced} flows balanced, {searchedBackward} with backward searches");
     }

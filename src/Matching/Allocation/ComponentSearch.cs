@@ -103,6 +103,8 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
     private RepairableFlow? _rootFlow;
     /// <summary>Per group, what its split cost where it was last branched on (null: not branched on yet).</summary>
     private AllocationValue?[] _costOfSplit = [];
+    /// <summary>Flows of nodes whose branches are made, or that were cut: the next branches are copied into their arrays.</summary>
+    private readonly Stack<RepairableFlow> _spare = new();
 
     /// <summary>How many branches had their relaxation solved (warm or afresh): the size of the search.</summary>
     public int BranchesSolved { get; private set; }
@@ -134,7 +136,11 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
     {
         var (_, fixedPlace, _, _, _, placeOf, _) = node;
         var value = BoundOf(node);
-        if (_best is { } best && value.CompareTo(best) <= 0) return;
+        if (_best is { } best && value.CompareTo(best) <= 0)
+        {
+            Spare(node.Flow);
+            return;
+        }
 
         var split = FirstSplitGroup(placeOf, fixedPlace);
         if (split < 0)
@@ -144,6 +150,7 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
             for (var r = 0; r < placeOf.Length; r++)
                 _bestPlaceOf[r] = fixedPlace[r] == Free ? placeOf[r] : fixedPlace[r];
             _bestScaled = ScaledValueOf(_bestPlaceOf);
+            Spare(node.Flow);
             return;
         }
 
@@ -155,13 +162,25 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
             .Select(b => (Branch: b.Branch!, Bound: BoundOf(b.Branch!), b.Order))
             .OrderByDescending(b => inRankingOrder ? default : b.Bound).ThenBy(b => b.Order)
             .ToArray();
+        // The branches have their own flows now; this node's is only copied from, and no more.
+        Spare(node.Flow);
         if (!inRankingOrder && branches.Length > 0) _costOfSplit[split] = Fall(value, branches.Max(b => b.Bound));
-        foreach (var (branch, _, _) in branches)
+        for (var i = 0; i < branches.Length; i++)
         {
             // An allocation found in an earlier branch may already match this node's bound: then no branch here can beat it.
-            if (_best is { } found && value.CompareTo(found) <= 0) return;
-            Search(branch);
+            if (_best is { } found && value.CompareTo(found) <= 0)
+            {
+                for (var rest = i; rest < branches.Length; rest++) Spare(branches[rest].Branch.Flow);
+                return;
+            }
+            Search(branches[i].Branch);
         }
+    }
+
+    /// <summary>A flow no node will read again (the root's stays: it values allocations).</summary>
+    private void Spare(RepairableFlow? flow)
+    {
+        if (flow is not null && flow != _rootFlow) _spare.Push(flow);
     }
 
     /// <summary>The places of a split group's branches: where the node's relaxation put one of its members (and the whole group fits).</summary>
@@ -249,8 +268,10 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
     {
         BranchesSolved++;
         if (parent is null) return (SolveRelaxation(capacity, fixedPlace, excluded), null);
-        var flow = parent.Branch(capacity, fixedPlace, excluded);
-        return repair(flow) ? (flow.PlaceOf, flow) : (null, null);
+        var flow = parent.Branch(capacity, fixedPlace, excluded, _spare.TryPop(out var spare) ? spare : null);
+        if (repair(flow)) return (flow.PlaceOf, flow);
+        Spare(flow);
+        return (null, null);
     }
 
     private int[] SolveRelaxation(int[] capacity, int[] fixedPlace, int[]?[] excluded)

@@ -100,24 +100,33 @@ internal sealed partial class RepairableFlow
 
     /// <summary>
     /// A copy of this flow for a branch, on the branch node's arrays: they already say what the branch restricts, and
-    /// <see cref="Fix"/> or <see cref="Exclude"/> then brings the flow in line with them.
+    /// <see cref="Fix"/> or <see cref="Exclude"/> then brings the flow in line with them. The copy goes into the arrays of
+    /// <paramref name="spare"/> (a flow of the same search tree no longer needed) when there is one, instead of new ones:
+    /// a part's arrays are large, and a search copies them for every branch.
     /// </summary>
-    public RepairableFlow Branch(int[] capacity, int[] fixedPlace, int[]?[] excluded)
+    public RepairableFlow Branch(int[] capacity, int[] fixedPlace, int[]?[] excluded, RepairableFlow? spare = null)
     {
         var copy = (RepairableFlow)MemberwiseClone();
         copy._capacity = capacity;
         copy._fixedPlace = fixedPlace;
         copy._excluded = excluded;
-        copy._chosen = (bool[])_chosen.Clone();
-        copy._placeOf = (int[])_placeOf.Clone();
-        copy._costAtPlace = (long[])_costAtPlace.Clone();
-        copy._firstOccupant = (int[])_firstOccupant.Clone();
-        copy._nextOccupant = (int[])_nextOccupant.Clone();
-        copy._previousOccupant = (int[])_previousOccupant.Clone();
-        copy._toSink = (int[])_toSink.Clone();
-        copy._potential = (Int128[])_potential.Clone();
-        copy._imbalance = (int[])_imbalance.Clone();
+        copy._chosen = CopyOf(_chosen, spare?._chosen);
+        copy._placeOf = CopyOf(_placeOf, spare?._placeOf);
+        copy._costAtPlace = CopyOf(_costAtPlace, spare?._costAtPlace);
+        copy._firstOccupant = CopyOf(_firstOccupant, spare?._firstOccupant);
+        copy._nextOccupant = CopyOf(_nextOccupant, spare?._nextOccupant);
+        copy._previousOccupant = CopyOf(_previousOccupant, spare?._previousOccupant);
+        copy._toSink = CopyOf(_toSink, spare?._toSink);
+        copy._potential = CopyOf(_potential, spare?._potential);
+        copy._imbalance = CopyOf(_imbalance, spare?._imbalance);
         return copy;
+    }
+
+    private static T[] CopyOf<T>(T[] from, T[]? into)
+    {
+        if (into is null || into.Length != from.Length) return (T[])from.Clone();
+        from.AsSpan().CopyTo(into);
+        return into;
     }
 
     /// <summary>For tests: called on this thread with every flow a repair has balanced.</summary>

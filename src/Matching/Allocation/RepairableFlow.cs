@@ -249,17 +249,20 @@ internal sealed partial class RepairableFlow
     {
         _placeOf[r] = place;
         _costAtPlace[r] = _problem.CostOf(r, place);
-        _placedValue += AllocationValue.Of(_problem.Priority[r], _problem.WaitingDays[r], _costAtPlace[r]);
+        _placedValue += ValueAtItsPlace(r);
         _previousOccupant[r] = -1;
         _nextOccupant[r] = _firstOccupant[place];
         if (_firstOccupant[place] >= 0) _previousOccupant[_firstOccupant[place]] = r;
         _firstOccupant[place] = r;
     }
 
+    /// <summary>The child's value where it is linked: <see cref="ComponentProblem.ValueOf"/> with the cost the link already looked up.</summary>
+    private AllocationValue ValueAtItsPlace(int r) => AllocationValue.Of(_problem.Priority[r], _problem.WaitingDays[r], _costAtPlace[r]);
+
     private void Unlink(int r)
     {
         var place = _placeOf[r];
-        _placedValue -= AllocationValue.Of(_problem.Priority[r], _problem.WaitingDays[r], _costAtPlace[r]);
+        _placedValue -= ValueAtItsPlace(r);
         if (_previousOccupant[r] >= 0) _nextOccupant[_previousOccupant[r]] = _nextOccupant[r];
         else _firstOccupant[place] = _nextOccupant[r];
         if (_nextOccupant[r] >= 0) _previousOccupant[_nextOccupant[r]] = _previousOccupant[r];

@@ -148,8 +148,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         var problems = new List<string>();
         foreach (var (page, path, name) in pages)
         {
-            await page.GotoAsync(path);
-            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.GotoAndSettleAsync(path);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, $"{name}.png"), FullPage = true });
             var violations = await AxeAsync(page);
             foreach (var violation in violations.EnumerateArray())
@@ -468,8 +467,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         foreach (var (role, path) in (await PageTypesAsync()).Append(("desk", $"/tafel/matching?round={roundId}")))
         {
             var page = byRole.TryGetValue(role, out var open) ? open : byRole[role] = await browser.SignedInPageAsync(role);
-            await page.GotoAsync(path);
-            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.GotoAndSettleAsync(path);
             // Open every details element, so folded explanations are read too.
             await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
             found.AddRange(UiLanguage.FoundIn(await page.InnerTextAsync("body")).Select(hit => $"{path} as {role}: {hit}"));
@@ -514,8 +512,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         foreach (var (role, path) in pages)
         {
             var page = byRole.TryGetValue(role, out var open) ? open : byRole[role] = await browser.SignedInPageAsync(role, bypassCsp: true, viewportWidth: phone);
-            await page.GotoAsync(path);
-            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.GotoAndSettleAsync(path);
             var (scroll, inner) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => window.innerWidth"));
             if (scroll > phone || inner != phone)
                 problems.Add($"{path} as {role}: {scroll} px wide in a {inner} px window, widest: " + await page.EvaluateAsync<string>("""

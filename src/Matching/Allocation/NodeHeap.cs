@@ -17,6 +17,13 @@ internal sealed class NodeHeap<TKey>(int initialCapacity) where TKey : struct, I
 
     public bool IsEmpty => _count == 0;
 
+    /// <summary>The smallest key in the heap (false when it is empty), without taking it out.</summary>
+    public bool TryPeekKey(out TKey key)
+    {
+        key = _count > 0 ? _keys[0] : default;
+        return _count > 0;
+    }
+
     public void Push(int node, TKey key)
     {
         if (_count == _keys.Length)

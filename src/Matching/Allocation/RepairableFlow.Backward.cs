@@ -3,39 +3,19 @@ namespace Matchmaker.Matching.Allocation;
 internal sealed partial class RepairableFlow
 {
     /// <summary>
-    /// Dijkstra on the reversed residual graph, from every node short of a unit to the nearest with a unit over: the same
-    /// shortest path as <see cref="SearchForward"/> finds, read from its end: the node with a unit over it reached, or -1
-    /// once the search passes <paramref name="cutAt"/>. The scratch's distances are to the end, its parents point along the path.
+    /// One step of the backward half, Dijkstra on the reversed residual graph: the nearest node to the end out of its heap,
+    /// whose arcs in it relaxes. The scratch's backward distances are to the end, its parents point along the path.
     /// </summary>
-    private int SearchBackward(int round, Int128? cutAt)
+    private void StepBackward(ref BackwardStep search)
     {
-        var nodes = _sink + 1;
-        var scratch = _scratch;
-        var search = new BackwardStep
-        {
-            Flow = this,
-            Distance = scratch.Distance,
-            Parent = scratch.Parent,
-            Reached = scratch.Reached,
-            Done = scratch.Done,
-            Heap = scratch.Heap,
-            Round = round,
-            Beyond = cutAt ?? Int128.MaxValue,
-        };
-        scratch.Start(round, _imbalance, over: false);
-        while (search.Heap.TryPop(out var entry, out var key))
-        {
-            if (key >= cutAt) return -1;
-            var u = entry < nodes ? entry : entry - nodes;
-            if (search.Done[u] == round || key != search.Distance[u]) continue;
-            search.Done[u] = round;
-            scratch.Popped.Add(u);
-            if (_imbalance[u] > 0) return u;
-            search.To = u;
-            search.ToBase = key - _potential[u];
-            ForEachArcInto(u, ref search);
-        }
-        return cutAt is null ? throw new InvalidOperationException("No node with a unit over reaches one short of a unit: the flow cannot be balanced.") : -1;
+        search.Heap.TryPop(out var v, out var key);
+        search.Work++;
+        if (search.Done[v] == search.Round || key != search.Distance[v]) return;
+        search.Done[v] = search.Round;
+        _scratch.BackwardPopped.Add(v);
+        search.To = v;
+        search.ToBase = key - _potential[v];
+        ForEachArcInto(v, ref search);
     }
 
     /// <summary>Calls <paramref name="visit"/> with every residual arc into <paramref name="v"/> (its tail) and its cost: <see cref="ForEachArc"/> read from the other end.</summary>
@@ -77,6 +57,7 @@ internal sealed partial class RepairableFlow
     private struct BackwardStep : IArcVisitor
     {
         public RepairableFlow Flow;
+        public RepairScratch Scratch;
         public Int128[] Distance;
         public int[] Parent;
         public int[] Reached;
@@ -86,22 +67,21 @@ internal sealed partial class RepairableFlow
         public int To;
         /// <summary>The distance from <see cref="To"/> to the end, less its potential: an arc's tail is that plus the arc's cost plus the tail's potential away.</summary>
         public Int128 ToBase;
-        /// <summary>No node this far or farther is popped before the search ends (it has reached a node with a unit over as near, or the cut).</summary>
-        public Int128 Beyond;
+        /// <summary>Nodes popped and arcs read: the two halves take turns by it.</summary>
+        public long Work;
 
         /// <param name="from">the arc's tail (it runs from there into <see cref="To"/>)</param>
         public void Arc(int from, Int128 cost)
         {
+            Work++;
             if (Done[from] == Round) return;
             var candidate = ToBase + cost + Flow._potential[from];
-            if (candidate >= Beyond || (Reached[from] == Round && Distance[from] <= candidate)) return;
+            if (candidate >= Scratch.Beyond || (Reached[from] == Round && Distance[from] <= candidate)) return;
             Reached[from] = Round;
             Distance[from] = candidate;
             Parent[from] = To;
-            // Among nodes as near, one with a unit over comes out of the heap first: the search ends there, no further.
-            var endsSearch = Flow._imbalance[from] > 0;
-            if (endsSearch) Beyond = candidate;
-            Heap.Push(endsSearch ? from : from + Distance.Length, candidate);
+            Heap.Push(from, candidate);
+            if (Scratch.ForwardReached[from] == Round) Scratch.Meet(from, Scratch.ForwardDistance[from] + candidate);
         }
     }
 }

@@ -45,6 +45,12 @@ internal sealed partial class RepairableFlow
     private Int128 _cost;
     /// <summary>The value of the free children's allocation as it stands, level by level: kept with every link, so a bound needs no pass over the part.</summary>
     private AllocationValue _placedValue;
+    /// <summary>
+    /// What every potential has been lowered by beyond what <see cref="_potential"/> says: a search lowers the potentials of
+    /// all the nodes its backward half did not reach by the same amount, which is kept here instead of in each of them.
+    /// Reduced costs and the repair's bound only read differences of potentials; the edges' start bounds read it.
+    /// </summary>
+    private Int128 _shift;
 
     private RepairableFlow(ComponentProblem problem, Int128[] weight, int[] capacity, int[] fixedPlace, int[]?[] excluded)
     {
@@ -132,8 +138,11 @@ internal sealed partial class RepairableFlow
     /// <summary>For tests: called on this thread with every flow a repair has balanced.</summary>
     [ThreadStatic] internal static Action<RepairableFlow>? Balanced;
 
-    /// <summary>How many of the searches that repaired this flow and its ancestors ran backwards.</summary>
-    internal int SearchesBackward { get; private set; }
+    /// <summary>How many of the searches that repaired this flow and its ancestors lowered potentials on their forward half.</summary>
+    internal int SearchesUpdatingForward { get; private set; }
+
+    /// <summary>How many of them raised potentials on their backward half (relative to those it did not reach).</summary>
+    internal int SearchesUpdatingBackward { get; private set; }
 
     /// <summary>Whether every residual arc has a non-negative reduced cost: what makes the repairs' shortest paths and early stops exact.</summary>
     internal bool PotentialsAreValid()
@@ -367,10 +376,10 @@ internal sealed partial class RepairableFlow
     /// Sends every unit left over along a shortest path to a node short of one, until the flow is balanced again; true then.
     /// False, with the flow left unbalanced, once the balanced flow surely would not be worth more than <paramref name="atMost"/>.
     /// "Surely" is the dual bound of what the units left over still cost: with potentials π valid for the residual graph and
-    /// b(v) the units a node has over (negative: short), sending them costs at least −Σ b(v)·π(v); while a search has reached
-    /// reduced distance D without meeting the other side, π + min(d, D) (forwards) or π − min(d, D) (backwards) is valid too,
-    /// which adds D for every unit still to send. So a branch that cannot beat the best allocation found is cut as soon as
-    /// the search passes that distance, without reading the rest of its market.
+    /// b(v) the units a node has over (negative: short), sending them costs at least −Σ b(v)·π(v); while the search has found
+    /// no path shorter than D (its two radii add up to D), every unit still to send costs D more than that bound. So a branch
+    /// that cannot beat the best allocation found is cut as soon as the search passes that distance, without reading the
+    /// rest of its market.
     /// </summary>
     private bool Repair(Int128? atMost)
     {
@@ -395,29 +404,18 @@ internal sealed partial class RepairableFlow
             }
             // The final cost is at least _cost + sentAtLeast + D·leftOver; the branch is cut once that leaves it no better than atMost.
             var cutAt = atMost is { } limit ? CeilingDivide(-limit - _cost - sentAtLeast, leftOver) : (Int128?)null;
-            // A unit over at T (a fixed sibling left its place) would start the search at every place that is not full, all
-            // at reduced distance 0; searched from the places short of a unit instead, it ends at the first of those.
-            var backward = _imbalance[_sink] > 0;
-            if (backward) SearchesBackward++;
-            var reached = backward ? SearchBackward(round, cutAt) : SearchForward(round, cutAt);
-            if (reached < 0) return false;
+            var meeting = Search(round, cutAt, out var total, out var forwardRadius);
+            if (meeting < 0) return false;
 
-            // Parents lead back to the start forwards, on to the end backwards.
+            // The path runs from its start to the meeting node by the forward parents, and on to its end by the backward ones.
             path.Clear();
-            for (var v = reached; v >= 0; v = scratch.Parent[v]) path.Add(v);
-            if (!backward) path.Reverse();
+            for (var v = meeting; v >= 0; v = scratch.ForwardParent[v]) path.Add(v);
+            path.Reverse();
+            for (var v = scratch.BackwardParent[meeting]; v >= 0; v = scratch.BackwardParent[v]) path.Add(v);
             var (from, to) = (path[0], path[^1]);
-            var total = scratch.Distance[reached];
             // A path's reduced length is its cost plus the potential of where it starts, less that of where it ends.
             _cost += total - _potential[from] + _potential[to];
-            if (backward)
-            {
-                // π − min(d, total), d the distance to the places short of a unit: potentials only fall (see EdgesByStartCost).
-                for (var v = 0; v < nodes; v++) _potential[v] -= total;
-                foreach (var v in scratch.Popped) _potential[v] += total - scratch.Distance[v];
-            }
-            else
-                foreach (var v in scratch.Popped) _potential[v] += scratch.Distance[v] - total;
+            UpdatePotentials(forwardRadius, total - forwardRadius);
             // Applied from the start of the path: a child leaves its place before it takes another.
             for (var i = 0; i + 1 < path.Count; i++) Push(path[i], path[i + 1]);
             _imbalance[from]--;
@@ -426,55 +424,67 @@ internal sealed partial class RepairableFlow
     }
 
     /// <summary>
-    /// Dijkstra from every node with a unit over to the nearest short of one: that node, or -1 once the search passes
-    /// <paramref name="cutAt"/>. Distances and parents (towards the start) are left in the scratch.
+    /// New potentials after a search whose shortest path is <paramref name="forwardRadius"/> + <paramref name="backwardRadius"/>
+    /// long, each radius at most as far as its side had read: π + min(d, r_f) − min(e, r_b) − r_f, with d the distance from
+    /// the start and e the distance to the end. Both clamped distances are valid potentials and where both grow along an arc
+    /// that arc is at least as long as the path, so their sum is valid too; along the path it grows by exactly the arcs'
+    /// costs, so the path's arcs (and the reverse arcs the push creates) cost 0 reduced. Every potential falls or stays:
+    /// the edges' start bounds (<see cref="EdgesByStartCost"/>) hold.
     /// </summary>
-    private int SearchForward(int round, Int128? cutAt)
+    private void UpdatePotentials(Int128 forwardRadius, Int128 backwardRadius)
+    {
+        var scratch = _scratch;
+        bool forward = false, backward = false;
+        foreach (var v in scratch.ForwardPopped)
+            if (scratch.ForwardDistance[v] < forwardRadius)
+            {
+                _potential[v] += scratch.ForwardDistance[v] - forwardRadius;
+                forward = true;
+            }
+        foreach (var v in scratch.BackwardPopped)
+            if (scratch.BackwardDistance[v] < backwardRadius)
+            {
+                _potential[v] += backwardRadius - scratch.BackwardDistance[v];
+                backward = true;
+            }
+        _shift += backwardRadius;
+        if (forward) SearchesUpdatingForward++;
+        if (backward) SearchesUpdatingBackward++;
+    }
+
+    /// <summary>
+    /// One step of the forward half: the nearest node out of its heap, whose arcs it relaxes, or a child's edges left to read.
+    /// Distances and parents (towards the start) are left in the scratch.
+    /// </summary>
+    private void StepForward(ref ShortestPathStep search)
     {
         var nodes = _sink + 1;
         var scratch = _scratch;
-        var search = new ShortestPathStep
+        search.Heap.TryPop(out var entry, out var key);
+        search.Work++;
+        if (entry >= nodes)
         {
-            Flow = this,
-            Distance = scratch.Distance,
-            Parent = scratch.Parent,
-            Reached = scratch.Reached,
-            Done = scratch.Done,
-            Heap = scratch.Heap,
-            Round = round,
-            Beyond = cutAt ?? Int128.MaxValue,
-        };
-        scratch.Start(round, _imbalance, over: true);
-        while (search.Heap.TryPop(out var entry, out var key))
-        {
-            if (key >= cutAt) return -1;
-            if (entry >= 2 * nodes)
-            {
-                // The rest of a child's edges, from the first that could reach this far.
-                var child = entry - 2 * nodes;
-                search.From = child;
-                search.FromPotential = _potential[child] + search.Distance[child];
-                RelaxEdges(child, key, ref search);
-                continue;
-            }
-            var u = entry < nodes ? entry : entry - nodes;
-            if (search.Done[u] == round || key != search.Distance[u]) continue;
-            search.Done[u] = round;
-            scratch.Popped.Add(u);
-            if (_imbalance[u] < 0) return u;
-            search.From = u;
-            search.FromPotential = _potential[u] + key;
-            if (u < _n)
-            {
-                if (!Free(u)) continue;
-                if (_chosen[u]) search.Arc(_source, _weight[u]);
-                scratch.NextEdge[u] = 0;
-                RelaxEdges(u, key, ref search);
-            }
-            else ForEachArc(u, ref search);
+            // The rest of a child's edges, from the first that could reach this far.
+            var child = entry - nodes;
+            search.From = child;
+            search.FromPotential = _potential[child] + search.Distance[child];
+            RelaxEdges(child, key, ref search);
+            return;
         }
-        // Nothing left nearer than the cut (nodes at or beyond it are not queued); without a cut the flow cannot be balanced.
-        return cutAt is null ? throw new InvalidOperationException("No node short of a unit is reachable: the flow cannot be balanced.") : -1;
+        var u = entry;
+        if (search.Done[u] == search.Round || key != search.Distance[u]) return;
+        search.Done[u] = search.Round;
+        scratch.ForwardPopped.Add(u);
+        search.From = u;
+        search.FromPotential = _potential[u] + key;
+        if (u < _n)
+        {
+            if (!Free(u)) return;
+            if (_chosen[u]) search.Arc(_source, _weight[u]);
+            scratch.NextEdge[u] = 0;
+            RelaxEdges(u, key, ref search);
+        }
+        else ForEachArc(u, ref search);
     }
 
     /// <summary>
@@ -489,18 +499,20 @@ internal sealed partial class RepairableFlow
         var costs = _problem.EdgeCost[r];
         var current = _placeOf[r];
         var sibling = _problem.GroupOf[r] >= 0;
-        var from = search.FromPotential;
+        // The bounds are against the potentials as the tree started; the potentials have fallen since by at least the shift.
+        var from = search.FromPotential - _shift;
+        var beyond = _scratch.Beyond;
         var next = _scratch.NextEdge;
         var i = next[r];
         // At least a few edges a time, read eagerly: cheaper than a trip through the heap for each.
         var eager = i + 8;
         for (; i < order.Length; i++)
         {
-            // Sorted by bound: no later edge reaches a node before the search ends.
-            if (from + bound[i] >= search.Beyond) break;
+            // Sorted by bound: no later edge reaches a node nearer than the search still looks.
+            if (from + bound[i] >= beyond) break;
             if (i >= eager && from + bound[i] > key)
             {
-                search.Heap.Push(2 * search.Distance.Length + r, from + bound[i]);
+                search.Heap.Push(_sink + 1 + r, from + bound[i]);
                 break;
             }
             var place = places[order[i]];
@@ -510,41 +522,12 @@ internal sealed partial class RepairableFlow
         next[r] = i;
     }
 
-    /// <summary>Arrays of one search round, marked by the round's number rather than cleared between rounds.</summary>
-    private sealed class RepairScratch(int nodes)
-    {
-        /// <summary>Per child reached in this round, the first of its edges (in <see cref="EdgesByStartCost"/> order) not yet read.</summary>
-        public readonly int[] NextEdge = new int[nodes];
-        public readonly Int128[] Distance = new Int128[nodes];
-        public readonly int[] Parent = new int[nodes];
-        public readonly int[] Reached = new int[nodes];
-        public readonly int[] Done = new int[nodes];
-        public readonly NodeHeap<Int128> Heap = new(nodes);
-        public readonly List<int> Popped = [];
-        public readonly List<int> Path = [];
-        public int Round;
-
-        /// <summary>A search's start: every node with a unit over (<paramref name="over"/>) or short of one, at distance 0.</summary>
-        public void Start(int round, int[] imbalance, bool over)
-        {
-            Heap.Clear();
-            Popped.Clear();
-            for (var v = 0; v < imbalance.Length; v++)
-            {
-                if (over ? imbalance[v] <= 0 : imbalance[v] >= 0) continue;
-                Reached[v] = round;
-                Distance[v] = Int128.Zero;
-                Parent[v] = -1;
-                Heap.Push(v + imbalance.Length, Int128.Zero);
-            }
-        }
-    }
-
     private static Int128 CeilingDivide(Int128 a, int b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 
     private struct ShortestPathStep : IArcVisitor
     {
         public RepairableFlow Flow;
+        public RepairScratch Scratch;
         public Int128[] Distance;
         public int[] Parent;
         public int[] Reached;
@@ -553,21 +536,20 @@ internal sealed partial class RepairableFlow
         public int Round;
         public int From;
         public Int128 FromPotential;
-        /// <summary>No node this far or farther is popped before the search ends (it has reached a node short of a unit as near, or the cut).</summary>
-        public Int128 Beyond;
+        /// <summary>Nodes popped and arcs read: the two halves take turns by it.</summary>
+        public long Work;
 
         public void Arc(int to, Int128 cost)
         {
+            Work++;
             if (Done[to] == Round) return;
             var candidate = FromPotential + cost - Flow._potential[to];
-            if (candidate >= Beyond || (Reached[to] == Round && Distance[to] <= candidate)) return;
+            if (candidate >= Scratch.Beyond || (Reached[to] == Round && Distance[to] <= candidate)) return;
             Reached[to] = Round;
             Distance[to] = candidate;
             Parent[to] = From;
-            // Among nodes as near, one short of a unit comes out of the heap first: the search ends there, no further.
-            var endsSearch = Flow._imbalance[to] < 0;
-            if (endsSearch) Beyond = candidate;
-            Heap.Push(endsSearch ? to : to + Distance.Length, candidate);
+            Heap.Push(to, candidate);
+            if (Scratch.BackwardReached[to] == Round) Scratch.Meet(to, candidate + Scratch.BackwardDistance[to]);
         }
     }
 }

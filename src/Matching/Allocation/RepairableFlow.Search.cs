@@ -1,0 +1,108 @@
+namespace Matchmaker.Matching.Allocation;
+
+internal sealed partial class RepairableFlow
+{
+    /// <summary>
+    /// The shortest path from a node with a unit over to one short of a unit, searched from both ends at once: Dijkstra
+    /// forwards from every node over and backwards from every node short, the half that has done less work taking the next
+    /// step, until the two radii add up to the best path found through a node both halves reached (no path not yet seen
+    /// can be shorter). Either half alone reads everything nearer than the whole path; from both ends each reads up to
+    /// about its share, which matters where many nodes lie at the same distance around one end. Returns the node where the
+    /// path's halves meet, with its length and how far the forward half had read of it, or -1 once no path shorter than
+    /// <paramref name="cutAt"/> remains.
+    /// </summary>
+    private int Search(int round, Int128? cutAt, out Int128 length, out Int128 forwardRadius)
+    {
+        var scratch = _scratch;
+        scratch.Start(round, _imbalance, cutAt ?? Int128.MaxValue);
+        var forward = new ShortestPathStep
+        {
+            Flow = this, Scratch = scratch, Round = round, Heap = scratch.ForwardHeap,
+            Distance = scratch.ForwardDistance, Parent = scratch.ForwardParent, Reached = scratch.ForwardReached, Done = scratch.ForwardDone,
+            // A unit over at T would start the forward half at T, whose arcs lead to every place with a child: the backward
+            // half, from the few places short of a unit, starts and usually ends it.
+            Work = _imbalance[_sink] > 0 ? 1 : 0,
+        };
+        var backward = new BackwardStep
+        {
+            Flow = this, Scratch = scratch, Round = round, Heap = scratch.BackwardHeap,
+            Distance = scratch.BackwardDistance, Parent = scratch.BackwardParent, Reached = scratch.BackwardReached, Done = scratch.BackwardDone,
+        };
+        while (true)
+        {
+            // A half whose heap is empty has reached everything it can nearer than the search still looks.
+            var forwardOpen = forward.Heap.TryPeekKey(out var forwardKey);
+            var backwardOpen = backward.Heap.TryPeekKey(out var backwardKey);
+            if (!forwardOpen || !backwardOpen || forwardKey + backwardKey >= scratch.Best)
+            {
+                length = scratch.Best;
+                forwardRadius = forwardOpen && forwardKey < length ? forwardKey : length;
+                if (scratch.Meeting >= 0) return scratch.Meeting;
+                return cutAt is null ? throw new InvalidOperationException("No node with a unit over reaches one short of a unit: the flow cannot be balanced.") : -1;
+            }
+            // No path is shorter than the two radii together (nor than the best found, which is at least as long).
+            if (forwardKey + backwardKey >= cutAt)
+            {
+                (length, forwardRadius) = (default, default);
+                return -1;
+            }
+            if (forward.Work <= backward.Work) StepForward(ref forward);
+            else StepBackward(ref backward);
+        }
+    }
+
+    /// <summary>Arrays of one search round for each half, marked by the round's number rather than cleared between rounds.</summary>
+    private sealed class RepairScratch(int nodes)
+    {
+        /// <summary>Per child reached forwards in this round, the first of its edges (in <see cref="EdgesByStartCost"/> order) not yet read.</summary>
+        public readonly int[] NextEdge = new int[nodes];
+        public readonly Int128[] ForwardDistance = new Int128[nodes];
+        public readonly int[] ForwardParent = new int[nodes];
+        public readonly int[] ForwardReached = new int[nodes];
+        public readonly int[] ForwardDone = new int[nodes];
+        public readonly NodeHeap<Int128> ForwardHeap = new(nodes);
+        public readonly List<int> ForwardPopped = [];
+        public readonly Int128[] BackwardDistance = new Int128[nodes];
+        public readonly int[] BackwardParent = new int[nodes];
+        public readonly int[] BackwardReached = new int[nodes];
+        public readonly int[] BackwardDone = new int[nodes];
+        public readonly NodeHeap<Int128> BackwardHeap = new(nodes);
+        public readonly List<int> BackwardPopped = [];
+        public readonly List<int> Path = [];
+        public int Round;
+        /// <summary>The shortest path found so far through a node both halves reached, shorter than the cut, and that node (-1: none yet).</summary>
+        public Int128 Best;
+        public int Meeting;
+        /// <summary>Neither half labels a node this far or farther: no path through it would be shorter than the best found or the cut.</summary>
+        public Int128 Beyond;
+
+        /// <summary>A search's start: every node with a unit over at distance 0 forwards, every node short of one at 0 backwards.</summary>
+        public void Start(int round, int[] imbalance, Int128 beyond)
+        {
+            ForwardHeap.Clear();
+            BackwardHeap.Clear();
+            ForwardPopped.Clear();
+            BackwardPopped.Clear();
+            (Best, Meeting, Beyond) = (Int128.MaxValue, -1, beyond);
+            for (var v = 0; v < imbalance.Length; v++)
+            {
+                if (imbalance[v] == 0) continue;
+                var (reached, distance, parent, heap) = imbalance[v] > 0
+                    ? (ForwardReached, ForwardDistance, ForwardParent, ForwardHeap)
+                    : (BackwardReached, BackwardDistance, BackwardParent, BackwardHeap);
+                reached[v] = round;
+                distance[v] = Int128.Zero;
+                parent[v] = -1;
+                heap.Push(v, Int128.Zero);
+            }
+        }
+
+        /// <summary>A path through <paramref name="node"/> of this length, both halves having reached it.</summary>
+        public void Meet(int node, Int128 length)
+        {
+            // Beyond is the nearer of the best and the cut: a path that long is no better, or not worth finding.
+            if (length >= Beyond) return;
+            (Best, Meeting, Beyond) = (length, node, length);
+        }
+    }
+}

@@ -15,8 +15,9 @@ internal static class Allocator
     /// <param name="branches">how many branches the sibling groups took, over all parts</param>
     /// <param name="inRankingOrder">branch on the best-ranked split group and search branches in a fixed order (the search
     /// before it chose by what a split costs; for comparison)</param>
+    /// <param name="spread">the children's edges over the cores when the market is large enough (<see cref="OnEveryCore"/>); false for comparison</param>
     public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups, bool warmStart, out int branches,
-        bool inRankingOrder = false)
+        bool inRankingOrder = false, bool spread = true)
     {
         branches = 0;
         var requestCount = instance.Requests.Count;
@@ -24,34 +25,8 @@ internal static class Allocator
         var units = new int[placeCount];
         for (var p = 0; p < placeCount; p++) units[p] = instance.Places[p].Units;
         var edges = new Edges(new int[requestCount][], new long[requestCount][], new int[requestCount][]);
-        var place = new List<int>();
-        var cost = new List<long>();
-        var inPlaceOrder = new InPlaceOrder(instance.Places);
-        for (var r = 0; r < requestCount; r++)
-        {
-            place.Clear();
-            cost.Clear();
-            var group = groups.GroupOf[r];
-            var forGroup = group >= 0 ? groups.PlacesForGroup[group] : null;
-            foreach (var c in candidates[r])
-            {
-                if (!c.AllowedByPolicy || units[c.Place] <= 0 || forGroup?.Contains(c.Place) == false) continue;
-                place.Add(c.Place);
-                cost.Add(AllocationValue.DistanceUnits(c.DistanceKm));
-            }
-            // The candidates come nearest first: remember that order while the edges are put in order of place.
-            var (byPlace, nearness) = inPlaceOrder.Of(place, instance.Requests[r].CareType);
-            var costs = new long[byPlace.Length];
-            var byCost = new int[byPlace.Length];
-            for (var i = 0; i < byPlace.Length; i++)
-            {
-                costs[i] = cost[nearness[i]];
-                byCost[nearness[i]] = i;
-            }
-            edges.Place[r] = byPlace;
-            edges.Cost[r] = costs;
-            edges.ByCost[r] = byCost;
-        }
+        OnEveryCore.ForChildren(requestCount, () => new EdgeLists(new InPlaceOrder(instance.Places)),
+            (from, to, lists) => lists.Fill(from, to, instance, candidates, groups, units, edges), spread);
 
         var components = new UnionFind(requestCount + placeCount);
         for (var r = 0; r < requestCount; r++)
@@ -99,6 +74,43 @@ internal static class Allocator
 
     /// <summary>Per request, the places it may use in this allocation (ascending), their distance costs, and their indices nearest first.</summary>
     internal sealed record Edges(int[][] Place, long[][] Cost, int[][] ByCost);
+
+    /// <summary>One thread's working lists for the children's edges.</summary>
+    private sealed class EdgeLists(InPlaceOrder inPlaceOrder)
+    {
+        private readonly List<int> _place = [];
+        private readonly List<long> _cost = [];
+
+        /// <summary>The edges of children <paramref name="from"/> up to <paramref name="to"/>: their candidates the policy allows, with units, that the group can share.</summary>
+        public void Fill(int from, int to, MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups, int[] units, Edges edges)
+        {
+            for (var r = from; r < to; r++)
+            {
+                _place.Clear();
+                _cost.Clear();
+                var group = groups.GroupOf[r];
+                var forGroup = group >= 0 ? groups.PlacesForGroup[group] : null;
+                foreach (var c in candidates[r])
+                {
+                    if (!c.AllowedByPolicy || units[c.Place] <= 0 || forGroup?.Contains(c.Place) == false) continue;
+                    _place.Add(c.Place);
+                    _cost.Add(AllocationValue.DistanceUnits(c.DistanceKm));
+                }
+                // The candidates come nearest first: remember that order while the edges are put in order of place.
+                var (byPlace, nearness) = inPlaceOrder.Of(_place, instance.Requests[r].CareType);
+                var costs = new long[byPlace.Length];
+                var byCost = new int[byPlace.Length];
+                for (var i = 0; i < byPlace.Length; i++)
+                {
+                    costs[i] = _cost[nearness[i]];
+                    byCost[nearness[i]] = i;
+                }
+                edges.Place[r] = byPlace;
+                edges.Cost[r] = costs;
+                edges.ByCost[r] = byCost;
+            }
+        }
+    }
 
     private sealed class UnionFind
     {

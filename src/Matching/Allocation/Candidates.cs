@@ -10,40 +10,60 @@ internal readonly record struct Candidate(int Place, double DistanceKm, bool All
 /// <summary>For every request, the places that fit it, nearest first (ties by place order).</summary>
 internal static class Candidates
 {
-    public static Candidate[][] Find(MatchingInstance instance)
+    /// <param name="spread">over the cores when the market is large enough (<see cref="OnEveryCore"/>); false for comparison</param>
+    public static Candidate[][] Find(MatchingInstance instance, bool spread = true)
     {
-        var points = new HaversinePoint[instance.Places.Count];
-        for (var p = 0; p < points.Length; p++) points[p] = new HaversinePoint(instance.Places[p].Lat, instance.Places[p].Lon);
-        var maps = PlaceMap.ByCareType(instance.Places);
-        var kinds = new Feasibility.KindTable(instance.Places);
-        var policy = new PolicyByRegion(instance);
-        var found = new Found();
-
+        var market = new Market(instance);
         var result = new Candidate[instance.Requests.Count][];
-        for (var r = 0; r < instance.Requests.Count; r++)
-        {
-            var request = instance.Requests[r];
-            found.Clear();
-            if (maps.TryGetValue(request.CareType, out var map))
-            {
-                var child = kinds.Of(request);
-                var home = new HaversinePoint(request.Lat, request.Lon);
-                var beyond = HaversinePoint.SurelyBeyond(request.MaxDistanceKm);
-                var history = request.DeclinedPlaces is { Count: > 0 } || request.HeldPlaces is { Count: > 0 };
-                var allowed = policy.Of(request.RegionId);
-                foreach (var p in map.Near(request.Lat, request.Lon, request.MaxDistanceKm))
-                {
-                    // The same rules as Feasibility.BrokenIgnoringPolicy, cheapest first: only whether one is broken matters here.
-                    if (points[p].TermTo(home) > beyond || !kinds.Fits(child, p)) continue;
-                    var distance = points[p].DistanceKmTo(home);
-                    if (distance > request.MaxDistanceKm) continue;
-                    if (history && Feasibility.BrokenByHistory(request, instance.Places[p]) is not null) continue;
-                    found.Add(p, distance, allowed.Allows(p));
-                }
-            }
-            result[r] = found.NearestFirst();
-        }
+        OnEveryCore.ForChildren(result.Length, () => (Found: new Found(), Policy: new PolicyByRegion(instance)),
+            (from, to, own) => market.FindFor(from, to, result, own.Found, own.Policy), spread);
         return result;
+    }
+
+    /// <summary>What every child's search reads and none writes: the places' points, maps per care type and kind rules.</summary>
+    private sealed class Market
+    {
+        private readonly MatchingInstance _instance;
+        private readonly HaversinePoint[] _points;
+        private readonly Dictionary<string, PlaceMap> _maps;
+        private readonly Feasibility.KindTable _kinds;
+
+        public Market(MatchingInstance instance)
+        {
+            _instance = instance;
+            _points = new HaversinePoint[instance.Places.Count];
+            for (var p = 0; p < _points.Length; p++) _points[p] = new HaversinePoint(instance.Places[p].Lat, instance.Places[p].Lon);
+            _maps = PlaceMap.ByCareType(instance.Places);
+            _kinds = new Feasibility.KindTable(instance.Places);
+        }
+
+        /// <summary>The candidates of children <paramref name="from"/> up to <paramref name="to"/> into <paramref name="result"/>.</summary>
+        public void FindFor(int from, int to, Candidate[][] result, Found found, PolicyByRegion policy)
+        {
+            for (var r = from; r < to; r++)
+            {
+                var request = _instance.Requests[r];
+                found.Clear();
+                if (_maps.TryGetValue(request.CareType, out var map))
+                {
+                    var child = _kinds.Of(request);
+                    var home = new HaversinePoint(request.Lat, request.Lon);
+                    var beyond = HaversinePoint.SurelyBeyond(request.MaxDistanceKm);
+                    var history = request.DeclinedPlaces is { Count: > 0 } || request.HeldPlaces is { Count: > 0 };
+                    var allowed = policy.Of(request.RegionId);
+                    foreach (var p in map.Near(request.Lat, request.Lon, request.MaxDistanceKm))
+                    {
+                        // The same rules as Feasibility.BrokenIgnoringPolicy, cheapest first: only whether one is broken matters here.
+                        if (_points[p].TermTo(home) > beyond || !_kinds.Fits(child, p)) continue;
+                        var distance = _points[p].DistanceKmTo(home);
+                        if (distance > request.MaxDistanceKm) continue;
+                        if (history && Feasibility.BrokenByHistory(request, _instance.Places[p]) is not null) continue;
+                        found.Add(p, distance, allowed.Allows(p));
+                    }
+                }
+                result[r] = found.NearestFirst();
+            }
+        }
     }
 
     /// <summary>

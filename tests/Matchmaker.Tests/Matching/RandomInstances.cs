@@ -70,4 +70,33 @@ public static class RandomInstances
         }
         return new MatchingInstance(places, requests, AllocationPolicy.Unrestricted);
     }
+
+    /// <summary>
+    /// A market as large as a country's in children (from <see cref="Matchmaker.Matching.Allocation.OnEveryCore.From"/> on,
+    /// so per-child work is spread over the cores): three care types, two regions with a purchasing policy, sibling groups,
+    /// places declined before, spread over a hundred kilometres.
+    /// </summary>
+    public static MatchingInstance National(int seed, int children = 2_500)
+    {
+        var random = new Random(seed);
+        string[] careTypes = ["residential", "gezinshuis", "secure"];
+        double Near(double centre, double spread) => centre + (random.NextDouble() - 0.5) * spread;
+        var places = Enumerable.Range(0, children / 4).Select(i => new Place($"p{i}", careTypes[random.Next(3)], random.Next(0, 4),
+            random.Next(0, 8), random.Next(12, 23), random.Next(5) == 0 ? ["f"] : ["f", "m", "x"], random.Next(10) == 0,
+            Specialisms.Where(_ => random.Next(4) == 0).ToArray(), Near(52.0, 1.0), Near(5.0, 1.5),
+            random.Next(2) == 0 ? "r01" : "r02", random.Next(3) == 0 ? ["r02"] : ["r01", "r02"])).ToList();
+        var requests = new List<Request>();
+        while (requests.Count < children)
+        {
+            var size = random.Next(20) == 0 ? random.Next(2, 4) : 1;
+            var group = size > 1 ? $"g{requests.Count}" : null;
+            var (lat, lon, careType) = (Near(52.0, 1.0), Near(5.0, 1.5), careTypes[random.Next(3)]);
+            for (var s = 0; s < size; s++)
+                requests.Add(new Request($"q{requests.Count}", careType, random.Next(0, 18), random.Next(2) == 0 ? "f" : "m",
+                    random.Next(1, 4), random.Next(0, 200), random.Next(10) == 0, Specialisms.Where(_ => random.Next(6) == 0).ToArray(),
+                    lat, lon, random.Next(10, 80), random.Next(2) == 0 ? "r01" : "r02", group,
+                    DeclinedPlaces: random.Next(8) == 0 ? [$"p{random.Next(places.Count)}"] : null));
+        }
+        return new MatchingInstance(places, requests, new AllocationPolicy(AllowOutOfRegion: false, AllowNonContracted: random.Next(2) == 0));
+    }
 }

@@ -2,8 +2,9 @@ namespace Matchmaker.Matching.Allocation;
 
 /// <summary>
 /// Each child's edges in the order of their reduced cost when a search tree's flow started, for the repairs' searches to
-/// read cheapest first. Potentials only fall (a search lowers those it passes; a branch starts from its parent's), so an
-/// edge's reduced cost now is at least its cost less the place's potential at the start, plus the child's potential now:
+/// read cheapest first. Potentials only fall (a search lowers them; a branch starts from its parent's), so an edge's
+/// reduced cost now is at least its cost less the place's potential at the start, plus the child's potential now (the
+/// flow's stored potential less its shift, see RepairableFlow):
 /// an edge whose bound lies beyond where the search ends is never read. One per search tree, shared by its flows and
 /// worked out for a child the first time a search reaches it.
 /// </summary>

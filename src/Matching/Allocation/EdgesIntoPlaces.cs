@@ -2,7 +2,7 @@ namespace Matchmaker.Matching.Allocation;
 
 /// <summary>
 /// Per place, the children with an edge to it and that edge's index among the child's: the arcs into a place, for the
-/// repairs' searches that run backwards. One per search tree, shared by its flows, worked out the first time one is asked.
+/// repairs' backward halves. One per search tree, shared by its flows, worked out the first time one is asked.
 /// </summary>
 internal sealed class EdgesIntoPlaces(ComponentProblem problem, int placeCount)
 {

@@ -5,7 +5,7 @@ namespace Matchmaker.Matching.Allocation;
 /// <summary>
 /// A binary min-heap of graph nodes keyed by (distance, node index), for the flow's shortest-path searches. The node
 /// index breaks ties, so the searches (and therefore the allocation among equally good ones) are deterministic.
-/// A node may be in the heap more than once; the search skips the stale entries. One heap serves every search of a solve.
+/// A node may be in the heap more than once; the search skips the stale entries. Its owner keeps it for all its searches rather than making one per search.
 /// </summary>
 internal sealed class NodeHeap<TKey>(int initialCapacity) where TKey : struct, IComparisonOperators<TKey, TKey, bool>
 {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 
 namespace Matchmaker.Matching.Allocation;
 
@@ -26,10 +27,18 @@ internal static class OnEveryCore
         // The thread pool's scheduler, not the caller's: inside a grain the current scheduler runs one task at a time.
         var options = new ParallelOptions { TaskScheduler = TaskScheduler.Default };
         var runs = Partitioner.Create(0, count, Math.Max(256, count / (8 * Environment.ProcessorCount)));
-        Parallel.ForEach(runs, options, state, (range, _, own) =>
+        try
         {
-            run(range.Item1, range.Item2, own);
-            return own;
-        }, _ => { });
+            Parallel.ForEach(runs, options, state, (range, _, own) =>
+            {
+                run(range.Item1, range.Item2, own);
+                return own;
+            }, _ => { });
+        }
+        catch (AggregateException failed) when (failed.InnerExceptions.Count > 0)
+        {
+            // What a child's work throws, as it would on one thread: a large market fails as a small one does.
+            ExceptionDispatchInfo.Capture(failed.InnerExceptions[0]).Throw();
+        }
     }
 }

@@ -20,13 +20,14 @@ internal sealed partial class RepairableFlow
             Flow = this, Scratch = scratch, Round = round, Heap = scratch.ForwardHeap,
             Distance = scratch.ForwardDistance, Parent = scratch.ForwardParent, Reached = scratch.ForwardReached, Done = scratch.ForwardDone,
             // A unit over at T would start the forward half at T, whose arcs lead to every place with a child: the backward
-            // half, from the few places short of a unit, starts and usually ends it.
+            // half, from the few places short of a unit, starts and usually ends it. (And T short the other way round.)
             Work = _imbalance[_sink] > 0 ? 1 : 0,
         };
         var backward = new BackwardStep
         {
             Flow = this, Scratch = scratch, Round = round, Heap = scratch.BackwardHeap,
             Distance = scratch.BackwardDistance, Parent = scratch.BackwardParent, Reached = scratch.BackwardReached, Done = scratch.BackwardDone,
+            Work = _imbalance[_sink] < 0 ? 1 : 0,
         };
         while (true)
         {

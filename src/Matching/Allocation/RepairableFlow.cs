@@ -39,16 +39,17 @@ internal sealed partial class RepairableFlow
     private readonly RepairScratch _scratch;
     /// <summary>The children's edges cheapest first as the search tree started (shared, like the scratch); null before <see cref="Start"/> has the potentials.</summary>
     private EdgesByStartCost? _edgesByStartCost;
-    /// <summary>The arcs into each place, for the searches that run backwards (shared, like the scratch).</summary>
+    /// <summary>The arcs into each place, for the searches' backward halves (shared, like the scratch).</summary>
     private readonly EdgesIntoPlaces _edgesIntoPlaces;
     /// <summary>The cost of the flow as it stands (balanced or not): minus the value of the free children's allocation, in the weights' scale.</summary>
     private Int128 _cost;
     /// <summary>The value of the free children's allocation as it stands, level by level: kept with every link, so a bound needs no pass over the part.</summary>
     private AllocationValue _placedValue;
     /// <summary>
-    /// What every potential has been lowered by beyond what <see cref="_potential"/> says: a search lowers the potentials of
-    /// all the nodes its backward half did not reach by the same amount, which is kept here instead of in each of them.
-    /// Reduced costs and the repair's bound only read differences of potentials; the edges' start bounds read it.
+    /// How much <see cref="_potential"/> stands above the potentials it means (those are <c>_potential − _shift</c>): a
+    /// search lowers every node its backward half did not pop nearer than its radius by that radius, which is added here
+    /// instead of taken from each of them. Reduced costs read differences of potentials, and the repair's bound reads
+    /// them weighted by the units over and short, which add up to 0: neither sees the shift. The edges' start bounds do.
     /// </summary>
     private Int128 _shift;
 
@@ -499,7 +500,7 @@ internal sealed partial class RepairableFlow
         var costs = _problem.EdgeCost[r];
         var current = _placeOf[r];
         var sibling = _problem.GroupOf[r] >= 0;
-        // The bounds are against the potentials as the tree started; the potentials have fallen since by at least the shift.
+        // The bounds are against the potentials as the tree started, and the potentials meant are the stored ones less the shift.
         var from = search.FromPotential - _shift;
         var beyond = _scratch.Beyond;
         var next = _scratch.NextEdge;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Matchmaker.Matching.Allocation;
 using Matchmaker.Tests.Infrastructure;
 
@@ -54,17 +55,33 @@ public sealed class OnEveryCoreTests
     }
 
     [Fact]
-    public void EveryChild_IsGivenToExactlyOneRun_WithTheStateOfTheThreadThatRunsIt()
+    public void EveryChild_IsGivenToExactlyOneRun_AndNoThreadsStateIsUsedByTwoThreadsAtOnce()
     {
         const int count = 10_000;
         var seen = new int[count];
-        var states = new System.Collections.Concurrent.ConcurrentBag<object>();
-        OnEveryCore.ForChildren(count, () => new object(), (from, to, state) =>
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        var overlaps = 0;
+        OnEveryCore.ForChildren(count, () => new StrongBox<int>(), (from, to, inUse) =>
         {
-            states.Add(state);
+            threads[Environment.CurrentManagedThreadId] = true;
+            if (Interlocked.Exchange(ref inUse.Value, 1) != 0) Interlocked.Increment(ref overlaps);
             for (var r = from; r < to; r++) Interlocked.Increment(ref seen[r]);
+            // Long enough for another thread to take a run meanwhile.
+            Thread.SpinWait(20_000);
+            Volatile.Write(ref inUse.Value, 0);
         });
         Assert.All(seen, times => Assert.Equal(1, times));
-        Assert.True(states.Count > 1 || Environment.ProcessorCount == 1, "a national market was done in one run");
+        Assert.Equal(0, overlaps);
+        Assert.True(threads.Count > 1 || Environment.ProcessorCount == 1, "a national market was done on one thread");
+    }
+
+    [Fact]
+    public void WhatAChildsWorkThrows_ReachesTheCaller_AsItWouldFromOneThread()
+    {
+        var thrown = Assert.Throws<ArgumentException>(() => OnEveryCore.ForChildren(10_000, () => 0, (from, to, _) =>
+        {
+            if (from <= 7_000 && 7_000 < to) throw new ArgumentException("child 7000");
+        }));
+        Assert.Equal("child 7000", thrown.Message);
     }
 }

@@ -17,10 +17,10 @@ public static class FamiliesCommand
 
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("region" or "country")) return 2;
+        if (args.Length == 0 || args[0] is not ("region" or "country" or "dense")) return 2;
         var seeds = args.Length > 1 ? int.Parse(args[1]) : 10;
-        var runs = args.Length > 2 ? int.Parse(args[2]) : args[0] == "region" ? 50 : 5;
-        var (firstName, secondName) = args[0] == "region" ? ("full solve", "allocation alone") : ("national re-match", "full solve");
+        var runs = args.Length > 2 ? int.Parse(args[2]) : args[0] != "country" ? 50 : 5;
+        var (firstName, secondName) = args[0] != "country" ? ("full solve", "allocation alone") : ("national re-match", "full solve");
         var first = new List<double>();
         var second = new List<double>();
         for (var seed = 1; seed <= seeds; seed++)
@@ -30,20 +30,20 @@ public static class FamiliesCommand
             {
                 // Branch counts only: machine-independent, and quick to compare before and after a change of the search.
                 var clock = Stopwatch.StartNew();
-                var (placedOnly, branchesOnly) = Searched(args[0] == "region" ? instance : Pooled(instance));
-                Console.Out.WriteLine($"seed {seed,2}: placed {placedOnly:N0}, {branchesOnly:N0} branches ({clock.Elapsed.TotalMilliseconds:0} ms cold, one run); {drawn}");
+                var (placedOnly, branchesOnly) = Searched(args[0] != "country" ? instance : Pooled(instance));
+                Console.Out.WriteLine($"seed {seed,2}: placed {placedOnly:N0}, {branchesOnly} branches ({clock.Elapsed.TotalMilliseconds:0} ms cold, one run); {drawn}");
                 continue;
             }
-            Func<object> one = args[0] == "region" ? () => Matcher.Solve(instance) : () => Pooling.Solve(instance, _ => "nl", AsOf);
-            Func<object> two = args[0] == "region" ? () => Matcher.Allocate(instance) : () => Matcher.Solve(instance);
+            Func<object> one = args[0] != "country" ? () => Matcher.Solve(instance) : () => Pooling.Solve(instance, _ => "nl", AsOf);
+            Func<object> two = args[0] != "country" ? () => Matcher.Allocate(instance) : () => Matcher.Solve(instance);
             WarmUp(one);
             var a = Median(Timed(runs, one));
             var b = Median(Timed(runs, two));
             first.Add(a);
             second.Add(b);
-            var (placed, branches) = Searched(args[0] == "region" ? instance : Pooled(instance));
+            var (placed, branches) = Searched(args[0] != "country" ? instance : Pooled(instance));
             Console.Out.WriteLine($"seed {seed,2}: {firstName} {a,8:0.00} ms, {secondName} {b,8:0.00} ms; " +
-                $"{instance.Requests.Count:N0} children, {instance.Places.Count:N0} offerings, {drawn}; placed {placed:N0}, {branches:N0} branches");
+                $"{instance.Requests.Count:N0} children, {instance.Places.Count:N0} offerings, {drawn}; placed {placed:N0}, {branches} branches");
         }
         if (runs == 0) return 0;
         first.Sort();
@@ -54,12 +54,20 @@ public static class FamiliesCommand
         return 0;
     }
 
-    /// <summary>How many children the allocation places, and how many branches its sibling groups took (the size of the search, machine-independent).</summary>
-    private static (int Placed, int Branches) Searched(MatchingInstance instance)
+    /// <summary>
+    /// How many children the allocation places, and how many branches its sibling groups took (the size of the search,
+    /// machine-independent), within the solve's limit; and when the limit stopped it, how far its bound is above the allocation.
+    /// </summary>
+    private static (int Placed, string Branches) Searched(MatchingInstance instance)
     {
         var candidates = Candidates.Find(instance);
-        var placeOf = Allocator.Allocate(instance, candidates, SiblingGroups.Find(instance, candidates), warmStart: true, out var branches);
-        return (placeOf.Count(p => p >= 0), branches);
+        var limit = new SearchLimit(SearchLimit.DefaultWork);
+        var placeOf = Allocator.Allocate(instance, candidates, SiblingGroups.Find(instance, candidates), warmStart: true, out var branches, limit: limit);
+        var stopped = limit.Shortfall is { } open
+            ? $" (limit reached, not proven best: a better allocation would place {open.Priority1}/{open.Priority2}/{open.Priority3} more, " +
+              $"wait {open.WaitingDays} days more, travel at most {-open.Distance / AllocationValue.DistanceUnitsPerKm:0.000} km less)"
+            : "";
+        return (placeOf.Count(p => p >= 0), $"{branches:N0}{stopped}, work {SearchLimit.DefaultWork - limit.WorkLeft:N0}");
     }
 
     /// <summary>The instance as the national re-match solves it: one pool, every place in it.</summary>

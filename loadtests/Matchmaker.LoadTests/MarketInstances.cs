@@ -57,7 +57,8 @@ public static class MarketInstances
         {
             "region" => Build(random, requests: 500, offerings: 400, regions: 1, siblingShare, new AllocationPolicy(true, false), careTypes, units),
             "country" => Build(random, requests: 10_000, offerings: 5_000, regions: 42, siblingShare, new AllocationPolicy(true, true), careTypes, units),
-            _ => throw new ArgumentException($"Unknown family '{family}': use region or country."),
+            "dense" => Build(random, requests: 5_000, offerings: 1_250, regions: 1, siblingShare, new AllocationPolicy(true, true), careTypes.Take(3).ToArray(), (r, _) => r.Next(0, 4)),
+            _ => throw new ArgumentException($"Unknown family '{family}': use region, country or dense."),
         };
         return (instance, $"{drawn}, {instance.Places.Sum(p => p.Units):N0} units");
     }

@@ -26,7 +26,7 @@ static int Usage()
     Console.Error.WriteLine("""
         Usage: dotnet run -c Release --project loadtests/Matchmaker.LoadTests -- <command>
           bench [BenchmarkDotNet options]        the matcher benchmarks (region and country), e.g. bench --filter '*'
-          instance region|country|region-family|country-family [seed] [siblingShare]
+          instance region|country|region-family|country-family|dense-family [seed] [siblingShare]
                                                  write a generated instance as JSON (for the Silo's solve command)
           families region|country [SEEDS] [RUNS]
                                                  the matcher on SEEDS generated instances of a family (2-8 % in sibling
@@ -68,6 +68,7 @@ static MatchingInstance Make(string size, int seed, double? siblingShare) => siz
 {
     "region-family" => MarketInstances.Family("region", seed).Instance,
     "country-family" => MarketInstances.Family("country", seed).Instance,
+    "dense-family" => MarketInstances.Family("dense", seed).Instance,
     "region" => MarketInstances.Region(seed, siblingShare ?? 0.04),
     "country" => MarketInstances.Country(seed, siblingShare ?? 0.0),
     _ => throw new ArgumentException($"Unknown size '{size}': use region or country."),

@@ -13,7 +13,7 @@ public static class Matcher
     public static MatchingResult Solve(MatchingInstance instance, ExplanationWords? words = null)
     {
         var clock = Stopwatch.StartNew();
-        var (candidates, groups, placeOf, distances) = Run(instance);
+        var (candidates, groups, placeOf, distances, shortfall) = Run(instance);
         var explanations = new Explanations(instance, candidates, groups, placeOf, words ?? ExplanationWords.English);
 
         var assignments = new List<Assignment>();
@@ -38,8 +38,12 @@ public static class Matcher
                 unassigned.Add(new Unassigned(request.Id, reason, text, explanations.Options(r)));
             }
         }
+        var bestPossible = shortfall is { } open
+            ? new Objective([byPriority[0] + (int)open.Priority1, byPriority[1] + (int)open.Priority2, byPriority[2] + (int)open.Priority3],
+                waitingDays + open.WaitingDays, Explanations.Round(Math.Max(0, distanceKm + open.Distance / AllocationValue.DistanceUnitsPerKm)))
+            : null;
         return new MatchingResult(assignments, unassigned, new Objective(byPriority, waitingDays, Explanations.Round(distanceKm)),
-            PriorityPolicy.Version, clock.ElapsedMilliseconds);
+            PriorityPolicy.Version, clock.ElapsedMilliseconds, bestPossible);
     }
 
     /// <summary>
@@ -52,7 +56,7 @@ public static class Matcher
         for (var i = 0; i < instance.Requests.Count && r < 0; i++)
             if (string.Equals(instance.Requests[i].Id, requestId, StringComparison.Ordinal)) r = i;
         if (r < 0) return null;
-        var (candidates, groups, placeOf, _) = Run(instance);
+        var (candidates, groups, placeOf, _, _) = Run(instance);
         var explanations = new Explanations(instance, candidates, groups, placeOf, words ?? ExplanationWords.English);
         return placeOf[r] >= 0
             ? new ChildSearch(requestId, instance.Places[placeOf[r]].Id, explanations.Placed(r), explanations.FreeOptions(r))
@@ -65,22 +69,27 @@ public static class Matcher
     /// </summary>
     public static PlacedRequests Allocate(MatchingInstance instance)
     {
-        var (_, _, placeOf, distanceKm) = Run(instance);
+        var (_, _, placeOf, distanceKm, _) = Run(instance);
         return new PlacedRequests(placeOf, distanceKm);
     }
 
-    /// <summary>The feasible pairs, the sibling groups, and the optimal allocation with each placed child's distance.</summary>
-    private static (Candidate[][] Candidates, SiblingGroups Groups, int[] PlaceOf, double[] DistanceKm) Run(MatchingInstance instance)
+    /// <summary>
+    /// The feasible pairs, the sibling groups, and the optimal allocation with each placed child's distance; and, when the
+    /// search stopped at its limit, how much better an allocation could still be (<see cref="SearchLimit"/>).
+    /// </summary>
+    private static (Candidate[][] Candidates, SiblingGroups Groups, int[] PlaceOf, double[] DistanceKm, AllocationValue? Shortfall) Run(
+        MatchingInstance instance)
     {
         EnsureValid(instance);
         var candidates = Candidates.Find(instance);
         var groups = SiblingGroups.Find(instance, candidates);
-        var placeOf = Allocator.Allocate(instance, candidates, groups);
+        var limit = new SearchLimit(SearchLimit.DefaultWork);
+        var placeOf = Allocator.Allocate(instance, candidates, groups, limit);
         var distanceKm = new double[placeOf.Length];
         for (var r = 0; r < placeOf.Length; r++)
             if (placeOf[r] >= 0)
                 distanceKm[r] = candidates[r].First(c => c.Place == placeOf[r]).DistanceKm;
-        return (candidates, groups, placeOf, distanceKm);
+        return (candidates, groups, placeOf, distanceKm, limit.Shortfall);
     }
 
     private static void EnsureValid(MatchingInstance instance)

@@ -48,8 +48,13 @@ public sealed record Unassigned(string Request, string Reason, string Explanatio
 /// <summary>The value of an allocation, level by level: children placed per priority, their waiting days, their distance.</summary>
 public sealed record Objective(IReadOnlyList<int> AssignedByPriority, long WaitingDays, double DistanceKm);
 
+/// <param name="BestPossible">
+/// null when the allocation is proven best. Otherwise the search stopped at its limit (a dense market with many sibling
+/// groups): the allocation keeps every rule and is the best found, and no allocation is better than this value.
+/// </param>
 public sealed record MatchingResult(
-    IReadOnlyList<Assignment> Assignments, IReadOnlyList<Unassigned> Unassigned, Objective Objective, string PolicyVersion, long SolveMillis);
+    IReadOnlyList<Assignment> Assignments, IReadOnlyList<Unassigned> Unassigned, Objective Objective, string PolicyVersion, long SolveMillis,
+    Objective? BestPossible = null);
 
 /// <summary>Where every request goes, by index into the instance: the place index (or -1) and the distance to it (0 when not placed).</summary>
 public sealed record PlacedRequests(IReadOnlyList<int> PlaceOf, IReadOnlyList<double> DistanceKm);

@@ -8,16 +8,18 @@ namespace Matchmaker.Matching.Allocation;
 internal static class Allocator
 {
     /// <summary>The place index of every request, or -1.</summary>
-    public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups) =>
-        Allocate(instance, candidates, groups, warmStart: true, out _);
+    /// <param name="limit">the branches the sibling groups may take; what the search left open is recorded in it</param>
+    public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups, SearchLimit limit) =>
+        Allocate(instance, candidates, groups, warmStart: true, out _, limit: limit);
 
     /// <param name="warmStart">branches start from their parent's flow (false: each is solved afresh; for comparison)</param>
     /// <param name="branches">how many branches the sibling groups took, over all parts</param>
     /// <param name="inRankingOrder">branch on the best-ranked split group and search branches in a fixed order (the search
     /// before it chose by what a split costs; for comparison)</param>
     /// <param name="spread">the children's edges over the cores when the market is large enough (<see cref="OnEveryCore"/>); false for comparison</param>
+    /// <param name="limit">null: every part is searched to the end, however long it takes</param>
     public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups, bool warmStart, out int branches,
-        bool inRankingOrder = false, bool spread = true)
+        bool inRankingOrder = false, bool spread = true, SearchLimit? limit = null)
     {
         branches = 0;
         var requestCount = instance.Requests.Count;
@@ -63,7 +65,7 @@ internal static class Allocator
             var places = placesByComponent.TryGetValue(root, out var list) ? list : [];
             for (var i = 0; i < places.Count; i++) localPlace[places[i]] = i;
             var problem = ComponentProblem.Build(instance, requests, places, edges, localPlace, groups);
-            var search = new ComponentSearch(problem, warmStart, inRankingOrder);
+            var search = new ComponentSearch(problem, warmStart, inRankingOrder, limit);
             var local = search.Run();
             branches += search.BranchesSolved;
             for (var i = 0; i < requests.Count; i++)

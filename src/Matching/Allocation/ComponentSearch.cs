@@ -91,7 +91,7 @@ internal sealed class ComponentProblem
 /// its dual bound shows it cannot (<see cref="RepairableFlow"/>): most branches are cut that way, before their repair has
 /// read the whole part. Such a branch is left out, as it would have been cut on entry.
 /// </summary>
-internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart = true, bool inRankingOrder = false)
+internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart = true, bool inRankingOrder = false, SearchLimit? limit = null)
 {
     public const int Free = -2;
     private const int NotPlaced = -1;
@@ -103,6 +103,8 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
     private RepairableFlow? _rootFlow;
     /// <summary>Per group, what its split cost where it was last branched on (null: not branched on yet).</summary>
     private AllocationValue?[] _costOfSplit = [];
+    /// <summary>The best bound among the branches left unsearched once the limit was reached (null: none left).</summary>
+    private AllocationValue? _unsearched;
     /// <summary>Flows of nodes whose branches are made, or that were cut: the next branches are copied into their arrays.</summary>
     private readonly Stack<RepairableFlow> _spare = new();
 
@@ -122,6 +124,7 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         _rootFlow = flow;
         _costOfSplit = new AllocationValue?[problem.Groups.Length];
         Search(new Node(capacity, fixedPlace, excluded, default, Int128.Zero, placeOf, flow));
+        if (_unsearched is { } open && _best is { } found && open.CompareTo(found) > 0) limit!.LeftOpen(found, open);
         return _bestPlaceOf ?? Enumerable.Repeat(NotPlaced, problem.RequestCount).ToArray();
     }
 
@@ -171,6 +174,16 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
             if (_best is { } found && value.CompareTo(found) <= 0)
             {
                 for (var rest = i; rest < branches.Length; rest++) Spare(branches[rest].Branch.Flow);
+                return;
+            }
+            // Past the limit a part only finishes its first dive: the branches left are kept as a bound on what they might hold.
+            if (limit is { Reached: true } && _best is not null)
+            {
+                for (var rest = i; rest < branches.Length; rest++)
+                {
+                    Spare(branches[rest].Branch.Flow);
+                    if (_unsearched is not { } open || branches[rest].Bound.CompareTo(open) > 0) _unsearched = branches[rest].Bound;
+                }
                 return;
             }
             Search(branches[i].Branch);
@@ -267,9 +280,17 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         RepairableFlow? parent, int[] capacity, int[] fixedPlace, int[]?[] excluded, Func<RepairableFlow, bool> repair)
     {
         BranchesSolved++;
-        if (parent is null) return (SolveRelaxation(capacity, fixedPlace, excluded), null);
+        if (parent is null)
+        {
+            // Solved afresh: about a pass over the part's edges per tier; counted as a few passes over its children.
+            limit?.Spend(4L * problem.RequestCount);
+            return (SolveRelaxation(capacity, fixedPlace, excluded), null);
+        }
+        var before = parent.WorkDone;
         var flow = parent.Branch(capacity, fixedPlace, excluded, _spare.TryPop(out var spare) ? spare : null);
-        if (repair(flow)) return (flow.PlaceOf, flow);
+        var repaired = repair(flow);
+        limit?.Spend(flow.WorkDone - before);
+        if (repaired) return (flow.PlaceOf, flow);
         Spare(flow);
         return (null, null);
     }

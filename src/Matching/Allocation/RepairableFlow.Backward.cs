@@ -33,6 +33,7 @@ internal sealed partial class RepairableFlow
             var (children, edges) = _edgesIntoPlaces.Of(place);
             var childSpan = children.Span;
             var edgeSpan = edges.Span;
+            _scratch.Work += childSpan.Length;
             for (var i = 0; i < childSpan.Length; i++)
             {
                 var r = childSpan[i];
@@ -42,12 +43,14 @@ internal sealed partial class RepairableFlow
         }
         else if (v == _source)
         {
+            _scratch.Work += _n;
             for (var r = 0; r < _n; r++)
                 if (Free(r) && _chosen[r]) visit.Arc(r, _weight[r]);
             if (_notPlaced > 0) visit.Arc(_sink, 0);
         }
         else
         {
+            _scratch.Work += _toSink.Length;
             for (var place = 0; place < _toSink.Length; place++)
                 if (_toSink[place] < _capacity[place]) visit.Arc(_n + place, 0);
             visit.Arc(_source, 0);

@@ -36,6 +36,7 @@ internal sealed partial class RepairableFlow
             var backwardOpen = backward.Heap.TryPeekKey(out var backwardKey);
             if (!forwardOpen || !backwardOpen || forwardKey + backwardKey >= scratch.Best)
             {
+                scratch.Work += forward.Work + backward.Work;
                 length = scratch.Best;
                 forwardRadius = forwardOpen && forwardKey < length ? forwardKey : length;
                 if (scratch.Meeting >= 0) return scratch.Meeting;
@@ -44,6 +45,7 @@ internal sealed partial class RepairableFlow
             // No path is shorter than the two radii together (nor than the best found, which is at least as long).
             if (forwardKey + backwardKey >= cutAt)
             {
+                scratch.Work += forward.Work + backward.Work;
                 (length, forwardRadius) = (default, default);
                 return -1;
             }
@@ -71,6 +73,8 @@ internal sealed partial class RepairableFlow
         public readonly List<int> BackwardPopped = [];
         public readonly List<int> Path = [];
         public int Round;
+        /// <summary>Nodes popped, arcs read and nodes scanned by every repair of the search tree so far (what its limit counts).</summary>
+        public long Work;
         /// <summary>The shortest path found so far through a node both halves reached, shorter than the cut, and that node (-1: none yet).</summary>
         public Int128 Best;
         public int Meeting;

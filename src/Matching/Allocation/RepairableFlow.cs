@@ -113,6 +113,7 @@ internal sealed partial class RepairableFlow
     /// </summary>
     public RepairableFlow Branch(int[] capacity, int[] fixedPlace, int[]?[] excluded, RepairableFlow? spare = null)
     {
+        _scratch.Work += _sink + 1;
         var copy = (RepairableFlow)MemberwiseClone();
         copy._capacity = capacity;
         copy._fixedPlace = fixedPlace;
@@ -135,6 +136,9 @@ internal sealed partial class RepairableFlow
         from.AsSpan().CopyTo(into);
         return into;
     }
+
+    /// <summary>The work of every branch and repair of this flow's search tree so far: nodes copied, scanned and popped, arcs read.</summary>
+    public long WorkDone => _scratch.Work;
 
     /// <summary>For tests: called on this thread with every flow a repair has balanced.</summary>
     [ThreadStatic] internal static Action<RepairableFlow>? Balanced;
@@ -252,7 +256,11 @@ internal sealed partial class RepairableFlow
     {
         var group = _problem.GroupOf[r];
         if (group < 0) return true;
-        return _capacity[place] >= _problem.Groups[group].Length && (_excluded[group] is not { } notHere || Array.IndexOf(notHere, place) < 0);
+        if (_capacity[place] < _problem.Groups[group].Length) return false;
+        if (_excluded[group] is not { } notHere) return true;
+        // Deep in a tree a group may be kept from many places: the limit counts reading them.
+        _scratch.Work += notHere.Length;
+        return Array.IndexOf(notHere, place) < 0;
     }
 
     private void Link(int r, int place)
@@ -302,12 +310,14 @@ internal sealed partial class RepairableFlow
         }
         else if (u == _source)
         {
+            _scratch.Work += _n;
             for (var r = 0; r < _n; r++)
                 if (Free(r) && !_chosen[r]) visit.Arc(r, -_weight[r]);
             visit.Arc(_sink, 0);
         }
         else
         {
+            _scratch.Work += _toSink.Length;
             for (var place = 0; place < _toSink.Length; place++)
                 if (_toSink[place] > 0) visit.Arc(_n + place, 0);
             if (_notPlaced > 0) visit.Arc(_source, 0);
@@ -390,6 +400,7 @@ internal sealed partial class RepairableFlow
         while (true)
         {
             var round = ++scratch.Round;
+            scratch.Work += nodes;
             var leftOver = 0;
             var sentAtLeast = Int128.Zero;
             for (var v = 0; v < nodes; v++)
@@ -520,6 +531,7 @@ internal sealed partial class RepairableFlow
             if (place == current || (sibling && !Allowed(r, place))) continue;
             search.Arc(_n + place, costs[order[i]]);
         }
+        _scratch.Work += i - next[r];
         next[r] = i;
     }
 

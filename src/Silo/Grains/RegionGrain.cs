@@ -166,7 +166,7 @@ public sealed class RegionGrain(Database database, Journal journal, EngineOption
                 return new MatchingRounds.LeftOut(request.Id, request.CaseReference, request.CareType, u.Reason, u.Explanation, Options(u.Options));
             }).ToList(),
             options.AlternativesForHeld ? [] : held,
-            options);
+            options, result.Objective, result.BestPossible);
 
         await using var transaction = await database.BeginWriteAsync(connection);
         await connection.ExecuteAsync("""

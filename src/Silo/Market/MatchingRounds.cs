@@ -27,11 +27,14 @@ public sealed class MatchingRounds(Database database)
 
     /// <summary>
     /// A stored round. <paramref name="WaitingForAnswer"/> and <paramref name="Options"/> are absent in rounds stored before
-    /// rounds remembered declines and holds.
+    /// rounds remembered declines and holds. <paramref name="Objective"/> is the proposals' value; <paramref name="BestPossible"/>
+    /// is null when they are proven the best allocation, and otherwise (the search stopped at its limit on a dense market)
+    /// what no allocation can beat (<see cref="Matching.MatchingResult.BestPossible"/>). Both absent in rounds stored before.
     /// </summary>
     public sealed record Round(Guid Id, string RegionCode, DateTimeOffset CreatedAt, string PolicyVersion, long SolveMillis,
         IReadOnlyList<int> PlacedByPriority, IReadOnlyList<Proposal> Proposals, IReadOnlyList<LeftOut> NotPlaced,
-        IReadOnlyList<Held>? WaitingForAnswer = null, Grains.RoundOptions? Options = null)
+        IReadOnlyList<Held>? WaitingForAnswer = null, Grains.RoundOptions? Options = null,
+        Matching.Objective? Objective = null, Matching.Objective? BestPossible = null)
     {
         /// <summary>Every child a round shows: its read is audited with these.</summary>
         public string CaseReferences => string.Join(",", Proposals.Select(p => p.CaseReference).Concat(NotPlaced.Select(n => n.CaseReference))

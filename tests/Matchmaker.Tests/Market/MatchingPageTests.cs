@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Matchmaker.Tests.Infrastructure;
 
@@ -58,6 +59,41 @@ public sealed class MatchingPageTests(SharedMarket markets)
         Assert.Equal(proposals.Count, Regex.Matches(afterwards, "class=\"held-mark\"").Count);
         Assert.DoesNotContain("nog niet gereserveerde voorstellen kiezen", afterwards);
         Assert.Matches("; (crisis|spoed|regulier), wacht [0-9]+ dagen", roundPage);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ARoundNotProvenBest_SaysSoOnTheDesksPage_WithHowMuchBetterAnAllocationCouldBe_AndARoundProvenBestSaysNothing(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-BEWEZEN-01"));
+        var round = await (await market.Desk.PostAsync($"/api/v1/regions/{MarketScenario.Region}/matching-rounds", null))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var roundId = round.GetProperty("id").GetGuid();
+        var desk = market.App.CreateClient();
+        await SignIn.AsDemoAsync(desk, MarketScenario.Region, "desk");
+        var provenPage = await desk.GetStringAsync($"/tafel/matching?round={roundId}");
+        // A round the matcher stopped at its limit (a dense market, SearchLimitTests) is stored as the grain stores any
+        // round, with the bound beside the value: here the stored round is given one 12.5 km below its own distance.
+        var stored = JsonNode.Parse(await market.ScalarAsync<string>("SELECT result FROM matching_rounds WHERE id = @roundId", new { roundId }))!;
+        var objective = stored["objective"]!;
+        stored["bestPossible"] = new JsonObject
+        {
+            ["assignedByPriority"] = objective["assignedByPriority"]!.DeepClone(),
+            ["waitingDays"] = objective["waitingDays"]!.GetValue<long>(),
+            ["distanceKm"] = objective["distanceKm"]!.GetValue<double>() - 12.5,
+        };
+        await market.ExecuteAsync("UPDATE matching_rounds SET result = @result WHERE id = @roundId", new { result = stored.ToJsonString(), roundId });
+        var notProvenPage = await desk.GetStringAsync($"/tafel/matching?round={roundId}");
+        var notProvenApi = await (await market.Desk.GetAsync($"/api/v1/regions/{MarketScenario.Region}/matching-rounds/{roundId}"))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(JsonValueKind.Null, round.GetProperty("bestPossible").ValueKind);
+        Assert.Equal(1, round.GetProperty("objective").GetProperty("assignedByPriority").EnumerateArray().Sum(n => n.GetInt32()));
+        Assert.DoesNotContain("not-proven-best", provenPage);
+        Assert.Contains("Niet bewezen de beste verdeling.", notProvenPage);
+        Assert.Contains("met hooguit 12,5 km minder reisafstand in totaal", notProvenPage);
+        Assert.Equal(objective["distanceKm"]!.GetValue<double>() - 12.5, notProvenApi.GetProperty("bestPossible").GetProperty("distanceKm").GetDouble(), 6);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -60,7 +60,9 @@ internal static class Allocator
         }
 
         var localPlace = new int[placeCount];
-        foreach (var (root, requests) in requestsByComponent.OrderBy(c => c.Value[0]))
+        // Smallest parts first: should the search reach its limit, they have been searched to the end with little of it,
+        // and what is left goes to the large ones. (Without the limit the order changes nothing: the parts are independent.)
+        foreach (var (root, requests) in requestsByComponent.OrderBy(c => c.Value.Count).ThenBy(c => c.Value[0]))
         {
             var places = placesByComponent.TryGetValue(root, out var list) ? list : [];
             for (var i = 0; i < places.Count; i++) localPlace[places[i]] = i;

@@ -10,8 +10,8 @@ namespace Matchmaker.Matching.Allocation;
 /// </summary>
 internal sealed class SearchLimit(long work)
 {
-    /// <summary>About two seconds of branches on this project's 2-core machines; the family instances need a small share of it.</summary>
-    public const long DefaultWork = 200_000_000;
+    /// <summary>One to three seconds of branches on this project's 2-core machines; the largest family instance needs a seventh of it.</summary>
+    public const long DefaultWork = 100_000_000;
 
     public long WorkLeft { get; private set; } = work;
 

@@ -31,7 +31,7 @@ public static class FamiliesCommand
                 // Branch counts only: machine-independent, and quick to compare before and after a change of the search.
                 var clock = Stopwatch.StartNew();
                 var (placedOnly, branchesOnly) = Searched(args[0] != "country" ? instance : Pooled(instance));
-                Console.Out.WriteLine($"seed {seed,2}: placed {placedOnly:N0}, {branchesOnly} branches ({clock.Elapsed.TotalMilliseconds:0} ms cold, one run); {drawn}");
+                Console.Out.WriteLine($"seed {seed,2}: placed {placedOnly:N0}, {branchesOnly} ({clock.Elapsed.TotalMilliseconds:0} ms cold, one run); {drawn}");
                 continue;
             }
             Func<object> one = args[0] != "country" ? () => Matcher.Solve(instance) : () => Pooling.Solve(instance, _ => "nl", AsOf);
@@ -43,7 +43,7 @@ public static class FamiliesCommand
             second.Add(b);
             var (placed, branches) = Searched(args[0] != "country" ? instance : Pooled(instance));
             Console.Out.WriteLine($"seed {seed,2}: {firstName} {a,8:0.00} ms, {secondName} {b,8:0.00} ms; " +
-                $"{instance.Requests.Count:N0} children, {instance.Places.Count:N0} offerings, {drawn}; placed {placed:N0}, {branches} branches");
+                $"{instance.Requests.Count:N0} children, {instance.Places.Count:N0} offerings, {drawn}; placed {placed:N0}, {branches}");
         }
         if (runs == 0) return 0;
         first.Sort();
@@ -67,7 +67,7 @@ public static class FamiliesCommand
             ? $" (limit reached, not proven best: a better allocation would place {open.Priority1}/{open.Priority2}/{open.Priority3} more, " +
               $"wait {open.WaitingDays} days more, travel at most {-open.Distance / AllocationValue.DistanceUnitsPerKm:0.000} km less)"
             : "";
-        return (placeOf.Count(p => p >= 0), $"{branches:N0}{stopped}, work {SearchLimit.DefaultWork - limit.WorkLeft:N0}");
+        return (placeOf.Count(p => p >= 0), $"{branches:N0} branches{stopped}, work {SearchLimit.DefaultWork - limit.WorkLeft:N0}");
     }
 
     /// <summary>The instance as the national re-match solves it: one pool, every place in it.</summary>

@@ -44,20 +44,24 @@ public static class MarketInstances
 
     /// <summary>
     /// An instance of a family (issue 23): the shape fixed, everything else drawn from the seed: 2-8 % of the children in
-    /// sibling groups, 4-16 care types (a random subset, with their weights), 1-16 units per offering.
+    /// sibling groups, 4-16 care types (a random subset, with their weights), 1-16 units per offering. Dense: a region
+    /// far more crowded than the issue's families, where one part holds thousands of children each within reach of
+    /// hundreds of scarce places (5,000 children, 1,250 offerings of 0-3 units, three of the drawn care types): the
+    /// shape on which the sibling search needs its limit (<see cref="Matching.Allocation.SearchLimit"/>).
     /// </summary>
     public static (MatchingInstance Instance, string Drawn) Family(string family, int seed)
     {
         var random = new Random(seed);
         var siblingShare = 0.02 + random.NextDouble() * 0.06;
         var careTypes = CareTypes.OrderBy(_ => random.Next()).Take(random.Next(4, CareTypes.Length + 1)).ToArray();
+        if (family == "dense") careTypes = careTypes.Take(3).ToArray();
         var drawn = $"{siblingShare:P1} in sibling groups, {careTypes.Length} care types";
         Func<Random, int, int> units = (r, _) => r.Next(1, 17);
         var instance = family switch
         {
             "region" => Build(random, requests: 500, offerings: 400, regions: 1, siblingShare, new AllocationPolicy(true, false), careTypes, units),
             "country" => Build(random, requests: 10_000, offerings: 5_000, regions: 42, siblingShare, new AllocationPolicy(true, true), careTypes, units),
-            "dense" => Build(random, requests: 5_000, offerings: 1_250, regions: 1, siblingShare, new AllocationPolicy(true, true), careTypes.Take(3).ToArray(), (r, _) => r.Next(0, 4)),
+            "dense" => Build(random, requests: 5_000, offerings: 1_250, regions: 1, siblingShare, new AllocationPolicy(true, true), careTypes, (r, _) => r.Next(0, 4)),
             _ => throw new ArgumentException($"Unknown family '{family}': use region, country or dense."),
         };
         return (instance, $"{drawn}, {instance.Places.Sum(p => p.Units):N0} units");

@@ -28,9 +28,10 @@ static int Usage()
           bench [BenchmarkDotNet options]        the matcher benchmarks (region and country), e.g. bench --filter '*'
           instance region|country|region-family|country-family|dense-family [seed] [siblingShare]
                                                  write a generated instance as JSON (for the Silo's solve command)
-          families region|country [SEEDS] [RUNS]
+          families region|country|dense [SEEDS] [RUNS]
                                                  the matcher on SEEDS generated instances of a family (2-8 % in sibling
-                                                 groups, 4-16 care types, 1-16 units per offering), median and worst;
+                                                 groups, 4-16 care types, 1-16 units per offering; dense: 5,000 children
+                                                 on 1,250 offerings of 0-3 units in one region), median and worst;
                                                  RUNS 0: only the branch counts of the sibling groups per seed
           matrix INSTANCE.json MATRIX.npy       the instance as an assignment matrix (a column per unit) for
                                                  loadtests/scipy/linear_sum_assignment.py

@@ -40,7 +40,7 @@ public static class Matcher
         }
         var bestPossible = shortfall is { } open
             ? new Objective([byPriority[0] + (int)open.Priority1, byPriority[1] + (int)open.Priority2, byPriority[2] + (int)open.Priority3],
-                waitingDays + open.WaitingDays, Explanations.Round(Math.Max(0, distanceKm + open.Distance / AllocationValue.DistanceUnitsPerKm)))
+                waitingDays + open.WaitingDays, RoundedDown(Math.Max(0, distanceKm + open.Distance / AllocationValue.DistanceUnitsPerKm)))
             : null;
         return new MatchingResult(assignments, unassigned, new Objective(byPriority, waitingDays, Explanations.Round(distanceKm)),
             PriorityPolicy.Version, clock.ElapsedMilliseconds, bestPossible);
@@ -63,9 +63,13 @@ public static class Matcher
             : new ChildSearch(requestId, null, explanations.NotPlaced(r).Explanation, explanations.FreeOptions(r));
     }
 
+    /// <summary>A bound's distance to the millimetre, down: rounded up it could claim a shade less than an allocation reaches.</summary>
+    private static double RoundedDown(double km) => Math.Floor(km * 1e6) / 1e6;
+
     /// <summary>
     /// The same optimal allocation as <see cref="Solve"/>, without explanations: the place index of every request (or -1)
-    /// and its distance, for callers that solve one region many times over (what-if runs, sweeps).
+    /// and its distance, for callers that solve one region many times over (what-if runs, sweeps). Under the same search
+    /// limit: on a market dense enough to reach it the allocation is the best found, not proven best, and nothing here says so.
     /// </summary>
     public static PlacedRequests Allocate(MatchingInstance instance)
     {

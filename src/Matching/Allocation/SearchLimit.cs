@@ -3,14 +3,16 @@ namespace Matchmaker.Matching.Allocation;
 /// <summary>
 /// How much work one solve's sibling search may do. A dense part with many sibling groups can need exponentially many
 /// branches to prove its best allocation best (each split group costs a little, and the relaxation does not see the
-/// others' costs), so a solve is stopped instead of holding its region for minutes: once the work is spent, every part
-/// still searched finishes the dive it is in (so it has an allocation that keeps every rule) and leaves the rest, whose
-/// bounds say how much better an allocation could still be. Counted in work (nodes copied, scanned and popped, arcs read
-/// by the branches' repairs), not in time, so the same instance still gives the same answer on any machine.
+/// others' costs), so a solve is stopped instead of holding its region for minutes: once the work is spent, a part that
+/// has found an allocation stops, and one that has none yet (a part searched after the limit was reached) dives to its
+/// first, so every part has one that keeps every rule; the branches left say by their bounds how much better an
+/// allocation could still be. Counted in work (nodes copied, scanned and popped, arcs and excluded places read by the
+/// branches' repairs; a few passes over the edges for a branch solved afresh), not in time, so the same instance still
+/// gives the same answer on any machine.
 /// </summary>
 internal sealed class SearchLimit(long work)
 {
-    /// <summary>One to three seconds of branches on this project's 2-core machines; the largest family instance needs a seventh of it.</summary>
+    /// <summary>Up to about two seconds of branches on this project's 2-core machines; the largest family instance needs under a sixth of it.</summary>
     public const long DefaultWork = 100_000_000;
 
     public long WorkLeft { get; private set; } = work;

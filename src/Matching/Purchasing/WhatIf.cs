@@ -2,7 +2,8 @@ namespace Matchmaker.Matching.Purchasing;
 
 /// <summary>
 /// What-if for purchasing (inkoop): the matcher re-run on the region's waiting children with places the region could
-/// buy or contract, against the same children without them. Exact: both sides are the matcher's optimal allocation.
+/// buy or contract, against the same children without them. Exact: both sides are the matcher's optimal allocation
+/// (on a market dense enough to reach the matcher's search limit, the best it found: see docs/matching.md section 2).
 /// </summary>
 public static class WhatIf
 {

@@ -18,10 +18,13 @@ public sealed class NotProvenBestTests
     [Fact]
     public void ABoundWithTheSameChildrenPerClass_SpeaksOfWaitingDays_ThenOfDistance()
     {
-        Assert.Equal("Een betere verdeling plaatst evenveel kinderen per urgentie, en hooguit kinderen die samen 1 dag langer wachten.",
+        Assert.Equal("Een betere verdeling plaatst evenveel kinderen per urgentie, en kinderen die samen hooguit 1 dag langer wachten.",
             NotProvenBest.Describe(Reached, new Objective([2, 5, 9], 401, 150.0)));
         Assert.Equal("Een betere verdeling plaatst evenveel kinderen per urgentie, die even lang wachten, met hooguit 3,3 km minder reisafstand in totaal.",
             NotProvenBest.Describe(Reached, new Objective([2, 5, 9], 400, 116.7)));
+        // Less than it could round to: not "0 km".
+        Assert.Equal("Een betere verdeling plaatst evenveel kinderen per urgentie, die even lang wachten, met minder dan 0,1 km minder reisafstand in totaal.",
+            NotProvenBest.Describe(Reached, new Objective([2, 5, 9], 400, 119.98)));
     }
 
     [Fact]

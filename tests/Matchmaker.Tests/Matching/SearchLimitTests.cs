@@ -12,14 +12,16 @@ namespace Matchmaker.Tests.Matching;
 public sealed class SearchLimitTests
 {
     [Theory]
-    [InlineData(1)]
-    [InlineData(3_000)]
-    public void ASearchStoppedAtItsLimit_KeepsEveryRule_AndTheBestAllocationLiesBetweenWhatItFoundAndItsBound(long work)
+    [InlineData(1, 1)]
+    [InlineData(3_000, 1)]
+    [InlineData(3_000, 3)]
+    public void ASearchStoppedAtItsLimit_KeepsEveryRule_AndTheBestAllocationLiesBetweenWhatItFoundAndItsBound(long work, int markets)
     {
         var stopped = 0;
         for (var seed = 0; seed < 200; seed++)
         {
-            var instance = RandomInstances.Crowded(seed);
+            // Several markets far apart are independent parts of one: the later ones are searched with what the earlier left.
+            var instance = FarApart(Enumerable.Range(0, markets).Select(m => RandomInstances.Crowded(seed + 1_000 * m)).ToArray());
             var candidates = Candidates.Find(instance);
             var groups = SiblingGroups.Find(instance, candidates);
             var limit = new SearchLimit(work);
@@ -59,12 +61,28 @@ public sealed class SearchLimitTests
     }
 
     [Fact]
-    public void AMarketSearchedToTheEnd_SaysNothingAboutABound()
+    public void AMarketWhoseSiblingGroupsWereBranchedOnAndSearchedToTheEnd_SaysNothingAboutABound()
     {
-        var result = Matcher.Solve(RandomInstances.Crowded(seed: 3));
+        var instance = Enumerable.Range(0, 50).Select(RandomInstances.Crowded).First(market =>
+        {
+            var candidates = Candidates.Find(market);
+            Allocator.Allocate(market, candidates, SiblingGroups.Find(market, candidates), warmStart: true, out var branches);
+            return branches > 20;
+        });
+
+        var result = Matcher.Solve(instance);
 
         Assert.Null(result.BestPossible);
     }
+
+    /// <summary>The markets side by side, each a degree of latitude (111 km) north of the one before, ids kept apart.</summary>
+    private static MatchingInstance FarApart(MatchingInstance[] markets) => new(
+        markets.SelectMany((m, i) => m.Places.Select(p => p with { Id = $"m{i}-{p.Id}", Lat = p.Lat + i })).ToList(),
+        markets.SelectMany((m, i) => m.Requests.Select(r => r with
+        {
+            Id = $"m{i}-{r.Id}", Lat = r.Lat + i, SiblingGroup = r.SiblingGroup is { } group ? $"m{i}-{group}" : null,
+        })).ToList(),
+        markets[0].Policy);
 
     private static AllocationValue ValueOf(MatchingInstance instance, Candidate[][] candidates, int[] placeOf)
     {

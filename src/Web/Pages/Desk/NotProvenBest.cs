@@ -25,8 +25,9 @@ public static class NotProvenBest
         }
         var days = bound.WaitingDays - reached.WaitingDays;
         if (days > 0)
-            return $"Een betere verdeling plaatst evenveel kinderen per urgentie, en hooguit kinderen die samen {days} {(days == 1 ? "dag" : "dagen")} langer wachten.";
+            return $"Een betere verdeling plaatst evenveel kinderen per urgentie, en kinderen die samen hooguit {days} {(days == 1 ? "dag" : "dagen")} langer wachten.";
         var km = Math.Max(0, reached.DistanceKm - bound.DistanceKm);
-        return $"Een betere verdeling plaatst evenveel kinderen per urgentie, die even lang wachten, met hooguit {km.ToString("0.#", Dutch.Culture)} km minder reisafstand in totaal.";
+        var distance = km < 0.05 ? "minder dan 0,1 km" : $"hooguit {km.ToString("0.#", Dutch.Culture)} km";
+        return $"Een betere verdeling plaatst evenveel kinderen per urgentie, die even lang wachten, met {distance} minder reisafstand in totaal.";
     }
 }

@@ -18,9 +18,11 @@ public static class FamiliesCommand
     public static int Run(string[] args)
     {
         if (args.Length == 0 || args[0] is not ("region" or "country" or "dense")) return 2;
+        // The country family is matched as the national re-match (one pool); a region and the dense family as a region's round.
+        var national = args[0] == "country";
         var seeds = args.Length > 1 ? int.Parse(args[1]) : 10;
-        var runs = args.Length > 2 ? int.Parse(args[2]) : args[0] != "country" ? 50 : 5;
-        var (firstName, secondName) = args[0] != "country" ? ("full solve", "allocation alone") : ("national re-match", "full solve");
+        var runs = args.Length > 2 ? int.Parse(args[2]) : national ? 5 : 50;
+        var (firstName, secondName) = national ? ("national re-match", "full solve") : ("full solve", "allocation alone");
         var first = new List<double>();
         var second = new List<double>();
         for (var seed = 1; seed <= seeds; seed++)
@@ -30,18 +32,18 @@ public static class FamiliesCommand
             {
                 // Branch counts only: machine-independent, and quick to compare before and after a change of the search.
                 var clock = Stopwatch.StartNew();
-                var (placedOnly, branchesOnly) = Searched(args[0] != "country" ? instance : Pooled(instance));
+                var (placedOnly, branchesOnly) = Searched(national ? Pooled(instance) : instance);
                 Console.Out.WriteLine($"seed {seed,2}: placed {placedOnly:N0}, {branchesOnly} ({clock.Elapsed.TotalMilliseconds:0} ms cold, one run); {drawn}");
                 continue;
             }
-            Func<object> one = args[0] != "country" ? () => Matcher.Solve(instance) : () => Pooling.Solve(instance, _ => "nl", AsOf);
-            Func<object> two = args[0] != "country" ? () => Matcher.Allocate(instance) : () => Matcher.Solve(instance);
+            Func<object> one = national ? () => Pooling.Solve(instance, _ => "nl", AsOf) : () => Matcher.Solve(instance);
+            Func<object> two = national ? () => Matcher.Solve(instance) : () => Matcher.Allocate(instance);
             WarmUp(one);
             var a = Median(Timed(runs, one));
             var b = Median(Timed(runs, two));
             first.Add(a);
             second.Add(b);
-            var (placed, branches) = Searched(args[0] != "country" ? instance : Pooled(instance));
+            var (placed, branches) = Searched(national ? Pooled(instance) : instance);
             Console.Out.WriteLine($"seed {seed,2}: {firstName} {a,8:0.00} ms, {secondName} {b,8:0.00} ms; " +
                 $"{instance.Requests.Count:N0} children, {instance.Places.Count:N0} offerings, {drawn}; placed {placed:N0}, {branches}");
         }

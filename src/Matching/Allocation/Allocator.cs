@@ -8,7 +8,7 @@ namespace Matchmaker.Matching.Allocation;
 internal static class Allocator
 {
     /// <summary>The place index of every request, or -1.</summary>
-    /// <param name="limit">the branches the sibling groups may take; what the search left open is recorded in it</param>
+    /// <param name="limit">the work the sibling groups' search may do; what it left open is recorded in it</param>
     public static int[] Allocate(MatchingInstance instance, Candidate[][] candidates, SiblingGroups groups, SearchLimit limit) =>
         Allocate(instance, candidates, groups, warmStart: true, out _, limit: limit);
 

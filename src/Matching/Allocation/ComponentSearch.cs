@@ -103,8 +103,6 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
     private RepairableFlow? _rootFlow;
     /// <summary>Per group, what its split cost where it was last branched on (null: not branched on yet).</summary>
     private AllocationValue?[] _costOfSplit = [];
-    /// <summary>How many edges the part has: what the limit counts for a branch solved afresh.</summary>
-    private readonly long _edgeCount = problem.EdgePlace.Sum(e => (long)e.Length);
     /// <summary>The best bound among the branches left unsearched once the limit was reached (null: none left).</summary>
     private AllocationValue? _unsearched;
     /// <summary>Flows of nodes whose branches are made, or that were cut: the next branches are copied into their arrays.</summary>
@@ -285,7 +283,7 @@ internal sealed class ComponentSearch(ComponentProblem problem, bool warmStart =
         if (parent is null)
         {
             // Solved afresh (no flow to repair: the value does not fit 128 bits, or tests compare): a few passes over the part's edges.
-            limit?.Spend(4L * (problem.RequestCount + _edgeCount));
+            limit?.Spend(4L * (problem.RequestCount + problem.EdgePlace.Sum(e => (long)e.Length)));
             return (SolveRelaxation(capacity, fixedPlace, excluded), null);
         }
         var before = parent.WorkDone;

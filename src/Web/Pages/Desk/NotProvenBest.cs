@@ -10,7 +10,6 @@ namespace Matchmaker.Web.Pages.Desk;
 /// </summary>
 public static class NotProvenBest
 {
-
     /// <summary>Null when the round is proven best, or was stored before rounds said.</summary>
     public static string? Describe(Objective? reached, Objective? bound)
     {

@@ -12,7 +12,7 @@ internal sealed partial class RepairableFlow
         search.Work++;
         if (search.Done[v] == search.Round || key != search.Distance[v]) return;
         search.Done[v] = search.Round;
-        _scratch.BackwardPopped.Add(v);
+        _scratch.Backward.Popped.Add(v);
         search.To = v;
         search.ToBase = key - _potential[v];
         ForEachArcInto(v, ref search);
@@ -84,7 +84,7 @@ internal sealed partial class RepairableFlow
             Distance[from] = candidate;
             Parent[from] = To;
             Heap.Push(from, candidate);
-            if (Scratch.ForwardReached[from] == Round) Scratch.Meet(from, Scratch.ForwardDistance[from] + candidate);
+            if (Scratch.Forward.Reached[from] == Round) Scratch.Meet(from, Scratch.Forward.Distance[from] + candidate);
         }
     }
 }

@@ -17,16 +17,16 @@ internal sealed partial class RepairableFlow
         scratch.Start(round, _imbalance, cutAt ?? Int128.MaxValue);
         var forward = new ShortestPathStep
         {
-            Flow = this, Scratch = scratch, Round = round, Heap = scratch.ForwardHeap,
-            Distance = scratch.ForwardDistance, Parent = scratch.ForwardParent, Reached = scratch.ForwardReached, Done = scratch.ForwardDone,
+            Flow = this, Scratch = scratch, Round = round, Heap = scratch.Forward.Heap,
+            Distance = scratch.Forward.Distance, Parent = scratch.Forward.Parent, Reached = scratch.Forward.Reached, Done = scratch.Forward.Done,
             // A unit over at T would start the forward half at T, whose arcs lead to every place with a child: the backward
             // half, from the few places short of a unit, starts and usually ends it. (And T short the other way round.)
             Work = _imbalance[_sink] > 0 ? 1 : 0,
         };
         var backward = new BackwardStep
         {
-            Flow = this, Scratch = scratch, Round = round, Heap = scratch.BackwardHeap,
-            Distance = scratch.BackwardDistance, Parent = scratch.BackwardParent, Reached = scratch.BackwardReached, Done = scratch.BackwardDone,
+            Flow = this, Scratch = scratch, Round = round, Heap = scratch.Backward.Heap,
+            Distance = scratch.Backward.Distance, Parent = scratch.Backward.Parent, Reached = scratch.Backward.Reached, Done = scratch.Backward.Done,
             Work = _imbalance[_sink] < 0 ? 1 : 0,
         };
         while (true)
@@ -59,18 +59,10 @@ internal sealed partial class RepairableFlow
     {
         /// <summary>Per child reached forwards in this round, the first of its edges (in <see cref="EdgesByStartCost"/> order) not yet read.</summary>
         public readonly int[] NextEdge = new int[nodes];
-        public readonly Int128[] ForwardDistance = new Int128[nodes];
-        public readonly int[] ForwardParent = new int[nodes];
-        public readonly int[] ForwardReached = new int[nodes];
-        public readonly int[] ForwardDone = new int[nodes];
-        public readonly NodeHeap<Int128> ForwardHeap = new(nodes);
-        public readonly List<int> ForwardPopped = [];
-        public readonly Int128[] BackwardDistance = new Int128[nodes];
-        public readonly int[] BackwardParent = new int[nodes];
-        public readonly int[] BackwardReached = new int[nodes];
-        public readonly int[] BackwardDone = new int[nodes];
-        public readonly NodeHeap<Int128> BackwardHeap = new(nodes);
-        public readonly List<int> BackwardPopped = [];
+        /// <summary>Distances and parents from the start (towards the nodes with a unit over).</summary>
+        public readonly SearchHalf Forward = new(nodes);
+        /// <summary>Distances to the end and parents along the path (towards the nodes short of a unit).</summary>
+        public readonly SearchHalf Backward = new(nodes);
         public readonly List<int> Path = [];
         public int Round;
         /// <summary>Nodes popped, arcs read and nodes scanned by every repair of the search tree so far (what its limit counts).</summary>
@@ -84,22 +76,11 @@ internal sealed partial class RepairableFlow
         /// <summary>A search's start: every node with a unit over at distance 0 forwards, every node short of one at 0 backwards.</summary>
         public void Start(int round, int[] imbalance, Int128 beyond)
         {
-            ForwardHeap.Clear();
-            BackwardHeap.Clear();
-            ForwardPopped.Clear();
-            BackwardPopped.Clear();
+            Forward.Clear();
+            Backward.Clear();
             (Best, Meeting, Beyond) = (Int128.MaxValue, -1, beyond);
             for (var v = 0; v < imbalance.Length; v++)
-            {
-                if (imbalance[v] == 0) continue;
-                var (reached, distance, parent, heap) = imbalance[v] > 0
-                    ? (ForwardReached, ForwardDistance, ForwardParent, ForwardHeap)
-                    : (BackwardReached, BackwardDistance, BackwardParent, BackwardHeap);
-                reached[v] = round;
-                distance[v] = Int128.Zero;
-                parent[v] = -1;
-                heap.Push(v, Int128.Zero);
-            }
+                if (imbalance[v] != 0) (imbalance[v] > 0 ? Forward : Backward).StartAt(v, round);
         }
 
         /// <summary>A path through <paramref name="node"/> of this length, both halves having reached it.</summary>
@@ -108,6 +89,33 @@ internal sealed partial class RepairableFlow
             // Beyond is the nearer of the best and the cut: a path that long is no better, or not worth finding.
             if (length >= Beyond) return;
             (Best, Meeting, Beyond) = (length, node, length);
+        }
+    }
+
+    /// <summary>One half's arrays of a search round: labels marked by the round's number rather than cleared between rounds.</summary>
+    private sealed class SearchHalf(int nodes)
+    {
+        public readonly Int128[] Distance = new Int128[nodes];
+        public readonly int[] Parent = new int[nodes];
+        public readonly int[] Reached = new int[nodes];
+        public readonly int[] Done = new int[nodes];
+        public readonly NodeHeap<Int128> Heap = new(nodes);
+        /// <summary>The nodes this half popped in the round: the ones whose potentials it moves.</summary>
+        public readonly List<int> Popped = [];
+
+        public void Clear()
+        {
+            Heap.Clear();
+            Popped.Clear();
+        }
+
+        /// <summary>A node this half starts from, at distance 0.</summary>
+        public void StartAt(int v, int round)
+        {
+            Reached[v] = round;
+            Distance[v] = Int128.Zero;
+            Parent[v] = -1;
+            Heap.Push(v, Int128.Zero);
         }
     }
 }

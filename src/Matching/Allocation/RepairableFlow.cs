@@ -421,9 +421,9 @@ internal sealed partial class RepairableFlow
 
             // The path runs from its start to the meeting node by the forward parents, and on to its end by the backward ones.
             path.Clear();
-            for (var v = meeting; v >= 0; v = scratch.ForwardParent[v]) path.Add(v);
+            for (var v = meeting; v >= 0; v = scratch.Forward.Parent[v]) path.Add(v);
             path.Reverse();
-            for (var v = scratch.BackwardParent[meeting]; v >= 0; v = scratch.BackwardParent[v]) path.Add(v);
+            for (var v = scratch.Backward.Parent[meeting]; v >= 0; v = scratch.Backward.Parent[v]) path.Add(v);
             var (from, to) = (path[0], path[^1]);
             // A path's reduced length is its cost plus the potential of where it starts, less that of where it ends.
             _cost += total - _potential[from] + _potential[to];
@@ -447,16 +447,16 @@ internal sealed partial class RepairableFlow
     {
         var scratch = _scratch;
         bool forward = false, backward = false;
-        foreach (var v in scratch.ForwardPopped)
-            if (scratch.ForwardDistance[v] < forwardRadius)
+        foreach (var v in scratch.Forward.Popped)
+            if (scratch.Forward.Distance[v] < forwardRadius)
             {
-                _potential[v] += scratch.ForwardDistance[v] - forwardRadius;
+                _potential[v] += scratch.Forward.Distance[v] - forwardRadius;
                 forward = true;
             }
-        foreach (var v in scratch.BackwardPopped)
-            if (scratch.BackwardDistance[v] < backwardRadius)
+        foreach (var v in scratch.Backward.Popped)
+            if (scratch.Backward.Distance[v] < backwardRadius)
             {
-                _potential[v] += backwardRadius - scratch.BackwardDistance[v];
+                _potential[v] += backwardRadius - scratch.Backward.Distance[v];
                 backward = true;
             }
         _shift += backwardRadius;
@@ -486,7 +486,7 @@ internal sealed partial class RepairableFlow
         var u = entry;
         if (search.Done[u] == search.Round || key != search.Distance[u]) return;
         search.Done[u] = search.Round;
-        scratch.ForwardPopped.Add(u);
+        scratch.Forward.Popped.Add(u);
         search.From = u;
         search.FromPotential = _potential[u] + key;
         if (u < _n)
@@ -562,7 +562,7 @@ internal sealed partial class RepairableFlow
             Distance[to] = candidate;
             Parent[to] = From;
             Heap.Push(to, candidate);
-            if (Scratch.BackwardReached[to] == Round) Scratch.Meet(to, candidate + Scratch.BackwardDistance[to]);
+            if (Scratch.Backward.Reached[to] == Round) Scratch.Meet(to, candidate + Scratch.Backward.Distance[to]);
         }
     }
 }

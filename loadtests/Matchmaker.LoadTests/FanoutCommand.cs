@@ -18,13 +18,18 @@ public static class FanoutCommand
     {
         if (args.Length < 2 || !int.TryParse(args[1], out var clients) || clients is < 1 or > 20_000)
         {
-            Console.Error.WriteLine("Usage: fanout NODE[,NODE...] CLIENTS [CHANGES=20] [--signalr-client]");
+            Console.Error.WriteLine("Usage: fanout NODE[,NODE...] CLIENTS [CHANGES=20] [--signalr-client] [--each]");
             return 2;
         }
         // The official client costs the console about 50 µs of CPU per message received (issue 23): at 5,000 desks on
         // the nodes' own two cores it was a large part of what it measured. The raw client speaks the same protocol.
+        // Each received message otherwise wakes a pool thread to run its continuation; the desks' work per message is a
+        // byte search, so the socket engine's own thread runs it. Read once, when the first socket is made (none yet).
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         var official = args.Contains("--signalr-client");
-        args = [.. args.Where(a => a != "--signalr-client")];
+        // Where the tail comes from: the median and slowest client of every change, one line each.
+        var each = args.Contains("--each");
+        args = [.. args.Where(a => a is not ("--signalr-client" or "--each"))];
         var market = new LoadMarket(LoadMarket.ParseNodes(args[0]));
         var changes = args.Length > 2 ? int.Parse(args[2]) : 20;
         var offering = (await market.OfferingsAsync(1))[0];
@@ -108,6 +113,7 @@ public static class FanoutCommand
             }
         }
         latencies.Sort();
+        if (each) PrintEachChange(received, sent, clients);
         Console.Out.WriteLine($"{changes} changes to {clients - failed} clients: p50 {LoadMarket.Percentile(latencies, 0.5):0.0} ms, " +
             $"p99 {LoadMarket.Percentile(latencies, 0.99):0.0} ms, max {(latencies.Count > 0 ? latencies[^1] : 0):0.0} ms, {missed} missed");
         var consoleMsPerChange = consoleShare * window.Elapsed.TotalMilliseconds / changes;
@@ -116,5 +122,16 @@ public static class FanoutCommand
         foreach (var batch in connections.OfType<HubConnection>().Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
         foreach (var batch in raws.OfType<RawDeskClient>().Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
         return 0;
+    }
+
+    private static void PrintEachChange(long[][] received, long[] sent, int clients)
+    {
+        for (var n = 0; n < sent.Length; n++)
+        {
+            var heard = Enumerable.Range(0, clients).Where(c => received[c][n] != 0)
+                .Select(c => (received[c][n] - sent[n]) * 1000.0 / Stopwatch.Frequency).Order().ToList();
+            Console.Out.WriteLine($"change {n + 1}: {heard.Count} heard, first {(heard.Count > 0 ? heard[0] : 0):0.0} ms, p50 {LoadMarket.Percentile(heard, 0.5):0.0} ms, " +
+                $"p99 {LoadMarket.Percentile(heard, 0.99):0.0} ms, max {(heard.Count > 0 ? heard[^1] : 0):0.0} ms");
+        }
     }
 }

@@ -44,8 +44,9 @@ static int Usage()
                                                  hold + decline cycles through the API (demo mode), clients over the nodes
           pgbench NPGSQL-CONNECTION-STRING CLIENTS spread|hot [SECONDS] [OFFERINGS]
                                                  the same cycle's essential SQL run by pgbench on the same database
-          fanout NODE[,NODE...] CLIENTS [CHANGES]
-                                                 live desk clients over the nodes; capacity change to every client
+          fanout NODE[,NODE...] CLIENTS [CHANGES] [--signalr-client] [--each]
+                                                 live desk clients over the nodes; capacity change to every client;
+                                                 --each: every change's first, median, p99 and slowest desk
           feeds NPGSQL-CONNECTION-STRING NODE[,NODE...] [MINUTES] [HOLD-CLIENTS] [--without-feeds]
                                                  every provider system feeds all its offerings once a minute while desks
                                                  hold and release and one desk per region watches live (demo mode)

@@ -111,7 +111,7 @@ public static class FanoutCommand
             for (var n = 0; n < changes; n++)
             {
                 if (received[c][n] == 0) missed++;
-                else latencies.Add((received[c][n] - sent[n]) * 1000.0 / Stopwatch.Frequency);
+                else latencies.Add(Stopwatch.GetElapsedTime(sent[n], received[c][n]).TotalMilliseconds);
             }
         }
         latencies.Sort();
@@ -132,7 +132,7 @@ public static class FanoutCommand
         for (var n = 0; n < sent.Length; n++)
         {
             var heard = counted.Where(c => received[c][n] != 0)
-                .Select(c => (received[c][n] - sent[n]) * 1000.0 / Stopwatch.Frequency).Order().ToList();
+                .Select(c => Stopwatch.GetElapsedTime(sent[n], received[c][n]).TotalMilliseconds).Order().ToList();
             var missed = counted.Count - heard.Count;
             Console.Out.WriteLine(heard.Count == 0
                 ? $"change {n + 1}: heard by none of {counted.Count}"

@@ -16,7 +16,7 @@ public sealed class Database : IAsyncDisposable
 {
     public const string DefaultSqliteConnectionString = "Data Source=data/matchmaker.db";
 
-    private readonly NpgsqlDataSource? _postgres;
+    private readonly PostgresPools? _postgres;
     private readonly string? _postgresConnectionString;
     private readonly string? _sqliteConnectionString;
     private readonly SemaphoreSlim _sqliteWriters = new(1, 1);
@@ -32,7 +32,7 @@ public sealed class Database : IAsyncDisposable
 
     static Database() => DapperTypeHandlers.Register();
 
-    private Database(DatabaseProvider provider, NpgsqlDataSource? postgres, string? sqlite, string describe, string? postgresConnectionString = null)
+    private Database(DatabaseProvider provider, PostgresPools? postgres, string? sqlite, string describe, string? postgresConnectionString = null)
     {
         Provider = provider;
         _postgres = postgres;
@@ -50,11 +50,18 @@ public sealed class Database : IAsyncDisposable
             "sqlite" => ForSqlite(string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString),
             "postgres" or "postgresql" => ForPostgres(connectionString
                 ?? throw new DatabaseConfigurationException(
-                    "Database:Provider is 'postgres' but ConnectionStrings:Matchmaker is not set. Set it, e.g. ConnectionStrings__Matchmaker='Host=127.0.0.1;Port=5432;Database=matchmaker;Username=matchmaker;Password=...'.")),
+                    "Database:Provider is 'postgres' but ConnectionStrings:Matchmaker is not set. Set it, e.g. ConnectionStrings__Matchmaker='Host=127.0.0.1;Port=5432;Database=matchmaker;Username=matchmaker;Password=...'."),
+                WarmConnections(configuration["Database:WarmConnections"])),
             _ => throw new DatabaseConfigurationException(
                 $"Database:Provider is '{providerName}'; it must be 'sqlite' or 'postgres'."),
         };
     }
+
+    /// <summary><c>Database:WarmConnections</c>: a whole number from 1; default <see cref="PostgresPools.DefaultWarmConnections"/>.</summary>
+    private static int WarmConnections(string? setting) =>
+        string.IsNullOrWhiteSpace(setting) ? PostgresPools.DefaultWarmConnections
+        : int.TryParse(setting, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var warm) && warm >= 1 ? warm
+        : throw new DatabaseConfigurationException($"Database:WarmConnections is '{setting}'; it must be a whole number from 1 (default {PostgresPools.DefaultWarmConnections}).");
 
     public static Database ForSqlite(string connectionString)
     {
@@ -78,7 +85,7 @@ public sealed class Database : IAsyncDisposable
         return new Database(DatabaseProvider.Sqlite, null, builder.ToString(), $"SQLite file {builder.DataSource}");
     }
 
-    public static Database ForPostgres(string connectionString)
+    public static Database ForPostgres(string connectionString, int warmConnections = PostgresPools.DefaultWarmConnections)
     {
         NpgsqlConnectionStringBuilder builder;
         try
@@ -97,8 +104,7 @@ public sealed class Database : IAsyncDisposable
         // sent with its next command, six times per hold-and-decline cycle; Matchmaker changes no session state (no SET,
         // LISTEN or temporary table; the migration lock is released by hand), so there is nothing to reset.
         builder.NoResetOnClose = true;
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        return new Database(DatabaseProvider.Postgres, dataSource, null,
+        return new Database(DatabaseProvider.Postgres, new PostgresPools(builder, warmConnections), null,
             $"PostgreSQL database '{builder.Database ?? builder.Username}' at {builder.Host}:{builder.Port}", builder.ConnectionString);
     }
 
@@ -117,7 +123,7 @@ public sealed class Database : IAsyncDisposable
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         if (_postgres is not null)
-            return await _postgres.OpenConnectionAsync(cancellationToken);
+            return await _postgres.OpenAsync(cancellationToken);
 
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(cancellationToken);

@@ -67,4 +67,26 @@ public sealed class StartupFailureTests
 
         Assert.False(string.IsNullOrWhiteSpace(failure.Message));
     }
+
+    [Theory, Trait(Lane.Name, Lane.Fast)]
+    [InlineData("none")]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("2.5")]
+    public void Configuration_WithWarmConnectionsThatAreNoWholeNumberFromOne_IsRefusedNamingTheSetting(string warm)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = "postgres",
+                ["ConnectionStrings:Matchmaker"] = "Host=127.0.0.1;Username=x",
+                ["Database:WarmConnections"] = warm,
+            })
+            .Build();
+
+        var failure = Assert.Throws<DatabaseConfigurationException>(() => Database.FromConfiguration(configuration));
+
+        Assert.Contains("Database:WarmConnections", failure.Message);
+        Assert.Contains($"'{warm}'", failure.Message);
+    }
 }

@@ -1,0 +1,80 @@
+using Dapper;
+using Matchmaker.Silo.Data;
+using Matchmaker.Tests.Infrastructure;
+using Npgsql;
+
+namespace Matchmaker.Tests.Foundation;
+
+/// <summary>
+/// On PostgreSQL a node opens its connections from a few warm ones while one is free, and from the rest of
+/// <c>Maximum Pool Size</c> only beyond that (<c>PostgresPools</c>): after a burst, a quiet node does not spread its
+/// statements over every connection the burst opened.
+/// </summary>
+[Trait(Lane.Name, Lane.Integration)]
+public sealed class WarmConnectionTests : IAsyncLifetime
+{
+    private TestDatabase _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestDatabase.CreateAsync("postgres");
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private Database Pools(int maximum, int warm) =>
+        Database.ForPostgres(new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = maximum }.ConnectionString, warm);
+
+    private static async Task<int> BackendOfAsync(System.Data.Common.DbConnection connection) =>
+        await connection.ExecuteScalarAsync<int>("SELECT pg_backend_pid()");
+
+    [Fact]
+    public async Task AfterABurstOfTwelve_OneCallerAtATime_IsServedByTheThreeWarmConnectionsOnly()
+    {
+        await using var database = Pools(maximum: 20, warm: 3);
+        var burst = new List<System.Data.Common.DbConnection>();
+        for (var i = 0; i < 12; i++) burst.Add(await database.OpenAsync());
+        var burstBackends = new HashSet<int>();
+        foreach (var connection in burst) burstBackends.Add(await BackendOfAsync(connection));
+        foreach (var connection in burst) await connection.DisposeAsync();
+
+        var quietBackends = new HashSet<int>();
+        for (var i = 0; i < 30; i++)
+        {
+            await using var connection = await database.OpenAsync();
+            quietBackends.Add(await BackendOfAsync(connection));
+        }
+
+        Assert.Equal(12, burstBackends.Count);
+        Assert.InRange(quietBackends.Count, 1, 3);
+        Assert.Subset(burstBackends, quietBackends);
+    }
+
+    [Fact]
+    public async Task BeyondTheWarmConnections_CallersGetTheRest_AndTheMaximumPoolSizeStillHolds()
+    {
+        await using var database = Pools(maximum: 5, warm: 2);
+        var open = new List<System.Data.Common.DbConnection>();
+        for (var i = 0; i < 5; i++) open.Add(await database.OpenAsync());
+        var backends = new HashSet<int>();
+        foreach (var connection in open) backends.Add(await BackendOfAsync(connection));
+
+        using (var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => database.OpenAsync(shortWait.Token));
+        await open[0].DisposeAsync();
+        await using (var sixth = await database.OpenAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
+            Assert.Equal(1, await sixth.ExecuteScalarAsync<int>("SELECT 1"));
+        foreach (var connection in open.Skip(1)) await connection.DisposeAsync();
+
+        Assert.Equal(5, backends.Count);
+    }
+
+    [Fact]
+    public async Task WithAsManyWarmConnectionsAsTheMaximum_ThereIsOnePool_AndACallerBeyondItWaits()
+    {
+        await using var database = Pools(maximum: 2, warm: 8);
+        await using var first = await database.OpenAsync();
+        await using var second = await database.OpenAsync();
+
+        using var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => database.OpenAsync(shortWait.Token));
+        Assert.NotEqual(await BackendOfAsync(first), await BackendOfAsync(second));
+    }
+}

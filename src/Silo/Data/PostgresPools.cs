@@ -24,15 +24,16 @@ internal sealed class PostgresPools : IAsyncDisposable
     {
         var total = settings.MaxPoolSize;
         _warmSize = Math.Clamp(warmConnections, 1, total);
-        _warm = Build(settings, _warmSize, "warm");
-        _burst = total > _warmSize ? Build(settings, total - _warmSize, "burst") : null;
+        _warm = Build(settings, "warm", _warmSize, Math.Min(settings.MinPoolSize, _warmSize));
+        _burst = total > _warmSize ? Build(settings, "burst", total - _warmSize, Math.Max(0, settings.MinPoolSize - _warmSize)) : null;
     }
 
     public int WarmConnections => _warmSize;
 
-    private static NpgsqlDataSource Build(NpgsqlConnectionStringBuilder settings, int size, string pool)
+    /// <summary>One of the two pools; their maximums and minimums add up to the connection string's.</summary>
+    private static NpgsqlDataSource Build(NpgsqlConnectionStringBuilder settings, string pool, int maximum, int minimum)
     {
-        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = size, MinPoolSize = Math.Min(settings.MinPoolSize, size) };
+        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = maximum, MinPoolSize = minimum };
         return new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = $"matchmaker-{pool}" }.Build();
     }
 

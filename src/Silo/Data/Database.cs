@@ -98,6 +98,9 @@ public sealed class Database : IAsyncDisposable
         }
         if (string.IsNullOrWhiteSpace(builder.Host))
             throw new DatabaseConfigurationException("ConnectionStrings:Matchmaker names no Host for PostgreSQL.");
+        if (builder.MaxPoolSize < 1 || builder.MinPoolSize > builder.MaxPoolSize)
+            throw new DatabaseConfigurationException(
+                $"ConnectionStrings:Matchmaker has Maximum Pool Size {builder.MaxPoolSize} and Minimum Pool Size {builder.MinPoolSize}; the maximum must be at least 1 and at least the minimum.");
         // The same few statements run again and again: prepared once per connection, PostgreSQL skips parsing and planning.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
         // A connection back in the pool is otherwise reset with seven statements (RESET ALL, DISCARD SEQUENCES, UNLISTEN …)

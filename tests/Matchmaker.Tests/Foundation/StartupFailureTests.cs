@@ -52,6 +52,8 @@ public sealed class StartupFailureTests
     [Theory, Trait(Lane.Name, Lane.Fast)]
     [InlineData("postgres", "Host=127.0.0.1;Bogus Keyword=1")]
     [InlineData("postgres", "Username=x")]
+    [InlineData("postgres", "Host=127.0.0.1;Maximum Pool Size=0")]
+    [InlineData("postgres", "Host=127.0.0.1;Minimum Pool Size=8;Maximum Pool Size=3")]
     [InlineData("mysql", "")]
     public void Configuration_WithABadConnectionStringOrProvider_IsRefusedClearly(string provider, string connectionString)
     {

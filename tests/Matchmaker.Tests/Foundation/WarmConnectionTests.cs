@@ -25,13 +25,12 @@ public sealed class WarmConnectionTests : IAsyncLifetime
     private static async Task<int> BackendOfAsync(System.Data.Common.DbConnection connection) =>
         await connection.ExecuteScalarAsync<int>("SELECT pg_backend_pid()");
 
-    [Fact]
-    public async Task AfterABurstOfTwelve_OneCallerAtATime_IsServedByTheThreeWarmConnectionsOnly()
+    /// <summary>Twelve connections open at once, then thirty one at a time: the server processes each part saw, in order.</summary>
+    private static async Task<(List<int> Burst, HashSet<int> Quiet)> BurstThenQuietAsync(Database database)
     {
-        await using var database = Pools(maximum: 20, warm: 3);
         var burst = new List<System.Data.Common.DbConnection>();
         for (var i = 0; i < 12; i++) burst.Add(await database.OpenAsync());
-        var burstBackends = new HashSet<int>();
+        var burstBackends = new List<int>();
         foreach (var connection in burst) burstBackends.Add(await BackendOfAsync(connection));
         foreach (var connection in burst) await connection.DisposeAsync();
 
@@ -41,10 +40,43 @@ public sealed class WarmConnectionTests : IAsyncLifetime
             await using var connection = await database.OpenAsync();
             quietBackends.Add(await BackendOfAsync(connection));
         }
+        return (burstBackends, quietBackends);
+    }
 
-        Assert.Equal(12, burstBackends.Count);
-        Assert.InRange(quietBackends.Count, 1, 3);
-        Assert.Subset(burstBackends, quietBackends);
+    [Fact]
+    public async Task AfterABurstOfTwelve_OneCallerAtATime_IsServedByTheThreeWarmConnectionsOnly()
+    {
+        await using var database = Pools(maximum: 20, warm: 3);
+
+        var (burst, quiet) = await BurstThenQuietAsync(database);
+
+        Assert.Equal(12, burst.Distinct().Count());
+        Assert.InRange(quiet.Count, 1, 3);
+        Assert.Subset(burst.Take(3).ToHashSet(), quiet);
+    }
+
+    [Fact]
+    public async Task WarmConnectionsThatBroke_AreGivenBack_SoTheWarmOnesStillServeAQuietNode()
+    {
+        await using var database = Pools(maximum: 20, warm: 3);
+        var warm = new List<System.Data.Common.DbConnection>();
+        for (var i = 0; i < 3; i++) warm.Add(await database.OpenAsync());
+        var backends = new List<int>();
+        foreach (var connection in warm) backends.Add(await BackendOfAsync(connection));
+        await using (var admin = new NpgsqlConnection(_server.ConnectionString))
+            foreach (var backend in backends)
+                await admin.ExecuteAsync("SELECT pg_terminate_backend(@backend)", new { backend });
+        foreach (var connection in warm)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => BackendOfAsync(connection));
+            await connection.DisposeAsync();
+        }
+
+        var (burst, quiet) = await BurstThenQuietAsync(database);
+
+        Assert.InRange(quiet.Count, 1, 3);
+        Assert.Subset(burst.Take(3).ToHashSet(), quiet);
+        Assert.Empty(quiet.Intersect(backends));
     }
 
     [Fact]
@@ -59,7 +91,8 @@ public sealed class WarmConnectionTests : IAsyncLifetime
         using (var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => database.OpenAsync(shortWait.Token));
         await open[0].DisposeAsync();
-        await using (var sixth = await database.OpenAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
+        using (var longWait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        await using (var sixth = await database.OpenAsync(longWait.Token))
             Assert.Equal(1, await sixth.ExecuteScalarAsync<int>("SELECT 1"));
         foreach (var connection in open.Skip(1)) await connection.DisposeAsync();
 

@@ -25,13 +25,20 @@ public sealed class WarmConnectionTests : IAsyncLifetime
     private static async Task<int> BackendOfAsync(System.Data.Common.DbConnection connection) =>
         await connection.ExecuteScalarAsync<int>("SELECT pg_backend_pid()");
 
+    /// <summary><paramref name="count"/> connections open at once, in the order opened, with their server processes.</summary>
+    private static async Task<(List<System.Data.Common.DbConnection> Open, List<int> Backends)> OpenAtOnceAsync(Database database, int count)
+    {
+        var open = new List<System.Data.Common.DbConnection>();
+        for (var i = 0; i < count; i++) open.Add(await database.OpenAsync());
+        var backends = new List<int>();
+        foreach (var connection in open) backends.Add(await BackendOfAsync(connection));
+        return (open, backends);
+    }
+
     /// <summary>Twelve connections open at once, then thirty one at a time: the server processes each part saw, in order.</summary>
     private static async Task<(List<int> Burst, HashSet<int> Quiet)> BurstThenQuietAsync(Database database)
     {
-        var burst = new List<System.Data.Common.DbConnection>();
-        for (var i = 0; i < 12; i++) burst.Add(await database.OpenAsync());
-        var burstBackends = new List<int>();
-        foreach (var connection in burst) burstBackends.Add(await BackendOfAsync(connection));
+        var (burst, burstBackends) = await OpenAtOnceAsync(database, 12);
         foreach (var connection in burst) await connection.DisposeAsync();
 
         var quietBackends = new HashSet<int>();
@@ -59,10 +66,7 @@ public sealed class WarmConnectionTests : IAsyncLifetime
     public async Task WarmConnectionsThatBroke_AreGivenBack_SoTheWarmOnesStillServeAQuietNode()
     {
         await using var database = Pools(maximum: 20, warm: 3);
-        var warm = new List<System.Data.Common.DbConnection>();
-        for (var i = 0; i < 3; i++) warm.Add(await database.OpenAsync());
-        var backends = new List<int>();
-        foreach (var connection in warm) backends.Add(await BackendOfAsync(connection));
+        var (warm, backends) = await OpenAtOnceAsync(database, 3);
         await using (var admin = new NpgsqlConnection(_server.ConnectionString))
             foreach (var backend in backends)
                 await admin.ExecuteAsync("SELECT pg_terminate_backend(@backend)", new { backend });
@@ -83,10 +87,7 @@ public sealed class WarmConnectionTests : IAsyncLifetime
     public async Task BeyondTheWarmConnections_CallersGetTheRest_AndTheMaximumPoolSizeStillHolds()
     {
         await using var database = Pools(maximum: 5, warm: 2);
-        var open = new List<System.Data.Common.DbConnection>();
-        for (var i = 0; i < 5; i++) open.Add(await database.OpenAsync());
-        var backends = new HashSet<int>();
-        foreach (var connection in open) backends.Add(await BackendOfAsync(connection));
+        var (open, backends) = await OpenAtOnceAsync(database, 5);
 
         using (var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => database.OpenAsync(shortWait.Token));
@@ -96,7 +97,7 @@ public sealed class WarmConnectionTests : IAsyncLifetime
             Assert.Equal(1, await sixth.ExecuteScalarAsync<int>("SELECT 1"));
         foreach (var connection in open.Skip(1)) await connection.DisposeAsync();
 
-        Assert.Equal(5, backends.Count);
+        Assert.Equal(5, backends.Distinct().Count());
     }
 
     [Fact]

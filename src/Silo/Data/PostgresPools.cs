@@ -29,8 +29,6 @@ internal sealed class PostgresPools : IAsyncDisposable
         _burst = total > _warmSize ? Build(settings, "burst", total - _warmSize, Math.Max(0, settings.MinPoolSize - _warmSize)) : null;
     }
 
-    public int WarmConnections => _warmSize;
-
     /// <summary>One of the two pools; their maximums and minimums add up to the connection string's.</summary>
     private static NpgsqlDataSource Build(NpgsqlConnectionStringBuilder settings, string pool, int maximum, int minimum)
     {

@@ -60,7 +60,23 @@ internal static class BackupCommands
         await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = to, Pooling = false }.ToString());
         await source.OpenAsync();
         await target.OpenAsync();
-        source.BackupDatabase(target);
+        // The copy takes a read lock on the source, which a running Matchmaker's checkpoint can hold off for a moment
+        // (CI once: "database is locked" under write load). Microsoft.Data.Sqlite retries its commands but not a backup,
+        // and sets no busy handler: SQLite's own waits up to 30 s, and a copy still refused is started again.
+        await source.ExecuteAsync("PRAGMA busy_timeout = 30000");
+        await target.ExecuteAsync("PRAGMA busy_timeout = 30000");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                source.BackupDatabase(target);
+                return;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
     }
 
     /// <summary>Null when the file is a sound SQLite database with Matchmaker's schema no newer than this code; else what is wrong.</summary>

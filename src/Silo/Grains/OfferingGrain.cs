@@ -402,7 +402,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
 
     /// <summary>
     /// Units move (a hold, an answer, a placement ending): the offering's guarded update travels in the change record's
-    /// one round trip with the change's own statements, audit and change log. Its WHERE clause holds every count this
+    /// command with the change's own statements, audit, change log and (on PostgreSQL) the commit. Its WHERE clause holds every count this
     /// activation knows, so when it finds the row, the row afterwards is exactly <see cref="UnitsMove.Apply"/> of them;
     /// when it does not, the version is stale and the transaction is never committed.
     /// </summary>
@@ -418,8 +418,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             """, new { units = move.Units, offeringId = OfferingId, known = known.Version, total = known.TotalUnits, occupied = known.OccupiedUnits, held = known.HeldUnits },
             () => new StaleVersion(known.Version));
         await rest(updated, record);
-        var changes = await record.WriteAsync(connection, transaction);
-        await transaction.CommitAsync();
+        var changes = await record.CommitAsync(connection, transaction);
         _state = updated;
         feed.Publish(changes);
     }
@@ -431,8 +430,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         var updated = await UpdateRowAsync(connection, transaction, set, parameters);
         var record = journal.Record();
         await rest(updated, record);
-        var changes = await record.WriteAsync(connection, transaction);
-        await transaction.CommitAsync();
+        var changes = await record.CommitAsync(connection, transaction);
         _state = updated;
         feed.Publish(changes);
         return updated;

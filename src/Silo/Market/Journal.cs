@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Matchmaker.Silo.Data;
+using Npgsql;
 
 namespace Matchmaker.Silo.Market;
 
@@ -15,7 +16,7 @@ public sealed class Journal(Database database, TimeProvider clock)
 {
     public static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>A record for one change, written in one round trip with <see cref="ChangeRecord.WriteAsync"/>.</summary>
+    /// <summary>A record for one change, written and committed with <see cref="ChangeRecord.CommitAsync"/>.</summary>
     public ChangeRecord Record() => new(clock);
 
     /// <summary>A read of children's data, on a connection of its own: who saw which case references.</summary>
@@ -71,13 +72,18 @@ public sealed record MarketChange(
 
 /// <summary>
 /// What one change leaves behind (audit entries and live changes), collected while the change is judged and written
-/// in one round trip just before the commit: two multi-row INSERTs sent as one command. A change may put its own
-/// statements in that round trip too: guards (a conditional UPDATE … RETURNING that must find its row, or the change is
-/// refused) and writes, in the order given, before the audit and change-log rows. A refused guard throws after the
-/// round trip; the caller's transaction, never committed, undoes whatever the others wrote.
+/// with the commit: two multi-row INSERTs sent as one command. A change may put its own statements in that command too:
+/// guards (a conditional UPDATE … RETURNING that must find its row, or the change is refused) and writes, in the order
+/// given, before the audit and change-log rows. On PostgreSQL the COMMIT ends the same command, so the change costs one
+/// round trip: each guard is wrapped to raise inside the database when it finds no row (migration 0028), which skips
+/// every later statement and the COMMIT. On SQLite (in the process) a refused guard throws after the command, and the
+/// transaction, never committed, undoes whatever the others wrote.
 /// </summary>
 public sealed partial class ChangeRecord(TimeProvider clock)
 {
+    /// <summary>The SQLSTATE of <c>matchmaker_guard_found</c>; its message is the guard's number in the command.</summary>
+    private const string GuardFoundNoRow = "MMG01";
+
     private readonly List<(Actor Actor, string Action, string SubjectType, string? SubjectId, string? RegionCode, string? Detail)> _audit = [];
     private readonly List<MarketEvent> _events = [];
     private readonly List<(string Sql, object Parameters, Func<Exception>? Refusal)> _statements = [];
@@ -93,42 +99,68 @@ public sealed partial class ChangeRecord(TimeProvider clock)
 
     public void Publish(MarketEvent marketEvent) => _events.Add(marketEvent);
 
-    /// <summary>Writes the entries in the caller's transaction; returns the live changes with their sequence numbers, for the push after commit.</summary>
-    public async Task<List<MarketChange>> WriteAsync(DbConnection connection, DbTransaction transaction)
+    /// <summary>
+    /// Writes the entries in the caller's transaction and commits it; returns the live changes with their sequence
+    /// numbers, for the push after commit. A refused guard throws its refusal and nothing is committed.
+    /// </summary>
+    public async Task<List<MarketChange>> CommitAsync(DbConnection connection, DbTransaction transaction)
     {
+        var commitInCommand = connection is NpgsqlConnection;
         var now = clock.GetUtcNow();
         var parameters = new DynamicParameters(new { now });
         var sql = new System.Text.StringBuilder();
         for (var i = 0; i < _statements.Count; i++)
-            sql.Append(Numbered(_statements[i].Sql, _statements[i].Parameters, i, parameters)).Append(";\n");
-        if (_audit.Count > 0)
         {
-            sql.Append("INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail) VALUES ");
-            for (var i = 0; i < _audit.Count; i++)
-            {
-                var (actor, action, subjectType, subjectId, regionCode, detail) = _audit[i];
-                sql.Append(i == 0 ? "" : ", ").Append($"(@now, @actorId{i}, @actorKind{i}, @role{i}, @organisationId{i}, @region{i}, @action{i}, @subjectType{i}, @subjectId{i}, @detail{i})");
-                parameters.Add($"actorId{i}", actor.Id);
-                parameters.Add($"actorKind{i}", actor.Kind);
-                parameters.Add($"role{i}", actor.Role);
-                parameters.Add($"organisationId{i}", actor.OrganisationId);
-                parameters.Add($"region{i}", regionCode);
-                parameters.Add($"action{i}", action);
-                parameters.Add($"subjectType{i}", subjectType);
-                parameters.Add($"subjectId{i}", subjectId);
-                parameters.Add($"detail{i}", detail);
-            }
-            sql.Append(";\n");
+            var (statement, values, refusal) = _statements[i];
+            var numbered = Numbered(statement, values, i, parameters);
+            sql.Append(commitInCommand && refusal is not null
+                ? $"WITH guarded AS ({numbered}) SELECT matchmaker_guard_found(count(*), {i}) FROM guarded"
+                : numbered).Append(";\n");
         }
+        AppendAudit(sql, parameters);
         var payloads = _events.Select(e => JsonSerializer.Serialize(e.Payload, e.Payload.GetType(), Journal.EventJson)).ToList();
-        if (_events.Count == 0)
+        AppendEvents(sql, parameters, payloads);
+        if (commitInCommand) sql.Append("COMMIT;\n");
+        List<Logged> logged;
+        try
         {
-            if (_statements.Any(statement => statement.Refusal is not null))
-                await ReadGuardsAsync(await connection.QueryMultipleAsync(sql.ToString(), parameters, transaction), withEvents: false);
-            else if (sql.Length > 0)
-                await connection.ExecuteAsync(sql.ToString(), parameters, transaction);
-            return [];
+            logged = await RunAsync(connection, transaction, sql.ToString(), parameters);
         }
+        catch (PostgresException refused) when (refused.SqlState == GuardFoundNoRow
+            && int.TryParse(refused.MessageText, out var guard) && _statements[guard].Refusal is { } refusal)
+        {
+            throw refusal();
+        }
+        if (!commitInCommand) await transaction.CommitAsync();
+        var sequences = logged.ToDictionary(row => (row.Topic, row.AggregateId), row => row.Sequence);
+        return _events.Select((e, i) => new MarketChange(sequences[(e.Topic, e.AggregateId)], e.Topic, e.RegionCode, e.ProviderId, e.AggregateId,
+            e.AggregateVersion, payloads[i])).ToList();
+    }
+
+    private void AppendAudit(System.Text.StringBuilder sql, DynamicParameters parameters)
+    {
+        if (_audit.Count == 0) return;
+        sql.Append("INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail) VALUES ");
+        for (var i = 0; i < _audit.Count; i++)
+        {
+            var (actor, action, subjectType, subjectId, regionCode, detail) = _audit[i];
+            sql.Append(i == 0 ? "" : ", ").Append($"(@now, @actorId{i}, @actorKind{i}, @role{i}, @organisationId{i}, @region{i}, @action{i}, @subjectType{i}, @subjectId{i}, @detail{i})");
+            parameters.Add($"actorId{i}", actor.Id);
+            parameters.Add($"actorKind{i}", actor.Kind);
+            parameters.Add($"role{i}", actor.Role);
+            parameters.Add($"organisationId{i}", actor.OrganisationId);
+            parameters.Add($"region{i}", regionCode);
+            parameters.Add($"action{i}", action);
+            parameters.Add($"subjectType{i}", subjectType);
+            parameters.Add($"subjectId{i}", subjectId);
+            parameters.Add($"detail{i}", detail);
+        }
+        sql.Append(";\n");
+    }
+
+    private void AppendEvents(System.Text.StringBuilder sql, DynamicParameters parameters, List<string> payloads)
+    {
+        if (_events.Count == 0) return;
         sql.Append("INSERT INTO outbox (region_code, provider_id, topic, aggregate_id, aggregate_version, payload, created_at) VALUES ");
         for (var i = 0; i < _events.Count; i++)
         {
@@ -141,28 +173,30 @@ public sealed partial class ChangeRecord(TimeProvider clock)
             parameters.Add($"version{i}", e.AggregateVersion);
             parameters.Add($"payload{i}", payloads[i]);
         }
-        sql.Append(" RETURNING id AS Sequence, topic AS Topic, aggregate_id AS AggregateId");
         // Matched back by topic and thing: within one change each pair is there once.
-        var logged = _statements.Any(statement => statement.Refusal is not null)
-            ? await ReadGuardsAsync(await connection.QueryMultipleAsync(sql.ToString(), parameters, transaction), withEvents: true)
-            : await connection.QueryAsync<Logged>(sql.ToString(), parameters, transaction);
-        var sequences = logged.ToDictionary(row => (row.Topic, row.AggregateId), row => row.Sequence);
-        return _events.Select((e, i) => new MarketChange(sequences[(e.Topic, e.AggregateId)], e.Topic, e.RegionCode, e.ProviderId, e.AggregateId,
-            e.AggregateVersion, payloads[i])).ToList();
+        sql.Append(" RETURNING id AS Sequence, topic AS Topic, aggregate_id AS AggregateId;\n");
     }
 
-    /// <summary>Each guard's rows in turn (every statement with RETURNING is one result; the others yield none), then the change log's.</summary>
-    private async Task<IEnumerable<Logged>> ReadGuardsAsync(SqlMapper.GridReader results, bool withEvents)
+    /// <summary>
+    /// Runs the command and reads its results in order: each guard's rows (every statement with RETURNING or a SELECT is
+    /// one result; the others yield none), then the change log's. Every result is read, so an error in any statement
+    /// (the COMMIT's too) surfaces here.
+    /// </summary>
+    private async Task<List<Logged>> RunAsync(DbConnection connection, DbTransaction transaction, string sql, DynamicParameters parameters)
     {
-        await using (results)
+        if (sql.Length == 0) return [];
+        if (_events.Count == 0 && _statements.All(statement => statement.Refusal is null))
         {
-            Exception? refused = null;
-            foreach (var (_, _, refusal) in _statements)
-                if (refusal is not null && !(await results.ReadAsync()).Any())
-                    refused ??= refusal();
-            if (refused is not null) throw refused;
-            return withEvents ? (await results.ReadAsync<Logged>()).ToList() : [];
+            await connection.ExecuteAsync(sql, parameters, transaction);
+            return [];
         }
+        await using var results = await connection.QueryMultipleAsync(sql, parameters, transaction);
+        Exception? refused = null;
+        foreach (var (_, _, refusal) in _statements)
+            if (refusal is not null && !(await results.ReadAsync()).Any())
+                refused ??= refusal();
+        if (refused is not null) throw refused;
+        return _events.Count > 0 ? (await results.ReadAsync<Logged>()).ToList() : [];
     }
 
     /// <summary>The statement with its parameters renamed <c>@name</c> → <c>@name_sN</c>, so the statements of one command never share a name.</summary>

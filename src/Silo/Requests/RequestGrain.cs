@@ -591,8 +591,7 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
 
     private async Task CommitAsync(DbConnection connection, DbTransaction transaction, ChangeRecord record)
     {
-        var changes = await record.WriteAsync(connection, transaction);
-        await transaction.CommitAsync();
+        var changes = await record.CommitAsync(connection, transaction);
         feed.Publish(changes);
     }
 

@@ -52,8 +52,7 @@ public sealed class SiblingGroupGrain(Database database, Journal journal, LiveFe
             record.Publish(new MarketEvent(MarketEvent.RequestChanged, regionCode, null, member.Id.ToString(), member.Version,
                 new RequestChangedPayload(member.Id, "open", member.Version)));
         }
-        var changes = await record.WriteAsync(connection, transaction);
-        await transaction.CommitAsync();
+        var changes = await record.CommitAsync(connection, transaction);
         feed.Publish(changes);
         return new SiblingSplit(group, [.. members.Select(m => m.Id)]);
     }

@@ -5,7 +5,10 @@ using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.Tests.Market;
 
-/// <summary>A change's own statements travel in its record's one round trip (issue 23): a refused guard keeps nothing, and statements never share a parameter.</summary>
+/// <summary>
+/// A change's own statements travel in its record's command, on PostgreSQL with the COMMIT (issue 23): a refused guard
+/// keeps nothing and answers its own refusal, a failing statement keeps nothing, and statements never share a parameter.
+/// </summary>
 public sealed class ChangeRecordTests
 {
     private static readonly Actor Tester = Actor.System;
@@ -24,6 +27,52 @@ public sealed class ChangeRecordTests
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() => WriteAndCommitAsync(test.Database, record));
 
         Assert.Equal(RuleCode.RequestChanged, refused.Code);
+        Assert.Equal(0L, await test.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action IN ('record-test', 'record-note')"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
+    public async Task OfSeveralGuards_TheFirstThatFindsNoRow_AnswersWithItsOwnRefusal_AndTheConnectionServesTheNextChange(string provider)
+    {
+        await using var test = await MigratedAsync(provider);
+        var record = new ChangeRecord(TimeProvider.System);
+        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = 1 },
+            () => new InvalidOperationException("the first migration is there"));
+        record.Write(InsertNote, new { id = "between-the-guards", detail = "a" });
+        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = -2 },
+            () => new MarketRuleException(RuleCode.PlaceTaken, "the second guard"));
+        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = -3 },
+            () => new MarketRuleException(RuleCode.RequestChanged, "the third guard"));
+        record.Publish(new MarketEvent(MarketEvent.RequestChanged, "rijnmond", null, "request", 1, new { status = "open" }));
+
+        await using var connection = await test.Database.OpenAsync();
+        await using (var transaction = await test.Database.BeginWriteAsync(connection))
+        {
+            var refused = await Assert.ThrowsAsync<MarketRuleException>(() => record.CommitAsync(connection, transaction));
+            Assert.Equal(RuleCode.PlaceTaken, refused.Code);
+        }
+
+        var next = new ChangeRecord(TimeProvider.System);
+        next.Write(InsertNote, new { id = "the-next-change", detail = "b" });
+        await using (var transaction = await test.Database.BeginWriteAsync(connection))
+            await next.CommitAsync(connection, transaction);
+        Assert.Equal(["the-next-change"], (await connection.QueryAsync<string>("SELECT subject_id FROM audit_log WHERE action = 'record-note'")).ToList());
+        Assert.Equal(0L, await test.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE aggregate_id = 'request'"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
+    public async Task AStatementThatFailsAfterTheGuards_KeepsNothing_AndItsErrorIsNotTakenForARefusal(string provider)
+    {
+        await using var test = await MigratedAsync(provider);
+        var record = new ChangeRecord(TimeProvider.System);
+        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = 1 },
+            () => new MarketRuleException(RuleCode.RequestChanged, "the migration is there"));
+        record.Write(InsertNote, new { id = "before-the-failure", detail = "a" });
+        record.Write("INSERT INTO schema_migrations (version, name, checksum, applied_at) SELECT version, name, checksum, applied_at FROM schema_migrations WHERE version = 1", new { });
+        record.Audit(Tester, "record-test", "test", "audit", null);
+
+        var failed = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => WriteAndCommitAsync(test.Database, record));
+
+        Assert.Contains("UNIQUE", failed.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0L, await test.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action IN ('record-test', 'record-note')"));
     }
 
@@ -63,7 +112,6 @@ public sealed class ChangeRecordTests
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        await record.WriteAsync(connection, transaction);
-        await transaction.CommitAsync();
+        await record.CommitAsync(connection, transaction);
     }
 }

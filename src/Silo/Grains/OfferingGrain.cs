@@ -26,6 +26,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
 
     private MarketRows.OfferingRow? _place;
     private OfferingState? _state;
+    private ActiveHolds? _holds;
 
     private Guid OfferingId => this.GetPrimaryKey();
 
@@ -171,6 +172,10 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                 Availability(record, updated);
                 return Task.CompletedTask;
             });
+            _holds?.Placed(placed.Zip(command.Children, (hold, child) => new HoldRow
+            {
+                HoldId = hold.HoldId, RequestId = hold.RequestId, RegionCode = desk.RegionCode!, SiblingGroup = child.SiblingGroup, ExpiresAt = expiresAt,
+            }));
             return placed;
         }, command.Desk, command.Idempotency);
 
@@ -186,20 +191,21 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                 return new Acceptance(stored, await HoldAt.ActiveOfAsync(connection, null, stored));
             }
             Acceptance? acceptance = null;
+            List<HoldRow> ended = [];
             await WriteWithHoldsAsync(async (connection, transaction) =>
             {
-                var accepted = await connection.QuerySingleOrDefaultAsync<EndedHold>("""
+                var accepted = await connection.QuerySingleOrDefaultAsync<HoldRow>("""
                     UPDATE holds SET status = 'accepted', answered_at = @now
                     WHERE id = @holdId AND offering_id = @offeringId AND status = 'active' AND expires_at > @now
-                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup, expires_at AS ExpiresAt
                     """, new { holdId, offeringId = OfferingId, now }, transaction)
                     ?? throw await NotActiveAsync(connection, transaction, holdId);
-                var siblings = accepted.SiblingGroup is null ? [] : (await connection.QueryAsync<EndedHold>("""
+                var siblings = accepted.SiblingGroup is null ? [] : (await connection.QueryAsync<HoldRow>("""
                     UPDATE holds SET status = 'accepted', answered_at = @now
                     WHERE region_code = @RegionCode AND sibling_group = @SiblingGroup AND offering_id = @offeringId AND status = 'active'
-                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup, expires_at AS ExpiresAt
                     """, new { now, accepted.RegionCode, accepted.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
-                List<EndedHold> holds = [accepted, .. siblings];
+                List<HoldRow> holds = ended = [accepted, .. siblings];
                 return (UnitsMove.Place(holds.Count), async (updated, record) =>
                 {
                     var placed = holds.Select(h => h.RequestId).ToArray();
@@ -228,6 +234,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     acceptance = new Acceptance(placed, await HoldAt.ActiveOfAsync(connection, transaction, placed));
                 });
             });
+            _holds?.Ended(ended.Select(hold => hold.HoldId));
             return acceptance!;
         }, provider, idempotency);
 
@@ -239,30 +246,43 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             var now = clock.GetUtcNow();
             if (await Idempotency.StoredAsync<string>(database, provider, idempotency) is not null)
                 return true;
-            await WriteWithHoldsAsync(async (connection, transaction) =>
+            var holds = await AnswerableAsync(holdId, now);
+            await using var connection = await database.OpenAsync();
+            await using var transaction = await database.BeginWriteAsync(connection);
+            await MoveUnitsAsync(connection, transaction, UnitsMove.GiveBack(holds.Count), async (updated, record) =>
             {
-                var declined = await connection.QuerySingleOrDefaultAsync<EndedHold>("""
-                    UPDATE holds SET status = 'declined', answered_at = @now, decline_reason = @reason, decline_note = @note
-                    WHERE id = @holdId AND offering_id = @offeringId AND status = 'active' AND expires_at > @now
-                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
-                    """, new { holdId, offeringId = OfferingId, now, reason, note }, transaction)
-                    ?? throw await NotActiveAsync(connection, transaction, holdId);
-                var siblings = declined.SiblingGroup is null ? [] : (await connection.QueryAsync<EndedHold>("""
-                    UPDATE holds SET status = 'declined', answered_at = @now, decline_reason = @reason, decline_note = @note
-                    WHERE region_code = @RegionCode AND sibling_group = @SiblingGroup AND offering_id = @offeringId AND status = 'active'
-                    RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
-                    """, new { now, reason, note, declined.RegionCode, declined.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
-                List<EndedHold> holds = [declined, .. siblings];
-                return (UnitsMove.GiveBack(holds.Count), async (updated, record) =>
-                {
-                    if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, "declined", now))
-                        throw new AnsweredMeanwhile();
-                    record.Audit(provider, "hold-declined", "hold", holdId.ToString(), declined.RegionCode, $"{reason}: {note}");
-                    GivenBack(record, holds, "declined", updated);
-                });
+                if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, "declined", now))
+                    throw new AnsweredMeanwhile();
+                // The siblings go with the answered hold, as they were proposed together; only the answered one is judged on its time.
+                foreach (var hold in holds)
+                    record.Guard($"""
+                        UPDATE holds SET status = 'declined', answered_at = @now, decline_reason = @reason, decline_note = @note
+                        WHERE id = @HoldId AND offering_id = @offeringId AND status = 'active'{(hold.HoldId == holdId ? " AND expires_at > @now" : "")}
+                        RETURNING id
+                        """, new { hold.HoldId, offeringId = OfferingId, now, reason, note }, () => new HoldsMoved());
+                record.Audit(provider, "hold-declined", "hold", holdId.ToString(), holds[0].RegionCode, $"{reason}: {note}");
+                GivenBack(record, holds, "declined", updated);
             });
+            _holds?.Ended(holds.Select(hold => hold.HoldId));
             return true;
         }, provider, idempotency);
+
+    /// <summary>
+    /// The hold to answer and its siblings here, from what this activation knows (loaded again when that does not add
+    /// up); refused as the database tells when the hold is not active here or its time is up.
+    /// </summary>
+    private async Task<IReadOnlyList<HoldRow>> AnswerableAsync(Guid holdId, DateTimeOffset now)
+    {
+        var holds = _holds?.WithSiblings(holdId, State.HeldUnits);
+        if (holds is null && !(_holds?.Counts(State.HeldUnits) ?? false))
+        {
+            await LoadAsync();
+            holds = _holds?.WithSiblings(holdId, State.HeldUnits);
+        }
+        if (holds is not null && holds[0].ExpiresAt > now) return holds;
+        await using var connection = await database.OpenAsync();
+        throw await NotActiveAsync(connection, null, holdId);
+    }
 
     public Task<int> EndHolds(Actor actor, Guid[] holdIds, string status) =>
         GuardedAsync(async () =>
@@ -272,20 +292,22 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             if (_state is null || holdIds.Length == 0) return 0;
             var now = clock.GetUtcNow();
             var ended = 0;
+            Guid[] endedIds = [];
             await WriteWithHoldsAsync(async (connection, transaction) =>
             {
-                var holds = new List<EndedHold>();
+                var holds = new List<HoldRow>();
                 foreach (var holdId in holdIds.Distinct().Order())
                 {
                     // Expiry takes only holds whose time is up: an accept that came first has already closed the hold.
-                    var hold = await connection.QuerySingleOrDefaultAsync<EndedHold>("""
+                    var hold = await connection.QuerySingleOrDefaultAsync<HoldRow>("""
                         UPDATE holds SET status = @status, answered_at = @now
                         WHERE id = @holdId AND offering_id = @offeringId AND status = 'active' AND (@status <> 'expired' OR expires_at <= @now)
-                        RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup
+                        RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup, expires_at AS ExpiresAt
                         """, new { holdId, offeringId = OfferingId, status, now }, transaction);
                     if (hold is not null) holds.Add(hold);
                 }
                 ended = holds.Count;
+                endedIds = [.. holds.Select(hold => hold.HoldId)];
                 return (UnitsMove.GiveBack(holds.Count), (updated, record) =>
                 {
                     foreach (var hold in holds)
@@ -294,6 +316,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     return Task.CompletedTask;
                 });
             });
+            _holds?.Ended(endedIds);
             return ended;
         });
 
@@ -364,7 +387,12 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                 logger.LogInformation("Offering {OfferingId}: refused on version {Known}, but the row moved; reloading", OfferingId, _state.Version);
                 await LoadAsync();
             }
-            catch (StaleVersion)
+            catch (HoldsMoved) when (attempt < Attempts)
+            {
+                logger.LogInformation("Offering {OfferingId}: a hold this activation knew as active was not; reloading", OfferingId);
+                await LoadAsync();
+            }
+            catch (Exception e) when (e is StaleVersion or HoldsMoved)
             {
                 throw new MarketRuleException(RuleCode.Busy, "This place changed many times at once; try again in a moment.");
             }
@@ -467,6 +495,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         _place = await MarketRows.OfferingAsync(connection, null, OfferingId);
         _state = await connection.QuerySingleOrDefaultAsync<OfferingState>($"SELECT {StateColumns} FROM offerings WHERE id = @offeringId",
             new { offeringId = OfferingId });
+        _holds = _state is null ? null : await ActiveHolds.LoadAsync(connection, OfferingId, cancellationToken);
     }
 
     /// <summary>
@@ -497,7 +526,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         return provider.OrganisationId == state.ProviderId ? state : throw MarketRuleException.NotFound(what);
     }
 
-    private async Task<MarketRuleException> NotActiveAsync(DbConnection connection, DbTransaction transaction, Guid holdId)
+    private async Task<MarketRuleException> NotActiveAsync(DbConnection connection, DbTransaction? transaction, Guid holdId)
     {
         var status = await connection.QuerySingleOrDefaultAsync<string>(
             "SELECT status FROM holds WHERE id = @holdId AND offering_id = @offeringId", new { holdId, offeringId = OfferingId }, transaction);
@@ -506,7 +535,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             $"This proposal was {(status == "active" ? "expired" : status)} and can no longer be answered.");
     }
 
-    private void GivenBack(ChangeRecord record, List<EndedHold> holds, string status, OfferingState updated)
+    private void GivenBack(ChangeRecord record, IEnumerable<HoldRow> holds, string status, OfferingState updated)
     {
         foreach (var hold in holds)
             HoldChange(record, hold, status, updated);
@@ -517,7 +546,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         record.Publish(new MarketEvent(MarketEvent.AvailabilityChanged, null, state.ProviderId, state.Id.ToString(), state.Version,
             new AvailabilityPayload(state.Id, state.CareType, state.FreeUnits, state.TotalUnits, state.LastConfirmedAt, state.Version)));
 
-    private void HoldChange(ChangeRecord record, EndedHold hold, string status, OfferingState state) =>
+    private void HoldChange(ChangeRecord record, HoldRow hold, string status, OfferingState state) =>
         record.Publish(new MarketEvent(MarketEvent.HoldChanged, hold.RegionCode, state.ProviderId, hold.HoldId.ToString(), state.Version,
             new HoldChangedPayload(hold.HoldId, hold.RequestId, OfferingId, status, null)));
 
@@ -555,16 +584,11 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         };
     }
 
+    /// <summary>A hold this activation knew as active was not (another activation answered it, or its time was moved).</summary>
+    private sealed class HoldsMoved() : Exception("A hold known as active was not.");
+
     /// <summary>Another call with the same idempotency key committed first.</summary>
     private sealed class AnsweredMeanwhile() : Exception("The same idempotent request was answered meanwhile.");
-
-    private sealed class EndedHold
-    {
-        public Guid HoldId { get; init; }
-        public Guid RequestId { get; init; }
-        public string RegionCode { get; init; } = "";
-        public string? SiblingGroup { get; init; }
-    }
 
     private sealed class EndedPlacement
     {

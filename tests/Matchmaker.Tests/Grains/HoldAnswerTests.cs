@@ -41,6 +41,47 @@ public abstract class HoldAnswerTests(GrainCluster market)
         Assert.Equal(RuleCode.HoldNotActive, again.Code);
     }
 
+    [Fact]
+    public async Task ADecline_OfAHoldWhoseTimeRanOutInTheRowsMeanwhile_IsRefusedAsExpired_AndNoUnitMoves()
+    {
+        var commands = new HoldCommands(market.Database.Database, market.Grains, new HoldOwners());
+        var offering = await market.OfferingWithFreeUnitsAsync(nth: 11, free: 1);
+        var held = (await commands.PlaceAsync(GrainCluster.Desk, await market.ChildForAsync(offering.Id), offering.Id, null, null)).Single();
+        await market.ExecuteAsync("UPDATE holds SET expires_at = @past WHERE id = @HoldId", new { past = DateTimeOffset.UtcNow.AddMinutes(-1), held.HoldId });
+
+        var provider = await market.ProviderOfAsync(offering.Id);
+        var refused = await Assert.ThrowsAsync<MarketRuleException>(() => commands.DeclineAsync(provider, held.HoldId, "needs-not-met", null, null));
+
+        Assert.Equal(RuleCode.HoldNotActive, refused.Code);
+        Assert.Contains("expired", refused.Message);
+        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @HoldId", new { held.HoldId }));
+        Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
+    }
+
+    [Fact]
+    public async Task ADecline_OfAHoldAnotherActivationPlaced_FindsItOnceTheOfferingsRowMoved_AndFreesItsUnit()
+    {
+        var commands = new HoldCommands(market.Database.Database, market.Grains, new HoldOwners());
+        var offering = await market.OfferingWithFreeUnitsAsync(nth: 12, free: 2);
+        var known = (await commands.PlaceAsync(GrainCluster.Desk, await market.ChildForAsync(offering.Id), offering.Id, null, null)).Single();
+        var elsewhere = Guid.NewGuid();
+        await market.ExecuteAsync("""
+            INSERT INTO holds (id, region_code, request_id, offering_id, status, created_at, expires_at, created_by)
+            VALUES (@elsewhere, @region, @requestId, @Id, 'active', @now, @expiresAt, @desk);
+            UPDATE offerings SET held_units = held_units + 1, version = version + 1 WHERE id = @Id
+            """, new
+        {
+            elsewhere, region = GrainCluster.Region, requestId = await market.ChildForAsync(offering.Id), offering.Id,
+            now = DateTimeOffset.UtcNow, expiresAt = DateTimeOffset.UtcNow.AddHours(48), desk = GrainCluster.Desk.Id,
+        });
+
+        await commands.DeclineAsync(await market.ProviderOfAsync(offering.Id), elsewhere, "needs-not-met", null, null);
+
+        Assert.Equal("declined", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @elsewhere", new { elsewhere }));
+        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @HoldId", new { known.HoldId }));
+        Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
+    }
+
     /// <summary>Two siblings of one group held together at the n-th offering, which had exactly two units free.</summary>
     private async Task<(OfferingState Offering, HoldPlaced[] Holds)> TwoSiblingsHeldAsync(HoldCommands commands, int nth)
     {

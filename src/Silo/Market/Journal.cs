@@ -179,8 +179,9 @@ public sealed partial class ChangeRecord(TimeProvider clock)
 
     /// <summary>
     /// Runs the command and reads its results in order: each guard's rows (every statement with RETURNING or a SELECT is
-    /// one result; the others yield none), then the change log's. Every result is read, so an error in any statement
-    /// (the COMMIT's too) surfaces here.
+    /// one result; the others yield none), then the change log's, then to the end, so an error in any statement (the
+    /// COMMIT's too) surfaces here. A plain reader, not Dapper's multiple results: disposing those after an error cancels
+    /// the command, which Npgsql does on a connection of its own.
     /// </summary>
     private async Task<List<Logged>> RunAsync(DbConnection connection, DbTransaction transaction, string sql, DynamicParameters parameters)
     {
@@ -190,13 +191,23 @@ public sealed partial class ChangeRecord(TimeProvider clock)
             await connection.ExecuteAsync(sql, parameters, transaction);
             return [];
         }
-        await using var results = await connection.QueryMultipleAsync(sql, parameters, transaction);
+        await using var reader = await connection.ExecuteReaderAsync(sql, parameters, transaction);
         Exception? refused = null;
         foreach (var (_, _, refusal) in _statements)
-            if (refusal is not null && !(await results.ReadAsync()).Any())
-                refused ??= refusal();
+        {
+            if (refusal is null) continue;
+            if (!await reader.ReadAsync()) refused ??= refusal();
+            await reader.NextResultAsync();
+        }
+        List<Logged> logged = [];
+        if (_events.Count > 0)
+        {
+            var parse = reader.GetRowParser<Logged>();
+            while (await reader.ReadAsync()) logged.Add(parse(reader));
+        }
+        while (await reader.NextResultAsync()) { }
         if (refused is not null) throw refused;
-        return _events.Count > 0 ? (await results.ReadAsync<Logged>()).ToList() : [];
+        return logged;
     }
 
     /// <summary>The statement with its parameters renamed <c>@name</c> → <c>@name_sN</c>, so the statements of one command never share a name.</summary>

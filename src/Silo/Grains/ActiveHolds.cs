@@ -23,11 +23,11 @@ internal sealed class ActiveHolds
 
     /// <summary>
     /// The hold and the active holds of its sibling group at this offering (they are answered together); null when the
-    /// hold is not known here or the memory does not add up to <paramref name="heldUnits"/>.
+    /// hold is not known here or the memory does not add up to <paramref name="heldUnits"/> (null: just loaded, so no check).
     /// </summary>
-    public IReadOnlyList<HoldRow>? WithSiblings(Guid holdId, int heldUnits)
+    public IReadOnlyList<HoldRow>? WithSiblings(Guid holdId, int? heldUnits)
     {
-        if (!Counts(heldUnits) || !_byId.TryGetValue(holdId, out var answered)) return null;
+        if (heldUnits is { } held && !Counts(held) || !_byId.TryGetValue(holdId, out var answered)) return null;
         return answered.SiblingGroup is null
             ? [answered]
             : [answered, .. _byId.Values.Where(other => other.HoldId != holdId && other.SiblingGroup == answered.SiblingGroup

@@ -253,6 +253,10 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             {
                 if (!await Idempotency.RememberAsync(connection, transaction, provider, idempotency, "declined", now))
                     throw new AnsweredMeanwhile();
+                record.Audit(provider, "hold-declined", "hold", holdId.ToString(), holds[0].RegionCode, $"{reason}: {note}");
+                GivenBack(record, holds, "declined", updated);
+            }, holdsFirst: record =>
+            {
                 // The siblings go with the answered hold, as they were proposed together; only the answered one is judged on its time.
                 foreach (var hold in holds)
                     record.Guard($"""
@@ -260,8 +264,6 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         WHERE id = @HoldId AND offering_id = @offeringId AND status = 'active'{(hold.HoldId == holdId ? " AND expires_at > @now" : "")}
                         RETURNING id
                         """, new { hold.HoldId, offeringId = OfferingId, now, reason, note }, () => new HoldsMoved());
-                record.Audit(provider, "hold-declined", "hold", holdId.ToString(), holds[0].RegionCode, $"{reason}: {note}");
-                GivenBack(record, holds, "declined", updated);
             });
             _holds?.Ended(holds.Select(hold => hold.HoldId));
             return true;
@@ -277,7 +279,10 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
         if (holds is null && !(_holds?.Counts(State.HeldUnits) ?? false))
         {
             await LoadAsync();
-            holds = _holds?.WithSiblings(holdId, State.HeldUnits);
+            // Just loaded, the holds are the rows themselves, even where the row's held units disagree with them.
+            holds = _holds?.WithSiblings(holdId, heldUnits: null);
+            if (_holds is { } loaded && !loaded.Counts(State.HeldUnits))
+                logger.LogWarning("Offering {OfferingId}: {Held} held unit(s) but a different number of active holds", OfferingId, State.HeldUnits);
         }
         if (holds is not null && holds[0].ExpiresAt > now) return holds;
         await using var connection = await database.OpenAsync();
@@ -390,7 +395,9 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             catch (HoldsMoved) when (attempt < Attempts)
             {
                 logger.LogInformation("Offering {OfferingId}: a hold this activation knew as active was not; reloading", OfferingId);
+                var known = _state?.Version;
                 await LoadAsync();
+                if (_state?.Version != known) this.DeactivateOnIdle();
             }
             catch (Exception e) when (e is StaleVersion or HoldsMoved)
             {
@@ -434,11 +441,14 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     /// activation knows, so when it finds the row, the row afterwards is exactly <see cref="UnitsMove.Apply"/> of them;
     /// when it does not, the version is stale and the transaction is never committed.
     /// </summary>
-    private async Task MoveUnitsAsync(DbConnection connection, DbTransaction transaction, UnitsMove move, Func<OfferingState, ChangeRecord, Task> rest)
+    private async Task MoveUnitsAsync(DbConnection connection, DbTransaction transaction, UnitsMove move, Func<OfferingState, ChangeRecord, Task> rest,
+        Action<ChangeRecord>? holdsFirst = null)
     {
         var known = State;
         var updated = move.Apply(known);
         var record = journal.Record();
+        // Hold rows before the offering's row, the order in which every change that ends holds locks them.
+        holdsFirst?.Invoke(record);
         record.Guard($"""
             UPDATE offerings SET {move.Set}, version = version + 1
             WHERE id = @offeringId AND version = @known AND total_units = @total AND occupied_units = @occupied AND held_units = @held

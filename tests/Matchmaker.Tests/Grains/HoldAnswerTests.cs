@@ -82,6 +82,21 @@ public abstract class HoldAnswerTests(GrainCluster market)
         Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
     }
 
+    [Fact]
+    public async Task ADecline_WhereTheRowsHeldUnitsDisagreeWithItsActiveHolds_StillDeclinesTheHoldTheRowsHave()
+    {
+        var commands = new HoldCommands(market.Database.Database, market.Grains, new HoldOwners());
+        var offering = await market.OfferingWithFreeUnitsAsync(nth: 13, free: 1);
+        var held = (await commands.PlaceAsync(GrainCluster.Desk, await market.ChildForAsync(offering.Id), offering.Id, null, null)).Single();
+        await market.ExecuteAsync("UPDATE offerings SET held_units = held_units + 1, total_units = total_units + 1, version = version + 1 WHERE id = @Id",
+            new { offering.Id });
+
+        await commands.DeclineAsync(await market.ProviderOfAsync(offering.Id), held.HoldId, "needs-not-met", null, null);
+
+        Assert.Equal("declined", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @HoldId", new { held.HoldId }));
+        Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
+    }
+
     /// <summary>Two siblings of one group held together at the n-th offering, which had exactly two units free.</summary>
     private async Task<(OfferingState Offering, HoldPlaced[] Holds)> TwoSiblingsHeldAsync(HoldCommands commands, int nth)
     {

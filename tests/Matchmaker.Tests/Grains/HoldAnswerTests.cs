@@ -45,8 +45,7 @@ public abstract class HoldAnswerTests(GrainCluster market)
     public async Task ADecline_OfAHoldWhoseTimeRanOutInTheRowsMeanwhile_IsRefusedAsExpired_AndNoUnitMoves()
     {
         var commands = new HoldCommands(market.Database.Database, market.Grains, new HoldOwners());
-        var offering = await market.OfferingWithFreeUnitsAsync(nth: 11, free: 1);
-        var held = (await commands.PlaceAsync(GrainCluster.Desk, await market.ChildForAsync(offering.Id), offering.Id, null, null)).Single();
+        var (offering, held) = await OneHeldAsync(commands, nth: 11, free: 1);
         await market.ExecuteAsync("UPDATE holds SET expires_at = @past WHERE id = @HoldId", new { past = DateTimeOffset.UtcNow.AddMinutes(-1), held.HoldId });
 
         var provider = await market.ProviderOfAsync(offering.Id);
@@ -54,16 +53,15 @@ public abstract class HoldAnswerTests(GrainCluster market)
 
         Assert.Equal(RuleCode.HoldNotActive, refused.Code);
         Assert.Contains("expired", refused.Message);
-        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @HoldId", new { held.HoldId }));
-        Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
+        Assert.Equal("active", await StatusAsync(held.HoldId));
+        Assert.Equal(offering.HeldUnits + 1, await HeldUnitsAsync(offering.Id));
     }
 
     [Fact]
     public async Task ADecline_OfAHoldAnotherActivationPlaced_FindsItOnceTheOfferingsRowMoved_AndFreesItsUnit()
     {
         var commands = new HoldCommands(market.Database.Database, market.Grains, new HoldOwners());
-        var offering = await market.OfferingWithFreeUnitsAsync(nth: 12, free: 2);
-        var known = (await commands.PlaceAsync(GrainCluster.Desk, await market.ChildForAsync(offering.Id), offering.Id, null, null)).Single();
+        var (offering, known) = await OneHeldAsync(commands, nth: 12, free: 2);
         var elsewhere = Guid.NewGuid();
         await market.ExecuteAsync("""
             INSERT INTO holds (id, region_code, request_id, offering_id, status, created_at, expires_at, created_by)
@@ -77,25 +75,35 @@ public abstract class HoldAnswerTests(GrainCluster market)
 
         await commands.DeclineAsync(await market.ProviderOfAsync(offering.Id), elsewhere, "needs-not-met", null, null);
 
-        Assert.Equal("declined", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @elsewhere", new { elsewhere }));
-        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @HoldId", new { known.HoldId }));
-        Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
+        Assert.Equal("declined", await StatusAsync(elsewhere));
+        Assert.Equal("active", await StatusAsync(known.HoldId));
+        Assert.Equal(offering.HeldUnits + 1, await HeldUnitsAsync(offering.Id));
     }
 
     [Fact]
     public async Task ADecline_WhereTheRowsHeldUnitsDisagreeWithItsActiveHolds_StillDeclinesTheHoldTheRowsHave()
     {
         var commands = new HoldCommands(market.Database.Database, market.Grains, new HoldOwners());
-        var offering = await market.OfferingWithFreeUnitsAsync(nth: 13, free: 1);
-        var held = (await commands.PlaceAsync(GrainCluster.Desk, await market.ChildForAsync(offering.Id), offering.Id, null, null)).Single();
+        var (offering, held) = await OneHeldAsync(commands, nth: 13, free: 1);
         await market.ExecuteAsync("UPDATE offerings SET held_units = held_units + 1, total_units = total_units + 1, version = version + 1 WHERE id = @Id",
             new { offering.Id });
 
         await commands.DeclineAsync(await market.ProviderOfAsync(offering.Id), held.HoldId, "needs-not-met", null, null);
 
-        Assert.Equal("declined", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @HoldId", new { held.HoldId }));
-        Assert.Equal(offering.HeldUnits + 1, await market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @Id", new { offering.Id }));
+        Assert.Equal("declined", await StatusAsync(held.HoldId));
+        Assert.Equal(offering.HeldUnits + 1, await HeldUnitsAsync(offering.Id));
     }
+
+    /// <summary>One child held at the n-th offering, which had so many units free.</summary>
+    private async Task<(OfferingState Offering, HoldPlaced Held)> OneHeldAsync(HoldCommands commands, int nth, int free)
+    {
+        var offering = await market.OfferingWithFreeUnitsAsync(nth, free);
+        return (offering, (await commands.PlaceAsync(GrainCluster.Desk, await market.ChildForAsync(offering.Id), offering.Id, null, null)).Single());
+    }
+
+    private Task<string> StatusAsync(Guid holdId) => market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId });
+
+    private Task<int> HeldUnitsAsync(Guid offeringId) => market.ScalarAsync<int>("SELECT held_units FROM offerings WHERE id = @offeringId", new { offeringId });
 
     /// <summary>Two siblings of one group held together at the n-th offering, which had exactly two units free.</summary>
     private async Task<(OfferingState Offering, HoldPlaced[] Holds)> TwoSiblingsHeldAsync(HoldCommands commands, int nth)

@@ -19,15 +19,14 @@ public sealed class ChangeRecordTests
         await using var test = await MigratedAsync(provider);
         var record = new ChangeRecord(TimeProvider.System);
         record.Write(InsertNote, new { id = "before-the-guard", detail = "a" });
-        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = -1 },
-            () => new MarketRuleException(RuleCode.RequestChanged, "refused"));
+        GuardMigration(record, -1, () => new MarketRuleException(RuleCode.RequestChanged, "refused"));
         record.Write(InsertNote, new { id = "after-the-guard", detail = "b" });
         record.Audit(Tester, "record-test", "test", "audit", null);
 
         var refused = await Assert.ThrowsAsync<MarketRuleException>(() => WriteAndCommitAsync(test.Database, record));
 
         Assert.Equal(RuleCode.RequestChanged, refused.Code);
-        Assert.Equal(0L, await test.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action IN ('record-test', 'record-note')"));
+        Assert.Equal(0L, await test.ScalarAsync<long>(EntriesWritten));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
@@ -35,13 +34,10 @@ public sealed class ChangeRecordTests
     {
         await using var test = await MigratedAsync(provider);
         var record = new ChangeRecord(TimeProvider.System);
-        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = 1 },
-            () => new InvalidOperationException("the first migration is there"));
+        GuardMigration(record, 1, () => new InvalidOperationException("the first migration is there"));
         record.Write(InsertNote, new { id = "between-the-guards", detail = "a" });
-        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = -2 },
-            () => new MarketRuleException(RuleCode.PlaceTaken, "the second guard"));
-        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = -3 },
-            () => new MarketRuleException(RuleCode.RequestChanged, "the third guard"));
+        GuardMigration(record, -2, () => new MarketRuleException(RuleCode.PlaceTaken, "the second guard"));
+        GuardMigration(record, -3, () => new MarketRuleException(RuleCode.RequestChanged, "the third guard"));
         record.Publish(new MarketEvent(MarketEvent.RequestChanged, "rijnmond", null, "request", 1, new { status = "open" }));
 
         await using var connection = await test.Database.OpenAsync();
@@ -64,8 +60,7 @@ public sealed class ChangeRecordTests
     {
         await using var test = await MigratedAsync(provider);
         var record = new ChangeRecord(TimeProvider.System);
-        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = 1 },
-            () => new MarketRuleException(RuleCode.RequestChanged, "the migration is there"));
+        GuardMigration(record, 1, () => new MarketRuleException(RuleCode.RequestChanged, "the migration is there"));
         record.Write(InsertNote, new { id = "before-the-failure", detail = "a" });
         record.Write("INSERT INTO schema_migrations (version, name, checksum, applied_at) SELECT version, name, checksum, applied_at FROM schema_migrations WHERE version = 1", new { });
         record.Audit(Tester, "record-test", "test", "audit", null);
@@ -73,7 +68,7 @@ public sealed class ChangeRecordTests
         var failed = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => WriteAndCommitAsync(test.Database, record));
 
         Assert.Contains("UNIQUE", failed.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(0L, await test.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action IN ('record-test', 'record-note')"));
+        Assert.Equal(0L, await test.ScalarAsync<long>(EntriesWritten));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
@@ -81,8 +76,7 @@ public sealed class ChangeRecordTests
     {
         await using var test = await MigratedAsync(provider);
         var record = new ChangeRecord(TimeProvider.System);
-        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version = 1 },
-            () => new InvalidOperationException("the first migration is there"));
+        GuardMigration(record, 1, () => new InvalidOperationException("the first migration is there"));
         foreach (var (id, detail) in new[] { ("one", "eerste"), ("two", "tweede"), ("three", "derde") })
             record.Write(InsertNote, new { id, detail });
         record.Audit(Tester, "record-test", "test", "audit", null, "@detail stays text");
@@ -95,6 +89,12 @@ public sealed class ChangeRecordTests
         Assert.Equal([("three", "derde"), ("one", "eerste"), ("two", "tweede")], notes);
         Assert.Equal("@detail stays text", await test.ScalarAsync<string>("SELECT detail FROM audit_log WHERE action = 'record-test'"));
     }
+
+    /// <summary>A guard that finds its row only when migration <paramref name="version"/> is there.</summary>
+    private static void GuardMigration(ChangeRecord record, int version, Func<Exception> refusal) =>
+        record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version }, refusal);
+
+    private const string EntriesWritten = "SELECT count(*) FROM audit_log WHERE action IN ('record-test', 'record-note')";
 
     private const string InsertNote = """
         INSERT INTO audit_log (at, actor_kind, role, action, subject_type, subject_id, detail)

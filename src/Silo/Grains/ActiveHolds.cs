@@ -7,7 +7,8 @@ namespace Matchmaker.Silo.Grains;
 /// An offering's active holds as its grain knows them (at most one per held unit), so an answer can end a hold and its
 /// siblings in the change's own command instead of first asking the database which rows those are. The database stays
 /// the judge: every hold ended from here is guarded (<c>status = 'active'</c>), and a guard that finds no row makes the
-/// grain load the holds again. The memory is trusted only while it counts as many holds as the offering's held units.
+/// grain load the holds again. The grain loads them again, too, when they do not count as many as the held units it
+/// last read.
 /// </summary>
 internal sealed class ActiveHolds
 {
@@ -21,13 +22,10 @@ internal sealed class ActiveHolds
             FROM holds WHERE offering_id = @offeringId AND status = 'active'
             """, new { offeringId }, cancellationToken: cancellationToken)));
 
-    /// <summary>
-    /// The hold and the active holds of its sibling group at this offering (they are answered together); null when the
-    /// hold is not known here or the memory does not add up to <paramref name="heldUnits"/> (null: just loaded, so no check).
-    /// </summary>
-    public IReadOnlyList<HoldRow>? WithSiblings(Guid holdId, int? heldUnits)
+    /// <summary>The hold and the active holds of its sibling group at this offering (they are answered together); null when the hold is not known here.</summary>
+    public IReadOnlyList<HoldRow>? WithSiblings(Guid holdId)
     {
-        if (heldUnits is { } held && !Counts(held) || !_byId.TryGetValue(holdId, out var answered)) return null;
+        if (!_byId.TryGetValue(holdId, out var answered)) return null;
         return answered.SiblingGroup is null
             ? [answered]
             : [answered, .. _byId.Values.Where(other => other.HoldId != holdId && other.SiblingGroup == answered.SiblingGroup

@@ -275,15 +275,14 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     /// </summary>
     private async Task<IReadOnlyList<HoldRow>> AnswerableAsync(Guid holdId, DateTimeOffset now)
     {
-        var holds = _holds?.WithSiblings(holdId, State.HeldUnits);
-        if (holds is null && !(_holds?.Counts(State.HeldUnits) ?? false))
+        if (!(_holds?.Counts(State.HeldUnits) ?? false))
         {
-            await LoadAsync();
             // Just loaded, the holds are the rows themselves, even where the row's held units disagree with them.
-            holds = _holds?.WithSiblings(holdId, heldUnits: null);
+            await LoadAsync();
             if (_holds is { } loaded && !loaded.Counts(State.HeldUnits))
                 logger.LogWarning("Offering {OfferingId}: {Held} held unit(s) but a different number of active holds", OfferingId, State.HeldUnits);
         }
+        var holds = _holds?.WithSiblings(holdId);
         if (holds is not null && holds[0].ExpiresAt > now) return holds;
         await using var connection = await database.OpenAsync();
         throw await NotActiveAsync(connection, null, holdId);

@@ -74,8 +74,8 @@ public sealed record MarketChange(
 /// What one change leaves behind (audit entries and live changes), collected while the change is judged and written
 /// with the commit: two multi-row INSERTs sent as one command. A change may put its own statements in that command too:
 /// guards (a conditional UPDATE … RETURNING that must find its row, or the change is refused) and writes, in the order
-/// given, before the audit and change-log rows. On PostgreSQL the COMMIT ends the same command, so the change costs one
-/// round trip: each guard is wrapped to raise inside the database when it finds no row (migration 0028), which skips
+/// given, before the audit and change-log rows. On PostgreSQL the COMMIT ends the same command, so the commit costs no
+/// round trip of its own: each guard is wrapped to raise inside the database when it finds no row (migration 0028), which skips
 /// every later statement and the COMMIT. On SQLite (in the process) a refused guard throws after the command, and the
 /// transaction, never committed, undoes whatever the others wrote.
 /// </summary>

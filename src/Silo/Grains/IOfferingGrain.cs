@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Matchmaker.Silo.Market;
+using Orleans.CodeGeneration;
 
 namespace Matchmaker.Silo.Grains;
 
@@ -8,6 +9,11 @@ namespace Matchmaker.Silo.Grains;
 /// The single writer of one offering's units (key: the offering id): capacity, holds, acceptance, placements
 /// ending. Every change is one database transaction guarded by the offering row's version.
 /// </summary>
+/// <remarks>
+/// Version 1 guards a hold's <see cref="HoldPremise"/>. A request grain judging from memory relies on that, so during a
+/// rolling upgrade Orleans moves an offering off a node that runs version 0 before it answers such a call.
+/// </remarks>
+[Version(1)]
 public interface IOfferingGrain : IGrainWithGuidKey
 {
     /// <summary>The provider sets total and occupied units (and the earliest start of a slot); this also confirms the figures.</summary>
@@ -56,7 +62,8 @@ public sealed class OfferingState
 
 /// <summary>
 /// What a desk asks of an offering: holds for these children (one, or the open siblings of a group, each at the version
-/// its request grain judged) for so many hours, under the region's purchasing policy.
+/// its request grain judged) for so many hours, under the region's purchasing policy; the <see cref="Premise"/> is what
+/// else the request grain judged the hold on, for the hold's command to guard.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mm.HoldCommand")]
 public sealed record HoldCommand(
@@ -68,7 +75,16 @@ public sealed record HoldCommand(
     [property: Id(5)] int HeldElsewhere = 0,
     [property: Id(6)] string? OutsidePolicyReason = null,
     [property: Id(7)] bool AllowOutOfRegion = false,
-    [property: Id(8)] bool AllowNonContracted = false);
+    [property: Id(8)] bool AllowNonContracted = false,
+    [property: Id(9)] HoldPremise? Premise = null);
+
+/// <summary>
+/// The child's side of a hold as its request grain judged it (perhaps from memory): the child had so many active holds,
+/// and the region allowed so many at once (with the command's hours and policy). The hold's command keeps nothing when
+/// the rows say otherwise.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mm.HoldPremise")]
+public sealed record HoldPremise([property: Id(0)] Guid RequestId, [property: Id(1)] int ActiveHolds, [property: Id(2)] int MaxParallelHolds);
 
 [GenerateSerializer, Immutable, Alias("mm.HoldPlaced")]
 public sealed record HoldPlaced(

@@ -112,6 +112,8 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
             if (await Idempotency.StoredAsync<HoldPlaced[]>(database, command.Desk, command.Idempotency) is { } stored)
                 return stored;
             if (command.Children.Length == 0) throw MarketRuleException.Invalid("requestId", "A hold is for at least one child.");
+            if (command.Premise is { } premise && command.Children.All(child => child.Id != premise.RequestId))
+                throw MarketRuleException.Invalid("requestId", "The hold's premise is about a child it does not hold.");
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             var place = _place!.ToPlace();
             var policy = new AllocationPolicy(command.AllowOutOfRegion, command.AllowNonContracted);
@@ -148,7 +150,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                 throw new AnsweredMeanwhile();
             await MoveUnitsAsync(connection, transaction, UnitsMove.Hold(units), (updated, record) =>
             {
-                GuardChildren(record, command.Children);
+                GuardChildren(record, command);
                 foreach (var (hold, child) in placed.Zip(command.Children))
                 {
                     record.Write("""
@@ -266,6 +268,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         """, new { hold.HoldId, offeringId = OfferingId, now, reason, note }, () => new HoldsMoved());
             });
             _holds?.Ended(holds.Select(hold => hold.HoldId));
+            TellChildren(holds);
             return true;
         }, provider, idempotency);
 
@@ -295,8 +298,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                 throw new ArgumentOutOfRangeException(nameof(status), status, "Holds end here as expired or released.");
             if (_state is null || holdIds.Length == 0) return 0;
             var now = clock.GetUtcNow();
-            var ended = 0;
-            Guid[] endedIds = [];
+            List<HoldRow> ended = [];
             await WriteWithHoldsAsync(async (connection, transaction) =>
             {
                 var holds = new List<HoldRow>();
@@ -310,8 +312,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         """, new { holdId, offeringId = OfferingId, status, now }, transaction);
                     if (hold is not null) holds.Add(hold);
                 }
-                ended = holds.Count;
-                endedIds = [.. holds.Select(hold => hold.HoldId)];
+                ended = holds;
                 return (UnitsMove.GiveBack(holds.Count), (updated, record) =>
                 {
                     foreach (var hold in holds)
@@ -320,9 +321,19 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     return Task.CompletedTask;
                 });
             });
-            _holds?.Ended(endedIds);
-            return ended;
+            _holds?.Ended(ended.Select(hold => hold.HoldId));
+            // A hold expires the region's hold time after it was placed, when its child's grain is long gone; a region's tick
+            // ends many at once: waking each grain would cost more than the read it might save.
+            if (status == "released") TellChildren(ended);
+            return ended.Count;
         });
+
+    /// <summary>Tells the children's request grains which of their holds ended here (they judge a next hold from what they know).</summary>
+    private void TellChildren(IEnumerable<HoldRow> ended)
+    {
+        foreach (var child in ended.GroupBy(hold => (hold.RegionCode, hold.RequestId)))
+            _ = GrainFactory.Request(child.Key.RegionCode, child.Key.RequestId).HoldsEnded([.. child.Select(hold => hold.HoldId)]);
+    }
 
     public Task EndPlacement(Actor actor, Guid placementId, DateOnly endDate, string reason) =>
         GuardedAsync<bool>(async () =>
@@ -510,16 +521,35 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
     /// <summary>
     /// The hold's children are the ones their request grain judged: each row's version moves here, in the hold's own
     /// transaction, only if nobody changed it since (a sibling split, a child joining the group, another hold of the group).
+    /// The judged child's row moves only if the child still has the active holds and the region the hold rules the request
+    /// grain judged on (it may have judged from memory, and holds end at offerings it does not hear from for sure).
     /// </summary>
-    private static void GuardChildren(ChangeRecord record, IEnumerable<MarketRows.RequestRow> children)
+    private static void GuardChildren(ChangeRecord record, HoldCommand command)
     {
-        foreach (var child in children)
-            record.Guard("""
-                UPDATE requests SET version = version + 1
-                WHERE id = @Id AND region_code = @RegionCode AND version = @Version AND status = 'open'
-                RETURNING version
-                """, new { child.Id, child.RegionCode, child.Version },
-                () => new MarketRuleException(RuleCode.RequestChanged, "The child's request or sibling group changed meanwhile; try again."));
+        var refused = () => new MarketRuleException(RuleCode.RequestChanged, "The child's request, its holds or its sibling group changed meanwhile; try again.");
+        foreach (var child in command.Children)
+        {
+            if (command.Premise is { } premise && premise.RequestId == child.Id)
+                record.Guard("""
+                    UPDATE requests SET version = version + 1
+                    WHERE id = @Id AND region_code = @RegionCode AND version = @Version AND status = 'open'
+                      AND (SELECT count(*) FROM holds h WHERE h.request_id = @Id AND h.region_code = @RegionCode AND h.status = 'active') = @ActiveHolds
+                      AND EXISTS (SELECT 1 FROM regions g
+                                  WHERE g.code = @RegionCode AND g.hold_hours = @HoldHours AND g.max_parallel_holds = @MaxParallelHolds
+                                    AND g.allow_out_of_region = @AllowOutOfRegion AND g.allow_non_contracted = @AllowNonContracted)
+                    RETURNING version
+                    """, new
+                {
+                    child.Id, child.RegionCode, child.Version, premise.ActiveHolds, command.HoldHours, premise.MaxParallelHolds,
+                    command.AllowOutOfRegion, command.AllowNonContracted,
+                }, refused);
+            else
+                record.Guard("""
+                    UPDATE requests SET version = version + 1
+                    WHERE id = @Id AND region_code = @RegionCode AND version = @Version AND status = 'open'
+                    RETURNING version
+                    """, new { child.Id, child.RegionCode, child.Version }, refused);
+        }
     }
 
     /// <summary>How the audit detail of a hold placed outside the region's policy introduces the desk's reason.</summary>

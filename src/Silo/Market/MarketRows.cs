@@ -29,7 +29,7 @@ public static class MarketRows
 
     /// <summary>A child's request as the matcher and the hold rules need it; it travels with a hold to the offering's grain.</summary>
     [GenerateSerializer, Immutable, Alias("mm.RequestRow")]
-    public sealed class RequestRow
+    public sealed record RequestRow
     {
         [Id(0)] public Guid Id { get; init; }
         [Id(1)] public string RegionCode { get; init; } = "";
@@ -50,6 +50,13 @@ public static class MarketRows
         [Id(15)] public long Version { get; init; }
 
         public int AgeOn(DateOnly day) => Age(BirthMonth, day);
+
+        // A record prints every member; a child's row names the request and its version only, should it reach a log.
+        private bool PrintMembers(System.Text.StringBuilder builder)
+        {
+            builder.Append($"Id = {Id}, Version = {Version}");
+            return true;
+        }
 
         public Matching.Request ToRequest(DateOnly asOf)
         {

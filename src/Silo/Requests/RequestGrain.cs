@@ -6,6 +6,8 @@ using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
 using Microsoft.Extensions.Logging;
+using Orleans.CodeGeneration;
+using Orleans.Concurrency;
 using Orleans.Placement;
 
 namespace Matchmaker.Silo.Requests;
@@ -24,6 +26,8 @@ public sealed record InformationAdded([property: Id(0)] long Version);
 [GenerateSerializer, Immutable, Alias("mm.HoldSwap")]
 public sealed record HoldSwap([property: Id(0)] HoldPlaced[] Placed, [property: Id(1)] bool OldReleased);
 
+/// <remarks>Version 1 adds <see cref="HoldsEnded"/>, which a node running version 0 does not know.</remarks>
+[Version(1)]
 public interface IRequestGrain : IGrainWithStringKey
 {
     /// <summary>A desk registers a child of its region, or a caseworker files one with the desk of the region the child lives in.</summary>
@@ -77,6 +81,13 @@ public interface IRequestGrain : IGrainWithStringKey
 
     /// <summary>The provider accepts a hold: the child is placed at that offering, then every other hold of the child is released.</summary>
     Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency);
+
+    /// <summary>
+    /// The offering's grain tells the child's that these of its holds ended there (declined, released, expired), so the
+    /// child's next hold is judged without a read. Only a hint: the hold's command guards what it was judged on.
+    /// </summary>
+    [OneWay]
+    Task HoldsEnded(Guid[] holdIds);
 }
 
 [GenerateSerializer, Immutable, Alias("mm.Escalation")]
@@ -85,16 +96,33 @@ public sealed record Escalation(
     [property: Id(3)] DateTimeOffset EscalatedAt, [property: Id(4)] string Reason);
 
 /// <summary>
-/// Judges every change of one request against the database as it is (it keeps no state between calls: the offering
-/// grains, the sibling group's split and other requests joining a group also move this row), writes in one transaction
-/// with the row's version in the WHERE clause, and only then answers and pushes the change.
+/// Judges every change of one request against the database as it is (the offering grains, the sibling group's split and
+/// other requests joining a group also move this row), writes in one transaction with the row's version in the WHERE
+/// clause, and only then answers and pushes the change. The one thing it keeps between calls is what the child's last
+/// hold was judged on (<see cref="HoldBasis"/>), from one hold to the next: the next hold's command guards all of it, a
+/// refusal judged from it is judged again from the rows, and any other call forgets it.
 /// </summary>
 [PreferLocalPlacement]
 public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, HomeAreaOptions homeArea, TimeProvider clock,
     ILogger<RequestGrain> logger)
-    : Grain, IRequestGrain
+    : Grain, IRequestGrain, IIncomingGrainCallFilter
 {
     private const int Attempts = 3;
+
+    private HoldBasis? _basis;
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        // Any call but a hold and the news of holds that ended may change the request: what the last hold knew is dropped.
+        if (context.InterfaceMethod.Name is not (nameof(PlaceHold) or nameof(HoldsEnded))) _basis = null;
+        await context.Invoke();
+    }
+
+    public Task HoldsEnded(Guid[] holdIds)
+    {
+        _basis = _basis?.Without(holdIds);
+        return Task.CompletedTask;
+    }
 
     private string RegionCode => RequestGrainKey.Parse(this.GetPrimaryKeyString()).RegionCode;
     private Guid RequestId => RequestGrainKey.Parse(this.GetPrimaryKeyString()).RequestId;
@@ -390,11 +418,25 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         OfRegion(desk);
         for (var attempt = 1; ; attempt++)
         {
+            var remembered = _basis;
+            _basis = null;
             try
             {
-                var command = await HoldCommandAsync(desk, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency, replacing: 0);
-                if (command.Stored is { } stored) return stored;
-                return await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command.Command!);
+                var (stored, command, basis) = await HoldCommandAsync(desk, offeringId, matchingRoundId, parallel, outsidePolicyReason, idempotency,
+                    replacing: 0, remembered);
+                if (stored is not null) return stored;
+                var placed = await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command!);
+                _basis = basis!.After(placed, RequestId);
+                return placed;
+            }
+            catch (MarketRuleException refused) when (remembered is not null && StaleMemoryMayRefuse.Contains(refused.Code))
+            {
+                // Judged from memory and refused (here on holds that may have ended at offerings that could not tell this
+                // grain, by the offering on the child as remembered, or by a guard that found the rows moved): judge again
+                // from the rows, which alone may refuse. Not counted as an attempt; it happens once a call at most, as
+                // nothing is remembered after it.
+                attempt--;
+                logger.LogDebug("Request {RequestId}: a hold judged from memory was refused ({Code}); judging again from the rows", RequestId, refused.Code);
             }
             catch (MarketRuleException changed) when (changed.Code == RuleCode.RequestChanged && attempt < Attempts)
             {
@@ -403,6 +445,13 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             }
         }
     }
+
+    /// <summary>The refusals a hold judged on a stale memory of the child may get (the rest do not depend on it).</summary>
+    private static readonly HashSet<RuleCode> StaleMemoryMayRefuse =
+    [
+        RuleCode.RequestChanged, RuleCode.AlreadyHeldHere, RuleCode.TooManyHolds, RuleCode.ParallelHoldNeedsConfirmation,
+        RuleCode.PlaceUnsuitable, RuleCode.OutsidePolicyNeedsReason,
+    ];
 
     private const int ReleaseAttempts = 3;
 
@@ -427,8 +476,9 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             try
             {
                 // The new hold stays the round's proposal, as the one it replaces was (the desk can swap again).
-                var command = await HoldCommandAsync(desk, offeringId, current.MatchingRoundId, parallel: true, outsidePolicyReason, null, replacing: 1);
-                placed = await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command.Command!);
+                var (_, command, _) = await HoldCommandAsync(desk, offeringId, current.MatchingRoundId, parallel: true, outsidePolicyReason, null,
+                    replacing: 1, remembered: null);
+                placed = await GrainFactory.GetGrain<IOfferingGrain>(offeringId).PlaceHolds(command!);
                 break;
             }
             catch (MarketRuleException changed) when (changed.Code == RuleCode.RequestChanged && attempt < Attempts)
@@ -464,49 +514,43 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
     }
 
     /// <summary>
-    /// The child, the region's rules and the child's holds in one read, judged: the command for the offering's grain.
-    /// <paramref name="replacing"/>: holds of the child that this one replaces (a swap), not counted against the limits.
+    /// The child's side of a hold judged on what the grain remembers of the child (<paramref name="remembered"/>) or, without
+    /// it, on the child, its siblings, the region's rules and the child's holds read in one round trip:
+    /// the command for the offering's grain and the basis it was judged on. <paramref name="replacing"/>: holds of the
+    /// child that this one replaces (a swap), not counted against the limits.
     /// </summary>
-    private async Task<(HoldPlaced[]? Stored, HoldCommand? Command)> HoldCommandAsync(Actor desk, Guid offeringId, Guid? matchingRoundId, bool parallel,
-        string? outsidePolicyReason, IdempotentRequest? idempotency, int replacing)
+    private async Task<(HoldPlaced[]? Stored, HoldCommand? Command, HoldBasis? Basis)> HoldCommandAsync(Actor desk, Guid offeringId,
+        Guid? matchingRoundId, bool parallel, string? outsidePolicyReason, IdempotentRequest? idempotency, int replacing, HoldBasis? remembered)
     {
+        if (remembered is not null && idempotency is null && matchingRoundId is null)
+            return (null, Judged(remembered), remembered);
         await using var connection = await database.OpenAsync();
         if (await Idempotency.StoredAsync<HoldPlaced[]>(connection, null, desk, idempotency) is { } stored)
-            return (stored, null);
+            return (stored, null, null);
         if (matchingRoundId is not null && await connection.ExecuteScalarAsync<long>(
                 "SELECT count(*) FROM matching_rounds WHERE id = @matchingRoundId AND region_code = @regionCode",
                 new { matchingRoundId, regionCode = RegionCode }) == 0)
             throw MarketRuleException.NotFound("This matching round");
-        var found = (await connection.QueryAsync<MarketRows.RequestRow, HoldLimits, (MarketRows.RequestRow Child, HoldLimits Limits)>($"""
-            SELECT c.*, g.hold_hours AS HoldHours, g.max_parallel_holds AS MaxParallelHolds,
-                   g.allow_out_of_region AS AllowOutOfRegion, g.allow_non_contracted AS AllowNonContracted,
-                   (SELECT count(*) FROM holds h WHERE h.request_id = c.Id AND h.status = 'active') AS ActiveHolds,
-                   (SELECT count(*) FROM holds h WHERE h.request_id = c.Id AND h.status = 'active' AND h.offering_id = @offeringId) AS HeldHere
-            FROM ({MarketRows.SelectRequests} WHERE id = @requestId AND region_code = @regionCode AND status = 'open') c
-            JOIN regions g ON g.code = c.RegionCode
-            """, (child, limits) => (child, limits), new { requestId = RequestId, offeringId, regionCode = RegionCode }, splitOn: "HoldHours")).ToList();
-        if (found.Count == 0) throw MarketRuleException.NotFound("This open request");
-        var (child, region) = found[0];
-        if (region.HeldHere > 0)
-            throw new MarketRuleException(RuleCode.AlreadyHeldHere, "This child already has a hold on this place.", "offeringId");
-        var others = region.ActiveHolds - replacing;
-        if (others >= region.MaxParallelHolds)
-            throw new MarketRuleException(RuleCode.TooManyHolds,
-                $"This child already has {region.ActiveHolds} holds; the region allows {region.MaxParallelHolds} at once.");
-        if (others > 0 && !parallel)
-            throw new MarketRuleException(RuleCode.ParallelHoldNeedsConfirmation,
-                $"This child already has {region.ActiveHolds} hold(s) waiting for a provider's answer. Another hold takes a second scarce place: " +
-                $"place it only deliberately, as a parallel hold (at most {region.MaxParallelHolds} at once).", "parallel");
-        MarketRows.RequestRow[] children = child.SiblingGroup is null
-            ? [child]
-            : [.. await connection.QueryAsync<MarketRows.RequestRow>(
-                MarketRows.SelectRequests + " WHERE region_code = @regionCode AND sibling_group = @group AND status = 'open' ORDER BY id",
-                new { regionCode = RegionCode, group = child.SiblingGroup })];
-        // The group was split (or the child left it) between the two reads: judge again.
-        if (children.All(c => c.Id != RequestId))
-            throw new MarketRuleException(RuleCode.RequestChanged, "The child's sibling group changed meanwhile; try again.");
-        return (null, new HoldCommand(desk, children, matchingRoundId, region.HoldHours, idempotency, others, outsidePolicyReason,
-            region.AllowOutOfRegion, region.AllowNonContracted));
+        var basis = remembered ?? await HoldBasis.ReadAsync(connection, RegionCode, RequestId) ?? throw MarketRuleException.NotFound("This open request");
+        return (null, Judged(basis), basis);
+
+        HoldCommand Judged(HoldBasis on)
+        {
+            var active = on.ActiveHolds.Count;
+            var rules = on.Rules;
+            if (on.ActiveHolds.Values.Contains(offeringId))
+                throw new MarketRuleException(RuleCode.AlreadyHeldHere, "This child already has a hold on this place.", "offeringId");
+            var others = active - replacing;
+            if (others >= rules.MaxParallelHolds)
+                throw new MarketRuleException(RuleCode.TooManyHolds,
+                    $"This child already has {active} holds; the region allows {rules.MaxParallelHolds} at once.");
+            if (others > 0 && !parallel)
+                throw new MarketRuleException(RuleCode.ParallelHoldNeedsConfirmation,
+                    $"This child already has {active} hold(s) waiting for a provider's answer. Another hold takes a second scarce place: " +
+                    $"place it only deliberately, as a parallel hold (at most {rules.MaxParallelHolds} at once).", "parallel");
+            return new HoldCommand(desk, on.Children, matchingRoundId, rules.HoldHours, idempotency, others, outsidePolicyReason,
+                rules.AllowOutOfRegion, rules.AllowNonContracted, new HoldPremise(RequestId, active, rules.MaxParallelHolds));
+        }
     }
 
     public async Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency)
@@ -624,16 +668,6 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             childWishes = input.ChildWishes ?? "", parentWishes = input.ParentWishes ?? "",
         });
         return parameters;
-    }
-
-    private sealed class HoldLimits
-    {
-        public int HoldHours { get; init; }
-        public int MaxParallelHolds { get; init; }
-        public bool AllowOutOfRegion { get; init; }
-        public bool AllowNonContracted { get; init; }
-        public int ActiveHolds { get; init; }
-        public int HeldHere { get; init; }
     }
 
     private sealed class CurrentHold

@@ -268,7 +268,6 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         """, new { hold.HoldId, offeringId = OfferingId, now, reason, note }, () => new HoldsMoved());
             });
             _holds?.Ended(holds.Select(hold => hold.HoldId));
-            TellChildren(holds);
             return true;
         }, provider, idempotency);
 
@@ -298,7 +297,8 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                 throw new ArgumentOutOfRangeException(nameof(status), status, "Holds end here as expired or released.");
             if (_state is null || holdIds.Length == 0) return 0;
             var now = clock.GetUtcNow();
-            List<HoldRow> ended = [];
+            var ended = 0;
+            Guid[] endedIds = [];
             await WriteWithHoldsAsync(async (connection, transaction) =>
             {
                 var holds = new List<HoldRow>();
@@ -312,7 +312,8 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                         """, new { holdId, offeringId = OfferingId, status, now }, transaction);
                     if (hold is not null) holds.Add(hold);
                 }
-                ended = holds;
+                ended = holds.Count;
+                endedIds = [.. holds.Select(hold => hold.HoldId)];
                 return (UnitsMove.GiveBack(holds.Count), (updated, record) =>
                 {
                     foreach (var hold in holds)
@@ -321,19 +322,9 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     return Task.CompletedTask;
                 });
             });
-            _holds?.Ended(ended.Select(hold => hold.HoldId));
-            // A hold expires the region's hold time after it was placed, when its child's grain is long gone; a region's tick
-            // ends many at once: waking each grain would cost more than the read it might save.
-            if (status == "released") TellChildren(ended);
-            return ended.Count;
+            _holds?.Ended(endedIds);
+            return ended;
         });
-
-    /// <summary>Tells the children's request grains which of their holds ended here (they judge a next hold from what they know).</summary>
-    private void TellChildren(IEnumerable<HoldRow> ended)
-    {
-        foreach (var child in ended.GroupBy(hold => (hold.RegionCode, hold.RequestId)))
-            _ = GrainFactory.Request(child.Key.RegionCode, child.Key.RequestId).HoldsEnded([.. child.Select(hold => hold.HoldId)]);
-    }
 
     public Task EndPlacement(Actor actor, Guid placementId, DateOnly endDate, string reason) =>
         GuardedAsync<bool>(async () =>

@@ -58,6 +58,7 @@ public static class EngineHosting
         services.AddSingleton<Offerings.HoldReads>();
         services.AddSingleton<Offerings.PlacementReads>();
         services.AddSingleton<Grains.HoldOwners>();
+        services.AddSingleton<Requests.EndedHolds>();
         services.AddSingleton<Grains.HoldCommands>();
         services.AddSingleton<Networks.NetworkReads>();
         services.AddSingleton<Offerings.LocationContacts>();

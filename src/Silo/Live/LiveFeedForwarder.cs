@@ -1,6 +1,7 @@
 using Dapper;
 using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
+using Matchmaker.Silo.Requests;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,8 @@ public interface IMarketEventSink
 /// so a change whose node died between commit and push still reaches every client.
 /// </summary>
 public sealed class LiveFeedForwarder(
-    IGrainFactory grains, Database database, IMarketEventSink sink, IHostApplicationLifetime lifetime, ILogger<LiveFeedForwarder> logger)
+    IGrainFactory grains, Database database, IMarketEventSink sink, EndedHolds endedHolds, IHostApplicationLifetime lifetime,
+    ILogger<LiveFeedForwarder> logger)
     : BackgroundService, IMarketFeedObserver
 {
     private static readonly TimeSpan Resubscribe = TimeSpan.FromSeconds(10);
@@ -201,6 +203,7 @@ public sealed class LiveFeedForwarder(
 
     private async Task DeliverAsync(List<MarketChange> changes, CancellationToken cancellationToken)
     {
+        endedHolds.HeardOf(changes);
         foreach (var change in changes)
         {
             try

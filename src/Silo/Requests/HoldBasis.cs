@@ -65,13 +65,10 @@ internal sealed class HoldBasis
             .Where(hold => hold.RequestId == requestId).Select(hold => KeyValuePair.Create(hold.HoldId, hold.OfferingId)))),
     };
 
-    /// <summary>The basis without holds that ended at their offering (one this basis does not know changes nothing).</summary>
-    public HoldBasis Without(IEnumerable<Guid> endedHoldIds) => new()
-    {
-        Children = Children,
-        Rules = Rules,
-        ActiveHolds = ActiveHolds.Where(hold => !endedHoldIds.Contains(hold.Key)).ToDictionary(),
-    };
+    /// <summary>The basis without the child's holds that have ended at their offerings.</summary>
+    public HoldBasis Without(Func<Guid, bool> ended) => ActiveHolds.Keys.Any(ended)
+        ? new() { Children = Children, Rules = Rules, ActiveHolds = ActiveHolds.Where(hold => !ended(hold.Key)).ToDictionary() }
+        : this;
 
     private sealed class ActiveHold
     {

@@ -6,8 +6,6 @@ using Matchmaker.Silo.Grains;
 using Matchmaker.Silo.Live;
 using Matchmaker.Silo.Market;
 using Microsoft.Extensions.Logging;
-using Orleans.CodeGeneration;
-using Orleans.Concurrency;
 using Orleans.Placement;
 
 namespace Matchmaker.Silo.Requests;
@@ -26,8 +24,6 @@ public sealed record InformationAdded([property: Id(0)] long Version);
 [GenerateSerializer, Immutable, Alias("mm.HoldSwap")]
 public sealed record HoldSwap([property: Id(0)] HoldPlaced[] Placed, [property: Id(1)] bool OldReleased);
 
-/// <remarks>Version 1 adds <see cref="HoldsEnded"/>, which a node running version 0 does not know.</remarks>
-[Version(1)]
 public interface IRequestGrain : IGrainWithStringKey
 {
     /// <summary>A desk registers a child of its region, or a caseworker files one with the desk of the region the child lives in.</summary>
@@ -81,13 +77,6 @@ public interface IRequestGrain : IGrainWithStringKey
 
     /// <summary>The provider accepts a hold: the child is placed at that offering, then every other hold of the child is released.</summary>
     Task<Guid[]> Accept(Actor provider, Guid holdId, Guid offeringId, DateOnly startDate, IdempotentRequest? idempotency);
-
-    /// <summary>
-    /// The offering's grain tells the child's that these of its holds ended there (declined, released, expired), so the
-    /// child's next hold is judged without a read. Only a hint: the hold's command guards what it was judged on.
-    /// </summary>
-    [OneWay]
-    Task HoldsEnded(Guid[] holdIds);
 }
 
 [GenerateSerializer, Immutable, Alias("mm.Escalation")]
@@ -103,8 +92,8 @@ public sealed record Escalation(
 /// refusal judged from it is judged again from the rows, and any other call forgets it.
 /// </summary>
 [PreferLocalPlacement]
-public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, HomeAreaOptions homeArea, TimeProvider clock,
-    ILogger<RequestGrain> logger)
+public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, HomeAreaOptions homeArea, EndedHolds endedHolds,
+    TimeProvider clock, ILogger<RequestGrain> logger)
     : Grain, IRequestGrain, IIncomingGrainCallFilter
 {
     private const int Attempts = 3;
@@ -113,15 +102,9 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        // Any call but a hold and the news of holds that ended may change the request: what the last hold knew is dropped.
-        if (context.InterfaceMethod.Name is not (nameof(PlaceHold) or nameof(HoldsEnded))) _basis = null;
+        // Any call but a hold may change the request: what the last hold knew is dropped.
+        if (context.InterfaceMethod.Name != nameof(PlaceHold)) _basis = null;
         await context.Invoke();
-    }
-
-    public Task HoldsEnded(Guid[] holdIds)
-    {
-        _basis = _basis?.Without(holdIds);
-        return Task.CompletedTask;
     }
 
     private string RegionCode => RequestGrainKey.Parse(this.GetPrimaryKeyString()).RegionCode;
@@ -418,7 +401,8 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         OfRegion(desk);
         for (var attempt = 1; ; attempt++)
         {
-            var remembered = _basis;
+            // Less the holds this node heard had ended since (a provider's decline, a release).
+            var remembered = _basis?.Without(endedHolds.Ended);
             _basis = null;
             try
             {

@@ -32,8 +32,9 @@ public sealed class EndedHolds
             {
                 hold = JsonSerializer.Deserialize<HoldChangedPayload>(change.Payload, Journal.EventJson);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
             {
+                // Only a hint: a payload it cannot read must never hold up the live feed that brought it.
                 continue;
             }
             if (hold is null || hold.Status == "active") continue;

@@ -27,7 +27,8 @@ public sealed class EndedHoldsTests
         var ended = new EndedHolds();
         var hold = Guid.NewGuid();
 
-        ended.HeardOf([Hold(hold, "declined") with { Topic = MarketEvent.AvailabilityChanged }, Hold(hold, "declined") with { Payload = "{not json" }]);
+        ended.HeardOf([Hold(hold, "declined") with { Topic = MarketEvent.AvailabilityChanged }, Hold(hold, "declined") with { Payload = "{not json" },
+            Hold(hold, "declined") with { Payload = null! }]);
 
         Assert.False(ended.Ended(hold));
     }

@@ -1,143 +1,170 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
-
-using Matchmaker.Tests.Infrastructure;
 
 namespace Matchmaker.LoadTests;
 
 /// <summary>
 /// Many desks connected live over the nodes; a provider changes one offering's capacity through the first node again
 /// and again. Measures, for every client and every change, the time from sending the change to the client receiving
-/// it, and counts the changes a client never received.
+/// it, and counts the changes a client never received. The desks run in this process, or spread over several.
 /// </summary>
 public static class FanoutCommand
 {
+    public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    private const string UsageText = "Usage: fanout NODE[,NODE...] CLIENTS [CHANGES=20] [--processes N] [--node-pids PID[,PID...]] [--signalr-client] [--each]";
+
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length < 2 || !int.TryParse(args[1], out var clients) || clients is < 1 or > 20_000)
+        var options = FanoutOptions.Parse(args);
+        if (options is null)
         {
-            Console.Error.WriteLine("Usage: fanout NODE[,NODE...] CLIENTS [CHANGES=20] [--signalr-client] [--each]");
+            Console.Error.WriteLine(UsageText);
             return 2;
         }
         // The official client costs the console about 50 µs of CPU per message received (issue 23): at 5,000 desks on
         // the nodes' own two cores it was a large part of what it measured. The raw client speaks the same protocol.
         // Each received message otherwise wakes a pool thread to run its continuation; the desks' work per message is a
-        // byte search, so the socket engine's threads (one per core) run it. Read once, when the first socket is made
-        // (none yet). A desk's time is taken after its message is read, so the console's own queue counts against it.
-        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-        var official = args.Contains("--signalr-client");
-        // Where the tail comes from: the median and slowest client of every change, one line each.
-        var each = args.Contains("--each");
-        args = [.. args.Where(a => a is not ("--signalr-client" or "--each"))];
-        var market = new LoadMarket(LoadMarket.ParseNodes(args[0]));
-        var changes = args.Length > 2 ? int.Parse(args[2]) : 20;
+        // byte search, so the socket engine's thread runs it. Read once, when the first socket is made (none yet). A
+        // desk's time is taken after its message is read, so the console's own queue counts against it.
+        Environment.SetEnvironmentVariable(InlineCompletions, "1");
+        var market = new LoadMarket(LoadMarket.ParseNodes(options.Nodes));
         var offering = (await market.OfferingsAsync(1))[0];
         using var provider = market.Client(offering.ProviderToken);
         var own = await provider.GetFromJsonAsync<JsonElement>("/api/v1/offerings");
         var now = own.EnumerateArray().Single(o => o.GetProperty("offeringId").GetGuid() == offering.Id);
         var occupied = now.GetProperty("occupiedUnits").GetInt32();
-        var baseTotal = occupied + now.GetProperty("heldUnits").GetInt32() + 10;
+        var watched = new WatchedChanges(offering.Id, occupied + now.GetProperty("heldUnits").GetInt32() + 10, options.Changes);
 
-        // received[client][change]: the moment the client heard change n (totalUnits = baseTotal + n + 1).
-        var received = new long[clients][];
-        var clock = Stopwatch.StartNew();
-        var connections = new HubConnection?[clients];
-        var raws = new RawDeskClient?[clients];
-        var offeringText = System.Text.Encoding.UTF8.GetBytes(offering.Id.ToString());
-        var regions = Matchmaker.Silo.Demo.DemoRegions.All;
         var connecting = Stopwatch.StartNew();
-        var failed = 0;
-        foreach (var batch in Enumerable.Range(0, clients).Chunk(100))
-        {
-            await Task.WhenAll(batch.Select(async c =>
-            {
-                received[c] = new long[changes];
-                void Heard(int totalUnits)
-                {
-                    var n = totalUnits - baseTotal - 1;
-                    if (n >= 0 && n < changes && received[c][n] == 0) received[c][n] = clock.ElapsedTicks;
-                }
-                var node = market.Nodes[c % market.Nodes.Count];
-                var token = LoadMarket.DemoToken("desk", regions[c % regions.Count].Code);
-                try
-                {
-                    if (official)
-                    {
-                        var connection = connections[c] = DeskHub.Connect(node, token);
-                        connection.On<JsonElement>("availabilityChanged", change =>
-                        {
-                            if (change.GetProperty("offeringId").GetGuid() == offering.Id) Heard(change.GetProperty("totalUnits").GetInt32());
-                        });
-                        await connection.StartAsync();
-                    }
-                    else
-                        await (raws[c] = new RawDeskClient(node, token)).StartAsync(offeringText, Heard);
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException or System.Net.WebSockets.WebSocketException or TimeoutException)
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            }));
-        }
-        Console.Out.WriteLine($"{clients - failed} of {clients} desk clients connected over {market.Nodes.Count} node(s) in {connecting.Elapsed.TotalSeconds:0.0} s");
+        await using var desks = await Desks.ConnectAsync(options, market.Nodes, watched);
+        Console.Out.WriteLine($"{desks.Connected} of {options.Clients} desk clients connected over {market.Nodes.Count} node(s) " +
+            $"in {options.Processes} process(es) in {connecting.Elapsed.TotalSeconds:0.0} s");
         await Task.Delay(TimeSpan.FromSeconds(2));
+        // What the nodes spend with every desk connected and nothing changing (pings both ways), to set against a change.
+        var restBefore = NodesCpu(options.NodePids);
+        var rest = Stopwatch.StartNew();
+        if (options.NodePids.Count > 0) await Task.Delay(TimeSpan.FromSeconds(5));
+        var nodesAtRest = (NodesCpu(options.NodePids) - restBefore).TotalSeconds / rest.Elapsed.TotalSeconds;
 
-        var sent = new long[changes];
-        // Whether the load console itself is the bottleneck: its own CPU and the machine's while the changes go out.
-        var console = Process.GetCurrentProcess();
-        var consoleBefore = console.TotalProcessorTime;
+        var sent = new long[options.Changes];
+        // Whether the load console itself is the bottleneck: its own CPU (every process of it), the nodes' when their PIDs
+        // are given, and the machine's while the changes go out.
+        var consoleBefore = desks.ConsoleCpu();
+        var nodesBefore = NodesCpu(options.NodePids);
         var machineBefore = MachineCpu.Read();
         var window = Stopwatch.StartNew();
-        for (var n = 0; n < changes; n++)
+        for (var n = 0; n < options.Changes; n++)
         {
-            sent[n] = clock.ElapsedTicks;
-            var response = await provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = baseTotal + n + 1, occupiedUnits = occupied });
+            sent[n] = Stopwatch.GetTimestamp();
+            var response = await provider.PutAsJsonAsync($"/api/v1/offerings/{offering.Id}/capacity", new { totalUnits = watched.BaseTotal + n + 1, occupiedUnits = occupied });
             response.EnsureSuccessStatusCode();
             await Task.Delay(500);
         }
         await Task.Delay(TimeSpan.FromSeconds(5));
-        console.Refresh();
-        var consoleShare = (console.TotalProcessorTime - consoleBefore).TotalSeconds / window.Elapsed.TotalSeconds;
+        var consoleCpu = desks.ConsoleCpu() - consoleBefore;
+        var nodesCpu = NodesCpu(options.NodePids) - nodesBefore;
         var machine = MachineCpu.Read().BusySince(machineBefore);
+        var seconds = window.Elapsed.TotalSeconds;
 
+        var heard = await desks.HeardAsync();
         var latencies = new List<double>();
         var missed = 0;
-        var counted = Enumerable.Range(0, clients)
-            .Where(c => connections[c]?.State == HubConnectionState.Connected || raws[c]?.Connected == true).ToList();
-        foreach (var c in counted)
+        foreach (var desk in heard)
         {
-            for (var n = 0; n < changes; n++)
+            for (var n = 0; n < options.Changes; n++)
             {
-                if (received[c][n] == 0) missed++;
-                else latencies.Add(Stopwatch.GetElapsedTime(sent[n], received[c][n]).TotalMilliseconds);
+                if (desk[n] == 0) missed++;
+                else latencies.Add(Stopwatch.GetElapsedTime(sent[n], desk[n]).TotalMilliseconds);
             }
         }
         latencies.Sort();
-        if (each) PrintEachChange(received, sent, counted);
-        Console.Out.WriteLine($"{changes} changes to {counted.Count} clients: p50 {LoadMarket.Percentile(latencies, 0.5):0.0} ms, " +
+        if (options.Each) PrintEachChange(heard, sent);
+        Console.Out.WriteLine($"{options.Changes} changes to {heard.Count} clients: p50 {LoadMarket.Percentile(latencies, 0.5):0.0} ms, " +
             $"p99 {LoadMarket.Percentile(latencies, 0.99):0.0} ms, max {(latencies.Count > 0 ? latencies[^1] : 0):0.0} ms, {missed} missed" +
-            (clients - failed - counted.Count is > 0 and var dropped ? $", {dropped} connection(s) dropped before the end" : ""));
-        var consoleMsPerChange = consoleShare * window.Elapsed.TotalMilliseconds / changes;
-        Console.Out.WriteLine($"load console CPU {consoleShare:P0} of one core over the {window.Elapsed.TotalSeconds:0} s of changes " +
-            $"({consoleMsPerChange:0} ms of CPU per change received by all its clients); the machine's {Environment.ProcessorCount} cores {machine:P0} busy");
-        foreach (var batch in connections.OfType<HubConnection>().Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
-        foreach (var batch in raws.OfType<RawDeskClient>().Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
+            (desks.Connected - heard.Count is > 0 and var dropped ? $", {dropped} connection(s) dropped before the end" : ""));
+        Console.Out.WriteLine($"load console CPU {consoleCpu.TotalSeconds / seconds:P0} of one core over the {seconds:0} s of changes " +
+            $"({consoleCpu.TotalMilliseconds / options.Changes:0} ms of CPU per change received by all its clients); " +
+            (options.NodePids.Count > 0 ? $"the nodes {nodesCpu.TotalSeconds / seconds:P0} ({nodesCpu.TotalMilliseconds / options.Changes:0} ms per change; " +
+                $"{(nodesCpu.TotalSeconds - nodesAtRest * seconds) * 1000 / options.Changes:0} ms above their {nodesAtRest:P0} at rest); " : "") +
+            $"the machine's {Environment.ProcessorCount} cores {machine:P0} busy");
         return 0;
     }
 
-    private static void PrintEachChange(long[][] received, long[] sent, List<int> counted)
+    private static TimeSpan NodesCpu(IReadOnlyList<int> pids) =>
+        pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + Process.GetProcessById(pid).TotalProcessorTime);
+
+    private static void PrintEachChange(List<long[]> heard, long[] sent)
     {
         for (var n = 0; n < sent.Length; n++)
         {
-            var heard = counted.Where(c => received[c][n] != 0)
-                .Select(c => Stopwatch.GetElapsedTime(sent[n], received[c][n]).TotalMilliseconds).Order().ToList();
-            var missed = counted.Count - heard.Count;
-            Console.Out.WriteLine(heard.Count == 0
-                ? $"change {n + 1}: heard by none of {counted.Count}"
-                : $"change {n + 1}: {heard.Count} heard, {missed} missed, first {heard[0]:0.0} ms, p50 {LoadMarket.Percentile(heard, 0.5):0.0} ms, " +
-                  $"p99 {LoadMarket.Percentile(heard, 0.99):0.0} ms, max {heard[^1]:0.0} ms");
+            var times = heard.Where(desk => desk[n] != 0)
+                .Select(desk => Stopwatch.GetElapsedTime(sent[n], desk[n]).TotalMilliseconds).Order().ToList();
+            var missed = heard.Count - times.Count;
+            Console.Out.WriteLine(times.Count == 0
+                ? $"change {n + 1}: heard by none of {heard.Count}"
+                : $"change {n + 1}: {times.Count} heard, {missed} missed, first {times[0]:0.0} ms, p50 {LoadMarket.Percentile(times, 0.5):0.0} ms, " +
+                  $"p99 {LoadMarket.Percentile(times, 0.99):0.0} ms, max {times[^1]:0.0} ms");
+        }
+    }
+
+    private sealed record FanoutOptions(string Nodes, int Clients, int Changes, int Processes, IReadOnlyList<int> NodePids, bool Official, bool Each)
+    {
+        public static FanoutOptions? Parse(string[] args)
+        {
+            var rest = new List<string>();
+            var processes = 1;
+            IReadOnlyList<int> pids = [];
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (args[i] == "--processes" && i + 1 < args.Length && int.TryParse(args[++i], out var p) && p is >= 1 and <= 16) processes = p;
+                else if (args[i] == "--node-pids" && i + 1 < args.Length) pids = [.. args[++i].Split(',').Select(int.Parse)];
+                else if (args[i] is "--processes" or "--node-pids") return null;
+                else rest.Add(args[i]);
+            }
+            var official = rest.Remove("--signalr-client");
+            var each = rest.Remove("--each");
+            if (rest.Count is < 2 or > 3 || !int.TryParse(rest[1], out var clients) || clients is < 1 or > 20_000) return null;
+            var changes = 20;
+            if (rest.Count == 3 && (!int.TryParse(rest[2], out changes) || changes < 1)) return null;
+            return new FanoutOptions(rest[0], clients, changes, Math.Min(processes, clients), pids, official, each);
+        }
+    }
+
+    /// <summary>The run's desks: in this process, or in child processes of a share each.</summary>
+    private sealed class Desks : IAsyncDisposable
+    {
+        private DeskCrowd? _here;
+        private List<DeskProcess> _children = [];
+
+        public int Connected { get; private set; }
+
+        public static async Task<Desks> ConnectAsync(FanoutOptions options, IReadOnlyList<Uri> nodes, WatchedChanges watched)
+        {
+            var desks = new Desks();
+            if (options.Processes == 1)
+            {
+                desks._here = await DeskCrowd.ConnectAsync(nodes, 0, options.Clients, watched, options.Official);
+                desks.Connected = options.Clients - desks._here.Failed;
+                return desks;
+            }
+            var shares = Enumerable.Range(0, options.Processes)
+                .Select(p => (First: options.Clients * p / options.Processes, Next: options.Clients * (p + 1) / options.Processes));
+            desks._children = [.. await Task.WhenAll(shares.Select(s => DeskProcess.StartAsync(options.Nodes, s.First, s.Next - s.First, watched, options.Official)))];
+            desks.Connected = desks._children.Sum(c => c.Connected);
+            return desks;
+        }
+
+        public TimeSpan ConsoleCpu() =>
+            _children.Aggregate(Process.GetCurrentProcess().TotalProcessorTime, (sum, child) => sum + child.Cpu());
+
+        public async Task<List<long[]>> HeardAsync() =>
+            _here is not null ? _here.StillConnected() : [.. (await Task.WhenAll(_children.Select(c => c.HeardAsync()))).SelectMany(h => h)];
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_here is not null) await _here.DisposeAsync();
+            foreach (var child in _children) await child.DisposeAsync();
         }
     }
 }

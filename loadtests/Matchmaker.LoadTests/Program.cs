@@ -15,6 +15,7 @@ return args.FirstOrDefault() switch
     "cycles" => await CyclesCommand.RunAsync(args[1..]),
     "pgbench" => await PgbenchCommand.RunAsync(args[1..]),
     "fanout" => await FanoutCommand.RunAsync(args[1..]),
+    DeskProcess.Command => await DeskProcess.RunChildAsync(args[1..]),
     "failover" => await FailoverCommand.RunAsync(args[1..]),
     "feeds" => await FeedsCommand.RunAsync(args[1..]),
     "heavy" => await HeavyCommand.RunAsync(args[1..]),
@@ -44,8 +45,10 @@ static int Usage()
                                                  hold + decline cycles through the API (demo mode), clients over the nodes
           pgbench NPGSQL-CONNECTION-STRING CLIENTS spread|hot [SECONDS] [OFFERINGS]
                                                  the same cycle's essential SQL run by pgbench on the same database
-          fanout NODE[,NODE...] CLIENTS [CHANGES] [--signalr-client] [--each]
+          fanout NODE[,NODE...] CLIENTS [CHANGES] [--processes N] [--node-pids PID[,PID...]] [--signalr-client] [--each]
                                                  live desk clients over the nodes; capacity change to every client;
+                                                 --processes: the clients spread over N processes of the console;
+                                                 --node-pids: the nodes' CPU beside the console's;
                                                  --each: every change's first, median, p99 and slowest desk
           feeds NPGSQL-CONNECTION-STRING NODE[,NODE...] [MINUTES] [HOLD-CLIENTS] [--without-feeds]
                                                  every provider system feeds all its offerings once a minute while desks

@@ -70,11 +70,9 @@ public sealed class HeavyLane : IDisposable
                 _admitted++;
                 _admittedOf[caller] = _admittedOf.GetValueOrDefault(caller) + 1;
                 // Queued on the lane's threads; every await inside continues there too.
-                task = Task.Factory.StartNew(compute, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+                task = Task.Factory.StartNew(() => ComputeAdmittedAsync(caller, compute), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
                 _results[key] = new Entry(task, ++_order);
-                var started = Stopwatch.GetTimestamp();
-                _ = task.ContinueWith(done => Finished(key, caller, done, Stopwatch.GetElapsedTime(started)), CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _ = task.ContinueWith(done => Finished(key, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 ForgetOldLocked();
             }
         }
@@ -123,14 +121,34 @@ public sealed class HeavyLane : IDisposable
     /// <summary>A computation that ended without a result: never joined, taken out by <see cref="Finished"/>.</summary>
     private static bool Failed(Task computation) => computation.IsFaulted || computation.IsCanceled;
 
-    private void Finished(string key, string caller, Task done, TimeSpan took)
+    /// <summary>
+    /// The computation, giving its caller's share back before its result can be seen: a caller who has its answer is
+    /// never turned away by the run that gave it (a continuation of the result would run only after the caller might
+    /// already have asked again, the lane's thread being the nicer one).
+    /// </summary>
+    private async Task<T> ComputeAdmittedAsync<T>(string caller, Func<Task<T>> compute)
     {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await compute();
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _admitted--;
+                if (--_admittedOf[caller] == 0) _admittedOf.Remove(caller);
+                _averageSeconds = 0.8 * _averageSeconds + 0.2 * Stopwatch.GetElapsedTime(started).TotalSeconds;
+            }
+        }
+    }
+
+    private void Finished(string key, Task done)
+    {
+        // A failure is not a result: the next request computes again.
         lock (_gate)
         {
-            _admitted--;
-            if (--_admittedOf[caller] == 0) _admittedOf.Remove(caller);
-            _averageSeconds = 0.8 * _averageSeconds + 0.2 * took.TotalSeconds;
-            // A failure is not a result: the next request computes again.
             if (!done.IsCompletedSuccessfully && _results.TryGetValue(key, out var entry) && entry.Task == done) _results.Remove(key);
         }
         if (done.Exception is { } failure) _logger.LogError(failure.InnerException ?? failure, "Heavy lane: {Key} failed", key);

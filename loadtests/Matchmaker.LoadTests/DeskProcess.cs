@@ -27,6 +27,8 @@ public sealed class DeskProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         if (official) start.ArgumentList.Add("--signalr-client");
         start.Environment[FanoutCommand.InlineCompletions] = "1";
+        // The desks' receives run on the socket thread; the pool's idle workers would only spin on the cores the nodes need.
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         var process = Process.Start(start)!;
         var said = (await process.StandardOutput.ReadLineAsync())?.Split(' ');
         if (said is not ["connected", var connected, var failed])

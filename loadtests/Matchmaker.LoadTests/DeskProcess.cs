@@ -17,7 +17,10 @@ public sealed class DeskProcess : IAsyncDisposable
     public int Connected { get; }
     public int Failed { get; }
 
-    private DeskProcess(Process process, int connected, int failed) => (_process, Connected, Failed) = (process, connected, failed);
+    private readonly int _changes;
+
+    private DeskProcess(Process process, int connected, int failed, int changes) =>
+        (_process, Connected, Failed, _changes) = (process, connected, failed, changes);
 
     public static async Task<DeskProcess> StartAsync(string nodes, int first, int count, WatchedChanges watched, bool official)
     {
@@ -27,22 +30,22 @@ public sealed class DeskProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         if (official) start.ArgumentList.Add("--signalr-client");
         start.Environment[FanoutCommand.InlineCompletions] = "1";
-        // The desks' receives run on the socket thread; the pool's idle workers would only spin on the cores the nodes need.
-        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         var process = Process.Start(start)!;
         var said = (await process.StandardOutput.ReadLineAsync())?.Split(' ');
         if (said is not ["connected", var connected, var failed])
         {
-            await process.WaitForExitAsync();
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
             throw new InvalidOperationException($"A desk process for clients {first}-{first + count - 1} stopped before its desks were connected.");
         }
-        return new DeskProcess(process, int.Parse(connected), int.Parse(failed));
+        return new DeskProcess(process, int.Parse(connected), int.Parse(failed), watched.Changes);
     }
 
     /// <summary>The CPU the process has used so far.</summary>
     public TimeSpan Cpu()
     {
         _process.Refresh();
+        if (_process.HasExited) throw new InvalidOperationException("A desk process stopped during the run.");
         return _process.TotalProcessorTime;
     }
 
@@ -52,9 +55,14 @@ public sealed class DeskProcess : IAsyncDisposable
         await _process.StandardInput.WriteLineAsync(Report);
         await _process.StandardInput.FlushAsync();
         var heard = new List<long[]>();
-        while (await _process.StandardOutput.ReadLineAsync() is { } line && line != End)
-            heard.Add(line.Split(' ').Select(long.Parse).ToArray());
-        return heard;
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line == End) return heard;
+            var moments = line.Split(' ').Select(long.Parse).ToArray();
+            if (moments.Length != _changes) break;
+            heard.Add(moments);
+        }
+        throw new InvalidOperationException("A desk process stopped before it had reported every desk.");
     }
 
     /// <summary>The child's side: <c>fanout-desks NODES FIRST COUNT OFFERING BASE-TOTAL CHANGES [--signalr-client]</c>.</summary>
@@ -64,9 +72,10 @@ public sealed class DeskProcess : IAsyncDisposable
         await using var crowd = await DeskCrowd.ConnectAsync(LoadMarket.ParseNodes(args[0]), int.Parse(args[1]), int.Parse(args[2]), watched,
             official: args.Contains("--signalr-client"));
         Console.Out.WriteLine($"connected {int.Parse(args[2]) - crowd.Failed} {crowd.Failed}");
-        // The parent's line (or the end of its input, when it stopped) ends the watch. Console input blocks its thread, and
-        // this code may be running on the socket engine's thread (inline completions), which every desk's receive needs.
-        await Task.Factory.StartNew(Console.In.ReadLine, TaskCreationOptions.LongRunning);
+        // The parent's line ends the watch; the end of its input (it stopped) ends the process without a report, which no
+        // one would read. Console input blocks its thread, and this code may be running on a socket engine thread (inline
+        // completions), which the desks' receives need.
+        if (await Task.Factory.StartNew(Console.In.ReadLine, TaskCreationOptions.LongRunning) != Report) return 1;
         var report = new System.Text.StringBuilder();
         foreach (var heard in crowd.StillConnected()) report.AppendJoin(' ', heard).Append('\n');
         report.Append(End).Append('\n');

@@ -117,10 +117,20 @@ public static class FanoutCommand
             IReadOnlyList<int> pids = [];
             for (var i = 0; i < args.Length; i++)
             {
-                if (args[i] == "--processes" && i + 1 < args.Length && int.TryParse(args[++i], out var p) && p is >= 1 and <= 16) processes = p;
-                else if (args[i] == "--node-pids" && i + 1 < args.Length) pids = [.. args[++i].Split(',').Select(int.Parse)];
-                else if (args[i] is "--processes" or "--node-pids") return null;
-                else rest.Add(args[i]);
+                if (args[i] is not ("--processes" or "--node-pids"))
+                {
+                    rest.Add(args[i]);
+                    continue;
+                }
+                if (i + 1 == args.Length) return null;
+                var value = args[++i];
+                if (args[i - 1] == "--processes" && !(int.TryParse(value, out processes) && processes is >= 1 and <= 16)) return null;
+                if (args[i - 1] == "--node-pids")
+                {
+                    var listed = value.Split(',').Select(v => int.TryParse(v, out var pid) && Running(pid) ? pid : 0).ToList();
+                    if (listed.Contains(0)) return null;
+                    pids = listed;
+                }
             }
             var official = rest.Remove("--signalr-client");
             var each = rest.Remove("--each");
@@ -128,6 +138,19 @@ public static class FanoutCommand
             var changes = 20;
             if (rest.Count == 3 && (!int.TryParse(rest[2], out changes) || changes < 1)) return null;
             return new FanoutOptions(rest[0], clients, changes, Math.Min(processes, clients), pids, official, each);
+        }
+
+        private static bool Running(int pid)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
         }
     }
 
@@ -150,7 +173,17 @@ public static class FanoutCommand
             }
             var shares = Enumerable.Range(0, options.Processes)
                 .Select(p => (First: options.Clients * p / options.Processes, Next: options.Clients * (p + 1) / options.Processes));
-            desks._children = [.. await Task.WhenAll(shares.Select(s => DeskProcess.StartAsync(options.Nodes, s.First, s.Next - s.First, watched, options.Official)))];
+            var starting = shares.Select(s => DeskProcess.StartAsync(options.Nodes, s.First, s.Next - s.First, watched, options.Official)).ToList();
+            try
+            {
+                desks._children = [.. await Task.WhenAll(starting)];
+            }
+            catch
+            {
+                // Those that did start are stopped, not left behind.
+                foreach (var started in starting.Where(t => t.IsCompletedSuccessfully)) await started.Result.DisposeAsync();
+                throw;
+            }
             desks.Connected = desks._children.Sum(c => c.Connected);
             return desks;
         }
@@ -164,7 +197,7 @@ public static class FanoutCommand
         public async ValueTask DisposeAsync()
         {
             if (_here is not null) await _here.DisposeAsync();
-            foreach (var child in _children) await child.DisposeAsync();
+            await Task.WhenAll(_children.Select(c => c.DisposeAsync().AsTask()));
         }
     }
 }

@@ -33,6 +33,11 @@ public sealed class RequestModel(Municipalities municipalities, IGrainFactory gr
         Municipalities = await municipalities.ListAsync(null);
         var caller = Caller.Of(HttpContext);
         var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
+        if (Form.Unreadable() is { Count: > 0 } unreadable)
+        {
+            Errors = unreadable;
+            return Page();
+        }
         // Without a home municipality the input fails validation (no home coordinates), so nothing is written anywhere.
         try
         {

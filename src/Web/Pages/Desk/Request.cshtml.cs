@@ -36,7 +36,7 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
             Urgency = request.Urgency, CareType = request.CareType, Needs = [.. request.Needs.Split(',', StringSplitOptions.RemoveEmptyEntries)],
             BirthMonth = request.BirthMonth.ToString("yyyy-MM"), Gender = request.Gender, HomePc4 = request.HomePc4,
             Municipality = request.MunicipalityId ?? Municipalities.OrderBy(m => Math.Abs(m.Lat - request.HomeLat) + Math.Abs(m.Lon - request.HomeLon)).FirstOrDefault()?.Id,
-            MaxDistanceKm = request.MaxDistanceKm, SiblingGroup = request.SiblingGroup, ChildWishes = request.ChildWishes, ParentWishes = request.ParentWishes,
+            MaxDistanceKm = request.MaxDistanceKm.ToString(System.Globalization.CultureInfo.InvariantCulture), SiblingGroup = request.SiblingGroup, ChildWishes = request.ChildWishes, ParentWishes = request.ParentWishes,
         };
         return Page();
     }
@@ -46,6 +46,11 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
         await LoadMunicipalitiesAsync();
         var caller = Caller.Of(HttpContext);
         var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
+        if (Form.Unreadable() is { Count: > 0 } unreadable)
+        {
+            Errors = unreadable;
+            return Page();
+        }
         var input = Form.ToInput(home);
         var owner = grains.Request(caller.RegionCode!, Id ?? Guid.NewGuid());
         try

@@ -19,15 +19,34 @@ public sealed class RequestForm
     public string? Gender { get; set; }
     public string? HomePc4 { get; set; }
     public Guid? Municipality { get; set; }
-    public int? MaxDistanceKm { get; set; } = 50;
+    public string? MaxDistanceKm { get; set; } = "50";
     public string? SiblingGroup { get; set; }
     public string? ChildWishes { get; set; }
     public string? ParentWishes { get; set; }
 
     public RequestInput ToInput(MunicipalityOption? home) => new(
-        CaseReference?.Trim(), MeasureType, DateOnly.TryParse(MeasureStart, CultureInfo.InvariantCulture, out var start) ? start : null,
-        Urgency, CareType, [.. Needs], CareType == Matching.CareTypes.Secure, BirthMonth, Gender, HomePc4?.Trim(),
-        home?.Lat, home?.Lon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes, home?.Id);
+        CaseReference?.Trim(), MeasureType, StartDate, Urgency, CareType, [.. Needs], CareType == Matching.CareTypes.Secure, BirthMonth, Gender,
+        HomePc4?.Trim(), home?.Lat, home?.Lon, Kilometres, SiblingGroup, ChildWishes, ParentWishes, home?.Id);
+
+    /// <summary>
+    /// Fields whose text is no value at all (a date that does not exist, a distance that is no whole number). The page
+    /// cannot bind them, so it refuses them beside their fields and sends nothing: the engine would take them for fields
+    /// left empty, and an edit keeps a field left empty.
+    /// </summary>
+    public Dictionary<string, string[]> Unreadable()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!string.IsNullOrWhiteSpace(MeasureStart) && StartDate is null)
+            errors["measureStart"] = ["Vul een datum in die bestaat, zoals 2026-03-15."];
+        if (!string.IsNullOrWhiteSpace(MaxDistanceKm) && Kilometres is null)
+            errors["maxDistanceKm"] = ["Vul de maximale afstand in als een heel aantal kilometers, van 1 tot en met 400."];
+        return errors;
+    }
+
+    private DateOnly? StartDate => DateOnly.TryParse(MeasureStart, CultureInfo.InvariantCulture, out var start) ? start : null;
+
+    private int? Kilometres =>
+        int.TryParse(MaxDistanceKm?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kilometres) ? kilometres : null;
 
     /// <summary>The form field an error belongs to (the summary links there): the API's names, where the form differs.</summary>
     public static string FieldOf(string error) => error switch

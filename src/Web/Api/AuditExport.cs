@@ -14,14 +14,17 @@ public static class AuditExport
     public const int LongestPeriodDays = 366;
     private const string Header = "id;at_utc;actor_id;actor_kind;role;organisation_id;action;subject_type;subject_id;detail";
 
-    public static async Task<IResult> WriteAsync(string regionCode, DateOnly? from, DateOnly? to, HttpContext context, AuditLog audit)
+    public static async Task<IResult> WriteAsync(string regionCode, DateOnly? from, DateOnly? to, HttpContext context, AuditLog audit, TimeProvider clock)
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
         var errors = new Dictionary<string, string[]>();
         if (from is null) errors["from"] = ["from is required (yyyy-mm-dd)."];
         if (to is null) errors["to"] = ["to is required (yyyy-mm-dd)."];
+        // The log has no entries after today (tomorrow, wherever the caller's day has begun); a later day is a mistake.
+        var tomorrow = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
         if (from > to) errors["to"] = ["to is on or after from."];
+        else if (to > tomorrow) errors["to"] = [$"to is {tomorrow:yyyy-MM-dd} or earlier: the log has no later entries."];
         else if (from is not null && to is not null && to.Value.DayNumber - from.Value.DayNumber >= LongestPeriodDays)
             errors["to"] = [$"A period is at most {LongestPeriodDays} days; export longer periods in parts."];
         if (errors.Count > 0)

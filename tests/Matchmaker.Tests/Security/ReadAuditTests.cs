@@ -97,6 +97,8 @@ public sealed class ReadAuditTests(SharedMarket markets)
         var tooLong = await market.Desk.GetAsync($"{Export}?from={MarketScenario.InDays(-400)}&to={MarketScenario.InDays(0)}");
         var backwards = await market.Desk.GetAsync($"{Export}?from={MarketScenario.InDays(0)}&to={MarketScenario.InDays(-1)}");
         var otherRegion = await market.OtherDesk.GetAsync($"{Export}?from={MarketScenario.InDays(-1)}&to={MarketScenario.InDays(0)}");
+        var farFuture = await market.Desk.GetAsync($"{Export}?from=9999-01-01&to=9999-12-31");
+        var lastDay = await market.Desk.GetAsync($"{Export}?from=9999-12-31&to=9999-12-31");
 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("id;at_utc;actor_id;actor_kind;role", lines[0]);
@@ -105,6 +107,9 @@ public sealed class ReadAuditTests(SharedMarket markets)
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, backwards.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, otherRegion.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, farFuture.StatusCode);
+        Assert.Contains("\"to\"", await farFuture.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, lastDay.StatusCode);
         Assert.Equal(exportsBefore + 1, await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'audit-exported'"));
     }
 }

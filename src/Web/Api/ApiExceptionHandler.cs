@@ -10,7 +10,7 @@ namespace Matchmaker.Web.Api;
 /// is not valid JSON or has a value of the wrong type (400, naming the field), an engine node that went away
 /// mid-call (503, try again). Anything else stays a 500.
 /// </summary>
-public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -50,6 +50,32 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) :
                 Detail = $"The JSON could not be read at '{field}'.",
             };
         }
+        if (exception.StatusCode == 400 && UnboundField(exception.Message) is { } unbound)
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [unbound] = [Unbound(unbound)] })
+            {
+                Status = 400,
+                Title = "The request is not valid",
+                Detail = $"'{unbound}' could not be read.",
+            };
         return new ProblemDetails { Status = exception.StatusCode, Title = "Bad request", Detail = exception.Message };
     }
+
+    private static string Unbound(string field) => field == "body"
+        ? "A JSON body is required."
+        : $"'{field}' has a value of the wrong type or out of range.";
+
+    /// <summary>
+    /// The field a binding failure is about, from the framework's message ("Failed to bind parameter "Nullable`1 page" from
+    /// "abc"", "Implicit body inferred for parameter "input" but no body was provided", ...): the parameter's name, or "body"
+    /// for the request's body. Null when the message names none.
+    /// </summary>
+    private static string? UnboundField(string message)
+    {
+        if (message.Contains("body", StringComparison.OrdinalIgnoreCase)) return "body";
+        var named = UnboundParameter().Match(message);
+        return named.Success ? named.Groups["name"].Value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex UnboundParameter();
 }

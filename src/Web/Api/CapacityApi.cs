@@ -50,7 +50,7 @@ public static class CapacityApi
             return ApiProblems.RegionNotFound(regionCode);
         var errors = new Dictionary<string, string[]>();
         if (careType is not null && !Matching.CareTypes.All.Contains(careType)) errors["careType"] = [$"careType is one of {string.Join(", ", Matching.CareTypes.All.Order())}."];
-        if (page is < 1 or > 100_000) errors["page"] = ["page is 1 or more."];
+        if (page is < 1 or > 100_000) errors["page"] = ["page is 1 to 100000."];
         if (pageSize is < 1 or > LargestPage) errors["pageSize"] = [$"pageSize is between 1 and {LargestPage}."];
         if (errors.Count > 0)
             return ApiProblems.Invalid(errors);

@@ -100,6 +100,34 @@ public sealed class ValidationTests(SharedMarket markets)
         Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
     }
 
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ABodyLeftOutOrAQueryValueThatIsNoValue_IsRefusedNamingIt_WithoutTheFrameworksWords(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        const string Availability = $"/api/v1/regions/{MarketScenario.Region}/availability";
+
+        var answers = new Dictionary<string, HttpResponseMessage>
+        {
+            ["body"] = await market.Provider.PutAsync($"/api/v1/offerings/{offering.Id}/capacity", new StringContent("null", Encoding.UTF8, "application/json")),
+            ["page"] = await market.Desk.GetAsync($"{Availability}?page=abc"),
+            ["freeOnly"] = await market.Desk.GetAsync($"{Availability}?freeOnly=maybe"),
+        };
+        var empty = await market.Desk.PostAsync($"/api/v1/offerings/{offering.Id}/holds", new StringContent("", Encoding.UTF8, "application/json"));
+        var tooFar = await Problem(await market.Desk.GetAsync($"{Availability}?page=100001"));
+
+        foreach (var (field, answer) in answers)
+        {
+            var problem = await Problem(answer);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), field);
+            Assert.DoesNotContain("parameter", problem.GetRawText());
+            Assert.DoesNotContain("Nullable", problem.GetRawText());
+        }
+        Assert.True((await Problem(empty)).GetProperty("errors").TryGetProperty("body", out _));
+        Assert.Contains("100000", tooFar.GetProperty("errors").GetProperty("page")[0].GetString());
+        Assert.Equal(offering.Version, (await market.FactsAsync(offering.Id)).Version);
+    }
+
     [Fact]
     public async Task EveryApiResponse_CarriesTheApiVersion_AndTheOpenApiDocumentIsPublic()
     {

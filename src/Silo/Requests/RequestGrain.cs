@@ -165,7 +165,10 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         var current = await reads.ReadAsync(RegionCode, RequestId) ?? throw MarketRuleException.NotFound("This request");
         if (current.Status != "open")
             throw new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {current.Status} and can no longer be edited.");
-        var merged = current.ToInput().With(patch);
+        var before = current.ToInput();
+        var merged = before.With(patch);
+        // An edit that changes nothing writes nothing: no new version, no "edited" in the child's dossier or the audit.
+        if (merged with { Needs = before.Needs } == before && (merged.Needs ?? []).SequenceEqual(before.Needs ?? [])) return;
         // A caseworker's reference kept as it was is judged as they typed it (its institution's namespace is the engine's).
         Judge(merged.CaseReference == current.CaseReference ? merged with { CaseReference = CaseReferences.Typed(merged.CaseReference) } : merged);
         var group = SiblingGroups.AsStored(desk, merged.SiblingGroup);

@@ -128,6 +128,31 @@ public sealed class ValidationTests(SharedMarket markets)
         Assert.Equal(offering.Version, (await market.FactsAsync(offering.Id)).Version);
     }
 
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnEditThatChangesNothing_WritesNothing_WhileARealOneIsRecorded(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"VAL-{Guid.NewGuid():N}"[..12]));
+        var path = $"/api/v1/regions/{MarketScenario.Region}/requests/{child}";
+        const string Edits = "SELECT count(*) FROM audit_log WHERE action = 'request-edited' AND subject_id = @subject";
+        var subject = child.ToString();
+
+        var nothing = await market.Desk.PatchAsJsonAsync(path, new { });
+        var same = await market.Desk.PatchAsJsonAsync(path, new { maxDistanceKm = await market.ScalarAsync<int>("SELECT max_distance_km FROM requests WHERE id = @child", new { child }) });
+        var versionAfterNothing = await market.ScalarAsync<long>("SELECT version FROM requests WHERE id = @child", new { child });
+        var editsAfterNothing = await market.ScalarAsync<long>(Edits, new { subject });
+        var real = await market.Desk.PatchAsJsonAsync(path, new { maxDistanceKm = 77 });
+
+        Assert.Equal(HttpStatusCode.OK, nothing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal(1L, versionAfterNothing);
+        Assert.Equal(0L, editsAfterNothing);
+        Assert.Equal(HttpStatusCode.OK, real.StatusCode);
+        Assert.Equal(2L, await market.ScalarAsync<long>("SELECT version FROM requests WHERE id = @child", new { child }));
+        Assert.Equal(1L, await market.ScalarAsync<long>(Edits, new { subject }));
+    }
+
     [Fact]
     public async Task EveryApiResponse_CarriesTheApiVersion_AndTheOpenApiDocumentIsPublic()
     {

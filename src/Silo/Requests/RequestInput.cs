@@ -68,11 +68,11 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
         RuleFor(x => x.HomeLat).NotNull().WithMessage("Kies de woongemeente (homeLat en homeLon).").InclusiveBetween(50.5, 53.8).WithMessage("De woonplek ligt in Nederland (homeLat tussen 50,5 en 53,8).");
         RuleFor(x => x.HomeLon).NotNull().WithMessage("Kies de woongemeente (homeLat en homeLon).").InclusiveBetween(3.2, 7.3).WithMessage("De woonplek ligt in Nederland (homeLon tussen 3,2 en 7,3).");
         RuleFor(x => x.MaxDistanceKm).NotNull().WithMessage("Vul de maximale afstand in.").InclusiveBetween(1, 400).WithMessage("De maximale afstand ligt tussen 1 en 400 km.");
-        RuleFor(x => x.SiblingGroup).Plain();
+        RuleFor(x => x.SiblingGroup).Plain().WithName("De broers/zussen-code");
         RuleFor(x => x.SiblingGroup).MaximumLength(SiblingGroups.MaxLength).WithMessage($"De broers/zussen-code is hoogstens {SiblingGroups.MaxLength} tekens.");
-        RuleFor(x => x.ChildWishes).Plain();
+        RuleFor(x => x.ChildWishes).Plain().WithName("De tekst bij de wensen van het kind");
         RuleFor(x => x.ChildWishes).MaximumLength(2000).WithMessage("De wensen van het kind zijn hoogstens 2000 tekens.");
-        RuleFor(x => x.ParentWishes).Plain();
+        RuleFor(x => x.ParentWishes).Plain().WithName("De tekst bij de wensen van de ouders");
         RuleFor(x => x.ParentWishes).MaximumLength(2000).WithMessage("De wensen van de ouders zijn hoogstens 2000 tekens.");
     }
 

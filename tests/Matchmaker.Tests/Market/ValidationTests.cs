@@ -153,6 +153,23 @@ public sealed class ValidationTests(SharedMarket markets)
         Assert.Equal(1L, await market.ScalarAsync<long>(Edits, new { subject }));
     }
 
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ADirectionChangingCharacter_IsRefusedInAWebhookAddress_AndNamedInDutchInAChildsWishes(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var hooksBefore = await market.ScalarAsync<long>("SELECT count(*) FROM webhook_subscriptions");
+
+        var hook = await Problem(await market.Desk.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example/\u202Egnp.exe" }));
+        var child = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, $"VAL-{Guid.NewGuid():N}"[..12]))!.AsObject();
+        child["childWishes"] = "Dicht bij \u202Eschool";
+        var wishes = await Problem(await market.Desk.PostAsJsonAsync($"/api/v1/regions/{MarketScenario.Region}/requests", child));
+
+        Assert.True(hook.GetProperty("errors").TryGetProperty("url", out _));
+        Assert.Equal(hooksBefore, await market.ScalarAsync<long>("SELECT count(*) FROM webhook_subscriptions"));
+        Assert.StartsWith("De tekst bij de wensen van het kind bevat", wishes.GetProperty("errors").GetProperty("childWishes")[0].GetString());
+    }
+
     [Fact]
     public async Task EveryApiResponse_CarriesTheApiVersion_AndTheOpenApiDocumentIsPublic()
     {

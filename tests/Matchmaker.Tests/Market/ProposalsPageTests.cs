@@ -33,6 +33,29 @@ public sealed class ProposalsPageTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ANoteTooLongOrWithAHiddenCharacter_OrAStartDateThatDoesNotExist_IsRefusedSayingWhy_AndTheProposalStays(string provider)
+    {
+        var (market, page, token, holdId) = await ProposalOnThePageAsync(provider, "RIJ-WAAROM-01");
+        async Task<string> PostAsync(string handler, Dictionary<string, string> fields)
+        {
+            fields["__RequestVerificationToken"] = token;
+            fields["holdId"] = holdId.ToString();
+            return await (await page.PostAsync($"/aanbieder/voorstellen?handler={handler}", new FormUrlEncodedContent(fields))).Content.ReadAsStringAsync();
+        }
+
+        var longNote = await PostAsync("Decline", new() { ["reason"] = "other", ["note"] = new string('x', 2001) });
+        var hiddenNote = await PostAsync("Decline", new() { ["reason"] = "other", ["note"] = "Vol \u202Etot maart" });
+        var noSuchDay = await PostAsync("Accept", new() { ["startDate"] = "2027-02-30" });
+
+        Assert.Contains("hoogstens 2000 tekens", longNote);
+        Assert.Contains($"href=\"#note-{holdId}\"", longNote);
+        Assert.Contains("onzichtbaar teken", hiddenNote);
+        Assert.Contains("die bestaat", noSuchDay);
+        Assert.Contains($"href=\"#start-{holdId}\"", noSuchDay);
+        Assert.Equal("active", await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Accepting_ShowsWhatIsAcceptedFirst_AndBindsOnlyWhenConfirmed(string provider)
     {
         var (market, page, token, holdId) = await ProposalOnThePageAsync(provider, "RIJ-ACCEPT-01");

@@ -29,9 +29,11 @@ public sealed class IndexModel(IGrainFactory grains, OfferingReads offerings, Lo
     /// <summary>+1 or −1 free unit: occupied goes the other way, total stays. The step is relative, so quick clicks all count.</summary>
     public async Task<IActionResult> OnPostStepAsync(Guid offeringId, int step)
     {
+        // The buttons send +1 or -1; anything else is no step.
+        if (step is not (1 or -1)) return await FailAsync(offeringId, "Kies +1 of −1.");
         try
         {
-            var state = await grains.GetGrain<IOfferingGrain>(offeringId).StepFreeUnits(Caller.Of(HttpContext).ToActor(), Math.Sign(step));
+            var state = await grains.GetGrain<IOfferingGrain>(offeringId).StepFreeUnits(Caller.Of(HttpContext).ToActor(), step);
             return await SavedAsync([offeringId], $"Opgeslagen: {state.FreeUnits} vrij van {state.TotalUnits}.", "/aanbieder#o-" + offeringId);
         }
         catch (MarketRuleException e) when (e.Code == RuleCode.NotFound)

@@ -52,10 +52,12 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
     /// Accepting binds the provider, so it takes two posts: the first (from the proposal) shows what will be accepted,
     /// the second ("Bevestigen", with <paramref name="confirmed"/>) accepts. Both run the same start-date check first.
     /// </summary>
-    public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, DateOnly? startDate, bool confirmed)
+    public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, string? startDate, bool confirmed)
     {
-        (FailedHold, SentStart) = (holdId, startDate);
-        if (startDate is null) return await FailAsync("start", "Vul een startdatum in.");
+        var start = DateOnly.TryParse(startDate, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : (DateOnly?)null;
+        (FailedHold, SentStart) = (holdId, start);
+        if (string.IsNullOrWhiteSpace(startDate)) return await FailAsync("start", "Vul een startdatum in.");
+        if (start is null) return await FailAsync("start", "Vul een startdatum in die bestaat, zoals 15-03-2027.");
         if (!confirmed)
         {
             ToAccept = await holds.FindAsync(Caller.Of(HttpContext).ToActor(), holdId);
@@ -64,8 +66,8 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
         }
         try
         {
-            await commands.AcceptAsync(Caller.Of(HttpContext).ToActor(), holdId, startDate.Value, null);
-            TempData["Message"] = $"Geaccepteerd: het kind start op {startDate:dd-MM-yyyy}.";
+            await commands.AcceptAsync(Caller.Of(HttpContext).ToActor(), holdId, start.Value, null);
+            TempData["Message"] = $"Geaccepteerd: het kind start op {start:dd-MM-yyyy}.";
             return Redirect("/aanbieder/voorstellen");
         }
         catch (MarketRuleException e) when (e.Field == "startDate")
@@ -88,6 +90,12 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
             await commands.DeclineAsync(Caller.Of(HttpContext).ToActor(), holdId, reason, note, null);
             TempData["Message"] = "Afgewezen; de plek is weer vrij.";
             return Redirect("/aanbieder/voorstellen");
+        }
+        catch (MarketRuleException e) when (e.Code == RuleCode.InvalidInput && e.Errors?.ContainsKey("note") == true)
+        {
+            return await FailAsync("note", PlainText.IsPlain(note)
+                ? $"De toelichting is hoogstens {Answers.MaxNoteLength} tekens."
+                : "De toelichting bevat een onzichtbaar teken of een teken dat de leesrichting omdraait; gebruik gewone tekst.");
         }
         catch (MarketRuleException e)
         {

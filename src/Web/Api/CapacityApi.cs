@@ -8,7 +8,7 @@ namespace Matchmaker.Web.Api;
 /// <summary>Live capacity: what a region may use and how fresh each figure is; providers keep their own figures current.</summary>
 public static class CapacityApi
 {
-    public sealed record CapacityInput(int? TotalUnits, int? OccupiedUnits, DateOnly? EarliestStart);
+    public sealed record CapacityInput(int? TotalUnits, int? OccupiedUnits, DateOnly? EarliestStart = null);
 
     /// <summary>What the body must hold; the offering's grain judges the figures themselves (<see cref="Silo.Offerings.CapacityFigures"/>).</summary>
     public sealed class CapacityInputValidator : AbstractValidator<CapacityInput>

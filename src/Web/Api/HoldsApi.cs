@@ -15,11 +15,11 @@ public static class HoldsApi
     /// why the desk holds a place its region's policy rules out (outside the region, or not contracted); kept in the audit and the dossier,
     /// and shown to the provider with the proposal (whyThisPlace) while it is open.
     /// </summary>
-    public sealed record HoldInput(Guid? RequestId, Guid? MatchingRoundId, bool? Parallel, string? OutsidePolicyReason);
+    public sealed record HoldInput(Guid? RequestId, Guid? MatchingRoundId = null, bool? Parallel = null, string? OutsidePolicyReason = null);
 
     public sealed record AcceptInput(DateOnly? StartDate);
 
-    public sealed record DeclineInput(string? Reason, string? Note);
+    public sealed record DeclineInput(string? Reason, string? Note = null);
 
     /// <summary>The placements the acceptance made (one per sibling); the provider ends them by these ids. No request ids: those are the desk's.</summary>
     public sealed record AcceptResult(IReadOnlyList<Guid> Placements);

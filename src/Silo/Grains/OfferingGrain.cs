@@ -341,14 +341,17 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     """, new { placementId, offeringId = OfferingId, endDate, reason, regionCode = actor.RegionCode, isProvider }, transaction);
                 if (ended is null)
                 {
-                    var started = await connection.QuerySingleOrDefaultAsync<DateOnly?>("""
-                        SELECT start_date FROM placements
+                    var placement = await connection.QuerySingleOrDefaultAsync<PlacementDates>("""
+                        SELECT start_date AS StartDate, end_date AS EndDate FROM placements
                         WHERE id = @placementId AND offering_id = @offeringId AND (region_code = @regionCode OR @isProvider)
                         """, new { placementId, offeringId = OfferingId, regionCode = actor.RegionCode, isProvider }, transaction);
-                    throw started is null
-                        ? MarketRuleException.NotFound("This placement")
-                        : new MarketRuleException(RuleCode.PlacementCannotEnd,
-                            $"The placement started on {started:yyyy-MM-dd} or has ended already; the end date must be on or after the start.");
+                    throw placement switch
+                    {
+                        null => MarketRuleException.NotFound("This placement"),
+                        { EndDate: { } end } => new MarketRuleException(RuleCode.PlacementCannotEnd, $"The placement has ended already, on {end:yyyy-MM-dd}."),
+                        { StartDate: var start } => new MarketRuleException(RuleCode.PlacementCannotEnd,
+                            $"endDate is on or after the placement's start, {start:yyyy-MM-dd}.", "endDate"),
+                    };
                 }
                 await journal.AuditAsync(connection, transaction, actor, "placement-ended", "placement", placementId.ToString(), ended.RegionCode, reason);
                 // The provider may already have counted the unit free by hand; then there is nothing to free.
@@ -619,6 +622,12 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
 
     /// <summary>Another call with the same idempotency key committed first.</summary>
     private sealed class AnsweredMeanwhile() : Exception("The same idempotent request was answered meanwhile.");
+
+    private sealed class PlacementDates
+    {
+        public DateOnly StartDate { get; init; }
+        public DateOnly? EndDate { get; init; }
+    }
 
     private sealed class EndedPlacement
     {

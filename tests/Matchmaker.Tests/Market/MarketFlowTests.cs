@@ -74,6 +74,34 @@ public sealed class MarketFlowTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EndingAPlacementBeforeItsStart_IsRefusedOnTheEndDate_AndEndingItTwice_SaysItHasEnded(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"RIJ-END-{Guid.NewGuid():N}"[..14]));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+        await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(8) });
+        var placementId = await market.ScalarAsync<Guid>("SELECT id FROM placements WHERE request_id = @requestId", new { requestId });
+        var end = $"/api/v1/placements/{placementId}/end";
+
+        var early = await market.Provider.PostAsJsonAsync(end, new { endDate = MarketScenario.InDays(2), reason = "planned-end" });
+        var endedAfterEarly = await market.ScalarAsync<int>("SELECT count(*) FROM placements WHERE id = @placementId AND end_date IS NOT NULL", new { placementId });
+        var first = await market.Provider.PostAsJsonAsync(end, new { endDate = MarketScenario.InDays(30), reason = "planned-end" });
+        var again = await market.Provider.PostAsJsonAsync(end, new { endDate = MarketScenario.InDays(40), reason = "planned-end" });
+
+        var earlyProblem = await early.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal("placement-cannot-end", earlyProblem.GetProperty("code").GetString());
+        Assert.Contains(MarketScenario.InDays(8), earlyProblem.GetProperty("errors").GetProperty("endDate")[0].GetString());
+        Assert.Equal(0, endedAfterEarly);
+        Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("ended already", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(DateOnly.Parse(MarketScenario.InDays(30)), await market.ScalarAsync<DateOnly>("SELECT end_date FROM placements WHERE id = @placementId", new { placementId }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheFirstAccept_ReleasesTheChildsOtherHoldsAtOnce(string provider)
     {
         var market = await markets.ForAsync(provider);

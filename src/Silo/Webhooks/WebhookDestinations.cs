@@ -62,7 +62,7 @@ public sealed class WebhookDestinations
     /// <summary>The URL's shape: absolute, https (or http with the loopback allowance), no user info, nothing around it.</summary>
     public Uri? Parse(string? url)
     {
-        if (string.IsNullOrEmpty(url) || url.Length != url.Trim().Length || url.Any(char.IsControl)) return null;
+        if (string.IsNullOrEmpty(url) || url.Length != url.Trim().Length || !Market.PlainText.IsPlain(url)) return null;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo) || string.IsNullOrEmpty(uri.Host)) return null;
         return uri.Scheme == Uri.UriSchemeHttps || (AllowsLoopback && uri.Scheme == Uri.UriSchemeHttp) ? uri : null;
     }

@@ -65,17 +65,21 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         : $"'{field}' has a value of the wrong type or out of range.";
 
     /// <summary>
-    /// The field a binding failure is about, from the framework's message ("Failed to bind parameter "Nullable`1 page" from
-    /// "abc"", "Implicit body inferred for parameter "input" but no body was provided", ...): the parameter's name, or "body"
-    /// for the request's body. Null when the message names none.
+    /// The field a binding failure is about, from the framework's message: "body" for a body left out ("Implicit body
+    /// inferred for parameter …", "Required parameter "… input" was not provided from body."), the parameter's name for a
+    /// value that cannot be read ("Failed to bind parameter "Nullable`1 page" from "abc"."; the value the caller sent is
+    /// never looked at). Null for any other message.
     /// </summary>
     private static string? UnboundField(string message)
     {
-        if (message.Contains("body", StringComparison.OrdinalIgnoreCase)) return "body";
-        var named = UnboundParameter().Match(message);
+        if (message.StartsWith("Implicit body inferred for parameter ", StringComparison.Ordinal) || BodyLeftOut().IsMatch(message)) return "body";
+        var named = UnreadableValue().Match(message);
         return named.Success ? named.Groups["name"].Value : null;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
-    private static partial System.Text.RegularExpressions.Regex UnboundParameter();
+    [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \"[^\"]* [A-Za-z_][A-Za-z0-9_]*\" was not provided from body\\.$")]
+    private static partial System.Text.RegularExpressions.Regex BodyLeftOut();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"[^\"]* (?<name>[A-Za-z_][A-Za-z0-9_]*)\" from ")]
+    private static partial System.Text.RegularExpressions.Regex UnreadableValue();
 }

@@ -22,9 +22,7 @@ public static class WebhooksApi
     {
         public SubscriptionInputValidator() =>
             RuleFor(x => x.Url).NotEmpty().WithMessage("url is required.")
-                .MaximumLength(2000).WithMessage("url is at most 2000 characters.")
-                // A URL is shown back in lists: no character may turn around or hide what the next reader sees.
-                .Must(url => Silo.Market.PlainText.IsPlain(url)).WithMessage(input => Silo.Market.PlainText.ProblemWith(input.Url, "url")!);
+                .MaximumLength(2000).WithMessage("url is at most 2000 characters.");
     }
 
     public sealed class StatusInputValidator : AbstractValidator<StatusInput>

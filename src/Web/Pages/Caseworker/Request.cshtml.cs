@@ -33,7 +33,7 @@ public sealed class RequestModel(Municipalities municipalities, IGrainFactory gr
         Municipalities = await municipalities.ListAsync(null);
         var caller = Caller.Of(HttpContext);
         var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
-        if (Form.Unreadable() is { Count: > 0 } unreadable)
+        if (Form.Unreadable(editing: false) is { Count: > 0 } unreadable)
         {
             Errors = unreadable;
             return Page();

@@ -46,7 +46,7 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
         await LoadMunicipalitiesAsync();
         var caller = Caller.Of(HttpContext);
         var home = Municipalities.FirstOrDefault(m => m.Id == Form.Municipality);
-        if (Form.Unreadable() is { Count: > 0 } unreadable)
+        if (Form.Unreadable(editing: Id is not null) is { Count: > 0 } unreadable)
         {
             Errors = unreadable;
             return Page();

@@ -54,10 +54,12 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
     /// </summary>
     public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, string? startDate, bool confirmed)
     {
-        var start = DateOnly.TryParse(startDate, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : (DateOnly?)null;
+        // A date field sends yyyy-mm-dd; nothing else is read as a date (no guessing of day and month).
+        var start = DateOnly.TryParseExact(startDate?.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var day) ? day : (DateOnly?)null;
         (FailedHold, SentStart) = (holdId, start);
         if (string.IsNullOrWhiteSpace(startDate)) return await FailAsync("start", "Vul een startdatum in.");
-        if (start is null) return await FailAsync("start", "Vul een startdatum in die bestaat, zoals 15-03-2027.");
+        if (start is null) return await FailAsync("start", "Vul een startdatum in die bestaat.");
         if (!confirmed)
         {
             ToAccept = await holds.FindAsync(Caller.Of(HttpContext).ToActor(), holdId);

@@ -29,21 +29,24 @@ public sealed class RequestForm
         HomePc4?.Trim(), home?.Lat, home?.Lon, Kilometres, SiblingGroup, ChildWishes, ParentWishes, home?.Id);
 
     /// <summary>
-    /// Fields whose text is no value at all (a date that does not exist, a distance that is no whole number). The page
-    /// cannot bind them, so it refuses them beside their fields and sends nothing: the engine would take them for fields
-    /// left empty, and an edit keeps a field left empty.
+    /// Fields whose text is no value at all (a date that does not exist, a distance that is no whole number), and on an
+    /// edit the date and distance left empty (a browser sends an empty field for what it cannot read). The page cannot
+    /// bind them, so it refuses them beside their fields and sends nothing: the engine would take them for fields left
+    /// empty, and an edit keeps a field left empty.
     /// </summary>
-    public Dictionary<string, string[]> Unreadable()
+    public Dictionary<string, string[]> Unreadable(bool editing)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!string.IsNullOrWhiteSpace(MeasureStart) && StartDate is null)
-            errors["measureStart"] = ["Vul een datum in die bestaat, zoals 2026-03-15."];
-        if (!string.IsNullOrWhiteSpace(MaxDistanceKm) && Kilometres is null)
-            errors["maxDistanceKm"] = ["Vul de maximale afstand in als een heel aantal kilometers, van 1 tot en met 400."];
+        if (string.IsNullOrWhiteSpace(MeasureStart) ? editing : StartDate is null)
+            errors["measureStart"] = ["Vul een startdatum van de maatregel in die bestaat."];
+        if (string.IsNullOrWhiteSpace(MaxDistanceKm) ? editing : Kilometres is null)
+            errors["maxDistanceKm"] = ["Vul de maximale afstand in als een heel aantal kilometers."];
         return errors;
     }
 
-    private DateOnly? StartDate => DateOnly.TryParse(MeasureStart, CultureInfo.InvariantCulture, out var start) ? start : null;
+    // A date field sends yyyy-mm-dd; nothing else is read as a date (no guessing of day and month).
+    private DateOnly? StartDate =>
+        DateOnly.TryParseExact(MeasureStart?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ? start : null;
 
     private int? Kilometres =>
         int.TryParse(MaxDistanceKm?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kilometres) ? kilometres : null;

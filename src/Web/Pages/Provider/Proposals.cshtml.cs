@@ -54,9 +54,7 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
     /// </summary>
     public async Task<IActionResult> OnPostAcceptAsync(Guid holdId, string? startDate, bool confirmed)
     {
-        // A date field sends yyyy-mm-dd; nothing else is read as a date (no guessing of day and month).
-        var start = DateOnly.TryParseExact(startDate?.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.None, out var day) ? day : (DateOnly?)null;
+        var start = DateField.Read(startDate);
         (FailedHold, SentStart) = (holdId, start);
         if (string.IsNullOrWhiteSpace(startDate)) return await FailAsync("start", "Vul een startdatum in.");
         if (start is null) return await FailAsync("start", "Vul een startdatum in die bestaat.");

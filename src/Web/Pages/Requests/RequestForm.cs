@@ -44,9 +44,7 @@ public sealed class RequestForm
         return errors;
     }
 
-    // A date field sends yyyy-mm-dd; nothing else is read as a date (no guessing of day and month).
-    private DateOnly? StartDate =>
-        DateOnly.TryParseExact(MeasureStart?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ? start : null;
+    private DateOnly? StartDate => DateField.Read(MeasureStart);
 
     private int? Kilometres =>
         int.TryParse(MaxDistanceKm?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kilometres) ? kilometres : null;

@@ -70,7 +70,7 @@ public sealed class LiveFeedForwarder(
             {
                 break;
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException or System.Data.Common.DbException or InvalidOperationException)
+            catch (Exception e) when (e is OrleansException or InvalidOperationException || DatabaseFailure.IsPassing(e))
             {
                 logger.LogWarning(e, "Live feed: could not subscribe or catch up; trying again");
             }
@@ -115,7 +115,7 @@ public sealed class LiveFeedForwarder(
                 }
                 return;
             }
-            catch (System.Data.Common.DbException e)
+            catch (Exception e) when (DatabaseFailure.IsPassing(e))
             {
                 logger.LogWarning(e, "Live feed: cannot read the change log yet");
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Text.Json;
 using System.Threading.Channels;
+using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Requests;
 using Microsoft.AspNetCore.SignalR;
 
@@ -43,7 +43,7 @@ public sealed class CaseworkersOfRequests(RequestReads requests, IHubContext<Ava
                 var group = hub.Clients.Group(AvailabilityHub.CaseworkerGroup(caseworker));
                 await (notice.IsHold ? group.holdChanged(notice.Payload) : group.requestChanged(notice.Payload));
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is InvalidOperationException || DatabaseFailure.IsPassing(e))
             {
                 logger.LogWarning(e, "Live feed: could not tell the caseworker of request {Request}", notice.RequestId);
             }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Security.Claims;
 using Matchmaker.Silo.Access;
+using Matchmaker.Silo.Data;
 using Matchmaker.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.SignalR;
@@ -68,7 +68,7 @@ public sealed class LiveConnections(LiveCallers callers, IConfiguration configur
             {
                 await RecheckAsync(stoppingToken);
             }
-            catch (Exception e) when (e is DbException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when ((e is InvalidOperationException || DatabaseFailure.IsPassing(e)) && !stoppingToken.IsCancellationRequested)
             {
                 // The database is away for a moment: the sockets are checked again at the next tick.
                 logger.LogWarning(e, "Re-checking the live connections failed");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
@@ -10,10 +11,8 @@ namespace Matchmaker.LoadTests;
 /// update of the offering, the hold row, the audit entry and change-log rows; then the decline, the units back, audit,
 /// change log) on the same tables of the same database, with as many clients. One pgbench transaction is one cycle.
 /// </summary>
-public static partial class PgbenchCommand
+public static class PgbenchCommand
 {
-    private static readonly string Payload = $"{{\"offeringId\":\"{Guid.Empty}\",\"careType\":\"residential-group\",\"freeUnits\":3,\"totalUnits\":12,\"lastConfirmedAt\":\"2026-11-23T12:00:00+00:00\",\"version\":42}}";
-
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length < 3 || !int.TryParse(args[1], out var clients) || clients is < 1 or > 512 || args[2] is not ("spread" or "hot"))
@@ -21,11 +20,36 @@ public static partial class PgbenchCommand
             Console.Error.WriteLine("Usage: pgbench NPGSQL-CONNECTION-STRING CLIENTS spread|hot [SECONDS=20] [OFFERINGS=130]");
             return 2;
         }
-        var hot = args[2] == "hot";
         var seconds = args.Length > 3 ? int.Parse(args[3]) : 20;
-        var pairs = hot ? 1 : (args.Length > 4 ? int.Parse(args[4]) : 130);
-        var connection = new NpgsqlConnectionStringBuilder(args[0]);
+        var pairs = args[2] == "hot" ? 1 : (args.Length > 4 ? int.Parse(args[4]) : 130);
+        await using var bench = await PgbenchCycles.PrepareAsync(args[0], clients, pairs);
+        if (await bench.RunAsync(seconds) is not { } run) return 1;
+        Console.Out.WriteLine($"pgbench {args[2]} {clients} client(s), {pairs} offering(s): {run.CyclesPerSecond:0.0} cycles/s" +
+            (run.AverageMs is { } average ? $", average cycle {average:0.0} ms" : ""));
+        return 0;
+    }
+}
 
+/// <summary>
+/// pgbench ready to run the cycle's SQL on the same tables: the pairs it works on chosen and opened up; runs as often as
+/// asked; the pairs' table dropped when disposed.
+/// </summary>
+public sealed partial class PgbenchCycles : IAsyncDisposable
+{
+    private static readonly string Payload = $"{{\"offeringId\":\"{Guid.Empty}\",\"careType\":\"residential-group\",\"freeUnits\":3,\"totalUnits\":12,\"lastConfirmedAt\":\"2026-11-23T12:00:00+00:00\",\"version\":42}}";
+
+    private readonly NpgsqlConnectionStringBuilder _connection;
+    private readonly int _clients;
+    private readonly string _script;
+
+    public sealed record Run(double CyclesPerSecond, double? AverageMs);
+
+    private PgbenchCycles(NpgsqlConnectionStringBuilder connection, int clients, string script) =>
+        (_connection, _clients, _script) = (connection, clients, script);
+
+    public static async Task<PgbenchCycles> PrepareAsync(string connectionString, int clients, int pairs)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(connectionString);
         await using (var db = new NpgsqlConnection(connection.ConnectionString))
         {
             await db.OpenAsync();
@@ -41,37 +65,40 @@ public static partial class PgbenchCommand
         }
         var script = Path.Combine(Path.GetTempPath(), $"matchmaker-cycle-{Guid.NewGuid():N}.sql");
         await File.WriteAllTextAsync(script, Script(pairs));
-        try
+        return new PgbenchCycles(connection, clients, script);
+    }
+
+    /// <summary>pgbench for <paramref name="seconds"/>; null (and pgbench's words on standard error) when it failed.</summary>
+    public async Task<Run?> RunAsync(int seconds)
+    {
+        var start = new ProcessStartInfo(PgbenchPath()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-n", "-M", "prepared", "-c", _clients.ToString(), "-j", Math.Min(_clients, 2).ToString(), "-T", seconds.ToString(), "-f", _script })
+            start.ArgumentList.Add(argument);
+        start.Environment["PGHOST"] = _connection.Host;
+        start.Environment["PGPORT"] = _connection.Port.ToString();
+        start.Environment["PGUSER"] = _connection.Username;
+        start.Environment["PGDATABASE"] = _connection.Database ?? _connection.Username;
+        if (_connection.Password is { } password) start.Environment["PGPASSWORD"] = password;
+        using var pgbench = Process.Start(start)!;
+        var output = pgbench.StandardOutput.ReadToEndAsync();
+        var errors = pgbench.StandardError.ReadToEndAsync();
+        await pgbench.WaitForExitAsync();
+        var tps = Tps().Match(await output);
+        if (pgbench.ExitCode != 0 || !tps.Success)
         {
-            var start = new ProcessStartInfo(PgbenchPath()) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[] { "-n", "-M", "prepared", "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-f", script })
-                start.ArgumentList.Add(argument);
-            start.Environment["PGHOST"] = connection.Host;
-            start.Environment["PGPORT"] = connection.Port.ToString();
-            start.Environment["PGUSER"] = connection.Username;
-            start.Environment["PGDATABASE"] = connection.Database ?? connection.Username;
-            if (connection.Password is { } password) start.Environment["PGPASSWORD"] = password;
-            using var pgbench = Process.Start(start)!;
-            var output = await pgbench.StandardOutput.ReadToEndAsync();
-            var errors = await pgbench.StandardError.ReadToEndAsync();
-            await pgbench.WaitForExitAsync();
-            var tps = Tps().Match(output);
-            if (pgbench.ExitCode != 0 || !tps.Success)
-            {
-                Console.Error.WriteLine($"pgbench failed ({pgbench.ExitCode}):\n{output}\n{errors}");
-                return 1;
-            }
-            var latency = Latency().Match(output);
-            Console.Out.WriteLine($"pgbench {args[2]} {clients} client(s), {pairs} offering(s): {double.Parse(tps.Groups[1].Value):0.0} cycles/s" +
-                (latency.Success ? $", average cycle {double.Parse(latency.Groups[1].Value):0.0} ms" : ""));
-            return 0;
+            Console.Error.WriteLine($"pgbench failed ({pgbench.ExitCode}):\n{await output}\n{await errors}");
+            return null;
         }
-        finally
-        {
-            File.Delete(script);
-            await using var db = new NpgsqlConnection(connection.ConnectionString);
-            await db.ExecuteAsync("DROP TABLE IF EXISTS bench_pairs");
-        }
+        var latency = Latency().Match(await output);
+        return new Run(double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture),
+            latency.Success ? double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture) : null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        File.Delete(_script);
+        await using var db = new NpgsqlConnection(_connection.ConnectionString);
+        await db.ExecuteAsync("DROP TABLE IF EXISTS bench_pairs");
     }
 
     private static string Script(int pairs) => $"""

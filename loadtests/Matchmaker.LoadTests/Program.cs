@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "latency" => await LatencyCommand.RunAsync(args[1..]),
     "cycles" => await CyclesCommand.RunAsync(args[1..]),
     "pgbench" => await PgbenchCommand.RunAsync(args[1..]),
+    "versus" => await VersusCommand.RunAsync(args[1..]),
     "fanout" => await FanoutCommand.RunAsync(args[1..]),
     DeskProcess.Command => await DeskProcess.RunChildAsync(args[1..]),
     "failover" => await FailoverCommand.RunAsync(args[1..]),
@@ -45,6 +46,9 @@ static int Usage()
                                                  hold + decline cycles through the API (demo mode), clients over the nodes
           pgbench NPGSQL-CONNECTION-STRING CLIENTS spread|hot [SECONDS] [OFFERINGS]
                                                  the same cycle's essential SQL run by pgbench on the same database
+          versus NODE[,NODE...] NPGSQL-CONNECTION-STRING CLIENTS [TURNS] [SECONDS]
+                                                 cycles through the API and pgbench in turns of SECONDS each, side by
+                                                 side in one run; each turn's ratio, their median and range
           fanout NODE[,NODE...] CLIENTS [CHANGES] [--processes N] [--node-pids PID[,PID...]] [--signalr-client] [--each]
                                                  live desk clients over the nodes; capacity change to every client;
                                                  --processes: the clients spread over N processes of the console;

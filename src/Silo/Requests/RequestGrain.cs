@@ -29,8 +29,12 @@ public interface IRequestGrain : IGrainWithStringKey
     /// <summary>A desk registers a child of its region, or a caseworker files one with the desk of the region the child lives in.</summary>
     Task Register(Actor filer, RequestInput input);
 
-    /// <summary>The desk edits an open request: the fields given replace the stored ones, and the result is judged as a whole.</summary>
-    Task Edit(Actor desk, RequestInput patch);
+    /// <summary>
+    /// The desk edits an open request: the fields given replace the stored ones, and the result is judged as a whole.
+    /// With <paramref name="readVersion"/> (the version the desk's form or system read) the edit is refused if the request
+    /// has changed since, so no one overwrites another's change with what they saw before it.
+    /// </summary>
+    Task Edit(Actor desk, RequestInput patch, long? readVersion);
 
     /// <summary>The desk withdraws the open request (the reason goes into the audit); its holds are released.</summary>
     Task Withdraw(Actor desk, string? reason);
@@ -143,14 +147,14 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         }
     }
 
-    public async Task Edit(Actor desk, RequestInput patch)
+    public async Task Edit(Actor desk, RequestInput patch, long? readVersion)
     {
         OfRegion(desk);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await EditOnceAsync(desk, patch);
+                await EditOnceAsync(desk, patch, readVersion);
                 return;
             }
             catch (MarketRuleException changed) when (changed.Code == RuleCode.RequestChanged && attempt < Attempts)
@@ -160,11 +164,14 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         }
     }
 
-    private async Task EditOnceAsync(Actor desk, RequestInput patch)
+    private async Task EditOnceAsync(Actor desk, RequestInput patch, long? readVersion)
     {
         var current = await reads.ReadAsync(RegionCode, RequestId) ?? throw MarketRuleException.NotFound("This request");
         if (current.Status != "open")
             throw new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {current.Status} and can no longer be edited.");
+        if (readVersion is { } read && read != current.Version)
+            throw new MarketRuleException(RuleCode.RequestEditedMeanwhile,
+                $"The request is at version {current.Version}, not the version {read} that was read: read it again and make the edit on what it is now.", "version");
         var before = current.ToInput();
         var merged = before.With(patch);
         // An edit that changes nothing writes nothing: no new version, no "edited" in the child's dossier or the audit.

@@ -72,6 +72,18 @@ public static class ApiExtensions
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Silo.Market.IdempotentRequest.MaxKeyLength },
                     });
                 }
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IfMatchHeader.Accepted>().Any())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = IfMatchHeader.Name,
+                        In = ParameterLocation.Header,
+                        Required = false,
+                        Description = "The version as read (the ETag of the read, e.g. \"3\"). When the thing has changed since, the edit is refused with 412 (code request-edited-meanwhile) and nothing changes. Without it, or with *, the edit applies to what is there.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                }
                 foreach (var (status, response) in operation.Responses ?? [])
                 {
                     if (response is not OpenApiResponse documented || !(status.StartsWith('2') || status.StartsWith('3'))) continue;

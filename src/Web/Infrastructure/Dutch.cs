@@ -87,6 +87,7 @@ public static class Dutch
         RuleCode.MunicipalityOutsideRegion => "deze gemeente hoort niet bij de regio van de aanvraag",
         RuleCode.HomePc4OutsideMunicipality => "dit postcodegebied ligt niet in of bij de gekozen gemeente; controleer de postcode en de gemeente",
         RuleCode.SheetPlanStale => "sinds de controle is er iets veranderd aan uw plekken",
+        RuleCode.RequestEditedMeanwhile => "iemand anders heeft deze aanvraag gewijzigd nadat u haar opende; open de aanvraag opnieuw en voer uw wijziging nog eens in",
         RuleCode.SheetPlanUnknown => "deze controle is niet (meer) bekend; upload het bestand opnieuw",
         RuleCode.WebhookUrlNotAllowed => "dit adres is niet toegestaan: alleen https naar een openbaar adres",
         RuleCode.TooManyWebhooks => "u heeft al het maximum aantal webhooks (10); verwijder er eerst een",

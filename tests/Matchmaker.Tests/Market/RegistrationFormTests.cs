@@ -75,6 +75,64 @@ public sealed class RegistrationFormTests(SharedMarket markets)
         Assert.Equal(before, await market.ScalarAsync<string>("SELECT " + Row + " FROM requests WHERE id = @child", new { child }));
     }
 
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoDeskWorkersEditingOneRequest_TheSecondIsToldItChanged_AndDoesNotUndoTheFirstsChange(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var first = market.App.CreateClient();
+        var second = market.App.CreateClient();
+        await SignIn.AsDemoAsync(first, MarketScenario.Region, "desk");
+        await SignIn.AsDemoAsync(second, MarketScenario.Region, "desk");
+        // 3011 lies in Rotterdam: a registration that is saved.
+        var municipality = await market.ScalarAsync<Guid>("SELECT id FROM municipalities WHERE region_code = @region AND name = 'Rotterdam'", new { region = MarketScenario.Region });
+        var reference = $"RIJ-TWO-{Guid.NewGuid():N}"[..16];
+        var registration = WholeForm(reference, municipality);
+        registration["__RequestVerificationToken"] = SignIn.AntiforgeryToken(await first.GetStringAsync("/tafel/aanvraag"));
+        Assert.Equal("/tafel", Landed(await first.PostAsync("/tafel/aanvraag", new FormUrlEncodedContent(registration))));
+        var child = await market.ScalarAsync<Guid>("SELECT id FROM requests WHERE case_reference = @reference", new { reference });
+        var path = $"/tafel/aanvraag/{child}";
+        var firstForm = await first.GetStringAsync(path);
+        var secondForm = await second.GetStringAsync(path);
+
+        var crisis = Edit(WholeForm(reference, municipality), firstForm, ("Form.Urgency", "crisis"));
+        var firstAnswer = await first.PostAsync(path, new FormUrlEncodedContent(crisis));
+        var wishes = Edit(WholeForm(reference, municipality), secondForm, ("Form.ChildWishes", "Dicht bij school"));
+        var secondAnswer = await second.PostAsync(path, new FormUrlEncodedContent(wishes));
+        var secondPage = await secondAnswer.Content.ReadAsStringAsync();
+        var afterConflict = await market.ScalarAsync<string>("SELECT " + EditedRow, new { child });
+        var withoutVersion = Edit(WholeForm(reference, municipality), secondForm, ("Form.ChildWishes", "Dicht bij school"));
+        withoutVersion.Remove("Form.Version");
+        var withoutVersionPage = await (await second.PostAsync(path, new FormUrlEncodedContent(withoutVersion))).Content.ReadAsStringAsync();
+        var reopened = await second.GetStringAsync(path);
+        var again = Edit(WholeForm(reference, municipality), reopened, ("Form.Urgency", "crisis"), ("Form.ChildWishes", "Dicht bij school"));
+        var againAnswer = await second.PostAsync(path, new FormUrlEncodedContent(again));
+
+        Assert.Equal("/tafel", Landed(firstAnswer));
+        Assert.Equal(path, Landed(secondAnswer));
+        Assert.Contains("Iemand anders heeft deze aanvraag gewijzigd", secondPage);
+        Assert.Contains($"href=\"{path}\"", secondPage);
+        Assert.Contains("Dicht bij school", secondPage);
+        Assert.Equal("crisis||2", afterConflict);
+        Assert.Contains("Iemand anders heeft deze aanvraag gewijzigd", withoutVersionPage);
+        Assert.Equal("/tafel", Landed(againAnswer));
+        Assert.Equal("crisis|Dicht bij school|3", await market.ScalarAsync<string>("SELECT " + EditedRow, new { child }));
+    }
+
+    private const string EditedRow = "urgency || '|' || coalesce(child_wishes, '') || '|' || version FROM requests WHERE id = @child";
+
+    /// <summary>Where a post ended: the desk's overview after a save (the client follows the redirect), the form itself when refused.</summary>
+    private static string Landed(HttpResponseMessage answer) =>
+        answer.StatusCode == HttpStatusCode.OK ? answer.RequestMessage!.RequestUri!.AbsolutePath : $"status {(int)answer.StatusCode}";
+
+    /// <summary>The whole form as the page at <paramref name="page"/> would post it: its token and version, with the given changes.</summary>
+    private static Dictionary<string, string> Edit(Dictionary<string, string> fields, string page, params (string Field, string Value)[] changes)
+    {
+        fields["__RequestVerificationToken"] = SignIn.AntiforgeryToken(page);
+        fields["Form.Version"] = System.Text.RegularExpressions.Regex.Match(page, "name=\"Form.Version\" value=\"([0-9]+)\"").Groups[1].Value;
+        foreach (var (field, value) in changes) fields[field] = value;
+        return fields;
+    }
+
     private const string Row = "case_reference || '|' || measure_start || '|' || max_distance_km || '|' || version";
 
     private static Dictionary<string, string> WholeForm(string caseReference, Guid municipality) => new()

@@ -156,6 +156,43 @@ public sealed class ValidationTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnEditWithTheVersionItRead_IsRefusedWith412WhenTheRequestChangedSince_AndUndoesNothing(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"VAL-{Guid.NewGuid():N}"[..12]));
+        var path = $"/api/v1/regions/{MarketScenario.Region}/requests/{child}";
+        using var read = await market.Desk.GetAsync(path);
+        var tag = read.Headers.ETag?.Tag;
+
+        using var first = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { urgency = "crisis" }) };
+        first.Headers.TryAddWithoutValidation("If-Match", tag);
+        using var firstAnswer = await market.Desk.SendAsync(first);
+        using var second = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { urgency = "regular", maxDistanceKm = 33 }) };
+        second.Headers.TryAddWithoutValidation("If-Match", tag);
+        using var secondAnswer = await market.Desk.SendAsync(second);
+        var problem = await secondAnswer.Content.ReadFromJsonAsync<JsonElement>();
+        using var odd = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { maxDistanceKm = 34 }) };
+        odd.Headers.TryAddWithoutValidation("If-Match", "\"two\"");
+        using var oddAnswer = await market.Desk.SendAsync(odd);
+        using var current = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { maxDistanceKm = 35 }) };
+        current.Headers.TryAddWithoutValidation("If-Match", firstAnswer.Headers.ETag?.Tag);
+        using var currentAnswer = await market.Desk.SendAsync(current);
+
+        Assert.Equal("\"1\"", tag);
+        Assert.Equal(HttpStatusCode.OK, firstAnswer.StatusCode);
+        Assert.Equal("\"2\"", firstAnswer.Headers.ETag?.Tag);
+        Assert.Equal((HttpStatusCode)412, secondAnswer.StatusCode);
+        Assert.Equal("request-edited-meanwhile", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("version", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, oddAnswer.StatusCode);
+        Assert.True((await oddAnswer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("If-Match", out _));
+        Assert.Equal(HttpStatusCode.OK, currentAnswer.StatusCode);
+        Assert.Equal("crisis|35|3", await market.ScalarAsync<string>(
+            "SELECT urgency || '|' || max_distance_km || '|' || version FROM requests WHERE id = @child", new { child }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ADirectionChangingCharacter_IsRefusedInAWebhookAddress_AndNamedInDutchInAChildsWishes(string provider)
     {
         var market = await markets.ForAsync(provider);

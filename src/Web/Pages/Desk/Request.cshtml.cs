@@ -21,6 +21,7 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
     public string? Conflict { get; private set; }
     public IReadOnlyList<MunicipalityOption> Municipalities { get; private set; } = [];
     public string? Status { get; private set; }
+    public string? ReopenHref { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -37,6 +38,7 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
             BirthMonth = request.BirthMonth.ToString("yyyy-MM"), Gender = request.Gender, HomePc4 = request.HomePc4,
             Municipality = request.MunicipalityId ?? Municipalities.OrderBy(m => Math.Abs(m.Lat - request.HomeLat) + Math.Abs(m.Lon - request.HomeLon)).FirstOrDefault()?.Id,
             MaxDistanceKm = request.MaxDistanceKm.ToString(System.Globalization.CultureInfo.InvariantCulture), SiblingGroup = request.SiblingGroup, ChildWishes = request.ChildWishes, ParentWishes = request.ParentWishes,
+            Version = request.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return Page();
     }
@@ -51,18 +53,29 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
             Errors = unreadable;
             return Page();
         }
+        // An edit form without the version it was opened at (opened before versions were sent, or tampered with) is
+        // treated as out of date: what it would write back may undo someone else's change.
+        if (Id is not null && Form.ReadVersion is null)
+        {
+            ChangedMeanwhile();
+            return Page();
+        }
         var input = Form.ToInput(home);
         var owner = grains.Request(caller.RegionCode!, Id ?? Guid.NewGuid());
         try
         {
             if (Id is null) await owner.Register(caller.ToActor(), input);
-            else await owner.Edit(caller.ToActor(), input);
+            else await owner.Edit(caller.ToActor(), input, Form.ReadVersion);
             TempData["Message"] = Id is null ? $"Aanvraag {input.CaseReference} is geregistreerd." : $"Aanvraag {input.CaseReference} is bijgewerkt.";
             return Redirect("/tafel");
         }
         catch (MarketRuleException refusal) when (refusal.Code == RuleCode.NotFound)
         {
             return NotFound();
+        }
+        catch (MarketRuleException refusal) when (refusal.Code == RuleCode.RequestEditedMeanwhile)
+        {
+            ChangedMeanwhile();
         }
         catch (MarketRuleException refusal) when (refusal.Code is RuleCode.RequestNotOpen or RuleCode.RequestChanged)
         {
@@ -74,6 +87,13 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
             Errors = RequestForm.ErrorsOf(refusal, home);
         }
         return Page();
+    }
+
+    private void ChangedMeanwhile()
+    {
+        Conflict = Dutch.Sentence(Dutch.Refusal(RuleCode.RequestEditedMeanwhile));
+        ReopenHref = $"/tafel/aanvraag/{Id}";
+        Errors = new Dictionary<string, string[]>();
     }
 
     private async Task LoadMunicipalitiesAsync() => Municipalities = await municipalities.ListAsync(Caller.Of(HttpContext).RegionCode);

@@ -23,6 +23,12 @@ public sealed class RequestForm
     public string? SiblingGroup { get; set; }
     public string? ChildWishes { get; set; }
     public string? ParentWishes { get; set; }
+    /// <summary>The request's version when the edit form was opened (a hidden field): the edit applies only to that version.</summary>
+    public string? Version { get; set; }
+
+    /// <summary>The version the form was opened at; null when the field is missing or no version at all.</summary>
+    public long? ReadVersion =>
+        long.TryParse(Version?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0 ? version : null;
 
     public RequestInput ToInput(MunicipalityOption? home) => new(
         CaseReference?.Trim(), MeasureType, StartDate, Urgency, CareType, [.. Needs], CareType == Matching.CareTypes.Secure, BirthMonth, Gender,
@@ -84,5 +90,7 @@ public interface IRequestFormPage
     /// <summary>True when the municipalities of several regions are offered (grouped per region).</summary>
     bool ChoosesRegion { get; }
     string CancelHref { get; }
+    /// <summary>Where the request is read again, when someone else changed it after this form was opened.</summary>
+    string? ReopenHref => null;
     string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 }

@@ -43,7 +43,7 @@ public enum RuleCode
     SiblingsHeld = 35,
     /// <summary>The home PC4 cannot lie in the chosen municipality (its area is too far from it, or unknown; field <c>homePc4</c>).</summary>
     HomePc4OutsideMunicipality = 36,
-    /// <summary>The request changed since the version the desk read and edited (field <c>version</c>): read it again.</summary>
+    /// <summary>The request's editable fields changed since the desk read them (field <c>editTag</c>): read it again.</summary>
     RequestEditedMeanwhile = 37,
 
     // A provider's spreadsheet

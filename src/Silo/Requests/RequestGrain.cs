@@ -31,10 +31,11 @@ public interface IRequestGrain : IGrainWithStringKey
 
     /// <summary>
     /// The desk edits an open request: the fields given replace the stored ones, and the result is judged as a whole.
-    /// With <paramref name="readVersion"/> (the version the desk's form or system read) the edit is refused if the request
-    /// has changed since, so no one overwrites another's change with what they saw before it.
+    /// With <paramref name="readTags"/> (the <see cref="RequestView.EditTag"/> the desk's form or system read; a system may
+    /// name several) the edit is refused if the editable fields are none of those any more, so no one overwrites another's
+    /// change with what they saw before it. An edit that would change nothing is never refused.
     /// </summary>
-    Task Edit(Actor desk, RequestInput patch, long? readVersion);
+    Task Edit(Actor desk, RequestInput patch, string[]? readTags);
 
     /// <summary>The desk withdraws the open request (the reason goes into the audit); its holds are released.</summary>
     Task Withdraw(Actor desk, string? reason);
@@ -147,14 +148,14 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         }
     }
 
-    public async Task Edit(Actor desk, RequestInput patch, long? readVersion)
+    public async Task Edit(Actor desk, RequestInput patch, string[]? readTags)
     {
         OfRegion(desk);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await EditOnceAsync(desk, patch, readVersion);
+                await EditOnceAsync(desk, patch, readTags);
                 return;
             }
             catch (MarketRuleException changed) when (changed.Code == RuleCode.RequestChanged && attempt < Attempts)
@@ -164,18 +165,18 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         }
     }
 
-    private async Task EditOnceAsync(Actor desk, RequestInput patch, long? readVersion)
+    private async Task EditOnceAsync(Actor desk, RequestInput patch, string[]? readTags)
     {
         var current = await reads.ReadAsync(RegionCode, RequestId) ?? throw MarketRuleException.NotFound("This request");
         if (current.Status != "open")
             throw new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {current.Status} and can no longer be edited.");
-        if (readVersion is { } read && read != current.Version)
-            throw new MarketRuleException(RuleCode.RequestEditedMeanwhile,
-                $"The request is at version {current.Version}, not the version {read} that was read: read it again and make the edit on what it is now.", "version");
         var before = current.ToInput();
         var merged = before.With(patch);
         // An edit that changes nothing writes nothing: no new version, no "edited" in the child's dossier or the audit.
         if (merged with { Needs = before.Needs } == before && (merged.Needs ?? []).SequenceEqual(before.Needs ?? [])) return;
+        if (readTags is not null && !readTags.Contains(current.EditTag))
+            throw new MarketRuleException(RuleCode.RequestEditedMeanwhile,
+                "The request's fields changed since they were read (its editTag is another now): read it again and make the edit on what it is now.", "editTag");
         // A caseworker's reference kept as it was is judged as they typed it (its institution's namespace is the engine's).
         Judge(merged.CaseReference == current.CaseReference ? merged with { CaseReference = CaseReferences.Typed(merged.CaseReference) } : merged);
         var group = SiblingGroups.AsStored(desk, merged.SiblingGroup);

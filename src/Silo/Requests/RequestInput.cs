@@ -79,6 +79,11 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
     [GeneratedRegex(@"^[0-9]{8,9}\z")]
     private static partial Regex LooksLikeBsn();
 
+    /// <summary>
+    /// A month as the form sends it (yyyy-mm), or as a read gives it back (yyyy-mm-01, the month's first day), so a system
+    /// can send back what it read. Any other day is refused: the request keeps a birth month, never a birth date.
+    /// </summary>
     public static DateOnly? ParseMonth(string? month) =>
-        DateOnly.TryParseExact($"{month}-01", "yyyy-MM-dd", out var date) ? date : null;
+        DateOnly.TryParseExact(month?.Length == 7 ? $"{month}-01" : month, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var date) && date.Day == 1 ? date : null;
 }

@@ -46,6 +46,12 @@ public sealed class RequestView
     public DateTimeOffset? EscalatedAt { get; init; }
     public string? EscalationReason { get; init; }
 
+    /// <summary>
+    /// What the desk can edit, as one tag (a hash of those fields): an edit sent with the tag it read applies only while
+    /// they are as read. A hold, a note or anything else that leaves these fields as they were leaves the tag too.
+    /// </summary>
+    public string EditTag => RequestEditTag.Of(ToInput());
+
     public RequestInput ToInput() => new(CaseReference, MeasureType, MeasureStart, Urgency, CareType, Needs.Split(',', StringSplitOptions.RemoveEmptyEntries),
         NeedsSecure, BirthMonth.ToString("yyyy-MM"), Gender, HomePc4, HomeLat, HomeLon, MaxDistanceKm, SiblingGroup, ChildWishes, ParentWishes,
         MunicipalityId);

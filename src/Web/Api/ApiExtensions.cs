@@ -80,7 +80,7 @@ public static class ApiExtensions
                         Name = IfMatchHeader.Name,
                         In = ParameterLocation.Header,
                         Required = false,
-                        Description = "The version as read (the ETag of the read, e.g. \"3\"). When the thing has changed since, the edit is refused with 412 (code request-edited-meanwhile) and nothing changes. Without it, or with *, the edit applies to what is there.",
+                        Description = "The editTag as read, quoted (e.g. \"5f2c0a9e1b7d3c44\"), or a list of them. When the editable fields are none of those any more, the edit is refused with 412 and nothing changes; a weak tag never matches. Without it, or with *, the edit applies to what is there.",
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                     });
                 }

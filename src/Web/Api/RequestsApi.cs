@@ -18,10 +18,10 @@ public static class RequestsApi
         requests.MapGet("", ListAsync).RequireScope(Silo.Access.Scopes.RequestsRead)
             .Produces<List<Silo.Requests.RequestView>>(200).Describe("listRequests", "The region's requests by priority and waiting time (default: open). The read is audited.");
         requests.MapGet("/{requestId:guid}", GetAsync).RequireScope(Silo.Access.Scopes.RequestsRead)
-            .Produces<Silo.Requests.RequestView>(200).Describe("getRequest", "One request of the region, with its version as ETag. The read is audited.");
+            .Produces<Silo.Requests.RequestView>(200).Describe("getRequest", "One request of the region. The read is audited.");
         requests.MapPatch("/{requestId:guid}", UpdateAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
             .Produces<Silo.Requests.RequestView>(200).Refuses(Silo.Market.RuleCode.RequestNotOpen, Silo.Market.RuleCode.RequestChanged, Silo.Market.RuleCode.RequestEditedMeanwhile, Silo.Market.RuleCode.MunicipalityOutsideRegion, Silo.Market.RuleCode.HomePc4OutsideMunicipality).AcceptsIfMatch()
-            .Describe("editRequest", "Edits an open request: the fields sent replace the stored ones, and the result is validated as a whole. With If-Match (the ETag of your read) the edit is refused with 412 when the request changed since.");
+            .Describe("editRequest", "Edits an open request: the fields sent replace the stored ones, and the result is validated as a whole. With If-Match (the editTag you read, quoted) the edit is refused with 412 when the fields changed since.");
         requests.MapDelete("/{requestId:guid}", WithdrawAsync).RequireScope(Silo.Access.Scopes.RequestsWrite)
             .Produces(204).Refuses(Silo.Market.RuleCode.RequestNotOpen, Silo.Market.RuleCode.RequestChanged).Describe("withdrawRequest", "Withdraws an open request and releases its holds. Optional reason (kept in the audit and the dossier): no-longer-needed, placed-elsewhere, measure-ended, duplicate, other.");
     }
@@ -55,7 +55,6 @@ public static class RequestsApi
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
         if (await reads.ReadAuditedAsync(caller.ToActor(), regionCode, requestId) is not { } request)
             return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "This request does not exist or is not yours to see.");
-        context.Response.Headers.ETag = IfMatchHeader.Tag(request.Version);
         return TypedResults.Ok(request);
     }
 
@@ -64,11 +63,9 @@ public static class RequestsApi
     {
         var caller = Caller.Of(context);
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
-        if (!IfMatchHeader.TryRead(context, out var readVersion, out var problem)) return problem!;
-        await grains.Request(regionCode, requestId).Edit(caller.ToActor(), patch, readVersion);
-        var edited = await reads.ReadAsync(regionCode, requestId);
-        if (edited is not null) context.Response.Headers.ETag = IfMatchHeader.Tag(edited.Version);
-        return TypedResults.Ok(edited);
+        if (!IfMatchHeader.TryRead(context, out var readTags, out var problem)) return problem!;
+        await grains.Request(regionCode, requestId).Edit(caller.ToActor(), patch, readTags);
+        return TypedResults.Ok(await reads.ReadAsync(regionCode, requestId));
     }
 
     private static async Task<IResult> WithdrawAsync(string regionCode, Guid requestId, string? reason, HttpContext context, IGrainFactory grains)

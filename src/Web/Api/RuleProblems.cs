@@ -75,7 +75,7 @@ public static partial class RuleProblems
         RuleCode.SiblingsHeld => "Siblings of this group are held together; release that hold first.",
         RuleCode.SheetPlanUnknown => "This upload's plan is not known (or was applied already).",
         RuleCode.SheetPlanStale => "The figures changed since the upload was read; upload again.",
-        RuleCode.RequestEditedMeanwhile => "The request changed since the version given in If-Match; read it again and edit what it is now.",
+        RuleCode.RequestEditedMeanwhile => "The request's fields changed since the editTag given in If-Match; read it again and edit what it is now.",
         RuleCode.WebhookUrlNotAllowed => "A webhook URL is https to a host that is and resolves to public addresses only.",
         RuleCode.TooManyWebhooks => "The owner has its 10 webhook subscriptions already: delete one first.",
         _ => "Refused by a rule of the market.",

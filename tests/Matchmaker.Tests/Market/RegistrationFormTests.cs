@@ -100,9 +100,9 @@ public sealed class RegistrationFormTests(SharedMarket markets)
         var secondAnswer = await second.PostAsync(path, new FormUrlEncodedContent(wishes));
         var secondPage = await secondAnswer.Content.ReadAsStringAsync();
         var afterConflict = await market.ScalarAsync<string>("SELECT " + EditedRow, new { child });
-        var withoutVersion = Edit(WholeForm(reference, municipality), secondForm, ("Form.ChildWishes", "Dicht bij school"));
-        withoutVersion.Remove("Form.Version");
-        var withoutVersionPage = await (await second.PostAsync(path, new FormUrlEncodedContent(withoutVersion))).Content.ReadAsStringAsync();
+        var withoutTag = Edit(WholeForm(reference, municipality), secondForm, ("Form.ChildWishes", "Dicht bij school"));
+        withoutTag.Remove("Form.EditTag");
+        var withoutTagPage = await (await second.PostAsync(path, new FormUrlEncodedContent(withoutTag))).Content.ReadAsStringAsync();
         var reopened = await second.GetStringAsync(path);
         var again = Edit(WholeForm(reference, municipality), reopened, ("Form.Urgency", "crisis"), ("Form.ChildWishes", "Dicht bij school"));
         var againAnswer = await second.PostAsync(path, new FormUrlEncodedContent(again));
@@ -113,7 +113,7 @@ public sealed class RegistrationFormTests(SharedMarket markets)
         Assert.Contains($"href=\"{path}\"", secondPage);
         Assert.Contains("Dicht bij school", secondPage);
         Assert.Equal("crisis||2", afterConflict);
-        Assert.Contains("Iemand anders heeft deze aanvraag gewijzigd", withoutVersionPage);
+        Assert.Contains("niet volledig aangekomen", withoutTagPage);
         Assert.Equal("/tafel", Landed(againAnswer));
         Assert.Equal("crisis|Dicht bij school|3", await market.ScalarAsync<string>("SELECT " + EditedRow, new { child }));
     }
@@ -124,11 +124,11 @@ public sealed class RegistrationFormTests(SharedMarket markets)
     private static string Landed(HttpResponseMessage answer) =>
         answer.StatusCode == HttpStatusCode.OK ? answer.RequestMessage!.RequestUri!.AbsolutePath : $"status {(int)answer.StatusCode}";
 
-    /// <summary>The whole form as the page at <paramref name="page"/> would post it: its token and version, with the given changes.</summary>
+    /// <summary>The whole form as the page at <paramref name="page"/> would post it: its token and edit tag, with the given changes.</summary>
     private static Dictionary<string, string> Edit(Dictionary<string, string> fields, string page, params (string Field, string Value)[] changes)
     {
         fields["__RequestVerificationToken"] = SignIn.AntiforgeryToken(page);
-        fields["Form.Version"] = System.Text.RegularExpressions.Regex.Match(page, "name=\"Form.Version\" value=\"([0-9]+)\"").Groups[1].Value;
+        fields["Form.EditTag"] = System.Text.RegularExpressions.Regex.Match(page, "name=\"Form.EditTag\" value=\"([0-9a-f]+)\"").Groups[1].Value;
         foreach (var (field, value) in changes) fields[field] = value;
         return fields;
     }

@@ -156,40 +156,64 @@ public sealed class ValidationTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task AnEditWithTheVersionItRead_IsRefusedWith412WhenTheRequestChangedSince_AndUndoesNothing(string provider)
+    public async Task ABirthMonthAsARequestIsRead_CanBeSentBack_ButABirthDateIsRefused(string provider)
     {
         var market = await markets.ForAsync(provider);
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"VAL-{Guid.NewGuid():N}"[..12]));
         var path = $"/api/v1/regions/{MarketScenario.Region}/requests/{child}";
-        using var read = await market.Desk.GetAsync(path);
-        var tag = read.Headers.ETag?.Tag;
+        var read = (await market.Desk.GetFromJsonAsync<JsonElement>(path)).GetProperty("birthMonth").GetString()!;
+        var earlier = DateOnly.ParseExact(read, "yyyy-MM-dd").AddMonths(-1);
 
-        using var first = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { urgency = "crisis" }) };
-        first.Headers.TryAddWithoutValidation("If-Match", tag);
-        using var firstAnswer = await market.Desk.SendAsync(first);
-        using var second = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { urgency = "regular", maxDistanceKm = 33 }) };
-        second.Headers.TryAddWithoutValidation("If-Match", tag);
-        using var secondAnswer = await market.Desk.SendAsync(second);
-        var problem = await secondAnswer.Content.ReadFromJsonAsync<JsonElement>();
-        using var odd = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { maxDistanceKm = 34 }) };
-        odd.Headers.TryAddWithoutValidation("If-Match", "\"two\"");
-        using var oddAnswer = await market.Desk.SendAsync(odd);
-        using var current = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { maxDistanceKm = 35 }) };
-        current.Headers.TryAddWithoutValidation("If-Match", firstAnswer.Headers.ETag?.Tag);
-        using var currentAnswer = await market.Desk.SendAsync(current);
+        var sentBack = await market.Desk.PatchAsJsonAsync(path, new { birthMonth = read, maxDistanceKm = 61 });
+        var firstDay = await market.Desk.PatchAsJsonAsync(path, new { birthMonth = earlier.ToString("yyyy-MM-dd") });
+        var birthDate = await market.Desk.PatchAsJsonAsync(path, new { birthMonth = earlier.AddDays(14).ToString("yyyy-MM-dd") });
 
-        Assert.Equal("\"1\"", tag);
-        Assert.Equal(HttpStatusCode.OK, firstAnswer.StatusCode);
-        Assert.Equal("\"2\"", firstAnswer.Headers.ETag?.Tag);
-        Assert.Equal((HttpStatusCode)412, secondAnswer.StatusCode);
+        Assert.EndsWith("-01", read);
+        Assert.Equal(HttpStatusCode.OK, sentBack.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, firstDay.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, birthDate.StatusCode);
+        Assert.True((await birthDate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("birthMonth", out _));
+        Assert.Equal(earlier.ToString("yyyy-MM-dd"), (await market.Desk.GetFromJsonAsync<JsonElement>(path)).GetProperty("birthMonth").GetString());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnEditWithTheTagItRead_IsRefusedWith412OnceTheFieldsChanged_ButNotForAHoldMeanwhile(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"VAL-{Guid.NewGuid():N}"[..12]));
+        var path = $"/api/v1/regions/{MarketScenario.Region}/requests/{child}";
+        var tag = (await market.Desk.GetFromJsonAsync<JsonElement>(path)).GetProperty("editTag").GetString();
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId = child });
+
+        var first = await EditAsync(market.Desk, path, $"\"{tag}\"", new { urgency = "crisis" });
+        var stale = await EditAsync(market.Desk, path, $"\"{tag}\"", new { urgency = "regular", maxDistanceKm = 33 });
+        var problem = await stale.Content.ReadFromJsonAsync<JsonElement>();
+        var current = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("editTag").GetString();
+        var weak = await EditAsync(market.Desk, path, $"W/\"{current}\"", new { maxDistanceKm = 34 });
+        var unquoted = await EditAsync(market.Desk, path, $"{current}", new { maxDistanceKm = 34 });
+        var sameAsNow = await EditAsync(market.Desk, path, $"\"{tag}\"", new { urgency = "crisis" });
+        var listed = await EditAsync(market.Desk, path, $"\"{tag}\", \"{current}\"", new { maxDistanceKm = 35 });
+
+        Assert.Equal(HttpStatusCode.Created, hold.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal((HttpStatusCode)412, stale.StatusCode);
         Assert.Equal("request-edited-meanwhile", problem.GetProperty("code").GetString());
-        Assert.True(problem.GetProperty("errors").TryGetProperty("version", out _));
-        Assert.Equal(HttpStatusCode.BadRequest, oddAnswer.StatusCode);
-        Assert.True((await oddAnswer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("If-Match", out _));
-        Assert.Equal(HttpStatusCode.OK, currentAnswer.StatusCode);
-        Assert.Equal("crisis|35|3", await market.ScalarAsync<string>(
-            "SELECT urgency || '|' || max_distance_km || '|' || version FROM requests WHERE id = @child", new { child }));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("editTag", out _));
+        Assert.Equal((HttpStatusCode)412, weak.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unquoted.StatusCode);
+        Assert.True((await unquoted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("If-Match", out _));
+        Assert.Equal(HttpStatusCode.OK, sameAsNow.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Equal("crisis|35", await market.ScalarAsync<string>("SELECT urgency || '|' || max_distance_km FROM requests WHERE id = @child", new { child }));
+    }
+
+    private static async Task<HttpResponseMessage> EditAsync(HttpClient desk, string path, string ifMatch, object patch)
+    {
+        using var edit = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(patch) };
+        edit.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await desk.SendAsync(edit);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -38,7 +38,7 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
             BirthMonth = request.BirthMonth.ToString("yyyy-MM"), Gender = request.Gender, HomePc4 = request.HomePc4,
             Municipality = request.MunicipalityId ?? Municipalities.OrderBy(m => Math.Abs(m.Lat - request.HomeLat) + Math.Abs(m.Lon - request.HomeLon)).FirstOrDefault()?.Id,
             MaxDistanceKm = request.MaxDistanceKm.ToString(System.Globalization.CultureInfo.InvariantCulture), SiblingGroup = request.SiblingGroup, ChildWishes = request.ChildWishes, ParentWishes = request.ParentWishes,
-            Version = request.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            EditTag = request.EditTag,
         };
         return Page();
     }
@@ -53,11 +53,12 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
             Errors = unreadable;
             return Page();
         }
-        // An edit form without the version it was opened at (opened before versions were sent, or tampered with) is
-        // treated as out of date: what it would write back may undo someone else's change.
-        if (Id is not null && Form.ReadVersion is null)
+        // An edit form without the tag of what it showed (opened before tags were sent, or cut short) cannot say whether
+        // someone changed the request since: what it would write back might undo their change.
+        if (Id is not null && string.IsNullOrWhiteSpace(Form.EditTag))
         {
-            ChangedMeanwhile();
+            Conflict = "Dit formulier is niet volledig aangekomen, dus we kunnen niet nagaan of de aanvraag intussen is gewijzigd.";
+            ReopenHref = $"/tafel/aanvraag/{Id}";
             return Page();
         }
         var input = Form.ToInput(home);
@@ -65,7 +66,7 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
         try
         {
             if (Id is null) await owner.Register(caller.ToActor(), input);
-            else await owner.Edit(caller.ToActor(), input, Form.ReadVersion);
+            else await owner.Edit(caller.ToActor(), input, [Form.EditTag!.Trim()]);
             TempData["Message"] = Id is null ? $"Aanvraag {input.CaseReference} is geregistreerd." : $"Aanvraag {input.CaseReference} is bijgewerkt.";
             return Redirect("/tafel");
         }

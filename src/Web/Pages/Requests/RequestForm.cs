@@ -23,12 +23,8 @@ public sealed class RequestForm
     public string? SiblingGroup { get; set; }
     public string? ChildWishes { get; set; }
     public string? ParentWishes { get; set; }
-    /// <summary>The request's version when the edit form was opened (a hidden field): the edit applies only to that version.</summary>
-    public string? Version { get; set; }
-
-    /// <summary>The version the form was opened at; null when the field is missing or no version at all.</summary>
-    public long? ReadVersion =>
-        long.TryParse(Version?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0 ? version : null;
+    /// <summary>The request's edit tag when the edit form was opened (a hidden field): the edit applies only while the fields are as shown.</summary>
+    public string? EditTag { get; set; }
 
     public RequestInput ToInput(MunicipalityOption? home) => new(
         CaseReference?.Trim(), MeasureType, StartDate, Urgency, CareType, [.. Needs], CareType == Matching.CareTypes.Secure, BirthMonth, Gender,

@@ -62,17 +62,36 @@ public sealed class LiveConnections(LiveCallers callers, IConfiguration configur
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
+        var failedInARow = 0;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await RecheckAsync(stoppingToken);
+                failedInARow = 0;
             }
             catch (Exception e) when ((e is InvalidOperationException || DatabaseFailure.IsPassing(e)) && !stoppingToken.IsCancellationRequested)
             {
-                // The database is away for a moment: the sockets are checked again at the next tick.
-                logger.LogWarning(e, "Re-checking the live connections failed");
+                // A moment without the database: the sockets are checked again at the next tick. Twice in a row, and no
+                // socket's session has been checked for two intervals: they are closed, and reconnecting meets the door.
+                if (++failedInARow < 2)
+                {
+                    logger.LogWarning(e, "Re-checking the live connections failed; trying again at the next tick");
+                    continue;
+                }
+                logger.LogError(e, "Re-checking the live connections failed {Times} times in a row; closed all {Count} of them", failedInARow, CloseAll());
             }
         }
+    }
+
+    private int CloseAll()
+    {
+        var open = _open.Values.ToList();
+        foreach (var connection in open)
+        {
+            connection.Context.Abort();
+            Closed(connection.Context.ConnectionId);
+        }
+        return open.Count;
     }
 }

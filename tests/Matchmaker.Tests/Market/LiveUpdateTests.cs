@@ -83,6 +83,23 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
         await Assert.ThrowsAnyAsync<Exception>(() => system.StartAsync());
     }
 
+    [Fact, Trait(Lane.Name, Lane.Integration)]
+    public async Task WhenTheSessionsCannotBeCheckedTwiceInARow_EveryOpenSocketIsClosed_AndTheNodeStays()
+    {
+        await using var database = await TestDatabase.CreateSeededAsync("sqlite");
+        await using var node = await WebNode.StartAsync(database);
+        await using var desk = DeskHub.Connect(node.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
+        var closed = Closing(desk);
+        await desk.StartListeningAsync();
+
+        // The table the check reads is gone: every re-check fails, and no socket's session can be vouched for.
+        await database.ExecuteAsync("ALTER TABLE api_clients RENAME TO api_clients_away");
+        await closed.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(await node.PrintedAsync("closed all", TimeSpan.FromSeconds(5)), node.Output);
+        Assert.False(node.HasExited);
+    }
+
     private static Task Closing(HubConnection connection)
     {
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

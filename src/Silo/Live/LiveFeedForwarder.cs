@@ -174,14 +174,17 @@ public sealed class LiveFeedForwarder(
         List<MarketChange> rows;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            rows = (await connection.QueryAsync<MarketChange>("""
-                SELECT id AS Sequence, topic AS Topic, region_code AS RegionCode, provider_id AS ProviderId,
-                       aggregate_id AS AggregateId, aggregate_version AS AggregateVersion, payload AS Payload
-                FROM outbox
-                WHERE id >= @from AND id <= @to
-                ORDER BY id
-                LIMIT 2000
-                """, new { from, to })).ToList();
+            try
+            {
+                rows = (await connection.QueryAsync<MarketChange>(ChangesFrom + " WHERE id >= @from AND id <= @to ORDER BY id LIMIT 2000", new { from, to })).ToList();
+            }
+            catch (System.Data.DataException e)
+            {
+                // A row of the range cannot be read (a value that does not convert): read the range's changes one by one,
+                // so that row alone is left out, and not every change after it as well.
+                logger.LogError(e, "Live feed: the change log from #{From} to #{To} could not be read at once; reading it change by change", from, to);
+                rows = await OneByOneAsync(connection, from, to, cancellationToken);
+            }
         }
         var missed = new List<MarketChange>();
         lock (_gate)
@@ -193,6 +196,40 @@ public sealed class LiveFeedForwarder(
         CaughtUp += missed.Count;
         logger.LogInformation("Live feed: caught up {Count} change(s) this node missed (up to #{Last})", missed.Count, missed[^1].Sequence);
         await DeliverAsync(missed, cancellationToken);
+    }
+
+    private const string ChangesFrom = """
+        SELECT id AS Sequence, topic AS Topic, region_code AS RegionCode, provider_id AS ProviderId,
+               aggregate_id AS AggregateId, aggregate_version AS AggregateVersion, payload AS Payload
+        FROM outbox
+        """;
+
+    private async Task<List<MarketChange>> OneByOneAsync(System.Data.Common.DbConnection connection, long from, long to, CancellationToken cancellationToken)
+    {
+        List<long> owed;
+        lock (_gate)
+        {
+            owed = [.. _missing.Keys.Where(sequence => sequence >= from && sequence <= to)];
+        }
+        var rows = new List<MarketChange>();
+        foreach (var sequence in owed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                if (await connection.QuerySingleOrDefaultAsync<MarketChange>(ChangesFrom + " WHERE id = @sequence", new { sequence }) is { } row)
+                    rows.Add(row);
+            }
+            catch (System.Data.DataException e)
+            {
+                lock (_gate)
+                {
+                    _missing.Remove(sequence);
+                }
+                logger.LogError(e, "Live feed: change #{Sequence} in the change log cannot be read; left out", sequence);
+            }
+        }
+        return rows;
     }
 
     private async Task<long> LatestInLogAsync(CancellationToken cancellationToken)

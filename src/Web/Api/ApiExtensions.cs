@@ -60,30 +60,14 @@ public static class ApiExtensions
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotencyHeader.Accepted>().Any())
-                {
-                    operation.Parameters ??= [];
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = IdempotencyHeader.Name,
-                        In = ParameterLocation.Header,
-                        Required = false,
-                        Description = "Any unique value (a UUID) per intended change. A retry with the same key returns the first result and changes nothing more; the same key for a different request answers 422.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Silo.Market.IdempotentRequest.MaxKeyLength },
-                    });
-                }
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IfMatchHeader.Accepted>().Any())
-                {
-                    operation.Parameters ??= [];
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = IfMatchHeader.Name,
-                        In = ParameterLocation.Header,
-                        Required = false,
-                        Description = "The editTag as read, quoted (e.g. \"5f2c0a9e1b7d3c44\"), or a list of them. When the editable fields are none of those any more, the edit is refused with 412 and nothing changes; a weak tag never matches. Without it, or with *, the edit applies to what is there.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    });
-                }
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IdempotencyHeader.Accepted>().Any())
+                    AddOptionalHeader(operation, IdempotencyHeader.Name,
+                        "Any unique value (a UUID) per intended change. A retry with the same key returns the first result and changes nothing more; the same key for a different request answers 422.",
+                        Silo.Market.IdempotentRequest.MaxKeyLength);
+                if (metadata.OfType<IfMatchHeader.Accepted>().Any())
+                    AddOptionalHeader(operation, IfMatchHeader.Name,
+                        "The editTag as read, quoted (e.g. \"5f2c0a9e1b7d3c44\"), or a list of them. When the editable fields are none of those any more, the edit is refused with 412 and nothing changes; a weak tag never matches. Without it, or with *, the edit applies to what is there.");
                 foreach (var (status, response) in operation.Responses ?? [])
                 {
                     if (response is not OpenApiResponse documented || !(status.StartsWith('2') || status.StartsWith('3'))) continue;
@@ -98,6 +82,19 @@ public static class ApiExtensions
             });
         });
         return services;
+    }
+
+    private static void AddOptionalHeader(OpenApiOperation operation, string name, string description, int? maxLength = null)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = name,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = description,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = maxLength },
+        });
     }
 
     /// <summary>The document describes itself (NL API Design Rules): GET /openapi.json, readable by anyone, from any origin.</summary>

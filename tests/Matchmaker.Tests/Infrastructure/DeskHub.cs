@@ -16,6 +16,17 @@ public static class DeskHub
             })
             .Build();
 
+    /// <summary>Every availabilityChanged the connection hears for one offering, in order.</summary>
+    public static System.Threading.Channels.ChannelReader<System.Text.Json.JsonElement> AvailabilityOf(this HubConnection connection, Guid offeringId)
+    {
+        var events = System.Threading.Channels.Channel.CreateUnbounded<System.Text.Json.JsonElement>();
+        connection.On<System.Text.Json.JsonElement>("availabilityChanged", change =>
+        {
+            if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);
+        });
+        return events.Reader;
+    }
+
     /// <summary>Starts the connection and waits until the hub says its groups are joined (a started connection may not hear them yet).</summary>
     public static async Task StartListeningAsync(this HubConnection connection)
     {

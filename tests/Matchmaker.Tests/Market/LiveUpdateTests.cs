@@ -116,12 +116,8 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
     {
         var (database, node) = await oneNode.StartAsync();
         var offeringId = Guid.NewGuid();
-        var events = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
         await using var desk = DeskHub.Connect(node.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
-        desk.On<JsonElement>("availabilityChanged", change =>
-        {
-            if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);
-        });
+        var events = desk.AvailabilityOf(offeringId);
         await desk.StartListeningAsync();
 
         // What a node leaves behind when it dies between its commit and its push: the change is in the log, and nobody told the nodes.
@@ -134,7 +130,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
             id = offeringId.ToString(), now = DateTimeOffset.UtcNow,
             payload = JsonSerializer.Serialize(new { offeringId, careType = "foster-long", freeUnits = 2, totalUnits = 3, version = 7 }),
         });
-        var change = await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var change = await events.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(7, change.GetProperty("version").GetInt64());
         output.WriteLine($"caught up from the change log after {clock.Elapsed.TotalMilliseconds:0} ms");
@@ -149,12 +145,8 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
         var offeringId = offering.GetProperty("offeringId").GetGuid();
         var versionBefore = offering.GetProperty("version").GetInt64();
 
-        var events = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
         await using var desk = DeskHub.Connect(listenOn.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
-        desk.On<JsonElement>("availabilityChanged", change =>
-        {
-            if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);
-        });
+        var events = desk.AvailabilityOf(offeringId);
         await desk.StartListeningAsync();
 
         // The first change warms both nodes up; the next five are measured.
@@ -167,7 +159,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
             var update = await provider.PutAsJsonAsync($"/api/v1/offerings/{offeringId}/capacity",
                 new { totalUnits = total + i, occupiedUnits = offering.GetProperty("occupiedUnits").GetInt32() });
             update.EnsureSuccessStatusCode();
-            var change = await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            var change = await events.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
             clock.Stop();
             Assert.True(change.GetProperty("version").GetInt64() > lastVersion, "versions only go up");
             Assert.Equal(offering.GetProperty("freeUnits").GetInt32() + i, change.GetProperty("freeUnits").GetInt32());

@@ -21,12 +21,8 @@ public sealed class PassingDatabaseFailureTests
         await using var database = await TestDatabase.CreateSeededAsync("sqlite");
         await using var node = await WebNode.StartAsync(database);
         var offeringId = Guid.NewGuid();
-        var events = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
         await using var desk = DeskHub.Connect(node.BaseAddress, DemoDataGenerator.DemoToken(Roles.Desk, MarketScenario.Region));
-        desk.On<JsonElement>("availabilityChanged", change =>
-        {
-            if (change.GetProperty("offeringId").GetGuid() == offeringId) events.Writer.TryWrite(change);
-        });
+        var events = desk.AvailabilityOf(offeringId);
         await desk.StartListeningAsync();
 
         // No push brings these changes, so the node reads them back from the log: the first names a provider that is no id.
@@ -42,7 +38,7 @@ public sealed class PassingDatabaseFailureTests
             id = offeringId.ToString(), now = DateTimeOffset.UtcNow,
             payload = JsonSerializer.Serialize(new { offeringId, careType = "foster-long", freeUnits = 2, totalUnits = 3, version = 7 }),
         });
-        var arrived = events.Reader.ReadAsync().AsTask();
+        var arrived = events.ReadAsync().AsTask();
         await Task.WhenAny(arrived, Task.Delay(TimeSpan.FromSeconds(15)));
         Assert.True(arrived.IsCompletedSuccessfully, node.Output);
         var change = await arrived;

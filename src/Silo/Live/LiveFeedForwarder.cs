@@ -209,7 +209,7 @@ public sealed class LiveFeedForwarder(
         List<long> owed;
         lock (_gate)
         {
-            owed = [.. _missing.Keys.Where(sequence => sequence >= from && sequence <= to)];
+            owed = [.. _missing.Keys.Where(sequence => sequence >= from && sequence <= to).Take(2000)];
         }
         var rows = new List<MarketChange>();
         foreach (var sequence in owed)
@@ -220,7 +220,8 @@ public sealed class LiveFeedForwarder(
                 if (await connection.QuerySingleOrDefaultAsync<MarketChange>(ChangesFrom + " WHERE id = @sequence", new { sequence }) is { } row)
                     rows.Add(row);
             }
-            catch (System.Data.DataException e)
+            // Only a value that does not convert makes the row unreadable; a connection lost mid-row is tried again.
+            catch (System.Data.DataException e) when (e.InnerException is FormatException or InvalidCastException or OverflowException)
             {
                 lock (_gate)
                 {

@@ -172,8 +172,9 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             throw new MarketRuleException(RuleCode.RequestNotOpen, $"This request is {current.Status} and can no longer be edited.");
         var before = current.ToInput();
         var merged = before.With(patch);
-        // An edit that changes nothing writes nothing: no new version, no "edited" in the child's dossier or the audit.
-        if (merged with { Needs = before.Needs } == before && (merged.Needs ?? []).SequenceEqual(before.Needs ?? [])) return;
+        // An edit that changes nothing as stored writes nothing: no new version, no "edited" in the child's dossier or the
+        // audit (needs in another order and a birth month as a read gives it, yyyy-mm-01, change nothing).
+        if (merged.SameAs(before)) return;
         if (readTags is not null && !readTags.Contains(current.EditTag))
             throw new MarketRuleException(RuleCode.RequestEditedMeanwhile,
                 "The request's fields changed since they were read (its editTag is another now): read it again and make the edit on what it is now.", "editTag");

@@ -25,6 +25,22 @@ public sealed record RequestInput(
         patch.BirthMonth ?? BirthMonth, patch.Gender ?? Gender, patch.HomePc4 ?? HomePc4, patch.HomeLat ?? HomeLat,
         patch.HomeLon ?? HomeLon, patch.MaxDistanceKm ?? MaxDistanceKm, patch.SiblingGroup ?? SiblingGroup,
         patch.ChildWishes ?? ChildWishes, patch.ParentWishes ?? ParentWishes, patch.MunicipalityId ?? MunicipalityId);
+
+    /// <summary>The fields as they are stored: needs sorted once each, the birth month as yyyy-mm, wishes never null.</summary>
+    public RequestInput Normalized() => this with
+    {
+        Needs = [.. (Needs ?? []).Distinct().Order(StringComparer.Ordinal)],
+        BirthMonth = RequestInputValidator.ParseMonth(BirthMonth)?.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) ?? BirthMonth,
+        ChildWishes = ChildWishes ?? "",
+        ParentWishes = ParentWishes ?? "",
+    };
+
+    /// <summary>True when both hold the same fields as they would be stored.</summary>
+    public bool SameAs(RequestInput other)
+    {
+        var (a, b) = (Normalized(), other.Normalized());
+        return a with { Needs = b.Needs } == b && a.Needs!.SequenceEqual(b.Needs!);
+    }
 }
 
 /// <summary>The shape of a request, judged by its owner (the request grain) before anything is written.</summary>

@@ -55,7 +55,9 @@ public static class IfMatchHeader
             if (!weak) strong.Add(tag);
             count++;
             i = end + 1;
-            if (i < text.Length && text[i] is not (' ' or '\t' or ',')) return null;
+            // Tags are a list: after one, only spaces and then a comma or the end.
+            while (i < text.Length && text[i] is ' ' or '\t') i++;
+            if (i < text.Length && text[i] != ',') return null;
         }
     }
 }

@@ -65,7 +65,8 @@ public static class RequestsApi
         if (!caller.IsDeskOf(regionCode)) return ApiProblems.RegionNotFound(regionCode);
         if (!IfMatchHeader.TryRead(context, out var readTags, out var problem)) return problem!;
         await grains.Request(regionCode, requestId).Edit(caller.ToActor(), patch, readTags);
-        return TypedResults.Ok(await reads.ReadAsync(regionCode, requestId));
+        // The answer shows the child's request: a read like any other, in the audit (an edit that changed nothing wrote none).
+        return TypedResults.Ok(await reads.ReadAuditedAsync(caller.ToActor(), regionCode, requestId));
     }
 
     private static async Task<IResult> WithdrawAsync(string regionCode, Guid requestId, string? reason, HttpContext context, IGrainFactory grains)

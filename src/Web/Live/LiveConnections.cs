@@ -20,7 +20,11 @@ public sealed class LiveConnections(LiveCallers callers, IConfiguration configur
     /// <summary>How often the open sockets are re-checked (<c>Live:RecheckSeconds</c>, default 30).</summary>
     public TimeSpan Interval { get; } = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Live:RecheckSeconds", 30), 1, 3600));
 
-    private sealed record Open(HubCallerContext Context, bool IsApiClient, Guid Id, string? Stamp, string? OrganisationSession);
+    private sealed record Open(HubCallerContext Context, bool IsApiClient, Guid Id, string? Stamp, string? OrganisationSession)
+    {
+        /// <summary>When its session was last found to count: at the door, then at every re-check that succeeded.</summary>
+        public DateTime CheckedAt { get; set; } = DateTime.UtcNow;
+    }
 
     private readonly ConcurrentDictionary<string, Open> _open = new(StringComparer.Ordinal);
 
@@ -39,6 +43,7 @@ public sealed class LiveConnections(LiveCallers callers, IConfiguration configur
     {
         var open = _open.Values.ToList();
         if (open.Count == 0) return 0;
+        var checkedAt = DateTime.UtcNow;
         var users = await callers.UsersStandingAsync([.. open.Where(o => !o.IsApiClient).Select(o => o.Id).Distinct()], cancellationToken);
         var clients = await callers.ApiClientsStandingAsync([.. open.Where(o => o.IsApiClient).Select(o => o.Id).Distinct()], cancellationToken);
         var sessions = await callers.OrganisationSessionsStandingAsync(
@@ -50,7 +55,11 @@ public sealed class LiveConnections(LiveCallers callers, IConfiguration configur
                 ? clients.Contains(connection.Id)
                 : users.TryGetValue(connection.Id, out var stamp) && stamp == connection.Stamp
                   && (connection.OrganisationSession is null || sessions.Contains(connection.OrganisationSession));
-            if (stands) continue;
+            if (stands)
+            {
+                connection.CheckedAt = checkedAt;
+                continue;
+            }
             connection.Context.Abort();
             Closed(connection.Context.ConnectionId);
             closed++;
@@ -62,36 +71,31 @@ public sealed class LiveConnections(LiveCallers callers, IConfiguration configur
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
-        var failedInARow = 0;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await RecheckAsync(stoppingToken);
-                failedInARow = 0;
             }
             catch (Exception e) when ((e is InvalidOperationException || DatabaseFailure.IsPassing(e)) && !stoppingToken.IsCancellationRequested)
             {
-                // A moment without the database: the sockets are checked again at the next tick. Twice in a row, and no
-                // socket's session has been checked for two intervals: they are closed, and reconnecting meets the door.
-                if (++failedInARow < 2)
-                {
-                    logger.LogWarning(e, "Re-checking the live connections failed; trying again at the next tick");
-                    continue;
-                }
-                logger.LogError(e, "Re-checking the live connections failed {Times} times in a row; closed all {Count} of them", failedInARow, CloseAll());
+                // A moment without the database: the sockets are checked again at the next tick. A socket whose session has
+                // not been vouched for in two intervals is closed; reconnecting meets the door, as any new request does.
+                var closed = CloseUncheckedSince(DateTime.UtcNow - 2 * Interval);
+                if (closed == 0) logger.LogWarning(e, "Re-checking the live connections failed; trying again at the next tick");
+                else logger.LogError(e, "Re-checking the live connections failed; closed {Count} whose sessions were not checked for {Seconds} s", closed, 2 * Interval.TotalSeconds);
             }
         }
     }
 
-    private int CloseAll()
+    private int CloseUncheckedSince(DateTime cutoff)
     {
-        var open = _open.Values.ToList();
-        foreach (var connection in open)
+        var stale = _open.Values.Where(connection => connection.CheckedAt < cutoff).ToList();
+        foreach (var connection in stale)
         {
             connection.Context.Abort();
             Closed(connection.Context.ConnectionId);
         }
-        return open.Count;
+        return stale.Count;
     }
 }

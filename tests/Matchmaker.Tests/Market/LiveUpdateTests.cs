@@ -84,7 +84,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
     }
 
     [Fact, Trait(Lane.Name, Lane.Integration)]
-    public async Task WhenTheSessionsCannotBeCheckedTwiceInARow_EveryOpenSocketIsClosed_AndTheNodeStays()
+    public async Task ASocketWhoseSessionCannotBeCheckedForTwoIntervals_IsClosed_AndTheNodeStays()
     {
         await using var database = await TestDatabase.CreateSeededAsync("sqlite");
         await using var node = await WebNode.StartAsync(database);
@@ -96,7 +96,7 @@ public sealed class LiveUpdateTests(ITestOutputHelper output, SharedNode oneNode
         await database.ExecuteAsync("ALTER TABLE api_clients RENAME TO api_clients_away");
         await closed.WaitAsync(TimeSpan.FromSeconds(15));
 
-        Assert.True(await node.PrintedAsync("closed all", TimeSpan.FromSeconds(5)), node.Output);
+        Assert.True(await node.PrintedAsync("whose sessions were not checked", TimeSpan.FromSeconds(5)), node.Output);
         Assert.False(node.HasExited);
     }
 

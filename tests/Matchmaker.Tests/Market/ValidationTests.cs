@@ -165,11 +165,15 @@ public sealed class ValidationTests(SharedMarket markets)
         var read = (await market.Desk.GetFromJsonAsync<JsonElement>(path)).GetProperty("birthMonth").GetString()!;
         var earlier = DateOnly.ParseExact(read, "yyyy-MM-dd").AddMonths(-1);
 
+        var asRead = await market.Desk.PatchAsJsonAsync(path, new { birthMonth = read });
+        var versionAfterAsRead = await market.ScalarAsync<long>("SELECT version FROM requests WHERE id = @child", new { child });
         var sentBack = await market.Desk.PatchAsJsonAsync(path, new { birthMonth = read, maxDistanceKm = 61 });
         var firstDay = await market.Desk.PatchAsJsonAsync(path, new { birthMonth = earlier.ToString("yyyy-MM-dd") });
         var birthDate = await market.Desk.PatchAsJsonAsync(path, new { birthMonth = earlier.AddDays(14).ToString("yyyy-MM-dd") });
 
         Assert.EndsWith("-01", read);
+        Assert.Equal(HttpStatusCode.OK, asRead.StatusCode);
+        Assert.Equal(1L, versionAfterAsRead);
         Assert.Equal(HttpStatusCode.OK, sentBack.StatusCode);
         Assert.Equal(HttpStatusCode.OK, firstDay.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, birthDate.StatusCode);

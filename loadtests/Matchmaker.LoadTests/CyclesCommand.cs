@@ -20,11 +20,7 @@ public static class CyclesCommand
         var offeringCount = hot ? 1 : (args.Length > 4 ? int.Parse(args[4]) : 130);
 
         var pairs = await HoldCycles.PrepareAsync(market, clients, offeringCount);
-        var cycles = HoldCycles.Start(market, pairs, clients);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        cycles.BeginMeasuring();
-        await Task.Delay(TimeSpan.FromSeconds(seconds));
-        var result = await cycles.StopAsync();
+        var result = await HoldCycles.MeasureAsync(market, pairs, clients, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(seconds));
         Console.Out.WriteLine($"{args[2]} {clients} client(s) on {market.Nodes.Count} node(s), {pairs.Select(p => p.Offering.Id).Distinct().Count()} offering(s): " +
             $"{result.CyclesPerSecond:0.0} cycles/s, cycle p50 {result.P50:0.0} ms, p99 {result.P99:0.0} ms, max {result.Max:0.0} ms, {result.Errors} error(s)");
         return 0;

@@ -49,6 +49,16 @@ public sealed class HoldCycles
 
     public static HoldCycles Start(LoadMarket market, IReadOnlyList<LoadMarket.Pair> pairs, int clients) => new(market, pairs, clients);
 
+    /// <summary>Cycles for <paramref name="warm"/> uncounted, then <paramref name="measured"/> counted, then stops.</summary>
+    public static async Task<Summary> MeasureAsync(LoadMarket market, IReadOnlyList<LoadMarket.Pair> pairs, int clients, TimeSpan warm, TimeSpan measured)
+    {
+        var cycles = Start(market, pairs, clients);
+        await Task.Delay(warm);
+        cycles.BeginMeasuring();
+        await Task.Delay(measured);
+        return await cycles.StopAsync();
+    }
+
     public void BeginMeasuring()
     {
         _errorsBefore = Volatile.Read(ref _errors);

@@ -32,7 +32,8 @@ public static class VersusCommand
             PgbenchCycles.Run? theirs = null;
             foreach (var side in turn % 2 == 1 ? new[] { "api", "pgbench" } : ["pgbench", "api"])
             {
-                if (side == "api") ours = await ApiTurnAsync(market, pairs, clients, seconds);
+                // pgbench moved the offerings' rows behind the grains: the first cycles find that out and load them again.
+                if (side == "api") ours = await HoldCycles.MeasureAsync(market, pairs, clients, Settle, TimeSpan.FromSeconds(seconds));
                 else if ((theirs = await pgbench.RunAsync(seconds)) is null) return 1;
             }
             if (ours!.Errors > 0) Console.Error.WriteLine($"turn {turn}: {ours.Errors} error(s) in the API's cycles; first: {ours.FirstError}");
@@ -46,16 +47,6 @@ public static class VersusCommand
             $"API / pgbench median {Median(ratios):0 %} (lowest {ratios.Min():0 %}, highest {ratios.Max():0 %}); " +
             $"API median {Median(api):0.0} cycles/s, pgbench median {Median(peer):0.0}");
         return 0;
-    }
-
-    private static async Task<HoldCycles.Summary> ApiTurnAsync(LoadMarket market, IReadOnlyList<LoadMarket.Pair> pairs, int clients, int seconds)
-    {
-        var cycles = HoldCycles.Start(market, pairs, clients);
-        // pgbench moved the offerings' rows behind the grains: the first cycles find that out and load them again.
-        await Task.Delay(Settle);
-        cycles.BeginMeasuring();
-        await Task.Delay(TimeSpan.FromSeconds(seconds));
-        return await cycles.StopAsync();
     }
 
     private static double Median(List<double> values)

@@ -654,14 +654,15 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
 
     private static DynamicParameters Columns(RequestInput input, object extra)
     {
+        var stored = input.Normalized();
         var parameters = new DynamicParameters(extra);
         parameters.AddDynamicParams(new
         {
-            input.CaseReference, input.MeasureType, input.MeasureStart, input.Urgency, input.CareType,
-            needs = string.Join(",", (input.Needs ?? []).Distinct().Order(StringComparer.Ordinal)),
-            NeedsSecure = input.NeedsSecure ?? false, birthMonth = RequestInputValidator.ParseMonth(input.BirthMonth), input.Gender, input.HomePc4,
-            input.HomeLat, input.HomeLon, input.MaxDistanceKm, input.MunicipalityId,
-            childWishes = input.ChildWishes ?? "", parentWishes = input.ParentWishes ?? "",
+            stored.CaseReference, stored.MeasureType, stored.MeasureStart, stored.Urgency, stored.CareType,
+            needs = string.Join(",", stored.Needs!),
+            NeedsSecure = stored.NeedsSecure ?? false, birthMonth = RequestInputValidator.ParseMonth(stored.BirthMonth), stored.Gender, stored.HomePc4,
+            stored.HomeLat, stored.HomeLon, stored.MaxDistanceKm, stored.MunicipalityId,
+            childWishes = stored.ChildWishes, parentWishes = stored.ParentWishes,
         });
         return parameters;
     }

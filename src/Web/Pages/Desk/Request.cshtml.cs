@@ -57,8 +57,7 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
         // someone changed the request since: what it would write back might undo their change.
         if (Id is not null && string.IsNullOrWhiteSpace(Form.EditTag))
         {
-            Conflict = "Dit formulier is niet volledig aangekomen, dus we kunnen niet nagaan of de aanvraag intussen is gewijzigd.";
-            ReopenHref = $"/tafel/aanvraag/{Id}";
+            AskToReopen("Dit formulier is niet volledig aangekomen, dus we kunnen niet nagaan of de aanvraag intussen is gewijzigd.");
             return Page();
         }
         var input = Form.ToInput(home);
@@ -76,7 +75,7 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
         }
         catch (MarketRuleException refusal) when (refusal.Code == RuleCode.RequestEditedMeanwhile)
         {
-            ChangedMeanwhile();
+            AskToReopen(Dutch.Sentence(Dutch.Refusal(refusal.Code)));
         }
         catch (MarketRuleException refusal) when (refusal.Code is RuleCode.RequestNotOpen or RuleCode.RequestChanged)
         {
@@ -90,9 +89,10 @@ public sealed class RequestModel(Municipalities municipalities, RequestReads rea
         return Page();
     }
 
-    private void ChangedMeanwhile()
+    /// <summary>Nothing was saved, and the form cannot be saved as it is: the desk reads the request again.</summary>
+    private void AskToReopen(string why)
     {
-        Conflict = Dutch.Sentence(Dutch.Refusal(RuleCode.RequestEditedMeanwhile));
+        Conflict = why;
         ReopenHref = $"/tafel/aanvraag/{Id}";
         Errors = new Dictionary<string, string[]>();
     }

@@ -6,7 +6,7 @@ namespace Matchmaker.Matching.Allocation;
 /// <summary>
 /// Work per child that depends on nothing but the child and what every child only reads (finding its candidates, its
 /// edges), spread over the cores for a national market; a region's market is done on the caller's thread, where
-/// starting the threads would cost more than they save.
+/// starting the threads would cost more than they save. Spread only over the threads of the caller's own scheduler.
 /// </summary>
 internal static class OnEveryCore
 {
@@ -19,13 +19,16 @@ internal static class OnEveryCore
     /// </summary>
     public static void ForChildren<TState>(int count, Func<TState> state, Action<int, int, TState> run, bool spread = true)
     {
-        if (!spread || count < From || Environment.ProcessorCount == 1)
+        // Over the pool, unless the caller is a thread of its own running its scheduler's task (a heavy lane): then over
+        // that scheduler's threads, so the work keeps the lane's threads and priority (work queued to the pool from such
+        // a thread would leave both). A grain's turn runs on the pool under a scheduler of one task at a time: the pool.
+        var scheduler = Thread.CurrentThread.IsThreadPoolThread ? TaskScheduler.Default : TaskScheduler.Current;
+        if (!spread || count < From || Environment.ProcessorCount == 1 || scheduler.MaximumConcurrencyLevel == 1)
         {
             run(0, count, state());
             return;
         }
-        // The thread pool's scheduler, not the caller's: inside a grain the current scheduler runs one task at a time.
-        var options = new ParallelOptions { TaskScheduler = TaskScheduler.Default };
+        var options = new ParallelOptions { TaskScheduler = scheduler };
         var runs = Partitioner.Create(0, count, Math.Max(256, count / (8 * Environment.ProcessorCount)));
         try
         {

@@ -69,8 +69,8 @@ public sealed class HeavyLane : IDisposable
                     return new LaneAnswer<T>(LaneStatus.Busy, default, RetryAfterLocked());
                 _admitted++;
                 _admittedOf[caller] = _admittedOf.GetValueOrDefault(caller) + 1;
-                // Queued on the lane's threads; every await inside continues there too.
-                task = Task.Factory.StartNew(() => ComputeAdmittedAsync(caller, compute), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+                // Queued on the lane's threads; every await inside continues there too. Its waiters hear of it from the hand-back thread.
+                task = _scheduler.HandBack(Task.Factory.StartNew(() => ComputeAdmittedAsync(caller, compute), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap());
                 _results[key] = new Entry(task, ++_order);
                 _ = task.ContinueWith(done => Finished(key, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 ForgetOldLocked();
@@ -164,6 +164,12 @@ public sealed class HeavyLane : IDisposable
         foreach (var (key, _) in finished.OrderBy(r => r.Value.Order).Take(Math.Max(0, finished.Count - KeptResults)))
             _results.Remove(key);
     }
+
+    /// <summary>
+    /// <paramref name="work"/> on the thread pool, for a computation in the lane that must not hold a lane thread while
+    /// it waits (a write holding the database's writer turn). Never <c>Task.Run</c> from the lane: see <see cref="LaneScheduler"/>.
+    /// </summary>
+    public Task<T> OffLane<T>(Func<Task<T>> work) => _scheduler.OffLane(work);
 
     public void Dispose() => _scheduler.Dispose();
 }

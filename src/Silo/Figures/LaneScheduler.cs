@@ -8,6 +8,13 @@ namespace Matchmaker.Silo.Figures;
 /// on the .NET thread pool that serves requests, grain turns and timers. The queue holds at most what the lane admitted.
 /// Its threads run at a lower priority than everything else in the process: when a request and the lane want the same
 /// core, the request gets it.
+/// <para>
+/// On Linux a new thread inherits the priority of the thread that starts it, and the .NET thread pool starts a worker on
+/// the thread that queues work when none is free: a lane thread that queued work to the pool could leave a worker at
+/// the lane's priority serving requests for the rest of its life. So the lane's threads never queue to the pool
+/// themselves: what the lane hands to the rest of the process (a result, a write off the lane) goes through
+/// <see cref="HandBack"/>, a thread of the process's own priority.
+/// </para>
 /// </summary>
 internal sealed class LaneScheduler : TaskScheduler, IDisposable
 {
@@ -16,6 +23,7 @@ internal sealed class LaneScheduler : TaskScheduler, IDisposable
 
     private readonly BlockingCollection<Task> _queue = new();
     private readonly Thread[] _threads;
+    private readonly BlockingCollection<Action> _handBacks = new();
 
     [ThreadStatic]
     private static bool _onLaneThread;
@@ -27,6 +35,58 @@ internal sealed class LaneScheduler : TaskScheduler, IDisposable
             .Select(i => new Thread(Work) { IsBackground = true, Name = $"heavy-lane-{i}", Priority = ThreadPriority.BelowNormal })
             .ToArray();
         foreach (var thread in _threads) thread.Start();
+        new Thread(HandBackWork) { IsBackground = true, Name = "lane-hand-back" }.Start();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the hand-back thread, which has the priority of the thread that made this
+    /// scheduler: whatever the action queues to the thread pool is queued from there.
+    /// </summary>
+    public void HandBack(Action action)
+    {
+        try
+        {
+            _handBacks.Add(action);
+        }
+        catch (InvalidOperationException)
+        {
+            // The host is stopping: nothing is served any more, so the pool may have it.
+            ThreadPool.UnsafeQueueUserWorkItem(_ => action(), null);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="onLane"/>'s outcome, seen by its waiters through the hand-back thread (their continuations are
+    /// queued to the pool from there, never from a lane thread).
+    /// </summary>
+    public Task<T> HandBack<T>(Task<T> onLane)
+    {
+        var handed = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        onLane.ContinueWith(done => HandBack(() => handed.SetFromTask(done)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return handed.Task;
+    }
+
+    /// <summary>
+    /// <paramref name="work"/> on the thread pool, started from the hand-back thread; for work the lane must not hold a
+    /// lane thread for (a write that holds the database's writer turn).
+    /// </summary>
+    public Task<T> OffLane<T>(Func<Task<T>> work)
+    {
+        var started = new TaskCompletionSource<Task<T>>();
+        // The caller's context (its activity, its logging scope) goes with the work, as Task.Run would have taken it.
+        var context = ExecutionContext.Capture();
+        HandBack(() =>
+        {
+            if (context is null) started.SetResult(Task.Run(work));
+            else ExecutionContext.Run(context, _ => started.SetResult(Task.Run(work)), null);
+        });
+        return started.Task.Unwrap();
+    }
+
+    private void HandBackWork()
+    {
+        // Only this file's actions come here, and none of them throws: each hands over an outcome or starts a task.
+        foreach (var action in _handBacks.GetConsumingEnumerable()) action();
     }
 
     public override int MaximumConcurrencyLevel => _threads.Length;
@@ -56,15 +116,20 @@ internal sealed class LaneScheduler : TaskScheduler, IDisposable
         foreach (var task in _queue.GetConsumingEnumerable()) TryExecuteTask(task);
     }
 
-    public void Dispose() => _queue.CompleteAdding();
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _handBacks.CompleteAdding();
+    }
 
     /// <summary>Makes this thread nicer than the process (on Linux the nice value is per thread, and lowering it needs no privileges).</summary>
     private static void LowerLinuxPriority()
     {
         if (!OperatingSystem.IsLinux()) return;
         // "/proc/thread-self" links to "<pid>/task/<tid>": the kernel's id of this thread, which (get|set)priority take.
+        // Nicer than the process (its first thread, whose id is the process's), not than whichever thread made the lane.
         if (new FileInfo("/proc/thread-self").LinkTarget is { } self && int.TryParse(Path.GetFileName(self), out var threadId))
-            SetPriority(PriorityOfProcess, threadId, Math.Min(19, GetPriority(PriorityOfProcess, threadId) + Nicer));
+            SetPriority(PriorityOfProcess, threadId, Math.Min(19, GetPriority(PriorityOfProcess, Environment.ProcessId) + Nicer));
     }
 
     private const int PriorityOfProcess = 0;

@@ -456,7 +456,7 @@ public sealed class WhatIfRuns(Database database, HeavyLane lane, WhatIfInputs i
     /// </summary>
     /// <param name="publish">the figures to publish, given what the runs stored today before this one published (null: they could not be read, publish nothing)</param>
     private Task<Guid?> StoreAsync(string regionCode, Guid? userId, string kind, object question, FrozenMarket frozen, string description,
-        Func<IReadOnlyList<PublishedGroup>?, (ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep)> publish, long solveMillis) => Task.Run(async () =>
+        Func<IReadOnlyList<PublishedGroup>?, (ChangeFigures? Change, IReadOnlyList<SweepLine>? Sweep)> publish, long solveMillis) => lane.OffLane(async () =>
     {
         var id = Guid.NewGuid();
         await using var connection = await database.OpenAsync();

@@ -34,14 +34,73 @@ public sealed class HeavyLaneTests
         if (!OperatingSystem.IsLinux()) return; // elsewhere .NET maps Thread.Priority to the OS itself
         using var lane = Lane();
 
-        var answer = await lane.RunAsync("nice", "caller", () => Task.FromResult(Niceness()));
-        var here = Niceness();
+        var answer = await lane.RunAsync("nice", "caller", () => Task.FromResult(Niceness("thread-self")));
 
-        Assert.Equal(Math.Min(19, here + 10), answer.Value);
+        Assert.Equal(Math.Min(19, Niceness("self") + 10), answer.Value);
     }
 
-    /// <summary>This thread's nice value: field 19 of /proc/thread-self/stat (the fields after the command's closing parenthesis start at 3).</summary>
-    private static int Niceness() => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16]);
+    /// <summary>
+    /// The nice value of this thread ("thread-self") or of the process ("self", its first thread): field 19 of its stat
+    /// file (the fields after the command's closing parenthesis start at 3).
+    /// </summary>
+    private static int Niceness(string whose) => int.Parse(File.ReadAllText($"/proc/{whose}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16]);
+
+    [Fact]
+    public async Task TheLanesAnswer_IsQueuedToItsWaiter_NeverFromALaneThread_WhoseNewPoolWorkerWouldKeepTheLanesPriority()
+    {
+        using var lane = Lane();
+        var waiter = new RecordingScheduler();
+
+        // The waiter's own scheduler records which thread queues each of its continuations, the answer's among them.
+        var answer = await Task.Factory.StartNew(() => lane.RunAsync("handed", "caller", async () =>
+        {
+            await Task.Delay(20);
+            return Thread.CurrentThread.Name;
+        }), CancellationToken.None, TaskCreationOptions.None, waiter).Unwrap();
+
+        Assert.Equal((LaneStatus.Done, "heavy-lane-1"), (answer.Status, answer.Value));
+        Assert.NotEmpty(waiter.QueuedFrom);
+        Assert.DoesNotContain(waiter.QueuedFrom, name => name?.StartsWith("heavy-lane-") == true);
+    }
+
+    /// <summary>Runs its tasks on the pool and notes the name of each thread that queued one.</summary>
+    private sealed class RecordingScheduler : TaskScheduler
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string?> QueuedFrom { get; } = new();
+
+        protected override void QueueTask(Task task)
+        {
+            QueuedFrom.Enqueue(Thread.CurrentThread.Name);
+            ThreadPool.UnsafeQueueUserWorkItem(_ => TryExecuteTask(task), null);
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => [];
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task ANationalMarketsWork_SpreadFromTheLane_StaysOnTheLanesThreads_NeverThePools(int threads)
+    {
+        using var lane = new HeavyLane(new FiguresOptions(threads, 4, 1, TimeSpan.FromSeconds(30), 50), NullLogger<HeavyLane>.Instance);
+
+        var answer = await lane.RunAsync("spread", "caller", () =>
+        {
+            var seen = new System.Collections.Concurrent.ConcurrentDictionary<(string?, bool), bool>();
+            Matchmaker.Matching.Allocation.OnEveryCore.ForChildren(10_000, () => 0, (_, _, _) =>
+            {
+                seen[(Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread)] = true;
+                Thread.SpinWait(20_000);
+            });
+            return Task.FromResult(seen.Keys.ToList());
+        });
+
+        Assert.NotEmpty(answer.Value!);
+        Assert.All(answer.Value!, thread => Assert.Matches("^heavy-lane-[12]$", thread.Item1));
+        Assert.DoesNotContain(answer.Value!, thread => thread.Item2);
+    }
 
     [Fact]
     public async Task ACallerWithItsShareRunning_IsBusyWithATimeToComeBack_AndAdmittedAgainOnceItIsDone()

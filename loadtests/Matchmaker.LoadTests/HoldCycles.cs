@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Matchmaker.LoadTests;
@@ -44,7 +43,7 @@ public sealed class HoldCycles
     private HoldCycles(LoadMarket market, IReadOnlyList<LoadMarket.Pair> pairs, int clients)
     {
         _latencies = new List<double>[clients];
-        _workers = Enumerable.Range(0, clients).Select(c => Task.Run(() => CycleAsync(market, pairs.Where((_, i) => i % clients == c).ToList(), c))).ToList();
+        _workers = Enumerable.Range(0, clients).Select(c => OnOwnThread(() => Cycle(market, pairs.Where((_, i) => i % clients == c).ToList(), c))).ToList();
     }
 
     public static HoldCycles Start(LoadMarket market, IReadOnlyList<LoadMarket.Pair> pairs, int clients) => new(market, pairs, clients);
@@ -78,28 +77,46 @@ public sealed class HoldCycles
             all.Count > 0 ? all[^1] : 0, all.Count, errors, _firstError);
     }
 
-    private async Task CycleAsync(LoadMarket market, List<LoadMarket.Pair> mine, int c)
+    /// <summary>
+    /// Each client on a thread of its own with blocking connections (see <see cref="RawHttpConnection"/>): the console then
+    /// costs the shared machine little more than pgbench does, and its threads sleep while they wait.
+    /// </summary>
+    private static Task OnOwnThread(Action work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try { work(); done.SetResult(); }
+            catch (Exception e) { done.SetException(e); }
+        }) { IsBackground = true }.Start();
+        return done.Task;
+    }
+
+    private void Cycle(LoadMarket market, List<LoadMarket.Pair> mine, int c)
     {
         _latencies[c] = [];
-        using var desk = market.Desk(c);
-        var providers = new Dictionary<string, HttpClient>();
+        using var desk = market.RawClient(LoadMarket.DemoToken("desk", LoadMarket.Region), c);
+        var providers = new Dictionary<string, RawHttpConnection>();
+        var holdBodies = mine.Select(p => JsonSerializer.SerializeToUtf8Bytes(new { requestId = p.RequestId, outsidePolicyReason = LoadMarket.OutsidePolicyReason })).ToList();
+        var declineBody = JsonSerializer.SerializeToUtf8Bytes(new { reason = "no-capacity" });
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
             var pair = mine[n % mine.Count];
             if (!providers.TryGetValue(pair.Offering.ProviderToken, out var provider))
-                providers[pair.Offering.ProviderToken] = provider = market.Client(pair.Offering.ProviderToken, c);
+                providers[pair.Offering.ProviderToken] = provider = market.RawClient(pair.Offering.ProviderToken, c);
             var clock = Stopwatch.StartNew();
             try
             {
-                using var hold = await desk.PostAsJsonAsync($"/api/v1/offerings/{pair.Offering.Id}/holds", new { requestId = pair.RequestId, outsidePolicyReason = LoadMarket.OutsidePolicyReason });
-                if (hold.StatusCode != HttpStatusCode.Created) { await FailedAsync("hold", hold); continue; }
-                var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
-                using var decline = await provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/decline", new { reason = "no-capacity" });
-                if (decline.StatusCode != HttpStatusCode.NoContent) { await FailedAsync("decline", decline); continue; }
+                var hold = desk.Post($"/api/v1/offerings/{pair.Offering.Id}/holds", holdBodies[n % mine.Count]);
+                if (hold.Status != (int)HttpStatusCode.Created) { Failed("hold", hold); continue; }
+                var holdId = JsonDocument.Parse(hold.Body).RootElement[0].GetProperty("holdId").GetGuid();
+                var decline = provider.Post($"/api/v1/holds/{holdId}/decline", declineBody);
+                if (decline.Status != (int)HttpStatusCode.NoContent) { Failed("decline", decline); continue; }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
             {
                 Interlocked.Increment(ref _errors);
+                _firstError ??= e.Message;
                 continue;
             }
             if (Volatile.Read(ref _measuring)) _latencies[c].Add(clock.Elapsed.TotalMilliseconds);
@@ -107,9 +124,9 @@ public sealed class HoldCycles
         foreach (var provider in providers.Values) provider.Dispose();
     }
 
-    private async Task FailedAsync(string step, HttpResponseMessage answer)
+    private void Failed(string step, (int Status, ReadOnlyMemory<byte> Body) answer)
     {
         if (Interlocked.Increment(ref _errors) == 1)
-            _firstError = $"{step}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}";
+            _firstError = $"{step}: {answer.Status} {System.Text.Encoding.UTF8.GetString(answer.Body.Span)}";
     }
 }

@@ -37,6 +37,8 @@ public sealed class LoadMarket
         return client;
     }
 
+    public RawHttpConnection RawClient(string token, int node = 0) => new(Nodes[node % Nodes.Count], token);
+
     public HttpClient Desk(int node = 0) => Client(DemoToken("desk", Region), node);
 
     /// <summary>Up to <paramref name="count"/> non-secure offerings of the demo provider systems, region by region, in a fixed order.</summary>

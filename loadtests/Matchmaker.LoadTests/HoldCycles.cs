@@ -113,7 +113,8 @@ public sealed class HoldCycles
                 var decline = provider.Post($"/api/v1/holds/{holdId}/decline", declineBody);
                 if (decline.Status != (int)HttpStatusCode.NoContent) { Failed("decline", decline); continue; }
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            // A lost connection, or a hold's answer without its hold: an error of the run, not the end of the client.
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
             {
                 Interlocked.Increment(ref _errors);
                 _firstError ??= e.Message;

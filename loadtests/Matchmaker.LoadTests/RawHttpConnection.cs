@@ -21,7 +21,10 @@ public sealed class RawHttpConnection(Uri node, string bearerToken) : IDisposabl
     private int _filled;
     private Socket? _socket;
 
-    /// <summary>Posts <paramref name="json"/> to <paramref name="path"/>; the body stays readable until the next post.</summary>
+    /// <summary>
+    /// Posts <paramref name="json"/> to <paramref name="path"/>. An answer that cannot be read throws an
+    /// <see cref="IOException"/> (the caller counts it as an error) and the next post opens a new connection.
+    /// </summary>
     public (int Status, ReadOnlyMemory<byte> Body) Post(string path, ReadOnlySpan<byte> json)
     {
         try
@@ -32,8 +35,14 @@ public sealed class RawHttpConnection(Uri node, string bearerToken) : IDisposabl
             request.AddRange(_headers);
             request.AddRange(Encoding.ASCII.GetBytes($"{json.Length}\r\n\r\n"));
             request.AddRange(json);
-            socket.Send(request.ToArray());
+            var bytes = request.ToArray();
+            for (var sent = 0; sent < bytes.Length;) sent += socket.Send(bytes, sent, bytes.Length - sent, SocketFlags.None);
             return ReadAnswer(socket);
+        }
+        catch (Exception unreadable) when (unreadable is FormatException or ArgumentException or OverflowException or IndexOutOfRangeException)
+        {
+            Close();
+            throw new IOException($"The node's answer could not be read: {unreadable.Message}", unreadable);
         }
         catch
         {
@@ -68,8 +77,12 @@ public sealed class RawHttpConnection(Uri node, string bearerToken) : IDisposabl
             var value = line[(colon + 1)..].Trim();
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) length = int.Parse(value);
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) chunked = value.Contains("chunked", StringComparison.OrdinalIgnoreCase);
-            else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase)) closes = value.Equals("close", StringComparison.OrdinalIgnoreCase);
+            else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+                closes = value.Split(',', StringSplitOptions.TrimEntries).Contains("close", StringComparer.OrdinalIgnoreCase);
         }
+        // Kestrel frames every answer; one without a length would leave its body in front of the next answer.
+        if (!chunked && length == 0 && status is not (204 or 304) && !lines.Any(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)))
+            closes = true;
         var body = chunked ? ReadChunked(socket) : ReadExactly(socket, length);
         if (closes) Close();
         return (status, body);

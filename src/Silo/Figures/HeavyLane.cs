@@ -171,5 +171,12 @@ public sealed class HeavyLane : IDisposable
     /// </summary>
     public Task<T> OffLane<T>(Func<Task<T>> work) => _scheduler.OffLane(work);
 
+    /// <inheritdoc cref="OffLane{T}"/>
+    public Task OffLane(Func<Task> work) => _scheduler.OffLane(async () =>
+    {
+        await work();
+        return true;
+    });
+
     public void Dispose() => _scheduler.Dispose();
 }

@@ -5,7 +5,7 @@ namespace Matchmaker.Silo.Figures;
 
 /// <summary>
 /// A task scheduler with threads of its own: the heavy lane's work, and every continuation of it, runs here and never
-/// on the .NET thread pool that serves requests, grain turns and timers. The queue holds at most what the lane admitted.
+/// on the .NET thread pool that serves requests, grain turns and timers.
 /// Its threads run at a lower priority than everything else in the process: when a request and the lane want the same
 /// core, the request gets it.
 /// <para>
@@ -13,7 +13,8 @@ namespace Matchmaker.Silo.Figures;
 /// the thread that queues work when none is free: a lane thread that queued work to the pool could leave a worker at
 /// the lane's priority serving requests for the rest of its life. So the lane's threads never queue to the pool
 /// themselves: what the lane hands to the rest of the process (a result, a write off the lane) goes through
-/// <see cref="HandBack"/>, a thread of the process's own priority.
+/// <see cref="HandBack"/>, a thread with the priority of the thread that made the scheduler (at a node's start, the
+/// process's). A write that others wait for never ends on a lane thread either: its waiters would be woken from there.
 /// </para>
 /// </summary>
 internal sealed class LaneScheduler : TaskScheduler, IDisposable

@@ -90,15 +90,18 @@ public sealed class NationalRematch(Database database, HeavyLane lane, TimeProvi
     {
         if (await StoredAsync(today, CancellationToken.None) is { } stored) return stored;
         var figures = (await ComputeAsync(today)).Published();
-        await using (var connection = await database.OpenAsync())
-        await using (var transaction = await database.BeginWriteAsync(connection))
+        var body = System.Text.Json.JsonSerializer.Serialize(figures, Json);
+        // Off the lane: the write holds SQLite's writer turn, which requests wait for (see HeavyLane.OffLane).
+        await lane.OffLane(async () =>
         {
+            await using var connection = await database.OpenAsync();
+            await using var transaction = await database.BeginWriteAsync(connection);
             await connection.ExecuteAsync("""
                 INSERT INTO rematch_snapshots (day, computed_at, body) VALUES (@today, @computedAt, @body)
                 ON CONFLICT (day) DO NOTHING
-                """, new { today, computedAt = figures.ComputedAt, body = System.Text.Json.JsonSerializer.Serialize(figures, Json) }, transaction);
+                """, new { today, computedAt = figures.ComputedAt, body }, transaction);
             await transaction.CommitAsync();
-        }
+        });
         // Another node may have stored the day's re-match first: its row is the one everybody publishes.
         return await StoredAsync(today, CancellationToken.None)
             ?? throw new InvalidOperationException($"The re-match of {today:yyyy-MM-dd} was stored but cannot be read back.");

@@ -22,7 +22,7 @@ public sealed record FrozenMarket(DateOnly Day, DateTimeOffset FrozenAt, Matchin
 /// region's older days in the same transaction (and the retention run deletes them for regions that ran nothing since).
 /// As <see cref="FiguresSnapshots"/>: one computation per node at a time, and the first writer of two nodes wins.
 /// </summary>
-public sealed class WhatIfInputs(Database database, TimeProvider clock)
+public sealed class WhatIfInputs(Database database, HeavyLane lane, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _freezing = new(StringComparer.Ordinal);
@@ -44,7 +44,8 @@ public sealed class WhatIfInputs(Database database, TimeProvider clock)
         var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (await FindAsync(day, regionCode) is { } stored) return Read(stored);
         var key = $"{day:yyyyMMdd}/{regionCode}";
-        var freezing = _freezing.GetOrAdd(key, _ => new Lazy<Task>(() => FreezeAsync(day, regionCode)));
+        // Off the lane: a what-if in the lane and a page on the pool share the freeze, whose write holds SQLite's writer turn.
+        var freezing = _freezing.GetOrAdd(key, _ => new Lazy<Task>(() => lane.OffLane(() => FreezeAsync(day, regionCode))));
         try
         {
             await freezing.Value;

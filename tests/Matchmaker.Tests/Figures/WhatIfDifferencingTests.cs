@@ -363,7 +363,8 @@ public sealed class WhatIfInputsTests
     {
         await using var scenario = await Matchmaker.Tests.Retention.RetentionScenario.StartAsync(provider);
         var (database, clock) = (scenario.Db.Database, scenario.Clock);
-        var (one, two) = (new WhatIfInputs(database, clock), new WhatIfInputs(database, clock));
+        using var lane = new HeavyLane(new FiguresOptions(1, 4, 1, TimeSpan.FromSeconds(10), 50), Microsoft.Extensions.Logging.Abstractions.NullLogger<HeavyLane>.Instance);
+        var (one, two) = (new WhatIfInputs(database, lane, clock), new WhatIfInputs(database, lane, clock));
         var today = DateOnly.FromDateTime(clock.Now.UtcDateTime);
 
         MatchingInstance live;

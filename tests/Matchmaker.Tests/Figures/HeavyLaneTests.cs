@@ -49,7 +49,7 @@ public sealed class HeavyLaneTests
     public async Task TheLanesAnswer_IsQueuedToItsWaiter_NeverFromALaneThread_WhoseNewPoolWorkerWouldKeepTheLanesPriority()
     {
         using var lane = Lane();
-        var waiter = new RecordingScheduler();
+        var waiter = new Infrastructure.RecordingScheduler();
 
         // The waiter's own scheduler records which thread queues each of its continuations, the answer's among them.
         var answer = await Task.Factory.StartNew(() => lane.RunAsync("handed", "caller", async () =>
@@ -61,22 +61,6 @@ public sealed class HeavyLaneTests
         Assert.Equal((LaneStatus.Done, "heavy-lane-1"), (answer.Status, answer.Value));
         Assert.True(waiter.QueuedFrom.Count >= 2, "the answer's continuation was not queued to the waiter's scheduler");
         Assert.DoesNotContain(waiter.QueuedFrom, name => name?.StartsWith("heavy-lane-") == true);
-    }
-
-    /// <summary>Runs its tasks on the pool and notes the name of each thread that queued one.</summary>
-    private sealed class RecordingScheduler : TaskScheduler
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<string?> QueuedFrom { get; } = new();
-
-        protected override void QueueTask(Task task)
-        {
-            QueuedFrom.Enqueue(Thread.CurrentThread.Name);
-            ThreadPool.UnsafeQueueUserWorkItem(_ => TryExecuteTask(task), null);
-        }
-
-        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
-
-        protected override IEnumerable<Task> GetScheduledTasks() => [];
     }
 
     [Theory]

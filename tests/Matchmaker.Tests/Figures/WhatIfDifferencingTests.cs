@@ -407,4 +407,36 @@ public sealed class WhatIfInputsTests
         Assert.All(atOnce[0].Instance.Requests.Concat(tomorrow.Instance.Requests), r => Assert.Null(r.HeldPlaces));
         Assert.Equal(0L, await scenario.Db.ScalarAsync<long>("SELECT count(*) FROM what_if_inputs WHERE region_code = @Region", new { Region }));
     }
+
+    [Fact]
+    public async Task ADayFrozenFromTheLane_HandsSQLitesWriterTurnOnFromThePool_NeverFromALaneThread()
+    {
+        await using var scenario = await Matchmaker.Tests.Retention.RetentionScenario.StartAsync("sqlite");
+        var (database, clock) = (scenario.Db.Database, scenario.Clock);
+        using var lane = new HeavyLane(new FiguresOptions(1, 4, 1, TimeSpan.FromSeconds(30), 50), Microsoft.Extensions.Logging.Abstractions.NullLogger<HeavyLane>.Instance);
+        var inputs = new WhatIfInputs(database, lane, clock);
+        var waiter = new RecordingScheduler();
+
+        // The test holds the writer's turn; the lane's freeze waits for it, and a request's write waits behind that.
+        var holder = await database.OpenAsync();
+        var holding = await database.BeginWriteAsync(holder);
+        var freezing = lane.RunAsync("freeze", "municipality", () => inputs.TodaysAsync(Region));
+        while (inputs.Freezes == 0) await Task.Delay(5);
+        await Task.Delay(100);
+        var request = Task.Factory.StartNew(async () =>
+        {
+            await using var connection = await database.OpenAsync();
+            await using var write = await database.BeginWriteAsync(connection);
+        }, CancellationToken.None, TaskCreationOptions.None, waiter).Unwrap();
+        await Task.Delay(100);
+        await holding.DisposeAsync();
+        await holder.DisposeAsync();
+        var frozen = await freezing;
+        await request;
+
+        Assert.Equal(LaneStatus.Done, frozen.Status);
+        // The request's write was woken by whoever closed the freeze's connection: a lane thread would start pool workers at its priority.
+        Assert.True(waiter.QueuedFrom.Count >= 2, "the request's write never waited for the turn");
+        Assert.DoesNotContain(waiter.QueuedFrom, name => name?.StartsWith("heavy-lane-") == true);
+    }
 }

@@ -108,14 +108,11 @@ public static partial class AdminCommands
         return 2;
     }
 
-    internal static bool IsEmail(string text) => EmailPattern().IsMatch(text);
+    internal static bool IsEmail(string text) => Market.EmailAddress.IsValid(text);
 
     /// <summary>The real (not demo) user with this e-mail address, read inside the command's transaction.</summary>
     internal static Task<(Guid Id, string? Region)?> UserByEmailAsync(System.Data.Common.DbConnection connection,
         System.Data.Common.DbTransaction transaction, string email) =>
         connection.QuerySingleOrDefaultAsync<(Guid Id, string? Region)?>(
             "SELECT id, region_code FROM users WHERE email = @email AND is_demo = false", new { email }, transaction);
-
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-    private static partial Regex EmailPattern();
 }

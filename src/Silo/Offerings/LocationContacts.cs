@@ -18,7 +18,7 @@ public sealed partial class LocationContacts(Database database, Journal journal,
         // The shapes alone would let hidden characters through in an e-mail address: both are checked as plain text too.
         if (!string.IsNullOrWhiteSpace(phone) && (!PhoneShape().IsMatch(phone.Trim()) || phone.Count(char.IsDigit) is < 10 or > 15 || !PlainText.IsPlain(phone)))
             problems.Add("phone");
-        if (!string.IsNullOrWhiteSpace(email) && (email.Trim().Length > 200 || !EmailShape().IsMatch(email.Trim()) || !PlainText.IsPlain(email)))
+        if (!string.IsNullOrWhiteSpace(email) && (!EmailAddress.IsValid(email.Trim()) || !PlainText.IsPlain(email)))
             problems.Add("email");
         return problems;
     }
@@ -47,7 +47,4 @@ public sealed partial class LocationContacts(Database database, Journal journal,
 
     [GeneratedRegex(@"^\+?[0-9][0-9 ()\-]{8,22}$")]
     private static partial Regex PhoneShape();
-
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")]
-    private static partial Regex EmailShape();
 }

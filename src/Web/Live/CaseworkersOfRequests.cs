@@ -45,9 +45,40 @@ public sealed class CaseworkersOfRequests(RequestReads requests, IHubContext<Ava
             }
             catch (Exception e) when (e is InvalidOperationException || DatabaseFailure.IsPassing(e))
             {
-                logger.LogWarning(e, "Live feed: could not tell the caseworker of request {Request}", notice.RequestId);
+                await NotToldAsync(e, notice, stoppingToken);
             }
         }
+    }
+
+    /// <summary>When a notice's caseworker could not be told. Warned of once per <see cref="WarnEvery"/>.</summary>
+    public static readonly TimeSpan WarnEvery = TimeSpan.FromSeconds(30);
+
+    private long _notToldSinceWarning;
+    private long _lastWarning = long.MinValue;
+    private long _notTold;
+
+    /// <summary>How many notices this node could not deliver since it started.</summary>
+    public long NotTold => Interlocked.Read(ref _notTold);
+
+    /// <summary>
+    /// A notice that could not be delivered is dropped (the caseworker sees the change on the next page they open). The
+    /// warning names how many since the last one, so a database outage under load gives a warning per interval, not one
+    /// per change; and while the database fails the loop waits a second before the next notice rather than asking it for
+    /// every queued one at once (the queue keeps the newest 10,000).
+    /// </summary>
+    private async Task NotToldAsync(Exception failure, Notice notice, CancellationToken stoppingToken)
+    {
+        _notToldSinceWarning++;
+        Interlocked.Increment(ref _notTold);
+        var now = Environment.TickCount64;
+        if (_lastWarning == long.MinValue || now - _lastWarning >= (long)WarnEvery.TotalMilliseconds)
+        {
+            logger.LogWarning(failure, "Live feed: could not tell the caseworkers of {Count} change(s) since the last warning; the last of request {Request}",
+                _notToldSinceWarning, notice.RequestId);
+            _notToldSinceWarning = 0;
+            _lastWarning = now;
+        }
+        if (DatabaseFailure.IsPassing(failure)) await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
     }
 
     private async Task<Guid?> CaseworkerOfAsync(Notice notice, CancellationToken cancellationToken)

@@ -20,9 +20,11 @@ namespace Matchmaker.Silo.Grains;
 /// </summary>
 [PreferLocalPlacement]
 public sealed class OfferingGrain(Database database, Journal journal, LiveFeed feed, TimeProvider clock, ILogger<OfferingGrain> logger)
-    : Grain, IOfferingGrain
+    : Grain, IOfferingGrain, IFollowsItsCallers
 {
     private const int Attempts = 10;
+
+    public CallerRun Callers { get; } = new();
 
     private MarketRows.OfferingRow? _place;
     private OfferingState? _state;

@@ -99,9 +99,11 @@ public sealed record Escalation(
 [PreferLocalPlacement]
 public sealed class RequestGrain(Database database, Journal journal, LiveFeed feed, RequestReads reads, HomeAreaOptions homeArea, EndedHolds endedHolds,
     TimeProvider clock, ILogger<RequestGrain> logger)
-    : Grain, IRequestGrain, IIncomingGrainCallFilter
+    : Grain, IRequestGrain, IIncomingGrainCallFilter, IFollowsItsCallers
 {
     private const int Attempts = 3;
+
+    public CallerRun Callers { get; } = new();
 
     private HoldBasis? _basis;
 

@@ -45,7 +45,8 @@ public abstract class GrainCluster(string provider) : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddMatchmakerEngineServices();
         });
-        builder.ConfigureSilo((_, silo) => silo.UseInMemoryReminderService());
+        // Grains follow their callers between the two silos, as on a cluster of nodes.
+        builder.ConfigureSilo((_, silo) => silo.UseInMemoryReminderService().AddCallerLocality());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -167,15 +167,16 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
 
     /// <summary>
     /// An audit entry's detail without the case reference and the free text that followed a colon (an escalation's or a
-    /// split's reason, a hold's reason outside the policy); null when nothing in it needs to go.
+    /// split's reason, a provider's note on a decline, a hold's reason outside the policy) or the sibling group's own code
+    /// (a family's word, often its name); null when nothing in it needs to go.
     /// </summary>
     public static string? Redacted(string action, string detail, string caseReference)
     {
-        if (detail.Contains(Marker, StringComparison.Ordinal)) return null;
         var text = caseReference.Length > 0 ? detail.Replace(caseReference, Marker, StringComparison.Ordinal) : detail;
         text = action switch
         {
-            "request-escalated" or "siblings-split" => CutAfter(text, ": "),
+            "request-escalated" or "hold-declined" => CutAfter(text, ": "),
+            "siblings-split" => $"group {Marker}: {Marker}",
             "hold-placed" => CutAfter(CutAfter(text, OfferingGrain.OutsidePolicyMark), OfferingGrain.OnBehalfMark),
             _ => text,
         };
@@ -183,7 +184,9 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
     }
 
     private static string CutAfter(string text, string mark) =>
-        text.IndexOf(mark, StringComparison.Ordinal) is var at and >= 0 ? text[..(at + mark.Length)] + Marker : text;
+        text.IndexOf(mark, StringComparison.Ordinal) is var at and >= 0 && text[(at + mark.Length)..] is var after && after != Marker
+            ? text[..(at + mark.Length)] + Marker
+            : text;
 
     /// <summary>Up to <see cref="AuditBatch"/> entries older than the audit retention, in one transaction.</summary>
     private async Task<int> RemoveAuditEntriesAsync(string? regionCode, DateTimeOffset before)

@@ -113,6 +113,8 @@ public sealed class RetentionScenario : IAsyncDisposable
         await AuditAsync(region, registeredAt, "request-escalated", "request", id.ToString(), "network zuid: Geen plek in de regio voor Anna");
         await AuditAsync(region, registeredAt, "hold-placed", "hold", hold.ToString(),
             $"request {caseReference} on offering {offering}; outside the region's policy, because: dicht bij oma");
+        await AuditAsync(region, registeredAt, "hold-declined", "hold", hold.ToString(), "no-capacity: Anna past niet in de groep");
+        await AuditAsync(region, registeredAt, "siblings-split", "request", id.ToString(), $"group fam-{id.ToString()[..6]}: Jan gaat naar de voogd");
         return id;
     }
 

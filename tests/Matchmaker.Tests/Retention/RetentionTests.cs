@@ -47,9 +47,23 @@ public sealed class RetentionTests
         Assert.DoesNotContain(before.CaseReference, audit);
         Assert.DoesNotContain("Anna", audit);
         Assert.DoesNotContain("oma", audit);
+        Assert.DoesNotContain("Jan", audit);
+        Assert.DoesNotContain(before.SiblingGroup!, audit);
+        Assert.Contains("hold-declined | no-capacity: [vervallen]", audit);
+        Assert.Contains("siblings-split | group [vervallen]: [vervallen]", audit);
         Assert.Contains("request-escalated | network zuid: [vervallen]", audit);
         Assert.Contains("hold-placed | request [vervallen] on offering", audit);
         Assert.Contains("outside the region's policy, because: [vervallen]", audit);
+    }
+
+    [Theory]
+    [InlineData("hold-declined", "no-capacity: [vervallen] Anna past niet", "no-capacity: [vervallen]")]
+    [InlineData("request-escalated", "network zuid: zie [vervallen] voor Anna", "network zuid: [vervallen]")]
+    [InlineData("siblings-split", "group [vervallen]-jansen: apart", "group [vervallen]: [vervallen]")]
+    public void TextThatAlreadyCarriesTheMarker_IsStillCut(string action, string detail, string redacted)
+    {
+        Assert.Equal(redacted, RegionRetention.Redacted(action, detail, "GI-0001"));
+        Assert.Null(RegionRetention.Redacted(action, redacted, "GI-0001"));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -10,10 +10,12 @@ public sealed class ClusterConfigurationException(string message) : Exception(me
 /// How this node joins the engine's cluster, from the <c>Orleans</c> section: <c>Orleans:Clustering</c> =
 /// <c>localhost</c> (default: one node, nothing to share) or <c>redis</c> (many nodes: membership and reminders in the
 /// Redis of <c>ConnectionStrings:Redis</c>), <c>ServiceId</c>, <c>ClusterId</c>, <c>SiloPort</c> (11111),
-/// <c>GatewayPort</c> (0: no external clients, the web node hosts its silo) and <c>AdvertisedIPAddress</c>.
+/// <c>GatewayPort</c> (0: no external clients, the web node hosts its silo), <c>AdvertisedIPAddress</c> and
+/// <c>GrainsFollowCallers</c> (true: a grain moves to the node its calls come from, see <c>CallerLocality</c>).
 /// </summary>
 public sealed record ClusterSettings(
-    bool UsesRedis, string? RedisConnectionString, string ServiceId, string ClusterId, int SiloPort, int GatewayPort, IPAddress? AdvertisedIPAddress)
+    bool UsesRedis, string? RedisConnectionString, string ServiceId, string ClusterId, int SiloPort, int GatewayPort, IPAddress? AdvertisedIPAddress,
+    bool GrainsFollowCallers = true)
 {
     public static ClusterSettings FromConfiguration(IConfiguration configuration)
     {
@@ -40,7 +42,17 @@ public sealed record ClusterSettings(
         if (section["AdvertisedIPAddress"] is { Length: > 0 } address && !IPAddress.TryParse(address, out advertised))
             throw new ClusterConfigurationException($"Orleans:AdvertisedIPAddress is '{address}'; it must be an IP address such as 10.0.0.5.");
         return new ClusterSettings(clustering == "redis", redis, Name(section, "ServiceId"), Name(section, "ClusterId"),
-            Port(section, "SiloPort", 11111, allowZero: false), Port(section, "GatewayPort", 0, allowZero: true), advertised);
+            Port(section, "SiloPort", 11111, allowZero: false), Port(section, "GatewayPort", 0, allowZero: true), advertised,
+            Switch(section, "GrainsFollowCallers", true));
+    }
+
+    private static bool Switch(IConfigurationSection section, string key, bool fallback)
+    {
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        return bool.TryParse(text.Trim(), out var on)
+            ? on
+            : throw new ClusterConfigurationException($"Orleans:{key} is '{text}'; it must be true or false.");
     }
 
     private static string Name(IConfigurationSection section, string key)

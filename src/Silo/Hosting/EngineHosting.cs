@@ -111,7 +111,7 @@ public static class EngineHosting
                 options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
                 options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
             });
-            silo.AddCallerLocality();
+            if (cluster.GrainsFollowCallers) silo.AddCallerLocality();
         }
         else
         {

@@ -42,7 +42,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
             return new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = [$"'{field}' has a value of the wrong type or the JSON is malformed."],
+                [field] = [$"'{field}' has a value of the wrong type, is sent more than once, or the JSON is malformed."],
             })
             {
                 Status = 400,

@@ -17,6 +17,9 @@ public static class ApiExtensions
             // A number is a JSON number: the web defaults also read "12" as 12, which the OpenAPI document then has to
             // describe as "number or string", and clients generated from it get a type per field instead of a double.
             options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            // A field sent twice is refused, not read as its last value: a gateway or log that reads the first would
+            // see another request than the one the engine carries out.
+            options.SerializerOptions.AllowDuplicateProperties = false;
         });
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ApiExceptionHandler>();

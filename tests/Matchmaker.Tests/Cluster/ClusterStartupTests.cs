@@ -34,6 +34,7 @@ public sealed class ClusterStartupTests
     [InlineData("Orleans:SiloPort", "70000", "Orleans:SiloPort")]
     [InlineData("Orleans:AdvertisedIPAddress", "here", "Orleans:AdvertisedIPAddress")]
     [InlineData("Orleans:ClusterId", "a cluster", "Orleans:ClusterId")]
+    [InlineData("Orleans:GrainsFollowCallers", "yes", "Orleans:GrainsFollowCallers")]
     public void ClusterSettingsThatCannotWork_AreRefusedNamingTheSetting(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();

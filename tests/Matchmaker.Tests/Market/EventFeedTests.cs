@@ -38,6 +38,20 @@ public sealed class EventFeedTests(SharedMarket markets)
         Assert.True(desk.Select(e => e.GetProperty("id").GetInt64()).SequenceEqual(desk.Select(e => e.GetProperty("id").GetInt64()).Order()));
     }
 
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ACursorBeyondTheNewestEvent_IsRefusedNamingAfter_TheNewestItselfIsNot(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var newest = await market.ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM outbox");
+
+        var beyond = await market.Desk.GetAsync($"/api/v1/events?after={newest + 1000}");
+        var atTheNewest = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/events?after={newest}");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, beyond.StatusCode);
+        Assert.True((await beyond.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("after", out _));
+        Assert.Equal(newest, atTheNewest.GetProperty("cursor").GetInt64());
+    }
+
     private static async Task<long> CursorAsync(HttpClient client)
     {
         long cursor = 0;

@@ -22,12 +22,15 @@ public sealed class ValidationTests(SharedMarket markets)
         var wrongType = await Problem(await market.Provider.PutAsync($"/api/v1/offerings/{offering.Id}/capacity",
             new StringContent("""{ "totalUnits": "many", "occupiedUnits": 1 }""", Encoding.UTF8, "application/json")));
         var malformed = await market.Provider.PutAsync($"/api/v1/offerings/{offering.Id}/capacity", new StringContent("{ totalUnits", Encoding.UTF8, "application/json"));
+        var twice = await Problem(await market.Provider.PutAsync($"/api/v1/offerings/{offering.Id}/capacity",
+            new StringContent("""{ "totalUnits": 5, "totalUnits": 0, "occupiedUnits": 0 }""", Encoding.UTF8, "application/json")));
 
         Assert.True(negative.GetProperty("errors").TryGetProperty("totalUnits", out _));
         Assert.True(negative.GetProperty("errors").TryGetProperty("occupiedUnits", out _));
         Assert.Contains("occupiedUnits cannot be above totalUnits", above.GetProperty("detail").GetString());
         Assert.True(wrongType.GetProperty("errors").TryGetProperty("totalUnits", out _));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.True(twice.GetProperty("errors").TryGetProperty("totalUnits", out _));
         Assert.Equal(offering.Version, (await market.FactsAsync(offering.Id)).Version);
     }
 

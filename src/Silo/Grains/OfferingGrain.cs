@@ -210,6 +210,12 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                     RETURNING id AS HoldId, request_id AS RequestId, region_code AS RegionCode, sibling_group AS SiblingGroup, expires_at AS ExpiresAt
                     """, new { now, accepted.RegionCode, accepted.SiblingGroup, offeringId = OfferingId }, transaction)).ToList();
                 List<HoldRow> holds = ended = [accepted, .. siblings];
+                foreach (var hold in holds)
+                    if (await connection.QuerySingleOrDefaultAsync<DateOnly?>(
+                            "SELECT measure_start FROM requests WHERE id = @RequestId AND region_code = @RegionCode", new { hold.RequestId, hold.RegionCode }, transaction)
+                        is { } measureStart && startDate < measureStart)
+                        throw new MarketRuleException(RuleCode.StartBeforeMeasure,
+                            $"startDate is on or after the start of the child's measure, {measureStart:yyyy-MM-dd}.", "startDate");
                 return (UnitsMove.Place(holds.Count), async (updated, record) =>
                 {
                     var placed = holds.Select(h => h.RequestId).ToArray();

@@ -9,7 +9,7 @@ namespace Matchmaker.Silo.Market;
 /// </summary>
 public static class DutchWords
 {
-    /// <summary>Dutch number format (decimal comma). Built by hand: the app runs in invariant-globalisation mode, so it needs no ICU.</summary>
+    /// <summary>Dutch number format (decimal comma) and month and day names. Built by hand: the app runs in invariant-globalisation mode, so it needs no ICU.</summary>
     public static readonly CultureInfo Culture = DutchNumbers();
 
     private static CultureInfo DutchNumbers()
@@ -17,6 +17,15 @@ public static class DutchWords
         var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
         culture.NumberFormat.NumberDecimalSeparator = ",";
         culture.NumberFormat.NumberGroupSeparator = ".";
+        // The process runs without ICU (invariant globalization), so "MMMM" would otherwise print English month names.
+        string[] months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december", ""];
+        culture.DateTimeFormat.MonthNames = months;
+        culture.DateTimeFormat.MonthGenitiveNames = months;
+        string[] shortMonths = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec", ""];
+        culture.DateTimeFormat.AbbreviatedMonthNames = shortMonths;
+        culture.DateTimeFormat.AbbreviatedMonthGenitiveNames = shortMonths;
+        culture.DateTimeFormat.DayNames = ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"];
+        culture.DateTimeFormat.AbbreviatedDayNames = ["zo", "ma", "di", "wo", "do", "vr", "za"];
         return CultureInfo.ReadOnly(culture);
     }
 

@@ -24,6 +24,8 @@ public enum RuleCode
     HoldNotActive = 14,
     PlacementCannotEnd = 15,
     NoUnitToStep = 16,
+    /// <summary>A placement cannot start before the child's measure did (field <c>startDate</c>).</summary>
+    StartBeforeMeasure = 17,
 
     // A child's holds
     AlreadyHeldHere = 20,

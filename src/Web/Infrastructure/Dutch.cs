@@ -80,6 +80,7 @@ public static class Dutch
         RuleCode.UnitsHeld => "er zijn plaatsen gereserveerd voor voorstellen; het totaal moet minstens bezet plus gereserveerd zijn",
         RuleCode.UnitsOutOfRange => "totaal is een heel getal van 0 tot 10.000 en bezet ligt tussen 0 en het totaal",
         RuleCode.NoUnitToStep => "er is geen plek om vrij te geven of te bezetten",
+        RuleCode.StartBeforeMeasure => "een plaatsing kan niet beginnen vóór de maatregel van het kind",
         RuleCode.SiblingsHeld => "een broer of zus heeft nog een reservering voor de groep; wacht op het antwoord of geef die eerst vrij",
         RuleCode.AlreadyEscalated => "dit kind is al bovenregionaal geëscaleerd",
         RuleCode.NoExpertiseNetwork => "de regio hoort (nog) bij geen expertisenetwerk; de beheerder wijst er een toe",

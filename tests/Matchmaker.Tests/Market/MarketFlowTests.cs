@@ -54,6 +54,28 @@ public sealed class MarketFlowTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnAcceptanceStartingBeforeTheChildsMeasure_IsRefusedOnTheStartDate_AndTheHoldStaysOpen(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        // The scenario's children have had their measure for 30 days.
+        var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"RIJ-MS-{Guid.NewGuid():N}"[..14]));
+        var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
+        var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
+
+        var before = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(-31) });
+        var problem = await before.Content.ReadFromJsonAsync<JsonElement>();
+        var status = await market.ScalarAsync<string>("SELECT status FROM holds WHERE id = @holdId", new { holdId });
+        var onTheDay = await market.Provider.PostAsJsonAsync($"/api/v1/holds/{holdId}/accept", new { startDate = MarketScenario.InDays(-30) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, before.StatusCode);
+        Assert.Equal("start-before-measure", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("startDate", out _));
+        Assert.Equal("active", status);
+        Assert.Equal(HttpStatusCode.OK, onTheDay.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task EndingAPlacement_WhoseUnitTheProviderAlreadyCountedFree_EndsIt_AndCountsNothingTwice(string provider)
     {
         var market = await markets.ForAsync(provider);

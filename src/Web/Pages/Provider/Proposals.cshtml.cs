@@ -70,6 +70,10 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
             TempData["Message"] = $"Geaccepteerd: het kind start op {start:dd-MM-yyyy}.";
             return Redirect("/aanbieder/voorstellen");
         }
+        catch (MarketRuleException e) when (e.Code == RuleCode.StartBeforeMeasure)
+        {
+            return await FailAsync("start", "De startdatum ligt vóór de start van de maatregel van het kind; een plaatsing kan niet eerder beginnen.");
+        }
         catch (MarketRuleException e) when (e.Field == "startDate")
         {
             return await FailAsync("start", $"De startdatum ligt tussen {Today.AddDays(-90):dd-MM-yyyy} en {Today.AddYears(1):dd-MM-yyyy}.");

@@ -319,6 +319,8 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         await row.Locator("input[name=occupiedUnits]").FillAsync("100000");
         await row.Locator("button:has-text('Opslaan')").ClickAsync();
         await Expect(row.Locator("[data-row-error]")).ToContainTextAsync("Bezet ligt tussen 0 en het totaal");
+        // Said once, beside the fields: not again in the row's notice of what was saved.
+        await Expect(row.Locator("[data-row-notice]")).ToBeEmptyAsync();
         Assert.Equal(before, await browser.ScalarAsync<int>("SELECT total_units - occupied_units - held_units FROM offerings WHERE id = @Id", new { prepared.Id }));
 
         var location = await browser.ScalarAsync<Guid>("SELECT location_id FROM offerings WHERE id = @Id", new { prepared.Id });

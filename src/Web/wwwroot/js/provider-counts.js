@@ -41,8 +41,9 @@
     var error = row.querySelector("[data-row-error]");
     if (error) error.textContent = answer.message;
     row.querySelectorAll("input[data-figure]").forEach(function (input) { input.setAttribute("aria-invalid", "true"); });
+    // The refusal is said once, beside the fields (a live region too); the row's notice is for what was saved.
     var notice = row.querySelector("[data-row-notice]");
-    if (notice) notice.textContent = answer.message;
+    if (notice) notice.textContent = "";
     return true;
   }
 

@@ -41,7 +41,8 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
         public string ChildWishes { get; init; } = "";
         public string ParentWishes { get; init; } = "";
         public string MeasureType { get; init; } = "";
-        public DateTimeOffset RegisteredAt { get; init; }
+        /// <summary>A child's wait counts from its measure's start, as the desk counts it against the norms.</summary>
+        public DateOnly MeasureStart { get; init; }
         public Guid? MatchingRoundId { get; init; }
         public string RegionName { get; init; } = "";
         public string? DeskPhone { get; init; }
@@ -94,7 +95,7 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
                l.lat AS LocationLat, l.lon AS LocationLon, h.sibling_group AS SiblingGroup,
                r.id AS RequestId, r.case_reference AS CaseReference, h.decline_reason AS DeclineReason,
                r.child_wishes AS ChildWishes, r.parent_wishes AS ParentWishes,
-               r.measure_type AS MeasureType, r.registered_at AS RegisteredAt, h.matching_round_id AS MatchingRoundId,
+               r.measure_type AS MeasureType, r.measure_start AS MeasureStart, h.matching_round_id AS MatchingRoundId,
                g.name AS RegionName, g.desk_phone AS DeskPhone, g.desk_email AS DeskEmail
         FROM holds h
         JOIN requests r ON r.id = h.request_id AND r.region_code = h.region_code
@@ -141,7 +142,7 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
                 h.Gender, Math.Round(Geo.DistanceKm(h.HomeLat, h.HomeLon, h.LocationLat, h.LocationLon), 1), h.SiblingGroup is not null,
                 h.ChildWishes, h.ParentWishes, isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason,
                 open ? h.MeasureType : null,
-                open ? Math.Max(0, today.DayNumber - DateOnly.FromDateTime(h.RegisteredAt.UtcDateTime).DayNumber) : null,
+                open ? Math.Max(0, today.DayNumber - h.MeasureStart.DayNumber) : null,
                 open ? whyByHold.GetValueOrDefault(h.HoldId, []) : null,
                 open ? new Requests.ChildTimelines.DeskContact(h.RegionName, h.DeskPhone, h.DeskEmail) : null);
         }).ToList();

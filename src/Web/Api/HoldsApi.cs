@@ -65,7 +65,7 @@ public static class HoldsApi
     /// <summary>What an open hold carries besides the child's facts (issue 21), said once for both reads.</summary>
     private const string OpenFacts =
         "While a hold is active it also carries what the provider needs to decide: measureType (the court order, a code as in the requests API), " +
-        "daysWaited (whole days since the child was registered), whyThisPlace (the matcher's reasons for this child at this place, in Dutch, with the desk's " +
+        "daysWaited (whole days since the child's measure started, as the desk counts the wait against the norms), whyThisPlace (the matcher's reasons for this child at this place, in Dutch, with the desk's " +
         "reason when it held the place outside its policy) and desk (the functional phone and mailbox of the child's region's desk; either may be null). " +
         "For an accepted, declined, expired or released hold these four are null.";
 

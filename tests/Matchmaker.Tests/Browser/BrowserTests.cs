@@ -56,7 +56,7 @@ public sealed partial class BrowserTests(BrowserFixture browser, ITestOutputHelp
         await Expect(section).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"nog \d+ (dag|uur|minu)"));
         // What the desk needs the provider to know (issue 21): the measure, the wait, why this place, and how to reach the desk.
         await Expect(section.Locator("[data-fact=measure]")).ToHaveTextAsync("Ondertoezichtstelling (OTS)");
-        await Expect(section.Locator("[data-fact=waited]")).ToHaveTextAsync("wacht sinds vandaag");
+        await Expect(section.Locator("[data-fact=waited]")).ToHaveTextAsync("wacht 40 dagen");
         await Expect(section.Locator("[data-fact=why]")).ToContainTextAsync("De matcher stelde deze plek voor in een matchingsronde van de tafel.");
         await Expect(section.Locator("[data-fact=desk] a[href^='mailto:']")).ToBeVisibleAsync();
         await provider.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "provider-proposal-card.png"), FullPage = true });

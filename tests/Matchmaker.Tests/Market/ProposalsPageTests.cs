@@ -204,8 +204,8 @@ public sealed class ProposalsPageTests(SharedMarket markets)
         var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
         var requestId = await market.RegisterAsync(MarketScenario.ChildFor(offering, caseReference));
         // Registered some days ago: the day count is the provider's "how long has this child waited".
-        await market.ExecuteAsync("UPDATE requests SET registered_at = @at WHERE id = @requestId",
-            new { at = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-waitedDays), TimeSpan.Zero), requestId });
+        await market.ExecuteAsync("UPDATE requests SET measure_start = @start WHERE id = @requestId",
+            new { start = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-waitedDays), requestId });
         var hold = await market.Desk.PostAsJsonAsync($"/api/v1/offerings/{offering.Id}/holds", new { requestId });
         var holdId = (await hold.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("holdId").GetGuid();
         var page = market.App.CreateClient();

@@ -195,6 +195,25 @@ public sealed class RetentionTests
         Assert.Equal(1, await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE detail = 'very old read'"));
     }
 
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheRetentionsDoorOpenedByHand_StillKeepsEveryEntryYoungerThanSixtyMonths_AndTheLogCannotBeTruncated(string provider)
+    {
+        await using var s = await RetentionScenario.StartAsync(provider);
+        await s.AuditAsync(Region, s.Now.AddMonths(-59), "request-read", "request", Guid.NewGuid().ToString(), "read 59 months ago");
+        await s.AuditAsync(Region, s.Now.AddMonths(-61), "request-read", "request", Guid.NewGuid().ToString(), "read 61 months ago");
+        await s.Db.ExecuteAsync("UPDATE audit_log_purge SET purge_before = @now WHERE id = 1", new { now = s.Now.AddDays(1) });
+
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => s.Db.ExecuteAsync("DELETE FROM audit_log WHERE detail = 'read 59 months ago'"));
+        await s.Db.ExecuteAsync("DELETE FROM audit_log WHERE detail = 'read 61 months ago'");
+        await s.Db.ExecuteAsync("UPDATE audit_log_purge SET purge_before = NULL WHERE id = 1");
+        if (provider == "postgres")
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => s.Db.ExecuteAsync("TRUNCATE audit_log"));
+
+        Assert.Equal(1, await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE detail = 'read 59 months ago'"));
+        Assert.Equal(0, await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE detail = 'read 61 months ago'"));
+        Assert.True(await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log") > 0);
+    }
+
     private static async Task<string> Snapshot(RetentionScenario s, Guid id) =>
         System.Text.Json.JsonSerializer.Serialize(await s.ReadAsync(id)) + "\n" + string.Join("\n", await s.AuditOfAsync(id))
         + "\n" + string.Join("\n", await s.HoldNotesOfAsync(id));

@@ -4,7 +4,7 @@ namespace Matchmaker.Web.Infrastructure;
 
 /// <summary>
 /// What every response tells the browser: no script or style but our own files, never inside a frame, no type sniffing,
-/// no referrer to other sites, no camera, microphone or location. Behind a TLS proxy named in
+/// no referrer to other sites, no camera, microphone or location, and no copy kept of anything but static files. Behind a TLS proxy named in
 /// <c>ForwardedHeaders:KnownProxies</c> or <c>KnownNetworks</c> (nobody else is believed) requests count as https
 /// (cookies are Secure and HSTS is sent) and come from the client address the proxy forwarded (the sign-in throttle counts by it).
 /// </summary>
@@ -86,6 +86,10 @@ public static class SecurityHeaders
                 headers["Referrer-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                // Pages, answers and downloads carry children's data: no browser or proxy keeps a copy (the back button
+                // after signing out shows nothing). Static files have no endpoint and stay cacheable.
+                if (context.GetEndpoint() is not null && !headers.ContainsKey("Cache-Control"))
+                    headers.CacheControl = "no-store";
                 return Task.CompletedTask;
             });
             await next();

@@ -30,6 +30,25 @@ public sealed class WebAppTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PagesAnswersAndDownloads_AreNeverStored_StaticFilesAre(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var page = market.App.CreateClient();
+        await SignIn.AsDemoAsync(page, "rijnmond", "desk");
+
+        var board = await page.GetAsync("/tafel");
+        var answer = await market.Desk.GetAsync($"/api/v1/regions/{MarketScenario.Region}/requests");
+        var refused = await market.Desk.GetAsync("/api/v1/regions/nowhere/requests");
+        var export = await market.Desk.GetAsync($"/api/v1/regions/{MarketScenario.Region}/audit/export?from={MarketScenario.InDays(-1)}&to={MarketScenario.InDays(0)}");
+        var style = await page.GetAsync("/css/site.css");
+
+        foreach (var response in new[] { board, answer, refused, export })
+            Assert.True(response.Headers.CacheControl?.NoStore == true, $"{response.RequestMessage!.RequestUri} may be stored");
+        Assert.Equal(HttpStatusCode.OK, style.StatusCode);
+        Assert.False(style.Headers.CacheControl?.NoStore == true, "a static file is never stored");
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task DemoSignIn_AsADeskOfARegion_KnowsRoleRegionAndOrganisation(string provider)
     {
         var app = (await markets.ForAsync(provider)).App;

@@ -20,6 +20,8 @@ public sealed class SheetModel(CapacitySheets sheets, TimeProvider clock) : Page
     public CapacitySheet.Reading? Preview { get; private set; }
     public Guid? Plan { get; private set; }
     public string? Error { get; private set; }
+    /// <summary>The field the error is about (the file), or null for an error of the whole upload.</summary>
+    public string? ErrorField { get; private set; }
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -34,9 +36,9 @@ public sealed class SheetModel(CapacitySheets sheets, TimeProvider clock) : Page
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file)
     {
         if (file is null || file.Length == 0)
-            return Fail("Kies het bestand dat u wilt uploaden.");
+            return Fail("Kies het bestand dat u wilt uploaden (een leeg bestand kan niet).", "file");
         if (file.Length > LargestFile)
-            return Fail("Het bestand is groter dan 1 MB; dat kan geen bestand met uw plekken zijn.");
+            return Fail("Het bestand is groter dan 1 MB; dat kan geen bestand met uw plekken zijn.", "file");
         string text;
         using (var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
             text = await reader.ReadToEndAsync();
@@ -78,9 +80,9 @@ public sealed class SheetModel(CapacitySheets sheets, TimeProvider clock) : Page
         _ => "Eerste startdatum is een datum (dd-mm-jjjj) tussen een jaar terug en twee jaar vooruit, of leeg.",
     };
 
-    private PageResult Fail(string message)
+    private PageResult Fail(string message, string? field = null)
     {
-        Error = message;
+        (Error, ErrorField) = (message, field);
         return Page();
     }
 }

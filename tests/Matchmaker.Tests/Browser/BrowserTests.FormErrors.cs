@@ -20,4 +20,20 @@ public sealed partial class BrowserTests
         Assert.Empty(await SeriousAsync(page, "sign-in with errors"));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task AProviderUploadingNoFile_IsToldAtTheTop_LinkedToTheField_AndBesideIt()
+    {
+        var provider = await browser.SignedInPageAsync("provider", bypassCsp: true, viewportWidth: 390);
+        await provider.GotoAsync("/aanbieder/bestand");
+
+        await provider.ClickAsync("button:has-text('Controleren')");
+
+        await Expect(provider.Locator("#error-summary a[href='#file']")).ToContainTextAsync("Kies het bestand");
+        await Expect(provider.Locator("#file-error")).ToContainTextAsync("Kies het bestand");
+        await Expect(provider.Locator("#file")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Equal("error-summary", await provider.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.Empty(await SeriousAsync(provider, "sheet upload with errors"));
+        await provider.Context.CloseAsync();
+    }
 }

@@ -107,9 +107,9 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
         RuleFor(x => x.ParentWishes).MaximumLength(2000).WithMessage("De wensen van de ouders zijn hoogstens 2000 tekens.");
     }
 
-    /// <summary>The child's age at the measure's start; -1 when the birth month or start is missing, or the start lies before the birth.</summary>
+    /// <summary>The child's age at the measure's start: negative when it started before the birth month (the start's own rule refuses that), -1 when either is missing.</summary>
     private static int AgeAtStart(RequestInput x) =>
-        ParseMonth(x.BirthMonth) is { } born && x.MeasureStart is { } start && start >= born ? Eligibility.AgeAt(born, start) : -1;
+        ParseMonth(x.BirthMonth) is { } born && x.MeasureStart is { } start ? Eligibility.AgeAt(born, start) : -1;
 
     private int AgeToday(RequestInput x) =>
         ParseMonth(x.BirthMonth) is { } born && born <= _today() ? Eligibility.AgeAt(born, _today()) : -1;

@@ -127,10 +127,12 @@ public sealed class DemoDataGenerator
             // About 3.4 million children in the country, shared by the regions' weights (rounded to hundreds, as CBS publishes).
             _data.Population.Add(new PopulationRow(region.Code, _asOf.Year, (int)Math.Round(region.Weight * 590) * 100, _now));
             // Only real municipalities of the region: a desk or gemeente knows an invented one at a glance.
-            var municipalities = region.Municipalities.Select((name, i) => new MunicipalityRow(
-                NewId(), region.Code, name,
-                Math.Round(region.Lat + (i == 0 ? 0 : Jitter(0.15)), 5),
-                Math.Round(region.Lon + (i == 0 ? 0 : Jitter(0.2)), 5))).ToList();
+            // Each where it really lies: a municipality put at random around the region's centre took another town's postcodes.
+            var municipalities = region.Municipalities.Select(name =>
+            {
+                var (lat, lon) = DemoMunicipalityCentres.Of(name);
+                return new MunicipalityRow(NewId(), region.Code, name, lat, lon);
+            }).ToList();
             _municipalitiesByRegion[region.Code] = municipalities;
             _data.Municipalities.AddRange(municipalities);
         }
@@ -228,9 +230,8 @@ public sealed class DemoDataGenerator
         {
             var provider = i < providers.Count ? providers[i] : Pick(providers);
             var regionCode = _random.NextDouble() < 0.85 ? provider.RegionCode! : Pick(_nearestRegions[provider.RegionCode!]);
-            var region = DemoRegions.All.First(r => r.Code == regionCode);
             var municipality = Pick(_municipalitiesByRegion[regionCode]);
-            var pc4 = _random.Next(region.Pc4From, region.Pc4To + 1).ToString("0000");
+            var pc4 = Requests.PostcodeAreas.InMunicipality(municipality.Name, municipality.Lat, municipality.Lon, _random.Next(0, 1_000_000));
             _data.Locations.Add(new LocationRow(NewId(), provider.Id, $"{provider.Name} – locatie {municipality.Name}", municipality.Id, regionCode, pc4,
                 Math.Round(municipality.Lat + Jitter(0.03), 5), Math.Round(municipality.Lon + Jitter(0.04), 5)));
         }
@@ -316,11 +317,11 @@ public sealed class DemoDataGenerator
                 var siblings = _random.Next(1, 3);
                 for (var s = 0; s < siblings; s++)
                 {
-                    var sibling = NewRequest(region, profile, request.RegisteredAt, "open", null) with
+                    // One measure for the family, judged for each child's own age (an older sibling may be under jeugdreclassering).
+                    var sibling = NewRequest(region, profile, request.RegisteredAt, "open", null, request.Urgency, request.MeasureStart) with
                     {
                         SiblingGroup = group, HomePc4 = request.HomePc4, HomeLat = request.HomeLat, HomeLon = request.HomeLon,
-                        MunicipalityId = request.MunicipalityId,
-                        MaxDistanceKm = request.MaxDistanceKm, Urgency = request.Urgency, MeasureStart = request.MeasureStart,
+                        MunicipalityId = request.MunicipalityId, MaxDistanceKm = request.MaxDistanceKm,
                     };
                     _data.Requests.Add(sibling);
                     openCount++;
@@ -329,10 +330,42 @@ public sealed class DemoDataGenerator
         }
     }
 
-    private string PickUrgency(CareProfile profile) =>
-        profile.CareType == CareTypes.CrisisPlace || profile.CareType == CareTypes.FosterCrisis
-            ? Urgencies.Crisis
-            : _random.NextDouble() switch { < 0.07 => Urgencies.Crisis, < 0.30 => Urgencies.Urgent, _ => Urgencies.Regular };
+    /// <summary>
+    /// How urgent the desk judges a child, by the care it waits for: a crisis is a crisis place or crisis foster care (the
+    /// only care a crisis can wait for); planned, long-term and ambulatory care is seldom urgent; 24-hour care and treatment more often.
+    /// </summary>
+    private string PickUrgency(CareProfile profile) => profile.CareType switch
+    {
+        CareTypes.CrisisPlace or CareTypes.FosterCrisis => Urgencies.Crisis,
+        CareTypes.FosterLong or CareTypes.SupervisedContact or CareTypes.ComplexDivorce or CareTypes.MentalHealthDiagnostics
+            => _random.NextDouble() < 0.1 ? Urgencies.Urgent : Urgencies.Regular,
+        _ => _random.NextDouble() < 0.3 ? Urgencies.Urgent : Urgencies.Regular,
+    };
+
+    /// <summary>
+    /// A child's age now, as the care it waits for allows (<see cref="Eligibility.CareTypeAges"/>). Only under jeugdreclassering
+    /// does youth care go on after 18; the demo's young adults wait for forensic or addiction care, where that fits.
+    /// </summary>
+    private int ChildAge(CareProfile profile)
+    {
+        var youngest = Math.Max(profile.MinAge, Eligibility.CareTypeAges.TryGetValue(profile.CareType, out var ages) ? ages.From : 0);
+        var oldest = profile.CareType is CareTypes.Forensic or CareTypes.Addiction ? 22 : 17;
+        return _random.Next(youngest, Math.Min(profile.MaxAge, oldest) + 1);
+    }
+
+    /// <summary>
+    /// The measure the child is under, one its age allows (<see cref="Eligibility.MeasureAgesAtStart"/>): a secure place only
+    /// with a machtiging gesloten jeugdhulp, a voorlopige OTS only in a crisis, and past 18 (now) only jeugdreclassering, as a
+    /// child-protection measure ends at 18.
+    /// </summary>
+    private string PickMeasure(CareProfile profile, string urgency, int ageAtStart, int ageNow)
+    {
+        if (profile.CareType == CareTypes.Secure) return MeasureTypes.SecureCareAuthorisation;
+        if (ageNow >= 18) return MeasureTypes.JuvenileProbation;
+        if (urgency == Urgencies.Crisis && _random.NextDouble() < 0.5) return MeasureTypes.ProvisionalSupervision;
+        if (Eligibility.MeasureFits(MeasureTypes.JuvenileProbation, ageAtStart) && _random.NextDouble() < 0.2) return MeasureTypes.JuvenileProbation;
+        return _random.NextDouble() switch { < 0.6 => MeasureTypes.Supervision, < 0.75 => MeasureTypes.Guardianship, _ => MeasureTypes.OutOfHomePlacement };
+    }
 
     /// <summary>How long a waiting child has waited: a crisis days, an urgent child weeks to a few months, a regular one up to a year.</summary>
     private int WaitedDays(string urgency) => urgency switch
@@ -352,32 +385,34 @@ public sealed class DemoDataGenerator
     };
 
     private RequestRow NewRequest(DemoRegion region, CareProfile profile, DateTimeOffset registeredAt, string status, DateTimeOffset? closedAt,
-        string? urgency = null)
+        string? urgency = null, DateOnly? measureStart = null)
     {
         var municipality = Pick(_municipalitiesByRegion[region.Code]);
-        var age = _random.Next(profile.MinAge, Math.Min(profile.MaxAge, 22) + 1);
+        var age = ChildAge(profile);
         urgency ??= PickUrgency(profile);
-        var measure = profile.CareType == CareTypes.Secure ? MeasureTypes.SecureCareAuthorisation
-            : urgency == Urgencies.Crisis && _random.NextDouble() < 0.5 ? MeasureTypes.ProvisionalSupervision
-            : age >= 12 && _random.NextDouble() < 0.2 ? MeasureTypes.JuvenileProbation
-            : _random.NextDouble() switch { < 0.6 => MeasureTypes.Supervision, < 0.75 => MeasureTypes.Guardianship, _ => MeasureTypes.OutOfHomePlacement };
+        // A crisis is registered the day its measure starts, or a few days after; other children up to two months after.
+        var start = measureStart ?? DateOnly.FromDateTime(registeredAt.UtcDateTime).AddDays(-_random.Next(0, urgency == Urgencies.Crisis ? 4 : 60));
+        var birth = _asOf.AddYears(-age).AddMonths(-_random.Next(0, 12));
+        // Born before the measure started: a baby's measure can start in its birth month (taken into care at birth), never before.
+        var birthMonth = new DateOnly(birth.Year, birth.Month, 1);
+        if (birthMonth > start) birthMonth = new DateOnly(start.Year, start.Month, 1);
+        age = Eligibility.AgeAt(birthMonth, _asOf);
+        var measure = PickMeasure(profile, urgency, Eligibility.AgeAt(birthMonth, start), age);
         var motherAndChild = profile.CareType == CareTypes.MotherAndChildHome;
-        var gender = motherAndChild ? "f" : _random.NextDouble() switch { < 0.48 => "f", < 0.96 => "m", _ => "x" };
+        var gender = Eligibility.CareTypeGender.TryGetValue(profile.CareType, out var only) ? only
+            : _random.NextDouble() switch { < 0.48 => "f", < 0.96 => "m", _ => "x" };
         var needsCount = _random.NextDouble() switch { < 0.5 => 0, < 0.85 => 1, _ => 2 };
         // A young mother is in a moeder-kindhuis; elsewhere that need would only make the demo's children implausible.
         var needs = string.Join(",", Specialisms.All.Where(need => need != YoungMother && SuitsChild(need, age, gender)).OrderBy(_ => _random.Next())
             .Take(needsCount).Concat(motherAndChild ? [YoungMother] : []).Order(StringComparer.Ordinal));
-        var birth = _asOf.AddYears(-age).AddMonths(-_random.Next(0, 12));
         var sequence = _data.Requests.Count + 1;
         var deskUser = _data.Users.First(u => u.Role == Roles.Desk && u.RegionCode == region.Code);
         return new RequestRow(
             NewId(), region.Code, $"{region.Code[..3].ToUpperInvariant()}-{registeredAt.Year}-{sequence:00000}", measure,
-            // A crisis is registered the day its measure starts, or a few days after; other children up to two months after.
-            DateOnly.FromDateTime(registeredAt.UtcDateTime).AddDays(-_random.Next(0, urgency == Urgencies.Crisis ? 4 : 60)), urgency, profile.CareType, needs,
-            profile.CareType == CareTypes.Secure, new DateOnly(birth.Year, birth.Month, 1),
+            start, urgency, profile.CareType, needs, profile.CareType == CareTypes.Secure, birthMonth,
             gender,
-            // A PC4 of an area near the municipality, so the pair passes the engine's rule (one draw, as before).
-            Requests.PostcodeAreas.Near(municipality.Lat, municipality.Lon, _random.Next(0, 1_000_000)),
+            // A PC4 of the municipality's own area, so the pair passes the engine's rule and a desk worker's eye.
+            Requests.PostcodeAreas.InMunicipality(municipality.Name, municipality.Lat, municipality.Lon, _random.Next(0, 1_000_000)),
             Math.Round(municipality.Lat + Jitter(0.03), 4), Math.Round(municipality.Lon + Jitter(0.04), 4),
             MaxDistanceKm(profile.CareType), null,
             _random.NextDouble() < 0.4 ? Pick(ChildWishes) : "", _random.NextDouble() < 0.4 ? Pick(ParentWishes) : "",

@@ -128,17 +128,20 @@ public static class PostcodeAreas
     public static double? DistanceKm(string? pc4, double lat, double lon) => Of(pc4) is { } area ? Geo.DistanceKm(area.Lat, area.Lon, lat, lon) : null;
 
     /// <summary>
-    /// A PC4 that belongs with a place (the demo's children): one of the areas whose centre is within
-    /// <paramref name="withinKm"/> of it (the nearest when none is), and a number in it; <paramref name="pick"/> chooses.
+    /// A PC4 that belongs with a municipality (the demo's children and locations): from an area that names it and lies near
+    /// its centre (Vlaardingen gets a 31xx), else from the area whose centre is nearest (Capelle aan den IJssel a 29xx);
+    /// <paramref name="pick"/> chooses the area among those that name it and the number in it.
     /// </summary>
-    public static string Near(double lat, double lon, int pick, double withinKm = 25)
+    public static string InMunicipality(string municipality, double lat, double lon, int pick)
     {
-        var byDistance = All.OrderBy(a => Geo.DistanceKm(a.Lat, a.Lon, lat, lon)).ToList();
-        var near = byDistance.Where(a => Geo.DistanceKm(a.Lat, a.Lon, lat, lon) <= withinKm).ToList();
-        if (near.Count == 0) near = [byDistance[0]];
-        var area = near[pick % near.Count];
-        return (area.From + pick / near.Count % (area.To - area.From + 1)).ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
+        var named = All.Where(a => PlacesOf(a).Contains(municipality) && Geo.DistanceKm(a.Lat, a.Lon, lat, lon) <= DefaultMaxKm).ToList();
+        var areas = named.Count > 0 ? named : [All.MinBy(a => Geo.DistanceKm(a.Lat, a.Lon, lat, lon))!];
+        var area = areas[pick % areas.Count];
+        return (area.From + pick / areas.Count % (area.To - area.From + 1)).ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The places an area names, without their notes: "Súdwest-Fryslân (Sneek)" is Súdwest-Fryslân.</summary>
+    public static IEnumerable<string> PlacesOf(Area area) => area.Places.Split(", ").Select(place => place.Split(" (")[0]);
 }
 
 /// <summary>How far a home PC4's area may lie from the chosen municipality (<c>Requests:HomePc4MaxKm</c>, default 35 km).</summary>

@@ -46,9 +46,12 @@ public sealed record RequestInput(
 /// <summary>The shape of a request, judged by its owner (the request grain) before anything is written.</summary>
 public sealed partial class RequestInputValidator : AbstractValidator<RequestInput>
 {
+    private readonly Func<DateOnly> _today;
+
     public RequestInputValidator(TimeProvider clock)
     {
-        var today = () => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        _today = () => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = _today;
         // One message per field: the first rule it breaks (an empty date is not also "in the future" and "too long ago").
         RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(x => x.CaseReference).NotEmpty().WithMessage("Vul het dossiernummer in.")
@@ -79,6 +82,18 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
             .When(x => !string.IsNullOrEmpty(x.BirthMonth), ApplyConditionTo.CurrentValidator).WithMessage("De geboortemaand is een maand (jjjj-mm) in de laatste 24 jaar, niet in de toekomst.");
         RuleFor(x => x.Gender).NotEmpty().WithMessage("Kies het gender.")
             .Must(g => g is "f" or "m" or "x").When(x => x.Gender is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het gender is f, m of x.");
+        // Who a measure or a care type can be for (one table, Eligibility): judged once the fields it compares are sound on their own.
+        RuleFor(x => x.MeasureType).Must((x, measure) => Eligibility.MeasureFits(measure!, AgeAtStart(x)))
+            .When(x => MeasureTypes.All.Contains(x.MeasureType ?? "") && AgeAtStart(x) >= 0)
+            .WithMessage(x => x.MeasureType == MeasureTypes.JuvenileProbation
+                ? $"Jeugdreclassering is voor jongeren van 12 tot en met 23 jaar bij de start van de maatregel; dit kind was toen {AgeAtStart(x)}."
+                : $"Deze maatregel is voor minderjarigen: het kind was bij de start van de maatregel {AgeAtStart(x)} jaar. Vanaf 18 jaar kan alleen jeugdreclassering.");
+        RuleFor(x => x.CareType).Must((x, care) => Eligibility.CareTypeFitsAge(care!, AgeToday(x)))
+            .When(x => CareTypes.All.Contains(x.CareType ?? "") && AgeToday(x) >= 0)
+            .WithMessage(x => $"{CareTypes.DutchName(x.CareType!)} is voor jongeren vanaf {Eligibility.CareTypeAges[x.CareType!].From} jaar; dit kind is {AgeToday(x)}.");
+        RuleFor(x => x.Gender).Must((x, gender) => Eligibility.CareTypeFitsGender(x.CareType!, gender!))
+            .When(x => CareTypes.All.Contains(x.CareType ?? "") && x.Gender is "f" or "m" or "x")
+            .WithMessage(x => $"{CareTypes.DutchName(x.CareType!)} is voor een jonge moeder: het gender is dan {Eligibility.CareTypeGender[x.CareType!]}.");
         RuleFor(x => x.HomePc4).NotEmpty().WithMessage("Vul het postcodegebied in.")
             .Matches(@"^[1-9][0-9]{3}\z").When(x => x.HomePc4 is not null, ApplyConditionTo.CurrentValidator).WithMessage("Het postcodegebied is de vier cijfers van een Nederlandse postcode.");
         RuleFor(x => x.HomeLat).NotNull().WithMessage("Kies de woongemeente (homeLat en homeLon).").InclusiveBetween(50.5, 53.8).WithMessage("De woonplek ligt in Nederland (homeLat tussen 50,5 en 53,8).");
@@ -91,6 +106,13 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
         RuleFor(x => x.ParentWishes).Plain().WithName("De tekst bij de wensen van de ouders");
         RuleFor(x => x.ParentWishes).MaximumLength(2000).WithMessage("De wensen van de ouders zijn hoogstens 2000 tekens.");
     }
+
+    /// <summary>The child's age at the measure's start: negative when it started before the birth month (the start's own rule refuses that), -1 when either is missing.</summary>
+    private static int AgeAtStart(RequestInput x) =>
+        ParseMonth(x.BirthMonth) is { } born && x.MeasureStart is { } start ? Eligibility.AgeAt(born, start) : -1;
+
+    private int AgeToday(RequestInput x) =>
+        ParseMonth(x.BirthMonth) is { } born && born <= _today() ? Eligibility.AgeAt(born, _today()) : -1;
 
     [GeneratedRegex(@"^[0-9]{8,9}\z")]
     private static partial Regex LooksLikeBsn();

@@ -205,12 +205,14 @@ public sealed class MarketScenario : IAsyncDisposable
     private async Task<OfferingFacts> OfferingAsync(Guid providerId)
     {
         await using var connection = await Database.Database.OpenAsync();
-        // A place within its region's purchasing policy: in the region and contracted by it (places outside it need a reason to be held).
+        // A place within its region's purchasing policy: in the region and contracted by it (places outside it need a reason to be held),
+        // in the provider's home region first: the scenario's desk is the one of the region whose demo provider this is.
         return await connection.QueryFirstAsync<OfferingFacts>(SelectFacts + """
              WHERE o.provider_id = @providerId AND o.secure = false
                AND EXISTS (SELECT 1 FROM contracts c JOIN municipalities m ON m.id = l.municipality_id
                            WHERE c.offering_id = o.id AND c.region_code = m.region_code AND c.budget_ceiling_reached = false)
-             ORDER BY o.id
+             ORDER BY CASE WHEN (SELECT h.region_code FROM municipalities h WHERE h.id = l.municipality_id)
+                              = (SELECT p.region_code FROM organisations p WHERE p.id = o.provider_id) THEN 0 ELSE 1 END, o.id
             """, new { providerId });
     }
 

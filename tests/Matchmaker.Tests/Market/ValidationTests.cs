@@ -66,6 +66,29 @@ public sealed class ValidationTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AChildTheMeasureOrCareTypeCannotBeFor_IsRefusedOnThatField_AndNothingIsStored(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var before = await market.ScalarAsync<long>("SELECT count(*) FROM requests");
+
+        // A toddler under jeugdreclassering, waiting for a moeder-kindhuis as a boy.
+        var child = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(offering, "VAL-AGE-1"), JsonSerializerOptions.Web)!.AsObject();
+        child["measureType"] = "juvenile-probation";
+        child["birthMonth"] = DateTime.UtcNow.AddYears(-2).ToString("yyyy-MM");
+        child["careType"] = "mother-child-home";
+        child["gender"] = "m";
+        var problem = await Problem(await market.Desk.PostAsync($"/api/v1/regions/{MarketScenario.Region}/requests",
+            new StringContent(child.ToJsonString(), Encoding.UTF8, "application/json")));
+        var errors = problem.GetProperty("errors");
+
+        Assert.Contains("Jeugdreclassering", errors.GetProperty("measureType")[0].GetString());
+        Assert.Contains("vanaf 12 jaar", errors.GetProperty("careType")[0].GetString());
+        Assert.Contains("jonge moeder", errors.GetProperty("gender")[0].GetString());
+        Assert.Equal(before, await market.ScalarAsync<long>("SELECT count(*) FROM requests"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ACaseReferenceOrPostcodeArea_EndingInALineBreak_IsRefused_AndNothingIsStored(string provider)
     {
         var market = await markets.ForAsync(provider);

@@ -51,9 +51,10 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
 
     /// <summary>
     /// A hold as its reader sees it. While it is active it also carries what the provider needs to decide (issue 21): the
-    /// measure (<see cref="MeasureType"/>, a code as in the requests API), the days the child has waited since it was
-    /// registered, why this place (plain Dutch sentences) and how to reach the desk of the child's region. Once the hold is
-    /// answered, expired or released those four are null: the decision is made, so the provider no longer needs them.
+    /// measure (<see cref="MeasureType"/>, a code as in the requests API), the days the child has waited since its measure
+    /// started, why this place (plain Dutch sentences) and how to reach the desk of the child's region. Once the hold is
+    /// answered, expired or released those four are null: the decision is made, so the provider no longer needs them; nor,
+    /// unless it accepted the child, the child's and parents' wishes, which a provider then reads as empty.
     /// </summary>
     public sealed record HoldSummary(Guid HoldId, Guid OfferingId, string ProviderName, string LocationName, string Status, DateTimeOffset CreatedAt,
         DateTimeOffset ExpiresAt, string CareType, string Urgency, IReadOnlyList<string> Needs, int Age, string Gender, double DistanceKm,
@@ -137,10 +138,11 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
         {
             // Only while the provider still has to decide (see HoldSummary); an answered hold keeps only what it showed before.
             var open = h.Status == "active";
+            var wishesShown = !isProvider || open || h.Status == "accepted";
             return new HoldSummary(h.HoldId, h.OfferingId, h.ProviderName, h.LocationName, h.Status, h.CreatedAt,
                 h.ExpiresAt, h.CareType, h.Urgency, MarketRows.Split(h.Needs), MarketRows.Age(h.BirthMonth, today),
                 h.Gender, Math.Round(Geo.DistanceKm(h.HomeLat, h.HomeLon, h.LocationLat, h.LocationLon), 1), h.SiblingGroup is not null,
-                h.ChildWishes, h.ParentWishes, isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason,
+                wishesShown ? h.ChildWishes : "", wishesShown ? h.ParentWishes : "", isProvider ? null : h.RequestId, isProvider ? null : h.CaseReference, h.DeclineReason,
                 open ? h.MeasureType : null,
                 open ? Math.Max(0, today.DayNumber - h.MeasureStart.DayNumber) : null,
                 open ? whyByHold.GetValueOrDefault(h.HoldId, []) : null,

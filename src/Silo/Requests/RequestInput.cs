@@ -56,7 +56,7 @@ public sealed partial class RequestInputValidator : AbstractValidator<RequestInp
         RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(x => x.CaseReference).NotEmpty().WithMessage("Vul het dossiernummer in.")
             .MaximumLength(40).WithMessage("Het dossiernummer is hoogstens 40 tekens.")
-            .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "")).WithMessage("Dit lijkt een BSN (8 of 9 cijfers). Gebruik het pseudonieme dossiernummer, nooit een BSN.")
+            .Must(reference => !LooksLikeBsn().IsMatch(reference ?? "") && !PlainText.HasBsn(reference)).WithMessage("Dit lijkt een BSN (8 of 9 cijfers). Gebruik het pseudonieme dossiernummer, nooit een BSN.")
             .Matches(@"^[A-Za-z0-9][A-Za-z0-9._/-]*\z").When(x => !string.IsNullOrEmpty(x.CaseReference), ApplyConditionTo.CurrentValidator)
             .WithMessage("Het dossiernummer bestaat uit letters, cijfers en . _ / - (geen namen, geen spaties).");
         RuleFor(x => x.MeasureType).NotEmpty().WithMessage("Kies de maatregel.")

@@ -147,7 +147,9 @@ public sealed class WhatIfDifferencingTests(SharedMarket markets, ITestOutputHel
         MatchingInstance live;
         await using (var connection = await market.App.Services.GetRequiredService<Database>().OpenAsync())
             live = (await RegionMarket.LoadAsync(connection, OtherRegion, RoundOptions.Remembering, today))!.Instance;
-        var careTypes = CareTypes.All.Where(c => c != CareTypes.Secure).Order(StringComparer.Ordinal).ToList();
+        // Care types for a child of any age and gender (Eligibility), so the ages below can all be registered.
+        var careTypes = CareTypes.All.Where(c => c != CareTypes.Secure && !Eligibility.CareTypeAges.ContainsKey(c) && !Eligibility.CareTypeGender.ContainsKey(c))
+            .Order(StringComparer.Ordinal).ToList();
         var (attacked, swept) = (careTypes[0], careTypes[1]);
         // s: no child of the attacked care type waits needing exactly s yet; s2: no more than two of the swept care type need it.
         var s = Specialisms.All.First(x => !live.Requests.Any(r => r.CareType == attacked && r.Needs.SequenceEqual([x])));
@@ -158,6 +160,8 @@ public sealed class WhatIfDifferencingTests(SharedMarket markets, ITestOutputHel
             var facts = new MarketScenario.OfferingFacts { CareType = careType, MinAge = age, MaxAge = age, Genders = "m", Lat = lat, Lon = lon };
             var child = JsonSerializer.SerializeToNode(MarketScenario.ChildFor(facts, $"HGL-ATOOM-{provider}-{++registered}"))!.AsObject();
             child["needs"] = new System.Text.Json.Nodes.JsonArray([.. needs.Select(n => (System.Text.Json.Nodes.JsonNode)n!)]);
+            // Past 18 only jeugdreclassering is a measure (Eligibility).
+            if (age >= 18) child["measureType"] = MeasureTypes.JuvenileProbation;
             await market.RegisterAsync(child, market.OtherDesk, OtherRegion);
         }
         foreach (var age in new[] { 3, 8, 14, 19 })

@@ -183,6 +183,9 @@ public sealed class ProposalsPageTests(SharedMarket markets)
         Assert.Equal(WithoutTokens(noSuchCheck).Replace(noSuchId.ToString(), ""), WithoutTokens(othersCheck).Replace(holdId.ToString(), ""));
         foreach (var field in new[] { "measureType", "daysWaited", "whyThisPlace", "desk" })
             Assert.Equal(JsonValueKind.Null, declined.GetProperty(field).ValueKind);
+        // The wishes went with the decision: a provider that declined the child no longer reads them.
+        Assert.Equal("Dicht bij school", open.GetProperty("childWishes").GetString());
+        Assert.Equal("", declined.GetProperty("childWishes").GetString());
     }
 
     /// <summary>One proposal's card on the page (its section), so that a fact is known to be on this card and not another.</summary>

@@ -39,7 +39,7 @@ public sealed class ChildModel(ChildTimelines timelines, IGrainFactory grains) :
         var text = InformationText?.Trim();
         if (string.IsNullOrEmpty(text)) Errors["information-text"] = "Schrijf op wat de tafel moet weten.";
         else if (text.Length > RequestGrain.MaxInformationLength) Errors["information-text"] = $"De informatie is hooguit {RequestGrain.MaxInformationLength} tekens.";
-        else if (!PlainText.IsPlain(text)) Errors["information-text"] = "De informatie bevat een onzichtbaar teken, een besturingsteken of een teken dat de leesrichting omdraait; gebruik gewone tekst.";
+        else if (PlainText.DutchProblemWith(text, "De informatie") is { } notPlain) Errors["information-text"] = notPlain;
         if (Errors.Count > 0) return Page();
         return await DoAsync(grain => grain.AddInformation(Caller.Of(HttpContext).ToActor(), text, null), "information-text",
             "De informatie staat in het dossier; de tafel ziet haar meteen.");

@@ -66,7 +66,7 @@ public sealed class ChildModel(NetworkReads networks, IGrainFactory grains, Hold
         if (!await ShowAsync()) return NotFound();
         var note = DistanceNote?.Trim();
         if (note is { Length: > PlainText.MaxReasonLength }) Errors["distance-note"] = $"De toelichting is hooguit {PlainText.MaxReasonLength} tekens.";
-        else if (!PlainText.IsPlain(note)) Errors["distance-note"] = "De toelichting bevat een onzichtbaar teken, een besturingsteken of een teken dat de leesrichting omdraait; gebruik gewone tekst.";
+        else if (PlainText.DutchProblemWith(note, "De toelichting") is { } notPlain) Errors["distance-note"] = notPlain;
         if (Errors.Count > 0) return Page();
         bool asked;
         try

@@ -97,9 +97,7 @@ public sealed class ProposalsModel(HoldCommands commands, HoldReads holds, TimeP
         }
         catch (MarketRuleException e) when (e.Code == RuleCode.InvalidInput && e.Errors?.ContainsKey("note") == true)
         {
-            return await FailAsync("note", PlainText.IsPlain(note)
-                ? $"De toelichting is hoogstens {Answers.MaxNoteLength} tekens."
-                : "De toelichting bevat een onzichtbaar teken of een teken dat de leesrichting omdraait; gebruik gewone tekst.");
+            return await FailAsync("note", PlainText.DutchProblemWith(note, "De toelichting") ?? $"De toelichting is hoogstens {Answers.MaxNoteLength} tekens.");
         }
         catch (MarketRuleException e)
         {

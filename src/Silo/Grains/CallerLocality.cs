@@ -33,8 +33,8 @@ public sealed class CallerRun
 /// <summary>
 /// On a cluster each web node hands its requests to grains wherever they live, so a desk or a provider's system whose
 /// calls arrive at node A while the offering's grain lives on node B pays a hop between nodes on every call (two of
-/// three on three nodes). Each call therefore says which node sent it, and a grain that follows its callers moves, when
-/// idle, to the node from which its last <see cref="Enough"/> calls all came. Calls from several nodes in turn (two
+/// three on three nodes). Each call therefore says which node sent it, and a grain that follows its callers moves, once
+/// the calls it is running are done, to the node from which its last <see cref="Enough"/> calls all came. Calls from several nodes in turn (two
 /// desks on two nodes holding the same place) never make that run, so such a grain stays where it is; a move costs the
 /// grain one load from the database on its new node, and at most one move per <see cref="Enough"/> calls.
 /// </summary>
@@ -51,10 +51,9 @@ public sealed class CallerLocality(ILocalSiloDetails silo, ILogger<CallerLocalit
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        // Read before the call: the grain's own calls onward name this node.
-        var moveTo = RequestContext.Get(SentFrom) is SiloAddress from && context.Grain is IFollowsItsCallers follower
-            ? follower.Callers.Heard(from, silo.SiloAddress, Enough)
-            : null;
+        // A call that names no node (a reminder, a node that does not name its calls) ends a run as a local one does.
+        var from = RequestContext.Get(SentFrom) as SiloAddress ?? silo.SiloAddress;
+        var moveTo = context.Grain is IFollowsItsCallers follower ? follower.Callers.Heard(from, silo.SiloAddress, Enough) : null;
         try
         {
             await context.Invoke();

@@ -215,7 +215,7 @@ public sealed class OfferingGrain(Database database, Journal journal, LiveFeed f
                             "SELECT measure_start FROM requests WHERE id = @RequestId AND region_code = @RegionCode", new { hold.RequestId, hold.RegionCode }, transaction)
                         is { } measureStart && startDate < measureStart)
                         throw new MarketRuleException(RuleCode.StartBeforeMeasure,
-                            $"startDate is on or after the start of the child's measure, {measureStart:yyyy-MM-dd}.", "startDate");
+                            $"startDate must be on or after the start of the child's measure, {measureStart:yyyy-MM-dd}.", "startDate");
                 return (UnitsMove.Place(holds.Count), async (updated, record) =>
                 {
                     var placed = holds.Select(h => h.RequestId).ToArray();

@@ -29,7 +29,7 @@ public static partial class PlainText
     /// <summary>
     /// A citizen service number (BSN) in the text: nine digits, written together or grouped as BSNs are written
     /// (123 456 782, 1234.56.782), that pass the elfproef. The market never keeps one: a child is a pseudonymous case
-    /// reference. A number that merely has nine digits (a case number like 2026-01820) passes.
+    /// reference. A number that merely has nine digits (a case number like 2026-01820, a phone number after +31) passes.
     /// </summary>
     public static bool HasBsn(string? text)
     {
@@ -44,7 +44,7 @@ public static partial class PlainText
         return false;
     }
 
-    [GeneratedRegex(@"(?<![0-9])(?:[0-9]{9}|[0-9]{3}([ .])[0-9]{3}\1[0-9]{3}|[0-9]{4}([ .])[0-9]{2}\2[0-9]{3})(?![0-9])")]
+    [GeneratedRegex(@"(?<![0-9])(?<!\+31 ?)(?<!0031 ?)(?:[0-9]{9}|[0-9]{3}([ .])[0-9]{3}\1[0-9]{3}|[0-9]{4}([ .])[0-9]{2}\2[0-9]{3})(?![0-9])")]
     private static partial Regex NineDigits();
 
     /// <summary>The shared check: neither control characters nor hidden ones.</summary>

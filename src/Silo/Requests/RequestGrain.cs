@@ -181,7 +181,9 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
             throw new MarketRuleException(RuleCode.RequestEditedMeanwhile,
                 "The request's fields changed since they were read (its editTag is another now): read it again and make the edit on what it is now.", "editTag");
         // A caseworker's reference kept as it was is judged as they typed it (its institution's namespace is the engine's).
-        Judge(merged.CaseReference == current.CaseReference ? merged with { CaseReference = CaseReferences.Typed(merged.CaseReference) } : merged);
+        var referenceKept = merged.CaseReference == current.CaseReference;
+        RequestInput AsJudged(RequestInput input) => referenceKept ? input with { CaseReference = CaseReferences.Typed(input.CaseReference) } : input;
+        Judge(AsJudged(merged), stored: AsJudged(before));
         var group = SiblingGroups.AsStored(desk, merged.SiblingGroup);
         await using (var connection = await database.OpenAsync())
         {
@@ -570,10 +572,22 @@ public sealed class RequestGrain(Database database, Journal journal, LiveFeed fe
         if (actor.Role != Roles.Caseworker) throw MarketRuleException.NotFound("This request");
     }
 
-    private void Judge(RequestInput input)
+    /// <summary>
+    /// Refuses what breaks a rule. An edit is judged against what is stored: a request stored before a rule existed (an
+    /// adult under OTS, a BSN in a wish) stays editable in the fields the rule is not about, so an error the stored request
+    /// has already, on a field the edit leaves alone, is not the edit's.
+    /// </summary>
+    private void Judge(RequestInput input, RequestInput? stored = null)
     {
-        var validation = new RequestInputValidator(clock).Validate(input);
-        if (!validation.IsValid) throw MarketRuleException.Invalid(new Dictionary<string, string[]>(validation.ToDictionary()));
+        var validator = new RequestInputValidator(clock);
+        var errors = validator.Validate(input).Errors.AsEnumerable();
+        if (stored is not null)
+        {
+            var already = validator.Validate(stored).Errors.Select(e => (e.PropertyName, e.ErrorMessage)).ToHashSet();
+            errors = errors.Where(e => !already.Contains((e.PropertyName, e.ErrorMessage)) || RequestInput.Differs(e.PropertyName, input, stored));
+        }
+        var refused = errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray());
+        if (refused.Count > 0) throw MarketRuleException.Invalid(refused);
     }
 
     /// <summary>The rules that need the region's other requests and municipalities.</summary>

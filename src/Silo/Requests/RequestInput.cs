@@ -18,6 +18,27 @@ public sealed record RequestInput(
     [property: Id(12)] int? MaxDistanceKm, [property: Id(13)] string? SiblingGroup, [property: Id(14)] string? ChildWishes,
     [property: Id(15)] string? ParentWishes, [property: Id(16)] Guid? MunicipalityId = null)
 {
+    /// <summary>True when the field a validation error names (as the API names it) differs between the two; any name it does not know counts as different.</summary>
+    public static bool Differs(string field, RequestInput a, RequestInput b) => field switch
+    {
+        "caseReference" => a.CaseReference != b.CaseReference,
+        "measureType" => a.MeasureType != b.MeasureType,
+        "measureStart" => a.MeasureStart != b.MeasureStart,
+        "urgency" => a.Urgency != b.Urgency,
+        "careType" => a.CareType != b.CareType,
+        "needsSecure" => a.NeedsSecure != b.NeedsSecure,
+        "birthMonth" => RequestInputValidator.ParseMonth(a.BirthMonth) != RequestInputValidator.ParseMonth(b.BirthMonth) || (RequestInputValidator.ParseMonth(a.BirthMonth) is null && a.BirthMonth != b.BirthMonth),
+        "gender" => a.Gender != b.Gender,
+        "homePc4" => a.HomePc4 != b.HomePc4,
+        "homeLat" => a.HomeLat != b.HomeLat,
+        "homeLon" => a.HomeLon != b.HomeLon,
+        "maxDistanceKm" => a.MaxDistanceKm != b.MaxDistanceKm,
+        "siblingGroup" => a.SiblingGroup != b.SiblingGroup,
+        "childWishes" => a.ChildWishes != b.ChildWishes,
+        "parentWishes" => a.ParentWishes != b.ParentWishes,
+        _ => true,
+    };
+
     /// <summary>An edit: the fields the patch gives replace these.</summary>
     public RequestInput With(RequestInput patch) => new(
         patch.CaseReference ?? CaseReference, patch.MeasureType ?? MeasureType, patch.MeasureStart ?? MeasureStart,

@@ -196,16 +196,21 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
         // The audit log's trigger lets through only deletes of entries older than audit_log_purge.purge_before, set for this
         // transaction alone: it is cleared again before the commit.
         await connection.ExecuteAsync("UPDATE audit_log_purge SET purge_before = @before WHERE id = 1", new { before }, transaction);
+        // The trigger also keeps every entry younger than 60 months by the database's own clock: the delete asks for none of
+        // those, so a clock of this node ahead of the database's never makes the whole batch fail.
+        var databaseFloor = database.Provider == DatabaseProvider.Postgres
+            ? "now() - interval '60 months'"
+            : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 months')";
         var removed = regionCode is null
-            ? await connection.ExecuteAsync("""
+            ? await connection.ExecuteAsync($"""
                 DELETE FROM audit_log
-                WHERE region_code IS NULL AND at < @before
-                  AND id IN (SELECT id FROM audit_log WHERE region_code IS NULL AND at < @before ORDER BY id LIMIT @limit)
+                WHERE region_code IS NULL AND at < @before AND at < {databaseFloor}
+                  AND id IN (SELECT id FROM audit_log WHERE region_code IS NULL AND at < @before AND at < {databaseFloor} ORDER BY id LIMIT @limit)
                 """, new { before, limit = AuditBatch }, transaction)
-            : await connection.ExecuteAsync("""
+            : await connection.ExecuteAsync($"""
                 DELETE FROM audit_log
-                WHERE region_code = @regionCode AND at < @before
-                  AND id IN (SELECT id FROM audit_log WHERE region_code = @regionCode AND at < @before ORDER BY id LIMIT @limit)
+                WHERE region_code = @regionCode AND at < @before AND at < {databaseFloor}
+                  AND id IN (SELECT id FROM audit_log WHERE region_code = @regionCode AND at < @before AND at < {databaseFloor} ORDER BY id LIMIT @limit)
                 """, new { regionCode, before, limit = AuditBatch }, transaction);
         await connection.ExecuteAsync("UPDATE audit_log_purge SET purge_before = NULL WHERE id = 1", transaction: transaction);
         await transaction.CommitAsync();

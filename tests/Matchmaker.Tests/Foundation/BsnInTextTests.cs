@@ -24,6 +24,7 @@ public sealed class BsnInTextTests
     [InlineData("12345678")]
     [InlineData("000000000")]
     [InlineData("123-456-782")]
+    [InlineData("Bel +31 612345671")]
     public void OtherNumbers_AreNot(string text) => Assert.False(PlainText.HasBsn(text));
 
     [Fact]

@@ -157,6 +157,28 @@ public sealed class ValidationTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ARequestStoredBeforeARule_StaysEditableElsewhere_ButAnEditOfWhatTheRuleIsAboutMeetsIt(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, $"VAL-{Guid.NewGuid():N}"[..12]));
+        var path = $"/api/v1/regions/{MarketScenario.Region}/requests/{child}";
+        // Stored before the eligibility and BSN rules: an adult under OTS, a BSN in the child's wishes.
+        await market.ExecuteAsync("UPDATE requests SET birth_month = @born, child_wishes = 'BSN 123456782' WHERE id = @child",
+            new { born = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-20), child });
+
+        var elsewhere = await market.Desk.PatchAsJsonAsync(path, new { maxDistanceKm = 61 });
+        var measure = await market.Desk.PatchAsJsonAsync(path, new { measureType = "guardianship" });
+        var wishes = await market.Desk.PatchAsJsonAsync(path, new { childWishes = "Nieuw: bsn 1234.56.782" });
+
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        Assert.Equal(61, await market.ScalarAsync<int>("SELECT max_distance_km FROM requests WHERE id = @child", new { child }));
+        Assert.True((await Problem(measure)).GetProperty("errors").TryGetProperty("measureType", out _));
+        Assert.True((await Problem(wishes)).GetProperty("errors").TryGetProperty("childWishes", out _));
+        Assert.Equal("ots", await market.ScalarAsync<string>("SELECT measure_type FROM requests WHERE id = @child", new { child }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnEditThatChangesNothing_WritesNothing_WhileARealOneIsRecorded(string provider)
     {
         var market = await markets.ForAsync(provider);

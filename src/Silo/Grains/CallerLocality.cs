@@ -34,9 +34,10 @@ public sealed class CallerRun
 /// On a cluster each web node hands its requests to grains wherever they live, so a desk or a provider's system whose
 /// calls arrive at node A while the offering's grain lives on node B pays a hop between nodes on every call (two of
 /// three on three nodes). Each call therefore says which node sent it, and a grain that follows its callers moves, once
-/// the calls it is running are done, to the node from which its last <see cref="Enough"/> calls all came. Calls from several nodes in turn (two
-/// desks on two nodes holding the same place) never make that run, so such a grain stays where it is; a move costs the
-/// grain one load from the database on its new node, and at most one move per <see cref="Enough"/> calls.
+/// the calls it is running are done, to the node from which its last <see cref="Enough"/> calls all came. Calls from
+/// several nodes in turn (two desks on two nodes holding the same place) never make that run, so such a grain stays
+/// where it is; a move costs the grain one load from the database on its new node, and at most one move per
+/// <see cref="Enough"/> calls.
 /// </summary>
 public sealed class CallerLocality(ILocalSiloDetails silo, ILogger<CallerLocality> logger) : IOutgoingGrainCallFilter, IIncomingGrainCallFilter
 {

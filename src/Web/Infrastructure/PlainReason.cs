@@ -10,9 +10,8 @@ public static class PlainReason
     {
         PlainText.ReasonProblem.Missing => whenMissing,
         PlainText.ReasonProblem.TooLong => $"De reden is hooguit {PlainText.MaxReasonLength} tekens.",
-        PlainText.ReasonProblem.ControlCharacters => "De reden bevat een besturingsteken; gebruik gewone tekst.",
-        PlainText.ReasonProblem.HiddenCharacters => "De reden bevat een onzichtbaar teken of een teken dat de leesrichting omdraait; gebruik gewone tekst.",
-        PlainText.ReasonProblem.Bsn => "De reden bevat iets dat op een BSN lijkt (negen cijfers die de elfproef halen). Schrijf nooit een BSN; is het geen BSN, schrijf het getal dan anders.",
+        PlainText.ReasonProblem.ControlCharacters or PlainText.ReasonProblem.HiddenCharacters or PlainText.ReasonProblem.Bsn =>
+            PlainText.DutchProblemWith(reason!.Trim(), "De reden"),
         _ => null,
     };
 }

@@ -26,6 +26,9 @@ public sealed class Journal(Database database, TimeProvider clock)
         await AuditAsync(connection, null, actor, action, subjectType, subjectId, regionCode, detail);
     }
 
+    /// <summary>The children a list read showed, as a list entry's detail: their request ids, each once, comma-separated.</summary>
+    public static string RequestIds(IEnumerable<Guid> requestIds) => string.Join(",", requestIds.Distinct());
+
     public Task AuditAsync(DbConnection connection, DbTransaction? transaction, Actor actor, string action, string subjectType,
         string? subjectId, string? regionCode, string? detail = null) =>
         Append(connection, transaction, actor, action, subjectType, subjectId, regionCode, detail, clock.GetUtcNow());

@@ -36,12 +36,12 @@ public sealed class MatchingRounds(Database database)
         IReadOnlyList<Held>? WaitingForAnswer = null, Grains.RoundOptions? Options = null,
         Matching.Objective? Objective = null, Matching.Objective? BestPossible = null)
     {
-        /// <summary>Every child a round shows: its read is audited with these.</summary>
-        public string CaseReferences => string.Join(",", Proposals.Select(p => p.CaseReference).Concat(NotPlaced.Select(n => n.CaseReference))
-            .Concat((WaitingForAnswer ?? []).Select(h => h.CaseReference)).Distinct());
+        /// <summary>Every child a round shows: its read is audited with their request ids (as every list read).</summary>
+        public IEnumerable<Guid> RequestIds => Proposals.Select(p => p.RequestId).Concat(NotPlaced.Select(n => n.RequestId))
+            .Concat((WaitingForAnswer ?? []).Select(h => h.RequestId));
 
         public Task AuditReadAsync(Journal journal, Actor reader) =>
-            journal.AuditReadAsync(reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode, CaseReferences);
+            journal.AuditReadAsync(reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode, Journal.RequestIds(RequestIds));
     }
 
     /// <summary>The region's most recent round (run by a desk or on the region's schedule), if any.</summary>

@@ -29,6 +29,7 @@ public static class EscalatedChildren
         public string? SiblingGroup { get; init; }
         public string Status { get; init; } = "";
         public DateTimeOffset EscalatedAt { get; init; }
+        public DateTimeOffset? ClosedAt { get; init; }
         public string EscalationReason { get; init; } = "";
         public int ActiveHolds { get; init; }
     }
@@ -43,7 +44,7 @@ public static class EscalatedChildren
         SELECT r.id AS Id, r.case_reference AS CaseReference, r.region_code AS RegionCode, g.name AS RegionName, r.care_type AS CareType,
                r.needs AS Needs, r.needs_secure AS NeedsSecure, r.urgency AS Urgency, r.measure_type AS MeasureType, r.measure_start AS MeasureStart,
                r.birth_month AS BirthMonth, r.gender AS Gender, r.home_lat AS HomeLat, r.home_lon AS HomeLon, r.max_distance_km AS MaxDistanceKm,
-               r.sibling_group AS SiblingGroup, r.status AS Status, r.escalated_at AS EscalatedAt, r.escalation_reason AS EscalationReason,
+               r.sibling_group AS SiblingGroup, r.status AS Status, r.escalated_at AS EscalatedAt, r.closed_at AS ClosedAt, r.escalation_reason AS EscalationReason,
                (SELECT count(*) FROM holds h WHERE h.request_id = r.id AND h.status = 'active') AS ActiveHolds
         FROM requests r JOIN regions g ON g.code = r.region_code
         WHERE r.escalated_at IS NOT NULL AND g.network_code = (SELECT s.network_code FROM regions s WHERE s.code = @seat)
@@ -64,9 +65,11 @@ public static class EscalatedChildren
         return (await connection.QueryAsync<Child>(SelectChildren + " AND r.status = 'open' ORDER BY r.escalated_at, r.id", new { seat })).ToList();
     }
 
-    internal static async Task<Child?> OneAsync(Database database, string seat, Guid requestId)
+    /// <summary>One escalated child of the network while it waits, and after it closed until <paramref name="closedSince"/>.</summary>
+    internal static async Task<Child?> OneAsync(Database database, string seat, Guid requestId, DateTimeOffset closedSince)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<Child>(SelectChildren + " AND r.id = @requestId", new { seat, requestId });
+        return await connection.QuerySingleOrDefaultAsync<Child>(SelectChildren + " AND r.id = @requestId AND (r.status = 'open' OR r.closed_at >= @closedSince)",
+            new { seat, requestId, closedSince });
     }
 }

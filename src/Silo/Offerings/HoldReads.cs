@@ -124,9 +124,9 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
                 ? " WHERE o.provider_id = @organisationId"
                 : " WHERE h.region_code = @regionCode") + andWhere, arguments)).ToList();
         if (!isProvider && holds.Count > 0)
-            // A desk sees the case references: that is a read of the children's requests.
+            // A desk sees the case references: that is a read of the children's requests (recorded by id, as every list).
             await journal.AuditAsync(connection, null, caller, "holds-listed", "request", null, caller.RegionCode,
-                string.Join(",", holds.Select(h => h.CaseReference).Distinct()));
+                Journal.RequestIds(holds.Where(h => h.RequestId is not null).Select(h => h.RequestId!.Value)));
         else if (isProvider && holds.Count > 0)
             // A provider sees each child's needs and wishes (not who it is): recorded per proposal, in the child's region.
             foreach (var region in holds.GroupBy(h => h.RegionCode))
@@ -211,7 +211,7 @@ public sealed class HoldReads(Database database, Journal journal, TimeProvider c
             LIMIT 50
             """, new { regionCode = desk.RegionCode, since = now.AddDays(-1) })).ToList();
         await journal.AuditAsync(connection, null, desk, "holds-listed", "request", null, desk.RegionCode,
-            string.Join(",", running.Select(h => h.CaseReference).Concat(answered.Select(a => a.CaseReference)).Distinct()));
+            Journal.RequestIds(running.Select(h => h.RequestId).Concat(answered.Select(a => a.RequestId))));
         return new DeskHolds(running, answered);
     }
 

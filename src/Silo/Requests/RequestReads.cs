@@ -102,13 +102,18 @@ public sealed class RequestReads(Database database, Journal journal, TimeProvide
         return list.OrderBy(r => r.Priority).ThenByDescending(r => r.WaitingDays).ThenBy(r => r.CaseReference, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>A list read is audited with every case reference shown.</summary>
+    /// <summary>
+    /// A list read is audited with the id of every request shown: the id names the child as long as its request does,
+    /// and once retention reduced the request (case reference gone) the entry names no one. A case reference in a list
+    /// entry would outlive that reduction for the audit log's 60 months.
+    /// </summary>
     public Task AuditListedAsync(Actor reader, string regionCode, IEnumerable<RequestView> shown) =>
-        journal.AuditReadAsync(reader, "requests-listed", "request", null, regionCode, string.Join(",", shown.Select(r => r.CaseReference)));
+        journal.AuditReadAsync(reader, "requests-listed", "request", null, regionCode, Journal.RequestIds(shown.Select(r => r.Id)));
 
     /// <summary>Where a waiting child lives and how far it may go, found by case reference (the availability page's distances).</summary>
     public sealed class ChildHome
     {
+        public Guid Id { get; init; }
         public string CaseReference { get; init; } = "";
         public double HomeLat { get; init; }
         public double HomeLon { get; init; }
@@ -121,11 +126,11 @@ public sealed class RequestReads(Database database, Journal journal, TimeProvide
         ChildHome? found;
         await using (var connection = await database.OpenAsync())
             found = await connection.QuerySingleOrDefaultAsync<ChildHome>("""
-                SELECT case_reference AS CaseReference, home_lat AS HomeLat, home_lon AS HomeLon, max_distance_km AS MaxDistanceKm
+                SELECT id AS Id, case_reference AS CaseReference, home_lat AS HomeLat, home_lon AS HomeLon, max_distance_km AS MaxDistanceKm
                 FROM requests WHERE region_code = @regionCode AND lower(case_reference) = lower(@caseReference) AND status = 'open'
                 """, new { regionCode, caseReference });
         if (found is not null)
-            await journal.AuditReadAsync(reader, "request-read", "request", null, regionCode, $"{found.CaseReference} (distance to places)");
+            await journal.AuditReadAsync(reader, "request-read", "request", found.Id.ToString(), regionCode, $"{found.CaseReference} (distance to places)");
         return found;
     }
 
@@ -148,7 +153,7 @@ public sealed class RequestReads(Database database, Journal journal, TimeProvide
         // Filed under each child's region, so that region's audit export shows who read its children.
         foreach (var region in children.GroupBy(c => c.RegionCode))
             await journal.AuditReadAsync(caseworker, "requests-listed", "request", null, region.Key,
-                "own children: " + string.Join(",", region.Select(c => c.CaseReference)));
+                "own children: " + Journal.RequestIds(region.Select(c => c.Id)));
         return children;
     }
 

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Matchmaker.Silo.Retention;
 
 /// <summary>
-/// The retention of audit entries that belong to no region (sign-ins, accounts, the command line): one grain (key 0),
+/// The retention of what belongs to no region (audit entries of sign-ins, accounts and the command line; the change log;
+/// idempotency keys): one grain (key 0),
 /// the single owner of that run, as each region's grain owns its region's. Its clock asks every hour whether a run is
 /// due (<c>Retention:IntervalHours</c> since the last, which lives in the audit log); its reminder brings it back on
 /// another node.
@@ -13,8 +14,8 @@ public interface IAuditRetentionGrain : IGrainWithIntegerKey, IRemindable
 {
     Task Start();
 
-    /// <summary>Removes the region-less audit entries older than <c>Retention:AuditLogMonths</c> now; answers how many.</summary>
-    Task<int> Run();
+    /// <summary>Removes now what belongs to no region and is past its time (<see cref="RegionRetention.RunWithoutRegionAsync"/>); answers how many.</summary>
+    Task<RetentionWithoutRegion> Run();
 }
 
 public sealed class AuditRetentionGrain(RegionRetention retention, RetentionOptions options, ILogger<AuditRetentionGrain> logger)
@@ -31,15 +32,16 @@ public sealed class AuditRetentionGrain(RegionRetention retention, RetentionOpti
     // Being activated is all a wake-up needs: activation starts the timer.
     public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 
-    public Task<int> Run() => retention.RunWithoutRegionAsync();
+    public Task<RetentionWithoutRegion> Run() => retention.RunWithoutRegionAsync();
 
     private async Task RunIfDueAsync(CancellationToken cancellationToken)
     {
         try
         {
             if (!options.Enabled || !await retention.IsDueWithoutRegionAsync()) return;
-            var removed = await retention.RunWithoutRegionAsync();
-            logger.LogInformation("Retention removed {Count} audit entr(ies) without a region", removed);
+            var run = await retention.RunWithoutRegionAsync();
+            logger.LogInformation("Retention removed {Audit} audit entr(ies) without a region, {Changes} change(s) from the change log and {Keys} idempotency key(s)",
+                run.AuditEntriesRemoved, run.ChangesRemoved, run.IdempotencyKeysRemoved);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or OrleansException or TimeoutException)
         {

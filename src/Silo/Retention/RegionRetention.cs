@@ -11,7 +11,15 @@ public sealed record RetentionRun(
     [property: Id(0)] int RequestsReduced,
     [property: Id(1)] int HoldsCleared,
     [property: Id(2)] int AuditEntriesRedacted,
-    [property: Id(3)] int AuditEntriesRemoved);
+    [property: Id(3)] int AuditEntriesRemoved,
+    [property: Id(4)] int MatchingRoundsRemoved = 0);
+
+/// <summary>What the run for data of no region removed: old audit entries, the change log's old events, old idempotency keys.</summary>
+[GenerateSerializer, Immutable, Alias("mm.RetentionWithoutRegion")]
+public sealed record RetentionWithoutRegion(
+    [property: Id(0)] int AuditEntriesRemoved,
+    [property: Id(1)] int ChangesRemoved,
+    [property: Id(2)] int IdempotencyKeysRemoved);
 
 /// <summary>
 /// One region's retention (AVG), called only by that region's grain (<see cref="RegionGrain.RunRetention"/>), so one
@@ -20,7 +28,8 @@ public sealed record RetentionRun(
 /// stay; free text (wishes, escalation reason, decline notes), the case reference, the caseworker link and the sibling
 /// group go; the birth month becomes its year and the home becomes the centre of its municipality (or region). The
 /// request's audit entries keep who, what, when and which subject; their case reference and free text become
-/// <see cref="Marker"/>. Audit entries older than <see cref="RetentionOptions.AuditEntriesBefore"/> are removed.
+/// <see cref="Marker"/>. Audit entries older than <see cref="RetentionOptions.AuditEntriesBefore"/> are removed, and matching
+/// rounds (case references, explanations) older than <see cref="RetentionOptions.MatchingRoundsBefore"/>.
 /// Batches of its own transactions, the region in every WHERE; the run writes one audit entry with its counts.
 /// </summary>
 public sealed class RegionRetention(Database database, Journal journal, RetentionOptions options, TimeProvider clock)
@@ -30,6 +39,7 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
     public const string RunAction = "retention-run";
     private const int RequestBatch = 100;
     private const int AuditBatch = 1000;
+    private const int RoundBatch = 100;
 
     /// <summary>True when the region never ran its retention, or last ran it an interval ago or longer.</summary>
     public async Task<bool> IsDueAsync(string regionCode)
@@ -64,6 +74,13 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
             run = run with { AuditEntriesRemoved = run.AuditEntriesRemoved + removed };
             if (removed < AuditBatch) break;
         }
+        var roundsBefore = options.MatchingRoundsBefore(now);
+        while (true)
+        {
+            var removed = await RemoveMatchingRoundsAsync(regionCode, roundsBefore);
+            run = run with { MatchingRoundsRemoved = run.MatchingRoundsRemoved + removed };
+            if (removed < RoundBatch) break;
+        }
         await using (var connection = await database.OpenAsync())
         {
             await using var transaction = await database.BeginWriteAsync(connection);
@@ -72,7 +89,8 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
                 new { regionCode, today = DateOnly.FromDateTime(now.UtcDateTime) }, transaction);
             await journal.AuditAsync(connection, transaction, Actor.System with { RegionCode = regionCode }, RunAction, "region", regionCode, regionCode,
                 $"requests reduced: {run.RequestsReduced}; holds cleared: {run.HoldsCleared}; audit entries redacted: {run.AuditEntriesRedacted}; " +
-                $"audit entries removed: {run.AuditEntriesRemoved}; requests closed before {closedBefore:yyyy-MM-dd}, audit entries before {auditBefore:yyyy-MM-dd}");
+                $"audit entries removed: {run.AuditEntriesRemoved}; matching rounds removed: {run.MatchingRoundsRemoved}; " +
+                $"requests closed before {closedBefore:yyyy-MM-dd}, audit entries before {auditBefore:yyyy-MM-dd}, rounds before {roundsBefore:yyyy-MM-dd}");
             await transaction.CommitAsync();
         }
         return run;
@@ -89,25 +107,103 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
     }
 
     /// <summary>
-    /// The audit entries that belong to no region, called only by <see cref="AuditRetentionGrain"/>: those older than the
-    /// audit retention removed in batches, the run audited (without a region) with its count.
+    /// What belongs to no region, called only by <see cref="AuditRetentionGrain"/>: audit entries without a region older
+    /// than the audit retention; the change log's events older than <see cref="RetentionOptions.ChangeLogDays"/> (its
+    /// payloads carry a child's age, needs and distance; it is the engine's one log of every region's changes, so one owner
+    /// clears it, and a reader's cursor into what went is refused by <see cref="EventFeed"/>); idempotency keys older than
+    /// <see cref="RetentionOptions.IdempotencyKeyDays"/> (their stored results name children's holds). In batches; the run
+    /// is audited (without a region) with its counts.
     /// </summary>
-    public async Task<int> RunWithoutRegionAsync()
+    public async Task<RetentionWithoutRegion> RunWithoutRegionAsync()
     {
-        var before = options.AuditEntriesBefore(clock.GetUtcNow());
-        var total = 0;
+        var now = clock.GetUtcNow();
+        var before = options.AuditEntriesBefore(now);
+        var changesBefore = RetentionOptions.ChangesBefore(now);
+        var keysBefore = RetentionOptions.IdempotencyKeysBefore(now);
+        int audit = 0, changes = 0, keys = 0;
         while (true)
         {
             var removed = await RemoveAuditEntriesAsync(null, before);
-            total += removed;
+            audit += removed;
+            if (removed < AuditBatch) break;
+        }
+        while (true)
+        {
+            var removed = await RemoveChangesAsync(changesBefore);
+            changes += removed;
+            if (removed < AuditBatch) break;
+        }
+        while (true)
+        {
+            var removed = await RemoveIdempotencyKeysAsync(keysBefore);
+            keys += removed;
             if (removed < AuditBatch) break;
         }
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         await journal.AuditAsync(connection, transaction, Actor.System, RunAction, "audit-log", null, null,
-            $"audit entries removed: {total}; audit entries before {before:yyyy-MM-dd}");
+            $"audit entries removed: {audit}; changes removed: {changes}; idempotency keys removed: {keys}; " +
+            $"audit entries before {before:yyyy-MM-dd}, changes before {changesBefore:yyyy-MM-dd}, idempotency keys before {keysBefore:yyyy-MM-dd}");
         await transaction.CommitAsync();
-        return total;
+        return new RetentionWithoutRegion(audit, changes, keys);
+    }
+
+    /// <summary>
+    /// Up to <see cref="RoundBatch"/> of the region's rounds run before <paramref name="before"/>, in one transaction; the
+    /// holds placed from them stay (their request's retention reduces them) without the link to the round.
+    /// </summary>
+    private async Task<int> RemoveMatchingRoundsAsync(string regionCode, DateTimeOffset before)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        // Every round past its time loses its holds at once (one pass over the region's holds); the rounds go in batches.
+        await connection.ExecuteAsync("""
+            UPDATE holds SET matching_round_id = NULL
+            WHERE region_code = @regionCode
+              AND matching_round_id IN (SELECT id FROM matching_rounds WHERE region_code = @regionCode AND created_at < @before)
+            """, new { regionCode, before }, transaction);
+        var removed = await connection.ExecuteAsync("""
+            DELETE FROM matching_rounds
+            WHERE region_code = @regionCode
+              AND id IN (SELECT id FROM matching_rounds WHERE region_code = @regionCode AND created_at < @before ORDER BY created_at, id LIMIT @limit)
+            """, new { regionCode, before, limit = RoundBatch }, transaction);
+        await transaction.CommitAsync();
+        return removed;
+    }
+
+    /// <summary>
+    /// Up to <see cref="AuditBatch"/> of the change log's events older than <paramref name="before"/>, oldest first, in one
+    /// transaction. The newest event always stays, whatever its age: its number is every reader's cursor, and the
+    /// newest number must not fall back to 0 (a cursor above it would be refused as never returned).
+    /// </summary>
+    private async Task<int> RemoveChangesAsync(DateTimeOffset before)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var removed = await connection.ExecuteAsync("""
+            DELETE FROM outbox
+            WHERE id IN (SELECT id FROM outbox WHERE created_at < @before AND id < (SELECT max(id) FROM outbox) ORDER BY id LIMIT @limit)
+            """, new { before, limit = AuditBatch }, transaction);
+        await transaction.CommitAsync();
+        return removed;
+    }
+
+    /// <summary>Up to <see cref="AuditBatch"/> idempotency keys kept since before <paramref name="before"/>, in one transaction.</summary>
+    private async Task<int> RemoveIdempotencyKeysAsync(DateTimeOffset before)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var removed = await connection.ExecuteAsync(database.Provider == DatabaseProvider.Postgres
+            ? """
+              DELETE FROM idempotency_keys
+              WHERE (actor_id, idempotency_key) IN (SELECT actor_id, idempotency_key FROM idempotency_keys WHERE created_at < @before LIMIT @limit)
+              """
+            : """
+              DELETE FROM idempotency_keys
+              WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < @before LIMIT @limit)
+              """, new { before, limit = AuditBatch }, transaction);
+        await transaction.CommitAsync();
+        return removed;
     }
 
     /// <summary>Up to <see cref="RequestBatch"/> requests in one transaction (counted in RequestsReduced).</summary>

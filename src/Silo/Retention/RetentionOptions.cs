@@ -39,6 +39,22 @@ public sealed record RetentionOptions(bool Enabled, int ClosedRequestMonths, int
     /// <summary>Audit entries written before this moment are removed.</summary>
     public DateTimeOffset AuditEntriesBefore(DateTimeOffset now) => now.AddMonths(-AuditLogMonths);
 
+    /// <summary>
+    /// Matching rounds run before this moment are removed: as long as a closed child's details, so no round outlives the
+    /// case references and explanations of the children it held (a child is in rounds only while it waits).
+    /// </summary>
+    public DateTimeOffset MatchingRoundsBefore(DateTimeOffset now) => ClosedRequestsBefore(now);
+
+    /// <summary>How long the change log keeps an event: a system that read none for this long reads the current state again.</summary>
+    public const int ChangeLogDays = 30;
+
+    /// <summary>How long a write's result answers a retry of its <c>Idempotency-Key</c>: retries come within minutes, a week covers a system down over a long weekend.</summary>
+    public const int IdempotencyKeyDays = 7;
+
+    public static DateTimeOffset ChangesBefore(DateTimeOffset now) => now.AddDays(-ChangeLogDays);
+
+    public static DateTimeOffset IdempotencyKeysBefore(DateTimeOffset now) => now.AddDays(-IdempotencyKeyDays);
+
     private static int Whole(IConfigurationSection section, string key, int fallback, int min, int max, string expected)
     {
         if (section[key] is not { } text) return fallback;

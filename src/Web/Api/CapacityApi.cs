@@ -48,6 +48,8 @@ public static class CapacityApi
     {
         if (!Caller.Of(context).IsDeskOf(regionCode))
             return ApiProblems.RegionNotFound(regionCode);
+        // An empty careType (a form's "all care types") is no filter, as on the figures' endpoints.
+        careType = string.IsNullOrEmpty(careType) ? null : careType;
         var errors = new Dictionary<string, string[]>();
         if (careType is not null && !Matching.CareTypes.All.Contains(careType)) errors["careType"] = [$"careType is one of {string.Join(", ", Matching.CareTypes.All.Order())}."];
         if (page is < 1 or > 100_000) errors["page"] = ["page is 1 to 100000."];

@@ -86,4 +86,29 @@ public sealed class EscalationTests(SharedMarket markets)
         Assert.Contains("door het expertisenetwerk", hold.GetProperty("text").GetString());
         Assert.Equal("Enige vrije plek in het land", hold.GetProperty("note").GetString());
     }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheNetworkReadsAChildThatNoLongerWaits_For30DaysAfterItClosed_AndThenNoLonger(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var offering = await market.OfferingWithFreeUnitsAsync(free: 1);
+        var child = await market.RegisterAsync(MarketScenario.ChildFor(offering, "RIJ-ESC-0021"));
+        (await market.Desk.PostAsJsonAsync($"/api/v1/regions/{MarketScenario.Region}/requests/{child}/escalation",
+            new { reason = "Geen plek in de regio" })).EnsureSuccessStatusCode();
+        (await market.Desk.DeleteAsync($"/api/v1/regions/{MarketScenario.Region}/requests/{child}?reason=placed-elsewhere")).EnsureSuccessStatusCode();
+        var network = await NetworkUserAsync(market, MarketScenario.OtherRegion);
+
+        var justClosed = await network.GetAsync($"/bovenregionaal/kind/{child}");
+        var justClosedPage = await justClosed.Content.ReadAsStringAsync();
+        await market.ExecuteAsync("UPDATE requests SET closed_at = @at WHERE id = @child", new { at = DateTimeOffset.UtcNow.AddDays(-29), child });
+        var after29Days = await network.GetAsync($"/bovenregionaal/kind/{child}");
+        await market.ExecuteAsync("UPDATE requests SET closed_at = @at WHERE id = @child", new { at = DateTimeOffset.UtcNow.AddDays(-31), child });
+        var after31Days = await network.GetAsync($"/bovenregionaal/kind/{child}");
+
+        Assert.Equal(HttpStatusCode.OK, justClosed.StatusCode);
+        Assert.Contains("Dit kind wacht niet meer: Ingetrokken.", justClosedPage);
+        Assert.Contains("U kunt het nog tot", justClosedPage);
+        Assert.Equal(HttpStatusCode.OK, after29Days.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, after31Days.StatusCode);
+    }
 }

@@ -157,6 +157,20 @@ public sealed class ValidationTests(SharedMarket markets)
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnEmptyCareType_MeansEveryCareType_OnAvailabilityAsOnTheFigures_WhileAnUnknownOneIsRefused(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        const string Availability = $"/api/v1/regions/{MarketScenario.Region}/availability";
+
+        var withEmpty = await market.Desk.GetFromJsonAsync<JsonElement>($"{Availability}?careType=&pageSize=1");
+        var without = await market.Desk.GetFromJsonAsync<JsonElement>($"{Availability}?pageSize=1");
+        var unknown = await Problem(await market.Desk.GetAsync($"{Availability}?careType=kasteel"));
+
+        Assert.Equal(without.GetProperty("total").GetInt32(), withEmpty.GetProperty("total").GetInt32());
+        Assert.True(unknown.GetProperty("errors").TryGetProperty("careType", out _));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ARequestStoredBeforeARule_StaysEditableElsewhere_ButAnEditOfWhatTheRuleIsAboutMeetsIt(string provider)
     {
         var market = await markets.ForAsync(provider);

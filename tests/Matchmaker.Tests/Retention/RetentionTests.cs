@@ -131,7 +131,7 @@ public sealed class RetentionTests
 
         var removed = await s.Retention.RunWithoutRegionAsync();
 
-        Assert.Equal(1, removed);
+        Assert.Equal(1, removed.AuditEntriesRemoved);
         Assert.Equal(0, await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE detail = 'old sign-in'"));
         Assert.Equal(2, await s.Db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE detail IN ('newer sign-in', 'old read')"));
         Assert.Equal("audit entries removed: 1", (await s.Db.ScalarAsync<string>(

@@ -32,6 +32,8 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
     // configured provider. The matrix's market configures none, so every caller gets 404 whatever their session; with a
     // provider, OrganisationSessionTests try what a hostile caller sends.
     private const string SignedByIdentityProvider = "signed-by-identity-provider";
+    // A door for systems only: no person's role opens it (every signed-in person gets 403).
+    private const string SystemsOnly = "systems-only";
 
     /// <summary>An API operation: its OpenAPI template, the roles allowed, and whether another tenant gets 404.</summary>
     /// <summary><paramref name="OwnedBy"/>: when the thing belongs to one of the allowed roles, the others get 404.</summary>
@@ -98,8 +100,9 @@ public sealed partial class AuthorisationMatrixTests(ITestOutputHelper output, S
         new("DELETE", "/webhooks/{webhookId}", DeskOrProvider, true, async d => $"/api/v1/webhooks/{await d.NewWebhookAsync()}", OwnedBy: "desk"),
         new("POST", "/placements/{placementId}/end", DeskOrProvider, true, async d => $"/api/v1/placements/{await d.NewPlacementAsync()}/end",
             _ => Task.FromResult<object>(new { endDate = MarketScenario.InDays(5), reason = "move" })),
-        new("GET", "/regions/{regionCode}/audit", "desk", true, _ => Task.FromResult($"{R}/audit")),
-        new("GET", "/regions/{regionCode}/audit/export", "desk", true, _ => Task.FromResult($"{R}/audit/export?from={MarketScenario.InDays(-7)}&to={MarketScenario.InDays(0)}")),
+        // The audit log opens to a desk's token issued with audit:read (ScopeTests), never to a person's session.
+        new("GET", "/regions/{regionCode}/audit", SystemsOnly, true, _ => Task.FromResult($"{R}/audit")),
+        new("GET", "/regions/{regionCode}/audit/export", SystemsOnly, true, _ => Task.FromResult($"{R}/audit/export?from={MarketScenario.InDays(-7)}&to={MarketScenario.InDays(0)}")),
         new("GET", "/figures/regions/{regionCode}/shortage", "municipality", true, _ => Task.FromResult($"/api/v1/figures/regions/{MarketScenario.Region}/shortage")),
         new("GET", "/figures/regions/{regionCode}/shortage/export", "municipality", true,
             _ => Task.FromResult($"/api/v1/figures/regions/{MarketScenario.Region}/shortage/export?table=wachtend")),

@@ -48,7 +48,8 @@ public sealed class ReadAuditTests(SharedMarket markets)
 
         Assert.Empty(unrecorded);
         Assert.Contains(roundRead.EnumerateArray(), entry => entry.GetProperty("action").GetString() == "matching-round-read"
-            && entry.GetProperty("detail").GetString()!.Contains(doors.Prefix));
+            && entry.GetProperty("detail").GetString()!.Contains($"{requestId}")
+            && !entry.GetProperty("detail").GetString()!.Contains(doors.Prefix));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -215,6 +215,32 @@ public sealed class SessionAndTokenTests(SharedMarket markets) : IClassFixture<S
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheAuditLog_OpensToADesksTokenWithAuditRead_NotToADeskWorkersSession_NorToATokenWithoutTheScope(string provider)
+    {
+        var market = await markets.ForAsync(provider);
+        var auditor = await AddTokenAsync(market.Database, "audit:read", DateTimeOffset.UtcNow.AddDays(1));
+        var withoutScope = await AddTokenAsync(market.Database, "capacity:read requests:read", DateTimeOffset.UtcNow.AddDays(1));
+        var deskWorker = await People.SignedInAsync(market, Roles.Desk, MarketScenario.Region);
+        var audit = $"/api/v1/regions/{MarketScenario.Region}/audit";
+        var export = $"{audit}/export?from={MarketScenario.InDays(-7)}&to={MarketScenario.InDays(0)}";
+        var readsBefore = await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action IN ('audit-read', 'audit-exported')");
+
+        var byPerson = await deskWorker.GetAsync(audit);
+        var exportByPerson = await deskWorker.GetAsync(export);
+        var byTokenWithoutScope = await market.Client(withoutScope).GetAsync(audit);
+        var readsRefused = await market.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action IN ('audit-read', 'audit-exported')");
+        var byAuditor = await market.Client(auditor).GetAsync(audit);
+        var exportByAuditor = await market.Client(auditor).GetAsync(export);
+
+        Assert.Equal(HttpStatusCode.Forbidden, byPerson.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, exportByPerson.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byTokenWithoutScope.StatusCode);
+        Assert.Equal(readsBefore, readsRefused);
+        Assert.Equal(HttpStatusCode.OK, byAuditor.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, exportByAuditor.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ACookiePostFromAForeignSite_IsRefused_AndSigningOutNeedsTheFormsToken(string provider)
     {
         var market = await markets.ForAsync(provider);

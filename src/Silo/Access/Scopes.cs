@@ -3,7 +3,7 @@ namespace Matchmaker.Silo.Access;
 /// <summary>
 /// What an API token may do, on top of its role: each operation names the scope it needs. <c>area:read</c> is granted
 /// by any scope of that area (a system that may write requests may read them); other scopes only by themselves.
-/// People signed in with a password have every scope of their role.
+/// People signed in have every scope of their role, except at an operation for systems only (the audit log: <c>audit:read</c>).
 /// </summary>
 public static class Scopes
 {

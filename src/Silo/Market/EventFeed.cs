@@ -46,18 +46,9 @@ public sealed class EventFeed(Database database, Journal journal)
             WHERE id > @after AND {EventScope.Where(isProvider)}
             ORDER BY id LIMIT @fetch
             """, new { after, organisation = reader.OrganisationId, region = reader.RegionCode, fetch = take + 1 })).ToList();
-        if (after > 0)
-        {
-            var (oldest, newest) = await connection.QuerySingleAsync<(long, long)>("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM outbox");
-            if (rows.Count == 0 && after > newest)
-                // A cursor beyond the newest event was never returned: kept, it would skip every event up to it for good.
-                throw MarketRuleException.Invalid("after", $"after is 0 or a cursor this API returned; no event has a number above {newest}.");
-            if (after < oldest - 1)
-                // Retention removed the events right after this cursor (the change log keeps 30 days): answering with the
-                // oldest kept ones would skip those without a word.
-                throw new MarketRuleException(RuleCode.EventsRemoved,
-                    $"The events after {after} were removed after {Retention.RetentionOptions.ChangeLogDays} days; the oldest kept is {oldest}. Read the current state again and the feed from after=0.");
-        }
+        if (rows.Count == 0 && after > 0 && await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(id), 0) FROM outbox") is var newest && after > newest)
+            // A cursor beyond the newest event was never returned: kept, it would skip every event up to it for good.
+            throw MarketRuleException.Invalid("after", $"after is 0 or a cursor this API returned; no event has a number above {newest}.");
         var shown = rows.Take(take).ToList();
         foreach (var region in shown.Where(row => AboutAChild.Contains(row.Topic)).GroupBy(row => row.HoldRegion ?? row.RegionCode))
         {

@@ -36,12 +36,14 @@ public sealed class MatchingRounds(Database database)
         IReadOnlyList<Held>? WaitingForAnswer = null, Grains.RoundOptions? Options = null,
         Matching.Objective? Objective = null, Matching.Objective? BestPossible = null)
     {
-        /// <summary>Every child a round shows: its read is audited with their request ids (as every list read).</summary>
-        public IEnumerable<Guid> RequestIds => Proposals.Select(p => p.RequestId).Concat(NotPlaced.Select(n => n.RequestId))
-            .Concat((WaitingForAnswer ?? []).Select(h => h.RequestId));
+        /// <summary>Every child a round shows (part of the round's answer to systems).</summary>
+        public string CaseReferences => string.Join(",", Proposals.Select(p => p.CaseReference).Concat(NotPlaced.Select(n => n.CaseReference))
+            .Concat((WaitingForAnswer ?? []).Select(h => h.CaseReference)).Distinct());
 
+        /// <summary>The read is audited with the request ids of the children it shows (as every list read), not their case references.</summary>
         public Task AuditReadAsync(Journal journal, Actor reader) =>
-            journal.AuditReadAsync(reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode, Journal.RequestIds(RequestIds));
+            journal.AuditReadAsync(reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode,
+                Journal.RequestIds(Proposals.Select(p => p.RequestId).Concat(NotPlaced.Select(n => n.RequestId)).Concat((WaitingForAnswer ?? []).Select(h => h.RequestId))));
     }
 
     /// <summary>The region's most recent round (run by a desk or on the region's schedule), if any.</summary>

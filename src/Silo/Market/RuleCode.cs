@@ -57,8 +57,4 @@ public enum RuleCode
     WebhookUrlNotAllowed = 50,
     /// <summary>The owner (a provider's organisation, a desk's region) has its maximum of subscriptions.</summary>
     TooManyWebhooks = 51,
-
-    // A system's event feed
-    /// <summary>Events after the cursor were removed by retention (older than the change log keeps): read again from <c>after=0</c>.</summary>
-    EventsRemoved = 60,
 }

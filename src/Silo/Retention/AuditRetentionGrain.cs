@@ -40,8 +40,8 @@ public sealed class AuditRetentionGrain(RegionRetention retention, RetentionOpti
         {
             if (!options.Enabled || !await retention.IsDueWithoutRegionAsync()) return;
             var run = await retention.RunWithoutRegionAsync();
-            logger.LogInformation("Retention removed {Audit} audit entr(ies) without a region, {Changes} change(s) from the change log and {Keys} idempotency key(s)",
-                run.AuditEntriesRemoved, run.ChangesRemoved, run.IdempotencyKeysRemoved);
+            logger.LogInformation("Retention removed {Audit} audit entr(ies) without a region, {Keys} idempotency key(s), and emptied {Changes} change(s) of the change log",
+                run.AuditEntriesRemoved, run.IdempotencyKeysRemoved, run.ChangesEmptied);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or OrleansException or TimeoutException)
         {

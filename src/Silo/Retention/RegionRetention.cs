@@ -14,11 +14,11 @@ public sealed record RetentionRun(
     [property: Id(3)] int AuditEntriesRemoved,
     [property: Id(4)] int MatchingRoundsRemoved = 0);
 
-/// <summary>What the run for data of no region removed: old audit entries, the change log's old events, old idempotency keys.</summary>
+/// <summary>What the run for data of no region did: old audit entries removed, the change log's old events emptied, old idempotency keys removed.</summary>
 [GenerateSerializer, Immutable, Alias("mm.RetentionWithoutRegion")]
 public sealed record RetentionWithoutRegion(
     [property: Id(0)] int AuditEntriesRemoved,
-    [property: Id(1)] int ChangesRemoved,
+    [property: Id(1)] int ChangesEmptied,
     [property: Id(2)] int IdempotencyKeysRemoved);
 
 /// <summary>
@@ -108,9 +108,9 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
 
     /// <summary>
     /// What belongs to no region, called only by <see cref="AuditRetentionGrain"/>: audit entries without a region older
-    /// than the audit retention; the change log's events older than <see cref="RetentionOptions.ChangeLogDays"/> (its
-    /// payloads carry a child's age, needs and distance; it is the engine's one log of every region's changes, so one owner
-    /// clears it, and a reader's cursor into what went is refused by <see cref="EventFeed"/>); idempotency keys older than
+    /// than the audit retention; the payloads of the change log's events older than <see cref="RetentionOptions.ChangeLogDays"/>
+    /// (they carry a child's age, needs and distance; the log is the engine's one log of every region's changes, so one
+    /// owner empties it, and its rows stay as every reader's cursor); idempotency keys older than
     /// <see cref="RetentionOptions.IdempotencyKeyDays"/> (their stored results name children's holds). In batches; the run
     /// is audited (without a region) with its counts.
     /// </summary>
@@ -129,9 +129,9 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
         }
         while (true)
         {
-            var removed = await RemoveChangesAsync(changesBefore);
-            changes += removed;
-            if (removed < AuditBatch) break;
+            var emptied = await EmptyChangesAsync(changesBefore);
+            changes += emptied;
+            if (emptied < AuditBatch) break;
         }
         while (true)
         {
@@ -142,7 +142,7 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         await journal.AuditAsync(connection, transaction, Actor.System, RunAction, "audit-log", null, null,
-            $"audit entries removed: {audit}; changes removed: {changes}; idempotency keys removed: {keys}; " +
+            $"audit entries removed: {audit}; changes emptied: {changes}; idempotency keys removed: {keys}; " +
             $"audit entries before {before:yyyy-MM-dd}, changes before {changesBefore:yyyy-MM-dd}, idempotency keys before {keysBefore:yyyy-MM-dd}");
         await transaction.CommitAsync();
         return new RetentionWithoutRegion(audit, changes, keys);
@@ -172,20 +172,38 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
     }
 
     /// <summary>
-    /// Up to <see cref="AuditBatch"/> of the change log's events older than <paramref name="before"/>, oldest first, in one
-    /// transaction. The newest event always stays, whatever its age: its number is every reader's cursor, and the
-    /// newest number must not fall back to 0 (a cursor above it would be refused as never returned).
+    /// Empties the payloads of up to <see cref="AuditBatch"/> of the change log's events older than <paramref name="before"/>,
+    /// in one transaction, and answers how many events the batch covered. The rows stay: an event's number is every
+    /// reader's cursor, and a removed one would let a reader skip events without a word. Only a prefix of the log goes,
+    /// from where the last batch stopped (<c>change_log_emptied</c>) up to the first younger event: <c>created_at</c> is
+    /// each node's clock and numbers are taken before commit, so an older event can follow a younger one, and a mark past
+    /// a younger event would leave it whole for good.
     /// </summary>
-    private async Task<int> RemoveChangesAsync(DateTimeOffset before)
+    private async Task<int> EmptyChangesAsync(DateTimeOffset before)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var removed = await connection.ExecuteAsync("""
-            DELETE FROM outbox
-            WHERE id IN (SELECT id FROM outbox WHERE created_at < @before AND id < (SELECT max(id) FROM outbox) ORDER BY id LIMIT @limit)
-            """, new { before, limit = AuditBatch }, transaction);
+        var through = await connection.ExecuteScalarAsync<long>("SELECT through_id FROM change_log_emptied WHERE id = 1", transaction: transaction);
+        var firstYounger = await connection.ExecuteScalarAsync<long?>("SELECT min(id) FROM outbox WHERE id > @through AND created_at >= @before",
+            new { through, before }, transaction) ?? long.MaxValue;
+        var batch = await connection.QuerySingleAsync<EmptiedBatch>("""
+            SELECT count(*) AS Events, coalesce(max(id), @through) AS Last
+            FROM (SELECT id FROM outbox WHERE id > @through AND id < @firstYounger ORDER BY id LIMIT @limit) batch
+            """, new { through, firstYounger, limit = AuditBatch }, transaction);
+        if (batch.Events > 0)
+        {
+            await connection.ExecuteAsync("UPDATE outbox SET payload = '{}' WHERE id > @through AND id <= @last AND payload <> '{}'",
+                new { through, last = batch.Last }, transaction);
+            await connection.ExecuteAsync("UPDATE change_log_emptied SET through_id = @last WHERE id = 1", new { last = batch.Last }, transaction);
+        }
         await transaction.CommitAsync();
-        return removed;
+        return (int)batch.Events;
+    }
+
+    private sealed class EmptiedBatch
+    {
+        public long Events { get; init; }
+        public long Last { get; init; }
     }
 
     /// <summary>Up to <see cref="AuditBatch"/> idempotency keys kept since before <paramref name="before"/>, in one transaction.</summary>
@@ -247,7 +265,8 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
                 SELECT id AS Id, action AS Action, detail AS Detail FROM audit_log
                 WHERE region_code = @regionCode AND detail IS NOT NULL
                   AND ((subject_type = 'request' AND subject_id = @subject)
-                    OR (subject_type = 'hold' AND subject_id IN (SELECT CAST(h.id AS TEXT) FROM holds h WHERE h.request_id = @id AND h.region_code = @regionCode)))
+                    OR (subject_type = 'hold' AND subject_id IN (SELECT CAST(h.id AS TEXT) FROM holds h WHERE h.request_id = @id AND h.region_code = @regionCode))
+                    OR (subject_type = 'placement' AND subject_id IN (SELECT CAST(p.id AS TEXT) FROM placements p WHERE p.request_id = @id AND p.region_code = @regionCode)))
                 ORDER BY id
                 """, new { regionCode, subject = request.Id.ToString(), id = request.Id }, transaction);
             foreach (var entry in entries)

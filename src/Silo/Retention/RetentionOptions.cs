@@ -45,7 +45,7 @@ public sealed record RetentionOptions(bool Enabled, int ClosedRequestMonths, int
     /// </summary>
     public DateTimeOffset MatchingRoundsBefore(DateTimeOffset now) => ClosedRequestsBefore(now);
 
-    /// <summary>How long the change log keeps an event: a system that read none for this long reads the current state again.</summary>
+    /// <summary>How long the change log keeps an event's data (the row stays as a cursor): a system that read none for this long reads the current state again.</summary>
     public const int ChangeLogDays = 30;
 
     /// <summary>How long a write's result answers a retry of its <c>Idempotency-Key</c>: retries come within minutes, a week covers a system down over a long weekend.</summary>

@@ -15,8 +15,7 @@ public static class EventsApi
 
     public static void MapEventsApi(this RouteGroupBuilder api) =>
         api.MapGet("/events", ReadAsync).RequireAuthorization(Policies.DeskOrProvider).RequireScope(Scopes.EventsRead)
-            .Produces<Silo.Market.EventFeed.EventPage>(200).Refuses(RuleCode.EventsRemoved)
-            .Describe("listEvents", "Events after the cursor (after=0 for the first), oldest first, at most limit (default 100, at most 500): a desk's region and every availability change; a provider's own offerings. Resume with the returned cursor. The change log keeps events 30 days: 410 (code events-removed) when events after the cursor were removed; read the current state again and the feed from after=0.");
+            .Produces<Silo.Market.EventFeed.EventPage>(200).Describe("listEvents", "Events after the cursor (after=0 for the first), oldest first, at most limit (default 100, at most 500): a desk's region and every availability change; a provider's own offerings. Resume with the returned cursor.");
 
     private static async Task<IResult> ReadAsync(long? after, int? limit, HttpContext context, EventFeed events)
     {

@@ -43,7 +43,6 @@ public static partial class RuleProblems
         RuleCode.RequestEditedMeanwhile => (412, "Changed since read"),
         RuleCode.WebhookUrlNotAllowed => (400, "The request is not valid"),
         RuleCode.TooManyWebhooks => (409, "Too many webhooks"),
-        RuleCode.EventsRemoved => (410, "Events removed"),
         _ => (409, "Refused"),
     };
 
@@ -81,7 +80,6 @@ public static partial class RuleProblems
         RuleCode.RequestEditedMeanwhile => "The request's fields changed since the editTag given in If-Match; read it again and edit what it is now.",
         RuleCode.WebhookUrlNotAllowed => "A webhook URL is https to a host that is and resolves to public addresses only.",
         RuleCode.TooManyWebhooks => "The owner has its 10 webhook subscriptions already: delete one first.",
-        RuleCode.EventsRemoved => "Events after this cursor were removed after 30 days: read the current state again and read the feed again from after=0.",
         _ => "Refused by a rule of the market.",
     };
 

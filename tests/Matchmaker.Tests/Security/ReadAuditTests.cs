@@ -35,6 +35,7 @@ public sealed class ReadAuditTests(SharedMarket markets)
             ("proposals page", providerPage, "/aanbieder/voorstellen", "proposals-read"),
         };
 
+        var auditedBefore = await market.ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM audit_log");
         var unrecorded = new List<string>();
         foreach (var (what, client, path, action) in reads)
         {
@@ -45,8 +46,16 @@ public sealed class ReadAuditTests(SharedMarket markets)
                 unrecorded.Add($"{what} ({path}) left no '{action}' record");
         }
         var roundRead = await market.Desk.GetFromJsonAsync<JsonElement>($"{R}/audit?limit=20");
+        // List entries name the request ids shown, never case references (they would outlive the requests' retention).
+        var listed = (await market.Database.QueryAsync<string>("""
+            SELECT detail FROM audit_log WHERE action IN ('requests-listed', 'holds-listed', 'matching-round-read') AND id > @before
+            """, new { before = auditedBefore })).ToList();
 
         Assert.Empty(unrecorded);
+        Assert.True(listed.Count >= 5);
+        // A caseworker's or a network's list (another test's, at the same time) puts its words before the ids.
+        Assert.All(listed.Where(detail => detail.Length > 0), detail =>
+            Assert.All(detail[(detail.LastIndexOf(": ", StringComparison.Ordinal) + 1)..].Trim().Split(','), id => Assert.True(Guid.TryParse(id, out _), detail)));
         Assert.Contains(roundRead.EnumerateArray(), entry => entry.GetProperty("action").GetString() == "matching-round-read"
             && entry.GetProperty("detail").GetString()!.Contains($"{requestId}")
             && !entry.GetProperty("detail").GetString()!.Contains(doors.Prefix));

@@ -103,8 +103,8 @@ public sealed class RequestReads(Database database, Journal journal, TimeProvide
     }
 
     /// <summary>
-    /// A list read is audited with the id of every request shown: the id names the child as long as its request does,
-    /// and once retention reduced the request (case reference gone) the entry names no one. A case reference in a list
+    /// A list read is audited with the id of every request shown: the id leads to the child as long as its request does,
+    /// and once retention reduced the request (case reference gone) only to the reduced row. A case reference in a list
     /// entry would outlive that reduction for the audit log's 60 months.
     /// </summary>
     public Task AuditListedAsync(Actor reader, string regionCode, IEnumerable<RequestView> shown) =>

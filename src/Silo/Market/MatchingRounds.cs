@@ -37,13 +37,16 @@ public sealed class MatchingRounds(Database database)
         Matching.Objective? Objective = null, Matching.Objective? BestPossible = null)
     {
         /// <summary>Every child a round shows (part of the round's answer to systems).</summary>
-        public string CaseReferences => string.Join(",", Proposals.Select(p => p.CaseReference).Concat(NotPlaced.Select(n => n.CaseReference))
-            .Concat((WaitingForAnswer ?? []).Select(h => h.CaseReference)).Distinct());
+        public string CaseReferences => string.Join(",", Shown().Select(child => child.CaseReference).Distinct());
 
         /// <summary>The read is audited with the request ids of the children it shows (as every list read), not their case references.</summary>
         public Task AuditReadAsync(Journal journal, Actor reader) =>
-            journal.AuditReadAsync(reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode,
-                Journal.RequestIds(Proposals.Select(p => p.RequestId).Concat(NotPlaced.Select(n => n.RequestId)).Concat((WaitingForAnswer ?? []).Select(h => h.RequestId))));
+            journal.AuditReadAsync(reader, "matching-round-read", "matching-round", Id.ToString(), RegionCode, Journal.RequestIds(Shown().Select(child => child.RequestId)));
+
+        /// <summary>Proposed, left out and waiting children, in that order (a method: not part of the round's JSON).</summary>
+        private IEnumerable<(Guid RequestId, string CaseReference)> Shown() =>
+            Proposals.Select(p => (p.RequestId, p.CaseReference)).Concat(NotPlaced.Select(n => (n.RequestId, n.CaseReference)))
+                .Concat((WaitingForAnswer ?? []).Select(h => (h.RequestId, h.CaseReference)));
     }
 
     /// <summary>The region's most recent round (run by a desk or on the region's schedule), if any.</summary>

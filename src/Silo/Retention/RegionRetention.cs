@@ -68,19 +68,12 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
             };
             if (batch.RequestsReduced < RequestBatch) break;
         }
-        while (true)
-        {
-            var removed = await RemoveAuditEntriesAsync(regionCode, auditBefore);
-            run = run with { AuditEntriesRemoved = run.AuditEntriesRemoved + removed };
-            if (removed < AuditBatch) break;
-        }
         var roundsBefore = options.MatchingRoundsBefore(now);
-        while (true)
+        run = run with
         {
-            var removed = await RemoveMatchingRoundsAsync(regionCode, roundsBefore);
-            run = run with { MatchingRoundsRemoved = run.MatchingRoundsRemoved + removed };
-            if (removed < RoundBatch) break;
-        }
+            AuditEntriesRemoved = await InBatchesAsync(() => RemoveAuditEntriesAsync(regionCode, auditBefore), AuditBatch),
+            MatchingRoundsRemoved = await InBatchesAsync(() => RemoveMatchingRoundsAsync(regionCode, roundsBefore), RoundBatch),
+        };
         await using (var connection = await database.OpenAsync())
         {
             await using var transaction = await database.BeginWriteAsync(connection);
@@ -120,25 +113,9 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
         var before = options.AuditEntriesBefore(now);
         var changesBefore = RetentionOptions.ChangesBefore(now);
         var keysBefore = RetentionOptions.IdempotencyKeysBefore(now);
-        int audit = 0, changes = 0, keys = 0;
-        while (true)
-        {
-            var removed = await RemoveAuditEntriesAsync(null, before);
-            audit += removed;
-            if (removed < AuditBatch) break;
-        }
-        while (true)
-        {
-            var emptied = await EmptyChangesAsync(changesBefore);
-            changes += emptied;
-            if (emptied < AuditBatch) break;
-        }
-        while (true)
-        {
-            var removed = await RemoveIdempotencyKeysAsync(keysBefore);
-            keys += removed;
-            if (removed < AuditBatch) break;
-        }
+        var audit = await InBatchesAsync(() => RemoveAuditEntriesAsync(null, before), AuditBatch);
+        var changes = await InBatchesAsync(() => EmptyChangesAsync(changesBefore), AuditBatch);
+        var keys = await InBatchesAsync(() => RemoveIdempotencyKeysAsync(keysBefore), AuditBatch);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         await journal.AuditAsync(connection, transaction, Actor.System, RunAction, "audit-log", null, null,
@@ -146,6 +123,18 @@ public sealed class RegionRetention(Database database, Journal journal, Retentio
             $"audit entries before {before:yyyy-MM-dd}, changes before {changesBefore:yyyy-MM-dd}, idempotency keys before {keysBefore:yyyy-MM-dd}");
         await transaction.CommitAsync();
         return new RetentionWithoutRegion(audit, changes, keys);
+    }
+
+    /// <summary>Runs <paramref name="batch"/> (its own transaction each time) until one does less than <paramref name="size"/>; answers the total.</summary>
+    private static async Task<int> InBatchesAsync(Func<Task<int>> batch, int size)
+    {
+        var total = 0;
+        while (true)
+        {
+            var done = await batch();
+            total += done;
+            if (done < size) return total;
+        }
     }
 
     /// <summary>

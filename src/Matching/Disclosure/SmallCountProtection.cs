@@ -14,6 +14,7 @@ public sealed class SmallCountProtection
 
     private readonly List<int> _values = [];
     private readonly List<(int Total, int[] Parts)> _sums = [];
+    private readonly Dictionary<string, int> _named = new(StringComparer.Ordinal);
 
     /// <summary>Adds a published count; returns its cell number.</summary>
     public int Count(int value)
@@ -21,6 +22,18 @@ public sealed class SmallCountProtection
         ArgumentOutOfRangeException.ThrowIfNegative(value);
         _values.Add(value);
         return _values.Count - 1;
+    }
+
+    /// <summary>
+    /// Adds a count that more than one table publishes (a region's waiting children on its own page and in the national
+    /// table), named the same wherever it is counted: one cell, so that what one table hides no other shows.
+    /// </summary>
+    public int Count(string name, int value)
+    {
+        if (!_named.TryGetValue(name, out var cell)) return _named[name] = Count(value);
+        if (_values[cell] != value)
+            throw new InvalidOperationException($"'{name}' is counted as {_values[cell]} and as {value}: the tables do not stand on one moment.");
+        return cell;
     }
 
     /// <summary>Declares that the count <paramref name="total"/> is published as the sum of <paramref name="parts"/>.</summary>

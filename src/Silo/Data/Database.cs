@@ -160,6 +160,15 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Begins a transaction that only reads, and reads every table as it stood at one moment: PostgreSQL's repeatable read;
+    /// on SQLite a deferred transaction, whose first read fixes what the write-ahead log lets it see.
+    /// </summary>
+    public async Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
     /// <summary>The writer's turn lasts until its connection closes (it may run several transactions one after another).</summary>
     private void ReleaseWriterOnClose(object? sender, StateChangeEventArgs change)
     {

@@ -18,6 +18,7 @@ public static class FiguresServices
         services.AddSingleton<NationalRematch>();
         services.AddSingleton<WhatIfInputs>();
         services.AddSingleton<WhatIfRuns>();
+        services.AddSingleton<FiguresPublication>();
         services.AddSingleton<FiguresSnapshots>();
         services.AddSingleton<RegionPopulations>();
         return services;

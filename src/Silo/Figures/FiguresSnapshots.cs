@@ -10,20 +10,22 @@ namespace Matchmaker.Silo.Figures;
 public sealed record FiguresSnapshot<T>(DateOnly Day, DateTimeOffset ComputedAt, T Figures);
 
 /// <summary>
-/// The publication policy over time: a region's shortage and the national table are published as a snapshot frozen per
-/// UTC day. The first request of the day computes the protected tables and stores them as published, hidden values
-/// not kept (table <c>figures_snapshots</c>); every page, download and API call that day reads that row, so a
-/// registration between two downloads changes nothing until tomorrow and two downloads cannot be differenced. On one
-/// node concurrent first requests share one computation; across nodes the primary key (day, scope, region, care type)
-/// lets the first writer win (its rows inserted in one order, in one transaction) and everyone reads its rows.
-/// Snapshots are kept, so a day's figures can be read back as they were published (no retention yet).
+/// The publication policy over time: every region's shortage and the national tables are published as one snapshot
+/// frozen per UTC day. The first request of the day computes them all, protected together
+/// (<see cref="FiguresPublication"/>), and stores them as published, hidden values not kept (table
+/// <c>figures_snapshots</c>), in one transaction; every page, download and API call that day reads those rows, so a
+/// registration between two downloads changes nothing until tomorrow, and no two tables of one day (a region's page, the
+/// national table of a care type) stand on different moments to be differenced. On one node concurrent first requests
+/// share one computation; across nodes the primary key (day, scope, region, care type) lets the first writer win (its
+/// rows inserted in one order, in one transaction) and everyone reads its rows. Snapshots are kept, so a day's figures
+/// can be read back as they were published (no retention yet).
 /// </summary>
-public sealed class FiguresSnapshots(Database database, RegionShortage shortage, NationalOverview overview, TimeProvider clock)
+public sealed class FiguresSnapshots(Database database, FiguresPublication publication, TimeProvider clock)
 {
     private const string RegionScope = "region";
     private const string NationalScope = "national";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _computing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<DateOnly, Lazy<Task>> _computing = new();
 
     private sealed class Stored
     {
@@ -32,69 +34,59 @@ public sealed class FiguresSnapshots(Database database, RegionShortage shortage,
         public string Body { get; init; } = "";
     }
 
-    /// <summary>How many times this node computed a day's snapshot of a scope (tests: the second request of a day computes nothing).</summary>
+    /// <summary>How many times this node computed a day's figures (tests: the second request of a day computes nothing).</summary>
     public int Computations => _computations;
     private int _computations;
 
     /// <summary>Today's snapshot of the region's shortage figures. The caller has checked that the region exists and is the caller's.</summary>
     public async Task<FiguresSnapshot<ShortageFigures>> ShortageAsync(string regionCode)
     {
-        var stored = await TodaysAsync(RegionScope, regionCode, "", async () => [("", (await shortage.ReadAsync(regionCode)).Published())]);
+        var stored = await TodaysAsync(RegionScope, regionCode, "");
         return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<ShortageFigures>(stored.Body, Json)!);
     }
 
-    /// <summary>
-    /// Today's snapshot of the national table for one care type, or all (null). The first request of the day computes the
-    /// tables of every care type and of all together, protected together (a region's count over all care types is the sum
-    /// of its counts per care type), and stores them in one transaction: no two national tables of one day stand on
-    /// different moments, so one cannot be differenced against another computed after a registration.
-    /// </summary>
+    /// <summary>Today's snapshot of the national table for one care type, or all (null).</summary>
     public async Task<FiguresSnapshot<NationalFigures>> NationalAsync(string? careType)
     {
         if (careType is not null && !CareTypes.All.Contains(careType)) throw new ArgumentException($"Unknown care type '{careType}'.", nameof(careType));
-        var stored = await TodaysAsync(NationalScope, "", careType ?? "", async () =>
-        {
-            var tables = await overview.ReadAllAsync();
-            return tables.Select(table => (table.CareType ?? "", (object)table.Published())).ToList();
-        });
+        var stored = await TodaysAsync(NationalScope, "", careType ?? "");
         return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<NationalFigures>(stored.Body, Json)!);
     }
 
-    /// <param name="compute">the scope's tables, by care type ("" for all), among them the one asked for</param>
-    private async Task<Stored> TodaysAsync(string scope, string regionCode, string careType, Func<Task<IReadOnlyList<(string CareType, object Figures)>>> compute)
+    private async Task<Stored> TodaysAsync(string scope, string regionCode, string careType)
     {
         var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (await FindAsync(day, scope, regionCode, careType) is { } stored) return stored;
-        var key = $"{day:yyyyMMdd}/{scope}/{regionCode}";
-        var computing = _computing.GetOrAdd(key, _ => new Lazy<Task>(() => ComputeAndStoreAsync(day, scope, regionCode, careType, compute)));
+        var computing = _computing.GetOrAdd(day, _ => new Lazy<Task>(() => ComputeAndStoreAsync(day, scope, regionCode, careType)));
         try
         {
             await computing.Value;
         }
         finally
         {
-            _computing.TryRemove(new KeyValuePair<string, Lazy<Task>>(key, computing));
+            _computing.TryRemove(new KeyValuePair<DateOnly, Lazy<Task>>(day, computing));
         }
         // Another node may have stored the day's snapshot first: its row is the one everybody publishes.
         return await FindAsync(day, scope, regionCode, careType)
             ?? throw new InvalidOperationException($"The {scope} snapshot of {day:yyyy-MM-dd} was stored but cannot be read back.");
     }
 
-    private async Task ComputeAndStoreAsync(DateOnly day, string scope, string regionCode, string careType,
-        Func<Task<IReadOnlyList<(string CareType, object Figures)>>> compute)
+    private async Task ComputeAndStoreAsync(DateOnly day, string scope, string regionCode, string careType)
     {
         if (await FindAsync(day, scope, regionCode, careType) is not null) return;
-        var tables = await compute();
+        var figures = await publication.ComputeAsync();
         Interlocked.Increment(ref _computations);
-        var computedAt = clock.GetUtcNow();
+        var rows = figures.Regions.Select(region => (RegionScope, region.RegionCode, CareType: "", Body: (object)region.Published()))
+            .Concat(figures.National.Select(table => (NationalScope, RegionCode: "", CareType: table.CareType ?? "", Body: (object)table.Published())));
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        foreach (var (type, figures) in tables)
+        foreach (var (rowScope, rowRegion, rowCareType, body) in rows)
             await connection.ExecuteAsync("""
                 INSERT INTO figures_snapshots (day, scope, region_code, care_type, computed_at, body)
                 VALUES (@day, @scope, @regionCode, @careType, @computedAt, @body)
                 ON CONFLICT (day, scope, region_code, care_type) DO NOTHING
-                """, new { day, scope, regionCode, careType = type, computedAt, body = JsonSerializer.Serialize(figures, figures.GetType(), Json) }, transaction);
+                """, new { day, scope = rowScope, regionCode = rowRegion, careType = rowCareType, computedAt = figures.ComputedAt,
+                    body = JsonSerializer.Serialize(body, body.GetType(), Json) }, transaction);
         await transaction.CommitAsync();
     }
 

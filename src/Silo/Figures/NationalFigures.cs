@@ -1,7 +1,6 @@
 using Dapper;
 using Matchmaker.Matching;
 using Matchmaker.Matching.Disclosure;
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
 
 namespace Matchmaker.Silo.Figures;
@@ -36,8 +35,8 @@ public sealed class NationalFigures
     }
 }
 
-/// <summary>Reads the <see cref="NationalFigures"/>: every region's open requests, free places and placements, protected as one table.</summary>
-public sealed class NationalOverview(Database database, TimeProvider clock)
+/// <summary>Counts the <see cref="NationalFigures"/>: every region's open requests, free places and placements, protected with the regions' own pages.</summary>
+public sealed class NationalOverview
 {
     private sealed class RegionFacts
     {
@@ -64,43 +63,44 @@ public sealed class NationalOverview(Database database, TimeProvider clock)
     }
 
     /// <summary>
-    /// The table of all care types first, then one per care type, protected together: a region's count over all care
-    /// types is the sum of its counts per care type, so a count hidden in one table must not follow from the others.
+    /// Counts the table of all care types first, then one per care type, into <paramref name="counts"/>: a region's count
+    /// over all care types is the sum of its counts per care type, and a region's cells are the very cells its own page
+    /// counts (<see cref="SharedCells"/>), so a count hidden anywhere must not follow from the others. Returns the tables,
+    /// once the cells to hide are known.
     /// </summary>
-    public async Task<IReadOnlyList<NationalFigures>> ReadAllAsync()
+    public async Task<Func<bool[], IReadOnlyList<NationalFigures>>> CountAsync(SmallCountProtection counts, FiguresReading reading)
     {
-        var now = clock.GetUtcNow();
+        var (connection, transaction, now) = reading;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        await using var connection = await database.OpenAsync();
-        var regions = (await connection.QueryAsync<RegionFacts>("SELECT code AS Code, name AS Name, lat AS Lat, lon AS Lon FROM regions ORDER BY name")).ToList();
+        var regions = (await connection.QueryAsync<RegionFacts>("SELECT code AS Code, name AS Name, lat AS Lat, lon AS Lon FROM regions ORDER BY name", transaction: transaction)).ToList();
         var waiting = (await connection.QueryAsync<WaitingRow>("""
             SELECT region_code AS RegionCode, care_type AS CareType, measure_start AS MeasureStart FROM requests WHERE status = 'open'
-            """)).ToList();
+            """, transaction: transaction)).ToList();
         var trendStart = new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(-11);
         var history = (await connection.QueryAsync<HistoryRow>("""
             SELECT region_code AS RegionCode, registered_at AS RegisteredAt, closed_at AS ClosedAt FROM requests
             WHERE status <> 'open' AND closed_at >= @trendStart
-            """, new { trendStart })).ToList();
+            """, new { trendStart }, transaction)).ToList();
         var openSince = (await connection.QueryAsync<HistoryRow>("""
             SELECT region_code AS RegionCode, registered_at AS RegisteredAt, closed_at AS ClosedAt FROM requests WHERE status = 'open'
-            """)).ToList();
-        var offerings = await MarketRows.OfferingsAsync(connection, null);
+            """, transaction: transaction)).ToList();
+        var offerings = await MarketRows.OfferingsAsync(connection, transaction);
         var outside = (await connection.QueryAsync<(string RegionCode, string CareType, long Count)>("""
             SELECT p.region_code, o.care_type, count(*) FROM placements p
             JOIN offerings o ON o.id = p.offering_id JOIN locations l ON l.id = o.location_id JOIN municipalities m ON m.id = l.municipality_id
             WHERE p.start_date >= @yearAgo AND m.region_code <> p.region_code
             GROUP BY p.region_code, o.care_type
-            """, new { yearAgo = today.AddYears(-1) })).ToList();
+            """, new { yearAgo = today.AddYears(-1) }, transaction)).ToList();
 
         string?[] careTypes = [null, .. CareTypes.All.Order(StringComparer.Ordinal)];
-        var counts = new SmallCountProtection();
         var tables = new List<(string? CareType, List<Cells> Regions, Cells Total)>();
         foreach (var careType in careTypes)
         {
             bool Of(string type) => careType is null || type == careType;
             var cells = regions.Select(r => new Cells(
-                counts.Count(waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType))),
-                counts.Count(waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType) && WaitingNorms.IsPast(WaitingNorms.Status.OverThreeMonths, w.MeasureStart, today))),
+                counts.Count(SharedCells.Waiting(r.Code, careType), waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType))),
+                counts.Count(SharedCells.PastNorm(r.Code, careType),
+                    waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType) && WaitingNorms.IsPast(WaitingNorms.Status.OverThreeMonths, w.MeasureStart, today))),
                 counts.Count((int)outside.Where(o => o.RegionCode == r.Code && Of(o.CareType)).Sum(o => o.Count)))).ToList();
             var total = new Cells(counts.Count(cells.Sum(c => counts.ValueOf(c.Waiting))), counts.Count(cells.Sum(c => counts.ValueOf(c.Over))),
                 counts.Count(cells.Sum(c => counts.ValueOf(c.Outside))));
@@ -112,7 +112,7 @@ public sealed class NationalOverview(Database database, TimeProvider clock)
         var monthEnds = Enumerable.Range(0, 11).Select(m => new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(m - 10)).ToList();
         var everWaiting = history.Concat(openSince).ToLookup(r => r.RegionCode);
         var monthly = regions.Select((r, i) => monthEnds
-            .Select(end => counts.Count(everWaiting[r.Code].Count(w => w.RegisteredAt <= end && (w.ClosedAt is null || w.ClosedAt > end))))
+            .Select(end => counts.Count(SharedCells.WaitingAt(r.Code, end), everWaiting[r.Code].Count(w => w.RegisteredAt <= end && (w.ClosedAt is null || w.ClosedAt > end))))
             .Append(tables[0].Regions[i].Waiting).ToList()).ToList();
         var monthlyTotal = Enumerable.Range(0, monthEnds.Count).Select(m => counts.Count(monthly.Sum(cells => counts.ValueOf(cells[m]))))
             .Append(tables[0].Total.Waiting).ToList();
@@ -123,11 +123,10 @@ public sealed class NationalOverview(Database database, TimeProvider clock)
         for (var i = 0; i < regions.Count; i++)
             TieTogether(counts, tables[0].Regions[i], perType.Select(t => t.Regions[i]).ToList());
         TieTogether(counts, tables[0].Total, perType.Select(t => t.Total).ToList());
-        var hidden = counts.Protect();
-        ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
 
-        return tables.Select(table =>
+        return hidden => tables.Select(table =>
         {
+            ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
             var free = offerings.Where(o => table.CareType is null || o.CareType == table.CareType)
                 .GroupBy(o => o.LocationRegion).ToDictionary(g => g.Key, g => g.Sum(o => Math.Max(0, o.FreeUnits)));
             var all = table.CareType is null;

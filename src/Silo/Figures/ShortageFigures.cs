@@ -1,7 +1,6 @@
 using Dapper;
 using Matchmaker.Matching;
 using Matchmaker.Matching.Disclosure;
-using Matchmaker.Silo.Data;
 using Matchmaker.Silo.Market;
 
 namespace Matchmaker.Silo.Figures;
@@ -92,10 +91,11 @@ public sealed class ShortageFigures
 }
 
 /// <summary>
-/// Reads a region's <see cref="ShortageFigures"/>: the region's requests, placements, declines and latest round, counted
-/// and protected in one go, so that what one table hides no other table on the page or in its downloads gives away.
+/// Counts a region's <see cref="ShortageFigures"/>: the region's requests, placements, declines and latest round, counted
+/// to be protected in one go with the other regions' and the national tables (<see cref="FiguresPublication"/>), so that
+/// what one table hides no other table on the page, in its downloads or on the national page gives away.
 /// </summary>
-public sealed class RegionShortage(Database database, MatchingRounds rounds, TimeProvider clock)
+public sealed class RegionShortage(MatchingRounds rounds)
 {
     private sealed class WaitingRow
     {
@@ -126,13 +126,16 @@ public sealed class RegionShortage(Database database, MatchingRounds rounds, Tim
         public int FreeUnits { get; init; }
     }
 
-    public async Task<ShortageFigures> ReadAsync(string regionCode)
+    /// <summary>
+    /// Counts the region's figures into <paramref name="counts"/>, the counts that the national table publishes too under
+    /// their shared names (<see cref="SharedCells"/>); returns the figures, once the cells to hide are known.
+    /// </summary>
+    public async Task<Func<bool[], ShortageFigures>> CountAsync(SmallCountProtection counts, FiguresReading reading, string regionCode)
     {
         var round = await rounds.LatestAsync(regionCode);
-        var now = clock.GetUtcNow();
+        var (connection, transaction, now) = reading;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var trendStart = now.AddYears(-1);
-        await using var connection = await database.OpenAsync();
         // The free units of every offering the region may use under its policy, as the desk's availability lists them.
         var free = (await connection.QueryAsync<FreeRow>("""
             SELECT o.care_type AS CareType, o.total_units - o.occupied_units - o.held_units AS FreeUnits
@@ -143,39 +146,38 @@ public sealed class RegionShortage(Database database, MatchingRounds rounds, Tim
             LEFT JOIN contracts c ON c.offering_id = o.id AND c.region_code = @regionCode
             WHERE (r.allow_out_of_region = true OR m.region_code = @regionCode)
               AND (r.allow_non_contracted = true OR (c.region_code IS NOT NULL AND c.budget_ceiling_reached = false))
-            """, new { regionCode })).ToList();
+            """, new { regionCode }, transaction)).ToList();
         var yearAgo = DateOnly.FromDateTime(now.AddYears(-1).UtcDateTime);
         var ended = (await connection.QueryAsync<CountRow>("""
             SELECT end_reason AS Key, count(*) AS Count FROM placements
             WHERE region_code = @regionCode AND end_date >= @yearAgo AND end_reason IS NOT NULL
             GROUP BY end_reason
-            """, new { regionCode, yearAgo })).ToDictionary(r => r.Key, r => r.Count);
+            """, new { regionCode, yearAgo }, transaction)).ToDictionary(r => r.Key, r => r.Count);
         // A child counts as moved again when it had more than one placement that started in the last 12 months.
         var movedAgain = await connection.ExecuteScalarAsync<int>("""
             SELECT count(*) FROM (
                 SELECT request_id FROM placements WHERE region_code = @regionCode AND start_date >= @yearAgo
                 GROUP BY request_id HAVING count(*) > 1) moved
-            """, new { regionCode, yearAgo });
-        var regionName = await connection.ExecuteScalarAsync<string>("SELECT name FROM regions WHERE code = @regionCode", new { regionCode }) ?? regionCode;
+            """, new { regionCode, yearAgo }, transaction);
+        var regionName = await connection.ExecuteScalarAsync<string>("SELECT name FROM regions WHERE code = @regionCode", new { regionCode }, transaction) ?? regionCode;
         var splitFromSiblings = await connection.ExecuteScalarAsync<int>("""
             SELECT count(DISTINCT subject_id) FROM audit_log WHERE region_code = @regionCode AND action = 'siblings-split' AND at >= @since
-            """, new { regionCode, since = now.AddYears(-1) });
+            """, new { regionCode, since = now.AddYears(-1) }, transaction);
         var requests = (await connection.QueryAsync<WaitingRow>("""
             SELECT care_type AS CareType, birth_month AS BirthMonth, measure_start AS MeasureStart, status AS Status,
                    registered_at AS RegisteredAt, closed_at AS ClosedAt, municipality_id AS MunicipalityId
             FROM requests
             WHERE region_code = @regionCode AND (status = 'open' OR closed_at >= @trendStart)
-            """, new { regionCode, trendStart })).ToList();
+            """, new { regionCode, trendStart }, transaction)).ToList();
         var municipalities = (await connection.QueryAsync<MunicipalityName>(
-            "SELECT id AS Id, name AS Name FROM municipalities WHERE region_code = @regionCode ORDER BY name", new { regionCode })).ToList();
+            "SELECT id AS Id, name AS Name FROM municipalities WHERE region_code = @regionCode ORDER BY name", new { regionCode }, transaction)).ToList();
         var declines = (await connection.QueryAsync<CountRow>("""
             SELECT decline_reason AS Key, count(*) AS Count FROM holds
             WHERE region_code = @regionCode AND status = 'declined' AND answered_at >= @since
             GROUP BY decline_reason
-            """, new { regionCode, since = now.AddDays(-90) })).ToDictionary(r => r.Key, r => r.Count);
+            """, new { regionCode, since = now.AddDays(-90) }, transaction)).ToDictionary(r => r.Key, r => r.Count);
 
         var open = requests.Where(r => r.Status == "open").ToList();
-        var counts = new SmallCountProtection();
         var careTypes = open.Select(r => r.CareType).Concat(free.Select(f => f.CareType)).Distinct().Order().ToList();
         var rows = careTypes
             .Select(careType => (careType, waiting: open.Where(r => r.CareType == careType).ToList(),
@@ -185,11 +187,13 @@ public sealed class RegionShortage(Database database, MatchingRounds rounds, Tim
             {
                 var days = r.waiting.Select(w => Math.Max(0, today.DayNumber - w.MeasureStart.DayNumber)).Order().ToList();
                 var bands = ShortageFigures.AgeBands.Select((_, band) => counts.Count(r.waiting.Count(w => AgeBand(w.BirthMonth, today) == band))).ToArray();
-                var total = counts.Count(r.waiting.Count);
+                var total = counts.Count(SharedCells.Waiting(regionCode, r.careType), r.waiting.Count);
                 counts.Sum(total, bands);
-                int PastNorm(WaitingNorms.Status norm) => counts.Count(r.waiting.Count(w => WaitingNorms.IsPast(norm, w.MeasureStart, today)));
-                return (r.careType, bands, total, overFive: PastNorm(WaitingNorms.Status.OverFiveWorkingDays), overSix: PastNorm(WaitingNorms.Status.OverSixWeeks),
-                    overNorm: PastNorm(WaitingNorms.Status.OverThreeMonths), median: days.Count == 0 ? 0 : days[days.Count / 2], r.free);
+                int PastNorm(WaitingNorms.Status norm) => r.waiting.Count(w => WaitingNorms.IsPast(norm, w.MeasureStart, today));
+                return (r.careType, bands, total, overFive: counts.Count(PastNorm(WaitingNorms.Status.OverFiveWorkingDays)),
+                    overSix: counts.Count(PastNorm(WaitingNorms.Status.OverSixWeeks)),
+                    overNorm: counts.Count(SharedCells.PastNorm(regionCode, r.careType), PastNorm(WaitingNorms.Status.OverThreeMonths)),
+                    median: days.Count == 0 ? 0 : days[days.Count / 2], r.free);
             }).ToList();
 
         // The trend's last point is now: the same children as the table, so its total ties the table's rows together.
@@ -197,7 +201,7 @@ public sealed class RegionShortage(Database database, MatchingRounds rounds, Tim
         {
             var end = now.AddDays(-7 * (7 - week));
             var waiting = week == 7 ? open.Count : requests.Count(r => r.RegisteredAt <= end && (r.ClosedAt is null || r.ClosedAt > end));
-            return (weekEnding: DateOnly.FromDateTime(end.UtcDateTime), cell: counts.Count(waiting));
+            return (weekEnding: DateOnly.FromDateTime(end.UtcDateTime), cell: week == 7 ? counts.Count(SharedCells.Waiting(regionCode, null), waiting) : counts.Count(waiting));
         }).ToList();
         counts.Sum(trend[^1].cell, rows.Select(r => r.total).ToList());
 
@@ -209,7 +213,7 @@ public sealed class RegionShortage(Database database, MatchingRounds rounds, Tim
             var end = new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(month - 10);
             var waitingThen = requests.Where(r => WaitingAt(r, end)).ToList();
             var cells = monthlyCareTypes.Select(c => counts.Count(waitingThen.Count(r => r.CareType == c))).ToList();
-            var total = counts.Count(waitingThen.Count);
+            var total = counts.Count(SharedCells.WaitingAt(regionCode, end), waitingThen.Count);
             counts.Sum(total, cells);
             return (monthEnding: DateOnly.FromDateTime(end.UtcDateTime).AddDays(-1), cells, total);
         }).ToList();
@@ -227,7 +231,7 @@ public sealed class RegionShortage(Database database, MatchingRounds rounds, Tim
             .Select(h => (h.id, h.name, waiting: counts.Count(h.children.Count), over: counts.Count(h.children.Count(OverThreeMonths))))
             .ToList();
         counts.Sum(trend[^1].cell, homes.Select(h => h.waiting).ToList());
-        var overTotal = counts.Count(open.Count(OverThreeMonths));
+        var overTotal = counts.Count(SharedCells.PastNorm(regionCode, null), open.Count(OverThreeMonths));
         counts.Sum(overTotal, homes.Select(h => h.over).ToList());
         counts.Sum(overTotal, rows.Select(r => r.overNorm).ToList());
 
@@ -242,28 +246,30 @@ public sealed class RegionShortage(Database database, MatchingRounds rounds, Tim
         var movedAgainCell = counts.Count(movedAgain);
         var splitCell = counts.Count(splitFromSiblings);
 
-        var hidden = counts.Protect();
-        ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
-        return new ShortageFigures
+        return hidden =>
         {
-            RegionCode = regionCode,
-            RegionName = regionName,
-            ByCareType = rows.Select(r => new ShortageFigures.CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overFive), Shown(r.overSix),
-                Shown(r.overNorm), r.median, r.free)).ToList(),
-            ByMunicipality = homes.Select(h => new ShortageFigures.MunicipalityRow(h.id, h.name, Shown(h.waiting), Shown(h.over))).ToList(),
-            WaitingTotal = Shown(trend[^1].cell),
-            OverThreeMonthsTotal = Shown(overTotal),
-            MonthlyCareTypes = monthlyCareTypes,
-            MonthlyTrend = monthly.Select(m => new ShortageFigures.MonthPoint(m.monthEnding, m.cells.Select(Shown).ToList(), Shown(m.total))).ToList(),
-            UnplacedReasonsByCareType = unplacedByCareType.ToDictionary(c => c.Key,
-                c => (IReadOnlyDictionary<string, ProtectedCount>)c.Value.ToDictionary(r => r.Key, r => Shown(r.Value))),
-            UnplacedReasons = unplaced.ToDictionary(r => r.Key, r => Shown(r.Value)),
-            LatestRound = round?.CreatedAt,
-            DeclineReasons = declined.ToDictionary(r => r.Key, r => Shown(r.Value)),
-            Trend = trend.Select(t => new ShortageFigures.WeekPoint(t.weekEnding, Shown(t.cell))).ToList(),
-            EndedPlacements = endedCells.ToDictionary(r => r.Key, r => Shown(r.Value)),
-            ChildrenMovedAgain = Shown(movedAgainCell),
-            ChildrenSplitFromSiblings = Shown(splitCell),
+            ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
+            return new ShortageFigures
+            {
+                RegionCode = regionCode,
+                RegionName = regionName,
+                ByCareType = rows.Select(r => new ShortageFigures.CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overFive), Shown(r.overSix),
+                    Shown(r.overNorm), r.median, r.free)).ToList(),
+                ByMunicipality = homes.Select(h => new ShortageFigures.MunicipalityRow(h.id, h.name, Shown(h.waiting), Shown(h.over))).ToList(),
+                WaitingTotal = Shown(trend[^1].cell),
+                OverThreeMonthsTotal = Shown(overTotal),
+                MonthlyCareTypes = monthlyCareTypes,
+                MonthlyTrend = monthly.Select(m => new ShortageFigures.MonthPoint(m.monthEnding, m.cells.Select(Shown).ToList(), Shown(m.total))).ToList(),
+                UnplacedReasonsByCareType = unplacedByCareType.ToDictionary(c => c.Key,
+                    c => (IReadOnlyDictionary<string, ProtectedCount>)c.Value.ToDictionary(r => r.Key, r => Shown(r.Value))),
+                UnplacedReasons = unplaced.ToDictionary(r => r.Key, r => Shown(r.Value)),
+                LatestRound = round?.CreatedAt,
+                DeclineReasons = declined.ToDictionary(r => r.Key, r => Shown(r.Value)),
+                Trend = trend.Select(t => new ShortageFigures.WeekPoint(t.weekEnding, Shown(t.cell))).ToList(),
+                EndedPlacements = endedCells.ToDictionary(r => r.Key, r => Shown(r.Value)),
+                ChildrenMovedAgain = Shown(movedAgainCell),
+                ChildrenSplitFromSiblings = Shown(splitCell),
+            };
         };
     }
 

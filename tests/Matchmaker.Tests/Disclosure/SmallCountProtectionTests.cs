@@ -81,6 +81,25 @@ public sealed class SmallCountProtectionTests
     }
 
     [Fact]
+    public void ACountTwoTablesPublish_IsOneCell_HiddenOnBothWhenEitherTablesSumsNeedIt()
+    {
+        // A region's page: care types 2 and 9 of 11. The national column of the 2's care type: regions 2 and 6 of 8.
+        // Counted apart, the region's 9 could stay shown while the national table hid it, and give the 2 away there.
+        var counts = new SmallCountProtection();
+        int[] region = [counts.Count("waiting/a/x", 2), counts.Count("waiting/a/y", 9)];
+        counts.Sum(counts.Count("waiting/a/", 11), region);
+        int[] column = [counts.Count("waiting/a/x", 2), counts.Count("waiting/b/x", 6)];
+        counts.Sum(counts.Count(8), column);
+
+        var hidden = counts.Protect();
+
+        Assert.Equal(region[0], column[0]);
+        Assert.True(hidden[region[0]]);
+        Assert.True(hidden[region[1]] && hidden[column[1]]);
+        Assert.Throws<InvalidOperationException>(() => counts.Count("waiting/a/x", 3));
+    }
+
+    [Fact]
     public void RandomTablesWithRowAndColumnTotals_NeverGiveASmallCountAway()
     {
         var random = new Random(20261124);

@@ -28,7 +28,7 @@ public sealed class SiblingSplitTests(SharedMarket markets)
         var timeline = await market.Desk.GetFromJsonAsync<JsonElement>($"/api/v1/regions/{MarketScenario.Region}/requests/{second}/timeline");
         // The municipality's published figures are frozen per day: the split shows in the next day's snapshot, which
         // the engine's figures compute.
-        var figures = await market.App.Services.GetRequiredService<RegionShortage>().ReadAsync(MarketScenario.Region);
+        var figures = (await market.App.Services.GetRequiredService<FiguresPublication>().ComputeAsync()).Regions.Single(r => r.RegionCode == MarketScenario.Region);
 
         Assert.Equal(HttpStatusCode.BadRequest, withoutReason.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, otherRegion.StatusCode);

@@ -146,7 +146,10 @@ public sealed class RetentionScenario : IAsyncDisposable
         new { id })).ToList();
 
     public async Task<string> ShortageFiguresAsync(string region) =>
-        System.Text.Json.JsonSerializer.Serialize(await new RegionShortage(Db.Database, new MatchingRounds(Db.Database), Clock).ReadAsync(region));
+        System.Text.Json.JsonSerializer.Serialize((await Publication().ComputeAsync()).Regions.Single(figures => figures.RegionCode == region));
+
+    /// <summary>The figures of every region and the national tables, computed now from this scenario's database and clock.</summary>
+    public FiguresPublication Publication() => new(Db.Database, new RegionShortage(new MatchingRounds(Db.Database)), new NationalOverview(), Clock);
 
     public ValueTask DisposeAsync() => Db.DisposeAsync();
 }

@@ -1,0 +1,214 @@
+using Matchmaker.Matching;
+using Matchmaker.Silo.Data;
+using Matchmaker.Silo.Demo;
+using Matchmaker.Silo.Figures;
+using Matchmaker.Silo.Market;
+using Matchmaker.Tests.Disclosure;
+using Matchmaker.Tests.Infrastructure;
+using Matchmaker.Tests.Retention;
+
+namespace Matchmaker.Tests.Figures;
+
+/// <summary>
+/// Published figures read side by side. Two tables that publish the same counts: a region's own page and the national
+/// table show the region's waiting children per care type, those past the 3-month norm and those waiting at each month's
+/// end; someone who reads both (a municipality's buyer who also reads the national figures) holds every count that either
+/// shows, and every sum of both, and from all of that together no hidden count of 1 to 4 may follow. Two days: the
+/// counts of a past month's end stay the same, and must be hidden the same way.
+/// </summary>
+/// <remarks>
+/// On the national demo market (3,000 waiting children over 42 regions): in the small one nearly every count of a region
+/// is small, hidden on every page alike, and protecting the pages apart would leak nothing for these tests to catch.
+/// </remarks>
+[Trait(Lane.Name, Lane.Integration)]
+public sealed class FiguresDifferencingTests(NationalDemoDatabases databases) : IClassFixture<NationalDemoDatabases>
+{
+    private const string Region = "rijnmond";
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EveryRegionsPage_ReadBesideTheNationalTables_GivesNoHiddenSmallCountAway_AndShowsTheSameCountsAsThey(string provider)
+    {
+        var database = await databases.ForAsync(provider);
+        var snapshots = new FiguresSnapshots(database.Database, Publication(database, TimeProvider.System), TimeProvider.System);
+        var attacker = new Reader();
+        var all = (await snapshots.NationalAsync(null)).Figures;
+        foreach (var careType in CareTypes.All)
+            attacker.ReadNational((await snapshots.NationalAsync(careType)).Figures);
+        attacker.ReadNational(all);
+        foreach (var region in all.Regions)
+            attacker.ReadRegion((await snapshots.ShortageAsync(region.Code)).Figures);
+
+        Assert.Empty(attacker.Disagreements);
+        Assert.True(attacker.SharedCounts > 100, $"only {attacker.SharedCounts} counts are on both pages");
+        Assert.True(attacker.HiddenOnBoth > 10, $"only {attacker.HiddenOnBoth} shared counts are hidden");
+        Assert.Empty(attacker.Attack().SmallCountsFound());
+    }
+
+    // A past month's end is counted the same every day, so its cells must be hidden the same way every day: else two days'
+    // pages, each safe alone, would together show what each hides. The protection decides a month's cells from that
+    // month's counts alone (its sums share no cell with today's), so it needs no memory of yesterday.
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TheNextDay_AfterAChildIsPlaced_ThePastMonthEndsShowAndHideTheSameCounts(string provider)
+    {
+        var database = await databases.ForAsync(provider);
+        var clock = new SetClock(DateTimeOffset.UtcNow);
+        if (clock.Now.Day > 27) clock.Now = clock.Now.AddDays(-4);
+        var firstDay = await Publication(database, clock).ComputeAsync();
+        var placed = await database.ScalarAsync<Guid>("SELECT id FROM requests WHERE region_code = @Region AND status = 'open' ORDER BY id LIMIT 1", new { Region });
+        await database.ExecuteAsync("""
+            UPDATE requests SET status = 'placed', closed_at = @now WHERE id = @placed AND region_code = @Region
+            """, new { now = clock.Now, placed, Region });
+        clock.Now = clock.Now.AddDays(1);
+        var nextDay = await Publication(database, clock).ComputeAsync();
+
+        static IEnumerable<(string Cell, ProtectedCount Count)> PastMonthEnds(FiguresPublication.Figures figures)
+        {
+            foreach (var page in figures.Regions)
+                foreach (var point in page.MonthlyTrend.SkipLast(1))
+                    foreach (var (count, i) in point.ByCareType.Append(point.Waiting).Select((c, i) => (c, i)))
+                        yield return ($"{page.RegionCode}/{point.MonthEnding}/{(i < page.MonthlyCareTypes.Count ? page.MonthlyCareTypes[i] : "")}", count);
+            var all = figures.National.Single(table => table.CareType is null);
+            foreach (var row in all.Regions.Append(all.Total))
+                for (var m = 0; m < all.MonthEndings!.Count - 1; m++)
+                    yield return ($"national/{row.Code}/{all.MonthEndings[m]}", row.WaitingAtMonthEnd![m]);
+        }
+        var before = PastMonthEnds(firstDay).ToList();
+        var after = PastMonthEnds(nextDay).ToDictionary(c => c.Cell, c => c.Count);
+
+        Assert.Contains(before, c => c.Count.Hidden);
+        Assert.Contains(before, c => !c.Count.Hidden && c.Count.Value > 0);
+        Assert.All(before, c => Assert.Equal(c.Count, after[c.Cell]));
+        // Today's counts did change: the child placed is no longer waiting.
+        Assert.Equal(firstDay.National[0].Total.Waiting.Value - 1, nextDay.National[0].Total.Waiting.Value);
+    }
+
+    private static FiguresPublication Publication(TestDatabase database, TimeProvider clock) =>
+        new(database.Database, new RegionShortage(new MatchingRounds(database.Database)), new NationalOverview(), clock);
+
+    /// <summary>What the reader of both pages holds: each count by its meaning (one name wherever it is shown), and the sums.</summary>
+    private sealed class Reader
+    {
+        private readonly Dictionary<string, List<ProtectedCount>> _shown = new(StringComparer.Ordinal);
+        private readonly List<(string Total, string[] Parts)> _sums = [];
+        private readonly HashSet<string> _onRegionPage = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _onNationalPage = new(StringComparer.Ordinal);
+
+        public List<string> Disagreements { get; } = [];
+        public int SharedCounts => _onRegionPage.Intersect(_onNationalPage).Count();
+        public int HiddenOnBoth => _onRegionPage.Intersect(_onNationalPage).Count(name => _shown[name].All(c => c.Hidden));
+
+        private void Cell(string name, ProtectedCount count, HashSet<string> page)
+        {
+            if (!_shown.TryGetValue(name, out var seen)) _shown[name] = seen = [];
+            if (Known(seen) is { } shown && !count.Hidden && shown != count.Value)
+                Disagreements.Add($"{name}: {shown} and {count.Value}");
+            seen.Add(count);
+            page.Add(name);
+        }
+
+        private static int? Known(IEnumerable<ProtectedCount> seen) => seen.Where(c => !c.Hidden).Select(c => (int?)c.Value).FirstOrDefault();
+
+        private void Sum(string total, IEnumerable<string> parts) => _sums.Add((total, parts.ToArray()));
+
+        public void ReadNational(NationalFigures table)
+        {
+            var careType = table.CareType ?? "";
+            foreach (var row in table.Regions)
+            {
+                Cell($"waiting/{row.Code}/{careType}", row.Waiting, _onNationalPage);
+                Cell($"past-norm/{row.Code}/{careType}", row.OverThreeMonths, _onNationalPage);
+                Cell($"outside/{row.Code}/{careType}", row.PlacedOutsideRegion, _onNationalPage);
+            }
+            Cell($"waiting//{careType}", table.Total.Waiting, _onNationalPage);
+            Cell($"past-norm//{careType}", table.Total.OverThreeMonths, _onNationalPage);
+            Cell($"outside//{careType}", table.Total.PlacedOutsideRegion, _onNationalPage);
+            foreach (var what in new[] { "waiting", "past-norm", "outside" })
+                Sum($"{what}//{careType}", table.Regions.Select(row => $"{what}/{row.Code}/{careType}"));
+            if (table.CareType is not null) return;
+
+            // The table of all care types: each region's row is the sum of its rows per care type; and the 12-month trend.
+            foreach (var code in table.Regions.Select(row => row.Code).Append(""))
+                foreach (var what in new[] { "waiting", "past-norm", "outside" })
+                    Sum($"{what}/{code}/", CareTypes.All.Select(c => $"{what}/{code}/{c}"));
+            var endings = table.MonthEndings!;
+            for (var m = 0; m < endings.Count - 1; m++)
+            {
+                foreach (var row in table.Regions)
+                    Cell($"waiting-at/{row.Code}/{endings[m]:yyyy-MM-dd}", row.WaitingAtMonthEnd![m], _onNationalPage);
+                Cell($"waiting-at//{endings[m]:yyyy-MM-dd}", table.Total.WaitingAtMonthEnd![m], _onNationalPage);
+                Sum($"waiting-at//{endings[m]:yyyy-MM-dd}", table.Regions.Select(row => $"waiting-at/{row.Code}/{endings[m]:yyyy-MM-dd}"));
+            }
+        }
+
+        public void ReadRegion(ShortageFigures page)
+        {
+            var code = page.RegionCode;
+            foreach (var row in page.ByCareType)
+            {
+                Cell($"waiting/{code}/{row.CareType}", row.Waiting, _onRegionPage);
+                Cell($"past-norm/{code}/{row.CareType}", row.OverThreeMonths, _onRegionPage);
+                for (var band = 0; band < row.WaitingByAgeBand.Length; band++)
+                    Cell($"band/{code}/{row.CareType}/{band}", row.WaitingByAgeBand[band], _onRegionPage);
+                Sum($"waiting/{code}/{row.CareType}", Enumerable.Range(0, row.WaitingByAgeBand.Length).Select(band => $"band/{code}/{row.CareType}/{band}"));
+            }
+            Cell($"waiting/{code}/", page.WaitingTotal, _onRegionPage);
+            Cell($"past-norm/{code}/", page.OverThreeMonthsTotal, _onRegionPage);
+            Sum($"waiting/{code}/", page.ByCareType.Select(row => $"waiting/{code}/{row.CareType}"));
+            Sum($"past-norm/{code}/", page.ByCareType.Select(row => $"past-norm/{code}/{row.CareType}"));
+            foreach (var home in page.ByMunicipality)
+            {
+                Cell($"home/{code}/{home.Name}", home.Waiting, _onRegionPage);
+                Cell($"home-past-norm/{code}/{home.Name}", home.OverThreeMonths, _onRegionPage);
+            }
+            Sum($"waiting/{code}/", page.ByMunicipality.Select(home => $"home/{code}/{home.Name}"));
+            Sum($"past-norm/{code}/", page.ByMunicipality.Select(home => $"home-past-norm/{code}/{home.Name}"));
+
+            // The monthly trend: the month ends before today are the national trend's; today's point is the waiting table.
+            for (var m = 0; m < page.MonthlyTrend.Count; m++)
+            {
+                var point = page.MonthlyTrend[m];
+                var now = m == page.MonthlyTrend.Count - 1;
+                var total = now ? $"waiting/{code}/" : $"waiting-at/{code}/{point.MonthEnding:yyyy-MM-dd}";
+                var cells = page.MonthlyCareTypes.Select(c => now ? $"waiting/{code}/{c}" : $"month/{code}/{c}/{point.MonthEnding:yyyy-MM-dd}").ToList();
+                Cell(total, point.Waiting, _onRegionPage);
+                for (var c = 0; c < cells.Count; c++) Cell(cells[c], point.ByCareType[c], _onRegionPage);
+                Sum(total, cells);
+            }
+        }
+
+        public SubtractionAttack Attack()
+        {
+            var attack = new SubtractionAttack();
+            foreach (var (name, seen) in _shown)
+                attack.Cell(name, Known(seen));
+            foreach (var (total, parts) in _sums)
+                attack.Sum(total, parts);
+            return attack;
+        }
+    }
+}
+
+/// <summary>The national demo market, seeded once per database provider for a test class (<c>IClassFixture</c>).</summary>
+public sealed class NationalDemoDatabases : IAsyncLifetime
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<TestDatabase>>> _databases = new();
+
+    public Task<TestDatabase> ForAsync(string provider) =>
+        _databases.GetOrAdd(provider, p => new Lazy<Task<TestDatabase>>(() => SeedAsync(p))).Value;
+
+    private static async Task<TestDatabase> SeedAsync(string provider)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        using var startup = new DatabaseStartup(database.Database, new DemoOptions(true, DemoScale.National));
+        await startup.PrepareAsync(_ => { });
+        return database;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var seeded in _databases.Values.Where(d => d.IsValueCreated && d.Value.IsCompletedSuccessfully))
+            await seeded.Value.Result.DisposeAsync();
+    }
+}

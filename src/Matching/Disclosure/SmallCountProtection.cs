@@ -15,6 +15,7 @@ public sealed class SmallCountProtection
     private readonly List<int> _values = [];
     private readonly List<(int Total, int[] Parts)> _sums = [];
     private readonly Dictionary<string, int> _named = new(StringComparer.Ordinal);
+    private bool[] _hiddenBefore = [];
 
     /// <summary>Adds a published count; returns its cell number.</summary>
     public int Count(int value)
@@ -50,13 +51,26 @@ public sealed class SmallCountProtection
 
     public static bool IsSmall(int value) => value is > 0 and < Threshold;
 
-    /// <summary>Which cells to hide. Deterministic: the same counts and sums give the same cells.</summary>
-    public bool[] Protect()
+    /// <summary>
+    /// Which cells to hide. Deterministic: the same counts and sums (and the same <paramref name="hiddenBefore"/>) give
+    /// the same cells. Where another count must be hidden to protect a small one, a count named in
+    /// <paramref name="hiddenBefore"/> (the cells the day before hid) is chosen before any other that is not zero, so that
+    /// day after day the same counts stay hidden where they still serve, and one day's page does not show what the
+    /// other's hides.
+    /// </summary>
+    public bool[] Protect(IReadOnlySet<string>? hiddenBefore = null)
     {
+        _hiddenBefore = new bool[_values.Count];
+        foreach (var (name, cell) in _named)
+            _hiddenBefore[cell] = hiddenBefore?.Contains(name) == true;
         var hidden = _values.Select(IsSmall).ToArray();
         while (HideOneMore(hidden)) { }
         return hidden;
     }
+
+    /// <summary>The names of the hidden cells that have one: what tomorrow's <see cref="Protect"/> gets as hidden before.</summary>
+    public IReadOnlyList<string> HiddenNames(bool[] hidden) =>
+        _named.Where(named => hidden[named.Value]).Select(named => named.Key).Order(StringComparer.Ordinal).ToList();
 
     private bool HideOneMore(bool[] hidden)
     {
@@ -77,14 +91,19 @@ public sealed class SmallCountProtection
         return false;
     }
 
-    /// <summary>The cell whose hiding loses least: the smallest non-zero count, then a zero.</summary>
-    private int? Cheapest(IEnumerable<int> cells) =>
-        cells.OrderBy(c => _values[c] == 0).ThenBy(c => _values[c]).ThenBy(c => c).Cast<int?>().FirstOrDefault();
+    /// <summary>
+    /// The cell whose hiding loses least: one hidden the day before, then the smallest non-zero count, then a zero (a
+    /// hidden zero adds nothing to what the hidden cells of a sum add up to).
+    /// </summary>
+    private int? Cheapest(IEnumerable<int> cells) => InOrderOfCost(cells).Cast<int?>().FirstOrDefault();
+
+    private IOrderedEnumerable<int> InOrderOfCost(IEnumerable<int> cells) =>
+        cells.OrderBy(c => _values[c] == 0).ThenBy(c => !_hiddenBefore[c]).ThenBy(c => _values[c]).ThenBy(c => c);
 
     /// <summary>
     /// The visible cell to hide so that <paramref name="cell"/> is no longer determined: searching outwards through the
     /// sums joined by hidden cells (the sums that together determine it), parts before totals (hiding a total hides more
-    /// of what the page is for), the cheapest first; the first that alone is enough, else the first.
+    /// of what the page is for), the cheapest first (<see cref="Cheapest"/>); the first that alone is enough, else the first.
     /// </summary>
     private int NearestVisible(bool[] hidden, int cell)
     {
@@ -98,7 +117,7 @@ public sealed class SmallCountProtection
             var touching = Enumerable.Range(0, _sums.Count).Where(s => !used.Contains(s) && frontier.Any(c => _sums[s].Total == c || _sums[s].Parts.Contains(c))).ToList();
             used.UnionWith(touching);
             var layer = touching.SelectMany(s => _sums[s].Parts).Where(p => !hidden[p] && !parts.Contains(p)).Distinct();
-            parts.AddRange(layer.OrderBy(p => _values[p] == 0).ThenBy(p => _values[p]).ThenBy(p => p));
+            parts.AddRange(InOrderOfCost(layer));
             totals.AddRange(touching.Select(s => _sums[s].Total).Where(t => !hidden[t] && !totals.Contains(t)).Distinct());
             frontier = touching.SelectMany(s => _sums[s].Parts.Append(_sums[s].Total)).Where(c => hidden[c] && reached.Add(c)).ToList();
         }

@@ -9,18 +9,26 @@ namespace Matchmaker.Silo.Figures;
 public sealed record FiguresReading(DbConnection Connection, DbTransaction Transaction, DateTimeOffset Now);
 
 /// <summary>
-/// The names of the counts that a region's own page and the national table both publish. Counted under one name, they
-/// are one cell of the protection, so the national table cannot show what the region's page hides, nor the other way round.
+/// The names of the published counts. A count that a region's own page and the national table both publish has one
+/// name, so it is one cell of the protection: the national table cannot show what the region's page hides, nor the
+/// other way round. And a count has the same name every day, so tomorrow's protection knows which cells it hid today.
 /// </summary>
-public static class SharedCells
+public static class CellNames
 {
+    /// <param name="regionCode">"" for the country</param>
     /// <param name="careType">null: all care types</param>
-    public static string Waiting(string regionCode, string? careType) => $"waiting/{regionCode}/{careType}";
+    public static string Waiting(string regionCode, string? careType) => Of("waiting", regionCode, careType ?? "");
 
+    /// <param name="regionCode">"" for the country</param>
     /// <param name="careType">null: all care types</param>
-    public static string PastNorm(string regionCode, string? careType) => $"past-norm/{regionCode}/{careType}";
+    public static string PastNorm(string regionCode, string? careType) => Of("past-norm", regionCode, careType ?? "");
 
-    public static string WaitingAt(string regionCode, DateTimeOffset monthEnd) => $"waiting-at/{regionCode}/{monthEnd:yyyy-MM-dd}";
+    /// <param name="regionCode">"" for the country</param>
+    /// <param name="careType">null: all care types</param>
+    public static string WaitingAt(string regionCode, string? careType, DateTimeOffset monthEnd) => Of("waiting-at", regionCode, $"{careType}/{monthEnd:yyyy-MM-dd}");
+
+    /// <summary>Any other count: what it counts (a table's column), of which region ("" for the country), and for what.</summary>
+    public static string Of(string what, string regionCode, string key) => $"{what}/{regionCode}/{key}";
 }
 
 /// <summary>
@@ -32,9 +40,12 @@ public static class SharedCells
 /// </summary>
 public sealed class FiguresPublication(Database database, RegionShortage shortage, NationalOverview overview, TimeProvider clock)
 {
-    public sealed record Figures(DateTimeOffset ComputedAt, IReadOnlyList<ShortageFigures> Regions, IReadOnlyList<NationalFigures> National);
+    /// <param name="HiddenCells">the names of the cells hidden (<see cref="CellNames"/>): tomorrow's hidden before</param>
+    public sealed record Figures(DateTimeOffset ComputedAt, IReadOnlyList<ShortageFigures> Regions, IReadOnlyList<NationalFigures> National,
+        IReadOnlyList<string> HiddenCells);
 
-    public async Task<Figures> ComputeAsync()
+    /// <param name="hiddenBefore">the cells the last publication hid, chosen first where more must be hidden</param>
+    public async Task<Figures> ComputeAsync(IReadOnlySet<string>? hiddenBefore = null)
     {
         var now = clock.GetUtcNow();
         var counts = new SmallCountProtection();
@@ -48,7 +59,7 @@ public sealed class FiguresPublication(Database database, RegionShortage shortag
             regions.Add(await shortage.CountAsync(counts, reading, regionCode));
         await transaction.CommitAsync();
 
-        var hidden = counts.Protect();
-        return new Figures(now, regions.Select(region => region(hidden)).ToList(), national(hidden));
+        var hidden = counts.Protect(hiddenBefore);
+        return new Figures(now, regions.Select(region => region(hidden)).ToList(), national(hidden), counts.HiddenNames(hidden));
     }
 }

@@ -74,11 +74,14 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
     private async Task ComputeAndStoreAsync(DateOnly day, string scope, string regionCode, string careType)
     {
         if (await FindAsync(day, scope, regionCode, careType) is not null) return;
-        var figures = await publication.ComputeAsync();
+        await using var connection = await database.OpenAsync();
+        // The names of the cells the last publication hid (no values): where more must be hidden, chosen first.
+        var hiddenBefore = await connection.QueryFirstOrDefaultAsync<string>(
+            "SELECT names FROM figures_hidden_cells WHERE day < @day ORDER BY day DESC LIMIT 1", new { day });
+        var figures = await publication.ComputeAsync(hiddenBefore is null ? null : JsonSerializer.Deserialize<HashSet<string>>(hiddenBefore, Json));
         Interlocked.Increment(ref _computations);
         var rows = figures.Regions.Select(region => (RegionScope, region.RegionCode, CareType: "", Body: (object)region.Published()))
             .Concat(figures.National.Select(table => (NationalScope, RegionCode: "", CareType: table.CareType ?? "", Body: (object)table.Published())));
-        await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         foreach (var (rowScope, rowRegion, rowCareType, body) in rows)
             await connection.ExecuteAsync("""
@@ -87,6 +90,10 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
                 ON CONFLICT (day, scope, region_code, care_type) DO NOTHING
                 """, new { day, scope = rowScope, regionCode = rowRegion, careType = rowCareType, computedAt = figures.ComputedAt,
                     body = JsonSerializer.Serialize(body, body.GetType(), Json) }, transaction);
+        await connection.ExecuteAsync("""
+            INSERT INTO figures_hidden_cells (day, computed_at, names) VALUES (@day, @computedAt, @names)
+            ON CONFLICT (day) DO NOTHING
+            """, new { day, computedAt = figures.ComputedAt, names = JsonSerializer.Serialize(figures.HiddenCells, Json) }, transaction);
         await transaction.CommitAsync();
     }
 

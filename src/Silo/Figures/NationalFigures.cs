@@ -65,7 +65,7 @@ public sealed class NationalOverview
     /// <summary>
     /// Counts the table of all care types first, then one per care type, into <paramref name="counts"/>: a region's count
     /// over all care types is the sum of its counts per care type, and a region's cells are the very cells its own page
-    /// counts (<see cref="SharedCells"/>), so a count hidden anywhere must not follow from the others. Returns the tables,
+    /// counts (<see cref="CellNames"/>), so a count hidden anywhere must not follow from the others. Returns the tables,
     /// once the cells to hide are known.
     /// </summary>
     public async Task<Func<bool[], IReadOnlyList<NationalFigures>>> CountAsync(SmallCountProtection counts, FiguresReading reading)
@@ -98,12 +98,13 @@ public sealed class NationalOverview
         {
             bool Of(string type) => careType is null || type == careType;
             var cells = regions.Select(r => new Cells(
-                counts.Count(SharedCells.Waiting(r.Code, careType), waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType))),
-                counts.Count(SharedCells.PastNorm(r.Code, careType),
+                counts.Count(CellNames.Waiting(r.Code, careType), waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType))),
+                counts.Count(CellNames.PastNorm(r.Code, careType),
                     waiting.Count(w => w.RegionCode == r.Code && Of(w.CareType) && WaitingNorms.IsPast(WaitingNorms.Status.OverThreeMonths, w.MeasureStart, today))),
-                counts.Count((int)outside.Where(o => o.RegionCode == r.Code && Of(o.CareType)).Sum(o => o.Count)))).ToList();
-            var total = new Cells(counts.Count(cells.Sum(c => counts.ValueOf(c.Waiting))), counts.Count(cells.Sum(c => counts.ValueOf(c.Over))),
-                counts.Count(cells.Sum(c => counts.ValueOf(c.Outside))));
+                counts.Count(CellNames.Of("outside", r.Code, careType ?? ""), (int)outside.Where(o => o.RegionCode == r.Code && Of(o.CareType)).Sum(o => o.Count)))).ToList();
+            var total = new Cells(counts.Count(CellNames.Waiting("", careType), cells.Sum(c => counts.ValueOf(c.Waiting))),
+                counts.Count(CellNames.PastNorm("", careType), cells.Sum(c => counts.ValueOf(c.Over))),
+                counts.Count(CellNames.Of("outside", "", careType ?? ""), cells.Sum(c => counts.ValueOf(c.Outside))));
             TieTogether(counts, total, cells);
             tables.Add((careType, cells, total));
         }
@@ -112,9 +113,9 @@ public sealed class NationalOverview
         var monthEnds = Enumerable.Range(0, 11).Select(m => new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(m - 10)).ToList();
         var everWaiting = history.Concat(openSince).ToLookup(r => r.RegionCode);
         var monthly = regions.Select((r, i) => monthEnds
-            .Select(end => counts.Count(SharedCells.WaitingAt(r.Code, end), everWaiting[r.Code].Count(w => w.RegisteredAt <= end && (w.ClosedAt is null || w.ClosedAt > end))))
+            .Select(end => counts.Count(CellNames.WaitingAt(r.Code, null, end), everWaiting[r.Code].Count(w => w.RegisteredAt <= end && (w.ClosedAt is null || w.ClosedAt > end))))
             .Append(tables[0].Regions[i].Waiting).ToList()).ToList();
-        var monthlyTotal = Enumerable.Range(0, monthEnds.Count).Select(m => counts.Count(monthly.Sum(cells => counts.ValueOf(cells[m]))))
+        var monthlyTotal = Enumerable.Range(0, monthEnds.Count).Select(m => counts.Count(CellNames.WaitingAt("", null, monthEnds[m]), monthly.Sum(cells => counts.ValueOf(cells[m]))))
             .Append(tables[0].Total.Waiting).ToList();
         for (var m = 0; m < monthEnds.Count; m++)
             counts.Sum(monthlyTotal[m], monthly.Select(cells => cells[m]).ToList());

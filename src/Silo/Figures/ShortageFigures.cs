@@ -128,7 +128,7 @@ public sealed class RegionShortage(MatchingRounds rounds)
 
     /// <summary>
     /// Counts the region's figures into <paramref name="counts"/>, the counts that the national table publishes too under
-    /// their shared names (<see cref="SharedCells"/>); returns the figures, once the cells to hide are known.
+    /// their shared names (<see cref="CellNames"/>); returns the figures, once the cells to hide are known.
     /// </summary>
     public async Task<Func<bool[], ShortageFigures>> CountAsync(SmallCountProtection counts, FiguresReading reading, string regionCode)
     {
@@ -186,13 +186,14 @@ public sealed class RegionShortage(MatchingRounds rounds)
             .Select(r =>
             {
                 var days = r.waiting.Select(w => Math.Max(0, today.DayNumber - w.MeasureStart.DayNumber)).Order().ToList();
-                var bands = ShortageFigures.AgeBands.Select((_, band) => counts.Count(r.waiting.Count(w => AgeBand(w.BirthMonth, today) == band))).ToArray();
-                var total = counts.Count(SharedCells.Waiting(regionCode, r.careType), r.waiting.Count);
+                var bands = ShortageFigures.AgeBands.Select((_, band) => counts.Count(CellNames.Of("age-band", regionCode, $"{r.careType}/{band}"),
+                    r.waiting.Count(w => AgeBand(w.BirthMonth, today) == band))).ToArray();
+                var total = counts.Count(CellNames.Waiting(regionCode, r.careType), r.waiting.Count);
                 counts.Sum(total, bands);
                 int PastNorm(WaitingNorms.Status norm) => r.waiting.Count(w => WaitingNorms.IsPast(norm, w.MeasureStart, today));
-                return (r.careType, bands, total, overFive: counts.Count(PastNorm(WaitingNorms.Status.OverFiveWorkingDays)),
-                    overSix: counts.Count(PastNorm(WaitingNorms.Status.OverSixWeeks)),
-                    overNorm: counts.Count(SharedCells.PastNorm(regionCode, r.careType), PastNorm(WaitingNorms.Status.OverThreeMonths)),
+                return (r.careType, bands, total, overFive: counts.Count(CellNames.Of("past-5-working-days", regionCode, r.careType), PastNorm(WaitingNorms.Status.OverFiveWorkingDays)),
+                    overSix: counts.Count(CellNames.Of("past-6-weeks", regionCode, r.careType), PastNorm(WaitingNorms.Status.OverSixWeeks)),
+                    overNorm: counts.Count(CellNames.PastNorm(regionCode, r.careType), PastNorm(WaitingNorms.Status.OverThreeMonths)),
                     median: days.Count == 0 ? 0 : days[days.Count / 2], r.free);
             }).ToList();
 
@@ -201,7 +202,7 @@ public sealed class RegionShortage(MatchingRounds rounds)
         {
             var end = now.AddDays(-7 * (7 - week));
             var waiting = week == 7 ? open.Count : requests.Count(r => r.RegisteredAt <= end && (r.ClosedAt is null || r.ClosedAt > end));
-            return (weekEnding: DateOnly.FromDateTime(end.UtcDateTime), cell: week == 7 ? counts.Count(SharedCells.Waiting(regionCode, null), waiting) : counts.Count(waiting));
+            return (weekEnding: DateOnly.FromDateTime(end.UtcDateTime), cell: counts.Count(week == 7 ? CellNames.Waiting(regionCode, null) : CellNames.Of("weeks-ago", regionCode, $"{7 - week}"), waiting));
         }).ToList();
         counts.Sum(trend[^1].cell, rows.Select(r => r.total).ToList());
 
@@ -212,14 +213,14 @@ public sealed class RegionShortage(MatchingRounds rounds)
         {
             var end = new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(month - 10);
             var waitingThen = requests.Where(r => WaitingAt(r, end)).ToList();
-            var cells = monthlyCareTypes.Select(c => counts.Count(waitingThen.Count(r => r.CareType == c))).ToList();
-            var total = counts.Count(SharedCells.WaitingAt(regionCode, end), waitingThen.Count);
+            var cells = monthlyCareTypes.Select(c => counts.Count(CellNames.WaitingAt(regionCode, c, end), waitingThen.Count(r => r.CareType == c))).ToList();
+            var total = counts.Count(CellNames.WaitingAt(regionCode, null, end), waitingThen.Count);
             counts.Sum(total, cells);
             return (monthEnding: DateOnly.FromDateTime(end.UtcDateTime).AddDays(-1), cells, total);
         }).ToList();
         // Now is the waiting table itself: the very same cells, so what one hides the other cannot show.
         var totalOf = rows.ToDictionary(r => r.careType, r => r.total);
-        monthly.Add((today, monthlyCareTypes.Select(c => totalOf.TryGetValue(c, out var cell) ? cell : counts.Count(0)).ToList(), trend[^1].cell));
+        monthly.Add((today, monthlyCareTypes.Select(c => totalOf.TryGetValue(c, out var cell) ? cell : counts.Count(CellNames.Waiting(regionCode, c), 0)).ToList(), trend[^1].cell));
 
         // Per municipality: the waiting children add up to the trend's current week, and those past the 3-month norm to the
         // same total as the care types' (published once, tying both tables).
@@ -228,23 +229,25 @@ public sealed class RegionShortage(MatchingRounds rounds)
         var homes = municipalities.Select(m => (id: (Guid?)m.Id, name: m.Name, children: open.Where(r => r.MunicipalityId == m.Id).ToList()))
             .Append((id: null, name: "Gemeente niet vastgelegd", children: open.Where(r => r.MunicipalityId is not { } id || !recorded.Contains(id)).ToList()))
             .Where(h => h.id is not null || h.children.Count > 0)
-            .Select(h => (h.id, h.name, waiting: counts.Count(h.children.Count), over: counts.Count(h.children.Count(OverThreeMonths))))
+            .Select(h => (h.id, h.name, waiting: counts.Count(CellNames.Of("home", regionCode, $"{h.id}"), h.children.Count),
+                over: counts.Count(CellNames.Of("home-past-norm", regionCode, $"{h.id}"), h.children.Count(OverThreeMonths))))
             .ToList();
         counts.Sum(trend[^1].cell, homes.Select(h => h.waiting).ToList());
-        var overTotal = counts.Count(SharedCells.PastNorm(regionCode, null), open.Count(OverThreeMonths));
+        var overTotal = counts.Count(CellNames.PastNorm(regionCode, null), open.Count(OverThreeMonths));
         counts.Sum(overTotal, homes.Select(h => h.over).ToList());
         counts.Sum(overTotal, rows.Select(r => r.overNorm).ToList());
 
         var notPlaced = round?.NotPlaced ?? [];
-        var unplaced = notPlaced.GroupBy(n => n.Reason).ToDictionary(g => g.Key, g => counts.Count(g.Count()));
+        var unplaced = notPlaced.GroupBy(n => n.Reason).ToDictionary(g => g.Key, g => counts.Count(CellNames.Of("unplaced", regionCode, g.Key), g.Count()));
         var unplacedByCareType = notPlaced.GroupBy(n => n.CareType).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => unplaced.Keys.ToDictionary(reason => reason, reason => counts.Count(g.Count(n => n.Reason == reason))));
+            .ToDictionary(g => g.Key, g => unplaced.Keys.ToDictionary(reason => reason,
+                reason => counts.Count(CellNames.Of("unplaced", regionCode, $"{g.Key}/{reason}"), g.Count(n => n.Reason == reason))));
         foreach (var (reason, cell) in unplaced)
             counts.Sum(cell, unplacedByCareType.Values.Select(byReason => byReason[reason]).ToList());
-        var declined = declines.ToDictionary(r => r.Key, r => counts.Count(r.Value));
-        var endedCells = ended.ToDictionary(r => r.Key, r => counts.Count(r.Value));
-        var movedAgainCell = counts.Count(movedAgain);
-        var splitCell = counts.Count(splitFromSiblings);
+        var declined = declines.ToDictionary(r => r.Key, r => counts.Count(CellNames.Of("declined", regionCode, r.Key), r.Value));
+        var endedCells = ended.ToDictionary(r => r.Key, r => counts.Count(CellNames.Of("ended", regionCode, r.Key), r.Value));
+        var movedAgainCell = counts.Count(CellNames.Of("moved-again", regionCode, ""), movedAgain);
+        var splitCell = counts.Count(CellNames.Of("split-from-siblings", regionCode, ""), splitFromSiblings);
 
         return hidden =>
         {

@@ -100,6 +100,29 @@ public sealed class SmallCountProtectionTests
     }
 
     [Fact]
+    public void TheNextDay_ACountHiddenTheDayBeforeToProtectASmallOne_IsHiddenAgain_ThoughAnotherIsNowSmaller()
+    {
+        // Yesterday 3, 9 and 20 of 32: the 3 hidden, and the 9 with it. Today 3, 9 and 8 of 20 (nothing changed but the
+        // 20 became 8): hiding the 8 now would show the 9, and yesterday's 32 minus 20 minus 9 is the 3 again.
+        static (bool[] Hidden, SmallCountProtection Counts) Day(int[] parts, IReadOnlySet<string>? hiddenBefore)
+        {
+            var counts = new SmallCountProtection();
+            var cells = parts.Select((value, i) => counts.Count($"care-type/{i}", value)).ToArray();
+            counts.Sum(counts.Count("total", parts.Sum()), cells);
+            return (counts.Protect(hiddenBefore), counts);
+        }
+
+        var (yesterday, counts) = Day([3, 9, 20], hiddenBefore: null);
+        var hiddenYesterday = counts.HiddenNames(yesterday).ToHashSet();
+        var (today, _) = Day([3, 9, 8], hiddenYesterday);
+        var (todayWithoutMemory, _) = Day([3, 9, 8], hiddenBefore: null);
+
+        Assert.Equal(["care-type/0", "care-type/1"], hiddenYesterday.Order(StringComparer.Ordinal));
+        Assert.Equal([true, true, false, false], today);
+        Assert.Equal([true, false, true, false], todayWithoutMemory);
+    }
+
+    [Fact]
     public void RandomTablesWithRowAndColumnTotals_NeverGiveASmallCountAway()
     {
         var random = new Random(20261124);

@@ -31,7 +31,11 @@ public sealed class SmallCountProtection
     /// </summary>
     public int Count(string name, int value)
     {
-        if (!_named.TryGetValue(name, out var cell)) return _named[name] = Count(value);
+        if (!_named.TryGetValue(name, out var cell))
+        {
+            _names = null;
+            return _named[name] = Count(value);
+        }
         if (_values[cell] != value)
             throw new InvalidOperationException($"'{name}' is counted as {_values[cell]} and as {value}: the tables do not stand on one moment.");
         return cell;
@@ -48,6 +52,13 @@ public sealed class SmallCountProtection
     }
 
     public int ValueOf(int cell) => _values[cell];
+
+    /// <summary>The cell's name, if it was counted under one.</summary>
+    public string? NameOf(int cell) => (_names ??= _named.ToDictionary(named => named.Value, named => named.Key)).GetValueOrDefault(cell);
+    private Dictionary<int, string>? _names;
+
+    /// <summary>Every named cell, by name.</summary>
+    public IReadOnlyDictionary<string, int> Named => _named;
 
     public static bool IsSmall(int value) => value is > 0 and < Threshold;
 
@@ -68,9 +79,6 @@ public sealed class SmallCountProtection
         return hidden;
     }
 
-    /// <summary>The names of the hidden cells that have one: what tomorrow's <see cref="Protect"/> gets as hidden before.</summary>
-    public IReadOnlyList<string> HiddenNames(bool[] hidden) =>
-        _named.Where(named => hidden[named.Value]).Select(named => named.Key).Order(StringComparer.Ordinal).ToList();
 
     private bool HideOneMore(bool[] hidden)
     {

@@ -27,8 +27,26 @@ public static class CellNames
     /// <param name="careType">null: all care types</param>
     public static string WaitingAt(string regionCode, string? careType, DateTimeOffset monthEnd) => Of("waiting-at", regionCode, $"{careType}/{monthEnd:yyyy-MM-dd}");
 
+    /// <summary>The month end a <see cref="WaitingAt"/> count stands on (yyyy-MM-dd, the first day of the next month), or null for any other count.</summary>
+    public static string? MonthEndOf(string name) => name.StartsWith("waiting-at/", StringComparison.Ordinal) ? name[(name.LastIndexOf('/') + 1)..] : null;
+
+    /// <summary>The region and care type ("" for all) of a <see cref="WaitingAt"/> count.</summary>
+    public static (string RegionCode, string CareType) RegionAndCareTypeOf(string waitingAt) =>
+        waitingAt.Split('/') is [_, var regionCode, var careType, _] ? (regionCode, careType) : ("", "");
+
     /// <summary>Any other count: what it counts (a table's column), of which region ("" for the country), and for what.</summary>
     public static string Of(string what, string regionCode, string key) => $"{what}/{regionCode}/{key}";
+}
+
+/// <summary>
+/// What earlier days' publications leave for today's. <paramref name="HiddenBefore"/>: the names of the cells the last one
+/// hid, chosen first where another count must be hidden. <paramref name="MonthEnds"/>: each past month end's counts as
+/// they were first published (by <see cref="CellNames.MonthEndOf"/>, then by name; hidden ones with value 0), published
+/// again as they were: a child's record edited today (its care type) must not change what was shown of a month gone by.
+/// </summary>
+public sealed record FiguresMemory(IReadOnlySet<string> HiddenBefore, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ProtectedCount>> MonthEnds)
+{
+    public static readonly FiguresMemory None = new(new HashSet<string>(), new Dictionary<string, IReadOnlyDictionary<string, ProtectedCount>>());
 }
 
 /// <summary>
@@ -36,30 +54,47 @@ public static class CellNames
 /// national tables. A region's waiting children per care type, those past the norm and those waiting at each month's
 /// end are on its own page and in the national table; protected apart, each could show a count the other hides, or the
 /// national column totals could give away what a region's page hides. So they are read in one transaction at one moment,
-/// counted once each, and one protection decides for all.
+/// counted once each, and one protection decides for all. A past month end already published is published as it was
+/// (<see cref="FiguresMemory.MonthEnds"/>): its counts are sums of their own, tied to nothing of today's, so the frozen
+/// cells and today's protection of the rest stand side by side.
 /// </summary>
-public sealed class FiguresPublication(Database database, RegionShortage shortage, NationalOverview overview, TimeProvider clock)
+public sealed class FiguresPublication(Database database, TimeProvider clock)
 {
-    /// <param name="HiddenCells">the names of the cells hidden (<see cref="CellNames"/>): tomorrow's hidden before</param>
+    /// <param name="HiddenCells">the names of the cells hidden: tomorrow's <see cref="FiguresMemory.HiddenBefore"/></param>
+    /// <param name="MonthEnds">every past month end's counts as published today (to freeze the ones published for the first time)</param>
     public sealed record Figures(DateTimeOffset ComputedAt, IReadOnlyList<ShortageFigures> Regions, IReadOnlyList<NationalFigures> National,
-        IReadOnlyList<string> HiddenCells);
+        IReadOnlyList<string> HiddenCells, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ProtectedCount>> MonthEnds);
 
-    /// <param name="hiddenBefore">the cells the last publication hid, chosen first where more must be hidden</param>
-    public async Task<Figures> ComputeAsync(IReadOnlySet<string>? hiddenBefore = null)
+    /// <param name="at">the moment the figures stand on (default now)</param>
+    public async Task<Figures> ComputeAsync(FiguresMemory? memory = null, DateTimeOffset? at = null)
     {
-        var now = clock.GetUtcNow();
+        memory ??= FiguresMemory.None;
+        var now = at ?? clock.GetUtcNow();
         var counts = new SmallCountProtection();
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginReadAsync(connection);
         var reading = new FiguresReading(connection, transaction, now);
-        var national = await overview.CountAsync(counts, reading);
+        var national = await NationalOverview.CountAsync(counts, reading);
         var regionCodes = await connection.QueryAsync<string>("SELECT code FROM regions ORDER BY code", transaction: transaction);
-        var regions = new List<Func<bool[], ShortageFigures>>();
+        var regions = new List<Func<Func<int, ProtectedCount>, ShortageFigures>>();
+        var frozenCareTypes = memory.MonthEnds.Values.SelectMany(cells => cells.Keys).Select(CellNames.RegionAndCareTypeOf)
+            .Where(cell => cell.CareType.Length > 0).Distinct().ToLookup(cell => cell.RegionCode, cell => cell.CareType);
         foreach (var regionCode in regionCodes)
-            regions.Add(await shortage.CountAsync(counts, reading, regionCode));
+            regions.Add(await RegionShortage.CountAsync(counts, reading, regionCode, frozenCareTypes[regionCode]));
         await transaction.CommitAsync();
 
-        var hidden = counts.Protect(hiddenBefore);
-        return new Figures(now, regions.Select(region => region(hidden)).ToList(), national(hidden), counts.HiddenNames(hidden));
+        var hidden = counts.Protect(memory.HiddenBefore);
+        ProtectedCount Shown(int cell)
+        {
+            if (counts.NameOf(cell) is { } name && CellNames.MonthEndOf(name) is { } monthEnd && memory.MonthEnds.TryGetValue(monthEnd, out var frozen))
+                return frozen.GetValueOrDefault(name, new ProtectedCount(0, false));
+            return new ProtectedCount(counts.ValueOf(cell), hidden[cell]);
+        }
+        var published = counts.Named.ToDictionary(named => named.Key, named => Shown(named.Value));
+        var monthEnds = published.Where(cell => CellNames.MonthEndOf(cell.Key) is not null).GroupBy(cell => CellNames.MonthEndOf(cell.Key)!)
+            .ToDictionary(month => month.Key, month => (IReadOnlyDictionary<string, ProtectedCount>)month.ToDictionary(
+                cell => cell.Key, cell => cell.Value.Hidden ? new ProtectedCount(0, true) : cell.Value));
+        return new Figures(now, regions.Select(region => region(Shown)).ToList(), national(Shown),
+            published.Where(cell => cell.Value.Hidden).Select(cell => cell.Key).Order(StringComparer.Ordinal).ToList(), monthEnds);
     }
 }

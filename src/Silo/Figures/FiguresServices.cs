@@ -13,8 +13,6 @@ public static class FiguresServices
     {
         services.AddSingleton(provider => FiguresOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton<HeavyLane>();
-        services.AddSingleton<RegionShortage>();
-        services.AddSingleton<NationalOverview>();
         services.AddSingleton<NationalRematch>();
         services.AddSingleton<WhatIfInputs>();
         services.AddSingleton<WhatIfRuns>();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapper;
@@ -55,30 +56,31 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
 
     private async Task<Stored> TodaysAsync(string scope, string regionCode, string careType)
     {
-        var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow();
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
         if (await FindAsync(day, scope, regionCode, careType) is { } stored) return stored;
-        var computing = _computing.GetOrAdd(day, _ => new Lazy<Task>(() => ComputeAndStoreAsync(day, scope, regionCode, careType)));
+        var computing = _computing.GetOrAdd(day, _ => new Lazy<Task>(() => ComputeAndStoreAsync(now, scope, regionCode, careType)));
         try
         {
             await computing.Value;
         }
         finally
         {
-            _computing.TryRemove(new KeyValuePair<DateOnly, Lazy<Task>>(day, computing));
+            // A failed computation is not tried again by every request at once: the next one after a minute tries.
+            if (computing.Value.IsCompletedSuccessfully) _computing.TryRemove(new KeyValuePair<DateOnly, Lazy<Task>>(day, computing));
+            else _ = Task.Delay(TimeSpan.FromMinutes(1), clock).ContinueWith(_ => _computing.TryRemove(new KeyValuePair<DateOnly, Lazy<Task>>(day, computing)), TaskScheduler.Default);
         }
         // Another node may have stored the day's snapshot first: its row is the one everybody publishes.
         return await FindAsync(day, scope, regionCode, careType)
             ?? throw new InvalidOperationException($"The {scope} snapshot of {day:yyyy-MM-dd} was stored but cannot be read back.");
     }
 
-    private async Task ComputeAndStoreAsync(DateOnly day, string scope, string regionCode, string careType)
+    private async Task ComputeAndStoreAsync(DateTimeOffset now, string scope, string regionCode, string careType)
     {
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
         if (await FindAsync(day, scope, regionCode, careType) is not null) return;
         await using var connection = await database.OpenAsync();
-        // The names of the cells the last publication hid (no values): where more must be hidden, chosen first.
-        var hiddenBefore = await connection.QueryFirstOrDefaultAsync<string>(
-            "SELECT names FROM figures_hidden_cells WHERE day < @day ORDER BY day DESC LIMIT 1", new { day });
-        var figures = await publication.ComputeAsync(hiddenBefore is null ? null : JsonSerializer.Deserialize<HashSet<string>>(hiddenBefore, Json));
+        var figures = await publication.ComputeAsync(await MemoryAsync(connection, day), now);
         Interlocked.Increment(ref _computations);
         var rows = figures.Regions.Select(region => (RegionScope, region.RegionCode, CareType: "", Body: (object)region.Published()))
             .Concat(figures.National.Select(table => (NationalScope, RegionCode: "", CareType: table.CareType ?? "", Body: (object)table.Published())));
@@ -94,8 +96,28 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
             INSERT INTO figures_hidden_cells (day, computed_at, names) VALUES (@day, @computedAt, @names)
             ON CONFLICT (day) DO NOTHING
             """, new { day, computedAt = figures.ComputedAt, names = JsonSerializer.Serialize(figures.HiddenCells, Json) }, transaction);
+        // A month end is frozen as first published; later days publish it from here (the ones already frozen conflict).
+        foreach (var (monthEnd, cells) in figures.MonthEnds)
+            await connection.ExecuteAsync("""
+                INSERT INTO figures_month_ends (month_end, frozen_at, cells) VALUES (@monthEnd, @computedAt, @cells)
+                ON CONFLICT (month_end) DO NOTHING
+                """, new { monthEnd, computedAt = figures.ComputedAt, cells = JsonSerializer.Serialize(cells, Json) }, transaction);
         await transaction.CommitAsync();
     }
+
+    /// <summary>The names of the cells the last publication before <paramref name="day"/> hid, and the month ends frozen.</summary>
+    private static async Task<FiguresMemory> MemoryAsync(DbConnection connection, DateOnly day)
+    {
+        var hiddenBefore = await connection.QueryFirstOrDefaultAsync<string>(
+            "SELECT names FROM figures_hidden_cells WHERE day < @day ORDER BY day DESC LIMIT 1", new { day });
+        var monthEnds = await connection.QueryAsync<(string MonthEnd, string Cells)>("SELECT month_end, cells FROM figures_month_ends WHERE month_end >= @since",
+            new { since = MonthEndsSince(day) });
+        return new FiguresMemory(hiddenBefore is null ? new HashSet<string>() : JsonSerializer.Deserialize<HashSet<string>>(hiddenBefore, Json)!,
+            monthEnds.ToDictionary(m => m.MonthEnd, m => (IReadOnlyDictionary<string, ProtectedCount>)JsonSerializer.Deserialize<Dictionary<string, ProtectedCount>>(m.Cells, Json)!));
+    }
+
+    /// <summary>The earliest month end a trend of <paramref name="day"/> shows (yyyy-MM-dd), 11 months back.</summary>
+    private static string MonthEndsSince(DateOnly day) => new DateOnly(day.Year, day.Month, 1).AddMonths(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<Stored?> FindAsync(DateOnly day, string scope, string regionCode, string careType)
     {

@@ -36,7 +36,7 @@ public sealed class NationalFigures
 }
 
 /// <summary>Counts the <see cref="NationalFigures"/>: every region's open requests, free places and placements, protected with the regions' own pages.</summary>
-public sealed class NationalOverview
+public static class NationalOverview
 {
     private sealed class RegionFacts
     {
@@ -68,7 +68,7 @@ public sealed class NationalOverview
     /// counts (<see cref="CellNames"/>), so a count hidden anywhere must not follow from the others. Returns the tables,
     /// once the cells to hide are known.
     /// </summary>
-    public async Task<Func<bool[], IReadOnlyList<NationalFigures>>> CountAsync(SmallCountProtection counts, FiguresReading reading)
+    public static async Task<Func<Func<int, ProtectedCount>, IReadOnlyList<NationalFigures>>> CountAsync(SmallCountProtection counts, FiguresReading reading)
     {
         var (connection, transaction, now) = reading;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -92,7 +92,10 @@ public sealed class NationalOverview
             GROUP BY p.region_code, o.care_type
             """, new { yearAgo = today.AddYears(-1) }, transaction)).ToList();
 
-        string?[] careTypes = [null, .. CareTypes.All.Order(StringComparer.Ordinal)];
+        // Every care type of the vocabulary, and any other a row still has (one since retired): the table of all care
+        // types is their sum, so none may be left out.
+        string?[] careTypes = [null, .. CareTypes.All.Concat(waiting.Select(w => w.CareType)).Concat(outside.Select(o => o.CareType))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         var tables = new List<(string? CareType, List<Cells> Regions, Cells Total)>();
         foreach (var careType in careTypes)
         {
@@ -125,20 +128,19 @@ public sealed class NationalOverview
             TieTogether(counts, tables[0].Regions[i], perType.Select(t => t.Regions[i]).ToList());
         TieTogether(counts, tables[0].Total, perType.Select(t => t.Total).ToList());
 
-        return hidden => tables.Select(table =>
+        return shown => tables.Select(table =>
         {
-            ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
             var free = offerings.Where(o => table.CareType is null || o.CareType == table.CareType)
                 .GroupBy(o => o.LocationRegion).ToDictionary(g => g.Key, g => g.Sum(o => Math.Max(0, o.FreeUnits)));
             var all = table.CareType is null;
             return new NationalFigures
             {
                 CareType = table.CareType,
-                Regions = regions.Select((r, i) => new NationalFigures.RegionRow(r.Code, r.Name, r.Lat, r.Lon, Shown(table.Regions[i].Waiting),
-                    Shown(table.Regions[i].Over), free.GetValueOrDefault(r.Code), Shown(table.Regions[i].Outside),
-                    all ? monthly[i].Select(Shown).ToList() : null)).ToList(),
-                Total = new NationalFigures.RegionRow("", "Nederland", 0, 0, Shown(table.Total.Waiting), Shown(table.Total.Over), free.Values.Sum(),
-                    Shown(table.Total.Outside), all ? monthlyTotal.Select(Shown).ToList() : null),
+                Regions = regions.Select((r, i) => new NationalFigures.RegionRow(r.Code, r.Name, r.Lat, r.Lon, shown(table.Regions[i].Waiting),
+                    shown(table.Regions[i].Over), free.GetValueOrDefault(r.Code), shown(table.Regions[i].Outside),
+                    all ? monthly[i].Select(shown).ToList() : null)).ToList(),
+                Total = new NationalFigures.RegionRow("", "Nederland", 0, 0, shown(table.Total.Waiting), shown(table.Total.Over), free.Values.Sum(),
+                    shown(table.Total.Outside), all ? monthlyTotal.Select(shown).ToList() : null),
                 MonthEndings = all ? [.. monthEnds.Select(end => DateOnly.FromDateTime(end.UtcDateTime).AddDays(-1)), today] : null,
             };
         }).ToList();

@@ -95,7 +95,7 @@ public sealed class ShortageFigures
 /// to be protected in one go with the other regions' and the national tables (<see cref="FiguresPublication"/>), so that
 /// what one table hides no other table on the page, in its downloads or on the national page gives away.
 /// </summary>
-public sealed class RegionShortage(MatchingRounds rounds)
+public static class RegionShortage
 {
     private sealed class WaitingRow
     {
@@ -128,12 +128,14 @@ public sealed class RegionShortage(MatchingRounds rounds)
 
     /// <summary>
     /// Counts the region's figures into <paramref name="counts"/>, the counts that the national table publishes too under
-    /// their shared names (<see cref="CellNames"/>); returns the figures, once the cells to hide are known.
+    /// their shared names (<see cref="CellNames"/>); returns the figures, given how each cell is published.
     /// </summary>
-    public async Task<Func<bool[], ShortageFigures>> CountAsync(SmallCountProtection counts, FiguresReading reading, string regionCode)
+    /// <param name="frozenCareTypes">the care types of the region's month ends published before</param>
+    public static async Task<Func<Func<int, ProtectedCount>, ShortageFigures>> CountAsync(SmallCountProtection counts, FiguresReading reading, string regionCode,
+        IEnumerable<string> frozenCareTypes)
     {
-        var round = await rounds.LatestAsync(regionCode);
         var (connection, transaction, now) = reading;
+        var round = await MatchingRounds.LatestAsync(connection, transaction, regionCode);
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var trendStart = now.AddYears(-1);
         // The free units of every offering the region may use under its policy, as the desk's availability lists them.
@@ -208,7 +210,10 @@ public sealed class RegionShortage(MatchingRounds rounds)
 
         // Month ends of the last 12 months, the last one now: its care types' cells add up to the month's total.
         static bool WaitingAt(WaitingRow r, DateTimeOffset at) => r.RegisteredAt <= at && (r.ClosedAt is null || r.ClosedAt > at);
-        var monthlyCareTypes = requests.Where(r => r.Status == "open" || r.ClosedAt >= trendStart).Select(r => r.CareType).Distinct().Order(StringComparer.Ordinal).ToList();
+        // The care types anyone waited for in that time, and those of the month ends published before (frozen): a care type
+        // no child waits for any more since an edit keeps its column while its months are shown.
+        var monthlyCareTypes = requests.Where(r => r.Status == "open" || r.ClosedAt >= trendStart).Select(r => r.CareType).Concat(frozenCareTypes)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
         var monthly = Enumerable.Range(0, 11).Select(month =>
         {
             var end = new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(month - 10);
@@ -249,30 +254,26 @@ public sealed class RegionShortage(MatchingRounds rounds)
         var movedAgainCell = counts.Count(CellNames.Of("moved-again", regionCode, ""), movedAgain);
         var splitCell = counts.Count(CellNames.Of("split-from-siblings", regionCode, ""), splitFromSiblings);
 
-        return hidden =>
+        return shown => new ShortageFigures
         {
-            ProtectedCount Shown(int cell) => new(counts.ValueOf(cell), hidden[cell]);
-            return new ShortageFigures
-            {
-                RegionCode = regionCode,
-                RegionName = regionName,
-                ByCareType = rows.Select(r => new ShortageFigures.CareTypeRow(r.careType, r.bands.Select(Shown).ToArray(), Shown(r.total), Shown(r.overFive), Shown(r.overSix),
-                    Shown(r.overNorm), r.median, r.free)).ToList(),
-                ByMunicipality = homes.Select(h => new ShortageFigures.MunicipalityRow(h.id, h.name, Shown(h.waiting), Shown(h.over))).ToList(),
-                WaitingTotal = Shown(trend[^1].cell),
-                OverThreeMonthsTotal = Shown(overTotal),
-                MonthlyCareTypes = monthlyCareTypes,
-                MonthlyTrend = monthly.Select(m => new ShortageFigures.MonthPoint(m.monthEnding, m.cells.Select(Shown).ToList(), Shown(m.total))).ToList(),
-                UnplacedReasonsByCareType = unplacedByCareType.ToDictionary(c => c.Key,
-                    c => (IReadOnlyDictionary<string, ProtectedCount>)c.Value.ToDictionary(r => r.Key, r => Shown(r.Value))),
-                UnplacedReasons = unplaced.ToDictionary(r => r.Key, r => Shown(r.Value)),
-                LatestRound = round?.CreatedAt,
-                DeclineReasons = declined.ToDictionary(r => r.Key, r => Shown(r.Value)),
-                Trend = trend.Select(t => new ShortageFigures.WeekPoint(t.weekEnding, Shown(t.cell))).ToList(),
-                EndedPlacements = endedCells.ToDictionary(r => r.Key, r => Shown(r.Value)),
-                ChildrenMovedAgain = Shown(movedAgainCell),
-                ChildrenSplitFromSiblings = Shown(splitCell),
-            };
+            RegionCode = regionCode,
+            RegionName = regionName,
+            ByCareType = rows.Select(r => new ShortageFigures.CareTypeRow(r.careType, r.bands.Select(shown).ToArray(), shown(r.total), shown(r.overFive), shown(r.overSix),
+                shown(r.overNorm), r.median, r.free)).ToList(),
+            ByMunicipality = homes.Select(h => new ShortageFigures.MunicipalityRow(h.id, h.name, shown(h.waiting), shown(h.over))).ToList(),
+            WaitingTotal = shown(trend[^1].cell),
+            OverThreeMonthsTotal = shown(overTotal),
+            MonthlyCareTypes = monthlyCareTypes,
+            MonthlyTrend = monthly.Select(m => new ShortageFigures.MonthPoint(m.monthEnding, m.cells.Select(shown).ToList(), shown(m.total))).ToList(),
+            UnplacedReasonsByCareType = unplacedByCareType.ToDictionary(c => c.Key,
+                c => (IReadOnlyDictionary<string, ProtectedCount>)c.Value.ToDictionary(r => r.Key, r => shown(r.Value))),
+            UnplacedReasons = unplaced.ToDictionary(r => r.Key, r => shown(r.Value)),
+            LatestRound = round?.CreatedAt,
+            DeclineReasons = declined.ToDictionary(r => r.Key, r => shown(r.Value)),
+            Trend = trend.Select(t => new ShortageFigures.WeekPoint(t.weekEnding, shown(t.cell))).ToList(),
+            EndedPlacements = endedCells.ToDictionary(r => r.Key, r => shown(r.Value)),
+            ChildrenMovedAgain = shown(movedAgainCell),
+            ChildrenSplitFromSiblings = shown(splitCell),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Matchmaker.Silo.Data;
@@ -53,8 +54,14 @@ public sealed class MatchingRounds(Database database)
     public async Task<Round?> LatestAsync(string regionCode, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        return await LatestAsync(connection, null, regionCode);
+    }
+
+    /// <summary>The region's most recent round, read in the caller's transaction.</summary>
+    public static async Task<Round?> LatestAsync(DbConnection connection, DbTransaction? transaction, string regionCode)
+    {
         var json = await connection.QueryFirstOrDefaultAsync<string>(
-            "SELECT result FROM matching_rounds WHERE region_code = @regionCode ORDER BY created_at DESC, id LIMIT 1", new { regionCode });
+            "SELECT result FROM matching_rounds WHERE region_code = @regionCode ORDER BY created_at DESC, id LIMIT 1", new { regionCode }, transaction);
         return json is null ? null : JsonSerializer.Deserialize<Round>(json, Journal.EventJson);
     }
 

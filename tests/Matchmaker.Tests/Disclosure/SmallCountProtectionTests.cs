@@ -113,7 +113,7 @@ public sealed class SmallCountProtectionTests
         }
 
         var (yesterday, counts) = Day([3, 9, 20], hiddenBefore: null);
-        var hiddenYesterday = counts.HiddenNames(yesterday).ToHashSet();
+        var hiddenYesterday = counts.Named.Where(named => yesterday[named.Value]).Select(named => named.Key).ToHashSet();
         var (today, _) = Day([3, 9, 8], hiddenYesterday);
         var (todayWithoutMemory, _) = Day([3, 9, 8], hiddenBefore: null);
 

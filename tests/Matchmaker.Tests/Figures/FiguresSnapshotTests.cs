@@ -74,8 +74,10 @@ public sealed partial class FiguresSnapshotTests
     {
         await using var scenario = await RetentionScenario.StartAsync(provider);
         var (database, clock) = (scenario.Db.Database, scenario.Clock);
-        FiguresSnapshots Node() => new(database, scenario.Publication(), clock);
-        var (one, two) = (Node(), Node());
+        // Each node on its own clock, a second apart: rows of two computations mixed in one day would show two moments.
+        var clockTwo = new SetClock(clock.Now.AddSeconds(1));
+        var (one, two) = (new FiguresSnapshots(database, new FiguresPublication(database, clock), clock),
+            new FiguresSnapshots(database, new FiguresPublication(database, clockTwo), clockTwo));
         var today = DateOnly.FromDateTime(clock.Now.UtcDateTime);
 
         var atOnce = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? one : two).ShortageAsync(Region)));

@@ -149,7 +149,7 @@ public sealed class RetentionScenario : IAsyncDisposable
         System.Text.Json.JsonSerializer.Serialize((await Publication().ComputeAsync()).Regions.Single(figures => figures.RegionCode == region));
 
     /// <summary>The figures of every region and the national tables, computed now from this scenario's database and clock.</summary>
-    public FiguresPublication Publication() => new(Db.Database, new RegionShortage(new MatchingRounds(Db.Database)), new NationalOverview(), Clock);
+    public FiguresPublication Publication() => new(Db.Database, Clock);
 
     public ValueTask DisposeAsync() => Db.DisposeAsync();
 }

@@ -8,3 +8,13 @@ CREATE TABLE figures_hidden_cells (
     computed_at timestamptz NOT NULL,
     names       text NOT NULL
 );
+
+-- Each past month end's counts as first published (the first day its month was over): every later day publishes them
+-- from here, because a child's record edited today (its care type) would otherwise change what was shown of a month
+-- gone by, and two days' pages read together would show the edit and what each hides. cells: JSON, by cell name, the
+-- published count (a hidden one with value 0). month_end: yyyy-MM-dd, the first day of the month after.
+CREATE TABLE figures_month_ends (
+    month_end   text PRIMARY KEY,
+    frozen_at   timestamptz NOT NULL,
+    cells       text NOT NULL
+);

@@ -114,6 +114,25 @@ public sealed partial class FiguresSnapshotTests
         Assert.All(hidden, count => Assert.Equal(0, (int)count["value"]!));
     }
 
+    // A care type retired from the vocabulary while children still wait for it: the table of all care types is the sum of
+    // the tables per care type, so the retired one has its own (not offered on the page), and no page fails.
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AChildWaitingForACareTypeNoLongerInTheVocabulary_IsCountedEverywhere_AndNoPageFails(string provider)
+    {
+        await using var scenario = await RetentionScenario.StartAsync(provider);
+        var child = await scenario.Db.ScalarAsync<Guid>("SELECT id FROM requests WHERE region_code = @Region AND status = 'open' ORDER BY id LIMIT 1", new { Region });
+        await scenario.Db.ExecuteAsync("UPDATE requests SET care_type = 'retired-type' WHERE id = @child AND region_code = @Region", new { child, Region });
+        var waiting = await scenario.Db.ScalarAsync<long>("SELECT count(*) FROM requests WHERE status = 'open'");
+
+        var figures = await scenario.Publication().ComputeAsync();
+
+        var all = figures.National.Single(table => table.CareType is null);
+        Assert.Equal(waiting, all.Total.Waiting.Value);
+        Assert.Equal(all.Total.Waiting.Value, figures.National.Where(table => table.CareType is not null).Sum(table => table.Total.Waiting.Value));
+        Assert.Contains(figures.National, table => table.CareType == "retired-type");
+        Assert.Contains(figures.Regions.Single(r => r.RegionCode == Region).ByCareType, row => row.CareType == "retired-type");
+    }
+
     private static string Json<T>(FiguresSnapshot<T> snapshot) => JsonSerializer.Serialize(snapshot);
 
     /// <summary>Every protected count in a stored body (an object with value and hidden).</summary>

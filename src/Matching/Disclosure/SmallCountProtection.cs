@@ -100,13 +100,20 @@ public sealed class SmallCountProtection
     }
 
     /// <summary>
-    /// The cell whose hiding loses least: one hidden the day before, then the smallest non-zero count, then a zero (a
-    /// hidden zero adds nothing to what the hidden cells of a sum add up to).
+    /// The cell whose hiding loses least: one hidden the day before (if not much larger than the smallest), then the
+    /// smallest non-zero count, then a zero (a hidden zero adds nothing to what the hidden cells of a sum add up to).
     /// </summary>
     private int? Cheapest(IEnumerable<int> cells) => InOrderOfCost(cells).Cast<int?>().FirstOrDefault();
 
-    private IOrderedEnumerable<int> InOrderOfCost(IEnumerable<int> cells) =>
-        cells.OrderBy(c => _values[c] == 0).ThenBy(c => !_hiddenBefore[c]).ThenBy(c => _values[c]).ThenBy(c => c);
+    private IOrderedEnumerable<int> InOrderOfCost(IEnumerable<int> cells)
+    {
+        var candidates = cells.ToList();
+        // The day before's cell comes first only where it costs about as little as the cheapest: else a large count hidden
+        // once would stay hidden for good, in place of a small one.
+        var cheapest = candidates.Where(c => _values[c] > 0).Select(c => _values[c]).DefaultIfEmpty(0).Min();
+        var affordable = Math.Max(2 * cheapest, cheapest + 10);
+        return candidates.OrderBy(c => _values[c] == 0).ThenBy(c => !(_hiddenBefore[c] && _values[c] <= affordable)).ThenBy(c => _values[c]).ThenBy(c => c);
+    }
 
     /// <summary>
     /// The visible cell to hide so that <paramref name="cell"/> is no longer determined: searching outwards through the

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Dapper;
 using Matchmaker.Matching.Disclosure;
@@ -25,14 +26,29 @@ public static class CellNames
 
     /// <param name="regionCode">"" for the country</param>
     /// <param name="careType">null: all care types</param>
-    public static string WaitingAt(string regionCode, string? careType, DateTimeOffset monthEnd) => Of("waiting-at", regionCode, $"{careType}/{monthEnd:yyyy-MM-dd}");
+    public static string WaitingAt(string regionCode, string? careType, DateTimeOffset monthEnd) =>
+        WaitingAt(regionCode, careType, monthEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    /// <param name="monthEnd">yyyy-MM-dd, the first day of the month after</param>
+    public static string WaitingAt(string regionCode, string? careType, string monthEnd) => Of("waiting-at", regionCode, $"{careType}/{monthEnd}");
 
     /// <summary>The month end a <see cref="WaitingAt"/> count stands on (yyyy-MM-dd, the first day of the next month), or null for any other count.</summary>
     public static string? MonthEndOf(string name) => name.StartsWith("waiting-at/", StringComparison.Ordinal) ? name[(name.LastIndexOf('/') + 1)..] : null;
 
     /// <summary>The region and care type ("" for all) of a <see cref="WaitingAt"/> count.</summary>
-    public static (string RegionCode, string CareType) RegionAndCareTypeOf(string waitingAt) =>
-        waitingAt.Split('/') is [_, var regionCode, var careType, _] ? (regionCode, careType) : ("", "");
+    public static (string RegionCode, string CareType) RegionAndCareTypeOf(string waitingAt)
+    {
+        var (regionStart, dateStart) = (waitingAt.IndexOf('/') + 1, waitingAt.LastIndexOf('/'));
+        var careTypeStart = waitingAt.IndexOf('/', regionStart) + 1;
+        return (waitingAt[regionStart..(careTypeStart - 1)], waitingAt[careTypeStart..dateStart]);
+    }
+
+    /// <summary>The count today that a <see cref="WaitingAt"/> count is of at its month end (the region's, or the country's, waiting children).</summary>
+    public static string NowOf(string waitingAt)
+    {
+        var (regionCode, careType) = RegionAndCareTypeOf(waitingAt);
+        return Waiting(regionCode, careType.Length == 0 ? null : careType);
+    }
 
     /// <summary>Any other count: what it counts (a table's column), of which region ("" for the country), and for what.</summary>
     public static string Of(string what, string regionCode, string key) => $"{what}/{regionCode}/{key}";
@@ -69,26 +85,33 @@ public sealed class FiguresPublication(Database database, TimeProvider clock)
     public async Task<Figures> ComputeAsync(FiguresMemory? memory = null, DateTimeOffset? at = null)
     {
         memory ??= FiguresMemory.None;
-        var now = at ?? clock.GetUtcNow();
         var counts = new SmallCountProtection();
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginReadAsync(connection);
+        var regionCodes = (await connection.QueryAsync<string>("SELECT code FROM regions ORDER BY code", transaction: transaction)).ToList();
+        // The moment the figures stand on: after the transaction's first read, which fixed what it sees.
+        var now = at ?? clock.GetUtcNow();
         var reading = new FiguresReading(connection, transaction, now);
         var national = await NationalOverview.CountAsync(counts, reading);
-        var regionCodes = await connection.QueryAsync<string>("SELECT code FROM regions ORDER BY code", transaction: transaction);
-        var regions = new List<Func<Func<int, ProtectedCount>, ShortageFigures>>();
         var frozenCareTypes = memory.MonthEnds.Values.SelectMany(cells => cells.Keys).Select(CellNames.RegionAndCareTypeOf)
             .Where(cell => cell.CareType.Length > 0).Distinct().ToLookup(cell => cell.RegionCode, cell => cell.CareType);
+        var regions = new List<Func<Func<int, ProtectedCount>, ShortageFigures>>();
         foreach (var regionCode in regionCodes)
             regions.Add(await RegionShortage.CountAsync(counts, reading, regionCode, frozenCareTypes[regionCode]));
         await transaction.CommitAsync();
-
         var hidden = counts.Protect(memory.HiddenBefore);
+        // Again, the month end that has just passed choosing as today did (its counts are tied to nothing of today's, so
+        // the rest comes out the same).
+        hidden = counts.Protect(TwinsOfTodaysHidden(counts, hidden, memory, now));
         ProtectedCount Shown(int cell)
         {
-            if (counts.NameOf(cell) is { } name && CellNames.MonthEndOf(name) is { } monthEnd && memory.MonthEnds.TryGetValue(monthEnd, out var frozen))
-                return frozen.GetValueOrDefault(name, new ProtectedCount(0, false));
-            return new ProtectedCount(counts.ValueOf(cell), hidden[cell]);
+            if (counts.NameOf(cell) is not { } name || CellNames.MonthEndOf(name) is not { } monthEnd || !memory.MonthEnds.TryGetValue(monthEnd, out var frozen))
+                return new ProtectedCount(counts.ValueOf(cell), hidden[cell]);
+            if (frozen.TryGetValue(name, out var count)) return count;
+            // Not in the month end as frozen: a care type nobody waited for then (0), or a region that was not yet there
+            // (never published: hidden).
+            var (regionCode, _) = CellNames.RegionAndCareTypeOf(name);
+            return frozen.ContainsKey(CellNames.WaitingAt(regionCode, null, monthEnd)) ? new ProtectedCount(0, false) : new ProtectedCount(0, true);
         }
         var published = counts.Named.ToDictionary(named => named.Key, named => Shown(named.Value));
         var monthEnds = published.Where(cell => CellNames.MonthEndOf(cell.Key) is not null).GroupBy(cell => CellNames.MonthEndOf(cell.Key)!)
@@ -96,5 +119,22 @@ public sealed class FiguresPublication(Database database, TimeProvider clock)
                 cell => cell.Key, cell => cell.Value.Hidden ? new ProtectedCount(0, true) : cell.Value));
         return new Figures(now, regions.Select(region => region(Shown)).ToList(), national(Shown),
             published.Where(cell => cell.Value.Hidden).Select(cell => cell.Key).Order(StringComparer.Ordinal).ToList(), monthEnds);
+    }
+
+    /// <summary>
+    /// The month end that has just passed, when it is first published (the 1st, or the first day after it that anyone asks),
+    /// counts almost the same children as today (at 00:05 on the 1st, the same but for five minutes), but its counts are
+    /// sums of their own and protected apart from today's: where one of them must hide another count beside a small one,
+    /// it chooses first the one whose today's count is hidden (its twin), so both pages hide alike where they can.
+    /// </summary>
+    private static IReadOnlySet<string> TwinsOfTodaysHidden(SmallCountProtection counts, bool[] hidden, FiguresMemory memory, DateTimeOffset now)
+    {
+        var monthEnd = CellNames.MonthEndOf(CellNames.WaitingAt("", null, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero)))!;
+        var twins = new HashSet<string>(memory.HiddenBefore, StringComparer.Ordinal);
+        if (memory.MonthEnds.ContainsKey(monthEnd)) return twins;
+        foreach (var name in counts.Named.Keys.Where(name => CellNames.MonthEndOf(name) == monthEnd))
+            if (counts.Named.TryGetValue(CellNames.NowOf(name), out var today) && hidden[today])
+                twins.Add(name);
+        return twins;
     }
 }

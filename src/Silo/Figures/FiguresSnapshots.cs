@@ -26,7 +26,7 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
     private const string RegionScope = "region";
     private const string NationalScope = "national";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly ConcurrentDictionary<DateOnly, Lazy<Task>> _computing = new();
+    private readonly ConcurrentDictionary<DateOnly, Lazy<Task<DateOnly>>> _computing = new();
 
     private sealed class Stored
     {
@@ -56,35 +56,69 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
 
     private async Task<Stored> TodaysAsync(string scope, string regionCode, string careType)
     {
-        var now = clock.GetUtcNow();
-        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (await FindAsync(day, scope, regionCode, careType) is { } stored) return stored;
-        var computing = _computing.GetOrAdd(day, _ => new Lazy<Task>(() => ComputeAndStoreAsync(now, scope, regionCode, careType)));
-        try
+        var computing = _computing.GetOrAdd(day, key =>
         {
-            await computing.Value;
-        }
-        finally
-        {
-            // A failed computation is not tried again by every request at once: the next one after a minute tries.
-            if (computing.Value.IsCompletedSuccessfully) _computing.TryRemove(new KeyValuePair<DateOnly, Lazy<Task>>(day, computing));
-            else _ = Task.Delay(TimeSpan.FromMinutes(1), clock).ContinueWith(_ => _computing.TryRemove(new KeyValuePair<DateOnly, Lazy<Task>>(day, computing)), TaskScheduler.Default);
-        }
-        // Another node may have stored the day's snapshot first: its row is the one everybody publishes.
-        return await FindAsync(day, scope, regionCode, careType)
-            ?? throw new InvalidOperationException($"The {scope} snapshot of {day:yyyy-MM-dd} was stored but cannot be read back.");
+            Lazy<Task<DateOnly>>? created = null;
+            created = new Lazy<Task<DateOnly>>(async () =>
+            {
+                try
+                {
+                    return await ComputeAndStoreAsync(day, scope, regionCode, careType);
+                }
+                catch
+                {
+                    // A failed computation is not tried again by every request at once: the first request after a minute tries.
+                    _ = ForgetAsync(key, created!, TimeSpan.FromMinutes(1));
+                    throw;
+                }
+            });
+            return created;
+        });
+        var storedDay = await computing.Value;
+        await ForgetAsync(day, computing, TimeSpan.Zero);
+        // Another node may have stored the day's snapshot first: its row is the one everybody publishes. A computation
+        // that began just before midnight stands on the next day, and stored it as that day's.
+        return await FindAsync(storedDay, scope, regionCode, careType)
+            ?? throw new InvalidOperationException($"The {scope} snapshot of {storedDay:yyyy-MM-dd} was stored but cannot be read back.");
     }
 
-    private async Task ComputeAndStoreAsync(DateTimeOffset now, string scope, string regionCode, string careType)
+    private async Task ForgetAsync(DateOnly day, Lazy<Task<DateOnly>> computing, TimeSpan after)
     {
-        var day = DateOnly.FromDateTime(now.UtcDateTime);
-        if (await FindAsync(day, scope, regionCode, careType) is not null) return;
-        await using var connection = await database.OpenAsync();
-        var figures = await publication.ComputeAsync(await MemoryAsync(connection, day), now);
-        Interlocked.Increment(ref _computations);
+        if (after > TimeSpan.Zero) await Task.Delay(after, clock);
+        _computing.TryRemove(new KeyValuePair<DateOnly, Lazy<Task<DateOnly>>>(day, computing));
+    }
+
+    /// <summary>Computes and stores the day's figures; returns the day they stand on (the next, when the day ended meanwhile).</summary>
+    private async Task<DateOnly> ComputeAndStoreAsync(DateOnly asked, string scope, string regionCode, string careType)
+    {
+        if (await FindAsync(asked, scope, regionCode, careType) is not null) return asked;
+        // Tried again when another computation froze a month end while this one computed it afresh: a month end is
+        // published in one version only.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await database.OpenAsync();
+            var memory = await MemoryAsync(connection, asked);
+            var figures = await publication.ComputeAsync(memory);
+            Interlocked.Increment(ref _computations);
+            var day = DateOnly.FromDateTime(figures.ComputedAt.UtcDateTime);
+            await using var transaction = await database.BeginWriteAsync(connection);
+            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM figures_hidden_cells WHERE day = @day", new { day }, transaction) > 0)
+                return day;
+            var frozenMeanwhile = (await connection.QueryAsync<string>("SELECT month_end FROM figures_month_ends WHERE month_end >= @since",
+                new { since = MonthEndsSince(day) }, transaction)).Where(monthEnd => !memory.MonthEnds.ContainsKey(monthEnd));
+            if (frozenMeanwhile.Any() && attempt < 3) continue;
+            await StoreAsync(connection, transaction, day, figures);
+            await transaction.CommitAsync();
+            return day;
+        }
+    }
+
+    private static async Task StoreAsync(DbConnection connection, DbTransaction transaction, DateOnly day, FiguresPublication.Figures figures)
+    {
         var rows = figures.Regions.Select(region => (RegionScope, region.RegionCode, CareType: "", Body: (object)region.Published()))
             .Concat(figures.National.Select(table => (NationalScope, RegionCode: "", CareType: table.CareType ?? "", Body: (object)table.Published())));
-        await using var transaction = await database.BeginWriteAsync(connection);
         foreach (var (rowScope, rowRegion, rowCareType, body) in rows)
             await connection.ExecuteAsync("""
                 INSERT INTO figures_snapshots (day, scope, region_code, care_type, computed_at, body)
@@ -96,13 +130,12 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
             INSERT INTO figures_hidden_cells (day, computed_at, names) VALUES (@day, @computedAt, @names)
             ON CONFLICT (day) DO NOTHING
             """, new { day, computedAt = figures.ComputedAt, names = JsonSerializer.Serialize(figures.HiddenCells, Json) }, transaction);
-        // A month end is frozen as first published; later days publish it from here (the ones already frozen conflict).
+        // A month end is frozen as first published; later days publish it from here.
         foreach (var (monthEnd, cells) in figures.MonthEnds)
             await connection.ExecuteAsync("""
                 INSERT INTO figures_month_ends (month_end, frozen_at, cells) VALUES (@monthEnd, @computedAt, @cells)
                 ON CONFLICT (month_end) DO NOTHING
                 """, new { monthEnd, computedAt = figures.ComputedAt, cells = JsonSerializer.Serialize(cells, Json) }, transaction);
-        await transaction.CommitAsync();
     }
 
     /// <summary>The names of the cells the last publication before <paramref name="day"/> hid, and the month ends frozen.</summary>

@@ -123,6 +123,18 @@ public sealed class SmallCountProtectionTests
     }
 
     [Fact]
+    public void ALargeCountHiddenTheDayBefore_IsNotHiddenAgain_WhereASmallerOneServes()
+    {
+        var counts = new SmallCountProtection();
+        int[] cells = [counts.Count("a", 2), counts.Count("b", 120), counts.Count("c", 6)];
+        counts.Sum(counts.Count("total", 128), cells);
+
+        var hidden = counts.Protect(new HashSet<string> { "a", "b" });
+
+        Assert.Equal([true, false, true, false], hidden);
+    }
+
+    [Fact]
     public void RandomTablesWithRowAndColumnTotals_NeverGiveASmallCountAway()
     {
         var random = new Random(20261124);

@@ -79,7 +79,6 @@ public sealed class SmallCountProtection
         return hidden;
     }
 
-
     private bool HideOneMore(bool[] hidden)
     {
         // Where a total is visible, the hidden parts' sum is known: it must not be a small count itself.

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using Matchmaker.Matching.Disclosure;
 using Matchmaker.Silo.Data;
@@ -100,9 +100,10 @@ public sealed class FiguresPublication(Database database, TimeProvider clock)
             regions.Add(await RegionShortage.CountAsync(counts, reading, regionCode, frozenCareTypes[regionCode]));
         await transaction.CommitAsync();
         var hidden = counts.Protect(memory.HiddenBefore);
-        // Again, the month end that has just passed choosing as today did (its counts are tied to nothing of today's, so
-        // the rest comes out the same).
-        hidden = counts.Protect(TwinsOfTodaysHidden(counts, hidden, memory, now));
+        // Again, the month end that has just passed (when published for the first time) choosing as today did: its counts
+        // are tied by no sum to today's, so the rest comes out the same.
+        if (TwinsOfTodaysHidden(counts, hidden, memory, now) is { } twins)
+            hidden = counts.Protect(twins);
         ProtectedCount Shown(int cell)
         {
             if (counts.NameOf(cell) is not { } name || CellNames.MonthEndOf(name) is not { } monthEnd || !memory.MonthEnds.TryGetValue(monthEnd, out var frozen))
@@ -127,11 +128,12 @@ public sealed class FiguresPublication(Database database, TimeProvider clock)
     /// sums of their own and protected apart from today's: where one of them must hide another count beside a small one,
     /// it chooses first the one whose today's count is hidden (its twin), so both pages hide alike where they can.
     /// </summary>
-    private static IReadOnlySet<string> TwinsOfTodaysHidden(SmallCountProtection counts, bool[] hidden, FiguresMemory memory, DateTimeOffset now)
+    /// <returns>the day before's hidden cells and those twins; null when the month end is published already</returns>
+    private static IReadOnlySet<string>? TwinsOfTodaysHidden(SmallCountProtection counts, bool[] hidden, FiguresMemory memory, DateTimeOffset now)
     {
         var monthEnd = CellNames.MonthEndOf(CellNames.WaitingAt("", null, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero)))!;
+        if (memory.MonthEnds.ContainsKey(monthEnd)) return null;
         var twins = new HashSet<string>(memory.HiddenBefore, StringComparer.Ordinal);
-        if (memory.MonthEnds.ContainsKey(monthEnd)) return twins;
         foreach (var name in counts.Named.Keys.Where(name => CellNames.MonthEndOf(name) == monthEnd))
             if (counts.Named.TryGetValue(CellNames.NowOf(name), out var today) && hidden[today])
                 twins.Add(name);

@@ -46,8 +46,10 @@ public sealed class FiguresDifferencingTests(NationalDemoDatabases databases) : 
     }
 
     // A past month's end is counted the same every day, so its cells must be hidden the same way every day: else two days'
-    // pages, each safe alone, would together show what each hides. The protection decides a month's cells from that
-    // month's counts alone (its sums share no cell with today's), so it needs no memory of yesterday.
+    // pages, each safe alone, would together show what each hides. Besides freezing them (below), the protection decides
+    // a month's cells from that month's counts alone (its sums share no cell with today's), so even recomputed they come
+    // out the same. All but the month end just passed: its first publication prefers to hide where today hides, and is
+    // frozen then.
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task TheNextDay_AfterAChildIsPlaced_ThePastMonthEndsShowAndHideTheSameCounts(string provider)
     {
@@ -62,7 +64,8 @@ public sealed class FiguresDifferencingTests(NationalDemoDatabases databases) : 
         clock.Now = clock.Now.AddDays(1);
         var nextDay = await Publication(database, clock).ComputeAsync();
 
-        var before = PastMonthEnds(firstDay.Regions, firstDay.National).ToList();
+        var justPassed = $"/{new DateOnly(clock.Now.Year, clock.Now.Month, 1).AddDays(-1)}";
+        var before = PastMonthEnds(firstDay.Regions, firstDay.National).Where(c => !c.Cell.Contains(justPassed, StringComparison.Ordinal)).ToList();
         var after = PastMonthEnds(nextDay.Regions, nextDay.National).ToDictionary(c => c.Cell, c => c.Count);
 
         Assert.Contains(before, c => c.Count.Hidden);

@@ -26,8 +26,7 @@ public static class CellNames
 
     /// <param name="regionCode">"" for the country</param>
     /// <param name="careType">null: all care types</param>
-    public static string WaitingAt(string regionCode, string? careType, DateTimeOffset monthEnd) =>
-        WaitingAt(regionCode, careType, monthEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    public static string WaitingAt(string regionCode, string? careType, DateTimeOffset monthEnd) => WaitingAt(regionCode, careType, MonthEnds.Key(monthEnd));
 
     /// <param name="monthEnd">yyyy-MM-dd, the first day of the month after</param>
     public static string WaitingAt(string regionCode, string? careType, string monthEnd) => Of("waiting-at", regionCode, $"{careType}/{monthEnd}");
@@ -52,6 +51,17 @@ public static class CellNames
 
     /// <summary>Any other count: what it counts (a table's column), of which region ("" for the country), and for what.</summary>
     public static string Of(string what, string regionCode, string key) => $"{what}/{regionCode}/{key}";
+}
+
+/// <summary>The month ends a trend shows: the first moment (UTC) of each month after the 11 months before now's.</summary>
+public static class MonthEnds
+{
+    /// <summary>Oldest first; the last is the first moment of now's month.</summary>
+    public static IReadOnlyList<DateTimeOffset> Before(DateTimeOffset now) =>
+        Enumerable.Range(0, 11).Select(m => new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(m - 10)).ToList();
+
+    /// <summary>yyyy-MM-dd: how a month end is named in <see cref="CellNames"/> and kept in <c>figures_month_ends</c>.</summary>
+    public static string Key(DateTimeOffset monthEnd) => monthEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -131,7 +141,7 @@ public sealed class FiguresPublication(Database database, TimeProvider clock)
     /// <returns>the day before's hidden cells and those twins; null when the month end is published already</returns>
     private static IReadOnlySet<string>? TwinsOfTodaysHidden(SmallCountProtection counts, bool[] hidden, FiguresMemory memory, DateTimeOffset now)
     {
-        var monthEnd = CellNames.MonthEndOf(CellNames.WaitingAt("", null, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero)))!;
+        var monthEnd = MonthEnds.Key(MonthEnds.Before(now)[^1]);
         if (memory.MonthEnds.ContainsKey(monthEnd)) return null;
         var twins = new HashSet<string>(memory.HiddenBefore, StringComparer.Ordinal);
         foreach (var name in counts.Named.Keys.Where(name => CellNames.MonthEndOf(name) == monthEnd))

@@ -150,7 +150,7 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
     }
 
     /// <summary>The earliest month end a trend of <paramref name="day"/> shows (yyyy-MM-dd), 11 months back.</summary>
-    private static string MonthEndsSince(DateOnly day) => new DateOnly(day.Year, day.Month, 1).AddMonths(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private static string MonthEndsSince(DateOnly day) => MonthEnds.Key(MonthEnds.Before(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))[0]);
 
     private async Task<Stored?> FindAsync(DateOnly day, string scope, string regionCode, string careType)
     {

@@ -113,7 +113,7 @@ public static class NationalOverview
         }
         // The 12-month trend of the table of all care types: each region's children waiting at the end of each of the last
         // 11 months, then now (its waiting cell itself); each month's country total is the sum of its regions.
-        var monthEnds = Enumerable.Range(0, 11).Select(m => new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(m - 10)).ToList();
+        var monthEnds = MonthEnds.Before(now);
         var everWaiting = history.Concat(openSince).ToLookup(r => r.RegionCode);
         var monthly = regions.Select((r, i) => monthEnds
             .Select(end => counts.Count(CellNames.WaitingAt(r.Code, null, end), everWaiting[r.Code].Count(w => w.RegisteredAt <= end && (w.ClosedAt is null || w.ClosedAt > end))))

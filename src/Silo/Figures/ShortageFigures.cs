@@ -214,9 +214,8 @@ public static class RegionShortage
         // no child waits for any more since an edit keeps its column while its months are shown.
         var monthlyCareTypes = requests.Where(r => r.Status == "open" || r.ClosedAt >= trendStart).Select(r => r.CareType).Concat(frozenCareTypes)
             .Distinct().Order(StringComparer.Ordinal).ToList();
-        var monthly = Enumerable.Range(0, 11).Select(month =>
+        var monthly = MonthEnds.Before(now).Select(end =>
         {
-            var end = new DateTimeOffset(new DateTime(now.Year, now.Month, 1), TimeSpan.Zero).AddMonths(month - 10);
             var waitingThen = requests.Where(r => WaitingAt(r, end)).ToList();
             var cells = monthlyCareTypes.Select(c => counts.Count(CellNames.WaitingAt(regionCode, c, end), waitingThen.Count(r => r.CareType == c))).ToList();
             var total = counts.Count(CellNames.WaitingAt(regionCode, null, end), waitingThen.Count);

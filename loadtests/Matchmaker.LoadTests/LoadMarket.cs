@@ -89,7 +89,8 @@ public sealed class LoadMarket
             birthMonth = today.AddYears(-age).AddMonths(-1).ToString("yyyy-MM"), gender = offering.Gender, homePc4 = "3011",
             homeLat = 51.92, homeLon = 4.48, maxDistanceKm = 400,
         });
-        response.EnsureSuccessStatusCode();
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"Registering {caseReference}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 

@@ -75,7 +75,8 @@ public sealed record MarketChange(
 
 /// <summary>
 /// What one change leaves behind (audit entries and live changes), collected while the change is judged and written
-/// with the commit: two multi-row INSERTs sent as one command. A change may put its own statements in that command too:
+/// with the commit: two multi-row INSERTs sent in one round trip (one command on SQLite; on PostgreSQL one batch, see
+/// ChangeRecordOnPostgres.cs). A change may put its own statements in that round trip too:
 /// guards (a conditional UPDATE … RETURNING that must find its row, or the change is refused) and writes, in the order
 /// given, before the audit and change-log rows. On PostgreSQL the COMMIT ends the same command, so the commit costs no
 /// round trip of its own: each guard is wrapped to raise inside the database when it finds no row (migration 0028), which skips
@@ -108,42 +109,57 @@ public sealed partial class ChangeRecord(TimeProvider clock)
     /// </summary>
     public async Task<List<MarketChange>> CommitAsync(DbConnection connection, DbTransaction transaction)
     {
-        var commitInCommand = connection is NpgsqlConnection;
         var now = clock.GetUtcNow();
-        var parameters = new DynamicParameters(new { now });
-        var sql = new System.Text.StringBuilder();
-        for (var i = 0; i < _statements.Count; i++)
-        {
-            var (statement, values, refusal) = _statements[i];
-            var numbered = Numbered(statement, values, i, parameters);
-            sql.Append(commitInCommand && refusal is not null
-                ? $"WITH guarded AS ({numbered}) SELECT matchmaker_guard_found(count(*), {i}) FROM guarded"
-                : numbered).Append(";\n");
-        }
-        AppendAudit(sql, parameters);
         var payloads = _events.Select(e => JsonSerializer.Serialize(e.Payload, e.Payload.GetType(), Journal.EventJson)).ToList();
-        AppendEvents(sql, parameters, payloads);
-        if (commitInCommand) sql.Append("COMMIT;\n");
         List<Logged> logged;
-        try
+        if (connection is NpgsqlConnection postgres)
         {
-            logged = await RunAsync(connection, transaction, sql.ToString(), parameters);
+            try
+            {
+                logged = await RunOnPostgresAsync(postgres, (NpgsqlTransaction)transaction, now, payloads);
+            }
+            catch (PostgresException refused) when (refused.SqlState == GuardFoundNoRow
+                && int.TryParse(refused.MessageText, out var guard) && _statements[guard].Refusal is { } refusal)
+            {
+                throw refusal();
+            }
         }
-        catch (PostgresException refused) when (refused.SqlState == GuardFoundNoRow
-            && int.TryParse(refused.MessageText, out var guard) && _statements[guard].Refusal is { } refusal)
+        else
         {
-            throw refusal();
+            logged = await RunOnSqliteAsync(connection, transaction, now, payloads);
+            await transaction.CommitAsync();
         }
-        if (!commitInCommand) await transaction.CommitAsync();
         var sequences = logged.ToDictionary(row => (row.Topic, row.AggregateId), row => row.Sequence);
         return _events.Select((e, i) => new MarketChange(sequences[(e.Topic, e.AggregateId)], e.Topic, e.RegionCode, e.ProviderId, e.AggregateId,
             e.AggregateVersion, payloads[i])).ToList();
     }
 
+    /// <summary>SQLite (in the process): the change as one command of named parameters; its guards are read back after it.</summary>
+    private async Task<List<Logged>> RunOnSqliteAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now, List<string> payloads)
+    {
+        var parameters = new DynamicParameters(new { now });
+        var sql = new System.Text.StringBuilder();
+        for (var i = 0; i < _statements.Count; i++)
+            sql.Append(Numbered(_statements[i].Sql, _statements[i].Parameters, i, parameters)).Append(";\n");
+        AppendAudit(sql, parameters);
+        AppendEvents(sql, parameters, payloads);
+        if (sql.Length == 0) return [];
+        if (!ReturnsRows)
+        {
+            await connection.ExecuteAsync(sql.ToString(), parameters, transaction);
+            return [];
+        }
+        await using var reader = await connection.ExecuteReaderAsync(sql.ToString(), parameters, transaction);
+        return await ReadAsync(reader);
+    }
+
+    /// <summary>Whether the change's command returns rows to read (a guard's, or the change log's sequence numbers).</summary>
+    private bool ReturnsRows => _events.Count > 0 || _statements.Any(statement => statement.Refusal is not null);
+
     private void AppendAudit(System.Text.StringBuilder sql, DynamicParameters parameters)
     {
         if (_audit.Count == 0) return;
-        sql.Append("INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail) VALUES ");
+        sql.Append(AuditInsert);
         for (var i = 0; i < _audit.Count; i++)
         {
             var (actor, action, subjectType, subjectId, regionCode, detail) = _audit[i];
@@ -164,7 +180,7 @@ public sealed partial class ChangeRecord(TimeProvider clock)
     private void AppendEvents(System.Text.StringBuilder sql, DynamicParameters parameters, List<string> payloads)
     {
         if (_events.Count == 0) return;
-        sql.Append("INSERT INTO outbox (region_code, provider_id, topic, aggregate_id, aggregate_version, payload, created_at) VALUES ");
+        sql.Append(EventInsert);
         for (var i = 0; i < _events.Count; i++)
         {
             var e = _events[i];
@@ -176,25 +192,26 @@ public sealed partial class ChangeRecord(TimeProvider clock)
             parameters.Add($"version{i}", e.AggregateVersion);
             parameters.Add($"payload{i}", payloads[i]);
         }
-        // Matched back by topic and thing: within one change each pair is there once.
-        sql.Append(" RETURNING id AS Sequence, topic AS Topic, aggregate_id AS AggregateId;\n");
+        sql.Append(EventReturning).Append(";\n");
     }
 
+    private const string AuditInsert =
+        "INSERT INTO audit_log (at, actor_id, actor_kind, role, organisation_id, region_code, action, subject_type, subject_id, detail) VALUES ";
+
+    private const string EventInsert =
+        "INSERT INTO outbox (region_code, provider_id, topic, aggregate_id, aggregate_version, payload, created_at) VALUES ";
+
+    // Matched back by topic and thing: within one change each pair is there once.
+    private const string EventReturning = " RETURNING id AS Sequence, topic AS Topic, aggregate_id AS AggregateId";
+
     /// <summary>
-    /// Runs the command and reads its results in order: each guard's rows (every statement with RETURNING or a SELECT is
-    /// one result; the others yield none), then the change log's, then to the end, so an error in any statement (the
-    /// COMMIT's too) surfaces here. A plain reader, not Dapper's multiple results: disposing those after an error cancels
-    /// the command, which Npgsql does on a connection of its own.
+    /// Reads the command's results in order: each guard's rows (every statement with RETURNING or a SELECT is one result;
+    /// the others yield none), then the change log's, then to the end, so an error in any statement (the COMMIT's too)
+    /// surfaces here. A plain reader, not Dapper's multiple results: disposing those after an error cancels the command,
+    /// which Npgsql does on a connection of its own.
     /// </summary>
-    private async Task<List<Logged>> RunAsync(DbConnection connection, DbTransaction transaction, string sql, DynamicParameters parameters)
+    private async Task<List<Logged>> ReadAsync(DbDataReader reader)
     {
-        if (sql.Length == 0) return [];
-        if (_events.Count == 0 && _statements.All(statement => statement.Refusal is null))
-        {
-            await connection.ExecuteAsync(sql, parameters, transaction);
-            return [];
-        }
-        await using var reader = await connection.ExecuteReaderAsync(sql, parameters, transaction);
         Exception? refused = null;
         foreach (var (_, _, refusal) in _statements)
         {

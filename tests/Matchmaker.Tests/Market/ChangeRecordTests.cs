@@ -90,6 +90,49 @@ public sealed class ChangeRecordTests
         Assert.Equal("@detail stays text", await test.ScalarAsync<string>("SELECT detail FROM audit_log WHERE action = 'record-test'"));
     }
 
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase)), Trait(Lane.Name, Lane.Integration)]
+    public async Task AStatement_MayNameAValueTwice_AndBeNullInOneChange_WhereTheNextHasAValue(string provider)
+    {
+        await using var test = await MigratedAsync(provider);
+        await using var connection = await test.Database.OpenAsync();
+        foreach (var (id, detail) in new[] { ("first", (string?)null), ("second", "set"), ("third", null) })
+        {
+            var record = new ChangeRecord(TimeProvider.System);
+            record.Write("""
+                INSERT INTO audit_log (at, actor_kind, role, action, subject_type, subject_id, detail, region_code)
+                VALUES (CURRENT_TIMESTAMP, 'system', 'system', 'record-note', 'test', @id, @detail, @detail)
+                """, new { id, detail });
+            record.Audit(Tester, "record-test", "test", id, regionCode: detail, detail);
+            await using var transaction = await test.Database.BeginWriteAsync(connection);
+            await record.CommitAsync(connection, transaction);
+        }
+
+        var notes = (await connection.QueryAsync<(string Id, string? Detail, string? Region)>(
+            "SELECT subject_id, detail, region_code FROM audit_log WHERE action IN ('record-note', 'record-test') ORDER BY id")).ToList();
+        Assert.Equal([("first", null, null), ("first", null, null), ("second", "set", "set"), ("second", "set", "set"), ("third", null, null), ("third", null, null)], notes);
+    }
+
+    [Fact, Trait(Lane.Name, Lane.Integration)]
+    public async Task OnPostgres_AStatementWhoseValueIsNullInEveryOtherChange_IsPreparedOnce_AndEveryLaterChangeUsesIt()
+    {
+        await using var test = await MigratedAsync("postgres");
+        await using var connection = await test.Database.OpenAsync();
+        const int changes = 16;
+        for (var i = 0; i < changes; i++)
+        {
+            var record = new ChangeRecord(TimeProvider.System);
+            record.Write(InsertNote, new { id = $"note-{i}", detail = i % 2 == 0 ? null : "set" });
+            await using var transaction = await test.Database.BeginWriteAsync(connection);
+            await record.CommitAsync(connection, transaction);
+        }
+
+        // The same physical connection: its session's prepared statements, and how often each was executed.
+        var uses = (await connection.QueryAsync<long>(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE '%''record-note''%'")).ToList();
+        Assert.Single(uses);
+        Assert.True(uses[0] >= changes - 5, $"the prepared insert ran {uses[0]} of {changes} times");
+    }
+
     /// <summary>A guard that finds its row only when migration <paramref name="version"/> is there.</summary>
     private static void GuardMigration(ChangeRecord record, int version, Func<Exception> refusal) =>
         record.Guard("UPDATE schema_migrations SET version = version WHERE version = @version RETURNING version", new { version }, refusal);

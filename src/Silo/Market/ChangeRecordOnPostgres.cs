@@ -46,51 +46,39 @@ public sealed partial class ChangeRecord
         return await ReadAsync(reader);
     }
 
-    private NpgsqlBatchCommand AuditCommand(DateTimeOffset now)
+    private NpgsqlBatchCommand AuditCommand(DateTimeOffset now) => Rows(AuditInsert, now, nowFirst: true, _audit.Select(entry => new (object?, Type)[]
     {
-        var command = new NpgsqlBatchCommand();
-        var values = new System.Text.StringBuilder(AuditInsert);
-        command.Parameters.Add(Value(now, typeof(DateTimeOffset)));
-        foreach (var (actor, action, subjectType, subjectId, regionCode, detail) in _audit)
-        {
-            var first = command.Parameters.Count + 1;
-            values.Append(first == 2 ? "" : ", ").Append("($1");
-            for (var k = 0; k < 9; k++) values.Append(", $").Append(first + k);
-            values.Append(')');
-            command.Parameters.Add(Value(actor.Id, typeof(Guid?)));
-            command.Parameters.Add(Value(actor.Kind, typeof(string)));
-            command.Parameters.Add(Value(actor.Role, typeof(string)));
-            command.Parameters.Add(Value(actor.OrganisationId, typeof(Guid?)));
-            command.Parameters.Add(Value(regionCode, typeof(string)));
-            command.Parameters.Add(Value(action, typeof(string)));
-            command.Parameters.Add(Value(subjectType, typeof(string)));
-            command.Parameters.Add(Value(subjectId, typeof(string)));
-            command.Parameters.Add(Value(detail, typeof(string)));
-        }
-        command.CommandText = values.ToString();
-        return command;
-    }
+        (entry.Actor.Id, typeof(Guid?)), (entry.Actor.Kind, typeof(string)), (entry.Actor.Role, typeof(string)),
+        (entry.Actor.OrganisationId, typeof(Guid?)), (entry.RegionCode, typeof(string)), (entry.Action, typeof(string)),
+        (entry.SubjectType, typeof(string)), (entry.SubjectId, typeof(string)), (entry.Detail, typeof(string)),
+    }));
 
-    private NpgsqlBatchCommand EventCommand(DateTimeOffset now, List<string> payloads)
+    private NpgsqlBatchCommand EventCommand(DateTimeOffset now, List<string> payloads) => Rows(EventInsert, now, nowFirst: false, _events.Select((e, i) => new (object?, Type)[]
+    {
+        (e.RegionCode, typeof(string)), (e.ProviderId, typeof(Guid?)), (e.Topic, typeof(string)), (e.AggregateId, typeof(string)),
+        (e.AggregateVersion, typeof(long)), (payloads[i], typeof(string)),
+    }), EventReturning);
+
+    /// <summary>One multi-row INSERT: <c>$1</c> is the change's moment, first or last in every row as the column list puts it.</summary>
+    private static NpgsqlBatchCommand Rows(string insert, DateTimeOffset now, bool nowFirst, IEnumerable<(object? Value, Type Declared)[]> rows, string returning = "")
     {
         var command = new NpgsqlBatchCommand();
-        var values = new System.Text.StringBuilder(EventInsert);
         command.Parameters.Add(Value(now, typeof(DateTimeOffset)));
-        for (var i = 0; i < _events.Count; i++)
+        var sql = new System.Text.StringBuilder(insert);
+        var separator = "(";
+        foreach (var row in rows)
         {
-            var e = _events[i];
-            var first = command.Parameters.Count + 1;
-            values.Append(i == 0 ? "" : ", ").Append('(');
-            for (var k = 0; k < 6; k++) values.Append('$').Append(first + k).Append(", ");
-            values.Append("$1)");
-            command.Parameters.Add(Value(e.RegionCode, typeof(string)));
-            command.Parameters.Add(Value(e.ProviderId, typeof(Guid?)));
-            command.Parameters.Add(Value(e.Topic, typeof(string)));
-            command.Parameters.Add(Value(e.AggregateId, typeof(string)));
-            command.Parameters.Add(Value(e.AggregateVersion, typeof(long)));
-            command.Parameters.Add(Value(payloads[i], typeof(string)));
+            sql.Append(separator).Append(nowFirst ? "$1, " : "");
+            foreach (var (value, declared) in row)
+            {
+                command.Parameters.Add(Value(value, declared));
+                sql.Append('$').Append(command.Parameters.Count).Append(", ");
+            }
+            sql.Length -= 2;
+            sql.Append(nowFirst ? ")" : ", $1)");
+            separator = ", (";
         }
-        command.CommandText = values.Append(EventReturning).ToString();
+        command.CommandText = sql.Append(returning).ToString();
         return command;
     }
 

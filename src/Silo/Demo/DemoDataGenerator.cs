@@ -33,7 +33,7 @@ public sealed record DemoScale(int Providers, int Locations, int Offerings, int 
 /// scarce secure and mental-health capacity, plenty of ambulatory slots, some full offerings,
 /// children waiting up to a year, sibling groups, and two years of placement history.
 /// </summary>
-public sealed class DemoDataGenerator
+public sealed partial class DemoDataGenerator
 {
     public const int DefaultSeed = 20261122;
     public const string DemoEmailDomain = "demo.matchmaker.example";
@@ -116,6 +116,7 @@ public sealed class DemoDataGenerator
         AddHistory();
         AddActiveHolds();
         AddNetworkUsers();
+        AddCaseworkersFilesAndEscalations();
         return _data;
     }
 

@@ -22,7 +22,8 @@ public sealed record RequestRow(
     Guid Id, string RegionCode, string CaseReference, string MeasureType, DateOnly MeasureStart, string Urgency, string CareType,
     string Needs, bool NeedsSecure, DateOnly BirthMonth, string Gender, string HomePc4, double HomeLat, double HomeLon,
     int MaxDistanceKm, string? SiblingGroup, string ChildWishes, string ParentWishes, string Status,
-    DateTimeOffset RegisteredAt, DateTimeOffset? ClosedAt, Guid? CreatedBy, Guid? MunicipalityId = null);
+    DateTimeOffset RegisteredAt, DateTimeOffset? ClosedAt, Guid? CreatedBy, Guid? MunicipalityId = null,
+    Guid? CaseworkerId = null, DateTimeOffset? EscalatedAt = null, string? EscalationReason = null);
 
 public sealed record HoldRow(
     Guid Id, string RegionCode, Guid RequestId, Guid OfferingId, string Status, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,

@@ -55,10 +55,12 @@ public sealed class DemoSeeder(Database database)
         await Write("requests", """
             INSERT INTO requests (id, region_code, case_reference, measure_type, measure_start, urgency, care_type, needs, needs_secure,
                                   birth_month, gender, home_pc4, home_lat, home_lon, max_distance_km, sibling_group, child_wishes,
-                                  parent_wishes, status, registered_at, closed_at, created_by, municipality_id, version)
+                                  parent_wishes, status, registered_at, closed_at, created_by, municipality_id, caseworker_id,
+                                  escalated_at, escalation_reason, version)
             VALUES (@Id, @RegionCode, @CaseReference, @MeasureType, @MeasureStart, @Urgency, @CareType, @Needs, @NeedsSecure,
                     @BirthMonth, @Gender, @HomePc4, @HomeLat, @HomeLon, @MaxDistanceKm, @SiblingGroup, @ChildWishes,
-                    @ParentWishes, @Status, @RegisteredAt, @ClosedAt, @CreatedBy, @MunicipalityId, 1)
+                    @ParentWishes, @Status, @RegisteredAt, @ClosedAt, @CreatedBy, @MunicipalityId, @CaseworkerId,
+                    @EscalatedAt, @EscalationReason, 1)
             """, data.Requests);
         await Write("holds", """
             INSERT INTO holds (id, region_code, request_id, offering_id, status, created_at, expires_at, answered_at, decline_reason, decline_note, created_by)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Matchmaker.Matching;
 using Matchmaker.Silo.Data;
+using Microsoft.Extensions.Logging;
 
 namespace Matchmaker.Silo.Figures;
 
@@ -19,9 +20,10 @@ public sealed record FiguresSnapshot<T>(DateOnly Day, DateTimeOffset ComputedAt,
 /// national table of a care type) stand on different moments to be differenced. On one node concurrent first requests
 /// share one computation; across nodes the primary key (day, scope, region, care type) lets the first writer win (its
 /// rows inserted in one order, in one transaction) and everyone reads its rows. Snapshots are kept, so a day's figures
-/// can be read back as they were published (no retention yet).
+/// can be read back as they were published (no retention yet). When a day's computation fails, the last snapshot
+/// published before it is served (dated as it was) until a computation succeeds; it is tried again a minute later.
 /// </summary>
-public sealed class FiguresSnapshots(Database database, FiguresPublication publication, TimeProvider clock)
+public sealed class FiguresSnapshots(Database database, FiguresPublication publication, TimeProvider clock, ILogger<FiguresSnapshots>? logger = null)
 {
     private const string RegionScope = "region";
     private const string NationalScope = "national";
@@ -76,7 +78,28 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
             });
             return created;
         });
-        var storedDay = await computing.Value;
+        DateOnly storedDay;
+        try
+        {
+            storedDay = await computing.Value;
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // The last tables published rather than none: they were public already, so serving them again tells nobody
+            // anything new, and their date says how old they are. Without any, the failure stands.
+            Stored? earlier = null;
+            try
+            {
+                earlier = await LatestBeforeAsync(day, scope, regionCode, careType);
+            }
+            catch (Exception unreadable) when (unreadable is not OperationCanceledException)
+            {
+                logger?.LogDebug(unreadable, "No earlier {Scope} snapshot could be read either", scope);
+            }
+            if (earlier is null) throw;
+            logger?.LogError(failure, "Today's figures could not be computed; serving the {Scope} snapshot of {Day:yyyy-MM-dd}", scope, earlier.Day);
+            return earlier;
+        }
         await ForgetAsync(day, computing, TimeSpan.Zero);
         // Another node may have stored the day's snapshot first: its row is the one everybody publishes. A computation
         // that began just before midnight stands on the next day, and stored it as that day's.
@@ -151,6 +174,16 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
 
     /// <summary>The earliest month end a trend of <paramref name="day"/> shows (yyyy-MM-dd), 11 months back.</summary>
     private static string MonthEndsSince(DateOnly day) => MonthEnds.Key(MonthEnds.Before(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))[0]);
+
+    private async Task<Stored?> LatestBeforeAsync(DateOnly day, string scope, string regionCode, string careType)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QueryFirstOrDefaultAsync<Stored>("""
+            SELECT day AS Day, computed_at AS ComputedAt, body AS Body FROM figures_snapshots
+            WHERE day < @day AND scope = @scope AND region_code = @regionCode AND care_type = @careType
+            ORDER BY day DESC LIMIT 1
+            """, new { day, scope, regionCode, careType });
+    }
 
     private async Task<Stored?> FindAsync(DateOnly day, string scope, string regionCode, string careType)
     {

@@ -18,7 +18,7 @@ public sealed class DemoCaseworkTests
     };
 
     [Theory, MemberData(nameof(Markets))]
-    public void EveryRegionsDemoCaseworker_FiledChildrenThatWait_AreProposed_AndArePlaced_OfTheirOwnRegion(string scale, int seed)
+    public void EveryRegionsDemoCaseworker_FiledChildrenThatWait_AndChildrenPlaced_OfTheirOwnRegion(string scale, int seed)
     {
         var data = DemoDataGenerator.Generate(seed, AsOf, scale == nameof(DemoScale.Small) ? DemoScale.Small : DemoScale.National);
         var proposed = data.Holds.Where(h => h.Status == "active").Select(h => h.RequestId).ToHashSet();

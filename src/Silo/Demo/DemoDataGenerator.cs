@@ -73,6 +73,28 @@ public sealed partial class DemoDataGenerator
         "Leger des Heils Jeugdbescherming & Reclassering", "Jeugdbescherming Flevoland", "Nidos", "Jeugd & Gezinsbeschermers Zuid-Holland Zuid",
     ];
 
+    /// <summary>The certified institution (gecertificeerde instelling) that works for the region's children.</summary>
+    private static string? RegionalInstitution(string regionCode) => regionCode switch
+    {
+        "groningen" or "friesland" or "drenthe" => "Jeugdbescherming Noord",
+        "ijsselland" or "twente" => "Jeugdbescherming Overijssel",
+        "noord-veluwe" or "stedendriehoek" or "achterhoek" or "centraal-gelderland" or "rijk-van-nijmegen" or "foodvalley" or "rivierenland"
+            => "Jeugdbescherming Gelderland",
+        "flevoland" => "Jeugdbescherming Flevoland",
+        "utrecht-stad" or "utrecht-west" or "lekstroom" or "zuidoost-utrecht" or "amersfoort" => "Samen Veilig Midden-Nederland",
+        "amsterdam-amstelland" or "zaanstreek-waterland" => "Jeugdbescherming Regio Amsterdam",
+        "gooi-en-vechtstreek" or "zuid-kennemerland" or "ijmond" or "haarlemmermeer" or "noord-holland-noord" or "west-friesland"
+            => "Jeugdbescherming Noord-Holland",
+        "holland-rijnland" or "haaglanden" or "midden-holland" => "Jeugdbescherming west",
+        "rijnmond" => "Jeugdbescherming Rotterdam Rijnmond",
+        "zuid-holland-zuid" or "alblasserwaard" => "Jeugd & Gezinsbeschermers Zuid-Holland Zuid",
+        "zeeland" => "Intervence",
+        "noord-limburg" or "midden-limburg" or "zuid-limburg" => "Jeugdbescherming Limburg",
+        "west-brabant-west" or "west-brabant-oost" or "hart-van-brabant" or "noordoost-brabant" or "zuidoost-brabant" or "helmond-de-peel"
+            => "Jeugdbescherming Brabant",
+        _ => null,
+    };
+
     // No "Gezinshuis" or "Pleegzorg": a provider offers several care types, and such a name would promise only one.
     private static readonly string[] ProviderPrefixes = ["Stichting", "Zorggroep", "Jeugdhulp", "Jeugdzorg", "Kinder- en Jeugdcentrum", "Jeugd- en Gezinshulp", "Zorgcentrum", "Jeugdzorggroep"];
     private static readonly string[] ChildWishes = ["Op dezelfde school blijven", "Samen met mijn broertje of zusje", "Mijn hond mag mee", "Dicht bij mijn voetbalclub", "Contact met oma houden", "Niet in een grote groep"];
@@ -173,7 +195,8 @@ public sealed partial class DemoDataGenerator
             var municipality = new OrganisationRow(NewId(), "municipality", $"Gemeente {firstMunicipality.Name} (inkoop jeugdregio {region.Name})", region.Code, firstMunicipality.Id);
             _data.Organisations.Add(desk);
             _data.Organisations.Add(municipality);
-            var institution = institutions[r % institutions.Count];
+            // The region's own certified institution, as a desk worker there knows it.
+            var institution = institutions.Find(i => i.Name == RegionalInstitution(region.Code)) ?? institutions[r % institutions.Count];
             var provider = providers[r % providers.Count];
 
             AddDemoUser(Roles.Desk, $"Demo-bemiddelaar {region.Name}", region.Code, desk.Id, created);

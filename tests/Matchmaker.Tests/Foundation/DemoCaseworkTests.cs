@@ -39,6 +39,23 @@ public sealed class DemoCaseworkTests
     }
 
     [Fact]
+    public void EveryRegionsDemoCaseworker_WorksForTheRegionsOwnCertifiedInstitution()
+    {
+        var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, AsOf, DemoScale.National);
+        var institutionOf = data.Users.Where(u => u.Role == Roles.Caseworker)
+            .ToDictionary(u => u.RegionCode!, u => data.Organisations.Single(o => o.Id == u.OrganisationId).Name);
+
+        Assert.Equal(data.Regions.Count, institutionOf.Count);
+        Assert.Equal("Jeugdbescherming Rotterdam Rijnmond", institutionOf["rijnmond"]);
+        Assert.Equal("Jeugdbescherming Noord", institutionOf["groningen"]);
+        Assert.Equal("Samen Veilig Midden-Nederland", institutionOf["utrecht-stad"]);
+        Assert.Equal("Jeugdbescherming Brabant", institutionOf["helmond-de-peel"]);
+        Assert.Equal("Jeugdbescherming Limburg", institutionOf["zuid-limburg"]);
+        // The national institutions work beside the regional ones; a region's demo caseworker is of its own.
+        Assert.DoesNotContain(institutionOf.Values, name => name is "Nidos" or "William Schrikker Stichting" or "Leger des Heils Jeugdbescherming & Reclassering");
+    }
+
+    [Fact]
     public void OnTheNationalMarket_MostRegionsCaseworkers_AlsoFollowAChildWithAProposalRunning()
     {
         var data = DemoDataGenerator.Generate(DemoDataGenerator.DefaultSeed, AsOf, DemoScale.National);

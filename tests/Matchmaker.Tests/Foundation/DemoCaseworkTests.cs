@@ -17,10 +17,13 @@ public sealed class DemoCaseworkTests
         { nameof(DemoScale.National), DemoDataGenerator.DefaultSeed }, { nameof(DemoScale.National), 1 }, { nameof(DemoScale.Small), DemoDataGenerator.DefaultSeed },
     };
 
+    private static DemoData Market(string scale, int seed) =>
+        DemoDataGenerator.Generate(seed, AsOf, scale == nameof(DemoScale.Small) ? DemoScale.Small : DemoScale.National);
+
     [Theory, MemberData(nameof(Markets))]
     public void EveryRegionsDemoCaseworker_FiledChildrenThatWait_AndChildrenPlaced_OfTheirOwnRegion(string scale, int seed)
     {
-        var data = DemoDataGenerator.Generate(seed, AsOf, scale == nameof(DemoScale.Small) ? DemoScale.Small : DemoScale.National);
+        var data = Market(scale, seed);
         var proposed = data.Holds.Where(h => h.Status == "active").Select(h => h.RequestId).ToHashSet();
 
         foreach (var caseworker in data.Users.Where(u => u.Role == Roles.Caseworker))
@@ -69,7 +72,7 @@ public sealed class DemoCaseworkTests
     [Theory, MemberData(nameof(Markets))]
     public void EveryRegion_EscalatedTheChildrenItCouldNotPlaceLongest_OnAWorkingDayAfterSixWeeks_AndBeforeNow(string scale, int seed)
     {
-        var data = DemoDataGenerator.Generate(seed, AsOf, scale == nameof(DemoScale.Small) ? DemoScale.Small : DemoScale.National);
+        var data = Market(scale, seed);
         var escalated = data.Requests.Where(r => r.EscalatedAt is not null).ToList();
 
         Assert.All(escalated, r =>

@@ -8,8 +8,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Matchmaker.Silo.Figures;
 
-/// <summary>Published figures as they stood on <paramref name="Day"/> (UTC): "Stand van" that day, computed at <paramref name="ComputedAt"/>.</summary>
-public sealed record FiguresSnapshot<T>(DateOnly Day, DateTimeOffset ComputedAt, T Figures);
+/// <summary>
+/// Published figures as they stood on <paramref name="Day"/> (UTC): "Stand van" that day, computed at <paramref name="ComputedAt"/>.
+/// <paramref name="ServedForFailedDay"/> names the day asked for when its computation failed and these older figures stand in.
+/// </summary>
+public sealed record FiguresSnapshot<T>(DateOnly Day, DateTimeOffset ComputedAt, T Figures, DateOnly? ServedForFailedDay = null);
 
 /// <summary>
 /// The publication policy over time: every region's shortage and the national tables are published as one snapshot
@@ -35,6 +38,7 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
         public DateOnly Day { get; init; }
         public DateTimeOffset ComputedAt { get; init; }
         public string Body { get; init; } = "";
+        public DateOnly? ServedForFailedDay { get; init; }
     }
 
     /// <summary>How many times this node computed a day's figures (tests: the second request of a day computes nothing).</summary>
@@ -45,7 +49,7 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
     public async Task<FiguresSnapshot<ShortageFigures>> ShortageAsync(string regionCode)
     {
         var stored = await TodaysAsync(RegionScope, regionCode, "");
-        return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<ShortageFigures>(stored.Body, Json)!);
+        return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<ShortageFigures>(stored.Body, Json)!, stored.ServedForFailedDay);
     }
 
     /// <summary>Today's snapshot of the national table for one care type, or all (null).</summary>
@@ -53,7 +57,7 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
     {
         if (careType is not null && !CareTypes.All.Contains(careType)) throw new ArgumentException($"Unknown care type '{careType}'.", nameof(careType));
         var stored = await TodaysAsync(NationalScope, "", careType ?? "");
-        return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<NationalFigures>(stored.Body, Json)!);
+        return new(stored.Day, stored.ComputedAt, JsonSerializer.Deserialize<NationalFigures>(stored.Body, Json)!, stored.ServedForFailedDay);
     }
 
     private async Task<Stored> TodaysAsync(string scope, string regionCode, string careType)
@@ -98,7 +102,7 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
             }
             if (earlier is null) throw;
             logger?.LogError(failure, "Today's figures could not be computed; serving the {Scope} snapshot of {Day:yyyy-MM-dd}", scope, earlier.Day);
-            return earlier;
+            return new Stored { Day = earlier.Day, ComputedAt = earlier.ComputedAt, Body = earlier.Body, ServedForFailedDay = day };
         }
         await ForgetAsync(day, computing, TimeSpan.Zero);
         // Another node may have stored the day's snapshot first: its row is the one everybody publishes. A computation

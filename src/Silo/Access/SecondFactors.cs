@@ -24,7 +24,7 @@ public enum SecondFactorRefusal
 }
 
 /// <summary>
-/// The second factor of people who see children's data (issue 20, item 2): TOTP (RFC 6238: SHA-1, 6 digits, 30 seconds)
+/// The second factor of people who see children's data and of operators (issue 20, item 2): TOTP (RFC 6238: SHA-1, 6 digits, 30 seconds)
 /// with ten one-time recovery codes. Which roles need it is configuration (<c>Mfa:RequiredRoles</c>, comma-separated,
 /// default <see cref="DefaultRequiredRoles"/>); demo users never do. The secret is kept encrypted with the shared
 /// data-protection key ring (purpose <see cref="Purpose"/>); a code is accepted once (the time step of the last accepted
@@ -33,7 +33,7 @@ public enum SecondFactorRefusal
 public sealed class SecondFactors(Database database, IDataProtectionProvider protection, TimeProvider clock, IConfiguration configuration)
 {
     public const string Purpose = "Matchmaker.Mfa.Totp.v1";
-    public const string DefaultRequiredRoles = "desk,caseworker,network,provider";
+    public const string DefaultRequiredRoles = "desk,caseworker,network,provider,admin";
     public const int RecoveryCodeCount = 10;
     private const string Issuer = "Matchmaker";
 

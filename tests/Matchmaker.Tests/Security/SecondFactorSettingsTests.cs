@@ -13,7 +13,7 @@ namespace Matchmaker.Tests.Security;
 public sealed class SecondFactorSettingsTests
 {
     [Fact, Trait(Lane.Name, Lane.Fast)]
-    public void RequiredRoles_DefaultToThoseWhoSeeChildrensData_AndANameThatIsNoRoleStopsTheStart()
+    public void RequiredRoles_DefaultToThoseWhoSeeChildrensData_AndTheOperators_AndANameThatIsNoRoleStopsTheStart()
     {
         IConfiguration Settings(string? roles) => new ConfigurationBuilder()
             .AddInMemoryCollection(roles is null ? [] : [new KeyValuePair<string, string?>("Mfa:RequiredRoles", roles)]).Build();
@@ -22,7 +22,7 @@ public sealed class SecondFactorSettingsTests
         var none = SecondFactors.RequiredRolesOf(Settings(""));
         var mistyped = Assert.Throws<MfaConfigurationException>(() => SecondFactors.RequiredRolesOf(Settings("desk, pilot")));
 
-        Assert.Equal(["caseworker", "desk", "network", "provider"], byDefault.Order());
+        Assert.Equal(["admin", "caseworker", "desk", "network", "provider"], byDefault.Order());
         Assert.Empty(none);
         Assert.Contains("'pilot'", mistyped.Message);
     }

@@ -131,9 +131,14 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
             Interlocked.Increment(ref _computations);
             var day = DateOnly.FromDateTime(figures.ComputedAt.UtcDateTime);
             await using var transaction = await database.BeginWriteAsync(connection);
-            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM figures_hidden_cells WHERE day = @day", new { day }, transaction) > 0)
+            // The day published already (by another node): its rows stand. A region added since lacks its row and gets
+            // its own from this computation (the inserts do nothing where a row is there).
+            var published = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM figures_hidden_cells WHERE day = @day", new { day }, transaction) > 0;
+            if (published && await connection.ExecuteScalarAsync<long>("""
+                SELECT count(*) FROM figures_snapshots WHERE day = @day AND scope = @scope AND region_code = @regionCode AND care_type = @careType
+                """, new { day, scope, regionCode, careType }, transaction) > 0)
                 return day;
-            var frozenMeanwhile = (await connection.QueryAsync<string>("SELECT month_end FROM figures_month_ends WHERE month_end >= @since",
+            var frozenMeanwhile = published ? [] : (await connection.QueryAsync<string>("SELECT month_end FROM figures_month_ends WHERE month_end >= @since",
                 new { since = MonthEndsSince(day) }, transaction)).Where(monthEnd => !memory.MonthEnds.ContainsKey(monthEnd));
             if (frozenMeanwhile.Any() && attempt < 3) continue;
             await StoreAsync(connection, transaction, day, figures);

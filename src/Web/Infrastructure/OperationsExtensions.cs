@@ -4,7 +4,10 @@ using Orleans.Dashboard;
 
 namespace Matchmaker.Web.Infrastructure;
 
-/// <summary>What operators see: the Orleans dashboard and the metrics in Prometheus format, for the admin role only.</summary>
+/// <summary>
+/// What operators see, for the admin role only: the Orleans dashboard, for people (a session, with its second factor: it
+/// shows the engine's grains and their keys), and the metrics in Prometheus format, for a scraper's token as well.
+/// </summary>
 public static class OperationsExtensions
 {
     public const string DashboardPath = "/ops/orleans";
@@ -22,7 +25,7 @@ public static class OperationsExtensions
 
     public static void MapMatchmakerOperations(this WebApplication app)
     {
-        app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Policies.Admin);
+        app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Policies.Admin).WithMetadata(Doors.ForPeople);
         app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Policies.Admin);
     }
 }

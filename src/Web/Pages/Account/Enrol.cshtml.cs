@@ -31,6 +31,8 @@ public sealed class EnrolModel(PendingSignIns pendingSignIns, SecondFactors seco
     public string? CodeError { get; private set; }
     public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
     public string Next { get; private set; } = "/";
+    /// <summary>An operator sees no children's data: the page gives them their own reason for the second step.</summary>
+    public bool IsOperator { get; private set; }
 
     /// <summary>The secret in groups of four, as people type it into an app.</summary>
     public string SecretForPeople => string.Join(' ', Secret.Chunk(4).Select(group => new string(group)));
@@ -133,6 +135,7 @@ public sealed class EnrolModel(PendingSignIns pendingSignIns, SecondFactors seco
             pendingSignIns.Write(HttpContext, pending);
         }
         Secret = pending.NewSecret!;
+        IsOperator = user.Role == Roles.Admin;
         OtpAuthUri = SecondFactors.OtpAuthUri(Secret, user.Email);
         Response.Headers.CacheControl = "no-store";
     }

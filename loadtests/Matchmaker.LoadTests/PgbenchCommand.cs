@@ -119,6 +119,8 @@ public sealed partial class PgbenchCycles : IAsyncDisposable
         await db.ExecuteAsync("DROP TABLE IF EXISTS bench_pairs");
     }
 
+    // The decline gives a unit back only where one is held: when the offering had no free unit (the API's turn just before
+    // left it full), the hold took none, and an unconditional decrement broke the offering's check and aborted the run.
     private static string Script(int pairs) => $"""
         SELECT offering_id AS off, request_id AS req FROM bench_pairs WHERE n = :client_id % {pairs} \gset
         BEGIN;
@@ -131,7 +133,7 @@ public sealed partial class PgbenchCycles : IAsyncDisposable
         END;
         BEGIN;
         UPDATE holds SET status = 'declined', answered_at = now(), decline_reason = 'no-capacity' WHERE id = :hold AND status = 'active';
-        UPDATE offerings SET held_units = held_units - 1, version = version + 1 WHERE id = :off;
+        UPDATE offerings SET held_units = held_units - 1, version = version + 1 WHERE id = :off AND held_units > 0;
         INSERT INTO audit_log (at, actor_kind, role, region_code, action, subject_type, subject_id, detail) VALUES (now(), 'api-client', 'provider', 'rijnmond', 'hold-declined', 'hold', :hold, 'no-capacity');
         INSERT INTO outbox (region_code, topic, aggregate_id, aggregate_version, payload, created_at) VALUES ('rijnmond', 'holdChanged', :hold, 2, '{Payload}', now());
         INSERT INTO outbox (region_code, topic, aggregate_id, aggregate_version, payload, created_at) VALUES (NULL, 'availabilityChanged', :off, 2, '{Payload}', now());

@@ -9,13 +9,17 @@ namespace Matchmaker.Tests.Figures;
 
 public sealed partial class FiguresSnapshotTests
 {
+    /// <summary>A node of its own: it keeps no computation of another (a failed one for a minute, a running one).</summary>
+    private static FiguresSnapshots NodeOf(RetentionScenario scenario) =>
+        new(scenario.Db.Database, new FiguresPublication(scenario.Db.Database, scenario.Clock), scenario.Clock);
+
     // Each step asks through a node of its own (a fresh FiguresSnapshots): a node keeps a failed computation for a minute.
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task WhenADaysComputationFails_TheLastSnapshotPublishedIsServed_DatedAsItWas_AndWithoutOneTheFailureStands(string provider)
     {
         await using var scenario = await RetentionScenario.StartAsync(provider);
-        var (database, clock) = (scenario.Db.Database, scenario.Clock);
-        FiguresSnapshots Node() => new(database, new FiguresPublication(database, clock), clock);
+        var clock = scenario.Clock;
+        FiguresSnapshots Node() => NodeOf(scenario);
         // The computation reads the placements; without their table it fails, as a computation broken by a bad row would.
         Task BreakAsync() => scenario.Db.ExecuteAsync("ALTER TABLE placements RENAME TO placements_away");
         Task MendAsync() => scenario.Db.ExecuteAsync("ALTER TABLE placements_away RENAME TO placements");

@@ -10,8 +10,8 @@ public sealed partial class FiguresSnapshotTests
     public async Task ARegionAddedAfterTheDaysFiguresWerePublished_GetsItsOwnPageThatDay_AndEveryRowPublishedStands(string provider)
     {
         await using var scenario = await RetentionScenario.StartAsync(provider);
-        var (database, clock) = (scenario.Db.Database, scenario.Clock);
-        FiguresSnapshots Node() => new(database, new FiguresPublication(database, clock), clock);
+        var clock = scenario.Clock;
+        FiguresSnapshots Node() => NodeOf(scenario);
         var published = await Node().ShortageAsync(Region);
         var publishedNational = await Node().NationalAsync(null);
         var rowsBefore = await scenario.Db.ScalarAsync<long>("SELECT count(*) FROM figures_snapshots");

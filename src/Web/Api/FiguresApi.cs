@@ -12,7 +12,7 @@ namespace Matchmaker.Web.Api;
 /// </summary>
 public static class FiguresApi
 {
-    private const string Snapshot = "The figures are today's snapshot (snapshotDate, UTC): computed by the first request of the day and the same all day, so two calls cannot be differenced (when that computation fails, the last snapshot published, with its own date). Counts of 1 to 4 children, and as many others as needed that none can be calculated back, are hidden.";
+    private const string Snapshot = "The figures are today's snapshot (snapshotDate, UTC): computed by the first request of the day and the same all day, so two calls cannot be differenced (when that computation fails, the last snapshot published, with its own date; in JSON, computationFailedOn names the day that failed). Counts of 1 to 4 children, and as many others as needed that none can be calculated back, are hidden.";
 
     public static void MapFiguresApi(this RouteGroupBuilder api)
     {

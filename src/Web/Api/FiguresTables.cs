@@ -24,8 +24,11 @@ public static class FiguresTables
     public sealed record CareTypeCount(string CareType, int? Count);
     public sealed record MonthPoint(DateOnly MonthEnding, int? Waiting, IReadOnlyList<CareTypeCount> ByCareType);
 
-    /// <summary>A region's shortage figures (the municipality's page /gemeente).</summary>
-    public sealed record ShortageReport(string Region, string RegionName, DateOnly SnapshotDate, DateTimeOffset GeneratedAt, string SmallCountRule,
+    /// <summary>
+    /// A region's shortage figures (the municipality's page /gemeente). <paramref name="ComputationFailedOn"/>: the day (today)
+    /// whose computation failed, so these are the last published figures of <paramref name="SnapshotDate"/>; null otherwise.
+    /// </summary>
+    public sealed record ShortageReport(string Region, string RegionName, DateOnly SnapshotDate, DateOnly? ComputationFailedOn, DateTimeOffset GeneratedAt, string SmallCountRule,
         IReadOnlyList<WaitingRow> Waiting, IReadOnlyList<MunicipalityRow> ByMunicipality, int? WaitingTotal, int? OverThreeMonthsTotal,
         DateTimeOffset? LatestRound, IReadOnlyList<NamedCount> NotPlacedReasons, IReadOnlyList<CareTypeReasons> NotPlacedReasonsByCareType,
         IReadOnlyList<NamedCount> DeclineReasons90Days, IReadOnlyList<NamedCount> EndedPlacements12Months, int? ChildrenMovedAgain12Months,
@@ -38,7 +41,7 @@ public static class FiguresTables
     public sealed record NationalMonthPoint(DateOnly MonthEnding, int? Waiting, IReadOnlyList<RegionCount> ByRegion);
 
     /// <summary>Every region side by side, for one care type or all (the national page /landelijk); the 12-month trend with all care types only (else null).</summary>
-    public sealed record NationalReport(string? CareType, DateOnly SnapshotDate, DateTimeOffset GeneratedAt, string SmallCountRule,
+    public sealed record NationalReport(string? CareType, DateOnly SnapshotDate, DateOnly? ComputationFailedOn, DateTimeOffset GeneratedAt, string SmallCountRule,
         IReadOnlyList<RegionRow> Regions, RegionRow Total, IReadOnlyList<NationalMonthPoint>? MonthlyTrend);
 
     private static int? Shown(ProtectedCount count) => count.Plotted;
@@ -49,7 +52,7 @@ public static class FiguresTables
     public static ShortageReport Of(FiguresSnapshot<ShortageFigures> snapshot)
     {
         var figures = snapshot.Figures;
-        return new ShortageReport(figures.RegionCode, figures.RegionName, snapshot.Day, snapshot.ComputedAt, SmallCountRule,
+        return new ShortageReport(figures.RegionCode, figures.RegionName, snapshot.Day, snapshot.ServedForFailedDay, snapshot.ComputedAt, SmallCountRule,
             figures.ByCareType.Select(row => new WaitingRow(row.CareType, Dutch.CareType(row.CareType),
                 ShortageFigures.AgeBands.Select((band, i) => new AgeBandCount(band, Shown(row.WaitingByAgeBand[i]))).ToList(),
                 Shown(row.Waiting), Shown(row.OverFiveWorkingDays), Shown(row.OverSixWeeks), Shown(row.OverThreeMonths),
@@ -75,7 +78,7 @@ public static class FiguresTables
             ? months.Select((month, m) => new NationalMonthPoint(month, Shown(total[m]),
                 figures.Regions.Select(r => new RegionCount(r.Code, r.WaitingAtMonthEnd is { } cells ? Shown(cells[m]) : null)).ToList())).ToList()
             : null;
-        return new NationalReport(figures.CareType, snapshot.Day, snapshot.ComputedAt, SmallCountRule,
+        return new NationalReport(figures.CareType, snapshot.Day, snapshot.ServedForFailedDay, snapshot.ComputedAt, SmallCountRule,
             figures.Regions.Select(Row).ToList(), Row(figures.Total), trend);
     }
 }

@@ -58,6 +58,7 @@ public sealed partial class FiguresSnapshotTests
         var municipality = await FiguresTokens.PersonAsync(market, "municipality");
         var national = await FiguresTokens.PersonAsync(market, "national");
         var computedToday = await municipality.GetStringAsync("/gemeente");
+        var computedTodayDownload = await municipality.GetStringAsync("/gemeente?handler=Json");
         // The day as the product counts it (UTC, its own clock), not as the test's clock might have it a moment later.
         var today = (await market.App.Services.GetRequiredService<FiguresSnapshots>().ShortageAsync(Region)).Day;
         var yesterday = today.AddDays(-1);
@@ -78,6 +79,7 @@ public sealed partial class FiguresSnapshotTests
             // They will change once a computation succeeds: the page does not promise the same figures all day.
             Assert.DoesNotContain("blijven die hele dag gelijk", page);
         });
-        Assert.Contains($"\"snapshotDate\":\"{yesterday:yyyy-MM-dd}\"", regionDownload);
+        Assert.Contains($"\"snapshotDate\":\"{yesterday:yyyy-MM-dd}\",\"computationFailedOn\":\"{today:yyyy-MM-dd}\"", regionDownload);
+        Assert.Contains("\"computationFailedOn\":null", computedTodayDownload);
     }
 }

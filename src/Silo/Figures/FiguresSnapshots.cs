@@ -33,7 +33,7 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<DateOnly, Lazy<Task<DateOnly>>> _computing = new();
 
-    private sealed class Stored
+    private sealed record Stored
     {
         public DateOnly Day { get; init; }
         public DateTimeOffset ComputedAt { get; init; }
@@ -102,7 +102,7 @@ public sealed class FiguresSnapshots(Database database, FiguresPublication publi
             }
             if (earlier is null) throw;
             logger?.LogError(failure, "Today's figures could not be computed; serving the {Scope} snapshot of {Day:yyyy-MM-dd}", scope, earlier.Day);
-            return new Stored { Day = earlier.Day, ComputedAt = earlier.ComputedAt, Body = earlier.Body, ServedForFailedDay = day };
+            return earlier with { ServedForFailedDay = day };
         }
         await ForgetAsync(day, computing, TimeSpan.Zero);
         // Another node may have stored the day's snapshot first: its row is the one everybody publishes. A computation
